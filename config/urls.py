@@ -1,0 +1,11 @@
+"""Root URLconf: each app mounts its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("crm.reports.urls")),
+    path("", include("crm.firms.urls")),
+    path("", include("crm.core.urls")),
+    path("platform-admin/", admin.site.urls),
+]

@@ -1,0 +1,102 @@
+"""Shared fixtures: two firms, one member per role, logged-in clients."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from crm.core.middleware import SESSION_FIRM_KEY
+from crm.firms.choices import Role
+from crm.firms.models import Firm, Membership
+from crm.firms.tests.factories import FirmFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled() -> Iterator[None]:
+    """Let test code set up data freely; requests still enter their own scope."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def firm(db: None) -> Firm:
+    return FirmFactory(name="Harbour Mortgages", has_advice=True, has_support=False)
+
+
+@pytest.fixture
+def other_firm(db: None) -> Firm:
+    return FirmFactory(name="Rival Advice Ltd", has_advice=True, has_support=True)
+
+
+@pytest.fixture
+def support_firm(db: None) -> Firm:
+    return FirmFactory(name="Bridge Support Trust", has_advice=False, has_support=True)
+
+
+def _member(firm: Firm, role: str) -> Membership:
+    return MembershipFactory(firm=firm, role=role)
+
+
+@pytest.fixture
+def owner(firm: Firm) -> Membership:
+    return _member(firm, Role.OWNER)
+
+
+@pytest.fixture
+def manager(firm: Firm) -> Membership:
+    return _member(firm, Role.MANAGER)
+
+
+@pytest.fixture
+def adviser(firm: Firm) -> Membership:
+    return _member(firm, Role.ADVISER)
+
+
+@pytest.fixture
+def administrator(firm: Firm) -> Membership:
+    return _member(firm, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def read_only(firm: Firm) -> Membership:
+    return _member(firm, Role.READ_ONLY)
+
+
+@pytest.fixture
+def staff(adviser: Membership) -> Membership:
+    """An ordinary member (an adviser) of ``firm``."""
+    return adviser
+
+
+@pytest.fixture
+def login() -> Callable[[Membership], Client]:
+    """Return a function that gives a client logged in as a membership."""
+
+    def make(membership: Membership, *, enforce_csrf: bool = False) -> Client:
+        c = Client(enforce_csrf_checks=enforce_csrf)
+        c.force_login(membership.user)
+        session = c.session
+        session[SESSION_FIRM_KEY] = membership.firm_id
+        session.save()
+        return c
+
+    return make
+
+
+@pytest.fixture
+def owner_client(owner: Membership, login: Callable[[Membership], Client]) -> Client:
+    return login(owner)
+
+
+@pytest.fixture
+def adviser_client(
+    adviser: Membership, login: Callable[[Membership], Client]
+) -> Client:
+    return login(adviser)
+
+
+@pytest.fixture
+def db_mail(settings: pytest.FixtureRequest) -> None:
+    """Send mail through the dev mailbox backend instead of pytest's outbox."""
+    settings.EMAIL_BACKEND = "crm.core.mail.DatabaseEmailBackend"  # type: ignore[attr-defined]  # pytest-django settings fixture

@@ -1,0 +1,25 @@
+"""Choices shared across apps."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditVerb(models.TextChoices):
+    """What an audit event records (SPEC A7)."""
+
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    ARCHIVE = "archive", _("Archived")
+    RESTORE = "restore", _("Restored")
+    STATUS_CHANGE = "status_change", _("Status changed")
+    EXPORT = "export", _("Exported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    PERMISSION_CHANGE = "permission_change", _("Permissions changed")
+    INVITE = "invite", _("Invited")
+    INVITE_ACCEPT = "invite_accept", _("Accepted invitation")
+    INVITE_REVOKE = "invite_revoke", _("Revoked invitation")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    SUBMIT = "submit", _("Submitted")

@@ -1,0 +1,104 @@
+"""Core models: the firm-owned base, the audit trail and the dev mailbox."""
+
+from typing import Any, ClassVar, TypeVar, cast
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+from crm.core.choices import AuditVerb
+
+_M = TypeVar("_M", bound="models.Manager[Any]")
+
+
+def scoped(manager_class: type[_M]) -> _M:
+    """Return a ``manager_class`` manager that refuses queries outside a firm scope.
+
+    The manager filters every query by the firm of the active
+    ``django_scopes.scope(firm=...)``; with no scope active it raises
+    ``ScopeError`` instead of returning another firm's rows.
+    """
+    return cast(_M, ScopedManager(_manager_class=manager_class, firm="firm"))
+
+
+class FirmOwnedModel(models.Model):
+    """Base for every table that belongs to one firm (tenant)."""
+
+    firm = models.ForeignKey("firms.Firm", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(FirmOwnedModel):
+    """One append-only entry of the audit trail (SPEC A7)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verb = models.CharField(max_length=32, choices=AuditVerb.choices)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
+
+    objects: ClassVar[models.Manager["AuditEvent"]] = scoped(
+        models.Manager["AuditEvent"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["firm", "-created_at", "-id"], name="audit_firm_time"),
+            models.Index(
+                fields=["firm", "actor", "-created_at"], name="audit_firm_actor"
+            ),
+            models.Index(
+                fields=["firm", "object_type", "-created_at"], name="audit_firm_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verb_display()} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the event; an existing event is never rewritten."""
+        if not self._state.adding:
+            msg = "Audit events are append-only."
+            raise ValueError(msg)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refuse: audit events are append-only."""
+        msg = "Audit events are append-only."
+        raise ValueError(msg)
+
+
+class StoredEmail(models.Model):
+    """A sent e-mail kept by the dev mailbox backend, one row per recipient (K4)."""
+
+    firm = models.ForeignKey(
+        "firms.Firm", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.EmailField()
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["firm", "-created_at"], name="mail_firm_time"),
+            models.Index(fields=["recipient", "-created_at"], name="mail_rcpt_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} -> {self.recipient}"

@@ -1,0 +1,83 @@
+"""View policies: every view carries exactly one of these decorators (STYLE T3).
+
+``staff_view(perm=...)`` lets in logged-in members of the current firm who hold
+``perm``; ``portal_view`` lets in clients with portal access; ``public_view``
+marks a view anyone may open, with the reason written down.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+
+from crm.firms.choices import Perm
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+POLICY_ATTR = "casework_policies"
+
+
+def _mark(view: Callable[..., Any], wrapped: Callable[..., Any], policy: str) -> None:
+    policies = [*getattr(wrapped, POLICY_ATTR, []), policy]
+    setattr(view, POLICY_ATTR, policies)
+
+
+def staff_view(*, perm: Perm | None = None) -> Callable[[View], View]:
+    """Admit members of the current firm who hold ``perm`` (any member if None)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = getattr(request, "membership", None)
+            if membership is None:
+                return redirect("firms:no_firm")
+            if perm is not None and not membership.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        _mark(wrapper, view, f"staff:{perm or 'member'}")
+        wrapper.casework_perm = perm  # type: ignore[attr-defined]  # read by the shell
+        return wrapper  # type: ignore[return-value]  # same signature as view
+
+    return decorator
+
+
+def portal_view(view: View) -> View:
+    """Admit clients with portal access; staff and strangers are refused.
+
+    The portal app sets ``request.portal_client``; until a client account is
+    resolved for the logged-in user, the request is refused.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "portal_client", None) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    _mark(wrapper, view, "portal")
+    return wrapper  # type: ignore[return-value]  # same signature as view
+
+
+def public_view(*, reason: str) -> Callable[[View], View]:
+    """Mark a view anyone may open; ``reason`` says why it needs no login."""
+    if not reason.strip():
+        msg = "public_view needs a reason."
+        raise ValueError(msg)
+
+    def decorator(view: View) -> View:
+        wrapper = login_not_required(view)
+        _mark(wrapper, view, "public")
+        wrapper.casework_public_reason = reason  # type: ignore[attr-defined]  # documentation for readers and tests
+        return wrapper
+
+    return decorator

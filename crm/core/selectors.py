@@ -1,0 +1,69 @@
+"""Reads for the audit log and the dev mailbox."""
+
+import datetime
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from crm.core.exceptions import NotFound
+from crm.core.models import AuditEvent, FirmOwnedModel, StoredEmail
+from crm.firms.models import Firm, Membership
+
+
+def audit_object_types() -> list[tuple[str, str]]:
+    """Return ``(label, name)`` of every model that can appear in the audit log."""
+    types = [
+        (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
+        for m in apps.get_models()
+        if issubclass(m, FirmOwnedModel) and m is not AuditEvent
+    ]
+    types.append(("firms.firm", "Firm"))
+    types.append(("firms.user", "User"))
+    return sorted(types, key=lambda t: t[1])
+
+
+def audit_event_list(
+    *,
+    firm: Firm,
+    actor_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    verb: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Return the firm's audit events, newest first, filtered."""
+    qs = AuditEvent.objects.filter(firm=firm).select_related("actor")
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if verb:
+        qs = qs.filter(verb=verb)
+    if date_from is not None:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs.order_by("-created_at", "-id")
+
+
+def _mailbox_filter(firm: Firm) -> Q:
+    member_emails = Membership.objects.filter(firm=firm).values("user__email")
+    return Q(firm=firm) | Q(firm__isnull=True, recipient__in=member_emails)
+
+
+def mail_list(*, firm: Firm) -> QuerySet[StoredEmail]:
+    """Return mail sent for this firm, or to its members, newest first."""
+    return StoredEmail.objects.filter(_mailbox_filter(firm)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def mail_get(*, firm: Firm, mail_id: int) -> StoredEmail:
+    """Return one stored message visible to the firm or raise ``NotFound``."""
+    try:
+        return StoredEmail.objects.filter(_mailbox_filter(firm)).get(pk=mail_id)
+    except StoredEmail.DoesNotExist as exc:
+        raise NotFound from exc

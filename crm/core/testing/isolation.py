@@ -1,0 +1,27 @@
+"""Registry of factories the generic isolation test uses (STYLE T8).
+
+A URL keyword argument such as ``introducer_id`` names the kind of object it
+takes. Each app registers, next to its factories, how to make one such object
+in a given firm; the isolation test then visits every route with ids of
+another firm's objects and expects 404, without being edited for new views.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+IsolationFactory = Callable[[Any], Any]
+
+REGISTRY: dict[str, IsolationFactory] = {}
+
+
+def register(kwarg: str) -> Callable[[IsolationFactory], IsolationFactory]:
+    """Register ``make(firm) -> object`` for URL keyword argument ``kwarg``."""
+
+    def decorator(make: IsolationFactory) -> IsolationFactory:
+        if kwarg in REGISTRY and REGISTRY[kwarg] is not make:
+            msg = f"Two isolation factories for {kwarg!r}."
+            raise ValueError(msg)
+        REGISTRY[kwarg] = make
+        return make
+
+    return decorator

@@ -1,0 +1,33 @@
+"""Factories for audit events and stored mail."""
+
+import factory
+
+from crm.core.choices import AuditVerb
+from crm.core.models import AuditEvent, StoredEmail
+from crm.core.testing.isolation import register
+from crm.firms.tests.factories import FirmFactory
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory[AuditEvent]):
+    class Meta:
+        model = AuditEvent
+
+    firm = factory.SubFactory(FirmFactory)
+    verb = AuditVerb.UPDATE
+    object_type = "firms.branch"
+    object_id = "1"
+    object_repr = "Branch"
+
+
+class StoredEmailFactory(factory.django.DjangoModelFactory[StoredEmail]):
+    class Meta:
+        model = StoredEmail
+
+    firm = factory.SubFactory(FirmFactory)
+    recipient = factory.Sequence(lambda n: f"someone{n}@example.com")
+    from_email = "noreply@example.com"
+    subject = "Hello"
+    body = "Visit http://testserver/ now."
+
+
+register("mail_id")(lambda firm: StoredEmailFactory(firm=firm))

@@ -1,0 +1,137 @@
+"""Forms for login, invitations, members and firm details."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from crm.firms.choices import Perm, Role
+from crm.firms.models import Firm, hex_colour, reference_prefix
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with e-mail and password."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "That e-mail address and password do not match an account. "
+            "Check them and try again."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+
+class InviteForm(forms.Form):
+    """Invite someone to the firm by e-mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ADVISER)
+
+
+class AcceptInvitationForm(forms.Form):
+    """Set a name and password (new user) or confirm the password (existing)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, existing_account: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_account = existing_account
+        if existing_account:
+            for name in ("first_name", "last_name", "password2"):
+                del self.fields[name]
+            self.fields["password1"].label = _("Your current Casework password")
+            self.fields["password1"].help_text = ""
+            self.fields["password1"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.existing_account:
+            one, two = data.get("password1"), data.get("password2")
+            if one and two and one != two:
+                self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class MemberForm(forms.Form):
+    """A member's role and, for owners, their exact permissions."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=Perm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ticked permissions are what this member can do. Changes from the "
+            "role's defaults are kept as single grants or revokes."
+        ),
+    )
+
+    def __init__(self, *args: Any, can_edit_permissions: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_edit_permissions:
+            del self.fields["permissions"]
+
+
+class FirmForm(forms.Form):
+    """The firm's details (A5)."""
+
+    name = forms.CharField(label=_("Firm name"), max_length=120)
+    brand_colour = forms.CharField(
+        label=_("Branding colour"),
+        max_length=7,
+        validators=[hex_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("Used for the top bar; text colour is chosen to stay readable."),
+    )
+    case_reference_prefix = forms.CharField(
+        label=_("Case reference prefix"),
+        max_length=6,
+        required=False,
+        help_text=_("Optional, e.g. HA gives references like HA-MTG-00042."),
+    )
+    default_follow_up_days = forms.IntegerField(
+        label=_("Default follow-up (days)"), min_value=0, max_value=365
+    )
+    has_advice = forms.BooleanField(
+        label=_("Advice module (mortgages and protection)"), required=False
+    )
+    has_support = forms.BooleanField(
+        label=_("Support module (support cases)"), required=False
+    )
+
+    def clean_case_reference_prefix(self) -> str:
+        value = str(self.cleaned_data.get("case_reference_prefix", "")).upper()
+        reference_prefix(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("has_advice") or data.get("has_support")):
+            self.add_error("has_support", _("Choose at least one module."))
+        return data
+
+    @classmethod
+    def initial_for(cls, firm: Firm) -> dict[str, Any]:
+        """Return the form's initial data from ``firm``."""
+        return {name: getattr(firm, name) for name in cls.base_fields}

@@ -1,0 +1,35 @@
+"""Audit events for logging in and out and resetting a password."""
+
+from django.db import transaction
+
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.firms.models import Firm, Membership, User
+from crm.firms.selectors import membership_list_for_user
+
+
+@transaction.atomic
+def auth_login_succeeded(*, user: User, firm: Firm | None) -> None:
+    """Record a login in the firm the user lands in."""
+    if firm is not None:
+        audit_record(firm=firm, actor=user, verb=AuditVerb.LOGIN, obj=user)
+
+
+@transaction.atomic
+def auth_logout(*, user: User, firm: Firm | None) -> None:
+    """Record a logout in the firm the user was working in."""
+    if firm is not None:
+        audit_record(firm=firm, actor=user, verb=AuditVerb.LOGOUT, obj=user)
+
+
+@transaction.atomic
+def auth_password_reset_done(*, user: User) -> None:
+    """Record a password reset in every firm the user belongs to."""
+    memberships: list[Membership] = membership_list_for_user(user=user)
+    for membership in memberships:
+        audit_record(
+            firm=membership.firm,
+            actor=user,
+            verb=AuditVerb.PASSWORD_RESET,
+            obj=user,
+        )

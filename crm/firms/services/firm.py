@@ -1,0 +1,75 @@
+"""Creating firms and changing their details."""
+
+from typing import Any
+
+from django.db import transaction
+
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.choices import Perm
+from crm.firms.models import Firm, InteractionType, Membership, TaskCategory, User
+
+FIRM_EDITABLE = (
+    "name",
+    "brand_colour",
+    "case_reference_prefix",
+    "default_follow_up_days",
+    "has_advice",
+    "has_support",
+)
+
+DEFAULT_INTERACTION_TYPES = ("Phone call", "E-mail", "Meeting", "Video call", "Letter")
+DEFAULT_TASK_CATEGORIES = ("Admin", "Call back", "Chase documents", "Compliance")
+
+
+@transaction.atomic
+def firm_create(*, name: str, owner: User, **fields: Any) -> Firm:
+    """Create a firm with ``owner`` as its Owner and default reference lists."""
+    firm = Firm(name=name, **fields)
+    firm.full_clean()
+    firm.save()
+    membership = Membership(firm=firm, user=owner, role="owner")
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    InteractionType.objects.bulk_create(
+        InteractionType(firm=firm, name=n) for n in DEFAULT_INTERACTION_TYPES
+    )
+    TaskCategory.objects.bulk_create(
+        TaskCategory(firm=firm, name=n) for n in DEFAULT_TASK_CATEGORIES
+    )
+    audit_record(firm=firm, actor=owner, verb=AuditVerb.CREATE, obj=firm)
+    return firm
+
+
+@transaction.atomic
+def firm_update(
+    *, firm: Firm, actor: User, membership: Membership, **fields: Any
+) -> Firm:
+    """Change the firm's details; only owners may change its modules."""
+    if not membership.has_perm(Perm.MANAGE_FIRM):
+        raise ApplicationError("You cannot change the firm's details.", "forbidden")
+    unknown = set(fields) - set(FIRM_EDITABLE)
+    if unknown:
+        raise ApplicationError(f"Cannot change {', '.join(sorted(unknown))}.")
+    modules_changed = any(
+        key in fields and fields[key] != getattr(firm, key)
+        for key in ("has_advice", "has_support")
+    )
+    if modules_changed and membership.role != "owner":
+        raise ApplicationError(
+            "Only the firm's owner can switch modules on or off.",
+            "forbidden",
+            {"field": "has_support"},
+        )
+    before = snapshot(firm, FIRM_EDITABLE)
+    for key, value in fields.items():
+        setattr(firm, key, value)
+    firm.full_clean()
+    changes = diff(before, firm)
+    if changes:
+        firm.save(update_fields=list(changes))
+        audit_record(
+            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=firm, changes=changes
+        )
+    return firm

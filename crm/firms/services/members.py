@@ -1,0 +1,161 @@
+"""Changing members: role, single-permission grants and revokes, activation."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
+from crm.firms.models import Firm, Membership, User
+
+
+def _require(membership: Membership, perm: Perm) -> None:
+    if not membership.has_perm(perm):
+        raise ApplicationError("You do not have permission to do that.", "forbidden")
+
+
+def _other_active_owners(firm: Firm, membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(firm=firm, role=Role.OWNER, is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _guard_last_owner(firm: Firm, target: Membership) -> None:
+    if (
+        target.role == Role.OWNER
+        and target.is_active
+        and not _other_active_owners(firm, target)
+    ):
+        raise ApplicationError(
+            "A firm needs at least one active owner. Make someone else an owner first.",
+            "last_owner",
+            {"field": "role"},
+        )
+
+
+@transaction.atomic
+def membership_create(
+    *, firm: Firm, actor: User | None, user: User, role: Role | str
+) -> Membership:
+    """Add ``user`` to the firm with ``role``, or reactivate their membership."""
+    existing = Membership.objects.filter(firm=firm, user=user).first()
+    if existing is not None:
+        existing.role, existing.is_active = role, True
+        existing.granted, existing.revoked = [], []
+        existing.full_clean(validate_unique=False)
+        existing.save(update_fields=["role", "is_active", "granted", "revoked"])
+        audit_record(
+            firm=firm,
+            actor=actor,
+            verb=AuditVerb.RESTORE,
+            obj=existing,
+            changes={"role": [None, str(role)]},
+        )
+        return existing
+    membership = Membership(firm=firm, user=user, role=role)
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=membership,
+        changes={"role": [None, str(role)]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    firm: Firm,
+    actor: User,
+    actor_membership: Membership,
+    membership: Membership,
+    role: str,
+    permissions: Iterable[str] | None = None,
+) -> Membership:
+    """Set a member's role and, for owners, their exact permissions.
+
+    ``permissions`` is the full set the member should hold; what differs from
+    the role's defaults is stored as grants and revokes.
+    """
+    _require(actor_membership, Perm.MANAGE_MEMBERS)
+    if membership.firm_id != firm.pk:
+        raise ApplicationError("That member is not in this firm.", "not_found")
+    if Role.OWNER in (role, membership.role) and actor_membership.role != Role.OWNER:
+        raise ApplicationError(
+            "Only an owner can make someone an owner or change an owner's role.",
+            "forbidden",
+            {"field": "role"},
+        )
+    if role not in Role.values:
+        raise ApplicationError("Choose a role.", "invalid", {"field": "role"})
+    if role != Role.OWNER:
+        _guard_last_owner(firm, membership)
+    before = snapshot(membership, ("role", "granted", "revoked"))
+    membership.role = role
+    if permissions is not None:
+        if actor_membership.role != Role.OWNER:
+            raise ApplicationError(
+                "Only the firm's owner can grant or revoke single permissions.",
+                "forbidden",
+            )
+        wanted = set(permissions)
+        unknown = wanted - set(Perm.values)
+        if unknown:
+            raise ApplicationError("Unknown permission.", "invalid")
+        defaults = ROLE_PERMISSIONS[role]
+        membership.granted = sorted(wanted - defaults)
+        membership.revoked = sorted(defaults - wanted)
+    elif before["role"] != role:
+        membership.granted, membership.revoked = [], []
+    membership.__dict__.pop("_perm_cache", None)
+    membership.full_clean(validate_unique=False)
+    changes = diff(before, membership)
+    if changes:
+        membership.save(update_fields=list(changes))
+        verb = (
+            AuditVerb.PERMISSION_CHANGE
+            if set(changes) & {"granted", "revoked"}
+            else AuditVerb.UPDATE
+        )
+        audit_record(
+            firm=firm, actor=actor, verb=verb, obj=membership, changes=changes
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_set_active(
+    *,
+    firm: Firm,
+    actor: User,
+    actor_membership: Membership,
+    membership: Membership,
+    active: bool,
+) -> Membership:
+    """Deactivate a member (they can no longer use this firm) or reactivate them."""
+    _require(actor_membership, Perm.MANAGE_MEMBERS)
+    if membership.is_active == active:
+        return membership
+    if not active:
+        if membership.pk == actor_membership.pk:
+            raise ApplicationError("You cannot deactivate yourself.", "forbidden")
+        if membership.role == Role.OWNER and actor_membership.role != Role.OWNER:
+            raise ApplicationError("Only an owner can deactivate an owner.", "forbidden")
+        _guard_last_owner(firm, membership)
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.UPDATE if active else AuditVerb.ARCHIVE,
+        obj=membership,
+        changes={"is_active": [not active, active]},
+    )
+    return membership

@@ -1,0 +1,135 @@
+"""Factories for firms, members and the firm's reference lists."""
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from crm.core.testing.isolation import register
+from crm.firms.choices import Role
+from crm.firms.models import (
+    Branch,
+    Firm,
+    InteractionType,
+    Introducer,
+    IntroducerBranch,
+    Invitation,
+    Membership,
+    Negotiator,
+    TaskCategory,
+    User,
+)
+from crm.firms.selectors.members import token_hash
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class FirmFactory(factory.django.DjangoModelFactory[Firm]):
+    class Meta:
+        model = Firm
+
+    name = factory.Sequence(lambda n: f"Firm {n} Ltd")
+    has_advice = True
+    has_support = False
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    firm = factory.SubFactory(FirmFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ADVISER
+
+
+class BranchFactory(factory.django.DjangoModelFactory[Branch]):
+    class Meta:
+        model = Branch
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"Branch {n}")
+
+
+class IntroducerFactory(factory.django.DjangoModelFactory[Introducer]):
+    class Meta:
+        model = Introducer
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"Estate Agent {n}")
+
+
+class IntroducerBranchFactory(factory.django.DjangoModelFactory[IntroducerBranch]):
+    class Meta:
+        model = IntroducerBranch
+
+    introducer = factory.SubFactory(IntroducerFactory)
+    firm = factory.SelfAttribute("introducer.firm")
+    name = factory.Sequence(lambda n: f"High Street {n}")
+
+
+class NegotiatorFactory(factory.django.DjangoModelFactory[Negotiator]):
+    class Meta:
+        model = Negotiator
+
+    branch = factory.SubFactory(IntroducerBranchFactory)
+    firm = factory.SelfAttribute("branch.firm")
+    name = factory.Faker("name", locale="en_GB")
+
+
+class InteractionTypeFactory(factory.django.DjangoModelFactory[InteractionType]):
+    class Meta:
+        model = InteractionType
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"Interaction type {n}")
+
+
+class TaskCategoryFactory(factory.django.DjangoModelFactory[TaskCategory]):
+    class Meta:
+        model = TaskCategory
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
+    class Meta:
+        model = Invitation
+        exclude = ("token",)
+
+    firm = factory.SubFactory(FirmFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.ADVISER
+    token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnop")
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+# How to make one object of each kind in a firm, for the isolation test.
+register("membership_id")(lambda firm: MembershipFactory(firm=firm))
+register("branch_id")(lambda firm: BranchFactory(firm=firm))
+register("introducer_id")(lambda firm: IntroducerFactory(firm=firm))
+register("introducer_branch_id")(
+    lambda firm: IntroducerBranchFactory(introducer__firm=firm)
+)
+register("negotiator_id")(lambda firm: NegotiatorFactory(branch__introducer__firm=firm))
+register("interaction_type_id")(lambda firm: InteractionTypeFactory(firm=firm))
+register("task_category_id")(lambda firm: TaskCategoryFactory(firm=firm))
+register("invitation_id")(lambda firm: InvitationFactory(firm=firm))

@@ -1,0 +1,137 @@
+"""Login, logout, password reset and change, firm switching (SPEC A3)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crm.core.middleware import SESSION_FIRM_KEY
+from crm.core.policies import public_view, staff_view
+from crm.core.types import StaffRequest
+from crm.firms import selectors, services
+from crm.firms.forms import LoginForm
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return str(reverse_lazy("reports:dashboard"))
+
+
+@public_view(reason="the login page")
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login(request: HttpRequest) -> HttpResponseBase:
+    """Log a member in with e-mail and password; lockout is handled by axes."""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        auth_login(request, user)
+        memberships = selectors.membership_list_for_user(user=user)
+        firm = memberships[0].firm if memberships else None
+        if firm is not None:
+            request.session[SESSION_FIRM_KEY] = firm.pk
+        services.auth_login_succeeded(user=user, firm=firm)
+        return redirect(_next_url(request))
+    return TemplateResponse(
+        request,
+        "firms/auth/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@require_POST
+@staff_view()
+def logout(request: StaffRequest) -> HttpResponse:
+    """Log the member out and return to the login page."""
+    services.auth_logout(user=request.user, firm=request.firm)
+    auth_logout(request)
+    messages.info(request, "You have logged out.")
+    return redirect("firms:login")
+
+
+@require_POST
+@staff_view()
+def firm_switch(request: StaffRequest) -> HttpResponse:
+    """Switch the member to another firm they belong to (A3)."""
+    wanted = request.POST.get("firm_id", "")
+    target = next(
+        (m for m in request.memberships if str(m.firm_id) == wanted),  # type: ignore[attr-defined]  # set by FirmContextMiddleware
+        None,
+    )
+    if target is None:
+        messages.error(request, "You are not a member of that firm.")
+    else:
+        request.session[SESSION_FIRM_KEY] = target.firm_id
+        messages.success(request, f"You are now working in {target.firm.name}.")
+    return redirect("reports:dashboard")
+
+
+@public_view(reason="tells a logged-in user with no firm why they see nothing")
+@require_http_methods(["GET"])
+def no_firm(request: HttpRequest) -> HttpResponseBase:
+    """Explain that the account has no active membership."""
+    if not request.user.is_authenticated:
+        return redirect("firms:login")
+    if getattr(request, "membership", None) is not None:
+        return redirect("reports:dashboard")
+    return TemplateResponse(request, "firms/auth/no_firm.html", {})
+
+
+class _ResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "firms/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("firms:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.auth_password_reset_done(user=form.user)
+        return response
+
+
+password_reset = public_view(reason="a member who forgot their password asks here")(
+    auth_views.PasswordResetView.as_view(
+        template_name="firms/auth/password_reset_form.html",
+        email_template_name="firms/email/password_reset_body.txt",
+        subject_template_name="firms/email/password_reset_subject.txt",
+        success_url=reverse_lazy("firms:password_reset_done"),
+    )
+)
+password_reset_done = public_view(reason="confirmation after asking for a reset")(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="firms/auth/password_reset_done.html"
+    )
+)
+password_reset_confirm = public_view(reason="the link in the reset e-mail")(
+    _ResetConfirmView.as_view()
+)
+password_reset_complete = public_view(reason="confirmation after a reset")(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="firms/auth/password_reset_complete.html"
+    )
+)
+password_change = staff_view()(
+    auth_views.PasswordChangeView.as_view(
+        template_name="firms/auth/password_change.html",
+        success_url=reverse_lazy("reports:dashboard"),
+    )
+)

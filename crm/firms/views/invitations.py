@@ -1,0 +1,130 @@
+"""Accepting an invitation (public, by token) and managing pending ones."""
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crm.core.exceptions import ApplicationError
+from crm.core.forms_errors import apply_error
+from crm.core.middleware import SESSION_FIRM_KEY
+from crm.core.policies import public_view, staff_view
+from crm.core.types import StaffRequest
+from crm.firms import selectors, services
+from crm.firms.choices import Perm
+from crm.firms.forms import AcceptInvitationForm, InviteForm
+from crm.firms.services.invitations import (
+    PROBLEM_MESSAGES,
+    invitation_account_exists,
+    invitation_problem,
+)
+
+
+@public_view(reason="the invited person has no account yet; the token is the key")
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
+    """Show the invitation and accept it by POST after a password is set (A6)."""
+    invitation = selectors.invitation_get_by_token(token=token)
+    problem = invitation_problem(invitation)
+    if problem is not None or invitation is None:
+        return TemplateResponse(
+            request,
+            "firms/invitation_problem.html",
+            {"problem": problem, "message": PROBLEM_MESSAGES[problem or "invalid"]},
+            status=410 if problem in ("used", "revoked", "expired") else 404,
+        )
+    existing = invitation_account_exists(invitation)
+    form = AcceptInvitationForm(request.POST or None, existing_account=existing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.invitation_accept(
+                token=token,
+                password=data["password1"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            auth_login(
+                request,
+                membership.user,
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            request.session[SESSION_FIRM_KEY] = membership.firm_id
+            services.auth_login_succeeded(user=membership.user, firm=membership.firm)
+            messages.success(request, f"Welcome to {membership.firm.name}.")
+            return redirect("reports:dashboard")
+    return TemplateResponse(
+        request,
+        "firms/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing_account": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.MANAGE_MEMBERS)
+def member_invite(request: StaffRequest) -> HttpResponse:
+    """Invite someone by e-mail to join the firm."""
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                firm=request.firm,
+                actor=request.user,
+                actor_membership=request.membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("firms:member_list")
+    return TemplateResponse(request, "firms/member_invite.html", {"form": form})
+
+
+@require_POST
+@staff_view(perm=Perm.MANAGE_MEMBERS)
+def invitation_resend(request: StaffRequest, invitation_id: int) -> HttpResponse:
+    """Send a fresh link for a pending invitation."""
+    invitation = selectors.invitation_get(firm=request.firm, invitation_id=invitation_id)
+    try:
+        services.invitation_resend(
+            firm=request.firm,
+            actor=request.user,
+            actor_membership=request.membership,
+            invitation=invitation,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"A new link was sent to {invitation.email}.")
+    return redirect("firms:member_list")
+
+
+@require_POST
+@staff_view(perm=Perm.MANAGE_MEMBERS)
+def invitation_revoke(request: StaffRequest, invitation_id: int) -> HttpResponse:
+    """Withdraw a pending invitation."""
+    invitation = selectors.invitation_get(firm=request.firm, invitation_id=invitation_id)
+    try:
+        services.invitation_revoke(
+            firm=request.firm,
+            actor=request.user,
+            actor_membership=request.membership,
+            invitation=invitation,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("firms:member_list")

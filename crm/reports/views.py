@@ -1,0 +1,39 @@
+"""The dashboard."""
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+from crm.firms.choices import Perm
+from crm.reports import selectors
+
+
+def _greeting() -> str:
+    hour = timezone.localtime().hour
+    if hour < 12:
+        return "Good morning"
+    if hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+@require_GET
+@staff_view()
+def dashboard(request: StaffRequest) -> TemplateResponse:
+    """Greet the member and show what the firm has set up (L1, first part)."""
+    summary = selectors.dashboard_summary(firm=request.firm)
+    return TemplateResponse(
+        request,
+        "reports/dashboard.html",
+        {
+            "greeting": _greeting(),
+            "summary": summary,
+            "permission_labels": [
+                label
+                for value, label in Perm.choices
+                if request.membership.has_perm(value)
+            ],
+        },
+    )

@@ -1,0 +1,33 @@
+// Casework: small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+      if (open) { var first = nav.querySelector("a"); if (first) { first.focus(); } }
+      return;
+    }
+    // Close an open user menu when clicking elsewhere.
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+    var toggle = document.querySelector("[data-nav-toggle][aria-expanded='true']");
+    if (toggle) { toggle.click(); toggle.focus(); }
+  });
+  // Ask before destructive actions marked with data-confirm.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+})();
