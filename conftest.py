@@ -1,6 +1,7 @@
 """Shared fixtures: two firms, one member per role, logged-in clients."""
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -100,3 +101,17 @@ def adviser_client(
 def db_mail(settings: pytest.FixtureRequest) -> None:
     """Send mail through the dev mailbox backend instead of pytest's outbox."""
     settings.EMAIL_BACKEND = "crm.core.mail.DatabaseEmailBackend"  # type: ignore[attr-defined]  # pytest-django settings fixture
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many routes the generic isolation test covered."""
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports(
+        "failed"
+    ):
+        props = dict(report.user_properties)
+        if "isolation_routes" in props and report.when == "call":
+            terminalreporter.write_line(
+                f"isolation test: {props['isolation_routes']} routes with object ids "
+                f"answered 404 for another firm's objects: "
+                f"{', '.join(props['isolation_route_names'])}"
+            )

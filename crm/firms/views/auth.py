@@ -21,6 +21,7 @@ from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.policies import public_view, staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors, services
+from crm.firms.choices import Role
 from crm.firms.forms import LoginForm
 
 
@@ -47,6 +48,8 @@ def login(request: HttpRequest) -> HttpResponseBase:
         user = form.get_user()
         auth_login(request, user)
         memberships = selectors.membership_list_for_user(user=user)
+        # Land in the firm where the user holds the most senior role.
+        memberships.sort(key=lambda m: Role.values.index(m.role))
         firm = memberships[0].firm if memberships else None
         if firm is not None:
             request.session[SESSION_FIRM_KEY] = firm.pk

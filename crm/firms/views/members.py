@@ -41,14 +41,20 @@ def member_edit(request: StaffRequest, membership_id: int) -> HttpResponse:
         can_edit_permissions=is_owner,
     )
     if request.method == "POST" and form.is_valid():
+        permissions = form.cleaned_data.get("permissions") if is_owner else None
+        role = form.cleaned_data["role"]
+        if permissions is not None and role != member.role:
+            # Untouched boxes on a role change mean "use the new role's defaults".
+            if set(permissions) == set(member.permissions):
+                permissions = None
         try:
             services.membership_update(
                 firm=request.firm,
                 actor=request.user,
                 actor_membership=request.membership,
                 membership=member,
-                role=form.cleaned_data["role"],
-                permissions=form.cleaned_data.get("permissions") if is_owner else None,
+                role=role,
+                permissions=permissions,
             )
         except ApplicationError as exc:
             apply_error(form, exc)

@@ -1,0 +1,70 @@
+"""Behaviour of the view policy decorators (T3)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from crm.core.policies import POLICY_ATTR, portal_view, public_view, staff_view
+from crm.firms.choices import Perm
+
+
+def _view(request):
+    return HttpResponse("ok")
+
+
+def _req(user=None, membership=None, **extra):
+    request = RequestFactory().get("/x/")
+    request.user = user or AnonymousUser()
+    request.membership = membership
+    for key, value in extra.items():
+        setattr(request, key, value)
+    return request
+
+
+def test_public_view_needs_a_reason():
+    """public_view refuses an empty reason."""
+    with pytest.raises(ValueError, match="reason"):
+        public_view(reason=" ")
+
+
+def test_decorators_record_one_policy_each():
+    """Each decorator records its policy, so stacking two is detectable."""
+    assert getattr(staff_view()(_view), POLICY_ATTR) == ["staff:member"]
+    assert getattr(portal_view(_view), POLICY_ATTR) == ["portal"]
+    both = staff_view()(public_view(reason="x")(_view))
+    assert len(getattr(both, POLICY_ATTR)) == 2
+
+
+@pytest.mark.django_db
+def test_staff_view_redirects_anonymous_to_login():
+    """Anonymous users are sent to the login page."""
+    response = staff_view()(_view)(_req())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_staff_view_refuses_member_without_permission(read_only):
+    """A member lacking the permission gets PermissionDenied (403)."""
+    wrapped = staff_view(perm=Perm.MANAGE_FIRM)(_view)
+    with pytest.raises(PermissionDenied):
+        wrapped(_req(read_only.user, read_only))
+
+
+@pytest.mark.django_db
+def test_staff_view_admits_member_with_permission(owner):
+    """A member holding the permission reaches the view."""
+    wrapped = staff_view(perm=Perm.MANAGE_FIRM)(_view)
+    assert wrapped(_req(owner.user, owner)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_portal_view_refuses_staff_and_admits_portal_clients(owner):
+    """Staff without a portal client are refused; a portal client gets in."""
+    wrapped = portal_view(_view)
+    with pytest.raises(PermissionDenied):
+        wrapped(_req(owner.user, owner))
+    assert wrapped(_req(owner.user, None, portal_client=object())).status_code == 200
+    assert wrapped(_req()).status_code == 302

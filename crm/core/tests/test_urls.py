@@ -1,0 +1,117 @@
+"""URLconf-wide guarantees: one policy per view, and firm isolation (T3, T8)."""
+
+import importlib
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from crm.core.policies import POLICY_ATTR
+from crm.core.testing.isolation import REGISTRY
+
+# Django's own admin has its own staff check; it is for platform operators.
+EXEMPT_NAMESPACES = {"admin"}
+ID_KWARG = re.compile(r"<(?:int:)?(?P<name>\w+_id)>")
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns in EXEMPT_NAMESPACES:
+                continue
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        else:
+            name = f"{namespace}:{p.name}" if namespace else str(p.name)
+            yield prefix + str(p.pattern), name, p
+
+
+def all_routes() -> list[tuple[str, str, URLPattern]]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _load_factories() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("crm."):
+            try:
+                importlib.import_module(f"{config.name}.tests.factories")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.tests.factories":
+                    raise
+
+
+def test_every_view_has_exactly_one_policy_decorator():
+    """Each routed view carries exactly one of staff_view, portal_view, public_view."""
+    offenders = []
+    for route, name, pattern in all_routes():
+        policies = getattr(pattern.callback, POLICY_ATTR, [])
+        if len(policies) != 1:
+            offenders.append(f"{name} ({route}): {policies}")
+    assert offenders == []
+    assert len(all_routes()) > 10
+
+
+def _id_routes() -> list[tuple[str, str, URLPattern, list[str]]]:
+    routes = []
+    for route, name, pattern in all_routes():
+        kwargs = ID_KWARG.findall(route)
+        if kwargs:
+            routes.append((route, name, pattern, kwargs))
+    return routes
+
+
+def _fill(route: str, values: dict[str, int]) -> str:
+    path = ID_KWARG.sub(lambda m: str(values[m["name"]]), route)
+    return "/" + path
+
+
+def _request(client, path: str) -> int:
+    response = client.get(path)
+    if response.status_code == 405:
+        response = client.post(path, {})
+    return int(response.status_code)
+
+
+@pytest.mark.django_db
+def test_other_firms_objects_answer_404_on_every_route_with_an_id(
+    owner, other_firm, login, record_property
+):
+    """Every route taking an object id gives 404 for another firm's objects.
+
+    Routes added later are covered without editing this test: the kwarg name
+    (e.g. ``introducer_id``) finds its factory in the isolation registry.
+    """
+    _load_factories()
+    client = login(owner)
+    routes = _id_routes()
+    missing = sorted(
+        {k for *_, kwargs in routes for k in kwargs if k not in REGISTRY}
+    )
+    assert missing == [], f"register isolation factories for: {missing}"
+    leaks = []
+    for route, name, _pattern, kwargs in routes:
+        theirs = {k: REGISTRY[k](other_firm).pk for k in kwargs}
+        status = _request(client, _fill(route, theirs))
+        if status != 404:
+            leaks.append(f"{name}: {status}")
+    record_property("isolation_routes", len(routes))
+    record_property("isolation_route_names", sorted(name for _, name, *_ in routes))
+    assert leaks == []
+    assert len(routes) >= 3
+
+
+@pytest.mark.django_db
+def test_own_firms_objects_are_found_on_every_route_with_an_id(owner, login):
+    """The same routes do not answer 404 for the firm's own objects (sanity check)."""
+    _load_factories()
+    client = login(owner)
+    not_found = []
+    for route, name, _pattern, kwargs in _id_routes():
+        ours = {k: REGISTRY[k](owner.firm).pk for k in kwargs}
+        if _request(client, _fill(route, ours)) == 404:
+            not_found.append(name)
+    assert not_found == []

@@ -1,0 +1,142 @@
+"""Writes to introducers, their branches and their negotiators (SPEC A5)."""
+
+from django.db import transaction
+
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
+from crm.firms.services.lookups import (
+    check_same_firm,
+    save_active,
+    save_changes,
+    save_new,
+)
+
+INTRODUCER_FIELDS = ("name", "email", "phone")
+INTRODUCER_BRANCH_FIELDS = ("introducer", "name", "phone")
+NEGOTIATOR_FIELDS = ("branch", "name", "email", "phone")
+
+
+@transaction.atomic
+def introducer_create(
+    *, firm: Firm, actor: User, name: str, email: str = "", phone: str = ""
+) -> Introducer:
+    """Add an introducer firm, such as an estate agent."""
+    introducer = Introducer(firm=firm, name=name.strip(), email=email, phone=phone)
+    return save_new(introducer, firm=firm, actor=actor, fields=INTRODUCER_FIELDS)
+
+
+@transaction.atomic
+def introducer_update(
+    *,
+    firm: Firm,
+    actor: User,
+    introducer: Introducer,
+    name: str,
+    email: str,
+    phone: str,
+) -> Introducer:
+    """Change an introducer's name or contact details."""
+    values = {"name": name.strip(), "email": email, "phone": phone}
+    return save_changes(introducer, firm=firm, actor=actor, values=values)
+
+
+@transaction.atomic
+def introducer_set_active(
+    *, firm: Firm, actor: User, introducer: Introducer, active: bool
+) -> Introducer:
+    """Archive an introducer or restore it.
+
+    Archiving hides the introducer, and with it its branches and negotiators,
+    from the New Case wizard; their own archive flags are left as they are.
+    """
+    return save_active(introducer, firm=firm, actor=actor, active=active)
+
+
+@transaction.atomic
+def introducer_branch_create(
+    *, firm: Firm, actor: User, introducer: Introducer, name: str, phone: str = ""
+) -> IntroducerBranch:
+    """Add a branch (office) to one of the firm's active introducers."""
+    check_same_firm(firm, introducer)
+    if not introducer.is_active:
+        raise ApplicationError(
+            f"{introducer.name} is archived. Restore it before adding branches.",
+            "archived",
+        )
+    branch = IntroducerBranch(
+        firm=firm, introducer=introducer, name=name.strip(), phone=phone
+    )
+    return save_new(branch, firm=firm, actor=actor, fields=INTRODUCER_BRANCH_FIELDS)
+
+
+@transaction.atomic
+def introducer_branch_update(
+    *,
+    firm: Firm,
+    actor: User,
+    introducer_branch: IntroducerBranch,
+    name: str,
+    phone: str,
+) -> IntroducerBranch:
+    """Change an introducer branch's name or phone number."""
+    values = {"name": name.strip(), "phone": phone}
+    return save_changes(introducer_branch, firm=firm, actor=actor, values=values)
+
+
+@transaction.atomic
+def introducer_branch_set_active(
+    *, firm: Firm, actor: User, introducer_branch: IntroducerBranch, active: bool
+) -> IntroducerBranch:
+    """Archive an introducer branch (and so its negotiators in pickers) or restore it."""
+    return save_active(introducer_branch, firm=firm, actor=actor, active=active)
+
+
+@transaction.atomic
+def negotiator_create(
+    *,
+    firm: Firm,
+    actor: User,
+    introducer_branch: IntroducerBranch,
+    name: str,
+    email: str = "",
+    phone: str = "",
+) -> Negotiator:
+    """Add a negotiator to one of the firm's active introducer branches."""
+    check_same_firm(firm, introducer_branch)
+    if not introducer_branch.is_active:
+        raise ApplicationError(
+            f"{introducer_branch.name} is archived. "
+            "Restore the branch before adding negotiators.",
+            "archived",
+        )
+    negotiator = Negotiator(
+        firm=firm,
+        branch=introducer_branch,
+        name=name.strip(),
+        email=email,
+        phone=phone,
+    )
+    return save_new(negotiator, firm=firm, actor=actor, fields=NEGOTIATOR_FIELDS)
+
+
+@transaction.atomic
+def negotiator_update(
+    *,
+    firm: Firm,
+    actor: User,
+    negotiator: Negotiator,
+    name: str,
+    email: str,
+    phone: str,
+) -> Negotiator:
+    """Change a negotiator's name or contact details."""
+    values = {"name": name.strip(), "email": email, "phone": phone}
+    return save_changes(negotiator, firm=firm, actor=actor, values=values)
+
+
+@transaction.atomic
+def negotiator_set_active(
+    *, firm: Firm, actor: User, negotiator: Negotiator, active: bool
+) -> Negotiator:
+    """Archive a negotiator who has left, or restore them."""
+    return save_active(negotiator, firm=firm, actor=actor, active=active)

@@ -1,0 +1,265 @@
+"""Writes to the firm's reference lists: branches, interaction types, task categories.
+
+The helpers at the top (``check_same_firm``, ``save_new``, ``save_changes``,
+``save_active``) are shared with ``services/introducers.py``; each public
+service below adds its own rules and calls them under its own transaction.
+"""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.core.models import FirmOwnedModel
+from crm.firms.models import (
+    Branch,
+    Firm,
+    InteractionType,
+    Introducer,
+    IntroducerBranch,
+    Negotiator,
+    TaskCategory,
+    User,
+)
+
+Reference = TypeVar(
+    "Reference",
+    Branch,
+    Introducer,
+    IntroducerBranch,
+    Negotiator,
+    InteractionType,
+    TaskCategory,
+)
+NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
+
+BRANCH_FIELDS = ("name", "address", "phone")
+
+
+# Shared helpers
+
+
+def check_same_firm(firm: Firm, *objects: FirmOwnedModel) -> None:
+    """Refuse to touch rows that belong to another firm (STYLE T6)."""
+    for obj in objects:
+        if obj.firm_id != firm.pk:
+            raise ApplicationError(
+                f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
+            )
+
+
+def _save(obj: Reference, duplicate: str | None, **kwargs: Any) -> None:
+    """Save ``obj``; with ``duplicate``, a unique-name race becomes a form error."""
+    if duplicate is None:
+        obj.save(**kwargs)
+        return
+    try:
+        with transaction.atomic():
+            obj.save(**kwargs)
+    except IntegrityError as exc:
+        raise ApplicationError(duplicate, "duplicate", {"field": "name"}) from exc
+
+
+def save_new(
+    obj: Reference,
+    *,
+    firm: Firm,
+    actor: User,
+    fields: tuple[str, ...],
+    duplicate: str | None = None,
+) -> Reference:
+    """Validate and insert ``obj``, and record its ``fields`` in the audit log."""
+    check_same_firm(firm, obj)
+    obj.full_clean()
+    _save(obj, duplicate)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=obj,
+        changes={name: [None, value] for name, value in snapshot(obj, fields).items()},
+    )
+    return obj
+
+
+def save_changes(
+    obj: Reference,
+    *,
+    firm: Firm,
+    actor: User,
+    values: dict[str, Any],
+    duplicate: str | None = None,
+) -> Reference:
+    """Set ``values`` on ``obj``; save and audit only the fields that changed.
+
+    If validation fails, ``obj`` keeps its old values, so the page that shows
+    the error still shows the saved name in its heading.
+    """
+    check_same_firm(firm, obj)
+    original = {name: getattr(obj, name) for name in values}
+    before = snapshot(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    try:
+        obj.full_clean()
+    except ValidationError:
+        for name, value in original.items():
+            setattr(obj, name, value)
+        raise
+    changes = diff(before, obj)
+    if changes:
+        _save(obj, duplicate, update_fields=list(changes))
+        audit_record(
+            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=obj, changes=changes
+        )
+    return obj
+
+
+def save_active(obj: Reference, *, firm: Firm, actor: User, active: bool) -> Reference:
+    """Archive (``active=False``) or restore ``obj``; doing it twice is a no-op."""
+    check_same_firm(firm, obj)
+    if obj.is_active == active:
+        return obj
+    obj.is_active = active
+    obj.save(update_fields=["is_active"])
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.RESTORE if active else AuditVerb.ARCHIVE,
+        obj=obj,
+        changes={"is_active": [not active, active]},
+    )
+    return obj
+
+
+# Branches (the firm's own offices)
+
+
+@transaction.atomic
+def branch_create(
+    *, firm: Firm, actor: User, name: str, address: str = "", phone: str = ""
+) -> Branch:
+    """Add one of the firm's own offices."""
+    branch = Branch(firm=firm, name=name.strip(), address=address, phone=phone)
+    return save_new(branch, firm=firm, actor=actor, fields=BRANCH_FIELDS)
+
+
+@transaction.atomic
+def branch_update(
+    *, firm: Firm, actor: User, branch: Branch, name: str, address: str, phone: str
+) -> Branch:
+    """Change a branch's name, address or phone number."""
+    values = {"name": name.strip(), "address": address, "phone": phone}
+    return save_changes(branch, firm=firm, actor=actor, values=values)
+
+
+@transaction.atomic
+def branch_set_active(*, firm: Firm, actor: User, branch: Branch, active: bool) -> Branch:
+    """Archive a branch (hidden from pickers, kept on old records) or restore it."""
+    return save_active(branch, firm=firm, actor=actor, active=active)
+
+
+# Interaction types and task categories: name-only lists, unique per firm
+
+
+def _duplicate_message(model: type[NamedLookup], name: str) -> str:
+    return f"The {model._meta.verbose_name} “{name}” already exists."
+
+
+def _check_name_free(
+    model: type[NamedLookup], firm: Firm, name: str, exclude: NamedLookup | None
+) -> str:
+    """Return ``name`` stripped, or refuse it if empty or taken (any case)."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError("Enter a name.", "invalid", {"field": "name"})
+    clashes = (
+        model.objects.filter(firm=firm)
+        .alias(name_lower=Lower("name"))
+        .filter(name_lower=Lower(Value(name)))
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(pk=exclude.pk)
+    clash = clashes.first()
+    if clash is not None:
+        message = _duplicate_message(model, clash.name)
+        if not clash.is_active:
+            message += " It is archived: restore it from the list instead."
+        raise ApplicationError(message, "duplicate", {"field": "name"})
+    return name
+
+
+def _named_create(
+    model: type[NamedLookup], *, firm: Firm, actor: User, name: str
+) -> NamedLookup:
+    name = _check_name_free(model, firm, name, None)
+    return save_new(
+        model(firm=firm, name=name),
+        firm=firm,
+        actor=actor,
+        fields=("name",),
+        duplicate=_duplicate_message(model, name),
+    )
+
+
+def _named_rename(
+    obj: NamedLookup, *, firm: Firm, actor: User, name: str
+) -> NamedLookup:
+    check_same_firm(firm, obj)
+    name = _check_name_free(type(obj), firm, name, obj)
+    return save_changes(
+        obj,
+        firm=firm,
+        actor=actor,
+        values={"name": name},
+        duplicate=_duplicate_message(type(obj), name),
+    )
+
+
+@transaction.atomic
+def interaction_type_create(*, firm: Firm, actor: User, name: str) -> InteractionType:
+    """Add an interaction type; its name must be new to the firm in any case."""
+    return _named_create(InteractionType, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def interaction_type_rename(
+    *, firm: Firm, actor: User, interaction_type: InteractionType, name: str
+) -> InteractionType:
+    """Rename an interaction type; interactions already logged show the new name."""
+    return _named_rename(interaction_type, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def interaction_type_set_active(
+    *, firm: Firm, actor: User, interaction_type: InteractionType, active: bool
+) -> InteractionType:
+    """Archive an interaction type (no longer offered) or restore it."""
+    return save_active(interaction_type, firm=firm, actor=actor, active=active)
+
+
+@transaction.atomic
+def task_category_create(*, firm: Firm, actor: User, name: str) -> TaskCategory:
+    """Add a task category; its name must be new to the firm in any case."""
+    return _named_create(TaskCategory, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def task_category_rename(
+    *, firm: Firm, actor: User, task_category: TaskCategory, name: str
+) -> TaskCategory:
+    """Rename a task category; existing tasks show the new name."""
+    return _named_rename(task_category, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def task_category_set_active(
+    *, firm: Firm, actor: User, task_category: TaskCategory, active: bool
+) -> TaskCategory:
+    """Archive a task category (no longer offered) or restore it."""
+    return save_active(task_category, firm=firm, actor=actor, active=active)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Start the web server and the background worker together; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-1}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping Casework..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+pids+=($!)
+$PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
+pids+=($!)
+
+# Wait until the login page answers, then say where to go.
+for _ in $(seq 1 60); do
+  if $PY - "$PORT" <<'PYEOF' 2>/dev/null; then break; fi
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/login/", timeout=1)
+PYEOF
+  sleep 0.5
+done
+
+cat <<MSG
+
+  Casework is running:  http://127.0.0.1:${PORT}/
+  Dev mailbox:          http://127.0.0.1:${PORT}/dev/mailbox/
+  Background worker:    running (manage.py db_worker)
+
+MSG
+$PY manage.py demo_logins
+echo
+echo "Press Ctrl-C to stop the server and the worker."
+wait -n "${pids[@]}"

@@ -1,0 +1,56 @@
+"""A small accessibility check run inside the page (not a full audit)."""
+
+from playwright.sync_api import Page
+
+# Return a list of human-readable problems; an empty list means the page passes.
+_CHECK = """
+() => {
+  const problems = [];
+  const lang = document.documentElement.getAttribute("lang");
+  if (!lang || !lang.trim()) {
+    problems.push("html element has no lang attribute");
+  }
+  const headings = document.querySelectorAll("h1").length;
+  if (headings !== 1) {
+    problems.push(`expected exactly one h1, found ${headings}`);
+  }
+  const unlabelledTypes = ["hidden", "submit", "button", "reset", "image"];
+  const hasText = (el) => Boolean(el && el.textContent.trim());
+  const labelled = (el) => {
+    if (el.id) {
+      const selector = `label[for="${CSS.escape(el.id)}"]`;
+      if (hasText(document.querySelector(selector))) return true;
+    }
+    if (hasText(el.closest("label"))) return true;
+    if ((el.getAttribute("aria-label") || "").trim()) return true;
+    const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/);
+    return ids.some((id) => id && hasText(document.getElementById(id)));
+  };
+  const describe = (el) => {
+    const type = el.getAttribute("type");
+    const name = el.getAttribute("name");
+    return el.tagName.toLowerCase()
+      + (type ? `[type=${type}]` : "")
+      + (name ? `[name=${name}]` : "")
+      + (el.id ? `#${el.id}` : "");
+  };
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    const type = (el.getAttribute("type") || "").toLowerCase();
+    if (el.tagName === "INPUT" && unlabelledTypes.includes(type)) continue;
+    if (!el.checkVisibility({ visibilityProperty: true })) continue;
+    if (!labelled(el)) problems.push(`${describe(el)} has no label`);
+  }
+  return problems;
+}
+"""
+
+
+def a11y_problems(page: Page) -> list[str]:
+    """Return the page's basic accessibility problems (empty when it passes).
+
+    Check that ``<html>`` has a ``lang``, that there is exactly one ``h1`` and
+    that every visible form control has a label: ``label[for]``, a wrapping
+    label, ``aria-label`` or ``aria-labelledby``.
+    """
+    problems: list[str] = page.evaluate(_CHECK)
+    return problems
