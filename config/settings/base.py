@@ -192,7 +192,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casework <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Casework <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mail (invitations, password reset) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -22,7 +22,7 @@ class DatabaseEmailBackend(BaseEmailBackend):
     """Store each message in the database for the dev mailbox (K4)."""
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        rows = []
+        rows: list[StoredEmail] = []
         for message in email_messages:
             firm_id = message.extra_headers.get(FIRM_HEADER)
             html = ""

@@ -35,7 +35,7 @@ class FirmContextMiddleware:
         request.membership = membership  # type: ignore[attr-defined]  # set for every request here
         request.firm = membership.firm if membership else None  # type: ignore[attr-defined]  # set for every request here
 
-        current = {"_enabled": True}
+        current: dict[str, object] = {"_enabled": True}
         if membership is not None:
             current["firm"] = membership.firm_id
         token = scope_state.set(current)

@@ -34,7 +34,9 @@ MAIN_NAV = (
     NavItem("Clients", "contacts:contact_list", prefix="/clients/"),
     NavItem("Tasks", "tasks:task_list", prefix="/tasks/"),
     NavItem("Support", "support:case_list", module="support", prefix="/support/"),
-    NavItem("Reports", "reports:report_index", perm=Perm.VIEW_REPORTS, prefix="/reports/"),
+    NavItem(
+        "Reports", "reports:report_index", perm=Perm.VIEW_REPORTS, prefix="/reports/"
+    ),
 )
 
 SETTINGS_NAV = (
@@ -64,7 +66,9 @@ def url_if_exists(url_name: str) -> str | None:
     return _url(url_name)
 
 
-def _visible(request: HttpRequest, items: tuple[NavItem, ...]) -> list[dict[str, object]]:
+def _visible(
+    request: HttpRequest, items: tuple[NavItem, ...]
+) -> list[dict[str, object]]:
     membership = request.membership  # type: ignore[attr-defined]  # set by FirmContextMiddleware
     firm = request.firm  # type: ignore[attr-defined]  # set by FirmContextMiddleware
     path = request.path
@@ -113,4 +117,3 @@ def shell_context(request: HttpRequest) -> dict[str, object]:
         "new_case_url": new_case_url,
         "brand_text": brand_text_colour(firm.brand_colour),
     }
-

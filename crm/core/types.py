@@ -18,6 +18,6 @@ class HtmxHttpRequest(HttpRequest):
 class StaffRequest(HtmxHttpRequest):
     """A request by a logged-in member, after ``staff_view`` let it in."""
 
-    user: "User"  # type: ignore[assignment]  # narrowed: staff views require login
+    user: "User"
     firm: "Firm"
     membership: "Membership"

@@ -34,8 +34,12 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("helen.carter@harbour.example", "Helen", "Carter", Role.OWNER, ADVICE_FIRM),
-    DemoUser("james.patel@harbour.example", "James", "Patel", Role.ADVISER, ADVICE_FIRM),
+    DemoUser(
+        "helen.carter@harbour.example", "Helen", "Carter", Role.OWNER, ADVICE_FIRM
+    ),
+    DemoUser(
+        "james.patel@harbour.example", "James", "Patel", Role.ADVISER, ADVICE_FIRM
+    ),
     DemoUser(
         "sarah.okafor@harbour.example", "Sarah", "Okafor", Role.ADVISER, ADVICE_FIRM
     ),
@@ -45,7 +49,9 @@ DEMO_USERS = (
     DemoUser(
         "priya.shah@harbour.example", "Priya", "Shah", Role.READ_ONLY, ADVICE_FIRM
     ),
-    DemoUser("grace.mensah@bridge.example", "Grace", "Mensah", Role.OWNER, SUPPORT_FIRM),
+    DemoUser(
+        "grace.mensah@bridge.example", "Grace", "Mensah", Role.OWNER, SUPPORT_FIRM
+    ),
     DemoUser(
         "daniel.hughes@bridge.example", "Daniel", "Hughes", Role.ADVISER, SUPPORT_FIRM
     ),
@@ -104,7 +110,10 @@ def _firm(name: str, owner: User, *, advice: bool, support: bool) -> Firm:
 
 
 def _advice_setup(firm: Firm) -> None:
-    for name, phone in (("Bristol Head Office", "0117 496 0000"), ("Bath Office", "01225 496 000")):
+    for name, phone in (
+        ("Bristol Head Office", "0117 496 0000"),
+        ("Bath Office", "01225 496 000"),
+    ):
         Branch.objects.get_or_create(firm=firm, name=name, defaults={"phone": phone})
     for intro_name, branches in INTRODUCERS.items():
         slug = intro_name.split()[0].lower()
@@ -140,7 +149,9 @@ def seed() -> dict[str, Firm]:
     """Create (or complete) the demo firms and members; safe to run again."""
     owners = {spec.firm: _user(spec) for spec in DEMO_USERS if spec.role == Role.OWNER}
     firms = {
-        ADVICE_FIRM: _firm(ADVICE_FIRM, owners[ADVICE_FIRM], advice=True, support=False),
+        ADVICE_FIRM: _firm(
+            ADVICE_FIRM, owners[ADVICE_FIRM], advice=True, support=False
+        ),
         SUPPORT_FIRM: _firm(
             SUPPORT_FIRM, owners[SUPPORT_FIRM], advice=False, support=True
         ),

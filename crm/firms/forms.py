@@ -31,9 +31,12 @@ class InviteForm(forms.Form):
     """Invite someone to the firm by e-mail."""
 
     email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ADVISER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.ADVISER
+    )
 
 
 class AcceptInvitationForm(forms.Form):

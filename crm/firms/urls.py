@@ -9,9 +9,7 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("password-reset/", auth.password_reset, name="password_reset"),
-    path(
-        "password-reset/sent/", auth.password_reset_done, name="password_reset_done"
-    ),
+    path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
         auth.password_reset_confirm,

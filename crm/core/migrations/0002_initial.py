@@ -6,49 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('firms', '0001_initial'),
+        ("core", "0001_initial"),
+        ("firms", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='firm',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='firms.firm'),
+            model_name="auditevent",
+            name="firm",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="firms.firm",
+            ),
         ),
         migrations.AddField(
-            model_name='storedemail',
-            name='firm',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='firms.firm'),
+            model_name="storedemail",
+            name="firm",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="firms.firm",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['firm', '-created_at', '-id'], name='audit_firm_time'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["firm", "-created_at", "-id"], name="audit_firm_time"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['firm', 'actor', '-created_at'], name='audit_firm_actor'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["firm", "actor", "-created_at"], name="audit_firm_actor"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['firm', 'object_type', '-created_at'], name='audit_firm_type'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["firm", "object_type", "-created_at"], name="audit_firm_type"
+            ),
         ),
         migrations.AddIndex(
-            model_name='storedemail',
-            index=models.Index(fields=['firm', '-created_at'], name='mail_firm_time'),
+            model_name="storedemail",
+            index=models.Index(fields=["firm", "-created_at"], name="mail_firm_time"),
         ),
         migrations.AddIndex(
-            model_name='storedemail',
-            index=models.Index(fields=['recipient', '-created_at'], name='mail_rcpt_time'),
+            model_name="storedemail",
+            index=models.Index(
+                fields=["recipient", "-created_at"], name="mail_rcpt_time"
+            ),
         ),
     ]

@@ -34,7 +34,10 @@ def test_audit_record_keeps_actor_object_changes_and_ip(firm, owner):
             actor=owner.user,
             verb=AuditVerb.UPDATE,
             obj=branch,
-            changes={"name": ["Bristol", "Bath"], "when": [None, datetime.date(2026, 1, 2)]},
+            changes={
+                "name": ["Bristol", "Bath"],
+                "when": [None, datetime.date(2026, 1, 2)],
+            },
         )
     event.refresh_from_db()
     assert event.actor == owner.user
@@ -66,12 +69,17 @@ def test_audit_log_hides_other_firms_events(owner_client, firm, other_firm):
     assert "Secret of rival" not in body
 
 
-def test_audit_log_filters_by_actor_type_verb_and_dates(owner_client, firm, owner, adviser):
+def test_audit_log_filters_by_actor_type_verb_and_dates(
+    owner_client, firm, owner, adviser
+):
     """Filters narrow the list by who, record type, action and date range."""
     AuditEventFactory(firm=firm, actor=owner.user, object_repr="Row-by-owner")
     AuditEventFactory(firm=firm, actor=adviser.user, object_repr="Row-by-adviser")
     AuditEventFactory(
-        firm=firm, actor=owner.user, object_type="firms.introducer", object_repr="Row-intro"
+        firm=firm,
+        actor=owner.user,
+        object_type="firms.introducer",
+        object_repr="Row-intro",
     )
     AuditEventFactory(
         firm=firm, actor=owner.user, verb=AuditVerb.DELETE, object_repr="Row-removed"
@@ -111,7 +119,9 @@ def test_audit_log_reports_a_reversed_date_range(owner_client):
 def test_audit_log_paginates_without_counting(owner_client, firm):
     """50 events a page; a Next link appears when there are more."""
     AuditEvent.objects.bulk_create(
-        AuditEvent(firm=firm, verb=AuditVerb.UPDATE, object_type="x", object_repr=f"E{i}")
+        AuditEvent(
+            firm=firm, verb=AuditVerb.UPDATE, object_type="x", object_repr=f"E{i}"
+        )
         for i in range(55)
     )
     first = owner_client.get("/settings/audit-log/").content.decode()

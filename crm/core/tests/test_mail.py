@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_backend_stores_one_row_per_recipient(firm):
     """Each recipient gets its own stored copy, with the HTML part kept."""
     message = EmailMultiAlternatives(
-        "Hi", "Body", "a@example.com", ["X@Example.com", "y@example.com"],
+        "Hi",
+        "Body",
+        "a@example.com",
+        ["X@Example.com", "y@example.com"],
         headers={"X-Casework-Firm": str(firm.pk)},
     )
     message.attach_alternative("<p>Body</p>", "text/html")
@@ -30,8 +33,13 @@ def test_templated_mail_uses_the_firm_name_as_sender(db_mail, firm):
         firm=firm,
         to="someone@example.com",
         template="firms/email/password_reset",
-        context={"user": {"first_name": "Al", "email": "a@x"}, "protocol": "http",
-                 "domain": "x", "uid": "u", "token": "t"},
+        context={
+            "user": {"first_name": "Al", "email": "a@x"},
+            "protocol": "http",
+            "domain": "x",
+            "uid": "u",
+            "token": "t",
+        },
     )
     row = StoredEmail.objects.get()
     assert row.from_email.startswith('"Harbour Mortgages via Casework"') or (
@@ -40,7 +48,9 @@ def test_templated_mail_uses_the_firm_name_as_sender(db_mail, firm):
     assert row.firm == firm
 
 
-def test_mailbox_lists_firm_mail_and_mail_to_members(owner_client, firm, other_firm, owner):
+def test_mailbox_lists_firm_mail_and_mail_to_members(
+    owner_client, firm, other_firm, owner
+):
     """The mailbox shows this firm's mail and untagged mail to its members only."""
     StoredEmailFactory(firm=firm, subject="Firm mail")
     StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Reset for owner")
@@ -55,7 +65,9 @@ def test_mailbox_lists_firm_mail_and_mail_to_members(owner_client, firm, other_f
 
 def test_mailbox_message_links_are_clickable(owner_client, firm):
     """Links in a stored message render as anchors a demo user can follow."""
-    mail = StoredEmailFactory(firm=firm, body="Accept: http://testserver/invitations/abc/")
+    mail = StoredEmailFactory(
+        firm=firm, body="Accept: http://testserver/invitations/abc/"
+    )
     body = owner_client.get(f"/dev/mailbox/{mail.pk}/").content.decode()
     assert '<a href="http://testserver/invitations/abc/"' in body
 
@@ -79,7 +91,9 @@ def test_mailbox_needs_login(client):
 
 
 @pytest.mark.parametrize("rows", [3, 6])
-def test_mailbox_query_count_is_constant(rows, owner_client, firm, django_assert_num_queries):
+def test_mailbox_query_count_is_constant(
+    rows, owner_client, firm, django_assert_num_queries
+):
     """Session, user, membership and one page query."""
     for _ in range(rows):
         StoredEmailFactory(firm=firm)

@@ -17,7 +17,7 @@ def _view(request):
 def _req(user=None, membership=None, **extra):
     request = RequestFactory().get("/x/")
     request.user = user or AnonymousUser()
-    request.membership = membership
+    setattr(request, "membership", membership)  # noqa: B010
     for key, value in extra.items():
         setattr(request, key, value)
     return request

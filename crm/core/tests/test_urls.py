@@ -88,9 +88,7 @@ def test_other_firms_objects_answer_404_on_every_route_with_an_id(
     _load_factories()
     client = login(owner)
     routes = _id_routes()
-    missing = sorted(
-        {k for *_, kwargs in routes for k in kwargs if k not in REGISTRY}
-    )
+    missing = sorted({k for *_, kwargs in routes for k in kwargs if k not in REGISTRY})
     assert missing == [], f"register isolation factories for: {missing}"
     leaks = []
     for route, name, _pattern, kwargs in routes:

@@ -1,5 +1,21 @@
 """Reads about firms, members and the firm's reference lists."""
 
+from crm.firms.selectors.lookups import (
+    branch_get,
+    branch_list,
+    interaction_type_get,
+    interaction_type_list,
+    introducer_branch_choices,
+    introducer_branch_get,
+    introducer_branch_list,
+    introducer_choices,
+    introducer_get,
+    introducer_list,
+    negotiator_choices,
+    negotiator_get,
+    task_category_get,
+    task_category_list,
+)
 from crm.firms.selectors.members import (
     invitation_get,
     invitation_get_by_token,
@@ -11,6 +27,16 @@ from crm.firms.selectors.members import (
 )
 
 __all__ = [
+    "branch_get",
+    "branch_list",
+    "interaction_type_get",
+    "interaction_type_list",
+    "introducer_branch_choices",
+    "introducer_branch_get",
+    "introducer_branch_list",
+    "introducer_choices",
+    "introducer_get",
+    "introducer_list",
     "invitation_get",
     "invitation_get_by_token",
     "invitation_list_pending",
@@ -18,4 +44,8 @@ __all__ = [
     "membership_get",
     "membership_list",
     "membership_list_for_user",
+    "negotiator_choices",
+    "negotiator_get",
+    "task_category_get",
+    "task_category_list",
 ]

@@ -125,7 +125,9 @@ def introducer_choices(*, firm: Firm) -> list[tuple[int, str]]:
     )
 
 
-def introducer_branch_choices(*, firm: Firm, introducer_id: int) -> list[tuple[int, str]]:
+def introducer_branch_choices(
+    *, firm: Firm, introducer_id: int
+) -> list[tuple[int, str]]:
     """Return ``(id, name)`` of an active introducer's active branches.
 
     An unknown, archived or other firm's introducer gives an empty list.
@@ -142,7 +144,9 @@ def introducer_branch_choices(*, firm: Firm, introducer_id: int) -> list[tuple[i
     )
 
 
-def negotiator_choices(*, firm: Firm, introducer_branch_id: int) -> list[tuple[int, str]]:
+def negotiator_choices(
+    *, firm: Firm, introducer_branch_id: int
+) -> list[tuple[int, str]]:
     """Return ``(id, name)`` of the active negotiators at an active branch.
 
     The branch's introducer must be active too; otherwise the list is empty.

@@ -27,7 +27,9 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
         )
 
 
-def membership_list(*, firm: Firm, include_inactive: bool = True) -> QuerySet[Membership]:
+def membership_list(
+    *, firm: Firm, include_inactive: bool = True
+) -> QuerySet[Membership]:
     """Return the firm's members with their users, active first, by name."""
     qs = Membership.objects.filter(firm=firm).select_related("user")
     if not include_inactive:

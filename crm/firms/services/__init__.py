@@ -6,11 +6,33 @@ from crm.firms.services.auth import (
     auth_password_reset_done,
 )
 from crm.firms.services.firm import firm_create, firm_update
+from crm.firms.services.introducers import (
+    introducer_branch_create,
+    introducer_branch_set_active,
+    introducer_branch_update,
+    introducer_create,
+    introducer_set_active,
+    introducer_update,
+    negotiator_create,
+    negotiator_set_active,
+    negotiator_update,
+)
 from crm.firms.services.invitations import (
     invitation_accept,
     invitation_create,
     invitation_resend,
     invitation_revoke,
+)
+from crm.firms.services.lookups import (
+    branch_create,
+    branch_set_active,
+    branch_update,
+    interaction_type_create,
+    interaction_type_rename,
+    interaction_type_set_active,
+    task_category_create,
+    task_category_rename,
+    task_category_set_active,
 )
 from crm.firms.services.members import (
     membership_create,
@@ -22,8 +44,20 @@ __all__ = [
     "auth_login_succeeded",
     "auth_logout",
     "auth_password_reset_done",
+    "branch_create",
+    "branch_set_active",
+    "branch_update",
     "firm_create",
     "firm_update",
+    "interaction_type_create",
+    "interaction_type_rename",
+    "interaction_type_set_active",
+    "introducer_branch_create",
+    "introducer_branch_set_active",
+    "introducer_branch_update",
+    "introducer_create",
+    "introducer_set_active",
+    "introducer_update",
     "invitation_accept",
     "invitation_create",
     "invitation_resend",
@@ -31,4 +65,10 @@ __all__ = [
     "membership_create",
     "membership_set_active",
     "membership_update",
+    "negotiator_create",
+    "negotiator_set_active",
+    "negotiator_update",
+    "task_category_create",
+    "task_category_rename",
+    "task_category_set_active",
 ]

@@ -87,7 +87,7 @@ def introducer_branch_update(
 def introducer_branch_set_active(
     *, firm: Firm, actor: User, introducer_branch: IntroducerBranch, active: bool
 ) -> IntroducerBranch:
-    """Archive an introducer branch (and so its negotiators in pickers) or restore it."""
+    """Archive an introducer branch (and its negotiators, in pickers) or restore it."""
     return save_active(introducer_branch, firm=firm, actor=actor, active=active)
 
 

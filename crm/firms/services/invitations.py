@@ -29,14 +29,20 @@ def _send(invitation: Invitation, token: str) -> None:
         firm=firm,
         to=invitation.email,
         template="firms/email/invitation",
-        context={"invitation": invitation, "link": link, "inviter": invitation.invited_by},
+        context={
+            "invitation": invitation,
+            "link": link,
+            "inviter": invitation.invited_by,
+        },
     )
 
 
 def _new_token(invitation: Invitation) -> str:
     token = secrets.token_urlsafe(32)
     invitation.token_hash = token_hash(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
+    invitation.expires_at = timezone.now() + timedelta(
+        days=settings.INVITATION_TTL_DAYS
+    )
     return token
 
 
@@ -174,7 +180,9 @@ def invitation_accept(
         )
         problem = invitation_problem(invitation)
         if problem is not None or invitation is None:
-            raise ApplicationError(PROBLEM_MESSAGES[problem or "invalid"], problem or "")
+            raise ApplicationError(
+                PROBLEM_MESSAGES[problem or "invalid"], problem or ""
+            )
         user = User.objects.filter(email__iexact=invitation.email).first()
         if user is None:
             if not first_name.strip():

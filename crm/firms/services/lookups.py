@@ -159,7 +159,9 @@ def branch_update(
 
 
 @transaction.atomic
-def branch_set_active(*, firm: Firm, actor: User, branch: Branch, active: bool) -> Branch:
+def branch_set_active(
+    *, firm: Firm, actor: User, branch: Branch, active: bool
+) -> Branch:
     """Archive a branch (hidden from pickers, kept on old records) or restore it."""
     return save_active(branch, firm=firm, actor=actor, active=active)
 

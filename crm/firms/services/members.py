@@ -124,9 +124,7 @@ def membership_update(
             if set(changes) & {"granted", "revoked"}
             else AuditVerb.UPDATE
         )
-        audit_record(
-            firm=firm, actor=actor, verb=verb, obj=membership, changes=changes
-        )
+        audit_record(firm=firm, actor=actor, verb=verb, obj=membership, changes=changes)
     return membership
 
 
@@ -147,7 +145,9 @@ def membership_set_active(
         if membership.pk == actor_membership.pk:
             raise ApplicationError("You cannot deactivate yourself.", "forbidden")
         if membership.role == Role.OWNER and actor_membership.role != Role.OWNER:
-            raise ApplicationError("Only an owner can deactivate an owner.", "forbidden")
+            raise ApplicationError(
+                "Only an owner can deactivate an owner.", "forbidden"
+            )
         _guard_last_owner(firm, membership)
     membership.is_active = active
     membership.save(update_fields=["is_active"])

@@ -96,7 +96,9 @@ def member_invite(request: StaffRequest) -> HttpResponse:
 @staff_view(perm=Perm.MANAGE_MEMBERS)
 def invitation_resend(request: StaffRequest, invitation_id: int) -> HttpResponse:
     """Send a fresh link for a pending invitation."""
-    invitation = selectors.invitation_get(firm=request.firm, invitation_id=invitation_id)
+    invitation = selectors.invitation_get(
+        firm=request.firm, invitation_id=invitation_id
+    )
     try:
         services.invitation_resend(
             firm=request.firm,
@@ -115,7 +117,9 @@ def invitation_resend(request: StaffRequest, invitation_id: int) -> HttpResponse
 @staff_view(perm=Perm.MANAGE_MEMBERS)
 def invitation_revoke(request: StaffRequest, invitation_id: int) -> HttpResponse:
     """Withdraw a pending invitation."""
-    invitation = selectors.invitation_get(firm=request.firm, invitation_id=invitation_id)
+    invitation = selectors.invitation_get(
+        firm=request.firm, invitation_id=invitation_id
+    )
     try:
         services.invitation_revoke(
             firm=request.firm,
@@ -126,5 +130,7 @@ def invitation_revoke(request: StaffRequest, invitation_id: int) -> HttpResponse
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+        messages.success(
+            request, f"The invitation to {invitation.email} was withdrawn."
+        )
     return redirect("firms:member_list")

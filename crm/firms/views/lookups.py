@@ -70,7 +70,10 @@ def branch_edit(request: StaffRequest, branch_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             services.branch_update(
-                firm=request.firm, actor=request.user, branch=branch, **form.cleaned_data
+                firm=request.firm,
+                actor=request.user,
+                branch=branch,
+                **form.cleaned_data,
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
@@ -132,6 +135,11 @@ class _Kind(Generic[L]):
     @property
     def title(self) -> str:
         return self.singular.capitalize()
+
+    @property
+    def add_heading(self) -> str:
+        article = "an" if self.singular[0] in "aeiou" else "a"
+        return f"Add {article} {self.singular}"
 
     @property
     def name_label(self) -> str:
@@ -233,7 +241,9 @@ def interaction_type_list(request: StaffRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.MANAGE_FIRM)
-def interaction_type_edit(request: StaffRequest, interaction_type_id: int) -> HttpResponse:
+def interaction_type_edit(
+    request: StaffRequest, interaction_type_id: int
+) -> HttpResponse:
     """Rename an interaction type."""
     return _named_edit(request, INTERACTION_TYPES, interaction_type_id)
 
@@ -263,6 +273,8 @@ def task_category_edit(request: StaffRequest, task_category_id: int) -> HttpResp
 
 @require_POST
 @staff_view(perm=Perm.MANAGE_FIRM)
-def task_category_set_active(request: StaffRequest, task_category_id: int) -> HttpResponse:
+def task_category_set_active(
+    request: StaffRequest, task_category_id: int
+) -> HttpResponse:
     """Archive or restore a task category (POST ``active`` is "1" or "0")."""
     return _named_set_active(request, TASK_CATEGORIES, task_category_id)

@@ -43,10 +43,13 @@ def member_edit(request: StaffRequest, membership_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         permissions = form.cleaned_data.get("permissions") if is_owner else None
         role = form.cleaned_data["role"]
-        if permissions is not None and role != member.role:
-            # Untouched boxes on a role change mean "use the new role's defaults".
-            if set(permissions) == set(member.permissions):
-                permissions = None
+        # Untouched boxes on a role change mean "use the new role's defaults".
+        if (
+            permissions is not None
+            and role != member.role
+            and set(permissions) == set(member.permissions)
+        ):
+            permissions = None
         try:
             services.membership_update(
                 firm=request.firm,

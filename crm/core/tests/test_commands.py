@@ -1,0 +1,64 @@
+"""Management commands: demo data and the production settings check."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from crm.firms.models import Firm, Introducer, Membership, Negotiator, User
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_logins():
+    """Running seed_demo twice gives the same data and prints every login."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+    assert Firm.objects.count() == 2
+    advice = Firm.objects.get(has_advice=True)
+    charity = Firm.objects.get(has_support=True)
+    assert charity.has_advice is False
+    assert Membership.objects.filter(firm=advice).count() == 5
+    assert set(
+        Membership.objects.filter(firm=advice).values_list("role", flat=True)
+    ) == {"owner", "adviser", "administrator", "read_only"}
+    assert Membership.objects.filter(firm=charity).count() == 4
+    assert Introducer.objects.filter(firm=advice).count() == 3
+    assert Negotiator.objects.filter(firm=advice).count() == 12
+    assert User.objects.count() == 8
+    text = out.getvalue()
+    assert "helen.carter@harbour.example" in text
+    assert "casework-demo" in text
+
+
+def test_deploy_check_passes_with_production_environment():
+    """`check --deploy --fail-level WARNING` passes with production variables."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "DEBUG", "SECURE_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DEBUG": "false",
+            "SECRET_KEY": "prod-" + "k8Vq2xZr7Lm4Np9Ts3Wb6Yc1Hd5Fg0Jh" * 2,
+            "ALLOWED_HOSTS": "casework.example.com",
+            "DATABASE_URL": "sqlite:////tmp/casework-deploy-check.sqlite3",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

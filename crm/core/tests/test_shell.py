@@ -1,0 +1,103 @@
+"""The app shell: header, menus per module and role, error pages (A2, A8)."""
+
+import pytest
+
+from crm.core import shell
+from crm.core.shell import brand_text_colour
+
+pytestmark = pytest.mark.django_db
+
+
+def test_features_not_landed_are_hidden(owner_client):
+    """No dead links: menu items for missing pages are not shown."""
+    body = owner_client.get("/").content.decode()
+    assert ">Dashboard<" in body
+    assert "+ New Case" not in body
+    assert ">Cases<" not in body
+
+
+def test_landed_features_appear_in_menu_and_header(owner_client, settings):
+    """When a feature's URL exists, its menu item and the New Case button show."""
+    settings.ROOT_URLCONF = "crm.core.tests.urlconfs.with_cases"
+    shell._url.cache_clear()
+    try:
+        body = owner_client.get("/").content.decode()
+        assert 'href="/cases/new/"' in body
+        assert "+ New Case" in body
+        assert ">Cases<" in body
+    finally:
+        shell._url.cache_clear()
+
+
+def test_support_only_firm_sees_no_advice_menus(support_firm, login, settings):
+    """A support-only firm never sees Cases (advice) or Introducers, nor New Case."""
+    from crm.firms.tests.factories import MembershipFactory
+
+    member = MembershipFactory(firm=support_firm, role="owner")
+    settings.ROOT_URLCONF = "crm.core.tests.urlconfs.with_cases"
+    shell._url.cache_clear()
+    try:
+        body = login(member).get("/").content.decode()
+    finally:
+        shell._url.cache_clear()
+    assert "+ New Case" not in body
+    assert ">Cases<" not in body
+    assert ">Introducers<" not in body
+    assert ">Members<" in body
+
+
+def test_read_only_member_sees_no_settings(read_only, login):
+    """Settings items follow permissions."""
+    body = login(read_only).get("/").content.decode()
+    assert ">Members<" not in body
+    assert ">Firm details<" not in body
+    assert ">Audit log<" not in body
+
+
+def test_owner_sees_settings_menu(owner_client):
+    """Owners see every settings page."""
+    body = owner_client.get("/").content.decode()
+    for label in ("Firm details", "Members", "Audit log", "Dev mailbox"):
+        assert f">{label}<" in body
+
+
+def test_header_shows_firm_user_and_logout(owner_client, owner):
+    """The header carries the firm name, the user's name and a logout button."""
+    body = owner_client.get("/").content.decode()
+    assert "Harbour Mortgages" in body
+    assert owner.user.full_name in body
+    assert 'action="/logout/"' in body
+    assert "Skip to main content" in body
+    assert 'hx-headers=\'{"X-CSRFToken": "' in body
+
+
+def test_404_page_is_friendly_inside_the_shell(owner_client):
+    """Unknown pages render the custom 404 inside the app shell."""
+    response = owner_client.get("/no-such-page/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "We can't find that page" in body
+    assert "Skip to main content" in body
+
+
+def test_403_page_explains(read_only, login):
+    """A forbidden page explains how to get access."""
+    response = login(read_only).get("/settings/members/")
+    assert response.status_code == 403
+    assert "ask your firm's owner" in response.content.decode()
+
+
+def test_500_page_is_standalone(client, settings):
+    """The 500 page renders without a database or context."""
+    from django.template.loader import render_to_string
+
+    assert "Something went wrong" in render_to_string("500.html")
+
+
+@pytest.mark.parametrize(
+    ("colour", "text"),
+    [("#1d4ed8", "#ffffff"), ("#fde047", "#111827"), ("#0f766e", "#ffffff")],
+)
+def test_brand_text_colour_keeps_contrast(colour, text):
+    """Header text is white on dark brands and near-black on light ones."""
+    assert brand_text_colour(colour) == text
