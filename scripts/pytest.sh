@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 workers="${PYTEST_WORKERS:-2}"
 set +e
-.venv/bin/pytest -n "$workers" --dist loadgroup \
+.venv/bin/pytest -n "$workers" \
   --cov --cov-report=term:skip-covered "$@"
 status=$?
 set -e

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from crm.core.exceptions import NotFound
 from crm.core.models import AuditEvent, FirmOwnedModel, StoredEmail
+from crm.firms.choices import Perm, Role
 from crm.firms.models import Firm, Membership
 
 
@@ -49,21 +50,34 @@ def audit_event_list(
     return qs.order_by("-created_at", "-id")
 
 
-def _mailbox_filter(firm: Firm) -> Q:
-    member_emails = Membership.objects.filter(firm=firm).values("user__email")
-    return Q(firm=firm) | Q(firm__isnull=True, recipient__in=member_emails)
+def _mailbox_filter(viewer: Membership) -> Q:
+    """Return which stored mail ``viewer`` may read in the dev mailbox.
+
+    Everyone reads mail addressed to themselves; members who manage members
+    also read the firm's own mail (invitations); owners also read mail to the
+    firm's members that carries no firm, such as password resets.
+    """
+    visible = Q(recipient=viewer.user.email.lower())
+    if viewer.has_perm(Perm.MANAGE_MEMBERS):
+        visible |= Q(firm=viewer.firm_id)
+    if viewer.role == Role.OWNER:
+        member_emails = Membership.objects.filter(firm=viewer.firm_id).values(
+            "user__email"
+        )
+        visible |= Q(firm__isnull=True, recipient__in=member_emails)
+    return visible
 
 
-def mail_list(*, firm: Firm) -> QuerySet[StoredEmail]:
-    """Return mail sent for this firm, or to its members, newest first."""
-    return StoredEmail.objects.filter(_mailbox_filter(firm)).order_by(
+def mail_list(*, viewer: Membership) -> QuerySet[StoredEmail]:
+    """Return the stored mail ``viewer`` may read, newest first."""
+    return StoredEmail.objects.filter(_mailbox_filter(viewer)).order_by(
         "-created_at", "-id"
     )
 
 
-def mail_get(*, firm: Firm, mail_id: int) -> StoredEmail:
-    """Return one stored message visible to the firm or raise ``NotFound``."""
+def mail_get(*, viewer: Membership, mail_id: int) -> StoredEmail:
+    """Return one stored message ``viewer`` may read or raise ``NotFound``."""
     try:
-        return StoredEmail.objects.filter(_mailbox_filter(firm)).get(pk=mail_id)
+        return StoredEmail.objects.filter(_mailbox_filter(viewer)).get(pk=mail_id)
     except StoredEmail.DoesNotExist as exc:
         raise NotFound from exc

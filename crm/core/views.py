@@ -49,10 +49,10 @@ def _require_mailbox() -> None:
 @require_GET
 @staff_view()
 def mailbox_list(request: StaffRequest) -> TemplateResponse:
-    """List e-mail the app sent for this firm (development only, K4)."""
+    """List e-mail the member may read (development only, K4)."""
     _require_mailbox()
     page = paginate(
-        selectors.mail_list(firm=request.firm), params=request.GET, per_page=30
+        selectors.mail_list(viewer=request.membership), params=request.GET, per_page=30
     )
     return TemplateResponse(request, "core/mailbox_list.html", {"page": page})
 
@@ -62,5 +62,5 @@ def mailbox_list(request: StaffRequest) -> TemplateResponse:
 def mailbox_detail(request: StaffRequest, mail_id: int) -> TemplateResponse:
     """Show one sent message with its links clickable (development only)."""
     _require_mailbox()
-    mail = selectors.mail_get(firm=request.firm, mail_id=mail_id)
+    mail = selectors.mail_get(viewer=request.membership, mail_id=mail_id)
     return TemplateResponse(request, "core/mailbox_detail.html", {"mail": mail})

@@ -42,6 +42,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """Find a user by e-mail address, whatever its case."""
+        return self.get(email__iexact=username)
+
     def create_superuser(
         self, email: str, password: str | None = None, **extra: Any
     ) -> "User":

@@ -11,7 +11,7 @@ from crm.firms.tests.factories import MembershipFactory
 def test_invited_read_only_member_joins_and_sees_only_their_menu(
     firm, page: Page, new_page, log_in, live_server, settings, db_mail
 ):
-    """An invitee accepts the e-mailed link, lands in the firm and sees a Read-only menu."""
+    """An e-mailed invitee joins the firm and sees only the Read-only menu."""
     settings.SITE_URL = live_server.url
     owner = MembershipFactory(firm=firm, role=Role.OWNER)
     log_in(page, owner)
@@ -53,7 +53,9 @@ def test_invited_read_only_member_joins_and_sees_only_their_menu(
 
     expect(invitee).to_have_url(f"{live_server.url}/")
     expect(invitee.locator(".topbar__firm")).to_contain_text("Harbour Mortgages")
-    expect(invitee.locator(".messages")).to_contain_text("Welcome to Harbour Mortgages.")
+    expect(invitee.locator(".messages")).to_contain_text(
+        "Welcome to Harbour Mortgages."
+    )
     invitee_sidebar = invitee.locator("nav#sidebar")
     expect(invitee_sidebar.get_by_role("link", name="Dashboard")).to_be_visible()
     for hidden in ("Members", "Firm details", "Audit log"):

@@ -8,10 +8,12 @@ from crm.firms.tests.factories import MembershipFactory
 from tests.browser.a11y import a11y_problems
 
 
-def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page: Page, owner, log_in):
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(
+    page: Page, owner, log_in, live_server
+):
     """Tab first focuses "Skip to main content"; Enter then focuses main#main."""
     log_in(page, owner)
-    page.reload()
+    page.goto(f"{live_server.url}/")
 
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")

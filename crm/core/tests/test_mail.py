@@ -105,3 +105,27 @@ def test_django_send_mail_reaches_the_mailbox(db_mail, owner_client, owner):
     """Mail sent through Django's API to a member shows in the mailbox."""
     send_mail("Plain", "Text", "noreply@example.com", [owner.user.email])
     assert "Plain" in owner_client.get("/dev/mailbox/").content.decode()
+
+
+def test_read_only_member_sees_only_their_own_mail(read_only, owner, firm, login):
+    """A member cannot read other members' mail (a reset link would be a takeover)."""
+    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Owner reset")
+    StoredEmailFactory(firm=firm, subject="Invitation for someone")
+    mine = StoredEmailFactory(firm=None, recipient=read_only.user.email, subject="Mine")
+    other = StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Other")
+    client = login(read_only)
+    body = client.get("/dev/mailbox/").content.decode()
+    assert "Mine" in body
+    assert "Owner reset" not in body
+    assert "Invitation for someone" not in body
+    assert client.get(f"/dev/mailbox/{mine.pk}/").status_code == 200
+    assert client.get(f"/dev/mailbox/{other.pk}/").status_code == 404
+
+
+def test_manager_sees_firm_mail_but_not_others_resets(manager, owner, firm, login):
+    """Managers read the firm's invitations but not an owner's reset mail."""
+    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Owner reset")
+    StoredEmailFactory(firm=firm, subject="Invitation for someone")
+    body = login(manager).get("/dev/mailbox/").content.decode()
+    assert "Invitation for someone" in body
+    assert "Owner reset" not in body

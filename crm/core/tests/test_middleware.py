@@ -18,7 +18,7 @@ class _Session(dict[str, object]):
 
 def _request(user=None, firm_id=None) -> HttpRequest:
     request = RequestFactory().get("/")
-    request.session = _Session()  # type: ignore[assignment]
+    request.session = _Session()  # type: ignore[assignment]  # a dict is enough here
     if firm_id is not None:
         request.session[SESSION_FIRM_KEY] = firm_id
     from django.contrib.auth.models import AnonymousUser

@@ -1,6 +1,6 @@
 """Reads about the firm's reference lists: branches, introducers and lookups (A5)."""
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -17,6 +17,19 @@ from crm.firms.models import (
 )
 
 NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
+
+
+class IntroducerCounts(TypedDict):
+    """The counts ``introducer_list`` adds to each introducer."""
+
+    active_branch_count: int
+    active_negotiator_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    IntroducerWithCounts = WithAnnotations[Introducer, IntroducerCounts]
 
 
 # Branches (the firm's own offices)
@@ -44,7 +57,7 @@ def _count(qs: QuerySet[IntroducerBranch] | QuerySet[Negotiator]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def introducer_list(*, firm: Firm) -> QuerySet[Introducer]:
+def introducer_list(*, firm: Firm) -> "QuerySet[IntroducerWithCounts]":
     """Return the firm's introducers, active first, with counts in one query.
 
     Each row carries ``active_branch_count`` (active branches) and

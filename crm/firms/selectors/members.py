@@ -20,11 +20,14 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     This is the one read that crosses firms: it runs before a firm is chosen.
     """
     with scopes_disabled():
-        return list(
+        memberships = list(
             Membership.objects.filter(user=user, is_active=True)
             .select_related("firm")
             .order_by("firm__name", "firm_id")
         )
+    for membership in memberships:
+        membership.user = user  # already loaded: saves a query per request
+    return memberships
 
 
 def membership_list(

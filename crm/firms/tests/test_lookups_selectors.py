@@ -51,9 +51,7 @@ def test_introducer_list_counts_active_branches_and_negotiators(
     assert rows["Bare"].active_negotiator_count == 0
 
 
-def test_introducer_branch_list_prefetches_negotiators(
-    firm, django_assert_num_queries
-):
+def test_introducer_branch_list_prefetches_negotiators(firm, django_assert_num_queries):
     """Branches and all their negotiators load in two queries, active first."""
     acme = IntroducerFactory(firm=firm)
     for name in ("b", "a", "c"):
@@ -73,8 +71,12 @@ def test_introducer_branch_list_prefetches_negotiators(
 @pytest.mark.parametrize(
     ("selector", "kwarg", "make"),
     [
-        (selectors.branch_get, "branch_id", BranchFactory),
-        (selectors.introducer_get, "introducer_id", IntroducerFactory),
+        (selectors.branch_get, "branch_id", lambda firm: BranchFactory(firm=firm)),
+        (
+            selectors.introducer_get,
+            "introducer_id",
+            lambda firm: IntroducerFactory(firm=firm),
+        ),
         (
             selectors.introducer_branch_get,
             "introducer_branch_id",
@@ -85,16 +87,23 @@ def test_introducer_branch_list_prefetches_negotiators(
             "negotiator_id",
             lambda firm: NegotiatorFactory(branch__introducer__firm=firm),
         ),
-        (selectors.interaction_type_get, "interaction_type_id", InteractionTypeFactory),
-        (selectors.task_category_get, "task_category_id", TaskCategoryFactory),
+        (
+            selectors.interaction_type_get,
+            "interaction_type_id",
+            lambda firm: InteractionTypeFactory(firm=firm),
+        ),
+        (
+            selectors.task_category_get,
+            "task_category_id",
+            lambda firm: TaskCategoryFactory(firm=firm),
+        ),
     ],
 )
 def test_get_selectors_find_own_rows_and_refuse_other_firms(
     firm, other_firm, selector, kwarg, make
 ):
     """Each ``*_get`` returns the firm's row and raises NotFound for another's."""
-    ours = make(firm=firm) if isinstance(make, type) else make(firm)
-    theirs = make(firm=other_firm) if isinstance(make, type) else make(other_firm)
+    ours, theirs = make(firm), make(other_firm)
 
     assert selector(firm=firm, **{kwarg: ours.pk}) == ours
     with pytest.raises(NotFound):
@@ -133,9 +142,7 @@ def test_introducer_branch_choices_lists_active_branches_of_active_introducer(
     )
 
 
-def test_negotiator_choices_lists_active_negotiators_of_active_branch(
-    firm, other_firm
-):
+def test_negotiator_choices_lists_active_negotiators_of_active_branch(firm, other_firm):
     """Only active negotiators are offered, and none at an archived branch."""
     high = IntroducerBranchFactory(introducer__firm=firm)
     ann = NegotiatorFactory(branch=high, name="Ann")

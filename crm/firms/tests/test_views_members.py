@@ -45,13 +45,16 @@ def test_members_pages_need_manage_members(role, request, login):
     assert client.get("/settings/members/invite/").status_code == 403
 
 
-def test_invite_sends_mail_and_lists_invitation(db_mail, owner_client):
+def test_invite_sends_mail_and_lists_invitation(
+    db_mail, owner_client, django_capture_on_commit_callbacks
+):
     """Inviting sends the e-mail and shows a success message."""
-    response = owner_client.post(
-        "/settings/members/invite/",
-        {"email": "Newbie@Example.com", "role": Role.READ_ONLY},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            "/settings/members/invite/",
+            {"email": "Newbie@Example.com", "role": Role.READ_ONLY},
+            follow=True,
+        )
     body = response.content.decode()
     assert "Invitation sent to newbie@example.com." in body
     assert Invitation.objects.get().role == Role.READ_ONLY
@@ -132,10 +135,13 @@ def test_deactivated_member_loses_access(owner_client, adviser, login):
     assert client.get("/")["Location"] == "/no-firm/"
 
 
-def test_revoke_and_resend_invitation(db_mail, owner_client, firm):
+def test_revoke_and_resend_invitation(
+    db_mail, owner_client, firm, django_capture_on_commit_callbacks
+):
     """Pending invitations can be resent and withdrawn."""
     invitation = InvitationFactory(firm=firm)
-    owner_client.post(f"/settings/invitations/{invitation.pk}/resend/")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/settings/invitations/{invitation.pk}/resend/")
     assert StoredEmail.objects.count() == 1
     owner_client.post(f"/settings/invitations/{invitation.pk}/revoke/")
     invitation.refresh_from_db()
@@ -199,16 +205,20 @@ def test_manager_cannot_switch_modules(manager, login, firm):
             "has_support": "on",
         },
     )
-    assert "Only the firm's owner can switch modules" in response.content.decode()
+    assert "Only the firm&#x27;s owner can switch modules" in response.content.decode()
     firm.refresh_from_db()
     assert firm.has_support is False
 
 
-def test_invitation_accept_page_flow(db_mail, client, owner_client):
+def test_invitation_accept_page_flow(
+    db_mail, client, owner_client, django_capture_on_commit_callbacks
+):
     """The invited person opens the link, sets a password and is logged in."""
-    owner_client.post(
-        "/settings/members/invite/", {"email": "ann@example.com", "role": "adviser"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            "/settings/members/invite/",
+            {"email": "ann@example.com", "role": "adviser"},
+        )
     body = StoredEmail.objects.get().body
     path = next(w for w in body.split() if "/invitations/" in w).replace(
         "http://testserver", ""
