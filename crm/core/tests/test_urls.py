@@ -113,3 +113,18 @@ def test_own_firms_objects_are_found_on_every_route_with_an_id(owner, login):
         if _request(client, _fill(route, ours)) == 404:
             not_found.append(name)
     assert not_found == []
+
+
+@pytest.mark.django_db
+def test_every_route_refuses_a_post_without_csrf_token(owner, login):
+    """No view is CSRF-exempt: a POST without a token is refused everywhere."""
+    _load_factories()
+    client = login(owner, enforce_csrf=True)
+    accepted = []
+    for route, name, _pattern in all_routes():
+        kwargs = ID_KWARG.findall(route)
+        path = _fill(route, {k: REGISTRY[k](owner.firm).pk for k in kwargs})
+        path = re.sub(r"<(?:str:)?(\w+)>", "x", path)
+        if client.post(path, {}).status_code != 403:
+            accepted.append(name)
+    assert accepted == []
