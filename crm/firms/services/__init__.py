@@ -3,6 +3,7 @@
 from crm.firms.services.auth import (
     auth_login_succeeded,
     auth_logout,
+    auth_password_changed,
     auth_password_reset_done,
 )
 from crm.firms.services.firm import firm_create, firm_update
@@ -43,6 +44,7 @@ from crm.firms.services.members import (
 __all__ = [
     "auth_login_succeeded",
     "auth_logout",
+    "auth_password_changed",
     "auth_password_reset_done",
     "branch_create",
     "branch_set_active",

@@ -33,3 +33,15 @@ def auth_password_reset_done(*, user: User) -> None:
             verb=AuditVerb.PASSWORD_RESET,
             obj=user,
         )
+
+
+@transaction.atomic
+def auth_password_changed(*, user: User, firm: Firm) -> None:
+    """Record that a member changed their own password."""
+    audit_record(
+        firm=firm,
+        actor=user,
+        verb=AuditVerb.UPDATE,
+        obj=user,
+        changes={"password": ["(old)", "(changed)"]},
+    )

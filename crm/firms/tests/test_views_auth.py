@@ -161,3 +161,16 @@ def test_password_change_page(owner_client):
         },
     )
     assert response.status_code == 302
+    assert (
+        AuditEvent.objects.filter(object_type="firms.user", verb="update").count() == 1
+    )
+    wrong = owner_client.post(
+        "/account/password/",
+        {
+            "old_password": "not-it",
+            "new_password1": "x-passphrase-10",
+            "new_password2": "x-passphrase-10",
+        },
+    )
+    assert wrong.status_code == 200
+    assert "Your old password was entered incorrectly" in wrong.content.decode()

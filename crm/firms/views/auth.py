@@ -132,9 +132,17 @@ password_reset_complete = public_view(reason="confirmation after a reset")(
         template_name="firms/auth/password_reset_complete.html"
     )
 )
-password_change = staff_view()(
-    auth_views.PasswordChangeView.as_view(
-        template_name="firms/auth/password_change.html",
-        success_url=reverse_lazy("reports:dashboard"),
-    )
-)
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "firms/auth/password_change.html"
+    success_url = reverse_lazy("reports:dashboard")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.auth_password_changed(user=form.user, firm=self.request.firm)  # type: ignore[attr-defined]  # staff_view guarantees a firm
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+password_change = staff_view()(_PasswordChangeView.as_view())
