@@ -7,5 +7,9 @@ urlpatterns = [
     path("", include("crm.reports.urls")),
     path("", include("crm.firms.urls")),
     path("", include("crm.core.urls")),
+    path("", include("crm.contacts.urls")),
+    path("", include("crm.leads.urls")),
+    path("", include("crm.tasks.urls")),
+    path("", include("crm.interactions.urls")),
     path("platform-admin/", admin.site.urls),
 ]

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "axes",
     "crm.core",
     "crm.firms",
+    "crm.contacts",
+    "crm.leads",
+    "crm.tasks",
+    "crm.interactions",
     "crm.reports",
 ]
 

@@ -1,0 +1,250 @@
+"""People and organisations in a firm's CRM (SPEC B1) and their timeline."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from crm.contacts.choices import (
+    ContactEventType,
+    ContactKind,
+    ContactTitle,
+    DuplicateMode,
+    ImportStatus,
+)
+from crm.core.models import FirmOwnedModel, scoped
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    """Reusable filters for contacts."""
+
+    def active(self) -> "ContactQuerySet":
+        return self.filter(is_archived=False)
+
+    def people(self) -> "ContactQuerySet":
+        return self.filter(kind=ContactKind.PERSON)
+
+    def organisations(self) -> "ContactQuerySet":
+        return self.filter(kind=ContactKind.ORGANISATION)
+
+
+ContactManager = models.Manager.from_queryset(ContactQuerySet)
+
+
+class Contact(FirmOwnedModel):
+    """A person or organisation; a client is a contact with a lead or case.
+
+    ``search_name``, ``email_norm``, ``mobile_norm`` and ``phone_norm`` are
+    normalised copies kept by the services for indexed search (B2).
+    """
+
+    kind = models.CharField(
+        max_length=12, choices=ContactKind.choices, default=ContactKind.PERSON
+    )
+    title = models.CharField(max_length=8, choices=ContactTitle.choices, blank=True)
+    first_name = models.CharField(max_length=80, blank=True)
+    last_name = models.CharField(max_length=80, blank=True)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    organisation_name = models.CharField(
+        "organisation name", max_length=160, blank=True
+    )
+    organisation = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        limit_choices_to={"kind": ContactKind.ORGANISATION},
+    )
+    job_title = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=32, blank=True)
+    other_phone = models.CharField(max_length=32, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    address_line1 = models.CharField("address line 1", max_length=120, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=120, blank=True)
+    town = models.CharField(max_length=80, blank=True)
+    county = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    notes = models.TextField(blank=True)
+    marketing_consent = models.BooleanField(default=False)
+    marketing_consent_at = models.DateTimeField(null=True, blank=True)
+    is_archived = models.BooleanField(default=False)
+
+    # Normalised search columns, written by services only.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+    search_name = models.CharField(max_length=400, editable=False, default="")
+    email_norm = models.CharField(max_length=254, editable=False, default="")
+    mobile_norm = models.CharField(max_length=20, editable=False, default="")
+    phone_norm = models.CharField(max_length=20, editable=False, default="")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar["ContactManager[Contact]"] = scoped(ContactManager)
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "is_archived", "sort_name", "id"],
+                name="contact_firm_sort",
+            ),
+            models.Index(
+                fields=["firm", "is_archived", "-created_at"],
+                name="contact_firm_created",
+            ),
+            models.Index(fields=["firm", "email_norm"], name="contact_firm_email"),
+            models.Index(fields=["firm", "mobile_norm"], name="contact_firm_mobile"),
+            models.Index(fields=["firm", "phone_norm"], name="contact_firm_phone"),
+            models.Index(
+                "firm", Lower("last_name"), "id", name="contact_firm_last_name"
+            ),
+            models.Index(
+                "firm", Lower("first_name"), "id", name="contact_firm_first_name"
+            ),
+            models.Index(
+                "firm", Lower("organisation_name"), "id", name="contact_firm_org_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact_detail", kwargs={"contact_id": self.pk})
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == ContactKind.PERSON
+
+    @property
+    def display_name(self) -> str:
+        """Return the name to show: 'First Last' or the organisation's name."""
+        if self.kind == ContactKind.ORGANISATION:
+            return self.organisation_name or "(unnamed organisation)"
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.email or "(unnamed person)"
+
+
+class ContactEvent(FirmOwnedModel):
+    """One entry on a contact's timeline, written by the service that acted (B4)."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="events"
+    )
+    type = models.CharField(max_length=24, choices=ContactEventType.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["ContactEvent"]] = scoped(
+        models.Manager["ContactEvent"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "contact", "-created_at", "-id"],
+                name="contact_event_timeline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.summary}"
+
+
+class ContactImport(FirmOwnedModel):
+    """A CSV import of contacts, run by a background job (B5)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    mapping = models.JSONField(default=dict, blank=True)
+    duplicate_mode = models.CharField(
+        max_length=8, choices=DuplicateMode.choices, default=DuplicateMode.SKIP
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["ContactImport"]] = scoped(
+        models.Manager["ContactImport"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["firm", "-created_at"], name="contact_import_firm")
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        """Return progress as a whole percentage."""
+        if not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ContactImportError(FirmOwnedModel):
+    """A CSV row the import rejected, with the reason (B5)."""
+
+    contact_import = models.ForeignKey(
+        ContactImport, on_delete=models.CASCADE, related_name="row_errors"
+    )
+    row_number = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[models.Manager["ContactImportError"]] = scoped(
+        models.Manager["ContactImportError"]
+    )
+
+    class Meta:
+        ordering = ["row_number", "id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "contact_import", "row_number"],
+                name="contact_import_error_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Row {self.row_number}: {self.reason}"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class InteractionsConfig(AppConfig):
+    """Interactions and notes."""
+
+    name = "crm.interactions"
+    label = "interactions"
+    verbose_name = "Interactions"

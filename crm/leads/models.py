@@ -1,0 +1,133 @@
+"""Leads: prospective clients' enquiries in the pipeline (SPEC C1, C2, C4)."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from crm.core.models import FirmOwnedModel, scoped
+from crm.leads.choices import OPEN_STATUSES, LeadEventType, LeadSource, LeadStatus
+
+
+class LeadQuerySet(models.QuerySet["Lead"]):
+    """Reusable filters for leads."""
+
+    def open(self) -> "LeadQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+LeadManager = models.Manager.from_queryset(LeadQuerySet)
+
+
+class Lead(FirmOwnedModel):
+    """An enquiry from a contact, moving through the pipeline until converted."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="leads"
+    )
+    source = models.CharField(
+        max_length=20, choices=LeadSource.choices, default=LeadSource.PHONE
+    )
+    introducer = models.ForeignKey(
+        "firms.Introducer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    introducer_branch = models.ForeignKey(
+        "firms.IntroducerBranch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    negotiator = models.ForeignKey(
+        "firms.Negotiator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="adviser",
+    )
+    status = models.CharField(
+        max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW_LEAD
+    )
+    follow_up_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    not_proceeding_reason = models.CharField(max_length=300, blank=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar["LeadManager[Lead]"] = scoped(LeadManager)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "status", "-created_at"], name="lead_firm_status"
+            ),
+            models.Index(
+                fields=["firm", "owner", "status", "follow_up_date"],
+                name="lead_firm_owner_follow",
+            ),
+            models.Index(
+                fields=["firm", "status", "follow_up_date"], name="lead_firm_follow"
+            ),
+            models.Index(fields=["firm", "contact"], name="lead_firm_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lead #{self.pk}: {self.contact}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:lead_detail", kwargs={"lead_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class LeadEvent(FirmOwnedModel):
+    """One entry in a lead's history, written by the service that acted."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=LeadEventType.choices)
+    parameters = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["LeadEvent"]] = scoped(models.Manager["LeadEvent"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "lead", "-created_at"], name="lead_event_history"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_type_display()

@@ -1,0 +1,88 @@
+"""Tasks: things a member must do, optionally about a contact or lead (J1)."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from crm.core.models import FirmOwnedModel, scoped
+from crm.tasks.choices import TaskPriority, TaskStatus
+
+
+class Task(FirmOwnedModel):
+    """A to-do with a due date and an assignee, linked to a contact or lead."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    priority = models.CharField(
+        max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    status = models.CharField(
+        max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    category = models.ForeignKey(
+        "firms.TaskCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["Task"]] = scoped(models.Manager["Task"])
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "assignee", "status", "due_date"],
+                name="task_firm_assignee",
+            ),
+            models.Index(fields=["firm", "status", "due_date"], name="task_firm_due"),
+            models.Index(fields=["firm", "contact", "status"], name="task_firm_contact"),
+            models.Index(fields=["firm", "lead", "status"], name="task_firm_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:task_edit", kwargs={"task_id": self.pk})
