@@ -1,0 +1,160 @@
+"""Forms for people and organisations (B1) and the contact list filters."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.contacts.choices import ContactKind, ContactTitle
+from crm.contacts.models import Contact
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.Form):
+    """A person's details."""
+
+    title = forms.ChoiceField(
+        label=_("Title"), choices=[("", "—"), *ContactTitle.choices], required=False
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=80, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    preferred_name = forms.CharField(
+        label=_("Preferred name"), max_length=80, required=False
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    other_phone = forms.CharField(
+        label=_("Other phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DATE
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Works at (organisation)"),
+        queryset=Contact.objects.none(),
+        required=False,
+        help_text=_("For example, a GP at a surgery."),
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=80, required=False)
+    address_line1 = forms.CharField(
+        label=_("Address line 1"), max_length=120, required=False
+    )
+    address_line2 = forms.CharField(
+        label=_("Address line 2"), max_length=120, required=False
+    )
+    town = forms.CharField(label=_("Town or city"), max_length=80, required=False)
+    county = forms.CharField(label=_("County"), max_length=80, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    marketing_consent = forms.BooleanField(
+        label=_("Agrees to marketing contact"), required=False
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    allow_duplicate = forms.BooleanField(
+        label=_("Yes, create a separate record anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    kind = ContactKind.PERSON
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "organisation" in self.fields:
+            field = self.fields["organisation"]
+            field.queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
+            field.label_from_instance = lambda c: c.display_name  # type: ignore[attr-defined]  # ModelChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("first_name") or data.get("last_name")):
+            self.add_error("first_name", _("Enter a first or last name."))
+        return data
+
+    def contact_fields(self) -> dict[str, Any]:
+        """Return the cleaned data the contact services take."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "allow_duplicate"}
+        data["kind"] = self.kind
+        return data
+
+    @classmethod
+    def initial_for(cls, contact: Contact) -> dict[str, Any]:
+        """Return the form's initial data from ``contact``."""
+        return {
+            name: getattr(contact, name)
+            for name in cls.base_fields
+            if name != "allow_duplicate"
+        }
+
+
+class OrganisationForm(PersonForm):
+    """An organisation's details."""
+
+    kind = ContactKind.ORGANISATION
+
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=160)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    other_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    title = None  # type: ignore[assignment]  # remove a person-only field
+    first_name = None  # type: ignore[assignment]  # remove a person-only field
+    last_name = None  # type: ignore[assignment]  # remove a person-only field
+    preferred_name = None  # type: ignore[assignment]  # remove a person-only field
+    mobile = None  # type: ignore[assignment]  # remove a person-only field
+    date_of_birth = None  # type: ignore[assignment]  # remove a person-only field
+    organisation = None  # type: ignore[assignment]  # remove a person-only field
+    job_title = None  # type: ignore[assignment]  # remove a person-only field
+    marketing_consent = None  # type: ignore[assignment]  # remove a person-only field
+
+    field_order = ["organisation_name", "email", "other_phone"]
+
+    def clean(self) -> dict[str, Any]:
+        return forms.Form.clean(self) or {}
+
+
+class ContactFilterForm(forms.Form):
+    """Filters of the Clients list; all optional."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, e-mail or phone")}
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("People and organisations")), *ContactKind.choices],
+    )
+    archived = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Active")), ("1", _("Archived"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name, A to Z")),
+            ("-name", _("Name, Z to A")),
+            ("-created", _("Newest first")),
+            ("created", _("Oldest first")),
+        ],
+    )

@@ -1,0 +1,85 @@
+"""Search indexes for contacts (SPEC B2), one strategy per database.
+
+SQLite: an FTS5 table with the trigram tokenizer over the normalised search
+columns, kept in step by triggers, so ``LIKE '%fragment%'`` is answered from
+the index. PostgreSQL: pg_trgm GIN indexes per column for fragments, and
+``varchar_pattern_ops`` btrees starting with ``firm_id`` for prefixes.
+"""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    """
+    CREATE VIRTUAL TABLE contacts_contact_fts USING fts5(
+        search_name, email_norm, mobile_norm, phone_norm,
+        content='contacts_contact', content_rowid='id', tokenize='trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER contacts_contact_fts_ai AFTER INSERT ON contacts_contact BEGIN
+        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm)
+        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm);
+    END
+    """,
+    """
+    CREATE TRIGGER contacts_contact_fts_ad AFTER DELETE ON contacts_contact BEGIN
+        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm)
+        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm);
+    END
+    """,
+    """
+    CREATE TRIGGER contacts_contact_fts_au AFTER UPDATE OF search_name, email_norm, mobile_norm, phone_norm
+    ON contacts_contact BEGIN
+        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm)
+        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm);
+        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm)
+        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm);
+    END
+    """,
+    "INSERT INTO contacts_contact_fts(contacts_contact_fts) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS contacts_contact_fts_au",
+    "DROP TRIGGER IF EXISTS contacts_contact_fts_ad",
+    "DROP TRIGGER IF EXISTS contacts_contact_fts_ai",
+    "DROP TABLE IF EXISTS contacts_contact_fts",
+]
+
+PG_COLUMNS = ("search_name", "email_norm", "mobile_norm", "phone_norm", "sort_name")
+PG_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    *(
+        f"CREATE INDEX IF NOT EXISTS contact_trgm_{col} ON contacts_contact "
+        f"USING gin ({col} gin_trgm_ops)"
+        for col in PG_COLUMNS[:4]
+    ),
+    *(
+        f"CREATE INDEX IF NOT EXISTS contact_prefix_{col} ON contacts_contact "
+        f"(firm_id, {col} varchar_pattern_ops)"
+        for col in PG_COLUMNS
+    ),
+]
+PG_BACKWARD = [
+    *(f"DROP INDEX IF EXISTS contact_trgm_{col}" for col in PG_COLUMNS[:4]),
+    *(f"DROP INDEX IF EXISTS contact_prefix_{col}" for col in PG_COLUMNS),
+]
+
+
+def forward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": SQLITE_FORWARD, "postgresql": PG_FORWARD}.get(vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": SQLITE_BACKWARD, "postgresql": PG_BACKWARD}.get(vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("contacts", "0001_initial")]
+
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,50 @@
+"""Everything the client record page shows, gathered in a fixed number of queries."""
+
+from typing import Any
+
+from django.http import QueryDict
+
+from crm.contacts.models import Contact
+from crm.contacts.selectors.contacts import contact_timeline
+from crm.core.pagination import paginate
+from crm.firms.models import Firm
+from crm.interactions import selectors as interaction_selectors
+from crm.leads import selectors as lead_selectors
+from crm.tasks import selectors as task_selectors
+
+TIMELINE_PER_PAGE = 20
+SECTION_LIMIT = 10
+
+
+def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[str, Any]:
+    """Return the client record's sections for ``contact`` (B4)."""
+    people = (
+        list(
+            Contact.objects.filter(
+                firm=firm, organisation=contact, is_archived=False
+            ).order_by("sort_name", "id")[:50]
+        )
+        if not contact.is_person
+        else []
+    )
+    return {
+        "leads": list(
+            lead_selectors.lead_list_for_contact(firm=firm, contact=contact)[
+                :SECTION_LIMIT
+            ]
+        ),
+        "tasks": list(
+            task_selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+        ),
+        "interactions": list(
+            interaction_selectors.interaction_list_for(firm=firm, contact=contact)[
+                :SECTION_LIMIT
+            ]
+        ),
+        "people": people,
+        "timeline": paginate(
+            contact_timeline(firm=firm, contact=contact),
+            params=params,
+            per_page=TIMELINE_PER_PAGE,
+        ),
+    }

@@ -1,0 +1,137 @@
+"""Search by any part of a name, e-mail or phone (B2), on SQLite and PostgreSQL."""
+
+import pytest
+
+from crm.contacts.search import contact_search, contact_search_queryset, parse
+from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(firm):
+    return {
+        "ann": ContactFactory(
+            firm=firm,
+            first_name="Ann",
+            last_name="Lee",
+            email="ann.lee@harbourmail.co.uk",
+            mobile="07700 900123",
+        ),
+        "annabel": ContactFactory(
+            firm=firm,
+            first_name="Annabel",
+            last_name="Smith",
+            email="bel@example.com",
+            mobile="07700 111222",
+        ),
+        "joanna": ContactFactory(
+            firm=firm,
+            first_name="Joanna",
+            last_name="Price",
+            email="jp@example.com",
+            mobile="07811 222333",
+            other_phone="0117 496 0000",
+        ),
+    }
+
+
+def _names(results):
+    return [c.first_name for c in results]
+
+
+def test_parse_classifies_queries():
+    """@ means e-mail, digits mean phone, anything else a name."""
+    assert parse("ann@x").kind == "email"
+    assert parse("+44 7700").kind == "phone"
+    assert parse("Lee").kind == "name"
+    assert parse("   ") is None
+
+
+def test_finds_by_part_of_email(firm, people):
+    """Any fragment of an e-mail address finds the person."""
+    assert _names(contact_search(firm=firm, q="harbourmail")) == ["Ann"]
+    assert _names(contact_search(firm=firm, q="ANN.LEE@")) == ["Ann"]
+
+
+def test_finds_mobile_typed_with_spaces_or_plus44(firm, people):
+    """The mobile matches however it is typed."""
+    assert _names(contact_search(firm=firm, q="07700 900 123")) == ["Ann"]
+    assert _names(contact_search(firm=firm, q="+44 7700 900123")) == ["Ann"]
+    assert _names(contact_search(firm=firm, q="900123")) == ["Ann"]
+
+
+def test_finds_other_phone_fragment(firm, people):
+    """Landline fragments are searched too."""
+    assert _names(contact_search(firm=firm, q="496 0000")) == ["Joanna"]
+
+
+def test_name_search_ranks_exact_then_prefix_then_fragment(firm, people):
+    """'ann' ranks Ann (exact), Annabel (prefix), Joanna (fragment)."""
+    assert _names(contact_search(firm=firm, q="ann")) == ["Ann", "Annabel", "Joanna"]
+
+
+def test_surname_prefix_and_full_name(firm, people):
+    """Surname prefixes and 'first last' both match, case-insensitively."""
+    assert _names(contact_search(firm=firm, q="smi")) == ["Annabel"]
+    assert _names(contact_search(firm=firm, q="ANN LEE")) == ["Ann"]
+
+
+def test_short_queries_use_prefixes_only(firm, people):
+    """One or two letters match starts of names, not fragments inside them."""
+    assert _names(contact_search(firm=firm, q="jo")) == ["Joanna"]
+    assert contact_search(firm=firm, q="nn") == []
+
+
+def test_other_firms_contacts_never_match(firm, other_firm, people):
+    """Search is scoped to the firm."""
+    ContactFactory(firm=other_firm, first_name="Ann", last_name="Rival")
+    assert "Rival" not in [c.last_name for c in contact_search(firm=firm, q="ann")]
+
+
+def test_archived_contacts_are_left_out_unless_asked(firm, people):
+    """Archived contacts are hidden from search by default."""
+    people["ann"].is_archived = True
+    people["ann"].save()
+    assert "Ann" not in _names(contact_search(firm=firm, q="lee"))
+    assert "Ann" in _names(contact_search(firm=firm, q="lee", include_archived=True))
+
+
+def test_organisation_names_are_searchable(firm):
+    """Organisations match by part of their name."""
+    org = OrganisationFactory(firm=firm, organisation_name="Riverside Medical Practice")
+    assert contact_search(firm=firm, q="medical") == [org]
+
+
+def test_special_characters_are_literal(firm):
+    """Wildcard characters in a query are matched literally."""
+    ContactFactory(firm=firm, first_name="Ann", email="a_b@example.com")
+    ContactFactory(firm=firm, first_name="Bob", email="axb@example.com")
+    assert _names(contact_search(firm=firm, q="a_b@")) == ["Ann"]
+    assert contact_search(firm=firm, q="*?[") == []
+
+
+def test_updates_are_searchable(firm, people):
+    """The search index follows changes to a contact."""
+    from crm.contacts import services
+
+    services.contact_update(
+        firm=firm, actor=None, contact=people["joanna"], email="new.addr@zzz.example"
+    )
+    assert _names(contact_search(firm=firm, q="zzz.example")) == ["Joanna"]
+    assert contact_search(firm=firm, q="jp@example") == []
+
+
+def test_queryset_form_for_lists(firm, people):
+    """The queryset form returns the same people for list filtering."""
+    ids = set(contact_search_queryset(firm=firm, q="ann").values_list("id", flat=True))
+    assert ids == {p.pk for p in people.values()}
+
+
+@pytest.mark.parametrize("rows", [3, 9])
+def test_search_query_count_is_constant(rows, firm, django_assert_num_queries):
+    """Three prefix and two fragment lookups plus one fetch, whatever the rows."""
+    for i in range(rows):
+        ContactFactory(firm=firm, first_name=f"Anna{i}", last_name="Lee")
+    with django_assert_num_queries(6):
+        contact_search(firm=firm, q="anna")

@@ -1,0 +1,155 @@
+"""Clients: list, create (with the duplicate warning), edit, archive, record."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from crm.contacts import search, selectors, services
+from crm.contacts.choices import ContactKind
+from crm.contacts.forms import ContactFilterForm, OrganisationForm, PersonForm
+from crm.contacts.models import Contact
+from crm.contacts.selectors.record import client_record
+from crm.core.exceptions import ApplicationError
+from crm.core.forms_errors import apply_error
+from crm.core.pagination import paginate
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+from crm.firms.choices import Perm
+
+PER_PAGE = 25
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def contact_list(request: StaffRequest) -> TemplateResponse:
+    """List the firm's clients and contacts with search, filters and sort (B1)."""
+    form = ContactFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    archived = data.get("archived") == "1"
+    contacts = selectors.contact_list(
+        firm=request.firm,
+        kind=data.get("kind", ""),
+        archived=archived,
+        sort=data.get("sort") or "name",
+    )
+    if q := data.get("q", "").strip():
+        matches = search.contact_search_queryset(
+            firm=request.firm, q=q, include_archived=archived
+        )
+        contacts = contacts.filter(id__in=matches.values("id"))
+    page = paginate(contacts, params=request.GET, per_page=PER_PAGE)
+    template = "contacts/contact_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return TemplateResponse(
+        request, template, {"form": form, "page": page, "q": q, "archived": archived}
+    )
+
+
+def _form_class(kind: str) -> type[PersonForm]:
+    return OrganisationForm if kind == ContactKind.ORGANISATION else PersonForm
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def contact_create(request: StaffRequest) -> HttpResponse:
+    """Create a person or organisation; warn about duplicates first (B3)."""
+    kind = request.GET.get("kind") or request.POST.get("kind") or ContactKind.PERSON
+    form = _form_class(kind)(
+        request.POST or None,
+        organisations=selectors.organisation_choices(firm=request.firm),
+    )
+    duplicates: list[Contact] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(
+                firm=request.firm,
+                actor=request.user,
+                allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                **form.contact_fields(),
+            )
+        except services.DuplicateContact as exc:
+            duplicates = exc.duplicates
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{contact.display_name} was added.")
+            return redirect(contact)
+    return TemplateResponse(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "kind": form.kind, "duplicates": duplicates, "contact": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
+    """Change a contact's details."""
+    contact = selectors.contact_get(firm=request.firm, contact_id=contact_id)
+    form = _form_class(contact.kind)(
+        request.POST or None,
+        initial=_form_class(contact.kind).initial_for(contact),
+        organisations=selectors.organisation_choices(firm=request.firm).exclude(
+            pk=contact.pk
+        ),
+    )
+    duplicates: list[Contact] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(
+                firm=request.firm,
+                actor=request.user,
+                contact=contact,
+                allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                **form.contact_fields(),
+            )
+        except services.DuplicateContact as exc:
+            duplicates = exc.duplicates
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{contact.display_name} was saved.")
+            return redirect(contact)
+    return TemplateResponse(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "kind": contact.kind,
+            "duplicates": duplicates,
+            "contact": contact,
+        },
+    )
+
+
+@require_POST
+@staff_view(perm=Perm.EDIT_CASES)
+def contact_set_archived(request: StaffRequest, contact_id: int) -> HttpResponse:
+    """Archive or restore a contact (POST ``archived`` is "1" or "0")."""
+    contact = selectors.contact_get(firm=request.firm, contact_id=contact_id)
+    archived = request.POST.get("archived") == "1"
+    services.contact_set_archived(
+        firm=request.firm, actor=request.user, contact=contact, archived=archived
+    )
+    state = "archived" if archived else "restored"
+    messages.success(request, f"{contact.display_name} was {state}.")
+    return redirect(contact)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def contact_detail(request: StaffRequest, contact_id: int) -> TemplateResponse:
+    """The client record: details, leads, tasks, interactions, timeline (B4)."""
+    contact = selectors.contact_get(firm=request.firm, contact_id=contact_id)
+    context = client_record(firm=request.firm, contact=contact, params=request.GET)
+    template = "contacts/contact_detail.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#timeline"
+    return TemplateResponse(request, template, {"contact": contact, **context})

@@ -1,0 +1,54 @@
+"""Header search and the contact picker's suggestions (B2)."""
+
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from crm.contacts import search
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+
+DROPDOWN_LIMIT = 8
+PAGE_LIMIT = 50
+PICKER_LIMIT = 10
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def global_search(request: StaffRequest) -> TemplateResponse:
+    """Search clients and their leads; htmx gets the grouped dropdown."""
+    q = request.GET.get("q", "").strip()[:100]
+    limit = DROPDOWN_LIMIT if request.htmx else PAGE_LIMIT
+    contacts = search.contact_search(firm=request.firm, q=q, limit=limit)
+    leads = search.lead_hits(firm=request.firm, contacts=contacts, limit=limit)
+    template = (
+        "contacts/_search_dropdown.html"
+        if request.htmx
+        else "contacts/search_results.html"
+    )
+    return TemplateResponse(
+        request, template, {"q": q, "contacts": contacts, "leads": leads}
+    )
+
+
+@require_GET
+@staff_view()
+def contact_picker(request: StaffRequest) -> TemplateResponse:
+    """Return picker options for contacts matching ``q`` (server-side, limited).
+
+    The picker's input is named ``<field>_q`` so it never clashes with the
+    form it sits in; plain ``q`` works too.
+    """
+    q = request.GET.get("q", "")
+    for key in request.GET:
+        if key.endswith("_q"):
+            q = q or request.GET.get(key, "")
+    q = q.strip()[:100]
+    kind = request.GET.get("kind", "")
+    contacts = search.contact_search(firm=request.firm, q=q, limit=PICKER_LIMIT)
+    if kind:
+        contacts = [c for c in contacts if c.kind == kind]
+    return TemplateResponse(
+        request, "contacts/_picker_options.html", {"q": q, "contacts": contacts}
+    )
