@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
 from crm.contacts.models import Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
@@ -89,16 +88,25 @@ def _prefix_ids(qs: ContactQuerySet, column: str, term: str, limit: int) -> list
     return list(hits.order_by(column).values_list("id", flat=True)[:limit])
 
 
-def _fragment_ids(qs: ContactQuerySet, column: str, term: str, limit: int) -> list[int]:
+def _fragment_ids(
+    firm: Firm, qs: ContactQuerySet, column: str, term: str, limit: int, archived: bool
+) -> list[int]:
     if len(term) < MIN_FRAGMENT:
         return []
     if connection.vendor == "sqlite" and column in _FTS_COLUMNS:
-        # The column name comes from _FTS_COLUMNS, never from the user; the
-        # term is a bound parameter.
-        sql = f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s"  # noqa: S608
-        hits = qs.filter(id__in=RawSQL(sql, (_glob_pattern(term),)))  # noqa: S611
-    else:
-        hits = qs.filter(**{f"{column}__contains": term})
+        # The trigram index finds candidates; firm and archive state are read
+        # per candidate, so the scan stops as soon as ``limit`` are found.
+        # The column name comes from _FTS_COLUMNS, never from the user.
+        sql = (
+            f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s "  # noqa: S608
+            "AND firm_id = %s"
+            + ("" if archived else " AND is_archived = 0")
+            + " LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_glob_pattern(term), firm.pk, limit])
+            return [row[0] for row in cursor.fetchall()]
+    hits = qs.filter(**{f"{column}__contains": term})
     return list(hits.values_list("id", flat=True)[:limit])
 
 
@@ -116,7 +124,9 @@ def search_ids(
             ranks.setdefault(contact_id, PREFIX)
     if len(ranks) < limit:
         for column in query.fragment_columns:
-            for contact_id in _fragment_ids(qs, column, query.term, limit):
+            for contact_id in _fragment_ids(
+                firm, qs, column, query.term, limit, include_archived
+            ):
                 ranks.setdefault(contact_id, FRAGMENT)
     return list(ranks.items())
 

@@ -1,5 +1,6 @@
 """Reads for the dashboard."""
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, IntegerField, Model, OuterRef, Subquery
@@ -13,7 +14,13 @@ from crm.firms.models import (
     Invitation,
     Membership,
     TaskCategory,
+    User,
 )
+from crm.leads import selectors as lead_selectors
+from crm.leads.choices import OPEN_STATUSES
+from crm.tasks import selectors as task_selectors
+
+DASHBOARD_ROWS = 8
 
 
 def _count(model: type[Model], **filters: Any) -> Coalesce:
@@ -50,3 +57,29 @@ def dashboard_summary(*, firm: Firm) -> dict[str, int]:
         .get()
     )
     return {key: int(value) for key, value in row.items()}
+
+
+def dashboard_for_member(*, firm: Firm, user: User, today: date) -> dict[str, Any]:
+    """Return the member's dashboard: follow-ups, tasks and pipeline (L1)."""
+    data: dict[str, Any] = {
+        "tasks": list(
+            task_selectors.task_list(
+                firm=firm, tab="mine", user=user, status="open", today=today
+            )[:DASHBOARD_ROWS]
+        ),
+        "task_counts": task_selectors.task_counts(firm=firm, user=user, today=today),
+        "follow_ups": [],
+        "pipeline": [],
+    }
+    if firm.has_advice:
+        data["follow_ups"] = list(
+            lead_selectors.lead_follow_up_list(
+                firm=firm, owner_id=user.pk, due_by=today
+            )[:DASHBOARD_ROWS]
+        )
+        counts = lead_selectors.lead_status_counts(firm=firm)
+        data["pipeline"] = [
+            {"status": status, "label": status.label, "count": counts[status]}
+            for status in OPEN_STATUSES
+        ]
+    return data

@@ -22,13 +22,18 @@ def _greeting() -> str:
 @require_GET
 @staff_view()
 def dashboard(request: StaffRequest) -> TemplateResponse:
-    """Greet the member and show what the firm has set up (L1, first part)."""
+    """Greet the member: follow-ups, tasks, pipeline, and the firm's set-up (L1)."""
     summary = selectors.dashboard_summary(firm=request.firm)
+    mine = selectors.dashboard_for_member(
+        firm=request.firm, user=request.user, today=timezone.localdate()
+    )
     return TemplateResponse(
         request,
         "reports/dashboard.html",
         {
+            **mine,
             "greeting": _greeting(),
+            "today": timezone.localdate(),
             "summary": summary,
             "permission_labels": [
                 label

@@ -77,7 +77,9 @@ class Task(FirmOwnedModel):
                 name="task_firm_assignee",
             ),
             models.Index(fields=["firm", "status", "due_date"], name="task_firm_due"),
-            models.Index(fields=["firm", "contact", "status"], name="task_firm_contact"),
+            models.Index(
+                fields=["firm", "contact", "status"], name="task_firm_contact"
+            ),
             models.Index(fields=["firm", "lead", "status"], name="task_firm_lead"),
         ]
 

@@ -12,33 +12,37 @@ SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE contacts_contact_fts USING fts5(
         search_name, email_norm, mobile_norm, phone_norm,
+        firm_id UNINDEXED, is_archived UNINDEXED,
         content='contacts_contact', content_rowid='id', tokenize='trigram'
     )
     """,
     """
     CREATE TRIGGER contacts_contact_fts_ai AFTER INSERT ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm)
-        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm);
+        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
+        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm, new.firm_id, new.is_archived);
     END
     """,
     """
     CREATE TRIGGER contacts_contact_fts_ad AFTER DELETE ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm)
-        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm);
+        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
+        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm, old.firm_id, old.is_archived);
     END
     """,
     """
-    CREATE TRIGGER contacts_contact_fts_au AFTER UPDATE OF search_name, email_norm, mobile_norm, phone_norm
+    CREATE TRIGGER contacts_contact_fts_au AFTER UPDATE OF search_name, email_norm, mobile_norm, phone_norm, is_archived
     ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm)
-        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm);
-        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm)
-        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm);
+        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
+        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm, old.firm_id, old.is_archived);
+        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
+        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm, new.firm_id, new.is_archived);
     END
     """,
+    # Prefix search on first names (a byte-order range on SQLite).
+    "CREATE INDEX contact_sqlite_search_name ON contacts_contact (firm_id, is_archived, search_name)",
     "INSERT INTO contacts_contact_fts(contacts_contact_fts) VALUES ('rebuild')",
 ]
 SQLITE_BACKWARD = [
+    "DROP INDEX IF EXISTS contact_sqlite_search_name",
     "DROP TRIGGER IF EXISTS contacts_contact_fts_au",
     "DROP TRIGGER IF EXISTS contacts_contact_fts_ad",
     "DROP TRIGGER IF EXISTS contacts_contact_fts_ai",

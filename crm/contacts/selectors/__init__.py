@@ -6,5 +6,20 @@ from crm.contacts.selectors.contacts import (
     contact_timeline,
     organisation_choices,
 )
+from crm.contacts.selectors.imports import (
+    contact_import_error_list,
+    contact_import_get,
+    contact_import_preview,
+    contact_import_recent,
+)
 
-__all__ = ["contact_get", "contact_list", "contact_timeline", "organisation_choices"]
+__all__ = [
+    "contact_get",
+    "contact_import_error_list",
+    "contact_import_get",
+    "contact_import_preview",
+    "contact_import_recent",
+    "contact_list",
+    "contact_timeline",
+    "organisation_choices",
+]

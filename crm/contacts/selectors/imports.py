@@ -1,4 +1,8 @@
-"""Reads about CSV imports of contacts: the imports, their rejected rows, the file."""
+"""Reads about CSV imports of contacts: the imports, their rejected rows, the file.
+
+Reading the CSV file itself is here too: its records, its header row and its
+preview, for the upload, the mapping page and the import run.
+"""
 
 import csv
 import io
@@ -10,10 +14,11 @@ from typing import IO, Any
 from django.db.models import QuerySet
 
 from crm.contacts.models import ContactImport, ContactImportError
-from crm.core.exceptions import NotFound
+from crm.core.exceptions import ApplicationError, NotFound
 from crm.firms.models import Firm
 
 PREVIEW_ROWS = 5
+MAX_COLUMNS = 100
 DELIMITERS = (",", ";", "\t")
 
 
@@ -65,11 +70,78 @@ def csv_records(binary: IO[bytes] | Any) -> Generator[list[str], None, None]:
         text.detach()
 
 
+def file_error(message: str, code: str = "invalid_file") -> ApplicationError:
+    """Return an error about the uploaded file, shown on the form's file field."""
+    return ApplicationError(message, code, {"field": "file"})
+
+
+def _looks_like_data(cell: str) -> bool:
+    """Return True for an e-mail address, a date or a phone number."""
+    return "@" in cell or sum(c.isdigit() for c in cell) >= 6
+
+
+def _headers(row: list[str]) -> list[str]:
+    """Return the column names, blanks named and repeats numbered."""
+    if not row:
+        msg = (
+            "The first row is empty. It must name the columns, e.g. First name, Email."
+        )
+        raise file_error(msg, "no_header")
+    if len(row) > MAX_COLUMNS:
+        msg = f"The file has {len(row)} columns; an import takes {MAX_COLUMNS} at most."
+        raise file_error(msg, "too_many_columns")
+    if data := next((cell for cell in row if _looks_like_data(cell.strip())), None):
+        raise file_error(
+            f"The first row looks like a contact (“{data.strip()}”), not column "
+            "names. Add a first row that names each column, e.g. First name, "
+            "Last name, Email.",
+            "no_header",
+        )
+    names: list[str] = []
+    for number, cell in enumerate(row, start=1):
+        name = base = " ".join(cell.split())[:80] or f"Column {number}"
+        copy = 2
+        while name in names:
+            name, copy = f"{base} ({copy})", copy + 1
+        names.append(name)
+    return names
+
+
+def csv_inspect(binary: IO[bytes] | Any) -> tuple[list[str], int]:
+    """Return a CSV file's column names and its number of non-blank data rows.
+
+    Raises ``ApplicationError`` (on the form's ``file`` field) saying what is
+    wrong with a file that is not UTF-8 CSV text with a header row and rows.
+    """
+    try:
+        with closing(csv_records(binary)) as records:
+            headers = _headers(next(records, []))
+            total = sum(1 for record in records if record)
+    except UnicodeDecodeError:
+        msg = (
+            "The file is not UTF-8 text. In Excel, choose Save As and the "
+            "format “CSV UTF-8 (Comma delimited)”."
+        )
+        raise file_error(msg, "not_utf8") from None
+    except csv.Error as exc:
+        raise file_error(f"The file is not a valid CSV file ({exc}).") from None
+    if not total:
+        msg = "The file has column names but no rows of contacts below them."
+        raise file_error(msg, "no_rows")
+    return headers, total
+
+
 def contact_import_preview(
     *, contact_import: ContactImport, rows: int = PREVIEW_ROWS
 ) -> list[list[str]]:
-    """Return the first ``rows`` non-blank data rows of the stored file."""
+    """Return the first ``rows`` non-blank data rows of the stored file.
+
+    A file that has gone from storage gives no rows; the import itself then
+    fails with a message that says so.
+    """
     storage = contact_import.file.storage
+    if not storage.exists(contact_import.file.name):
+        return []
     with (
         storage.open(contact_import.file.name, "rb") as binary,
         closing(csv_records(binary)) as records,

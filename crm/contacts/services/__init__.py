@@ -10,6 +10,12 @@ from crm.contacts.services.contacts import (
     find_duplicates,
 )
 from crm.contacts.services.events import contact_event_record
+from crm.contacts.services.exports import contact_export, contact_import_errors_export
+from crm.contacts.services.imports import (
+    contact_import_run,
+    contact_import_start,
+    contact_import_upload,
+)
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -17,6 +23,11 @@ __all__ = [
     "apply_normalised",
     "contact_create",
     "contact_event_record",
+    "contact_export",
+    "contact_import_errors_export",
+    "contact_import_run",
+    "contact_import_start",
+    "contact_import_upload",
     "contact_set_archived",
     "contact_update",
     "find_duplicates",

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.core.http import safe_next_url
 from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.policies import public_view, staff_view
 from crm.core.types import StaffRequest
@@ -26,12 +26,7 @@ from crm.firms.forms import LoginForm
 
 
 def _next_url(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return str(reverse_lazy("reports:dashboard"))
+    return safe_next_url(request) or str(reverse_lazy("reports:dashboard"))
 
 
 @public_view(reason="the login page")

@@ -1,0 +1,229 @@
+"""Clients pages: list, create with duplicate warning, record, search (B1-B4)."""
+
+import pytest
+
+from crm.contacts.models import Contact
+from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_people_and_empty_state(owner_client, firm):
+    """The list shows contacts; with none it explains what to do."""
+    assert "No clients yet" in owner_client.get("/clients/").content.decode()
+    ContactFactory(firm=firm, first_name="Nia", last_name="Evans")
+    assert "Nia Evans" in owner_client.get("/clients/").content.decode()
+
+
+def test_list_search_filters_and_explains_no_match(owner_client, firm):
+    """Search narrows the list; no match says what search looks at."""
+    ContactFactory(
+        firm=firm, first_name="Nia", last_name="Evans", email="nia@x.example"
+    )
+    ContactFactory(firm=firm, first_name="Tom", last_name="Hall")
+    body = owner_client.get("/clients/", {"q": "nia@"}).content.decode()
+    assert "Nia Evans" in body
+    assert "Tom Hall" not in body
+    body = owner_client.get("/clients/", {"q": "zzzz"}).content.decode()
+    assert "No one matches" in body
+
+
+def test_list_never_shows_other_firms(owner_client, other_firm):
+    """Another firm's contacts are not listed or found."""
+    ContactFactory(firm=other_firm, first_name="Secret", last_name="Rival")
+    assert "Secret" not in owner_client.get("/clients/").content.decode()
+    assert (
+        "Secret" not in owner_client.get("/clients/", {"q": "secret"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize("rows", [3, 9])
+def test_list_query_count_is_constant(
+    rows, owner_client, firm, django_assert_num_queries
+):
+    """Session, user, membership and one page query."""
+    for _ in range(rows):
+        ContactFactory(firm=firm, organisation=OrganisationFactory(firm=firm))
+    with django_assert_num_queries(4):
+        owner_client.get("/clients/")
+
+
+def test_create_person(owner_client):
+    """A new person is created and the record opens."""
+    response = owner_client.post(
+        "/clients/new/",
+        {
+            "kind": "person",
+            "first_name": "Ada",
+            "last_name": "Byron",
+            "email": "ada@x.example",
+        },
+    )
+    contact = Contact.objects.get()
+    assert response["Location"] == f"/clients/{contact.pk}/"
+
+
+def test_create_duplicate_shows_existing_and_keeps_input(owner_client, firm):
+    """A duplicate e-mail shows the existing record and keeps what was typed (B3)."""
+    existing = ContactFactory(firm=firm, first_name="Ada", email="ada@x.example")
+    response = owner_client.post(
+        "/clients/new/",
+        {
+            "kind": "person",
+            "first_name": "Ada",
+            "last_name": "Second",
+            "email": "ADA@x.example",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This may be someone you already have" in body
+    assert f'href="/clients/{existing.pk}/"' in body
+    assert 'value="Second"' in body
+    assert Contact.objects.count() == 1
+    confirmed = owner_client.post(
+        "/clients/new/",
+        {
+            "kind": "person",
+            "first_name": "Ada",
+            "last_name": "Second",
+            "email": "ada@x.example",
+            "allow_duplicate": "on",
+        },
+    )
+    assert confirmed.status_code == 302
+    assert Contact.objects.count() == 2
+
+
+def test_create_without_name_is_explained(owner_client):
+    """A person without any name gets a clear message."""
+    response = owner_client.post(
+        "/clients/new/", {"kind": "person", "email": "a@b.example"}
+    )
+    assert "Enter a first or last name." in response.content.decode()
+
+
+def test_create_organisation(owner_client):
+    """Organisations have their own form."""
+    assert (
+        "Organisation name"
+        in owner_client.get("/clients/new/?kind=organisation").content.decode()
+    )
+    owner_client.post(
+        "/clients/new/", {"kind": "organisation", "organisation_name": "GP Surgery"}
+    )
+    assert Contact.objects.get().display_name == "GP Surgery"
+
+
+def test_read_only_cannot_create_or_edit(read_only, login, firm):
+    """Read-only members get 403 and see no create buttons."""
+    client = login(read_only)
+    contact = ContactFactory(firm=firm)
+    assert client.get("/clients/new/").status_code == 403
+    assert client.post(f"/clients/{contact.pk}/edit/", {}).status_code == 403
+    assert "New person" not in client.get("/clients/").content.decode()
+
+
+def test_edit_and_archive(owner_client, firm):
+    """Editing saves; archiving moves the contact to the archived list."""
+    contact = ContactFactory(firm=firm, first_name="Old")
+    owner_client.post(
+        f"/clients/{contact.pk}/edit/",
+        {
+            "kind": "person",
+            "first_name": "Zebedee",
+            "last_name": contact.last_name,
+            "email": contact.email,
+            "mobile": contact.mobile,
+        },
+    )
+    contact.refresh_from_db()
+    assert contact.first_name == "Zebedee"
+    owner_client.post(f"/clients/{contact.pk}/archive/", {"archived": "1"})
+    link = f'href="/clients/{contact.pk}/"'
+    assert link not in owner_client.get("/clients/").content.decode()
+    assert link in owner_client.get("/clients/", {"archived": "1"}).content.decode()
+
+
+def test_client_record_shows_sections_and_timeline(owner_client, firm):
+    """The record shows details, sections and the timeline, newest first."""
+    contact = ContactFactory(firm=firm, first_name="Rec", last_name="Ord")
+    owner_client.post(
+        f"/clients/{contact.pk}/edit/",
+        {
+            "kind": "person",
+            "first_name": "Rec",
+            "last_name": "Ord",
+            "email": contact.email,
+            "mobile": contact.mobile,
+            "town": "Bath",
+        },
+    )
+    body = owner_client.get(f"/clients/{contact.pk}/").content.decode()
+    assert "<h1>Rec Ord</h1>" in body
+    assert "Leads" in body
+    assert "Timeline" in body
+    assert "Details updated" in body
+
+
+@pytest.mark.parametrize("rows", [3, 9])
+def test_client_record_query_count_is_constant(
+    rows, owner_client, firm, owner, django_assert_num_queries
+):
+    """The record's sections use a fixed number of queries."""
+    from crm.contacts import services
+
+    contact = ContactFactory(firm=firm)
+    for i in range(rows):
+        services.contact_update(
+            firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
+        )
+    # session, user, membership, contact, leads, tasks, interactions, timeline
+    with django_assert_num_queries(8):
+        owner_client.get(f"/clients/{contact.pk}/")
+
+
+def test_header_search_dropdown_groups_clients(owner_client, firm):
+    """The as-you-type dropdown lists matching clients as options."""
+    ContactFactory(
+        firm=firm, first_name="Bea", last_name="Quinn", mobile="07700 123456"
+    )
+    response = owner_client.get(
+        "/search/", {"q": "07700 123 456"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert 'role="option"' in body
+    assert "Bea Quinn" in body
+    assert "Clients" in body
+
+
+def test_full_search_page(owner_client, firm):
+    """Without htmx, search renders a results page."""
+    ContactFactory(firm=firm, first_name="Bea", last_name="Quinn")
+    body = owner_client.get("/search/", {"q": "quinn"}).content.decode()
+    assert "<h1>Search results</h1>" in body
+    assert "Bea Quinn" in body
+
+
+def test_picker_returns_options_and_is_firm_scoped(owner_client, firm, other_firm):
+    """The picker suggests only this firm's contacts, by part of a name."""
+    ContactFactory(firm=firm, first_name="Pick", last_name="Me")
+    ContactFactory(firm=other_firm, first_name="Pick", last_name="Rival")
+    body = owner_client.get("/clients/picker/", {"contact_q": "pick"}).content.decode()
+    assert "Pick Me" in body
+    assert "Rival" not in body
+    assert (
+        "No one matches"
+        in owner_client.get("/clients/picker/", {"q": "zzz"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize("rows", [3, 6])
+def test_search_endpoint_query_count_is_constant(
+    rows, owner_client, firm, django_assert_num_queries
+):
+    """Session, user, membership, six search queries and the leads lookup."""
+    for i in range(rows):
+        ContactFactory(firm=firm, first_name=f"Sam{i}", last_name="Hill")
+    with django_assert_num_queries(10):
+        owner_client.get("/search/", {"q": "sam"}, headers={"HX-Request": "true"})

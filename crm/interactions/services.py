@@ -1,0 +1,151 @@
+"""Writes about interactions and notes on contacts and leads (J2).
+
+Both services store the row on the contact or lead (a lead's row also
+carries its contact, so the client record lists it), add an entry to the
+client's timeline and record the change in the audit log.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, InteractionType, User
+from crm.interactions.choices import InteractionKind
+from crm.interactions.models import Interaction
+from crm.leads.models import Lead
+
+SUMMARY_CHARS = 120
+FUTURE_LIMIT = timedelta(days=1)
+
+
+def _check_firm(firm: Firm, obj: Contact | Lead) -> None:
+    if obj.firm_id != firm.pk:
+        raise ApplicationError(
+            f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
+        )
+
+
+def _subject(
+    firm: Firm, contact: Contact | None, lead: Lead | None
+) -> tuple[Contact, Lead | None]:
+    """Return the contact and lead the entry is about; exactly one is given."""
+    if lead is not None and contact is None:
+        _check_firm(firm, lead)
+        return lead.contact, lead
+    if contact is not None and lead is None:
+        _check_firm(firm, contact)
+        return contact, None
+    raise ApplicationError("Choose either a contact or a lead to log this on.")
+
+
+def _notes(notes: str) -> str:
+    notes = notes.strip()
+    if not notes:
+        raise ApplicationError("Enter some notes.", "required", {"field": "notes"})
+    return notes
+
+
+def _record(
+    entry: Interaction, *, firm: Firm, actor: User, contact: Contact, label: str
+) -> Interaction:
+    """Save ``entry``, then add it to the timeline and the audit log."""
+    entry.full_clean()
+    entry.save()
+    is_note = entry.kind == InteractionKind.NOTE
+    contact_event_record(
+        firm=firm,
+        contact=contact,
+        type=ContactEventType.NOTE if is_note else ContactEventType.INTERACTION,
+        actor=actor,
+        summary=f"{label}: {entry.notes[:SUMMARY_CHARS]}",
+        parameters={"interaction_id": entry.pk, "lead_id": entry.lead_id},
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=entry,
+        changes={
+            "kind": [None, entry.kind],
+            "type": [None, label],
+            "occurred_at": [None, entry.occurred_at],
+            "contact": [None, contact],
+            "lead": [None, entry.lead],
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    firm: Firm,
+    actor: User,
+    occurred_at: datetime,
+    interaction_type: InteractionType,
+    notes: str,
+    contact: Contact | None = None,
+    lead: Lead | None = None,
+) -> Interaction:
+    """Log a call, visit, e-mail or meeting with a contact or about a lead.
+
+    The type must be one of the firm's active interaction types, and the
+    time may be at most a day ahead (for time zone slips, not planning).
+    """
+    contact, lead = _subject(firm, contact, lead)
+    if interaction_type.firm_id != firm.pk or not interaction_type.is_active:
+        raise ApplicationError(
+            "Choose one of the firm's interaction types.",
+            "invalid",
+            {"field": "interaction_type"},
+        )
+    if occurred_at > timezone.now() + FUTURE_LIMIT:
+        raise ApplicationError(
+            "The date and time can't be more than a day in the future.",
+            "invalid",
+            {"field": "occurred_at"},
+        )
+    entry = Interaction(
+        firm=firm,
+        kind=InteractionKind.INTERACTION,
+        occurred_at=occurred_at,
+        interaction_type=interaction_type,
+        notes=_notes(notes),
+        contact=contact,
+        lead=lead,
+        created_by=actor,
+    )
+    return _record(
+        entry, firm=firm, actor=actor, contact=contact, label=interaction_type.name
+    )
+
+
+@transaction.atomic
+def note_add(
+    *,
+    firm: Firm,
+    actor: User,
+    notes: str,
+    contact: Contact | None = None,
+    lead: Lead | None = None,
+) -> Interaction:
+    """Add a dated note to a contact or a lead."""
+    contact, lead = _subject(firm, contact, lead)
+    entry = Interaction(
+        firm=firm,
+        kind=InteractionKind.NOTE,
+        occurred_at=timezone.now(),
+        notes=_notes(notes),
+        contact=contact,
+        lead=lead,
+        created_by=actor,
+    )
+    label = str(InteractionKind.NOTE.label)
+    return _record(entry, firm=firm, actor=actor, contact=contact, label=label)

@@ -1,0 +1,70 @@
+"""Interaction selectors: a record's entries and the type picker (J2)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from crm.contacts.tests.factories import ContactFactory
+from crm.firms.tests.factories import InteractionTypeFactory
+from crm.interactions import selectors
+from crm.interactions.tests.factories import InteractionFactory, NoteFactory
+from crm.leads.tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_for_a_contact_is_newest_first_and_includes_its_leads(firm):
+    """The client record lists its own and its leads' entries, newest first."""
+    contact = ContactFactory(firm=firm)
+    lead = LeadFactory(contact=contact, firm=firm)
+    now = timezone.now()
+    old = InteractionFactory(contact=contact, occurred_at=now - datetime.timedelta(2))
+    on_lead = InteractionFactory(
+        contact=contact, lead=lead, occurred_at=now - datetime.timedelta(1)
+    )
+    note = NoteFactory(contact=contact, occurred_at=now)
+    InteractionFactory(contact=ContactFactory(firm=firm))
+
+    assert list(selectors.interaction_list_for(firm=firm, contact=contact)) == [
+        note,
+        on_lead,
+        old,
+    ]
+    assert list(selectors.interaction_list_for(firm=firm, lead=lead)) == [on_lead]
+
+
+def test_list_loads_type_and_author_in_one_query(
+    firm, adviser, django_assert_num_queries
+):
+    """Reading each row's type and author needs no further queries."""
+    contact = ContactFactory(firm=firm)
+    for _ in range(3):
+        InteractionFactory(contact=contact, created_by=adviser.user)
+    with django_assert_num_queries(1):
+        names = [
+            (str(e.interaction_type), str(e.created_by))
+            for e in selectors.interaction_list_for(firm=firm, contact=contact)
+        ]
+    assert len(names) == 3
+
+
+def test_list_never_includes_another_firms_entries(firm, other_firm):
+    """Asking with this firm never returns another firm's rows."""
+    theirs = InteractionFactory(contact=ContactFactory(firm=other_firm))
+    assert not selectors.interaction_list_for(firm=firm, contact=theirs.contact)
+
+
+def test_list_for_needs_exactly_one_subject(firm):
+    """Pass a contact or a lead, not both or neither."""
+    with pytest.raises(ValueError, match="exactly one"):
+        selectors.interaction_list_for(firm=firm)
+
+
+def test_type_choices_are_the_firms_active_types_by_name(firm, other_firm):
+    """Archived and other firms' types are not offered."""
+    visit = InteractionTypeFactory(firm=firm, name="home visit")
+    call = InteractionTypeFactory(firm=firm, name="Call")
+    InteractionTypeFactory(firm=firm, name="Fax", is_active=False)
+    InteractionTypeFactory(firm=other_firm, name="Alpha")
+    assert list(selectors.interaction_type_choices(firm=firm)) == [call, visit]

@@ -1,0 +1,187 @@
+"""Demo leads: about forty at the advice firm, in every status (C1, C2, C4).
+
+Leads are made and moved through the services, so each has its history, its
+client's timeline entries and audit events; their dates are then spread over
+the last two months so the lists and histories look lived in.
+"""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from crm.contacts import services as contact_services
+from crm.contacts.choices import ContactEventType, ContactKind
+from crm.contacts.models import Contact, ContactEvent
+from crm.firms.choices import Role
+from crm.firms.demo import ADVICE_FIRM
+from crm.firms.models import Firm, Membership, Negotiator, User
+from crm.leads import services
+from crm.leads.choices import LeadEventType, LeadSource, LeadStatus
+from crm.leads.models import Lead, LeadEvent
+
+S = LeadStatus
+
+# Final status, how many demo leads end there, and the moves that get them there.
+PLAN: tuple[tuple[LeadStatus, int, tuple[LeadStatus, ...]], ...] = (
+    (S.NEW_LEAD, 9, ()),
+    (S.CALL_BACK, 8, (S.CALL_BACK,)),
+    (S.APPOINTMENT_SET, 7, (S.CALL_BACK, S.APPOINTMENT_SET)),
+    (S.MEETING, 6, (S.APPOINTMENT_SET, S.MEETING)),
+    (S.NOT_PROCEEDING, 5, (S.CALL_BACK, S.NOT_PROCEEDING)),
+    (S.CONVERTED, 5, (S.APPOINTMENT_SET, S.MEETING)),
+)
+LEAD_COUNT = sum(count for _, count, _ in PLAN)
+
+DIRECT_SOURCES = (
+    LeadSource.WEBSITE,
+    LeadSource.PHONE,
+    LeadSource.REFERRAL,
+    LeadSource.EXISTING_CLIENT,
+    LeadSource.WALK_IN,
+)
+NOTES = (
+    "First-time buyer; needs an agreement in principle before viewing.",
+    "Remortgage: current two-year fix ends in the spring.",
+    "Buying a second property to let; has a 25% deposit.",
+    "Moving home and wants to know whether the mortgage can be ported.",
+    "Self-employed for three years; accounts available.",
+    "Asked about life and critical illness cover alongside the mortgage.",
+    "Shared ownership purchase, 40% share.",
+    "Wants to borrow more for a loft conversion.",
+    "",
+)
+REASONS = (
+    "Decided to stay with their current lender.",
+    "Used the developer's own broker.",
+    "Purchase fell through after the survey.",
+    "No longer moving this year.",
+    "Went direct to their bank.",
+)
+# Follow-up offsets in days from today: overdue, due today and coming up.
+FOLLOW_UPS = (-9, -5, -2, -1, 0, 0, 1, 2, 3, 5, 7, 14, None)
+FALLBACK_NAMES = (
+    ("Amelia", "Hart"),
+    ("Rohan", "Mistry"),
+    ("Bethan", "Lloyd"),
+    ("Kofi", "Asante"),
+    ("Eleanor", "Fisher"),
+    ("Marek", "Wisniewski"),
+    ("Hollie", "Dawson"),
+    ("Samir", "Haddad"),
+)
+
+
+def _clients(firm: Firm, actor: User, count: int) -> list[Contact]:
+    """Return ``count`` people of the firm, adding demo people if there are fewer."""
+    people = list(
+        Contact.objects.filter(
+            firm=firm, kind=ContactKind.PERSON, is_archived=False
+        ).order_by("id")[:count]
+    )
+    for i in range(len(people), count):
+        first, last = FALLBACK_NAMES[i % len(FALLBACK_NAMES)]
+        people.append(
+            contact_services.contact_create(
+                firm=firm,
+                actor=actor,
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}.{i}@lead-demo.example".lower(),
+            )
+        )
+    return people
+
+
+def _mark_converted(firm: Firm, actor: User, lead: Lead) -> None:
+    """Record a conversion, as adding a case to the lead will (cases feature)."""
+    old = lead.status
+    lead.status = LeadStatus.CONVERTED
+    lead.converted_at = timezone.now()
+    lead.follow_up_date = None
+    lead.save(update_fields=["status", "converted_at", "follow_up_date", "updated_at"])
+    LeadEvent(
+        firm=firm,
+        lead=lead,
+        type=LeadEventType.CONVERTED,
+        actor=actor,
+        parameters={"from": old, "to": LeadStatus.CONVERTED},
+    ).save()
+    contact_services.contact_event_record(
+        firm=firm,
+        contact=lead.contact,
+        type=ContactEventType.LEAD_CONVERTED,
+        actor=actor,
+        summary="Lead converted to a case",
+        link=lead.get_absolute_url(),
+        parameters={"lead_id": lead.pk},
+    )
+
+
+def _backdate(lead: Lead, days_ago: int) -> None:
+    """Spread the lead's creation and history over the last ``days_ago`` days."""
+    start = timezone.now() - timedelta(days=days_ago, hours=3)
+    events = list(LeadEvent.objects.filter(lead=lead).order_by("id"))
+    timeline = list(
+        ContactEvent.objects.filter(
+            contact=lead.contact_id, link=lead.get_absolute_url()
+        ).order_by("id")
+    )
+    step = timedelta(days=days_ago) / (len(events) + 1)
+    Lead.objects.filter(pk=lead.pk).update(created_at=start)
+    for i, event in enumerate(events):
+        when = start + step * i
+        LeadEvent.objects.filter(pk=event.pk).update(created_at=when)
+        if i < len(timeline):
+            ContactEvent.objects.filter(pk=timeline[i].pk).update(created_at=when)
+
+
+def seed(firms: dict[str, Firm]) -> None:
+    """Create the advice firm's demo leads; do nothing if it already has leads."""
+    firm = firms[ADVICE_FIRM]
+    if Lead.objects.filter(firm=firm).exists():
+        return
+    rng = random.Random(42)  # noqa: S311 - repeatable demo data, not security
+    members = list(
+        Membership.objects.filter(firm=firm, is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    advisers = [m.user for m in members if m.role == Role.ADVISER] or [
+        m.user for m in members
+    ]
+    negotiators = list(
+        Negotiator.objects.filter(firm=firm, is_active=True)
+        .select_related("branch__introducer")
+        .order_by("id")
+    )
+    clients = _clients(firm, advisers[0], LEAD_COUNT)
+    rng.shuffle(clients)
+    today = timezone.localdate()
+    statuses = [(final, path) for final, count, path in PLAN for _ in range(count)]
+    for client, (final, path) in zip(clients, statuses, strict=True):
+        adviser = rng.choice(advisers)
+        negotiator = rng.choice(negotiators) if rng.random() < 0.4 else None
+        offset = rng.choice(FOLLOW_UPS)
+        lead = services.lead_create(
+            firm=firm,
+            actor=adviser,
+            contact=client,
+            source=LeadSource.INTRODUCER if negotiator else rng.choice(DIRECT_SOURCES),
+            owner=adviser,
+            introducer=negotiator.branch.introducer if negotiator else None,
+            introducer_branch=negotiator.branch if negotiator else None,
+            negotiator=negotiator,
+            follow_up_date=today + timedelta(days=offset)
+            if offset is not None
+            else None,
+            notes=rng.choice(NOTES),
+        )
+        for status in path:
+            reason = rng.choice(REASONS) if status == S.NOT_PROCEEDING else ""
+            services.lead_move(
+                firm=firm, actor=adviser, lead=lead, status=status, reason=reason
+            )
+        if final == S.CONVERTED:
+            _mark_converted(firm, adviser, lead)
+        _backdate(lead, rng.randint(len(path) + 2, 60))

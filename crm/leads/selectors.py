@@ -1,0 +1,304 @@
+"""Reads about leads: one lead, lists, the pipeline board, history (C1, C2, C4).
+
+Every lead queryset here carries ``follow_up_state``: "overdue" or "due" (due
+today) for an open lead with a follow-up date, else "". The shared include
+``leads/_follow_up.html`` turns it into a badge.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lower, RowNumber
+from django.utils import timezone
+
+from crm.contacts.models import Contact
+from crm.contacts.normalise import fold
+from crm.core.exceptions import NotFound
+from crm.firms.models import Firm, IntroducerBranch, Membership, Negotiator, User
+from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
+from crm.leads.models import Lead, LeadEvent, LeadQuerySet
+
+BOARD_CARDS_PER_COLUMN = 50
+
+Choices = list[tuple[int, str]]
+GroupedChoices = list[tuple[str, Choices]]
+
+_STATUS_ORDER = Case(
+    *(When(status=value, then=Value(i)) for i, value in enumerate(LeadStatus.values)),
+    output_field=IntegerField(),
+)
+_FOLLOW_UP_ASC = F("follow_up_date").asc(nulls_last=True)
+_FOLLOW_UP_DESC = F("follow_up_date").desc(nulls_last=True)
+
+LEAD_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "follow_up": (_FOLLOW_UP_ASC, "id"),
+    "-follow_up": (_FOLLOW_UP_DESC, "-id"),
+    "name": ("contact__sort_name", "id"),
+    "-name": ("-contact__sort_name", "-id"),
+    "status": (_STATUS_ORDER.asc(), "-created_at", "-id"),
+    "-status": (_STATUS_ORDER.desc(), "-created_at", "-id"),
+}
+DEFAULT_SORT = "-created"
+FOLLOW_UP_FILTERS = ("due", "overdue")
+
+
+def _with_follow_up_state(qs: LeadQuerySet) -> LeadQuerySet:
+    """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
+    today = timezone.localdate()
+    is_open = Q(status__in=OPEN_STATUSES)
+    return qs.annotate(
+        follow_up_state=Case(
+            When(is_open & Q(follow_up_date__lt=today), then=Value("overdue")),
+            When(is_open & Q(follow_up_date=today), then=Value("due")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def allowed_moves(status: str, *, open_only: bool = False) -> list[LeadStatus]:
+    """Return the statuses ``lead_move`` accepts from ``status``, in pipeline order.
+
+    Converted is never offered: a lead is converted by adding a case.
+    """
+    allowed = TRANSITIONS.get(status, frozenset())
+    return [
+        s
+        for s in LeadStatus
+        if s in allowed
+        and s != LeadStatus.CONVERTED
+        and (not open_only or s in OPEN_STATUSES)
+    ]
+
+
+def lead_get(*, firm: Firm, lead_id: int) -> Lead:
+    """Return one of the firm's leads with its related rows, or raise ``NotFound``."""
+    qs = Lead.objects.filter(firm=firm).select_related(
+        "contact",
+        "owner",
+        "introducer",
+        "introducer_branch",
+        "negotiator",
+        "created_by",
+    )
+    try:
+        return _with_follow_up_state(qs).get(pk=lead_id)
+    except Lead.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def lead_list(
+    *,
+    firm: Firm,
+    status: str | None = None,
+    owner_id: int | None = None,
+    source: str = "",
+    introducer_id: int | None = None,
+    follow_up: str = "",
+    q: str = "",
+    sort: str = DEFAULT_SORT,
+) -> LeadQuerySet:
+    """Return the firm's leads filtered and sorted, with client, adviser, introducer.
+
+    ``status`` is a ``LeadStatus`` value or "open" for every open status;
+    ``follow_up`` is "due" (today) or "overdue", both of open leads only;
+    ``q`` matches part of the client's name or the start of their e-mail.
+    """
+    qs = Lead.objects.filter(firm=firm).select_related("contact", "owner", "introducer")
+    if status == "open":
+        qs = qs.open()
+    elif status in LeadStatus.values:
+        qs = qs.filter(status=status)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if source:
+        qs = qs.filter(source=source)
+    if introducer_id is not None:
+        qs = qs.filter(introducer_id=introducer_id)
+    if follow_up in FOLLOW_UP_FILTERS:
+        today = timezone.localdate()
+        qs = qs.open()
+        if follow_up == "due":
+            qs = qs.filter(follow_up_date=today)
+        else:
+            qs = qs.filter(follow_up_date__lt=today)
+    if term := q.strip():
+        folded = fold(term)
+        qs = qs.filter(
+            Q(contact__search_name__contains=folded)
+            | Q(contact__email_norm__startswith=term.lower())
+        )
+    order = LEAD_SORTS.get(sort, LEAD_SORTS[DEFAULT_SORT])
+    return _with_follow_up_state(qs).order_by(*order)
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    """One open status on the pipeline board: its first cards and its total."""
+
+    status: LeadStatus
+    leads: list[Lead]
+    count: int
+    moves: list[LeadStatus]
+
+    @property
+    def label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def more(self) -> int:
+        """Return how many leads of this status are not shown as cards."""
+        return self.count - len(self.leads)
+
+
+def lead_status_counts(*, firm: Firm, owner_id: int | None = None) -> dict[str, int]:
+    """Return the number of leads per status (every status), in one query."""
+    qs = Lead.objects.filter(firm=firm)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    counts = qs.aggregate(
+        **{value: Count("pk", filter=Q(status=value)) for value in LeadStatus.values}
+    )
+    return {value: int(counts[value] or 0) for value in LeadStatus.values}
+
+
+def lead_board(
+    *,
+    firm: Firm,
+    owner_id: int | None = None,
+    per_column: int = BOARD_CARDS_PER_COLUMN,
+) -> list[BoardColumn]:
+    """Return the pipeline board: one column per open status, in two queries.
+
+    Each column holds its first ``per_column`` leads, soonest follow-up first
+    (leads with none last), then oldest first; ``count`` is the exact total.
+    """
+    counts = lead_status_counts(firm=firm, owner_id=owner_id)
+    qs = Lead.objects.filter(firm=firm).open()
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    order = (_FOLLOW_UP_ASC, F("created_at").asc(), F("id").asc())
+    ranked = (
+        _with_follow_up_state(qs)
+        .select_related("contact", "owner", "introducer")
+        .annotate(
+            column_rank=Window(RowNumber(), partition_by=F("status"), order_by=order)
+        )
+        .filter(column_rank__lte=per_column)
+        .order_by(*order)
+    )
+    cards: dict[str, list[Lead]] = {status: [] for status in OPEN_STATUSES}
+    for lead in ranked:
+        cards[lead.status].append(lead)
+    return [
+        BoardColumn(
+            status=status,
+            leads=cards[status],
+            count=counts[status],
+            moves=allowed_moves(status, open_only=True),
+        )
+        for status in OPEN_STATUSES
+    ]
+
+
+def lead_history(*, firm: Firm, lead: Lead) -> QuerySet[LeadEvent]:
+    """Return the lead's history events with their actors, newest first."""
+    return (
+        LeadEvent.objects.filter(firm=firm, lead=lead)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def lead_list_for_contact(*, firm: Firm, contact: Contact) -> LeadQuerySet:
+    """Return the client's leads with adviser and introducer, newest first."""
+    qs = Lead.objects.filter(firm=firm, contact=contact).select_related(
+        "owner", "introducer"
+    )
+    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+
+
+def lead_follow_up_list(
+    *, firm: Firm, owner_id: int | None, due_by: date
+) -> QuerySet[Lead]:
+    """Return open leads to follow up by ``due_by``, earliest first (C4).
+
+    ``owner_id`` limits the list to one adviser's leads; None means everyone's.
+    """
+    qs = (
+        Lead.objects.filter(firm=firm, follow_up_date__lte=due_by)
+        .open()
+        .select_related("contact", "owner")
+    )
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    return _with_follow_up_state(qs).order_by("follow_up_date", "id")
+
+
+# Pickers for the lead form
+
+
+def adviser_get(*, firm: Firm, user_id: int) -> User:
+    """Return an active member of the firm by user id, or raise ``NotFound``."""
+    membership = (
+        Membership.objects.filter(firm=firm, user_id=user_id, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise NotFound
+    return membership.user
+
+
+def introducer_branch_options(*, firm: Firm) -> GroupedChoices:
+    """Return every active introducer's active branches, grouped by introducer."""
+    rows = (
+        IntroducerBranch.objects.filter(
+            firm=firm, is_active=True, introducer__is_active=True
+        )
+        .order_by(Lower("introducer__name"), "introducer_id", Lower("name"), "id")
+        .values_list("pk", "name", "introducer__name")
+    )
+    groups: dict[str, Choices] = {}
+    for pk, name, introducer_name in rows:
+        groups.setdefault(introducer_name, []).append((pk, name))
+    return list(groups.items())
+
+
+def negotiator_options(*, firm: Firm) -> GroupedChoices:
+    """Return the active negotiators at active branches, grouped by branch."""
+    rows = (
+        Negotiator.objects.filter(
+            firm=firm,
+            is_active=True,
+            branch__is_active=True,
+            branch__introducer__is_active=True,
+        )
+        .order_by(
+            Lower("branch__introducer__name"),
+            Lower("branch__name"),
+            "branch_id",
+            Lower("name"),
+            "id",
+        )
+        .values_list("pk", "name", "branch__name", "branch__introducer__name")
+    )
+    groups: dict[str, Choices] = {}
+    for pk, name, branch_name, introducer_name in rows:
+        groups.setdefault(f"{introducer_name}: {branch_name}", []).append((pk, name))
+    return list(groups.items())

@@ -1,0 +1,296 @@
+"""Writes about leads: create, change details, move through the pipeline (C1, C2).
+
+Each service checks that every related row belongs to the firm, appends a
+``LeadEvent`` to the lead's history, an entry to the client's timeline and an
+audit event, all in one transaction.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import capfirst
+
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import (
+    Firm,
+    Introducer,
+    IntroducerBranch,
+    Membership,
+    Negotiator,
+    User,
+)
+from crm.leads.choices import TRANSITIONS, LeadEventType, LeadSource, LeadStatus
+from crm.leads.models import Lead, LeadEvent
+
+DETAIL_FIELDS = (
+    "source",
+    "owner",
+    "introducer",
+    "introducer_branch",
+    "negotiator",
+    "follow_up_date",
+    "notes",
+)
+
+
+def _refuse(message: str, field: str, code: str = "invalid") -> ApplicationError:
+    return ApplicationError(message, code, {"field": field})
+
+
+def _check_related(
+    firm: Firm,
+    *,
+    owner: User | None,
+    introducer: Introducer | None,
+    introducer_branch: IntroducerBranch | None,
+    negotiator: Negotiator | None,
+    check_owner: bool = True,
+) -> None:
+    """Refuse related rows of another firm, or an inconsistent introducer chain."""
+    if (
+        check_owner
+        and owner is not None
+        and not Membership.objects.filter(
+            firm=firm, user_id=owner.pk, is_active=True
+        ).exists()
+    ):
+        raise _refuse("Choose an adviser who is a member of this firm.", "owner")
+    if introducer is not None and introducer.firm_id != firm.pk:
+        raise _refuse("Choose an introducer of this firm.", "introducer")
+    if introducer_branch is not None:
+        if introducer_branch.firm_id != firm.pk:
+            raise _refuse(
+                "Choose an introducer branch of this firm.", "introducer_branch"
+            )
+        if introducer is None or introducer_branch.introducer_id != introducer.pk:
+            raise _refuse(
+                "That branch does not belong to the chosen introducer.",
+                "introducer_branch",
+            )
+    if negotiator is not None:
+        if negotiator.firm_id != firm.pk:
+            raise _refuse("Choose a negotiator of this firm.", "negotiator")
+        if introducer_branch is None or negotiator.branch_id != introducer_branch.pk:
+            raise _refuse(
+                "That negotiator does not work at the chosen branch.", "negotiator"
+            )
+
+
+def _check_source(source: str, introducer: Introducer | None) -> None:
+    if source == LeadSource.INTRODUCER and introducer is None:
+        raise _refuse("Choose the introducer who referred this client.", "introducer")
+
+
+def _created_summary(lead: Lead) -> str:
+    if lead.introducer is not None:
+        summary = f"Lead introduced by {lead.introducer.name}"
+    else:
+        summary = f"Lead from {lead.get_source_display().lower()}"
+    if lead.owner is not None:
+        summary += f", adviser {lead.owner}"
+    return summary
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    firm: Firm,
+    actor: User | None,
+    contact: Contact,
+    source: str = LeadSource.PHONE,
+    owner: User | None = None,
+    introducer: Introducer | None = None,
+    introducer_branch: IntroducerBranch | None = None,
+    negotiator: Negotiator | None = None,
+    follow_up_date: date | None = None,
+    notes: str = "",
+) -> Lead:
+    """Open a lead for ``contact`` at New Lead (C1)."""
+    if contact.firm_id != firm.pk:
+        raise _refuse("Choose a client of this firm.", "contact")
+    if contact.is_archived:
+        raise _refuse(
+            f"{contact.display_name} is archived. Restore the client first.", "contact"
+        )
+    _check_related(
+        firm,
+        owner=owner,
+        introducer=introducer,
+        introducer_branch=introducer_branch,
+        negotiator=negotiator,
+    )
+    _check_source(source, introducer)
+    lead = Lead(
+        firm=firm,
+        contact=contact,
+        source=source,
+        owner=owner,
+        introducer=introducer,
+        introducer_branch=introducer_branch,
+        negotiator=negotiator,
+        follow_up_date=follow_up_date,
+        notes=notes.strip(),
+        status=LeadStatus.NEW_LEAD,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    lead.full_clean()
+    lead.save()
+    LeadEvent(
+        firm=firm,
+        lead=lead,
+        type=LeadEventType.CREATED,
+        actor=lead.created_by,
+        parameters={"status": lead.status, "source": lead.source},
+    ).save()
+    contact_event_record(
+        firm=firm,
+        contact=contact,
+        type=ContactEventType.LEAD_CREATED,
+        actor=actor,
+        summary=_created_summary(lead),
+        link=lead.get_absolute_url(),
+        parameters={"lead_id": lead.pk},
+    )
+    audit_record(firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=lead)
+    return lead
+
+
+def _readable(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Return ``changes`` keyed by field label, with sources as their labels."""
+    readable = {}
+    for name, values in changes.items():
+        if name == "source":
+            values = [LeadSource(v).label if v else v for v in values]
+        label = capfirst(Lead._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # concrete fields have verbose_name
+        readable[str(label)] = [str(v) if v is not None else None for v in values]
+    return readable
+
+
+@transaction.atomic
+def lead_update(
+    *,
+    firm: Firm,
+    actor: User | None,
+    lead: Lead,
+    source: str,
+    owner: User | None,
+    introducer: Introducer | None,
+    introducer_branch: IntroducerBranch | None,
+    negotiator: Negotiator | None,
+    follow_up_date: date | None,
+    notes: str,
+) -> Lead:
+    """Change a lead's details (not its status); history and audit show the diff."""
+    if lead.firm_id != firm.pk:
+        raise ApplicationError("That lead is not in this firm.", "not_found")
+    _check_related(
+        firm,
+        owner=owner,
+        introducer=introducer,
+        introducer_branch=introducer_branch,
+        negotiator=negotiator,
+        check_owner=owner is not None and owner.pk != lead.owner_id,
+    )
+    _check_source(source, introducer)
+    before = snapshot(lead, DETAIL_FIELDS)
+    lead.source = source
+    lead.owner = owner
+    lead.introducer = introducer
+    lead.introducer_branch = introducer_branch
+    lead.negotiator = negotiator
+    lead.follow_up_date = follow_up_date
+    lead.notes = notes.strip()
+    lead.full_clean()
+    changes = diff(before, lead)
+    if not changes:
+        return lead
+    lead.save(update_fields=[*changes, "updated_at"])
+    LeadEvent(
+        firm=firm,
+        lead=lead,
+        type=LeadEventType.UPDATED,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        parameters={"changes": _readable(changes)},
+    ).save()
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=lead, changes=changes
+    )
+    return lead
+
+
+def _check_move(lead: Lead, status: str, reason: str) -> None:
+    if status not in LeadStatus.values:
+        raise _refuse("Choose a status to move the lead to.", "status")
+    current = LeadStatus(lead.status)
+    target = LeadStatus(status)
+    if target == LeadStatus.CONVERTED:
+        raise _refuse("Use Add New Case to convert a lead.", "status", "use_convert")
+    if target == current:
+        raise _refuse(f"The lead is already at {current.label}.", "status", "unchanged")
+    if target not in TRANSITIONS[current]:
+        if current == LeadStatus.CONVERTED:
+            message = "A converted lead can't be moved: it has become a case."
+        else:
+            message = f"A lead at {current.label} can't move to {target.label}."
+        raise _refuse(message, "status", "illegal_transition")
+    if target == LeadStatus.NOT_PROCEEDING and not reason.strip():
+        raise _refuse(
+            "Give a reason why the lead is not proceeding.", "reason", "required"
+        )
+
+
+@transaction.atomic
+def lead_move(
+    *, firm: Firm, actor: User | None, lead: Lead, status: str, reason: str = ""
+) -> Lead:
+    """Move a lead to another pipeline status, as the transition table allows.
+
+    Not Proceeding needs a reason. Converted is refused here: a lead is
+    converted by adding a case to it.
+    """
+    if lead.firm_id != firm.pk:
+        raise ApplicationError("That lead is not in this firm.", "not_found")
+    _check_move(lead, status, reason)
+    old = LeadStatus(lead.status)
+    new = LeadStatus(status)
+    old_reason = lead.not_proceeding_reason
+    reason = reason.strip()[:300] if new == LeadStatus.NOT_PROCEEDING else ""
+    lead.status = new
+    lead.not_proceeding_reason = reason
+    lead.full_clean()
+    lead.save(update_fields=["status", "not_proceeding_reason", "updated_at"])
+    params = {"from": old.value, "to": new.value, "reason": reason}
+    LeadEvent(
+        firm=firm,
+        lead=lead,
+        type=LeadEventType.STATUS_CHANGED,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        parameters=params,
+    ).save()
+    summary = f"Lead moved from {old.label} to {new.label}"
+    changes: dict[str, list[str | None]] = {"status": [old.value, new.value]}
+    if reason != old_reason:
+        changes["not_proceeding_reason"] = [old_reason or None, reason or None]
+    contact_event_record(
+        firm=firm,
+        contact=lead.contact,
+        type=ContactEventType.LEAD_STATUS,
+        actor=actor,
+        summary=f"{summary}: {reason}" if reason else summary,
+        link=lead.get_absolute_url(),
+        parameters={"lead_id": lead.pk, **params},
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=lead,
+        changes=changes,
+    )
+    return lead

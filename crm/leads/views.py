@@ -1,0 +1,350 @@
+"""Lead pages: the pipeline board, the list, a lead's page, add and edit (C1-C4).
+
+The board and the lead's page move leads through ``lead_move``; the board
+posts with htmx (a drop or its "Move to" control) and gets the board back, or
+without JavaScript as a plain form that redirects back.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from crm.contacts import selectors as contact_selectors
+from crm.core.exceptions import ApplicationError
+from crm.core.forms_errors import apply_error
+from crm.core.pagination import paginate
+from crm.core.policies import staff_view
+from crm.core.shell import url_if_exists
+from crm.core.types import StaffRequest
+from crm.firms import selectors as firm_selectors
+from crm.firms.choices import Perm
+from crm.interactions import selectors as interaction_selectors
+from crm.leads import selectors, services
+from crm.leads.choices import LeadEventType, LeadStatus
+from crm.leads.forms import (
+    BoardFilterForm,
+    LeadCreateForm,
+    LeadDetailsForm,
+    LeadFilterForm,
+)
+from crm.leads.models import Lead, LeadEvent
+from crm.tasks import selectors as task_selectors
+
+# Sections other features add to the lead's page, shown once their template exists.
+BOARD_TEMPLATE = "leads/lead_board.html"
+DETAIL_TEMPLATE = "leads/lead_detail.html"
+PER_PAGE = 25
+SORTABLE = ("name", "status", "follow_up", "created")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _can_edit(request: StaffRequest) -> bool:
+    return request.membership.has_perm(Perm.EDIT_CASES)
+
+
+def _status_label(value: Any) -> str:
+    return str(LeadStatus(value).label) if value in LeadStatus.values else str(value)
+
+
+# The pipeline board
+
+
+def _board_context(request: StaffRequest, owner_id: int | None) -> dict[str, Any]:
+    columns = selectors.lead_board(firm=request.firm, owner_id=owner_id)
+    return {
+        "columns": columns,
+        "owner_id": owner_id,
+        "open_count": sum(column.count for column in columns),
+        "can_edit": _can_edit(request),
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def lead_board(request: StaffRequest) -> TemplateResponse:
+    """Show open leads as columns by status, filtered by adviser (C2)."""
+    form = BoardFilterForm(
+        request.GET or None, owners=firm_selectors.member_choices(firm=request.firm)
+    )
+    owner_id = form.cleaned_data["owner"] if form.is_bound and form.is_valid() else None
+    context = {"form": form, **_board_context(request, owner_id)}
+    template = BOARD_TEMPLATE
+    if request.htmx and not request.htmx.boosted:
+        template += "#board"
+    return TemplateResponse(request, template, context)
+
+
+def _board_url(owner_id: int | None) -> str:
+    url = reverse("leads:lead_board")
+    return f"{url}?owner={owner_id}" if owner_id else url
+
+
+@require_POST
+@staff_view(perm=Perm.EDIT_CASES)
+def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
+    """Move a lead to another status from the board (htmx or not) or its page."""
+    lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
+    status = request.POST.get("status", "")
+    try:
+        services.lead_move(
+            firm=request.firm,
+            actor=request.user,
+            lead=lead,
+            status=status,
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        error, notice = exc.message, ""
+    else:
+        error = ""
+        notice = f"{lead.contact.display_name} moved to {_status_label(status)}."
+    owner_id = _int(request.POST.get("owner"))
+    if request.htmx:
+        context = {**_board_context(request, owner_id), "error": error}
+        context["notice"] = notice
+        return TemplateResponse(request, BOARD_TEMPLATE + "#move_result", context)
+    if error and request.POST.get("next") != "board":
+        return _detail_response(request, lead, move_error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    if request.POST.get("next") == "board":
+        return redirect(_board_url(owner_id))
+    return redirect(lead)
+
+
+# The list
+
+
+def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    """Return each sortable column's link (toggling direction) and aria-sort."""
+    links = {}
+    descending = current.startswith("-")
+    for key in SORTABLE:
+        active = current.lstrip("-") == key
+        query = params.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if active and not descending else key
+        aria = ("descending" if descending else "ascending") if active else ""
+        links[key] = {"url": "?" + query.urlencode(), "aria_sort": aria}
+    return links
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def lead_list(request: StaffRequest) -> TemplateResponse:
+    """List leads with filters, sortable columns and pagination (C2)."""
+    form = LeadFilterForm(
+        request.GET or None,
+        owners=firm_selectors.member_choices(firm=request.firm),
+        introducers=firm_selectors.introducer_choices(firm=request.firm),
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.LEAD_SORTS else selectors.DEFAULT_SORT
+    leads = selectors.lead_list(
+        firm=request.firm,
+        status=filters.get("status") or None,
+        owner_id=filters.get("owner"),
+        source=filters.get("source", ""),
+        introducer_id=filters.get("introducer"),
+        follow_up=filters.get("follow_up", ""),
+        q=filters.get("q", ""),
+        sort=sort,
+    )
+    page = paginate(leads, params=request.GET, per_page=PER_PAGE)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "sort_links": _sort_links(request.GET, sort),
+        "filtered": any(v not in (None, "") for v in filters.values()),
+        "can_edit": _can_edit(request),
+    }
+    template = "leads/lead_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+# A lead's page
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A history event as the lead's page shows it."""
+
+    event: LeadEvent
+    title: str
+    reason: str = ""
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _describe(event: LeadEvent) -> HistoryEntry:
+    params = event.parameters or {}
+    if event.type == LeadEventType.STATUS_CHANGED:
+        title = (
+            f"Moved from {_status_label(params.get('from'))} "
+            f"to {_status_label(params.get('to'))}"
+        )
+        return HistoryEntry(event, title, reason=params.get("reason", ""))
+    if event.type == LeadEventType.UPDATED:
+        return HistoryEntry(event, "Details updated", changes=params.get("changes", {}))
+    if event.type == LeadEventType.CREATED:
+        title = f"Lead created at {_status_label(params.get('status', 'new_lead'))}"
+        return HistoryEntry(event, title)
+    return HistoryEntry(event, event.get_type_display())
+
+
+def _detail_response(
+    request: StaffRequest, lead: Lead, *, move_error: str = ""
+) -> TemplateResponse:
+    moves = selectors.allowed_moves(lead.status)
+    context = {
+        "lead": lead,
+        "history": [
+            _describe(e) for e in selectors.lead_history(firm=request.firm, lead=lead)
+        ],
+        "moves": [m for m in moves if m != LeadStatus.NOT_PROCEEDING],
+        "can_stop": LeadStatus.NOT_PROCEEDING in moves,
+        "can_edit": _can_edit(request),
+        "move_error": move_error,
+        "reason": request.POST.get("reason", "") if move_error else "",
+        "tasks": list(task_selectors.task_list_for(firm=request.firm, lead=lead)[:10]),
+        "interactions": list(
+            interaction_selectors.interaction_list_for(firm=request.firm, lead=lead)[
+                :10
+            ]
+        ),
+        "new_case_url": url_if_exists("cases:wizard_start") if lead.is_open else None,
+    }
+    return TemplateResponse(request, DETAIL_TEMPLATE, context)
+
+
+@require_GET
+@staff_view()
+def lead_detail(request: StaffRequest, lead_id: int) -> TemplateResponse:
+    """Show a lead: client, status and moves, details and history (C1)."""
+    lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
+    return _detail_response(request, lead)
+
+
+# Adding and editing
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def lead_create(request: StaffRequest) -> HttpResponse:
+    """Add a lead for an existing client (``?contact=ID`` pre-fills the client)."""
+    contact_id = _int(request.GET.get("contact"))
+    contact = (
+        contact_selectors.contact_get(firm=request.firm, contact_id=contact_id)
+        if contact_id
+        else None
+    )
+    follow_up = timezone.localdate() + timedelta(
+        days=request.firm.default_follow_up_days
+    )
+    initial = {
+        "contact": contact_id,
+        "owner": request.user.pk,
+        "follow_up_date": follow_up,
+    }
+    form = LeadCreateForm(
+        request.POST if request.method == "POST" else None,
+        firm=request.firm,
+        initial=initial,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            lead = services.lead_create(
+                firm=request.firm, actor=request.user, **form.cleaned_data
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Lead added for {lead.contact.display_name}.")
+            return redirect(lead)
+    context = {
+        "form": form,
+        "contact": form.selected_contact if form.is_bound else contact,
+    }
+    return TemplateResponse(request, "leads/lead_create.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def lead_edit(request: StaffRequest, lead_id: int) -> HttpResponse:
+    """Change a lead's details; its status changes on the lead's page."""
+    lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
+    form = LeadDetailsForm(
+        request.POST if request.method == "POST" else None,
+        firm=request.firm,
+        lead=lead,
+        initial=LeadDetailsForm.initial_for(lead),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.lead_update(
+                firm=request.firm, actor=request.user, lead=lead, **form.cleaned_data
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, "Lead details saved.")
+            return redirect(lead)
+    context = {"lead": lead, "form": form}
+    return TemplateResponse(request, "leads/lead_edit.html", context)
+
+
+# Options for the introducer → branch → negotiator selects (htmx)
+
+
+@require_GET
+@staff_view()
+def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
+    """Return ``<option>``s of an introducer's branches; reset the negotiators."""
+    introducer_id = _int(request.GET.get("introducer"))
+    choices = (
+        firm_selectors.introducer_branch_choices(
+            firm=request.firm, introducer_id=introducer_id
+        )
+        if introducer_id
+        else []
+    )
+    context = {"choices": choices, "reset_negotiators": True}
+    return TemplateResponse(request, "leads/_options.html", context)
+
+
+@require_GET
+@staff_view()
+def negotiator_options(request: StaffRequest) -> TemplateResponse:
+    """Return ``<option>``s of the negotiators at an introducer branch."""
+    branch_id = _int(request.GET.get("introducer_branch"))
+    choices = (
+        firm_selectors.negotiator_choices(
+            firm=request.firm, introducer_branch_id=branch_id
+        )
+        if branch_id
+        else []
+    )
+    return TemplateResponse(request, "leads/_options.html", {"choices": choices})

@@ -1,0 +1,119 @@
+"""Forms for the Tasks page filters and for adding and editing a task (J1)."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from crm.firms.models import TaskCategory, User
+from crm.tasks.choices import TaskPriority
+from crm.tasks.models import Task
+
+TAB_CHOICES = [
+    ("mine", _("My tasks")),
+    ("today", _("Due today")),
+    ("overdue", _("Overdue")),
+    ("all", _("All")),
+]
+STATUS_CHOICES = [("open", _("Open")), ("done", _("Done")), ("all", _("Open and done"))]
+
+
+class TaskFilterForm(forms.Form):
+    """The Tasks page's tab and filters; anything invalid falls back to a default."""
+
+    tab = forms.ChoiceField(
+        choices=TAB_CHOICES, required=False, widget=forms.HiddenInput
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assigned to"), required=False, coerce=int, empty_value=None
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[int, str]],
+        categories: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Anyone")), *members]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["category"].choices = [("", _("Any category")), *categories]  # type: ignore[attr-defined]  # ChoiceField
+
+    def values(self) -> dict[str, Any]:
+        """Return the tab and filters, leaving out any that did not validate."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "tab": data.get("tab") or "mine",
+            "assignee_id": data.get("assignee"),
+            "category_id": data.get("category"),
+            "status": data.get("status") or "open",
+        }
+
+
+class MemberChoiceField(forms.ModelChoiceField[User]):
+    """A member picker that shows names rather than e-mail addresses."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class TaskForm(forms.Form):
+    """A task's details; the contact or lead it is about is fixed by the page."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    assignee = MemberChoiceField(
+        label=_("Assigned to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=TaskPriority.choices, initial=TaskPriority.NORMAL
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=TaskCategory.objects.none(),
+        required=False,
+        empty_label=_("No category"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: QuerySet[User],
+        categories: QuerySet[TaskCategory],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # ModelChoiceField
+
+    @classmethod
+    def initial_for(cls, task: Task) -> dict[str, Any]:
+        """Return the form's initial data from ``task``."""
+        return {
+            "title": task.title,
+            "description": task.description,
+            "due_date": task.due_date,
+            "assignee": task.assignee_id,
+            "priority": task.priority,
+            "category": task.category_id,
+        }

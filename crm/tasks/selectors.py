@@ -1,0 +1,182 @@
+"""Reads about tasks: one, the Tasks page tabs, a record's tasks, counts (J1)."""
+
+from datetime import date
+from typing import Literal, TypedDict
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from crm.contacts.models import Contact
+from crm.core.exceptions import NotFound
+from crm.firms.models import Firm, TaskCategory, User
+from crm.leads.models import Lead
+from crm.tasks.choices import TaskStatus
+from crm.tasks.models import Task
+
+TaskTab = Literal["mine", "today", "overdue", "all"]
+TaskStatusFilter = Literal["open", "done", "all"]
+
+RELATED = ("assignee", "category", "contact", "lead__contact")
+
+
+class TaskCounts(TypedDict):
+    """Open-task counts for the Tasks page tabs and the dashboard.
+
+    ``mine`` is every open task assigned to the member; ``today`` and
+    ``overdue`` are the firm's (narrowed by any filters); ``mine_today`` and
+    ``mine_overdue`` are the member's own.
+    """
+
+    mine: int
+    today: int
+    overdue: int
+    mine_today: int
+    mine_overdue: int
+
+
+def _tasks(firm: Firm) -> QuerySet[Task]:
+    return Task.objects.filter(firm=firm).select_related(*RELATED)
+
+
+def task_get(*, firm: Firm, task_id: int) -> Task:
+    """Return one of the firm's tasks with what its row shows, or raise ``NotFound``."""
+    try:
+        return _tasks(firm).get(pk=task_id)
+    except Task.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def task_list(
+    *,
+    firm: Firm,
+    tab: TaskTab,
+    user: User,
+    assignee_id: int | None = None,
+    category_id: int | None = None,
+    status: TaskStatusFilter = "open",
+    today: date | None = None,
+) -> QuerySet[Task]:
+    """Return the tasks of one tab of the Tasks page, soonest due first.
+
+    ``mine`` is the member's tasks (the assignee filter does not apply);
+    ``today`` and ``overdue`` are the firm's open tasks due today or before
+    today; ``all`` is every task. ``status`` narrows ``mine``, ``today`` and
+    ``all``; finished tasks are listed most recently completed first.
+    """
+    today = today or timezone.localdate()
+    qs = _tasks(firm)
+    if tab == "mine":
+        qs = qs.filter(assignee=user)
+    elif assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    if tab == "today":
+        qs = qs.filter(due_date=today)
+    elif tab == "overdue":
+        qs = qs.filter(due_date__lt=today)
+        status = "open"
+    if category_id is not None:
+        qs = qs.filter(category_id=category_id)
+    if status == "done":
+        return qs.filter(status=TaskStatus.DONE).order_by(
+            F("completed_at").desc(nulls_last=True), "-id"
+        )
+    if status == "open":
+        qs = qs.filter(status=TaskStatus.OPEN)
+    return qs.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def task_list_for(
+    *, firm: Firm, contact: Contact | None = None, lead: Lead | None = None
+) -> QuerySet[Task]:
+    """Return the tasks about a contact (its leads' too) or a lead.
+
+    Open tasks come first, soonest due; then finished ones, latest first.
+    """
+    if (contact is None) == (lead is None):
+        msg = "Pass exactly one of contact or lead."
+        raise ValueError(msg)
+    qs = _tasks(firm)
+    qs = qs.filter(lead=lead) if lead is not None else qs.filter(contact=contact)
+    is_done = Case(
+        When(status=TaskStatus.DONE, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(
+        is_done,
+        F("due_date").asc(nulls_last=True),
+        F("completed_at").desc(nulls_last=True),
+        "id",
+    )
+
+
+def task_counts(
+    *,
+    firm: Firm,
+    user: User,
+    assignee_id: int | None = None,
+    category_id: int | None = None,
+    today: date | None = None,
+) -> TaskCounts:
+    """Count open tasks for the tabs and the dashboard, in one query.
+
+    ``assignee_id`` narrows ``today`` and ``overdue`` as it narrows those
+    tabs; ``category_id`` narrows every count.
+    """
+    today = today or timezone.localdate()
+    mine = Q(assignee=user)
+    firm_wide = Q(assignee_id=assignee_id) if assignee_id is not None else Q()
+    due_today = Q(due_date=today)
+    overdue = Q(due_date__lt=today)
+    qs = Task.objects.filter(firm=firm, status=TaskStatus.OPEN).filter(
+        mine | (firm_wide & Q(due_date__lte=today))
+    )
+    if category_id is not None:
+        qs = qs.filter(category_id=category_id)
+    row = qs.aggregate(
+        mine=Count("pk", filter=mine),
+        today=Count("pk", filter=firm_wide & due_today),
+        overdue=Count("pk", filter=firm_wide & overdue),
+        mine_today=Count("pk", filter=mine & due_today),
+        mine_overdue=Count("pk", filter=mine & overdue),
+    )
+    return TaskCounts(
+        mine=row["mine"],
+        today=row["today"],
+        overdue=row["overdue"],
+        mine_today=row["mine_today"],
+        mine_overdue=row["mine_overdue"],
+    )
+
+
+def task_assignee_choices(
+    *, firm: Firm, current_id: int | None = None
+) -> QuerySet[User]:
+    """Return the firm's active members' users, by name, for the assignee picker.
+
+    ``current_id`` keeps a task's current assignee on offer after they left.
+    """
+    wanted = Q(memberships__firm=firm, memberships__is_active=True)
+    if current_id is not None:
+        wanted |= Q(pk=current_id, memberships__firm=firm)
+    return User.objects.filter(wanted).order_by(
+        Lower("first_name"), Lower("last_name"), "id"
+    )
+
+
+def task_category_choices(
+    *, firm: Firm, current_id: int | None = None
+) -> QuerySet[TaskCategory]:
+    """Return the firm's active task categories, by name, for the category picker.
+
+    ``current_id`` keeps an archived category a task already has on offer.
+    """
+    wanted = Q(is_active=True)
+    if current_id is not None:
+        wanted |= Q(pk=current_id)
+    return (
+        TaskCategory.objects.filter(firm=firm)
+        .filter(wanted)
+        .order_by(Lower("name"), "id")
+    )

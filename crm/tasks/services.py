@@ -1,0 +1,226 @@
+"""Writes about tasks: create, change, complete and reopen (J1).
+
+Each service checks that everything it links belongs to the firm, writes
+the task, adds an entry to the linked client's timeline where one applies,
+and records the change in the audit log.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, Membership, TaskCategory, User
+from crm.leads.models import Lead
+from crm.tasks.choices import TaskPriority, TaskStatus
+from crm.tasks.models import Task
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "due_date",
+    "assignee",
+    "priority",
+    "category",
+)
+
+
+def _check_firm(firm: Firm, obj: Contact | Lead | TaskCategory | Task) -> None:
+    if obj.firm_id != firm.pk:
+        raise ApplicationError(
+            f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
+        )
+
+
+def _check_assignee(firm: Firm, assignee: User | None) -> None:
+    if assignee is None:
+        return
+    if not Membership.objects.filter(firm=firm, user=assignee, is_active=True).exists():
+        raise ApplicationError(
+            "Choose an active member of this firm as the assignee.",
+            "invalid",
+            {"field": "assignee"},
+        )
+
+
+def _check_category(
+    firm: Firm, category: TaskCategory | None, current: TaskCategory | None
+) -> None:
+    if category is None:
+        return
+    _check_firm(firm, category)
+    if not category.is_active and category != current:
+        raise ApplicationError(
+            f"The category “{category.name}” is archived; choose another.",
+            "invalid",
+            {"field": "category"},
+        )
+
+
+def _check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise ApplicationError("Enter a title.", "required", {"field": "title"})
+    return title
+
+
+def _timeline(task: Task, *, firm: Firm, actor: User, type: ContactEventType) -> None:
+    """Add ``type`` to the timeline of the client the task is about, if any."""
+    if task.contact is None:
+        return
+    contact_event_record(
+        firm=firm,
+        contact=task.contact,
+        type=type,
+        actor=actor,
+        summary=task.title,
+        link=reverse("tasks:task_edit", kwargs={"task_id": task.pk}),
+        parameters={"task_id": task.pk, "lead_id": task.lead_id},
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    firm: Firm,
+    actor: User,
+    title: str,
+    description: str,
+    due_date: date | None,
+    assignee: User | None,
+    priority: str,
+    category: TaskCategory | None,
+    contact: Contact | None = None,
+    lead: Lead | None = None,
+) -> Task:
+    """Create a task, optionally about a contact or a lead (and so its contact).
+
+    The client's timeline shows that the task was added.
+    """
+    title = _check_title(title)
+    for obj in (contact, lead):
+        if obj is not None:
+            _check_firm(firm, obj)
+    if lead is not None:
+        if contact is not None and contact.pk != lead.contact_id:
+            raise ApplicationError(
+                "The lead belongs to another client.", "invalid", {"field": "lead"}
+            )
+        contact = lead.contact
+    _check_assignee(firm, assignee)
+    _check_category(firm, category, None)
+    task = Task(
+        firm=firm,
+        title=title,
+        description=description.strip(),
+        due_date=due_date,
+        assignee=assignee,
+        priority=priority or TaskPriority.NORMAL,
+        category=category,
+        contact=contact,
+        lead=lead,
+        created_by=actor,
+    )
+    task.full_clean()
+    task.save()
+    _timeline(task, firm=firm, actor=actor, type=ContactEventType.TASK_CREATED)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=task,
+        changes={
+            name: [None, value]
+            for name, value in snapshot(
+                task, (*EDITABLE_FIELDS, "contact", "lead")
+            ).items()
+            if value not in (None, "")
+        },
+    )
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    firm: Firm,
+    actor: User,
+    task: Task,
+    title: str,
+    description: str,
+    due_date: date | None,
+    assignee: User | None,
+    priority: str,
+    category: TaskCategory | None,
+) -> Task:
+    """Change a task's details; the audit log keeps the old and new values."""
+    _check_firm(firm, task)
+    title = _check_title(title)
+    if assignee != task.assignee:
+        _check_assignee(firm, assignee)
+    _check_category(firm, category, task.category)
+    before = snapshot(task, EDITABLE_FIELDS)
+    task.title = title
+    task.description = description.strip()
+    task.due_date = due_date
+    task.assignee = assignee
+    task.priority = priority
+    task.category = category
+    task.full_clean()
+    changes = diff(before, task)
+    if changes:
+        task.save(update_fields=list(changes))
+        audit_record(
+            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=task, changes=changes
+        )
+    return task
+
+
+@transaction.atomic
+def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
+    """Mark an open task done; the client's timeline shows it was completed."""
+    _check_firm(firm, task)
+    if task.status != TaskStatus.OPEN:
+        raise ApplicationError("This task is already done.", "invalid_status")
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.completed_by = actor
+    task.full_clean()
+    task.save(update_fields=["status", "completed_at", "completed_by"])
+    _timeline(task, firm=firm, actor=actor, type=ContactEventType.TASK_COMPLETED)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=task,
+        changes={"status": [TaskStatus.OPEN, TaskStatus.DONE]},
+    )
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
+    """Mark a done task open again, for when it was completed by mistake."""
+    _check_firm(firm, task)
+    if task.status != TaskStatus.DONE:
+        raise ApplicationError("This task is already open.", "invalid_status")
+    task.status = TaskStatus.OPEN
+    task.completed_at = None
+    task.completed_by = None
+    task.full_clean()
+    task.save(update_fields=["status", "completed_at", "completed_by"])
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=task,
+        changes={"status": [TaskStatus.DONE, TaskStatus.OPEN]},
+    )
+    return task

@@ -1,0 +1,245 @@
+"""The Tasks page, adding and editing tasks, and one-click complete (J1, C4)."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from crm.contacts import selectors as contact_selectors
+from crm.contacts.models import Contact
+from crm.core.exceptions import ApplicationError, NotFound
+from crm.core.forms_errors import apply_error
+from crm.core.http import safe_next_url
+from crm.core.pagination import paginate
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+from crm.firms import selectors as firm_selectors
+from crm.firms.choices import Perm
+from crm.leads import selectors as lead_selectors
+from crm.leads.models import Lead
+from crm.tasks import selectors, services
+from crm.tasks.forms import TAB_CHOICES, TaskFilterForm, TaskForm
+from crm.tasks.models import Task
+from crm.tasks.selectors import TaskCounts
+
+PER_PAGE = 25
+FOLLOW_UPS_SHOWN = 20
+
+
+def _filters(request: StaffRequest, data: QueryDict) -> TaskFilterForm:
+    categories = firm_selectors.task_category_list(firm=request.firm)
+    return TaskFilterForm(
+        data,
+        members=firm_selectors.member_choices(firm=request.firm),
+        categories=[(c.pk, c.name) for c in categories],
+    )
+
+
+def _tabs(values: dict[str, Any], counts: TaskCounts) -> list[dict[str, Any]]:
+    """Return each tab's label, link (keeping the filters), open count and state."""
+    filters = {
+        "assignee": values["assignee_id"],
+        "category": values["category_id"],
+        "status": values["status"] if values["status"] != "open" else None,
+    }
+    tabs = []
+    for key, label in TAB_CHOICES:
+        query = QueryDict(mutable=True)
+        query["tab"] = key
+        query.update({k: str(v) for k, v in filters.items() if v is not None})
+        tabs.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query.urlencode()}",
+                "count": counts.get(key),
+                "active": key == values["tab"],
+            }
+        )
+    return tabs
+
+
+def _tab_context(
+    request: StaffRequest, form: TaskFilterForm, today: date
+) -> dict[str, Any]:
+    """Return the filter values, and the tabs with their counts, for ``form``."""
+    values = form.values()
+    counts = selectors.task_counts(
+        firm=request.firm,
+        user=request.user,
+        assignee_id=values["assignee_id"],
+        category_id=values["category_id"],
+        today=today,
+    )
+    return {
+        "values": values,
+        "tabs": _tabs(values, counts),
+        "tab_label": dict(TAB_CHOICES)[values["tab"]],
+    }
+
+
+def _follow_ups(request: StaffRequest, today: date) -> dict[str, Any]:
+    """Return the member's lead follow-ups due by today, for advice firms (C4)."""
+    if not request.firm.has_advice:
+        return {"follow_ups": None}
+    leads = list(
+        lead_selectors.lead_follow_up_list(
+            firm=request.firm, owner_id=request.user.pk, due_by=today
+        )[: FOLLOW_UPS_SHOWN + 1]
+    )
+    return {
+        "follow_ups": leads[:FOLLOW_UPS_SHOWN],
+        "more_follow_ups": len(leads) > FOLLOW_UPS_SHOWN,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view()
+def task_list(request: StaffRequest) -> TemplateResponse:
+    """Show tasks in tabs with filters, and the member's due follow-ups (J1, C4)."""
+    today = timezone.localdate()
+    partial = request.htmx and not request.htmx.boosted
+    form = _filters(request, request.GET)
+    context = _tab_context(request, form, today)
+    tasks = selectors.task_list(
+        firm=request.firm, user=request.user, today=today, **context["values"]
+    )
+    context |= {
+        "form": form,
+        "page": paginate(tasks, params=request.GET, per_page=PER_PAGE),
+        "today": today,
+        "return_to": request.get_full_path(),
+    }
+    if partial:
+        return TemplateResponse(request, "tasks/task_list.html#filtered", context)
+    context |= _follow_ups(request, today)
+    return TemplateResponse(request, "tasks/task_list.html", context)
+
+
+def _linked(
+    request: StaffRequest, data: QueryDict
+) -> tuple[Contact | None, Lead | None]:
+    """Return the contact or lead named by ``data``, through the selectors (404)."""
+    contact_id, lead_id = data.get("contact", ""), data.get("lead", "")
+    if (contact_id and not contact_id.isdigit()) or (lead_id and not lead_id.isdigit()):
+        raise NotFound
+    if lead_id:
+        return None, lead_selectors.lead_get(firm=request.firm, lead_id=int(lead_id))
+    if contact_id:
+        contact = contact_selectors.contact_get(
+            firm=request.firm, contact_id=int(contact_id)
+        )
+        return contact, None
+    return None, None
+
+
+def _form(request: StaffRequest, task: Task | None = None, **kwargs: Any) -> TaskForm:
+    data = request.POST if request.method == "POST" else None
+    return TaskForm(
+        data,
+        members=selectors.task_assignee_choices(
+            firm=request.firm, current_id=task.assignee_id if task else None
+        ),
+        categories=selectors.task_category_choices(
+            firm=request.firm, current_id=task.category_id if task else None
+        ),
+        **kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def task_create(request: StaffRequest) -> HttpResponse:
+    """Add a task, optionally about the contact or lead named in the URL."""
+    data = request.POST if request.method == "POST" else request.GET
+    contact, lead = _linked(request, data)
+    initial = {"assignee": request.user.pk, "due_date": timezone.localdate()}
+    form = _form(request, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            task = services.task_create(
+                firm=request.firm,
+                actor=request.user,
+                contact=contact,
+                lead=lead,
+                **form.cleaned_data,
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Task “{task.title}” added.")
+            subject = lead or contact
+            fallback = subject.get_absolute_url() if subject else None
+            return redirect(safe_next_url(request) or fallback or "tasks:task_list")
+    context = {
+        "form": form,
+        "contact": contact,
+        "lead": lead,
+        "next": safe_next_url(request),
+    }
+    return TemplateResponse(request, "tasks/task_create.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES)
+def task_edit(request: StaffRequest, task_id: int) -> HttpResponse:
+    """Change a task's title, description, due date, assignee, priority or category."""
+    task = selectors.task_get(firm=request.firm, task_id=task_id)
+    form = _form(request, task, initial=TaskForm.initial_for(task))
+    if form.is_bound and form.is_valid():
+        try:
+            services.task_update(
+                firm=request.firm, actor=request.user, task=task, **form.cleaned_data
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Task “{task.title}” saved.")
+            return redirect(safe_next_url(request) or "tasks:task_list")
+    context = {"form": form, "task": task, "next": safe_next_url(request)}
+    return TemplateResponse(request, "tasks/task_edit.html", context)
+
+
+def _status_change(request: StaffRequest, task_id: int, *, done: bool) -> HttpResponse:
+    """Complete or reopen a task; htmx gets the new row and tab counts back."""
+    task = selectors.task_get(firm=request.firm, task_id=task_id)
+    change = services.task_complete if done else services.task_reopen
+    error = ""
+    try:
+        change(firm=request.firm, actor=request.user, task=task)
+    except ApplicationError as exc:
+        error = exc.message
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            state = "completed" if done else "reopened"
+            messages.success(request, f"Task “{task.title}” {state}.")
+        return redirect(safe_next_url(request) or "tasks:task_list")
+    # htmx: the row shows the task's state either way, so an error needs no message.
+    today = timezone.localdate()
+    context = _tab_context(request, _filters(request, request.POST), today)
+    context |= {"task": task, "today": today, "return_to": safe_next_url(request)}
+    return TemplateResponse(request, "tasks/task_list.html#row_changed", context)
+
+
+@require_POST
+@staff_view(perm=Perm.EDIT_CASES)
+def task_complete(request: StaffRequest, task_id: int) -> HttpResponse:
+    """Mark a task done in one click (J1)."""
+    return _status_change(request, task_id, done=True)
+
+
+@require_POST
+@staff_view(perm=Perm.EDIT_CASES)
+def task_reopen(request: StaffRequest, task_id: int) -> HttpResponse:
+    """Mark a done task open again."""
+    return _status_change(request, task_id, done=False)
