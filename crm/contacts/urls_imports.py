@@ -5,26 +5,26 @@ from django.urls import URLPattern, path
 from crm.contacts.views import exports, imports
 
 urlpatterns: list[URLPattern] = [
-    path("contacts/import/", imports.import_start, name="import_start"),
+    path("clients/import/", imports.import_start, name="import_start"),
     path(
-        "contacts/import/<int:contact_import_id>/",
+        "clients/import/<int:contact_import_id>/",
         imports.import_detail,
         name="import_detail",
     ),
     path(
-        "contacts/import/<int:contact_import_id>/mapping/",
+        "clients/import/<int:contact_import_id>/mapping/",
         imports.import_mapping,
         name="import_mapping",
     ),
     path(
-        "contacts/import/<int:contact_import_id>/progress/",
+        "clients/import/<int:contact_import_id>/progress/",
         imports.import_progress,
         name="import_progress",
     ),
     path(
-        "contacts/import/<int:contact_import_id>/rejected.csv",
+        "clients/import/<int:contact_import_id>/rejected.csv",
         imports.import_errors_csv,
         name="import_errors_csv",
     ),
-    path("contacts/export.csv", exports.contact_export, name="contact_export"),
+    path("clients/export.csv", exports.contact_export, name="contact_export"),
 ]

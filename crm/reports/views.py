@@ -34,6 +34,8 @@ def dashboard(request: StaffRequest) -> TemplateResponse:
             **mine,
             "greeting": _greeting(),
             "today": timezone.localdate(),
+            "can_manage": request.membership.has_perm(Perm.MANAGE_FIRM)
+            or request.membership.has_perm(Perm.MANAGE_MEMBERS),
             "summary": summary,
             "permission_labels": [
                 label

@@ -99,7 +99,11 @@ class Command(BaseCommand):
             "full name": f"{sample.first_name} {sample.last_name}",
         }
         for label, q in cases.items():
-            p50, p95, n = self._time(runs, lambda q=q: contact_search(firm=firm, q=q))
+
+            def run(q: str = q) -> list[Contact]:
+                return contact_search(firm=firm, q=q)
+
+            p50, p95, n = self._time(runs, run)
             self.stdout.write(
                 f"  {label:<30} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  ({n} hits)"
             )
