@@ -95,13 +95,23 @@ class Contact(FirmOwnedModel):
     class Meta:
         ordering = ["sort_name", "id"]
         indexes = [
+            # Partial indexes: Django writes ``is_archived=False`` as
+            # ``NOT is_archived``, which SQLite can match to an index only
+            # through the index's own WHERE clause.
             models.Index(
-                fields=["firm", "is_archived", "sort_name", "id"],
+                fields=["firm", "sort_name", "id"],
                 name="contact_firm_sort",
+                condition=models.Q(is_archived=False),
             ),
             models.Index(
-                fields=["firm", "is_archived", "-created_at"],
+                fields=["firm", "sort_name", "id"],
+                name="contact_firm_sort_archived",
+                condition=models.Q(is_archived=True),
+            ),
+            models.Index(
+                fields=["firm", "-created_at"],
                 name="contact_firm_created",
+                condition=models.Q(is_archived=False),
             ),
             models.Index(fields=["firm", "email_norm"], name="contact_firm_email"),
             models.Index(fields=["firm", "mobile_norm"], name="contact_firm_mobile"),
