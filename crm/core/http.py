@@ -12,3 +12,19 @@ def safe_next_url(request: HttpRequest) -> str:
     ):
         return wanted
     return ""
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """Return ``value`` as a database id, or None if it is not a valid one.
+
+    Refuses signs, non-ASCII digits (``"²".isdigit()`` is true) and numbers too
+    large for a 64-bit key, which SQLite would reject with an OverflowError.
+    """
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

@@ -27,7 +27,6 @@ from tests.browser.a11y import a11y_problems
 LogIn = Callable[[Page, Membership], None]
 
 
-
 @pytest.fixture
 def member(db: None) -> Membership:
     """An Adviser (who may edit cases) of a fresh firm that has nothing else."""
@@ -115,6 +114,7 @@ def test_person_duplicate_warning_search_lead_board_and_task_flow(
     expect(options.filter(has_text="Ada Lovelace")).to_be_visible()
     for typed in ("+44 7700 900123", "077 009 001 23"):
         options = _search_header(page, typed)
+        expect(options.first).to_be_visible()
         expect(options.first).to_contain_text("Ada Lovelace")
     page.keyboard.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
