@@ -13,7 +13,9 @@ from config.env import BASE_DIR, env
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default=get_random_secret_key())
+    # Not passed as env's default: django-environ reads a value starting with
+    # "$" as a reference to another variable, and random keys can.
+    SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
 else:
     SECRET_KEY = env.str("SECRET_KEY")
 
