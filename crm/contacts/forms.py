@@ -1,5 +1,6 @@
 """Forms for people and organisations (B1) and the contact list filters."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.choices import ContactKind, ContactTitle
 from crm.contacts.models import Contact
+from crm.core.http import parse_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,10 +44,10 @@ class PersonForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=DATE
     )
-    organisation = forms.ModelChoiceField(
+    organisation = forms.CharField(
         label=_("Works at (organisation)"),
-        queryset=Contact.objects.none(),
         required=False,
+        widget=forms.HiddenInput,
         help_text=_("For example, a GP at a surgery."),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=80, required=False)
@@ -70,12 +72,27 @@ class PersonForm(forms.Form):
 
     kind = ContactKind.PERSON
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation_lookup: Callable[[int], Contact | None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if "organisation" in self.fields:
-            field = self.fields["organisation"]
-            field.queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
-            field.label_from_instance = lambda c: c.display_name  # type: ignore[attr-defined]  # ModelChoiceField
+        self.organisation_lookup = organisation_lookup
+
+    def clean_organisation(self) -> Contact | None:
+        """Return the chosen organisation, found in this firm only."""
+        raw = self.cleaned_data.get("organisation") or ""
+        if not raw:
+            return None
+        org_id = parse_id(raw)
+        found = None
+        if org_id is not None and self.organisation_lookup is not None:
+            found = self.organisation_lookup(org_id)
+        if found is None:
+            raise forms.ValidationError(_("Choose an organisation from the list."))
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,11 +109,14 @@ class PersonForm(forms.Form):
     @classmethod
     def initial_for(cls, contact: Contact) -> dict[str, Any]:
         """Return the form's initial data from ``contact``."""
-        return {
+        initial = {
             name: getattr(contact, name)
             for name in cls.base_fields
-            if name != "allow_duplicate"
+            if name not in {"allow_duplicate", "organisation"}
         }
+        if "organisation" in cls.base_fields:
+            initial["organisation"] = contact.organisation_id or ""
+        return initial
 
 
 class OrganisationForm(PersonForm):

@@ -1,12 +1,14 @@
-"""One search over contacts for the header, pickers and lists (SPEC B2).
+"""One search over contacts for the header, pickers, lists and exports (SPEC B2).
 
 Each field is searched through its own index and the hits are combined in
 Python, instead of one OR across columns that no index can serve:
 
-- prefixes (the start of a surname, first name, organisation, e-mail or phone)
-  use btrees that start with ``firm_id``;
+- prefixes (the start of a surname, first name, e-mail or phone) use btrees
+  that start with ``firm_id``;
 - fragments (any part of a name, e-mail or phone, 3+ characters) use an FTS5
-  trigram table on SQLite and pg_trgm GIN indexes on PostgreSQL.
+  trigram table on SQLite, whose values carry a firm tag so only that firm's
+  postings are read, and ``(firm_id, column)`` trigram GIN indexes on
+  PostgreSQL.
 
 Results rank exact matches first, then prefixes, then fragments, then by name.
 """
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from crm.leads.models import Lead
 
 MIN_FRAGMENT = 3
+MAX_QUERY = 100
 PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
 _FTS_COLUMNS = {"search_name", "email_norm", "mobile_norm", "phone_norm"}
 _TOP = "\U0010ffff"
@@ -41,6 +44,7 @@ class Query:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """Return the columns searched for a prefix."""
         if self.kind == "email":
             return ("email_norm",)
         if self.kind == "phone":
@@ -49,6 +53,7 @@ class Query:
 
     @property
     def fragment_columns(self) -> tuple[str, ...]:
+        """Return the columns searched for a fragment."""
         if self.kind == "name":
             return ("search_name", "email_norm")
         return self.columns
@@ -56,7 +61,7 @@ class Query:
 
 def parse(q: str) -> Query | None:
     """Classify ``q`` as an e-mail, phone or name search; None if empty."""
-    q = " ".join(q.split())
+    q = " ".join(q.replace("\x00", "").split())[:MAX_QUERY]
     if not q:
         return None
     if "@" in q:
@@ -66,16 +71,23 @@ def parse(q: str) -> Query | None:
     return Query("name", fold(q))
 
 
-def _glob_pattern(term: str) -> str:
-    """Return a GLOB pattern matching ``term`` anywhere (FTS5 indexes GLOB)."""
+def firm_tag(firm_id: int) -> str:
+    """Return the prefix every FTS value of the firm carries (see migration 0002)."""
+    return f"f{firm_id:08d}|"
+
+
+def _glob_pattern(firm_id: int, term: str) -> str:
+    """Return a GLOB pattern for ``term`` anywhere in one firm's values."""
     escaped = "".join(f"[{c}]" if c in "*?[]" else c for c in term)
-    return f"*{escaped}*"
+    return f"{firm_tag(firm_id)}*{escaped}*"
 
 
-def _base(firm: Firm, include_archived: bool) -> ContactQuerySet:
+def _base(firm: Firm, include_archived: bool, kind: str) -> ContactQuerySet:
     qs = Contact.objects.filter(firm=firm)
     if not include_archived:
         qs = qs.filter(is_archived=False)
+    if kind:
+        qs = qs.filter(kind=kind)
     return qs
 
 
@@ -88,36 +100,56 @@ def _prefix_ids(qs: ContactQuerySet, column: str, term: str, limit: int) -> list
     return list(hits.order_by(column).values_list("id", flat=True)[:limit])
 
 
+def _fts_ids(
+    firm: Firm, column: str, term: str, limit: int, archived: bool, kind: str
+) -> list[int]:
+    # The column name comes from _FTS_COLUMNS, never from the user; the
+    # pattern, kind and limit are bound parameters.
+    sql = f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s"  # noqa: S608
+    params: list[str | int] = [_glob_pattern(firm.pk, term)]
+    if not archived:
+        sql += " AND is_archived = 0"
+    if kind:
+        sql += " AND kind = %s"
+        params.append(kind)
+    sql += " LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _fragment_ids(
-    firm: Firm, qs: ContactQuerySet, column: str, term: str, limit: int, archived: bool
+    firm: Firm,
+    qs: ContactQuerySet,
+    column: str,
+    term: str,
+    limit: int,
+    *,
+    archived: bool,
+    kind: str,
 ) -> list[int]:
     if len(term) < MIN_FRAGMENT:
         return []
     if connection.vendor == "sqlite" and column in _FTS_COLUMNS:
-        # The trigram index finds candidates; firm and archive state are read
-        # per candidate, so the scan stops as soon as ``limit`` are found.
-        # The column name comes from _FTS_COLUMNS, never from the user.
-        sql = (
-            f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s "  # noqa: S608
-            "AND firm_id = %s"
-            + ("" if archived else " AND is_archived = 0")
-            + " LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_glob_pattern(term), firm.pk, limit])
-            return [row[0] for row in cursor.fetchall()]
+        return _fts_ids(firm, column, term, limit, archived, kind)
     hits = qs.filter(**{f"{column}__contains": term})
     return list(hits.values_list("id", flat=True)[:limit])
 
 
 def search_ids(
-    *, firm: Firm, q: str, limit: int = 20, include_archived: bool = False
+    *,
+    firm: Firm,
+    q: str,
+    limit: int = 20,
+    include_archived: bool = False,
+    kind: str = "",
 ) -> list[tuple[int, int]]:
     """Return up to ``limit`` ``(contact_id, rank)`` pairs for ``q``, best first."""
     query = parse(q)
     if query is None or not query.term:
         return []
-    qs = _base(firm, include_archived)
+    qs = _base(firm, include_archived, kind)
     ranks: dict[int, int] = {}
     for column in query.columns:
         for contact_id in _prefix_ids(qs, column, query.term, limit):
@@ -125,21 +157,33 @@ def search_ids(
     if len(ranks) < limit:
         for column in query.fragment_columns:
             for contact_id in _fragment_ids(
-                firm, qs, column, query.term, limit, include_archived
+                firm,
+                qs,
+                column,
+                query.term,
+                limit,
+                archived=include_archived,
+                kind=kind,
             ):
                 ranks.setdefault(contact_id, FRAGMENT)
     return list(ranks.items())
 
 
 def contact_search(
-    *, firm: Firm, q: str, limit: int = 20, include_archived: bool = False
+    *,
+    firm: Firm,
+    q: str,
+    limit: int = 20,
+    include_archived: bool = False,
+    kind: str = "",
 ) -> list[Contact]:
     """Return the firm's contacts matching any part of a name, e-mail or phone."""
-    pairs = search_ids(firm=firm, q=q, limit=limit, include_archived=include_archived)
-    if not pairs:
-        return []
+    pairs = search_ids(
+        firm=firm, q=q, limit=limit, include_archived=include_archived, kind=kind
+    )
     query = parse(q)
-    assert query is not None  # noqa: S101 - pairs imply a query
+    if not pairs or query is None:
+        return []
     rank = dict(pairs)
     contacts = list(
         Contact.objects.filter(firm=firm, id__in=rank).select_related("organisation")
@@ -161,21 +205,37 @@ def _exact_values(contact: Contact) -> set[str]:
     return values
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The ids of contacts matching a search, and whether the cap cut them off."""
+
+    ids: list[int]
+    capped: bool
+
+
+def contact_match_ids(
+    *, firm: Firm, q: str, limit: int, include_archived: bool = False
+) -> Matches:
+    """Return up to ``limit`` matching ids, for lists and exports to filter by.
+
+    ``capped`` says there may be more than ``limit`` matches, so the page can
+    ask the user to narrow the search instead of silently dropping rows.
+    """
+    pairs = search_ids(
+        firm=firm, q=q, limit=limit + 1, include_archived=include_archived
+    )
+    ids = [contact_id for contact_id, _rank in pairs]
+    return Matches(ids=ids[:limit], capped=len(ids) > limit)
+
+
 def contact_search_queryset(
     *, firm: Firm, q: str, limit: int = 500, include_archived: bool = False
 ) -> ContactQuerySet:
-    """Return a queryset of the (at most ``limit``) contacts matching ``q``.
-
-    For lists and exports that filter by a search: the matching ids are found
-    through the indexes first, then the caller sorts and pages the queryset.
-    """
-    ids = [
-        contact_id
-        for contact_id, _rank in search_ids(
-            firm=firm, q=q, limit=limit, include_archived=include_archived
-        )
-    ]
-    return _base(firm, include_archived).filter(id__in=ids)
+    """Return a queryset of the (at most ``limit``) contacts matching ``q``."""
+    matches = contact_match_ids(
+        firm=firm, q=q, limit=limit, include_archived=include_archived
+    )
+    return _base(firm, include_archived, "").filter(id__in=matches.ids)
 
 
 def lead_hits(*, firm: Firm, contacts: list[Contact], limit: int) -> list["Lead"]:

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     name = "crm.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from crm.core import checks  # noqa: F401 - registers the system checks

@@ -33,9 +33,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _value(instance: models.Model, name: str) -> Any:
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        # Compare related objects by id: two records may share a name.
+        pk = getattr(instance, field.attname)
+        if pk is None:
+            return None
+        return f"{getattr(instance, name)} (#{pk})"
+    return _plain(getattr(instance, name))
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> Snapshot:
-    """Return the current values of ``fields`` on ``instance``, for a later diff."""
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    """Return the current values of ``fields`` on ``instance``, for a later diff.
+
+    Related objects are recorded as "name (#id)", so choosing a different
+    record with the same name still counts as a change.
+    """
+    return {name: _value(instance, name) for name in fields}
 
 
 def diff(before: Snapshot, instance: models.Model) -> dict[str, list[Any]]:

@@ -1,5 +1,6 @@
 """Sending e-mail: the dev mailbox backend and the helper every service uses."""
 
+import logging
 from collections.abc import Sequence
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
@@ -13,18 +14,37 @@ from django.template.loader import render_to_string
 from crm.core.models import StoredEmail
 
 if TYPE_CHECKING:
-    from crm.firms.models import Firm
+    from crm.firms.models import Firm, User
 
 FIRM_HEADER = "X-Casework-Firm"
+ACTOR_HEADER = "X-Casework-Actor"
+
+logger = logging.getLogger("crm.mail")
+
+
+def _header_id(message: EmailMessage, header: str) -> int | None:
+    value = str(message.extra_headers.pop(header, "") or "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class DatabaseEmailBackend(BaseEmailBackend):
-    """Store each message in the database for the dev mailbox (K4)."""
+    """Store each message in the database for the dev mailbox (K4).
+
+    Each message is also logged, so a link in mail to someone who cannot log
+    in yet (a password reset) shows in the terminal running the server.
+    """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         rows: list[StoredEmail] = []
         for message in email_messages:
-            firm_id = message.extra_headers.get(FIRM_HEADER)
+            firm_id = _header_id(message, FIRM_HEADER)
+            actor_id = _header_id(message, ACTOR_HEADER)
+            logger.info(
+                "Dev mailbox: %r to %s\n%s",
+                message.subject,
+                ", ".join(message.recipients()),
+                message.body,
+            )
             html = ""
             if isinstance(message, EmailMultiAlternatives):
                 html = next(
@@ -33,7 +53,8 @@ class DatabaseEmailBackend(BaseEmailBackend):
                 )
             rows.extend(
                 StoredEmail(
-                    firm_id=int(firm_id) if firm_id else None,
+                    firm_id=firm_id,
+                    actor_id=actor_id,
                     recipient=recipient.lower(),
                     from_email=message.from_email,
                     subject=message.subject[:255],
@@ -52,10 +73,13 @@ def send_templated_mail(
     to: str,
     template: str,
     context: dict[str, object],
+    actor: "User | None" = None,
 ) -> None:
     """Send ``<template>_subject.txt`` / ``<template>_body.txt`` to ``to``.
 
-    The firm's name goes in the sender's display name and in the context.
+    The firm's name goes in the sender's display name and in the context;
+    ``actor`` is the member whose action sent it (the dev mailbox shows the
+    message to them as well as to its recipient).
     """
     context = {"firm": firm, "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -66,4 +90,6 @@ def send_templated_mail(
         address = parseaddr(from_email)[1]
         from_email = formataddr((f"{firm.name} via Casework", address))
         headers[FIRM_HEADER] = str(firm.pk)
+    if actor is not None:
+        headers[ACTOR_HEADER] = str(actor.pk)
     EmailMessage(subject, body, from_email, [to], headers=headers).send()

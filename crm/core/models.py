@@ -87,6 +87,14 @@ class StoredEmail(models.Model):
         "firms.Firm", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     recipient = models.EmailField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member whose action sent the message, if any.",
+    )
     from_email = models.CharField(max_length=254)
     subject = models.CharField(max_length=255)
     body = models.TextField()
@@ -98,6 +106,7 @@ class StoredEmail(models.Model):
         indexes = [
             models.Index(fields=["firm", "-created_at"], name="mail_firm_time"),
             models.Index(fields=["recipient", "-created_at"], name="mail_rcpt_time"),
+            models.Index(fields=["actor", "-created_at"], name="mail_actor_time"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ from django.db.models import Q, QuerySet
 
 from crm.core.exceptions import NotFound
 from crm.core.models import AuditEvent, FirmOwnedModel, StoredEmail
-from crm.firms.choices import Perm, Role
 from crm.firms.models import Firm, Membership
 
 
@@ -53,19 +52,11 @@ def audit_event_list(
 def _mailbox_filter(viewer: Membership) -> Q:
     """Return which stored mail ``viewer`` may read in the dev mailbox.
 
-    Everyone reads mail addressed to themselves; members who manage members
-    also read the firm's own mail (invitations); owners also read mail to the
-    firm's members that carries no firm, such as password resets.
+    A member reads mail addressed to them and mail their own actions sent
+    (such as the invitations they sent), never anyone else's: a password
+    reset or an invitation link in the wrong hands is an account takeover.
     """
-    visible = Q(recipient=viewer.user.email.lower())
-    if viewer.has_perm(Perm.MANAGE_MEMBERS):
-        visible |= Q(firm=viewer.firm_id)
-    if viewer.role == Role.OWNER:
-        member_emails = Membership.objects.filter(firm=viewer.firm_id).values(
-            "user__email"
-        )
-        visible |= Q(firm__isnull=True, recipient__in=member_emails)
-    return visible
+    return Q(recipient=viewer.user.email.lower()) | Q(actor_id=viewer.user_id)
 
 
 def mail_list(*, viewer: Membership) -> QuerySet[StoredEmail]:

@@ -1,45 +1,52 @@
 """Search indexes for contacts (SPEC B2), one strategy per database.
 
 SQLite: an FTS5 table with the trigram tokenizer over the normalised search
-columns, kept in step by triggers, so ``LIKE '%fragment%'`` is answered from
-the index. PostgreSQL: pg_trgm GIN indexes per column for fragments, and
-``varchar_pattern_ops`` btrees starting with ``firm_id`` for prefixes.
+columns, kept in step by triggers. Every value is stored behind a firm tag
+("f00000042|ann lee"), so a fragment search reads only that firm's trigram
+postings instead of every tenant's. PostgreSQL: GIN indexes on
+``(firm_id, column gin_trgm_ops)`` (btree_gin lets the firm narrow the scan
+inside the index) for fragments, and ``varchar_pattern_ops`` btrees starting
+with ``firm_id`` for prefixes.
 """
 
 from django.db import migrations
 
+FTS_COLUMNS = ("search_name", "email_norm", "mobile_norm", "phone_norm")
+TAG = "'f' || printf('%08d', {row}.firm_id) || '|' || "
+
+
+def _tagged(row: str) -> str:
+    return ", ".join(TAG.format(row=row) + f"{row}.{col}" for col in FTS_COLUMNS)
+
+
+_INSERT = (
+    "INSERT INTO contacts_contact_fts(rowid, {cols}, is_archived, kind) "
+    "VALUES (new.id, {values}, new.is_archived, new.kind);"
+).format(cols=", ".join(FTS_COLUMNS), values=_tagged("new"))
+_DELETE = "DELETE FROM contacts_contact_fts WHERE rowid = old.id;"
+
 SQLITE_FORWARD = [
-    """
+    f"""
     CREATE VIRTUAL TABLE contacts_contact_fts USING fts5(
-        search_name, email_norm, mobile_norm, phone_norm,
-        firm_id UNINDEXED, is_archived UNINDEXED,
-        content='contacts_contact', content_rowid='id', tokenize='trigram'
+        {", ".join(FTS_COLUMNS)}, is_archived UNINDEXED, kind UNINDEXED,
+        tokenize='trigram'
     )
     """,
-    """
-    CREATE TRIGGER contacts_contact_fts_ai AFTER INSERT ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
-        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm, new.firm_id, new.is_archived);
-    END
-    """,
-    """
-    CREATE TRIGGER contacts_contact_fts_ad AFTER DELETE ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
-        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm, old.firm_id, old.is_archived);
-    END
-    """,
-    """
-    CREATE TRIGGER contacts_contact_fts_au AFTER UPDATE OF search_name, email_norm, mobile_norm, phone_norm, is_archived
-    ON contacts_contact BEGIN
-        INSERT INTO contacts_contact_fts(contacts_contact_fts, rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
-        VALUES ('delete', old.id, old.search_name, old.email_norm, old.mobile_norm, old.phone_norm, old.firm_id, old.is_archived);
-        INSERT INTO contacts_contact_fts(rowid, search_name, email_norm, mobile_norm, phone_norm, firm_id, is_archived)
-        VALUES (new.id, new.search_name, new.email_norm, new.mobile_norm, new.phone_norm, new.firm_id, new.is_archived);
-    END
-    """,
+    f"CREATE TRIGGER contacts_contact_fts_ai AFTER INSERT ON contacts_contact "
+    f"BEGIN {_INSERT} END",
+    f"CREATE TRIGGER contacts_contact_fts_ad AFTER DELETE ON contacts_contact "
+    f"BEGIN {_DELETE} END",
+    f"CREATE TRIGGER contacts_contact_fts_au AFTER UPDATE OF "
+    f"{', '.join(FTS_COLUMNS)}, is_archived, kind, firm_id ON contacts_contact "
+    f"BEGIN {_DELETE} {_INSERT} END",
+    (
+        f"INSERT INTO contacts_contact_fts(rowid, {', '.join(FTS_COLUMNS)}, "
+        f"is_archived, kind) SELECT id, {_tagged('contacts_contact')}, "
+        "is_archived, kind FROM contacts_contact"
+    ),
     # Prefix search on first names (a byte-order range on SQLite).
-    "CREATE INDEX contact_sqlite_search_name ON contacts_contact (firm_id, is_archived, search_name)",
-    "INSERT INTO contacts_contact_fts(contacts_contact_fts) VALUES ('rebuild')",
+    "CREATE INDEX contact_sqlite_search_name ON contacts_contact "
+    "(firm_id, is_archived, search_name)",
 ]
 SQLITE_BACKWARD = [
     "DROP INDEX IF EXISTS contact_sqlite_search_name",
@@ -49,23 +56,24 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS contacts_contact_fts",
 ]
 
-PG_COLUMNS = ("search_name", "email_norm", "mobile_norm", "phone_norm", "sort_name")
+PREFIX_COLUMNS = ("search_name", "email_norm", "mobile_norm", "phone_norm", "sort_name")
 PG_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
     *(
         f"CREATE INDEX IF NOT EXISTS contact_trgm_{col} ON contacts_contact "
-        f"USING gin ({col} gin_trgm_ops)"
-        for col in PG_COLUMNS[:4]
+        f"USING gin (firm_id, {col} gin_trgm_ops)"
+        for col in FTS_COLUMNS
     ),
     *(
         f"CREATE INDEX IF NOT EXISTS contact_prefix_{col} ON contacts_contact "
         f"(firm_id, {col} varchar_pattern_ops)"
-        for col in PG_COLUMNS
+        for col in PREFIX_COLUMNS
     ),
 ]
 PG_BACKWARD = [
-    *(f"DROP INDEX IF EXISTS contact_trgm_{col}" for col in PG_COLUMNS[:4]),
-    *(f"DROP INDEX IF EXISTS contact_prefix_{col}" for col in PG_COLUMNS),
+    *(f"DROP INDEX IF EXISTS contact_trgm_{col}" for col in FTS_COLUMNS),
+    *(f"DROP INDEX IF EXISTS contact_prefix_{col}" for col in PREFIX_COLUMNS),
 ]
 
 

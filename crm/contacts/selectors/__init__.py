@@ -5,6 +5,7 @@ from crm.contacts.selectors.contacts import (
     contact_list,
     contact_timeline,
     organisation_choices,
+    organisation_get,
 )
 from crm.contacts.selectors.imports import (
     contact_import_error_list,
@@ -22,4 +23,5 @@ __all__ = [
     "contact_list",
     "contact_timeline",
     "organisation_choices",
+    "organisation_get",
 ]

@@ -41,6 +41,13 @@ def contact_list(
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+def organisation_get(*, firm: Firm, contact_id: int) -> Contact | None:
+    """Return the firm's organisation with this id (archived too), or None."""
+    return Contact.objects.filter(
+        firm=firm, pk=contact_id, kind=ContactKind.ORGANISATION
+    ).first()
+
+
 def organisation_choices(*, firm: Firm) -> QuerySet[Contact]:
     """Return the firm's active organisations, for the 'belongs to' field."""
     return Contact.objects.filter(

@@ -5,6 +5,7 @@ preview, for the upload, the mapping page and the import run.
 """
 
 import csv
+import datetime
 import io
 import itertools
 from collections.abc import Generator
@@ -12,7 +13,9 @@ from contextlib import closing
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from crm.contacts.choices import ImportStatus
 from crm.contacts.models import ContactImport, ContactImportError
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.firms.models import Firm
@@ -20,6 +23,8 @@ from crm.firms.models import Firm
 PREVIEW_ROWS = 5
 MAX_COLUMNS = 100
 DELIMITERS = (",", ";", "\t")
+# A running import whose worker has not reported for this long has stalled.
+STALL_AFTER = datetime.timedelta(minutes=5)
 
 
 def contact_import_get(*, firm: Firm, contact_import_id: int) -> ContactImport:
@@ -30,6 +35,19 @@ def contact_import_get(*, firm: Firm, contact_import_id: int) -> ContactImport:
         )
     except ContactImport.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def contact_import_stalled(*, contact_import: ContactImport) -> bool:
+    """Return True for a running import whose worker has stopped reporting.
+
+    The job writes ``heartbeat_at`` when it claims the import and after each
+    batch; a worker killed mid-run stops writing it. A running import with no
+    heartbeat at all predates the field, so it has stalled too.
+    """
+    if contact_import.status != ImportStatus.RUNNING:
+        return False
+    beat = contact_import.heartbeat_at
+    return beat is None or beat < timezone.now() - STALL_AFTER
 
 
 def contact_import_recent(*, firm: Firm, limit: int = 10) -> QuerySet[ContactImport]:

@@ -86,7 +86,17 @@ def find_duplicates(
     return list(found.values())
 
 
+MAX_PHONE_DIGITS = 15
+
+
 def _validate(firm: Firm, contact: Contact) -> None:
+    for field in ("mobile", "other_phone"):
+        if len(normalise_phone(getattr(contact, field))) > MAX_PHONE_DIGITS:
+            raise ApplicationError(
+                "Enter a phone number of at most 15 digits.",
+                "invalid",
+                {"field": field},
+            )
     if contact.kind == ContactKind.ORGANISATION:
         if not contact.organisation_name.strip():
             raise ApplicationError(
@@ -138,7 +148,14 @@ def contact_create(
     contact_event_record(
         firm=firm, contact=contact, type=ContactEventType.CREATED, actor=actor
     )
-    audit_record(firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=contact)
+    created = {
+        name: [None, value]
+        for name, value in snapshot(contact, CONTACT_FIELDS).items()
+        if value not in (None, "", False)
+    }
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=contact, changes=created
+    )
     return contact
 
 

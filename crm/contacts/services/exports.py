@@ -30,6 +30,9 @@ EXPORT_FIELDS = (*CONTACT_FIELDS, "created_at")
 EXPORT_LABELS = [FIELD_LABELS[f] for f in CONTACT_FIELDS] + ["Created"]
 _PHONE_OR_NUMBER = re.compile(r"[+-]?[\d\s().-]+")
 
+# A search matching more than this is not a filter; export the full list instead.
+EXPORT_SEARCH_LIMIT = 10_000
+
 
 def spreadsheet_safe(value: str) -> str:
     """Return ``value`` so that a spreadsheet shows it, never runs it as a formula.
@@ -88,10 +91,10 @@ def contact_export(
     """Return the firm's contacts, filtered and sorted as on the list, as CSV."""
     contacts = contact_list(firm=firm, kind=kind, archived=archived, sort=sort)
     if q:
-        matches = search.contact_search_queryset(
-            firm=firm, q=q, include_archived=archived
+        matches = search.contact_match_ids(
+            firm=firm, q=q, limit=EXPORT_SEARCH_LIMIT, include_archived=archived
         )
-        contacts = contacts.filter(id__in=matches.values("id"))
+        contacts = contacts.filter(id__in=matches.ids)
     audit_record(
         firm=firm,
         actor=actor,

@@ -137,3 +137,25 @@ def test_search_query_count_is_constant(rows, firm, django_assert_num_queries):
         ContactFactory(firm=firm, first_name=f"Anna{i}", last_name="Lee")
     with django_assert_num_queries(6):
         contact_search(firm=firm, q="anna")
+
+
+def test_nul_bytes_and_long_queries_are_harmless(firm, people):
+    """A NUL byte or a huge query never reaches the database as-is."""
+    assert _names(contact_search(firm=firm, q="an\x00n lee")) == ["Ann"]
+    assert contact_search(firm=firm, q="x" * 10_000) == []
+
+
+def test_kind_filter_applies_before_the_limit(firm):
+    """Asking for organisations returns them even when people fill the limit."""
+    for i in range(12):
+        ContactFactory(firm=firm, first_name=f"Medic{i}")
+    org = OrganisationFactory(firm=firm, organisation_name="Medical Centre")
+    assert contact_search(firm=firm, q="medic", limit=5, kind="organisation") == [org]
+
+
+def test_fragment_search_reads_only_the_firms_rows(firm, other_firm):
+    """Another firm's matching rows never fill the limit (firm-tagged index)."""
+    for i in range(30):
+        ContactFactory(firm=other_firm, first_name=f"Jackson{i}")
+    mine = ContactFactory(firm=firm, first_name="Jackson")
+    assert contact_search(firm=firm, q="ackso", limit=5) == [mine]

@@ -1,5 +1,7 @@
 """Clients pages: list, create with duplicate warning, record, search (B1-B4)."""
 
+import re
+
 import pytest
 
 from crm.contacts.models import Contact
@@ -227,3 +229,75 @@ def test_search_endpoint_query_count_is_constant(
         ContactFactory(firm=firm, first_name=f"Sam{i}", last_name="Hill")
     with django_assert_num_queries(10):
         owner_client.get("/search/", {"q": "sam"}, headers={"HX-Request": "true"})
+
+
+def test_list_says_when_a_search_is_capped(owner_client, firm, monkeypatch):
+    """More matches than the cap show a message asking to narrow the search."""
+    from crm.contacts.views import contacts as views
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 2)
+    for i in range(3):
+        ContactFactory(firm=firm, first_name=f"Cap{i}", last_name="Stone")
+    body = owner_client.get("/clients/", {"q": "stone"}).content.decode()
+    assert "More than 2 contacts match" in body
+
+
+def test_person_can_be_linked_to_an_archived_organisation_and_kept(owner_client, firm):
+    """Editing a person at an archived organisation keeps the link."""
+    org = OrganisationFactory(
+        firm=firm, organisation_name="Old Surgery", is_archived=True
+    )
+    person = ContactFactory(firm=firm, organisation=org)
+    page = owner_client.get(f"/clients/{person.pk}/edit/").content.decode()
+    assert re.search(rf'name="organisation"\s+value="{org.pk}"', page)
+    owner_client.post(
+        f"/clients/{person.pk}/edit/",
+        {
+            "kind": "person",
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "mobile": person.mobile,
+            "organisation": str(org.pk),
+            "town": "Bath",
+        },
+    )
+    person.refresh_from_db()
+    assert (person.organisation_id, person.town) == (org.pk, "Bath")
+
+
+def test_organisation_from_another_firm_is_refused(owner_client, firm, other_firm):
+    """A forged organisation id from another firm gives a form error."""
+    foreign = OrganisationFactory(firm=other_firm)
+    response = owner_client.post(
+        "/clients/new/",
+        {"kind": "person", "first_name": "A", "organisation": str(foreign.pk)},
+    )
+    assert "Choose an organisation from the list." in response.content.decode()
+    assert Contact.objects.filter(firm=firm).count() == 0
+
+
+def test_overlong_phone_number_is_explained_on_the_field(owner_client):
+    """A 25-digit mobile gets a clear message on the mobile field."""
+    response = owner_client.post(
+        "/clients/new/",
+        {"kind": "person", "first_name": "A", "mobile": "0" * 25},
+    )
+    assert "at most 15 digits" in response.content.decode()
+
+
+def test_picker_for_organisations_filters_by_kind(owner_client, firm):
+    """The organisation picker suggests organisations only."""
+    ContactFactory(firm=firm, first_name="Riverside", last_name="Person")
+    OrganisationFactory(firm=firm, organisation_name="Riverside Surgery")
+    body = owner_client.get(
+        "/clients/picker/", {"q": "riverside", "kind": "organisation"}
+    ).content.decode()
+    assert "Riverside Surgery" in body
+    assert "Riverside Person" not in body
+
+
+def test_nul_byte_in_search_is_not_a_500(owner_client):
+    """A NUL byte in the header search or picker is handled."""
+    assert owner_client.get("/search/", {"q": "ab\x00c"}).status_code == 200
+    assert owner_client.get("/clients/picker/", {"q": "ab\x00c"}).status_code == 200

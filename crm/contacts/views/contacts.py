@@ -1,5 +1,7 @@
 """Clients: list, create (with the duplicate warning), edit, archive, record."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -21,6 +23,7 @@ from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 
 PER_PAGE = 25
+SEARCH_LIMIT = 500
 
 
 @require_GET
@@ -37,22 +40,45 @@ def contact_list(request: StaffRequest) -> TemplateResponse:
         archived=archived,
         sort=data.get("sort") or "name",
     )
+    capped = False
     if q := data.get("q", "").strip():
-        matches = search.contact_search_queryset(
-            firm=request.firm, q=q, include_archived=archived
+        matches = search.contact_match_ids(
+            firm=request.firm, q=q, limit=SEARCH_LIMIT, include_archived=archived
         )
-        contacts = contacts.filter(id__in=matches.values("id"))
+        contacts = contacts.filter(id__in=matches.ids)
+        capped = matches.capped
     page = paginate(contacts, params=request.GET, per_page=PER_PAGE)
     template = "contacts/contact_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    return TemplateResponse(
-        request, template, {"form": form, "page": page, "q": q, "archived": archived}
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "q": q,
+        "archived": archived,
+        "capped": capped,
+        "search_limit": SEARCH_LIMIT,
+    }
+    return TemplateResponse(request, template, context)
 
 
 def _form_class(kind: str) -> type[PersonForm]:
     return OrganisationForm if kind == ContactKind.ORGANISATION else PersonForm
+
+
+def _organisation_lookup(request: StaffRequest) -> Callable[[int], Contact | None]:
+    def lookup(contact_id: int) -> Contact | None:
+        return selectors.organisation_get(firm=request.firm, contact_id=contact_id)
+
+    return lookup
+
+
+def _chosen_organisation(form: PersonForm, contact: Contact | None) -> Contact | None:
+    """Return the organisation the picker should show as selected."""
+    if form.is_bound:
+        value = form.cleaned_data.get("organisation") if form.is_valid() else None
+        return value if isinstance(value, Contact) else None
+    return contact.organisation if contact is not None else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,8 +87,7 @@ def contact_create(request: StaffRequest) -> HttpResponse:
     """Create a person or organisation; warn about duplicates first (B3)."""
     kind = request.GET.get("kind") or request.POST.get("kind") or ContactKind.PERSON
     form = _form_class(kind)(
-        request.POST or None,
-        organisations=selectors.organisation_choices(firm=request.firm),
+        request.POST or None, organisation_lookup=_organisation_lookup(request)
     )
     duplicates: list[Contact] = []
     if request.method == "POST" and form.is_valid():
@@ -83,7 +108,13 @@ def contact_create(request: StaffRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "contacts/contact_form.html",
-        {"form": form, "kind": form.kind, "duplicates": duplicates, "contact": None},
+        {
+            "form": form,
+            "kind": form.kind,
+            "duplicates": duplicates,
+            "contact": None,
+            "organisation": _chosen_organisation(form, None),
+        },
     )
 
 
@@ -95,9 +126,7 @@ def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
     form = _form_class(contact.kind)(
         request.POST or None,
         initial=_form_class(contact.kind).initial_for(contact),
-        organisations=selectors.organisation_choices(firm=request.firm).exclude(
-            pk=contact.pk
-        ),
+        organisation_lookup=_organisation_lookup(request),
     )
     duplicates: list[Contact] = []
     if request.method == "POST" and form.is_valid():
@@ -124,6 +153,7 @@ def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
             "kind": contact.kind,
             "duplicates": duplicates,
             "contact": contact,
+            "organisation": _chosen_organisation(form, contact),
         },
     )
 

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from crm.contacts import selectors, services
 from crm.contacts.choices import ImportStatus
 from crm.contacts.forms_import import ContactImportMappingForm, ContactImportUploadForm
 from crm.contacts.models import ContactImport
+from crm.contacts.selectors.imports import contact_import_stalled
 from crm.contacts.views.exports import csv_response
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
@@ -22,6 +23,8 @@ from crm.firms.choices import Perm
 
 ERRORS_PER_PAGE = 50
 FINISHED = {ImportStatus.DONE, ImportStatus.FAILED}
+# Screen readers hear the progress once per this many percent, not every poll.
+ANNOUNCE_STEP = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,14 +90,30 @@ def import_mapping(request: StaffRequest, contact_import_id: int) -> HttpRespons
 def _status_context(
     request: StaffRequest, contact_import: ContactImport
 ) -> dict[str, object]:
+    """Return the progress region's context.
+
+    ``shown`` names what the page last announced (state and tens of percent);
+    each poll sends it back, and the status line is announced again only when
+    it changes, so a finished or stalled import is announced once.
+    """
     finished = contact_import.status in FINISHED
+    stalled = contact_import_stalled(contact_import=contact_import)
     page = None
     if finished and contact_import.error_count:
         errors = selectors.contact_import_error_list(
             firm=request.firm, contact_import=contact_import
         )
         page = paginate(errors, params=request.GET, per_page=ERRORS_PER_PAGE)
-    return {"contact_import": contact_import, "finished": finished, "page": page}
+    state = "stalled" if stalled else contact_import.status
+    shown = f"{state}-{contact_import.percent // ANNOUNCE_STEP}"
+    return {
+        "contact_import": contact_import,
+        "finished": finished,
+        "stalled": stalled,
+        "page": page,
+        "shown": shown,
+        "announce": request.GET.get("shown", shown) != shown,
+    }
 
 
 @require_GET
@@ -124,8 +143,29 @@ def import_progress(request: StaffRequest, contact_import_id: int) -> HttpRespon
     return TemplateResponse(request, "contacts/_import_progress.html", context)
 
 
-@require_GET
+@require_POST
 @staff_view(perm=Perm.EDIT_CASES)
+def import_restart(request: StaffRequest, contact_import_id: int) -> HttpResponse:
+    """Queue a stalled import again; it carries on after the rows already done."""
+    contact_import = selectors.contact_import_get(
+        firm=request.firm, contact_import_id=contact_import_id
+    )
+    try:
+        services.contact_import_restart(
+            firm=request.firm, actor=request.user, contact_import=contact_import
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Import restarted. Rows already imported are kept and not imported again.",
+        )
+    return redirect("contacts:import_detail", contact_import.pk)
+
+
+@require_GET
+@staff_view(perm=Perm.EXPORT_DATA)
 def import_errors_csv(
     request: StaffRequest, contact_import_id: int
 ) -> StreamingHttpResponse:

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from crm.contacts import search
+from crm.contacts.choices import ContactKind
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 
@@ -46,9 +47,12 @@ def contact_picker(request: StaffRequest) -> TemplateResponse:
             q = q or request.GET.get(key, "")
     q = q.strip()[:100]
     kind = request.GET.get("kind", "")
-    contacts = search.contact_search(firm=request.firm, q=q, limit=PICKER_LIMIT)
-    if kind:
-        contacts = [c for c in contacts if c.kind == kind]
+    contacts = search.contact_search(
+        firm=request.firm,
+        q=q,
+        limit=PICKER_LIMIT,
+        kind=kind if kind in ContactKind.values else "",
+    )
     return TemplateResponse(
         request, "contacts/_picker_options.html", {"q": q, "contacts": contacts}
     )

@@ -30,4 +30,12 @@ class StoredEmailFactory(factory.django.DjangoModelFactory[StoredEmail]):
     body = "Visit http://testserver/ now."
 
 
-register("mail_id")(lambda firm: StoredEmailFactory(firm=firm))
+def _mail_for_owner(firm: object) -> StoredEmail:
+    """Mail sent by the firm's owner (the isolation tests log in as the owner)."""
+    from crm.firms.models import Membership
+
+    owner = Membership.objects.filter(firm=firm, role="owner").first()
+    return StoredEmailFactory(firm=firm, actor=owner.user if owner else None)
+
+
+register("mail_id")(_mail_for_owner)

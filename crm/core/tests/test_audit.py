@@ -157,3 +157,21 @@ def test_audit_log_query_count_is_constant(
     with django_assert_num_queries(5):
         response = owner_client.get("/settings/audit-log/")
     assert response.status_code == 200
+
+
+def test_snapshot_tells_apart_records_with_the_same_name(firm):
+    """Switching to another record with the same name is a change (compared by id)."""
+    from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
+    from crm.core.audit import diff, snapshot
+
+    first = OrganisationFactory(firm=firm, organisation_name="Boots Pharmacy")
+    second = OrganisationFactory(firm=firm, organisation_name="Boots Pharmacy")
+    person = ContactFactory(firm=firm, organisation=first)
+    before = snapshot(person, ["organisation"])
+    person.organisation = second
+    assert diff(before, person) == {
+        "organisation": [
+            f"Boots Pharmacy (#{first.pk})",
+            f"Boots Pharmacy (#{second.pk})",
+        ]
+    }

@@ -48,25 +48,35 @@ def test_templated_mail_uses_the_firm_name_as_sender(db_mail, firm):
     assert row.firm == firm
 
 
-def test_mailbox_lists_firm_mail_and_mail_to_members(
-    owner_client, firm, other_firm, owner
-):
-    """The mailbox shows this firm's mail and untagged mail to its members only."""
-    StoredEmailFactory(firm=firm, subject="Firm mail")
-    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Reset for owner")
-    StoredEmailFactory(firm=other_firm, subject="Rival mail")
+def test_mailbox_shows_own_mail_and_mail_one_sent(owner_client, owner, firm):
+    """A member sees mail to them and mail their actions sent, nothing else."""
+    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="To the owner")
+    StoredEmailFactory(firm=firm, actor=owner.user, subject="Sent by the owner")
+    StoredEmailFactory(firm=firm, subject="Firm mail sent by someone else")
     StoredEmailFactory(firm=None, recipient="stranger@example.com", subject="Stranger")
     body = owner_client.get("/dev/mailbox/").content.decode()
-    assert "Firm mail" in body
-    assert "Reset for owner" in body
-    assert "Rival mail" not in body
+    assert "To the owner" in body
+    assert "Sent by the owner" in body
+    assert "Firm mail sent by someone else" not in body
     assert "Stranger" not in body
 
 
-def test_mailbox_message_links_are_clickable(owner_client, firm):
+def test_owner_cannot_read_a_shared_members_password_reset(owner, other_firm, login):
+    """Another firm's owner never sees a reset link for a member they share."""
+    from crm.firms.tests.factories import MembershipFactory
+
+    rival_owner = MembershipFactory(firm=other_firm, role="owner")
+    MembershipFactory(firm=other_firm, user=owner.user, role="read_only")
+    reset = StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Reset")
+    client = login(rival_owner)
+    assert "Reset" not in client.get("/dev/mailbox/").content.decode()
+    assert client.get(f"/dev/mailbox/{reset.pk}/").status_code == 404
+
+
+def test_mailbox_message_links_are_clickable(owner_client, owner, firm):
     """Links in a stored message render as anchors a demo user can follow."""
     mail = StoredEmailFactory(
-        firm=firm, body="Accept: http://testserver/invitations/abc/"
+        actor=owner.user, firm=firm, body="Accept: http://testserver/invitations/abc/"
     )
     body = owner_client.get(f"/dev/mailbox/{mail.pk}/").content.decode()
     assert '<a href="http://testserver/invitations/abc/"' in body
@@ -92,11 +102,11 @@ def test_mailbox_needs_login(client):
 
 @pytest.mark.parametrize("rows", [3, 6])
 def test_mailbox_query_count_is_constant(
-    rows, owner_client, firm, django_assert_num_queries
+    rows, owner_client, owner, firm, django_assert_num_queries
 ):
     """Session, user, membership and one page query."""
     for _ in range(rows):
-        StoredEmailFactory(firm=firm)
+        StoredEmailFactory(firm=firm, recipient=owner.user.email)
     with django_assert_num_queries(4):
         owner_client.get("/dev/mailbox/")
 
@@ -107,25 +117,42 @@ def test_django_send_mail_reaches_the_mailbox(db_mail, owner_client, owner):
     assert "Plain" in owner_client.get("/dev/mailbox/").content.decode()
 
 
-def test_read_only_member_sees_only_their_own_mail(read_only, owner, firm, login):
-    """A member cannot read other members' mail (a reset link would be a takeover)."""
-    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Owner reset")
-    StoredEmailFactory(firm=firm, subject="Invitation for someone")
-    mine = StoredEmailFactory(firm=None, recipient=read_only.user.email, subject="Mine")
-    other = StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Other")
-    client = login(read_only)
-    body = client.get("/dev/mailbox/").content.decode()
-    assert "Mine" in body
-    assert "Owner reset" not in body
-    assert "Invitation for someone" not in body
-    assert client.get(f"/dev/mailbox/{mine.pk}/").status_code == 200
-    assert client.get(f"/dev/mailbox/{other.pk}/").status_code == 404
+def test_manager_cannot_read_invitations_someone_else_sent(manager, owner, firm, login):
+    """An owner's invitation (perhaps for an Owner role) is hidden from managers."""
+    invitation = StoredEmailFactory(
+        firm=firm, actor=owner.user, recipient="partner@example.com", subject="Join"
+    )
+    client = login(manager)
+    assert "Join" not in client.get("/dev/mailbox/").content.decode()
+    assert client.get(f"/dev/mailbox/{invitation.pk}/").status_code == 404
 
 
-def test_manager_sees_firm_mail_but_not_others_resets(manager, owner, firm, login):
-    """Managers read the firm's invitations but not an owner's reset mail."""
-    StoredEmailFactory(firm=None, recipient=owner.user.email, subject="Owner reset")
-    StoredEmailFactory(firm=firm, subject="Invitation for someone")
-    body = login(manager).get("/dev/mailbox/").content.decode()
-    assert "Invitation for someone" in body
-    assert "Owner reset" not in body
+def test_backend_reads_and_drops_the_internal_headers(firm, owner):
+    """Firm and actor travel as headers that are stored, not sent on."""
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage(
+        "Hi",
+        "Body",
+        "a@example.com",
+        ["x@example.com"],
+        headers={
+            "X-Casework-Firm": str(firm.pk),
+            "X-Casework-Actor": str(owner.user.pk),
+        },
+    )
+    DatabaseEmailBackend().send_messages([message])
+    row = StoredEmail.objects.get()
+    assert (row.firm, row.actor) == (firm, owner.user)
+    assert "X-Casework-Actor" not in message.extra_headers
+
+
+def test_deploy_check_refuses_the_dev_mailbox_in_production(settings):
+    """check --deploy reports an error when DEV_MAILBOX is on without DEBUG."""
+    from crm.core.checks import dev_mailbox_off_in_production
+
+    settings.DEBUG = False
+    settings.DEV_MAILBOX = True
+    assert [m.id for m in dev_mailbox_off_in_production()] == ["casework.E001"]
+    settings.DEV_MAILBOX = False
+    assert dev_mailbox_off_in_production() == []

@@ -22,7 +22,7 @@ from crm.firms.selectors.members import token_hash
 from crm.firms.services.members import membership_create
 
 
-def _send(invitation: Invitation, token: str) -> None:
+def _send(invitation: Invitation, token: str, actor: User) -> None:
     link = settings.SITE_URL + reverse("firms:invitation_accept", args=[token])
     firm = invitation.firm
     send_templated_mail(
@@ -34,6 +34,7 @@ def _send(invitation: Invitation, token: str) -> None:
             "link": link,
             "inviter": invitation.invited_by,
         },
+        actor=actor,
     )
 
 
@@ -92,7 +93,7 @@ def invitation_create(
         obj=invitation,
         changes={"email": [None, email], "role": [None, role]},
     )
-    transaction.on_commit(lambda: _send(invitation, token))
+    transaction.on_commit(lambda: _send(invitation, token, actor))
     return invitation
 
 
@@ -114,7 +115,7 @@ def invitation_resend(
         obj=invitation,
         changes={"resent": [None, True]},
     )
-    transaction.on_commit(lambda: _send(invitation, token))
+    transaction.on_commit(lambda: _send(invitation, token, actor))
     return invitation
 
 

@@ -24,6 +24,22 @@ def _other_active_owners(firm: Firm, membership: Membership) -> bool:
     )
 
 
+def _guard_member_managers(firm: Firm, changed: Membership) -> None:
+    """Refuse a change that leaves no active member able to manage members."""
+    others = Membership.objects.filter(firm=firm, is_active=True).exclude(
+        pk=changed.pk
+    )
+    if changed.is_active and changed.has_perm(Perm.MANAGE_MEMBERS):
+        return
+    if not any(m.has_perm(Perm.MANAGE_MEMBERS) for m in others):
+        raise ApplicationError(
+            "Someone must be able to manage members. Give another member that "
+            "permission first.",
+            "last_manager",
+            {"field": "permissions"},
+        )
+
+
 def _guard_last_owner(firm: Firm, target: Membership) -> None:
     if (
         target.role == Role.OWNER
@@ -115,6 +131,7 @@ def membership_update(
     elif before["role"] != role:
         membership.granted, membership.revoked = [], []
     membership.__dict__.pop("_perm_cache", None)
+    _guard_member_managers(firm, membership)
     membership.full_clean(validate_unique=False)
     changes = diff(before, membership)
     if changes:
@@ -141,15 +158,17 @@ def membership_set_active(
     _require(actor_membership, Perm.MANAGE_MEMBERS)
     if membership.is_active == active:
         return membership
+    if membership.role == Role.OWNER and actor_membership.role != Role.OWNER:
+        raise ApplicationError(
+            "Only an owner can deactivate or reactivate an owner.", "forbidden"
+        )
     if not active:
         if membership.pk == actor_membership.pk:
             raise ApplicationError("You cannot deactivate yourself.", "forbidden")
-        if membership.role == Role.OWNER and actor_membership.role != Role.OWNER:
-            raise ApplicationError(
-                "Only an owner can deactivate an owner.", "forbidden"
-            )
         _guard_last_owner(firm, membership)
     membership.is_active = active
+    if not active:
+        _guard_member_managers(firm, membership)
     membership.save(update_fields=["is_active"])
     audit_record(
         firm=firm,

@@ -178,7 +178,7 @@ def test_introducer_branch_create_adds_a_branch_to_the_introducer(firm, owner):
     assert (branch.introducer, branch.firm) == (acme, firm)
     [event] = events(firm, branch)
     assert event.changes == {
-        "introducer": [None, "Acme"],
+        "introducer": [None, f"Acme (#{acme.pk})"],
         "name": [None, "High St"],
         "phone": [None, "0161"],
     }
@@ -248,7 +248,7 @@ def test_negotiator_create_adds_a_negotiator_to_the_branch(firm, owner):
     assert (ann.branch, ann.firm, ann.is_active) == (branch, firm, True)
     [event] = events(firm, ann)
     assert event.verb == AuditVerb.CREATE
-    assert event.changes["branch"] == [None, "High St"]
+    assert event.changes["branch"] == [None, f"High St (#{branch.pk})"]
 
 
 def test_negotiator_create_refuses_another_firms_branch(firm, other_firm, owner):

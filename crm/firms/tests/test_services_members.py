@@ -188,3 +188,29 @@ def test_firm_update_records_changes_and_guards_modules(firm, owner, manager):
         services.firm_update(
             firm=firm, actor=manager.user, membership=manager, has_support=True
         )
+
+
+def test_owner_cannot_remove_the_last_member_manager(firm, owner):
+    """Unticking one's own manage-members is refused when nobody else has it."""
+    with pytest.raises(ApplicationError, match="manage members"):
+        services.membership_update(
+            firm=firm,
+            actor=owner.user,
+            actor_membership=owner,
+            membership=owner,
+            role=Role.OWNER,
+            permissions=owner.permissions - {Perm.MANAGE_MEMBERS},
+        )
+
+
+def test_manager_cannot_reactivate_an_owner(firm, owner, manager):
+    """Owners are deactivated and reactivated by owners only."""
+    second = MembershipFactory(firm=firm, role=Role.OWNER, is_active=False)
+    with pytest.raises(ApplicationError, match="Only an owner"):
+        services.membership_set_active(
+            firm=firm,
+            actor=manager.user,
+            actor_membership=manager,
+            membership=second,
+            active=True,
+        )
