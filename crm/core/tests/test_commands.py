@@ -62,3 +62,24 @@ def test_deploy_check_passes_with_production_environment():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debug_settings_accept_a_random_key_starting_with_dollar():
+    """A generated SECRET_KEY starting with "$" must not be read as a variable."""
+    code = (
+        "import django.core.management.utils as u\n"
+        "u.get_random_secret_key = lambda: '$notavariable-' + 'x' * 40\n"
+        "import config.settings.base as s\n"
+        "assert s.SECRET_KEY.startswith('$notavariable-')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DEBUG"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
