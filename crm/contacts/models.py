@@ -211,6 +211,7 @@ class ContactImport(FirmOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager["ContactImport"]] = scoped(
         models.Manager["ContactImport"]

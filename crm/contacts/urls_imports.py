@@ -22,6 +22,11 @@ urlpatterns: list[URLPattern] = [
         name="import_progress",
     ),
     path(
+        "clients/import/<int:contact_import_id>/restart/",
+        imports.import_restart,
+        name="import_restart",
+    ),
+    path(
         "clients/import/<int:contact_import_id>/rejected.csv",
         imports.import_errors_csv,
         name="import_errors_csv",

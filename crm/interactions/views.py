@@ -12,7 +12,7 @@ from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
-from crm.core.http import safe_next_url
+from crm.core.http import parse_id, safe_next_url
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
@@ -28,12 +28,12 @@ def _subject(request: StaffRequest) -> tuple[Contact | None, Lead | None]:
     GET names it in the URL; POST in a hidden input. Exactly one is needed.
     """
     data: QueryDict = request.POST if request.method == "POST" else request.GET
-    contact_id, lead_id = data.get("contact", ""), data.get("lead", "")
-    if lead_id.isdigit() and not contact_id:
-        return None, lead_selectors.lead_get(firm=request.firm, lead_id=int(lead_id))
-    if contact_id.isdigit() and not lead_id:
+    contact_value, lead_value = data.get("contact", ""), data.get("lead", "")
+    if (lead_id := parse_id(lead_value)) is not None and not contact_value:
+        return None, lead_selectors.lead_get(firm=request.firm, lead_id=lead_id)
+    if (contact_id := parse_id(contact_value)) is not None and not lead_value:
         contact = contact_selectors.contact_get(
-            firm=request.firm, contact_id=int(contact_id)
+            firm=request.firm, contact_id=contact_id
         )
         return contact, None
     raise NotFound

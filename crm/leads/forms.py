@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.contacts import selectors as contact_selectors
 from crm.core.exceptions import NotFound
+from crm.core.http import parse_id
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 from crm.leads import selectors
@@ -106,12 +107,7 @@ class LeadDetailsForm(forms.Form):
             if self.is_bound
             else self.initial.get(name)
         )
-        if value is None or value == "":
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(value)
 
     def _set_choices(self) -> None:
         firm = self.firm

@@ -167,14 +167,21 @@ class BoardColumn:
 
 
 def lead_status_counts(*, firm: Firm, owner_id: int | None = None) -> dict[str, int]:
-    """Return the number of leads per status (every status), in one query."""
-    qs = Lead.objects.filter(firm=firm)
+    """Return the number of open leads per status, in one query.
+
+    Every status is a key; closed ones (Converted, Not Proceeding) are 0, as
+    the board and the dashboard show open leads only.
+    """
+    qs = Lead.objects.filter(firm=firm, status__in=OPEN_STATUSES)
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     counts = qs.aggregate(
-        **{value: Count("pk", filter=Q(status=value)) for value in LeadStatus.values}
+        **{
+            str(status): Count("pk", filter=Q(status=status))
+            for status in OPEN_STATUSES
+        }
     )
-    return {value: int(counts[value] or 0) for value in LeadStatus.values}
+    return {value: int(counts.get(value) or 0) for value in LeadStatus.values}
 
 
 def lead_board(

@@ -37,6 +37,17 @@ DETAIL_FIELDS = (
     "follow_up_date",
     "notes",
 )
+# What the audit log records about a new lead (notes are left out).
+CREATED_FIELDS = (
+    "contact",
+    "source",
+    "owner",
+    "introducer",
+    "introducer_branch",
+    "negotiator",
+    "follow_up_date",
+    "status",
+)
 
 
 def _refuse(message: str, field: str, code: str = "invalid") -> ApplicationError:
@@ -157,7 +168,17 @@ def lead_create(
         link=lead.get_absolute_url(),
         parameters={"lead_id": lead.pk},
     )
-    audit_record(firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=lead)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=lead,
+        changes={
+            name: [None, value]
+            for name, value in snapshot(lead, CREATED_FIELDS).items()
+            if value not in (None, "")
+        },
+    )
     return lead
 
 
@@ -170,6 +191,14 @@ def _readable(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
         label = capfirst(Lead._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # concrete fields have verbose_name
         readable[str(label)] = [str(v) if v is not None else None for v in values]
     return readable
+
+
+def _field_names(changes: dict[str, list[Any]]) -> str:
+    """Return the changed fields' names, as the lead's page labels them."""
+    return ", ".join(
+        str(Lead._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # concrete fields have verbose_name
+        for name in changes
+    )
 
 
 @transaction.atomic
@@ -218,6 +247,15 @@ def lead_update(
         actor=actor if actor is not None and actor.is_authenticated else None,
         parameters={"changes": _readable(changes)},
     ).save()
+    contact_event_record(
+        firm=firm,
+        contact=lead.contact,
+        type=ContactEventType.UPDATED,
+        actor=actor,
+        summary=f"Lead #{lead.pk} details changed: {_field_names(changes)}",
+        link=lead.get_absolute_url(),
+        parameters={"lead_id": lead.pk, "fields": sorted(changes)},
+    )
     audit_record(
         firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=lead, changes=changes
     )
@@ -252,10 +290,21 @@ def lead_move(
     """Move a lead to another pipeline status, as the transition table allows.
 
     Not Proceeding needs a reason. Converted is refused here: a lead is
-    converted by adding a case to it.
+    converted by adding a case to it. The lead's row is locked and its status
+    read afresh, so two moves at once can't both start from the same status.
     """
     if lead.firm_id != firm.pk:
         raise ApplicationError("That lead is not in this firm.", "not_found")
+    current = (
+        Lead.objects.select_for_update()
+        .filter(firm=firm, pk=lead.pk)
+        .values("status", "not_proceeding_reason")
+        .first()
+    )
+    if current is None:
+        raise ApplicationError("That lead is not in this firm.", "not_found")
+    lead.status = current["status"]
+    lead.not_proceeding_reason = current["not_proceeding_reason"]
     _check_move(lead, status, reason)
     old = LeadStatus(lead.status)
     new = LeadStatus(status)

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from crm.contacts import selectors as contact_selectors
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.http import parse_id
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.shell import url_if_exists
@@ -45,13 +46,6 @@ BOARD_TEMPLATE = "leads/lead_board.html"
 DETAIL_TEMPLATE = "leads/lead_detail.html"
 PER_PAGE = 25
 SORTABLE = ("name", "status", "follow_up", "created")
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _can_edit(request: StaffRequest) -> bool:
@@ -115,7 +109,7 @@ def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
     else:
         error = ""
         notice = f"{lead.contact.display_name} moved to {_status_label(status)}."
-    owner_id = _int(request.POST.get("owner"))
+    owner_id = parse_id(request.POST.get("owner"))
     if request.htmx:
         context = {**_board_context(request, owner_id), "error": error}
         context["notice"] = notice
@@ -255,7 +249,7 @@ def lead_detail(request: StaffRequest, lead_id: int) -> TemplateResponse:
 @staff_view(perm=Perm.EDIT_CASES)
 def lead_create(request: StaffRequest) -> HttpResponse:
     """Add a lead for an existing client (``?contact=ID`` pre-fills the client)."""
-    contact_id = _int(request.GET.get("contact"))
+    contact_id = parse_id(request.GET.get("contact"))
     contact = (
         contact_selectors.contact_get(firm=request.firm, contact_id=contact_id)
         if contact_id
@@ -323,7 +317,7 @@ def lead_edit(request: StaffRequest, lead_id: int) -> HttpResponse:
 @staff_view()
 def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
     """Return ``<option>``s of an introducer's branches; reset the negotiators."""
-    introducer_id = _int(request.GET.get("introducer"))
+    introducer_id = parse_id(request.GET.get("introducer"))
     choices = (
         firm_selectors.introducer_branch_choices(
             firm=request.firm, introducer_id=introducer_id
@@ -339,7 +333,7 @@ def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
 @staff_view()
 def negotiator_options(request: StaffRequest) -> TemplateResponse:
     """Return ``<option>``s of the negotiators at an introducer branch."""
-    branch_id = _int(request.GET.get("introducer_branch"))
+    branch_id = parse_id(request.GET.get("introducer_branch"))
     choices = (
         firm_selectors.negotiator_choices(
             firm=request.firm, introducer_branch_id=branch_id

@@ -66,7 +66,10 @@ class MemberChoiceField(forms.ModelChoiceField[User]):
 
 
 class TaskForm(forms.Form):
-    """A task's details; the contact or lead it is about is fixed by the page."""
+    """A task's details; the contact or lead it is about is fixed by the page.
+
+    ``read_only`` disables every field, for members who may look but not edit.
+    """
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -100,11 +103,16 @@ class TaskForm(forms.Form):
         *args: Any,
         members: QuerySet[User],
         categories: QuerySet[TaskCategory],
+        read_only: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members  # type: ignore[attr-defined]  # ModelChoiceField
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # ModelChoiceField
+        self.read_only = read_only
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
     @classmethod
     def initial_for(cls, task: Task) -> dict[str, Any]:

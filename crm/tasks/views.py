@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,7 +16,7 @@ from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
-from crm.core.http import safe_next_url
+from crm.core.http import parse_id, safe_next_url
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -128,14 +128,15 @@ def _linked(
     request: StaffRequest, data: QueryDict
 ) -> tuple[Contact | None, Lead | None]:
     """Return the contact or lead named by ``data``, through the selectors (404)."""
-    contact_id, lead_id = data.get("contact", ""), data.get("lead", "")
-    if (contact_id and not contact_id.isdigit()) or (lead_id and not lead_id.isdigit()):
+    contact_value, lead_value = data.get("contact", ""), data.get("lead", "")
+    contact_id, lead_id = parse_id(contact_value), parse_id(lead_value)
+    if (contact_value and contact_id is None) or (lead_value and lead_id is None):
         raise NotFound
-    if lead_id:
-        return None, lead_selectors.lead_get(firm=request.firm, lead_id=int(lead_id))
-    if contact_id:
+    if lead_id is not None:
+        return None, lead_selectors.lead_get(firm=request.firm, lead_id=lead_id)
+    if contact_id is not None:
         contact = contact_selectors.contact_get(
-            firm=request.firm, contact_id=int(contact_id)
+            firm=request.firm, contact_id=contact_id
         )
         return contact, None
     return None, None
@@ -189,11 +190,20 @@ def task_create(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view(perm=Perm.EDIT_CASES)
+@staff_view()
 def task_edit(request: StaffRequest, task_id: int) -> HttpResponse:
-    """Change a task's title, description, due date, assignee, priority or category."""
+    """Change a task's details; members without Edit cases see it read-only.
+
+    Any member may open the page (the client's timeline links here), but only
+    members with Edit cases get a form they can save.
+    """
+    can_edit = request.membership.has_perm(Perm.EDIT_CASES)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     task = selectors.task_get(firm=request.firm, task_id=task_id)
-    form = _form(request, task, initial=TaskForm.initial_for(task))
+    form = _form(
+        request, task, initial=TaskForm.initial_for(task), read_only=not can_edit
+    )
     if form.is_bound and form.is_valid():
         try:
             services.task_update(
@@ -204,7 +214,12 @@ def task_edit(request: StaffRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Task “{task.title}” saved.")
             return redirect(safe_next_url(request) or "tasks:task_list")
-    context = {"form": form, "task": task, "next": safe_next_url(request)}
+    context = {
+        "form": form,
+        "task": task,
+        "next": safe_next_url(request),
+        "can_edit": can_edit,
+    }
     return TemplateResponse(request, "tasks/task_edit.html", context)
 
 

@@ -11,8 +11,9 @@ from crm.contacts.services.contacts import (
 )
 from crm.contacts.services.events import contact_event_record
 from crm.contacts.services.exports import contact_export, contact_import_errors_export
+from crm.contacts.services.import_run import contact_import_run
 from crm.contacts.services.imports import (
-    contact_import_run,
+    contact_import_restart,
     contact_import_start,
     contact_import_upload,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "contact_event_record",
     "contact_export",
     "contact_import_errors_export",
+    "contact_import_restart",
     "contact_import_run",
     "contact_import_start",
     "contact_import_upload",

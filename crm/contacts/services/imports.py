@@ -1,44 +1,22 @@
-"""Importing contacts from a CSV file: upload, column mapping, the batch run (B5).
+"""Importing contacts from a CSV file: upload, column mapping, start, restart (B5).
 
-The run reads the stored file as a stream and works in batches of
-``BATCH_SIZE`` rows. Each batch costs a fixed number of queries whatever its
-content: one lookup of existing contacts by e-mail, one by mobile, then bulk
-inserts and updates, and one update of the progress counters. Each batch
-commits on its own, so the progress page sees it and a failure keeps the
-batches before it.
+The run itself, the file's rows batch by batch, is in ``import_run``.
 """
 
-import csv
 import logging
 import uuid
-from contextlib import closing
-from dataclasses import astuple, dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.contacts import jobs
-from crm.contacts.choices import (
-    ContactEventType,
-    ContactKind,
-    DuplicateMode,
-    ImportStatus,
-)
-from crm.contacts.forms_import import (
-    FIELD_LABELS,
-    IMPORT_FIELDS,
-    ImportRow,
-    missing_name,
-    new_contact_kind,
-)
-from crm.contacts.models import Contact, ContactEvent, ContactImport, ContactImportError
-from crm.contacts.normalise import normalise_phone
-from crm.contacts.selectors.imports import csv_inspect, csv_records, file_error
-from crm.contacts.services.contacts import apply_normalised
+from crm.contacts.choices import DuplicateMode, ImportStatus
+from crm.contacts.forms_import import FIELD_LABELS, IMPORT_FIELDS
+from crm.contacts.models import ContactImport
+from crm.contacts.selectors.imports import STALL_AFTER, csv_inspect, file_error
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -47,10 +25,8 @@ from crm.firms.models import Firm, User
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-BATCH_SIZE = 500
 
 IDENTITY_FIELDS = {"first_name", "last_name", "organisation_name", "email"}
-_NORMALISED = ["email_norm", "mobile_norm", "phone_norm", "sort_name", "search_name"]
 
 
 # Upload
@@ -91,6 +67,16 @@ def contact_import_upload(
     contact_import.file.save(f"{uuid.uuid4().hex}.csv", upload, save=False)
     contact_import.full_clean()
     contact_import.save()
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=contact_import,
+        changes={
+            "original_name": [None, contact_import.original_name],
+            "total_rows": [None, total],
+        },
+    )
     return contact_import
 
 
@@ -121,6 +107,14 @@ def mapping_problems(headers: list[str], fields: list[str]) -> dict[str, list[st
     return problems
 
 
+def mapping_summary(headers: list[str], fields: list[str]) -> str:
+    """Return a mapping in words, e.g. "Surname → Last name; ignored: Notes"."""
+    pairs = list(zip(headers, fields, strict=True))
+    mapped = ", ".join(f"{h} → {FIELD_LABELS[f]}" for h, f in pairs if f)
+    ignored = ", ".join(h for h, f in pairs if not f)
+    return f"{mapped}; ignored: {ignored}" if ignored else mapped
+
+
 @transaction.atomic
 def contact_import_start(
     *,
@@ -148,283 +142,73 @@ def contact_import_start(
     contact_import.status = ImportStatus.QUEUED
     contact_import.mapping = mapping
     contact_import.duplicate_mode = duplicate_mode
-    logger.info("Import %s queued by user %s", contact_import.pk, actor and actor.pk)
-    ids = {"firm_id": firm.pk, "contact_import_id": contact_import.pk}
-    transaction.on_commit(lambda: jobs.contact_import_job.enqueue(**ids))
-    return contact_import
-
-
-@dataclass
-class _Counts:
-    processed: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    errors: int = 0
-
-    def __add__(self, other: "_Counts") -> "_Counts":
-        return _Counts(
-            *(a + b for a, b in zip(astuple(self), astuple(other), strict=True))
-        )
-
-    def as_fields(self) -> dict[str, int]:
-        return {
-            "processed_rows": self.processed,
-            "created_count": self.created,
-            "updated_count": self.updated,
-            "skipped_count": self.skipped,
-            "error_count": self.errors,
-        }
-
-
-# The run
-
-
-class _Run:
-    """One run of an import over its file, batch by batch."""
-
-    def __init__(self, firm: Firm, contact_import: ContactImport) -> None:
-        self.firm = firm
-        self.contact_import = contact_import
-        self.actor = contact_import.created_by
-        headers = contact_import.mapping.get("headers", [])
-        fields = contact_import.mapping.get("fields") or [""] * len(headers)
-        self.row = ImportRow(headers, fields)
-        self.update = contact_import.duplicate_mode == DuplicateMode.UPDATE
-        mapped = {f for f in fields if f}
-        if "kind" in mapped:
-            mapped.add("organisation")
-        self.update_fields = (
-            sorted(mapped | {"email", "postcode", "updated_at", "marketing_consent_at"})
-            + _NORMALISED
-        )
-        self.now = timezone.now()
-        self.counts = _Counts()
-        self.position = 0
-        try:
-            url = reverse("contacts:import_detail", args=[contact_import.pk])
-        except NoReverseMatch:
-            url = ""
-        self.link = url
-
-    def run(self) -> None:
-        """Read the stored file and import it in batches."""
-        ci = self.contact_import
-        with (
-            ci.file.storage.open(ci.file.name, "rb") as binary,
-            closing(csv_records(binary)) as records,
-        ):
-            next(records, None)
-            batch: list[tuple[int, list[str]]] = []
-            for number, cells in enumerate(records, start=2):
-                if cells:
-                    batch.append((number, cells))
-                if len(batch) == BATCH_SIZE:
-                    self._commit(batch)
-                    batch = []
-            if batch:
-                self._commit(batch)
-
-    def _commit(self, rows: list[tuple[int, list[str]]]) -> None:
-        self.position = rows[0][0]
-        with transaction.atomic():
-            counts = self.counts + self._batch(rows)
-            ContactImport.objects.filter(
-                firm=self.firm, pk=self.contact_import.pk
-            ).update(**counts.as_fields())
-        self.counts = counts
-
-    def _existing(
-        self, column: str, keys: set[str], known: dict[int, Contact]
-    ) -> dict[str, Contact]:
-        """Return the contacts whose ``column`` is one of ``keys``, in one query."""
-        found: dict[str, Contact] = {}
-        if keys:
-            qs = Contact.objects.filter(firm=self.firm, **{f"{column}__in": keys})
-            for contact in qs.order_by("id"):
-                found.setdefault(
-                    getattr(contact, column), known.setdefault(contact.pk, contact)
-                )
-        return found
-
-    def _batch(self, rows: list[tuple[int, list[str]]]) -> _Counts:
-        counts = _Counts(processed=len(rows))
-        errors: list[ContactImportError] = []
-        accepted: list[tuple[int, list[str], dict[str, Any]]] = []
-        for number, cells in rows:
-            values, problem = self.row.clean(cells)
-            if problem:
-                errors.append(self._error(number, cells, problem))
-            else:
-                accepted.append((number, cells, values))
-        known: dict[int, Contact] = {}
-        emails = {v["email"] for *_, v in accepted if v.get("email")}
-        mobiles = {
-            normalise_phone(v["mobile"]) for *_, v in accepted if v.get("mobile")
-        }
-        matches = {
-            **{
-                f"m:{k}": c
-                for k, c in self._existing("mobile_norm", mobiles, known).items()
-            },
-            **{
-                f"e:{k}": c
-                for k, c in self._existing("email_norm", emails, known).items()
-            },
-        }
-        in_file: dict[str, Contact] = {}
-        touched: dict[int, tuple[Contact, int]] = {}
-        for number, cells, values in accepted:
-            keys = [
-                f"e:{values.get('email', '')}",
-                f"m:{normalise_phone(values.get('mobile', ''))}",
-            ]
-            target = next(
-                (m[k] for m in (matches, in_file) for k in keys if k in m and k[2:]),
-                None,
-            )
-            if target is not None and not self.update:
-                counts.skipped += 1
-                continue
-            problem = missing_name(self._merged(target, values))
-            if problem:
-                errors.append(self._error(number, cells, problem))
-                continue
-            if target is None:
-                target = self._new(values)
-                counts.created += 1
-            else:
-                self._apply(target, values)
-                counts.updated += 1
-            touched.setdefault(id(target), (target, number))
-            in_file.update(
-                {f"e:{target.email_norm}": target, f"m:{target.mobile_norm}": target}
-            )
-        self._write(touched, errors)
-        counts.errors = len(errors)
-        return counts
-
-    def _write(
-        self, touched: dict[int, tuple[Contact, int]], errors: list[ContactImportError]
-    ) -> None:
-        """Save the batch's contacts, their timeline entries and rejected rows."""
-        created = [c for c, _ in touched.values() if c.pk is None]
-        updated = [c for c, _ in touched.values() if c.pk is not None]
-        Contact.objects.bulk_create(created)
-        if updated:
-            Contact.objects.bulk_update(updated, self.update_fields)
-        new = {id(c) for c in created}
-        name = self.contact_import.original_name
-        ContactEvent.objects.bulk_create(
-            ContactEvent(
-                firm=self.firm,
-                contact=contact,
-                type=ContactEventType.IMPORTED,
-                actor=self.actor,
-                summary=f"{'Created' if id(contact) in new else 'Updated'} from "
-                f"{name}, row {number}"[:300],
-                link=self.link,
-                parameters={"import_id": self.contact_import.pk, "row": number},
-            )
-            for contact, number in touched.values()
-        )
-        ContactImportError.objects.bulk_create(errors)
-
-    def _merged(self, target: Contact | None, values: dict[str, Any]) -> dict[str, Any]:
-        """Return the name fields the contact will have after this row."""
-        if target is None:
-            return {**values, "kind": new_contact_kind(values)}
-        names = ("kind", "first_name", "last_name", "organisation_name")
-        return {n: values.get(n, getattr(target, n)) for n in names}
-
-    def _new(self, values: dict[str, Any]) -> Contact:
-        contact = Contact(firm=self.firm, created_by=self.actor, **values)
-        contact.kind = new_contact_kind(values)
-        if contact.marketing_consent:
-            contact.marketing_consent_at = self.now
-        apply_normalised(contact)
-        return contact
-
-    def _apply(self, contact: Contact, values: dict[str, Any]) -> None:
-        """Overwrite ``contact``'s fields with the row's non-blank values."""
-        consent_before = contact.marketing_consent
-        for field, value in values.items():
-            setattr(contact, field, value)
-        if contact.marketing_consent and not consent_before:
-            contact.marketing_consent_at = self.now
-        if contact.kind == ContactKind.ORGANISATION:
-            contact.organisation = None
-        apply_normalised(contact)
-        contact.updated_at = self.now
-
-    def _error(self, number: int, cells: list[str], reason: str) -> ContactImportError:
-        return ContactImportError(
-            firm=self.firm,
-            contact_import=self.contact_import,
-            row_number=number,
-            reason=reason[:300],
-            data=self.row.data(cells),
-        )
-
-    def failure(self, exc: Exception) -> str:
-        """Return what went wrong and what was kept, for the import page."""
-        if isinstance(exc, FileNotFoundError):
-            cause = "the uploaded file is no longer in storage"
-        elif isinstance(exc, UnicodeDecodeError | csv.Error):
-            cause = f"the file could not be read ({exc})"
-        else:
-            cause = f"an unexpected error ({type(exc).__name__})"
-        c = self.counts
-        if not c.processed:
-            return f"The import stopped before any row was imported: {cause}."
-        return (
-            f"The import stopped at row {self.position}: {cause}. The "
-            f"{c.processed:,} rows before it were imported and are kept "
-            f"({c.created:,} created, {c.updated:,} updated, {c.skipped:,} skipped "
-            f"as duplicates, {c.errors:,} rejected); row {self.position} and the "
-            "rows after it were not imported."
-        )
-
-
-def contact_import_run(*, firm: Firm, contact_import: ContactImport) -> ContactImport:
-    """Import a queued file's rows as contacts, then record one audit event (B5).
-
-    Not atomic as a whole on purpose: each batch commits, so progress shows
-    and a failure keeps what was imported (and says so). A second call for
-    the same import does nothing: the run starts only if it can move the
-    import from QUEUED to RUNNING.
-    """
-    claimed = ContactImport.objects.filter(
-        firm=firm, pk=contact_import.pk, status=ImportStatus.QUEUED
-    ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
-    if not claimed:
-        logger.warning("Import %s was not queued; not run again.", contact_import.pk)
-        contact_import.refresh_from_db()
-        return contact_import
-    run = _Run(firm, contact_import)
-    outcome = {"status": ImportStatus.DONE, "failure": ""}
-    try:
-        run.run()
-    except Exception as exc:
-        logger.exception("Import %s failed at row %s", contact_import.pk, run.position)
-        outcome = {"status": ImportStatus.FAILED, "failure": run.failure(exc)}
-    ContactImport.objects.filter(firm=firm, pk=contact_import.pk).update(
-        finished_at=timezone.now(), **run.counts.as_fields(), **outcome
-    )
-    contact_import.refresh_from_db()
-    counts = run.counts
     audit_record(
         firm=firm,
-        actor=contact_import.created_by,
-        verb=AuditVerb.CREATE,
+        actor=actor,
+        verb=AuditVerb.UPDATE,
         obj=contact_import,
         changes={
-            "status": [None, contact_import.status],
-            "rows": [None, counts.processed],
-            "created": [None, counts.created],
-            "updated": [None, counts.updated],
-            "skipped": [None, counts.skipped],
-            "rejected": [None, counts.errors],
+            "status": [ImportStatus.MAPPING, ImportStatus.QUEUED],
+            "mapping": [None, mapping_summary(headers, fields)],
+            "duplicate_mode": [None, duplicate_mode],
         },
     )
+    logger.info("Import %s queued by user %s", contact_import.pk, actor and actor.pk)
+    _enqueue(firm, contact_import)
     return contact_import
+
+
+@transaction.atomic
+def contact_import_restart(
+    *, firm: Firm, actor: User | None, contact_import: ContactImport
+) -> ContactImport:
+    """Queue a stalled import again; its run carries on after the rows done (B5).
+
+    Only a RUNNING import whose worker has sent no heartbeat for
+    ``STALL_AFTER`` moves back to QUEUED, in one conditional update, so two
+    clicks, or a worker that was only slow, cannot queue it twice. Its counts
+    are kept: the run skips the rows they cover, so no row is imported twice.
+    """
+    if contact_import.firm_id != firm.pk:
+        raise ApplicationError("That import is not in this firm.", "not_found")
+    cutoff = timezone.now() - STALL_AFTER
+    stale = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
+    restarted = (
+        ContactImport.objects.filter(
+            firm=firm, pk=contact_import.pk, status=ImportStatus.RUNNING
+        )
+        .filter(stale)
+        .update(status=ImportStatus.QUEUED)
+    )
+    if not restarted:
+        raise ApplicationError(
+            "This import is not stalled, so it cannot be restarted. Reload the "
+            "page to see where it is.",
+            "not_stalled",
+        )
+    contact_import.refresh_from_db()
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=contact_import,
+        changes={
+            "status": [ImportStatus.RUNNING, ImportStatus.QUEUED],
+            "last_heartbeat": [None, contact_import.heartbeat_at],
+            "rows_done": [None, contact_import.processed_rows],
+        },
+    )
+    logger.info(
+        "Import %s restarted by user %s after row %s",
+        contact_import.pk,
+        actor and actor.pk,
+        contact_import.processed_rows,
+    )
+    _enqueue(firm, contact_import)
+    return contact_import
+
+
+def _enqueue(firm: Firm, contact_import: ContactImport) -> None:
+    """Queue the import's job once the transaction commits."""
+    ids = {"firm_id": firm.pk, "contact_import_id": contact_import.pk}
+    transaction.on_commit(lambda: jobs.contact_import_job.enqueue(**ids))

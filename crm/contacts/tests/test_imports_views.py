@@ -1,10 +1,12 @@
 """CSV import pages: upload, mapping, progress polling and the rejected rows (B5)."""
 
+import datetime
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.contacts.choices import ImportStatus
 from crm.contacts.forms_import import guess_mapping
@@ -44,6 +46,16 @@ def mapping_data(contact_import, **overrides):
 
 def detail_url(contact_import):
     return reverse("contacts:import_detail", args=[contact_import.pk])
+
+
+def running_import(firm, heartbeat_at=None, **fields):
+    """Return a running import of ``firm`` whose worker reported at ``heartbeat_at``."""
+    return ContactImportFactory(
+        firm=firm,
+        status=ImportStatus.RUNNING,
+        heartbeat_at=heartbeat_at or timezone.now(),
+        **fields,
+    )
 
 
 def finished_import(firm, errors):
@@ -240,16 +252,13 @@ def test_starting_runs_the_job_and_shows_the_finished_import(
 
 def test_a_running_import_polls_for_progress_every_second(owner_client, firm):
     """While running, the region polls the progress URL; the text shows the count."""
-    contact_import = ContactImportFactory(
-        firm=firm, status=ImportStatus.RUNNING, total_rows=2000, processed_rows=500
-    )
+    contact_import = running_import(firm, total_rows=2000, processed_rows=500)
     progress = reverse("contacts:import_progress", args=[contact_import.pk])
 
     html = text(owner_client.get(detail_url(contact_import)))
 
-    assert f'hx-get="{progress}"' in html
+    assert f'hx-get="{progress}?shown=running-2"' in html
     assert 'hx-trigger="every 1s"' in html
-    assert 'aria-live="polite"' in html
     assert '<progress id="import-bar"' in html
     assert 'value="25"' in html
     assert "<strong>25%</strong> · 500 of 2,000 rows" in html
@@ -375,3 +384,174 @@ def test_rejected_rows_download_as_csv_with_their_values(owner_client, firm):
         "3,Email: Enter a valid email address.,Ada1,ada1@",
     ]
     assert AuditEvent.objects.get(firm=firm).verb == "export"
+
+
+# The rejected rows hold personal data: downloading them is an export.
+
+
+def test_rejected_rows_download_needs_the_export_permission(firm, adviser, login):
+    """A member who may edit but not export gets 403 and nothing is audited."""
+    contact_import = finished_import(firm, 2)
+
+    response = login(adviser).get(
+        reverse("contacts:import_errors_csv", args=[contact_import.pk])
+    )
+
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(firm=firm).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("member", "shown"), [("adviser", False), ("administrator", True)]
+)
+def test_rejected_rows_download_link_shows_only_to_members_who_may_export(
+    firm, login, request, member, shown
+):
+    """The page lists the rejected rows to both; only an exporter gets the link."""
+    contact_import = finished_import(firm, 2)
+    client = login(request.getfixturevalue(member))
+    download = reverse("contacts:import_errors_csv", args=[contact_import.pk])
+
+    html = text(client.get(detail_url(contact_import)))
+
+    assert "ada1@" in html
+    assert (download in html) is shown
+    assert client.get(download).status_code == (200 if shown else 403)
+
+
+# Stalled imports
+
+
+def test_a_stalled_import_stops_polling_and_offers_a_restart(owner_client, firm):
+    """No heartbeat for over five minutes: no polling, a warning, a Restart button."""
+    stale = timezone.now() - datetime.timedelta(minutes=6)
+    contact_import = running_import(
+        firm, heartbeat_at=stale, total_rows=2000, processed_rows=500
+    )
+    restart = reverse("contacts:import_restart", args=[contact_import.pk])
+    progress = reverse("contacts:import_progress", args=[contact_import.pk])
+
+    html = text(owner_client.get(detail_url(contact_import)))
+    poll = text(owner_client.get(progress, {"shown": "running-2"}, **HTMX))
+
+    for page in (html, poll):
+        assert "every 1s" not in page
+        assert progress not in page
+        assert "This import has stalled" in page
+        assert re.search(rf'<form method="post"\s+action="{restart}">', page)
+        assert "Restart import</button>" in page
+    assert "Import stalled at 25% — 500 of 2,000 rows." in poll
+
+
+def test_a_running_import_with_a_recent_heartbeat_is_not_stalled(owner_client, firm):
+    """Four minutes without a batch is still running: it polls and offers no restart."""
+    recent = timezone.now() - datetime.timedelta(minutes=4)
+    contact_import = running_import(firm, heartbeat_at=recent)
+
+    html = text(owner_client.get(detail_url(contact_import)))
+
+    assert 'hx-trigger="every 1s"' in html
+    assert "Restart import" not in html
+
+
+def test_restart_queues_a_stalled_import_again(
+    firm, adviser, login, django_capture_on_commit_callbacks
+):
+    """Restart import moves it back to QUEUED, queues the job, and says so."""
+    stale = timezone.now() - datetime.timedelta(minutes=6)
+    contact_import = running_import(firm, heartbeat_at=stale)
+    client = login(adviser)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("contacts:import_restart", args=[contact_import.pk])
+        )
+
+    assert response.url == detail_url(contact_import)
+    assert len(callbacks) == 1
+    contact_import.refresh_from_db()
+    assert contact_import.status == ImportStatus.QUEUED
+    assert "Import restarted." in text(client.get(response.url))
+
+
+def test_restart_of_an_import_that_is_not_stalled_says_why(owner_client, firm):
+    """A running import with a fresh heartbeat is not restarted; the page says why."""
+    contact_import = running_import(firm)
+
+    response = owner_client.post(
+        reverse("contacts:import_restart", args=[contact_import.pk]), follow=True
+    )
+
+    assert "This import is not stalled" in text(response)
+    contact_import.refresh_from_db()
+    assert contact_import.status == ImportStatus.RUNNING
+
+
+def test_restart_needs_the_edit_permission(firm, read_only, login):
+    """Read-only members cannot restart an import."""
+    stale = timezone.now() - datetime.timedelta(minutes=6)
+    contact_import = running_import(firm, heartbeat_at=stale)
+
+    response = login(read_only).post(
+        reverse("contacts:import_restart", args=[contact_import.pk])
+    )
+
+    assert response.status_code == 403
+
+
+# What screen readers hear
+
+
+def test_only_a_short_status_line_is_live_on_the_import_page(owner_client, firm):
+    """The polled card is not a live region; one empty status line is."""
+    contact_import = running_import(firm, total_rows=2000, processed_rows=500)
+
+    html = text(owner_client.get(detail_url(contact_import)))
+
+    assert html.count("aria-live") == 1
+    assert re.search(
+        r'<p id="import-announcer"\s+class="sr-only"\s+role="status"\s+'
+        r'aria-live="polite"\s+aria-atomic="true"></p>',
+        html,
+    )
+    card = re.search(r'<section id="import-progress"[^>]*>', html)
+    assert card is not None
+    assert "aria-live" not in card.group()
+
+
+def _poll(client, contact_import, shown):
+    url = reverse("contacts:import_progress", args=[contact_import.pk])
+    return text(client.get(url, {"shown": shown}, **HTMX))
+
+
+ANNOUNCER = '<p id="import-announcer" hx-swap-oob="innerHTML">'
+
+
+def test_progress_is_announced_only_when_the_status_line_changes(owner_client, firm):
+    """A poll fills the live line only when the state or the tens of percent change."""
+    contact_import = running_import(firm, total_rows=10_000, processed_rows=4_500)
+
+    same = _poll(owner_client, contact_import, "running-4")
+    moved = _poll(owner_client, contact_import, "running-3")
+
+    assert ANNOUNCER not in same
+    assert "?shown=running-4" in same
+    assert moved.count(ANNOUNCER) == 1
+    announced = moved.split(ANNOUNCER, 1)[1].split("</p>", 1)[0]
+    assert " ".join(announced.split()) == "45% — 4,500 of 10,000 rows"
+
+
+def test_a_finished_import_is_announced_once(owner_client, firm):
+    """The last poll announces the outcome and stops polling, so it is heard once."""
+    contact_import = finished_import(firm, 2)
+
+    last = _poll(owner_client, contact_import, "running-9")
+    page = text(owner_client.get(detail_url(contact_import)))
+
+    assert last.count(ANNOUNCER) == 1
+    announced = last.split(ANNOUNCER, 1)[1].split("</p>", 1)[0]
+    assert " ".join(announced.split()) == (
+        "Import finished: 10 created, 0 updated, 0 skipped as duplicates, 2 rejected."
+    )
+    assert "every 1s" not in last
+    assert "Import finished:" not in page

@@ -26,9 +26,7 @@ def _other_active_owners(firm: Firm, membership: Membership) -> bool:
 
 def _guard_member_managers(firm: Firm, changed: Membership) -> None:
     """Refuse a change that leaves no active member able to manage members."""
-    others = Membership.objects.filter(firm=firm, is_active=True).exclude(
-        pk=changed.pk
-    )
+    others = Membership.objects.filter(firm=firm, is_active=True).exclude(pk=changed.pk)
     if changed.is_active and changed.has_perm(Perm.MANAGE_MEMBERS):
         return
     if not any(m.has_perm(Perm.MANAGE_MEMBERS) for m in others):

@@ -184,6 +184,16 @@ def test_a_missing_or_ambiguous_subject_is_not_found(adviser_client, url, query)
 
 
 @pytest.mark.parametrize("url", ["/interactions/new/", "/interactions/notes/new/"])
+@pytest.mark.parametrize("kind", ["contact", "lead"])
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "-1", "0"])
+def test_an_invalid_id_is_not_found(adviser_client, url, kind, value):
+    """A non-ASCII digit, a sign, zero or an id above 2**63 - 1 answers 404."""
+    assert adviser_client.get(url, {kind: value}).status_code == 404
+    assert adviser_client.post(url, {kind: value, "notes": "x"}).status_code == 404
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/interactions/new/", "/interactions/notes/new/"])
 def test_read_only_member_is_refused(read_only, login, contact, url):
     """Logging needs EDIT_CASES."""
     client = login(read_only)

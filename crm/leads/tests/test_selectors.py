@@ -261,8 +261,16 @@ def test_lead_follow_up_list_returns_open_leads_due_by_the_date(firm, today):
     assert ids(mine) == [overdue.pk]
 
 
-def test_lead_status_counts_cover_every_status(firm):
-    """Counts per status include closed statuses and zeros."""
+def test_lead_status_counts_count_only_open_leads(
+    firm, other_firm, django_assert_num_queries
+):
+    """Every status is a key; closed statuses count 0, in one query."""
     LeadFactory(contact__firm=firm, status=LeadStatus.CONVERTED)
-    counts = selectors.lead_status_counts(firm=firm)
-    assert counts == dict.fromkeys(LeadStatus.values, 0) | {"converted": 1}
+    LeadFactory(contact__firm=firm, status=LeadStatus.NOT_PROCEEDING)
+    LeadFactory(contact__firm=firm, status=LeadStatus.MEETING)
+    LeadFactory(contact__firm=other_firm, status=LeadStatus.MEETING)
+    with django_assert_num_queries(1) as captured:
+        counts = selectors.lead_status_counts(firm=firm)
+    assert counts == dict.fromkeys(LeadStatus.values, 0) | {"meeting": 1}
+    sql = captured.captured_queries[0]["sql"]
+    assert '"status" IN' in sql

@@ -143,6 +143,53 @@ def test_lead_create_from_an_introducer_needs_the_introducer(firm, adviser):
         create(firm, adviser.user, source=LeadSource.INTRODUCER)
 
 
+def test_lead_create_audits_the_values_it_set(firm, adviser):
+    """The audit event lists each non-empty created value as ``[None, value]``."""
+    negotiator = NegotiatorFactory(branch__introducer__firm=firm)
+    branch = negotiator.branch
+    lead = create(
+        firm,
+        adviser.user,
+        source=LeadSource.INTRODUCER,
+        owner=adviser.user,
+        introducer=branch.introducer,
+        introducer_branch=branch,
+        negotiator=negotiator,
+        follow_up_date=date(2030, 1, 2),
+        notes="Not audited",
+    )
+    changes = AuditEvent.objects.get(verb=AuditVerb.CREATE).changes
+    assert set(changes) == {
+        "contact",
+        "source",
+        "owner",
+        "introducer",
+        "introducer_branch",
+        "negotiator",
+        "follow_up_date",
+        "status",
+    }
+    assert all(old is None for old, _new in changes.values())
+    assert changes["source"] == [None, "introducer"]
+    assert changes["status"] == [None, "new_lead"]
+    assert changes["follow_up_date"] == [None, "2030-01-02"]
+    for name, obj in [
+        ("contact", lead.contact),
+        ("owner", adviser.user),
+        ("introducer", branch.introducer),
+        ("introducer_branch", branch),
+        ("negotiator", negotiator),
+    ]:
+        assert changes[name][1].startswith(str(obj))
+
+
+def test_lead_create_audit_leaves_out_empty_values(firm, adviser):
+    """Fields left empty on a new lead are not in the audit event."""
+    create(firm, adviser.user)
+    changes = AuditEvent.objects.get(verb=AuditVerb.CREATE).changes
+    assert set(changes) == {"contact", "source", "status"}
+
+
 # Updating
 
 
@@ -167,7 +214,10 @@ def test_lead_update_records_the_changes(firm, adviser, manager):
     event = LeadEvent.objects.filter(lead=lead, type=LeadEventType.UPDATED).get()
     changes = event.parameters["changes"]
     assert changes["Source"] == ["Phone enquiry", "Website"]
-    assert changes["Adviser"] == [str(adviser.user), str(manager.user)]
+    assert changes["Adviser"] == [
+        f"{adviser.user} (#{adviser.user.pk})",
+        f"{manager.user} (#{manager.user.pk})",
+    ]
     assert changes["Follow up date"] == [None, "2030-05-01"]
     assert audit_verbs(lead) == [AuditVerb.CREATE, AuditVerb.UPDATE]
     audit = AuditEvent.objects.filter(verb=AuditVerb.UPDATE).get()
@@ -191,6 +241,48 @@ def test_lead_update_without_changes_writes_nothing(firm, adviser):
     )
     assert LeadEvent.objects.filter(lead=lead).count() == 1
     assert audit_verbs(lead) == [AuditVerb.CREATE]
+
+
+def test_lead_update_adds_an_entry_to_the_clients_timeline(firm, adviser, manager):
+    """Changed details show on the client's timeline, linked to the lead."""
+    lead = create(firm, adviser.user, owner=adviser.user)
+    services.lead_update(
+        firm=firm,
+        actor=manager.user,
+        lead=lead,
+        source=LeadSource.WEBSITE,
+        owner=manager.user,
+        introducer=None,
+        introducer_branch=None,
+        negotiator=None,
+        follow_up_date=None,
+        notes="",
+    )
+    entry = ContactEvent.objects.get(
+        contact=lead.contact, type=ContactEventType.UPDATED
+    )
+    assert entry.summary == f"Lead #{lead.pk} details changed: source, adviser"
+    assert entry.link == f"/leads/{lead.pk}/"
+    assert entry.actor == manager.user
+    assert entry.parameters == {"lead_id": lead.pk, "fields": ["owner", "source"]}
+
+
+def test_lead_update_without_changes_adds_no_timeline_entry(firm, adviser):
+    """Saving the same details leaves the client's timeline alone."""
+    lead = create(firm, adviser.user)
+    services.lead_update(
+        firm=firm,
+        actor=adviser.user,
+        lead=lead,
+        source=lead.source,
+        owner=None,
+        introducer=None,
+        introducer_branch=None,
+        negotiator=None,
+        follow_up_date=None,
+        notes="",
+    )
+    assert not ContactEvent.objects.filter(type=ContactEventType.UPDATED).exists()
 
 
 def test_lead_update_refuses_an_introducer_of_another_firm(firm, other_firm, adviser):
@@ -364,6 +456,49 @@ def test_lead_move_refuses_a_lead_of_another_firm(firm, other_firm, adviser):
         services.lead_move(
             firm=firm, actor=adviser.user, lead=lead, status=LeadStatus.CALL_BACK
         )
+
+
+def test_lead_move_checks_the_status_in_the_database_not_a_stale_copy(firm, adviser):
+    """A move loaded before another move landed is checked against the new status."""
+    lead = LeadFactory(contact__firm=firm, status=LeadStatus.NEW_LEAD)
+    stale = Lead.objects.get(pk=lead.pk)
+    services.lead_move(
+        firm=firm,
+        actor=adviser.user,
+        lead=lead,
+        status=LeadStatus.NOT_PROCEEDING,
+        reason="Went elsewhere",
+    )
+    with pytest.raises(ApplicationError, match="can't move to Appointment Set"):
+        services.lead_move(
+            firm=firm,
+            actor=adviser.user,
+            lead=stale,
+            status=LeadStatus.APPOINTMENT_SET,
+        )
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.NOT_PROCEEDING
+    assert lead.not_proceeding_reason == "Went elsewhere"
+    assert stale.status == LeadStatus.NOT_PROCEEDING
+
+
+def test_lead_move_records_the_move_from_the_current_status(firm, adviser):
+    """History starts the move at the status in the database, not a stale copy."""
+    lead = LeadFactory(contact__firm=firm, status=LeadStatus.NEW_LEAD)
+    stale = Lead.objects.get(pk=lead.pk)
+    services.lead_move(
+        firm=firm, actor=adviser.user, lead=lead, status=LeadStatus.CALL_BACK
+    )
+    services.lead_move(
+        firm=firm, actor=adviser.user, lead=stale, status=LeadStatus.MEETING
+    )
+    moves = LeadEvent.objects.filter(
+        lead=lead, type=LeadEventType.STATUS_CHANGED
+    ).order_by("id")
+    assert [(e.parameters["from"], e.parameters["to"]) for e in moves] == [
+        ("new_lead", "call_back"),
+        ("call_back", "meeting"),
+    ]
 
 
 # Demo data

@@ -20,6 +20,8 @@ from crm.leads.tests.factories import LeadFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# Ids a hand-edited request may carry: a non-ASCII digit, one above 2**63 - 1.
+BAD_IDS = ["²", "99999999999999999999", "-1", "abc"]
 BOARD = reverse("leads:lead_board")
 LIST = reverse("leads:lead_list")
 CREATE = reverse("leads:lead_create")
@@ -233,6 +235,40 @@ def test_refused_move_without_js_shows_the_message_on_the_board(firm, adviser_cl
         move_url(lead), {"status": "converted", "next": "board"}, follow=True
     )
     assert "Use Add New Case to convert a lead." in text(response)
+
+
+@pytest.mark.parametrize("owner", BAD_IDS)
+def test_htmx_move_with_an_invalid_owner_filter_shows_the_whole_board(
+    firm, adviser_client, owner
+):
+    """A junk or too-large adviser filter is ignored: the move happens, no 500."""
+    lead = LeadFactory(contact__firm=firm)
+    response = adviser_client.post(
+        move_url(lead), {"status": "call_back", "owner": owner}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response.context["owner_id"] is None
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CALL_BACK
+
+
+@pytest.mark.parametrize("owner", BAD_IDS)
+def test_move_without_js_with_an_invalid_owner_filter_goes_to_the_board(
+    firm, adviser_client, owner
+):
+    """Without JS a junk adviser filter is dropped from the redirect."""
+    lead = LeadFactory(contact__firm=firm)
+    response = adviser_client.post(
+        move_url(lead), {"status": "call_back", "owner": owner, "next": "board"}
+    )
+    assert response.status_code == 302
+    assert response.url == BOARD
+
+
+def test_move_of_a_lead_id_too_large_for_the_database_is_not_found(adviser_client):
+    """A lead id above 2**63 - 1 in the URL answers 404."""
+    url = reverse("leads:lead_move", args=[2**64])
+    assert adviser_client.post(url, {"status": "call_back"}).status_code == 404
 
 
 def test_move_from_the_lead_page_redirects_back(firm, adviser_client):
@@ -508,6 +544,39 @@ def test_create_refuses_an_inconsistent_introducer_chain(firm, adviser_client):
     assert Lead.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["introducer", "introducer_branch", "negotiator"])
+@pytest.mark.parametrize("value", BAD_IDS)
+def test_create_with_an_invalid_introducer_id_is_a_form_error(
+    firm, adviser_client, field, value
+):
+    """A junk or too-large introducer, branch or negotiator id is a form error."""
+    contact = ContactFactory(firm=firm)
+    response = adviser_client.post(
+        CREATE, {"contact": contact.pk, "source": "phone", field: value}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        f"Select a valid choice. {value} is not one of the available choices."
+    ]
+    assert Lead.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", BAD_IDS)
+def test_edit_with_an_invalid_introducer_id_is_a_form_error(
+    firm, adviser_client, value
+):
+    """Editing refuses a junk or too-large introducer id without a server error."""
+    lead = LeadFactory(contact__firm=firm)
+    url = reverse("leads:lead_edit", args=[lead.pk])
+    response = adviser_client.post(
+        url, {"source": "phone", "introducer": value, "introducer_branch": value}
+    )
+    assert response.status_code == 200
+    assert "introducer" in response.context["form"].errors
+    lead.refresh_from_db()
+    assert lead.introducer is None
+
+
 def test_edit_changes_the_details(firm, adviser_client):
     """The edit form saves through the service and records the change."""
     lead = LeadFactory(contact__firm=firm, notes="Old")
@@ -559,3 +628,20 @@ def test_negotiator_options_lists_the_branchs_negotiators(firm, adviser_client):
     assert f'<option value="{negotiator.pk}">Maya Collins</option>' in body
     assert "Someone Else" not in body
     assert "<option" in text(adviser_client.get(url, {"introducer_branch": "x"}))
+
+
+@pytest.mark.parametrize("value", BAD_IDS)
+@pytest.mark.parametrize(
+    ("name", "param"),
+    [
+        ("leads:introducer_branch_options", "introducer"),
+        ("leads:negotiator_options", "introducer_branch"),
+    ],
+)
+def test_option_endpoints_treat_an_invalid_id_as_none_chosen(
+    adviser_client, name, param, value
+):
+    """A junk or too-large id gets the empty options back, not a server error."""
+    response = adviser_client.get(reverse(name), {param: value})
+    assert response.status_code == 200
+    assert response.context["choices"] == []

@@ -138,9 +138,12 @@ def test_update_records_old_and_new_values(firm, adviser, manager):
     event = AuditEvent.objects.filter(verb="update").get()
     assert event.changes == {
         "due_date": ["2025-03-14", "2025-03-15"],
-        "assignee": [str(adviser.user), str(manager.user)],
+        "assignee": [
+            f"{adviser.user} (#{adviser.user.pk})",
+            f"{manager.user} (#{manager.user.pk})",
+        ],
         "priority": ["normal", "high"],
-        "category": [None, "Compliance"],
+        "category": [None, f"Compliance (#{category.pk})"],
     }
 
 

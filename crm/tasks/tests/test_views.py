@@ -14,7 +14,7 @@ from crm.contacts.tests.factories import ContactFactory
 from crm.core.models import AuditEvent
 from crm.firms.tests.factories import TaskCategoryFactory
 from crm.leads.tests.factories import LeadFactory
-from crm.tasks import selectors
+from crm.tasks import selectors, services
 from crm.tasks.models import Task
 from crm.tasks.tests.factories import TaskFactory
 
@@ -272,6 +272,33 @@ def test_complete_through_htmx_query_count_is_constant(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "-1", "abc"])
+def test_complete_through_htmx_ignores_invalid_filter_ids(
+    adviser_client, adviser, firm, value
+):
+    """Junk or too-large assignee and category ids fall back to no filter."""
+    task = TaskFactory(firm=firm, assignee=adviser.user)
+    response = adviser_client.post(
+        f"/tasks/{task.pk}/complete/",
+        {"tab": "all", "assignee": value, "category": value},
+        headers=HTMX,
+    )
+    html = text(response)
+    assert response.status_code == 200
+    assert tab_counts(html)["My tasks"] == 0
+    assert "assignee=" not in html
+    assert "category=" not in html
+    task.refresh_from_db()
+    assert task.status == "done"
+
+
+@pytest.mark.parametrize("verb", ["complete", "reopen", "edit"])
+def test_task_id_too_large_for_the_database_is_not_found(adviser_client, verb):
+    """A task id above 2**63 - 1 in the URL answers 404."""
+    response = adviser_client.post(f"/tasks/{2**64}/{verb}/", headers=HTMX)
+    assert response.status_code == 404
+
+
 def test_complete_without_javascript_goes_back_to_next(adviser_client, firm):
     """The plain form posts and returns to the page it came from."""
     contact = ContactFactory(firm=firm)
@@ -315,15 +342,45 @@ def test_reopen_through_htmx_returns_an_open_row(adviser_client, adviser, firm):
 def test_read_only_member_is_refused_every_write(read_only, login, firm):
     """Writes need EDIT_CASES: 403 and nothing changes."""
     client = login(read_only)
-    task = TaskFactory(firm=firm)
+    task = TaskFactory(firm=firm, title="Keep")
     assert client.get("/tasks/new/").status_code == 403
     assert client.post("/tasks/new/", {"title": "X"}).status_code == 403
-    assert client.get(f"/tasks/{task.pk}/edit/").status_code == 403
+    edit = {"title": "Changed", "priority": "normal"}
+    assert client.post(f"/tasks/{task.pk}/edit/", edit).status_code == 403
     assert client.post(f"/tasks/{task.pk}/complete/").status_code == 403
     assert client.post(f"/tasks/{task.pk}/reopen/").status_code == 403
     task.refresh_from_db()
     assert task.status == "open"
+    assert task.title == "Keep"
     assert not AuditEvent.objects.exists()
+
+
+def test_read_only_member_can_open_a_task_from_the_timeline(read_only, login, firm):
+    """The timeline's task link opens a read-only page: disabled fields, no buttons."""
+    contact = ContactFactory(firm=firm)
+    TaskFactory(firm=firm, contact=contact)
+    task = services.task_create(
+        firm=firm,
+        actor=read_only.user,
+        title="Send fact find",
+        description="",
+        due_date=None,
+        assignee=None,
+        priority="normal",
+        category=None,
+        contact=contact,
+    )
+    link = ContactEvent.objects.get(contact=contact).link
+    response = login(read_only).get(link)
+    html = text(response)
+    assert response.status_code == 200
+    assert link == f"/tasks/{task.pk}/edit/"
+    assert "<h1>Task</h1>" in html
+    assert re.search(
+        r'<input type="text" name="title" value="Send fact find"[^>]* disabled', html
+    )
+    assert "Save task" not in html
+    assert "Mark as done" not in html
 
 
 # Adding and editing
@@ -368,6 +425,16 @@ def test_new_task_for_another_firms_record_is_not_found(
     param = "contact" if kind == "bad" else kind
     assert adviser_client.get("/tasks/new/", {param: value}).status_code == 404
     assert adviser_client.post("/tasks/new/", {param: value}).status_code == 404
+
+
+@pytest.mark.parametrize("param", ["contact", "lead"])
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "-1", "0"])
+def test_new_task_with_an_invalid_id_is_not_found(adviser_client, param, value):
+    """A non-ASCII digit, a sign, zero or an id above 2**63 - 1 answers 404."""
+    assert adviser_client.get("/tasks/new/", {param: value}).status_code == 404
+    data = {param: value, "title": "X", "priority": "normal"}
+    assert adviser_client.post("/tasks/new/", data).status_code == 404
+    assert not Task.objects.exists()
 
 
 def test_adding_a_task_for_a_contact_saves_and_returns(adviser_client, adviser, firm):
