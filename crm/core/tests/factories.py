@@ -5,6 +5,7 @@ import factory
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent, StoredEmail
 from crm.core.testing.isolation import register
+from crm.firms.models import Firm
 from crm.firms.tests.factories import FirmFactory
 
 
@@ -30,7 +31,7 @@ class StoredEmailFactory(factory.django.DjangoModelFactory[StoredEmail]):
     body = "Visit http://testserver/ now."
 
 
-def _mail_for_owner(firm: object) -> StoredEmail:
+def _mail_for_owner(firm: Firm) -> StoredEmail:
     """Mail sent by the firm's owner (the isolation tests log in as the owner)."""
     from crm.firms.models import Membership
 
