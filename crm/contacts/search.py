@@ -94,10 +94,15 @@ def _base(firm: Firm, include_archived: bool, kind: str) -> ContactQuerySet:
 def _prefix_ids(qs: ContactQuerySet, column: str, term: str, limit: int) -> list[int]:
     if connection.vendor == "sqlite":
         # A byte-order range uses the btree; LIKE with ESCAPE would not.
-        hits = qs.filter(**{f"{column}__gte": term, f"{column}__lt": term + _TOP})
+        hits = qs.filter(
+            **{f"{column}__gte": term, f"{column}__lt": term + _TOP}
+        ).order_by(column)
     else:
-        hits = qs.filter(**{f"{column}__startswith": term})
-    return list(hits.order_by(column).values_list("id", flat=True)[:limit])
+        # The (firm_id, column varchar_pattern_ops) index answers LIKE 'x%' and
+        # yields rows in byte order already; an ORDER BY in the database's
+        # collation would make PostgreSQL read and sort every match instead.
+        hits = qs.filter(**{f"{column}__startswith": term}).order_by()
+    return list(hits.values_list("id", flat=True)[:limit])
 
 
 def _fts_ids(
@@ -133,7 +138,9 @@ def _fragment_ids(
         return []
     if connection.vendor == "sqlite" and column in _FTS_COLUMNS:
         return _fts_ids(firm, column, term, limit, archived, kind)
-    hits = qs.filter(**{f"{column}__contains": term})
+    # No ORDER BY: results are ranked in Python, and ordering by name would
+    # walk the name index instead of the trigram index.
+    hits = qs.filter(**{f"{column}__contains": term}).order_by()
     return list(hits.values_list("id", flat=True)[:limit])
 
 
