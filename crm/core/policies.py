@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
 from crm.firms.choices import Perm
@@ -27,8 +27,15 @@ def _mark(view: Callable[..., Any], wrapped: Callable[..., Any], policy: str) ->
     setattr(view, POLICY_ATTR, policies)
 
 
-def staff_view(*, perm: Perm | None = None) -> Callable[[View], View]:
-    """Admit members of the current firm who hold ``perm`` (any member if None)."""
+def staff_view(*, perm: Perm | None = None, module: str = "") -> Callable[[View], View]:
+    """Admit members of the current firm who hold ``perm`` (any member if None).
+
+    ``module`` ("advice" or "support") makes the page exist only for firms
+    that have that module: for others it answers 404, like a missing page.
+    """
+    if module not in ("", "advice", "support"):
+        msg = f"Unknown module {module!r}."
+        raise ValueError(msg)
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -40,6 +47,8 @@ def staff_view(*, perm: Perm | None = None) -> Callable[[View], View]:
             membership = getattr(request, "membership", None)
             if membership is None:
                 return redirect("firms:no_firm")
+            if module and not getattr(membership.firm, f"has_{module}"):
+                raise Http404
             if perm is not None and not membership.has_perm(perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

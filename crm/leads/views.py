@@ -71,7 +71,7 @@ def _board_context(request: StaffRequest, owner_id: int | None) -> dict[str, Any
 
 @require_GET
 @vary_on_headers("HX-Request")
-@staff_view()
+@staff_view(module="advice")
 def lead_board(request: StaffRequest) -> TemplateResponse:
     """Show open leads as columns by status, filtered by adviser (C2)."""
     form = BoardFilterForm(
@@ -91,7 +91,7 @@ def _board_url(owner_id: int | None) -> str:
 
 
 @require_POST
-@staff_view(perm=Perm.EDIT_CASES)
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
 def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
     """Move a lead to another status from the board (htmx or not) or its page."""
     lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
@@ -144,7 +144,7 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@staff_view()
+@staff_view(module="advice")
 def lead_list(request: StaffRequest) -> TemplateResponse:
     """List leads with filters, sortable columns and pagination (C2)."""
     form = LeadFilterForm(
@@ -235,7 +235,7 @@ def _detail_response(
 
 
 @require_GET
-@staff_view()
+@staff_view(module="advice")
 def lead_detail(request: StaffRequest, lead_id: int) -> TemplateResponse:
     """Show a lead: client, status and moves, details and history (C1)."""
     lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
@@ -246,7 +246,7 @@ def lead_detail(request: StaffRequest, lead_id: int) -> TemplateResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view(perm=Perm.EDIT_CASES)
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
 def lead_create(request: StaffRequest) -> HttpResponse:
     """Add a lead for an existing client (``?contact=ID`` pre-fills the client)."""
     contact_id = parse_id(request.GET.get("contact"))
@@ -286,7 +286,7 @@ def lead_create(request: StaffRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view(perm=Perm.EDIT_CASES)
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
 def lead_edit(request: StaffRequest, lead_id: int) -> HttpResponse:
     """Change a lead's details; its status changes on the lead's page."""
     lead = selectors.lead_get(firm=request.firm, lead_id=lead_id)
@@ -314,7 +314,7 @@ def lead_edit(request: StaffRequest, lead_id: int) -> HttpResponse:
 
 
 @require_GET
-@staff_view()
+@staff_view(module="advice")
 def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
     """Return ``<option>``s of an introducer's branches; reset the negotiators."""
     introducer_id = parse_id(request.GET.get("introducer"))
@@ -330,7 +330,7 @@ def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
 
 
 @require_GET
-@staff_view()
+@staff_view(module="advice")
 def negotiator_options(request: StaffRequest) -> TemplateResponse:
     """Return ``<option>``s of the negotiators at an introducer branch."""
     branch_id = parse_id(request.GET.get("introducer_branch"))

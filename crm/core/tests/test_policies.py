@@ -68,3 +68,21 @@ def test_portal_view_refuses_staff_and_admits_portal_clients(owner):
         wrapped(_req(owner.user, owner))
     assert wrapped(_req(owner.user, None, portal_client=object())).status_code == 200
     assert wrapped(_req()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_module_pages_are_404_for_firms_without_the_module(support_firm, login):
+    """A support-only firm gets 404 on advice-only pages such as the Leads board."""
+    from crm.firms.tests.factories import MembershipFactory
+
+    member = MembershipFactory(firm=support_firm, role="owner")
+    client = login(member)
+    assert client.get("/leads/").status_code == 404
+    assert client.get("/leads/list/").status_code == 404
+    assert client.get("/clients/").status_code == 200
+
+
+def test_staff_view_refuses_an_unknown_module():
+    """A typo in the module name fails at import time."""
+    with pytest.raises(ValueError, match="Unknown module"):
+        staff_view(module="mortgage")
