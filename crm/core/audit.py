@@ -30,6 +30,9 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, str):
+        # PostgreSQL's JSON cannot hold NUL characters.
+        return value.replace("\x00", "")
     return value
 
 

@@ -36,7 +36,7 @@ def contact_export(request: StaffRequest) -> StreamingHttpResponse:
         kind=params.get("kind", ""),
         archived=params.get("archived", "").lower() in TRUE_VALUES,
         sort=params.get("sort") or "name",
-        q=params.get("q", "").strip(),
+        q=params.get("q", "").replace("\x00", "").strip()[:100],
     )
     filename = f"contacts-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)

@@ -128,3 +128,53 @@ def test_every_route_refuses_a_post_without_csrf_token(owner, login):
         if client.post(path, {}).status_code != 403:
             accepted.append(name)
     assert accepted == []
+
+
+JUNK = {
+    "page": "abc",
+    "sort": "-nonsense",
+    "q": "ab\x00c" + "x" * 300,
+    "contact": "²",
+    "lead": "-1",
+    "task": "99999999999999999999",
+    "owner": "99999999999999999999",
+    "assignee": "x",
+    "category": "1.5",
+    "introducer": "99999999999999999999",
+    "introducer_branch": "abc",
+    "status": "bogus",
+    "kind": "<script>",
+    "archived": "maybe",
+    "tab": "nope",
+    "date_from": "2026-13-45",
+    "date_to": "yesterday",
+    "follow_up": "soon",
+    "next": "https://evil.example/",
+    "active": "2",
+    "role": "emperor",
+    "email": "not-an-email",
+}
+
+
+@pytest.mark.django_db
+def test_no_route_answers_500_to_junk_input(owner, login):
+    """Junk query strings and form posts give a page or a 4xx, never a 500."""
+    _load_factories()
+    client = login(owner)
+    client.raise_request_exception = False
+    failures = []
+    checked = 0
+    for route, name, _pattern in all_routes():
+        if name == "firms:logout":
+            continue  # would end the session for the routes after it
+        kwargs = ID_KWARG.findall(route)
+        path = _fill(route, {k: REGISTRY[k](owner.firm).pk for k in kwargs})
+        path = re.sub(r"<(?:str:)?(\w+)>", "x", path)
+        for method in ("get", "post"):
+            response = getattr(client, method)(path, JUNK)
+            checked += 1
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {name}: {response.status_code}")
+    assert failures == []
+    assert client.get("/").status_code == 200  # still logged in: every route ran
+    assert checked > 100
