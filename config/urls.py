@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("crm.leads.urls")),
     path("", include("crm.tasks.urls")),
     path("", include("crm.interactions.urls")),
+    path("", include("crm.cases.urls")),
     path("platform-admin/", admin.site.urls),
 ]

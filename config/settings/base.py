@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crm.leads",
     "crm.tasks",
     "crm.interactions",
+    "crm.cases",
     "crm.reports",
 ]
 

@@ -11,7 +11,13 @@ from crm.core.management.commands.demo_logins import write_logins
 from crm.firms import demo as firms_demo
 
 # Apps whose ``demo.seed(firms)`` adds to the demo, in dependency order.
-DEMO_APPS = ("crm.contacts", "crm.leads", "crm.tasks", "crm.interactions")
+DEMO_APPS = (
+    "crm.contacts",
+    "crm.leads",
+    "crm.tasks",
+    "crm.interactions",
+    "crm.cases",
+)
 
 
 class Command(BaseCommand):

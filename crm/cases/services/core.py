@@ -1,0 +1,260 @@
+"""Creating cases and numbering them (SPEC D1): the core every kind shares."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from crm.cases.choices import (
+    CLOSED_STATUSES,
+    REFERENCE_CODES,
+    TRANSITIONS,
+    CaseEventType,
+    CaseKind,
+    CaseStatus,
+    MortgageType,
+)
+from crm.cases.models import (
+    Case,
+    CaseApplicant,
+    CaseEvent,
+    CaseReferenceCounter,
+    MortgageDetails,
+)
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
+from crm.leads.choices import LeadEventType, LeadStatus
+from crm.leads.models import Lead, LeadEvent
+
+
+def case_event_record(
+    *,
+    firm: Firm,
+    case: Case,
+    type: CaseEventType,
+    actor: User | None,
+    parameters: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append one typed entry to the case's history."""
+    event = CaseEvent(
+        firm=firm,
+        case=case,
+        type=type,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        parameters=parameters or {},
+    )
+    event.save()
+    return event
+
+
+def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
+    """Return the next number and reference for ``kind``, e.g. (42, "MTG-00042").
+
+    The counter row is created once, then incremented with an UPDATE inside
+    the caller's transaction: PostgreSQL locks the row and SQLite's IMMEDIATE
+    transactions serialise writers, so concurrent creates get distinct numbers.
+    """
+    counter, _ = CaseReferenceCounter.objects.get_or_create(firm=firm, kind=kind)
+    CaseReferenceCounter.objects.filter(pk=counter.pk).update(
+        last_number=F("last_number") + 1
+    )
+    number = (
+        CaseReferenceCounter.objects.filter(pk=counter.pk)
+        .values_list("last_number", flat=True)
+        .get()
+    )
+    code = REFERENCE_CODES[CaseKind(kind)]
+    prefix = f"{firm.case_reference_prefix}-" if firm.case_reference_prefix else ""
+    return number, f"{prefix}{code}-{number:05d}"
+
+
+@dataclass
+class NewCase:
+    """Everything needed to open an advice or support case in one go."""
+
+    kind: str
+    applicants: list[Contact]
+    owner: User | None
+    status: str
+    follow_up_date: date | None = None
+    note: str = ""
+    introducer: Introducer | None = None
+    introducer_branch: IntroducerBranch | None = None
+    negotiator: Negotiator | None = None
+    lead: Lead | None = None
+    mortgage_type: str = MortgageType.RESIDENTIAL
+    offer_qualified: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _check(firm: Firm, data: NewCase) -> None:
+    if data.kind not in TRANSITIONS:
+        raise ApplicationError("Choose a product.", "invalid", {"field": "kind"})
+    if data.status not in TRANSITIONS[data.kind] or data.status in CLOSED_STATUSES:
+        raise ApplicationError(
+            "Choose a starting status for this kind of case.",
+            "invalid",
+            {"field": "status"},
+        )
+    if not data.applicants or len(data.applicants) > 2:
+        raise ApplicationError("A case has one or two clients.", "invalid")
+    if len({c.pk for c in data.applicants}) != len(data.applicants):
+        raise ApplicationError(
+            "The joint applicant must be a different person from the main applicant.",
+            "same_applicant",
+            {"field": "joint"},
+        )
+    related = [
+        *data.applicants,
+        data.introducer,
+        data.introducer_branch,
+        data.negotiator,
+        data.lead,
+    ]
+    for obj in related:
+        if obj is not None and obj.firm_id != firm.pk:
+            raise ApplicationError("That record is not in this firm.", "not_found")
+    branch, negotiator = data.introducer_branch, data.negotiator
+    if branch is not None and branch.introducer_id != getattr(
+        data.introducer, "pk", None
+    ):
+        raise ApplicationError(
+            "That branch does not belong to the introducer.",
+            "invalid",
+            {"field": "branch"},
+        )
+    if negotiator is not None and negotiator.branch_id != getattr(branch, "pk", None):
+        raise ApplicationError(
+            "That negotiator does not work at the branch.",
+            "invalid",
+            {"field": "negotiator"},
+        )
+    if data.offer_qualified and data.kind != CaseKind.MORTGAGE:
+        raise ApplicationError(
+            "Offer Qualified applies to mortgage cases only.",
+            "invalid",
+            {"field": "offer_qualified"},
+        )
+    if data.lead is not None and data.lead.contact_id not in {
+        c.pk for c in data.applicants
+    }:
+        raise ApplicationError("The lead's client must be on the case.", "invalid")
+
+
+@transaction.atomic
+def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
+    """Open a case with its applicants, kind details, history and audit (D1)."""
+    _check(firm, data)
+    number, reference = next_reference(firm=firm, kind=data.kind)
+    case = Case(
+        firm=firm,
+        kind=data.kind,
+        number=number,
+        reference=reference,
+        status=data.status,
+        is_open=True,
+        owner=data.owner,
+        follow_up_date=data.follow_up_date,
+        note=data.note,
+        is_joint=len(data.applicants) == 2,
+        lead=data.lead,
+        introducer=data.introducer,
+        introducer_branch=data.introducer_branch,
+        negotiator=data.negotiator,
+        created_by=actor,
+    )
+    case.full_clean()
+    case.save()
+    CaseApplicant.objects.bulk_create(
+        CaseApplicant(firm=firm, case=case, contact=contact, position=position)
+        for position, contact in enumerate(data.applicants, start=1)
+    )
+    if data.kind == CaseKind.MORTGAGE:
+        MortgageDetails.objects.create(
+            firm=firm,
+            case=case,
+            mortgage_type=data.mortgage_type,
+            offer_qualified=data.offer_qualified,
+            **data.extra,
+        )
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.CREATED,
+        actor=actor,
+        parameters={"status": data.status, "lead": getattr(data.lead, "pk", None)},
+    )
+    for contact in data.applicants:
+        contact_event_record(
+            firm=firm,
+            contact=contact,
+            type=ContactEventType.CASE_CREATED,
+            actor=actor,
+            summary=f"{reference}: {case.get_kind_display()} case opened",
+            link=case.get_absolute_url(),
+        )
+    if data.lead is not None:
+        _convert_lead(firm=firm, actor=actor, lead=data.lead, case=case)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=case,
+        changes={
+            "kind": [None, data.kind],
+            "status": [None, data.status],
+            "applicants": [None, [c.display_name for c in data.applicants]],
+        },
+    )
+    return case
+
+
+def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> None:
+    """Mark the lead Converted and link it to ``case`` (C3); a lead may lead to many."""
+    previous = lead.status
+    if previous != LeadStatus.CONVERTED:
+        lead.status = LeadStatus.CONVERTED
+        lead.converted_at = timezone.now()
+        lead.save(update_fields=["status", "converted_at", "updated_at"])
+    LeadEvent.objects.create(
+        firm=firm,
+        lead=lead,
+        type=LeadEventType.CONVERTED,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        parameters={"from": previous, "case": case.reference, "case_id": case.pk},
+    )
+    contact_event_record(
+        firm=firm,
+        contact=lead.contact,
+        type=ContactEventType.LEAD_CONVERTED,
+        actor=actor,
+        summary=f"Lead #{lead.pk} converted to {case.reference}",
+        link=case.get_absolute_url(),
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=lead,
+        changes={
+            "status": [previous, LeadStatus.CONVERTED],
+            "case": [None, case.reference],
+        },
+    )
+
+
+__all__ = [
+    "CaseStatus",
+    "NewCase",
+    "case_create",
+    "case_event_record",
+    "next_reference",
+]
