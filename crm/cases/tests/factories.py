@@ -39,15 +39,11 @@ class DocumentFactory(factory.django.DjangoModelFactory[Document]):
         model = Document
 
     firm = factory.SelfAttribute("case.firm")
-    case = factory.LazyAttribute(lambda o: make_case(o.factory_parent_firm))
     document_type = DocumentType.PAYSLIP
     file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="payslip.pdf"))
     original_name = "payslip.pdf"
     content_type = "application/pdf"
     size = 13
-
-    class Params:
-        factory_parent_firm = None
 
 
 register("case_id")(lambda firm: make_case(firm))
