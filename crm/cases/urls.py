@@ -1,5 +1,19 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from crm.cases.urls_documents import urlpatterns as document_urlpatterns
+from crm.cases.urls_wizard import urlpatterns as wizard_urlpatterns
+from crm.cases.views import cases, mortgage
 
 app_name = "cases"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/export.csv", cases.case_export, name="case_export"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
+    path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
+    path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:case_id>/mortgage/", mortgage.mortgage_edit, name="mortgage_edit"),
+    *document_urlpatterns,
+    *wizard_urlpatterns,
+]

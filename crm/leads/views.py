@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm.cases import selectors as case_selectors
 from crm.contacts import selectors as contact_selectors
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
@@ -230,6 +231,9 @@ def _detail_response(
             ]
         ),
         "new_case_url": url_if_exists("cases:wizard_start") if lead.is_open else None,
+        "cases": list(
+            case_selectors.case_list_for_lead(firm=request.firm, lead=lead)[:10]
+        ),
     }
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
 

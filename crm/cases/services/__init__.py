@@ -6,5 +6,35 @@ from crm.cases.services.core import (
     case_event_record,
     next_reference,
 )
+from crm.cases.services.documents import (
+    document_delete,
+    document_download_record,
+    document_file_check,
+    document_upload,
+)
+from crm.cases.services.exports import case_export
+from crm.cases.services.mortgage import MortgageData, mortgage_update
+from crm.cases.services.status import (
+    case_move,
+    case_reopen,
+    case_update,
+    reopen_statuses,
+)
 
-__all__ = ["NewCase", "case_create", "case_event_record", "next_reference"]
+__all__ = [
+    "MortgageData",
+    "NewCase",
+    "case_create",
+    "case_event_record",
+    "case_export",
+    "case_move",
+    "case_reopen",
+    "case_update",
+    "document_delete",
+    "document_download_record",
+    "document_file_check",
+    "document_upload",
+    "mortgage_update",
+    "next_reference",
+    "reopen_statuses",
+]

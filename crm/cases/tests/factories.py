@@ -40,7 +40,9 @@ class DocumentFactory(factory.django.DjangoModelFactory[Document]):
 
     firm = factory.SelfAttribute("case.firm")
     document_type = DocumentType.PAYSLIP
-    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="payslip.pdf"))
+    file = factory.LazyFunction(
+        lambda: ContentFile(b"%PDF-1.4 test", name="payslip.pdf")
+    )
     original_name = "payslip.pdf"
     content_type = "application/pdf"
     size = 13

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import QueryDict
 
+from crm.cases import selectors as case_selectors
+from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors.contacts import contact_timeline
 from crm.core.pagination import paginate
@@ -28,6 +30,12 @@ def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[st
         else []
     )
     return {
+        **document_selectors.document_section(firm=firm, contact=contact),
+        "cases": list(
+            case_selectors.case_list_for_contact(firm=firm, contact=contact)[
+                :SECTION_LIMIT
+            ]
+        ),
         "leads": list(
             lead_selectors.lead_list_for_contact(firm=firm, contact=contact)[
                 :SECTION_LIMIT

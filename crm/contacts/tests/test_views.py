@@ -180,8 +180,9 @@ def test_client_record_query_count_is_constant(
         services.contact_update(
             firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
         )
-    # session, user, membership, contact, leads, tasks, interactions, timeline
-    with django_assert_num_queries(8):
+    # session, user, membership, contact, documents, cases, leads, tasks,
+    # interactions, timeline
+    with django_assert_num_queries(10):
         owner_client.get(f"/clients/{contact.pk}/")
 
 

@@ -9,11 +9,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_features_not_landed_are_hidden(owner_client):
-    """No dead links: menu items for missing pages are not shown."""
+    """No dead links: menu items for missing pages (Reports, Support) are not shown."""
     body = owner_client.get("/").content.decode()
     assert ">Dashboard<" in body
-    assert "+ New Case" not in body
-    assert ">Cases<" not in body
+    assert ">Reports<" not in body
+    assert ">Support<" not in body
+
+
+def test_url_if_exists_hides_missing_pages():
+    """A URL name that does not resolve gives None, so its menu item is hidden."""
+    shell._url.cache_clear()
+    assert shell.url_if_exists("reports:report_index") is None
+    assert shell.url_if_exists("cases:case_list") == "/cases/"
 
 
 def test_landed_features_appear_in_menu_and_header(owner_client, settings):

@@ -1,0 +1,29 @@
+"""Reads about cases. Import the module and call ``selectors.x``."""
+
+from crm.cases.selectors.cases import (
+    CASE_SORTS,
+    DEFAULT_SORT,
+    CaseSearch,
+    case_get,
+    case_history,
+    case_list,
+    case_list_for_contact,
+    case_list_for_lead,
+    case_moves,
+    case_search,
+    leads_without_case,
+)
+
+__all__ = [
+    "CASE_SORTS",
+    "DEFAULT_SORT",
+    "CaseSearch",
+    "case_get",
+    "case_history",
+    "case_list",
+    "case_list_for_contact",
+    "case_list_for_lead",
+    "case_moves",
+    "case_search",
+    "leads_without_case",
+]

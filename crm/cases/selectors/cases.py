@@ -1,0 +1,243 @@
+"""Reads about cases: one case, the Cases list, a client's or lead's cases (D1, D2).
+
+Every case queryset here carries ``follow_up_state``: "overdue" or "due" (due
+today) for an open case with a follow-up date, else "".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case as Switch
+from django.db.models import (
+    CharField,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from crm.cases.choices import TRANSITIONS, CaseKind, CaseStatus
+from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
+from crm.contacts.models import Contact
+from crm.contacts.search import contact_match_ids, parse
+from crm.core.exceptions import NotFound
+from crm.firms.models import Firm
+from crm.leads.models import Lead
+
+SEARCH_LIMIT = 500
+TABS = ("all", "open", "closed")
+FOLLOW_UP_FILTERS = ("due", "overdue")
+
+_STATUS_ORDER = Switch(
+    *(When(status=value, then=Value(i)) for i, value in enumerate(CaseStatus.values)),
+    output_field=IntegerField(),
+)
+_KIND_ORDER = Switch(
+    *(When(kind=value, then=Value(i)) for i, value in enumerate(CaseKind.values)),
+    output_field=IntegerField(),
+)
+CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "reference": ("kind", "number", "id"),
+    "-reference": ("-kind", "-number", "-id"),
+    "client": (F("main_sort_name").asc(nulls_last=True), "id"),
+    "-client": (F("main_sort_name").desc(nulls_last=True), "-id"),
+    "kind": (_KIND_ORDER.asc(), "-created_at", "-id"),
+    "-kind": (_KIND_ORDER.desc(), "-created_at", "-id"),
+    "status": (_STATUS_ORDER.asc(), "-created_at", "-id"),
+    "-status": (_STATUS_ORDER.desc(), "-created_at", "-id"),
+    "owner": (
+        F("owner__first_name").asc(nulls_last=True),
+        F("owner__last_name").asc(nulls_last=True),
+        "id",
+    ),
+    "-owner": (
+        F("owner__first_name").desc(nulls_last=True),
+        F("owner__last_name").desc(nulls_last=True),
+        "-id",
+    ),
+    "follow_up": (F("follow_up_date").asc(nulls_last=True), "id"),
+    "-follow_up": (F("follow_up_date").desc(nulls_last=True), "-id"),
+}
+DEFAULT_SORT = "-created"
+
+
+def _applicants() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
+    return Prefetch(
+        "applicants",
+        queryset=CaseApplicant.objects.select_related("contact").order_by("position"),
+    )
+
+
+def _with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
+    """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
+    today = timezone.localdate()
+    is_open = Q(is_open=True)
+    return qs.annotate(
+        follow_up_state=Switch(
+            When(is_open & Q(follow_up_date__lt=today), then=Value("overdue")),
+            When(is_open & Q(follow_up_date=today), then=Value("due")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def case_moves(case: Case) -> list[CaseStatus]:
+    """Return the stages ``case_move`` accepts for ``case``, in pipeline order."""
+    allowed = TRANSITIONS.get(case.kind, {}).get(case.status, frozenset())
+    return [CaseStatus(s) for s in TRANSITIONS.get(case.kind, {}) if s in allowed]
+
+
+def case_get(*, firm: Firm, case_id: int) -> Case:
+    """Return one of the firm's cases with its related rows, or raise ``NotFound``."""
+    qs = (
+        Case.objects.filter(firm=firm)
+        .select_related(
+            "owner",
+            "mortgage",
+            "introducer",
+            "introducer_branch",
+            "negotiator",
+            "lead",
+            "created_by",
+        )
+        .prefetch_related(_applicants())
+    )
+    try:
+        return _with_follow_up_state(qs).get(pk=case_id)
+    except Case.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The ids of clients a search matched, and whether the cap cut them off."""
+
+    contact_ids: list[int]
+    capped: bool
+
+
+def case_search(*, firm: Firm, q: str) -> CaseSearch | None:
+    """Return the clients matching ``q`` for the Cases list, or None if no search."""
+    if parse(q) is None:
+        return None
+    matches = contact_match_ids(firm=firm, q=q, limit=SEARCH_LIMIT)
+    return CaseSearch(contact_ids=matches.ids, capped=matches.capped)
+
+
+def case_list(
+    *,
+    firm: Firm,
+    tab: str = "all",
+    kind: str = "",
+    status: str = "",
+    owner_id: int | None = None,
+    introducer_id: int | None = None,
+    follow_up: str = "",
+    created_from: date | None = None,
+    created_to: date | None = None,
+    q: str = "",
+    search: CaseSearch | None = None,
+    sort: str = DEFAULT_SORT,
+) -> CaseQuerySet:
+    """Return the firm's cases filtered and sorted, with adviser and clients.
+
+    ``tab`` is "all", "open" or "closed"; ``follow_up`` is "due" (today) or
+    "overdue", both of open cases only; ``q`` matches the start of a case
+    reference or a client found by the contact search (pass ``search`` when
+    the caller already ran it).
+    """
+    qs = Case.objects.filter(firm=firm)
+    if tab == "open":
+        qs = qs.open()
+    elif tab == "closed":
+        qs = qs.closed()
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if introducer_id is not None:
+        qs = qs.filter(introducer_id=introducer_id)
+    if follow_up in FOLLOW_UP_FILTERS:
+        today = timezone.localdate()
+        qs = qs.open()
+        if follow_up == "due":
+            qs = qs.filter(follow_up_date=today)
+        else:
+            qs = qs.filter(follow_up_date__lt=today)
+    if created_from is not None:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to is not None:
+        qs = qs.filter(created_at__date__lte=created_to)
+    if term := q.strip():
+        search = search or case_search(firm=firm, q=term)
+        ids = search.contact_ids if search is not None else []
+        by_reference = Q(reference__istartswith=term)
+        by_client = Q(
+            pk__in=CaseApplicant.objects.filter(firm=firm, contact_id__in=ids).values(
+                "case_id"
+            )
+        )
+        qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
+    main_name = CaseApplicant.objects.filter(
+        firm=firm, case=OuterRef("pk"), position=1
+    ).values("contact__sort_name")[:1]
+    qs = qs.annotate(main_sort_name=main_name)
+    order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
+    return (
+        _with_follow_up_state(qs)
+        .select_related("owner")
+        .prefetch_related(_applicants())
+        .order_by(*order)
+    )
+
+
+def leads_without_case(
+    *, firm: Firm, contact_ids: list[int], limit: int = 5
+) -> list[Lead]:
+    """Return open or converted leads of these clients who are on no case (seed 001)."""
+    if not contact_ids:
+        return []
+    on_a_case = CaseApplicant.objects.filter(firm=firm, contact_id__in=contact_ids)
+    return list(
+        Lead.objects.filter(firm=firm, contact_id__in=contact_ids)
+        .exclude(contact_id__in=on_a_case.values("contact_id"))
+        .select_related("contact")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def case_list_for_contact(*, firm: Firm, contact: Contact) -> CaseQuerySet:
+    """Return the cases the client is on, with adviser, newest first."""
+    qs = Case.objects.filter(
+        firm=firm,
+        pk__in=CaseApplicant.objects.filter(firm=firm, contact=contact).values(
+            "case_id"
+        ),
+    ).select_related("owner")
+    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+
+
+def case_list_for_lead(*, firm: Firm, lead: Lead) -> CaseQuerySet:
+    """Return the cases opened from the lead, with adviser, newest first."""
+    qs = Case.objects.filter(firm=firm, lead=lead).select_related("owner")
+    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+
+
+def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
+    """Return the case's history events with their actors, newest first."""
+    return (
+        CaseEvent.objects.filter(firm=firm, case=case)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

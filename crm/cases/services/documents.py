@@ -1,0 +1,249 @@
+"""The document store (SPEC D5): upload, download record and delete.
+
+Files go through Django's storage API under a random name; the name the user
+gave is kept only in ``Document.original_name`` and offered on download.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.files import File
+from django.db import transaction
+
+from crm.cases.choices import CaseEventType, DocumentType
+from crm.cases.models import Case, Document
+from crm.cases.services.core import case_event_record
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, User
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+
+# Extension -> the content type stored and sent back on download.
+ALLOWED_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".heic": "image/heic",
+    ".doc": "application/msword",
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+}
+# The first bytes a file of these types must start with.
+SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+KIND_NAMES = {".pdf": "PDF", ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+ACCEPTED = (
+    "Casework accepts PDF, images (JPG, PNG, HEIC), Word, Excel, text and CSV files."
+)
+
+
+def document_file_check(upload: File[bytes]) -> tuple[str, str]:
+    """Return the extension and content type of ``upload`` or raise why not.
+
+    The type is decided by the extension, and for PDF, JPEG and PNG the first
+    bytes must agree, so a renamed file is refused.
+    """
+    name = PurePath(upload.name or "").name
+    if not name:
+        raise ApplicationError(
+            "Choose a file to upload.", "required", {"field": "file"}
+        )
+    extension = PurePath(name).suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ApplicationError(ACCEPTED, "file_type", {"field": "file"})
+    size = upload.size or 0
+    if size == 0:
+        raise ApplicationError(
+            f"{name} is empty. Choose a file with something in it.",
+            "empty",
+            {"field": "file"},
+        )
+    if size > MAX_DOCUMENT_BYTES:
+        raise ApplicationError(
+            f"That file is {size / MEGABYTE:.1f} MB; the limit is "
+            f"{MAX_DOCUMENT_BYTES // MEGABYTE} MB.",
+            "too_large",
+            {"field": "file"},
+        )
+    if extension in SIGNATURES:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(SIGNATURES[extension]):
+            raise ApplicationError(
+                f"{name} is not really a {KIND_NAMES[extension]} file: its "
+                f"contents do not match its name. {ACCEPTED}",
+                "file_type",
+                {"field": "file"},
+            )
+    return extension, ALLOWED_EXTENSIONS[extension]
+
+
+def _applicants(case: Case) -> list[Contact]:
+    return [
+        applicant.contact for applicant in case.applicants.select_related("contact")
+    ]
+
+
+def _label(document: Document) -> str:
+    return f"{document.original_name} ({document.get_document_type_display()})"
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    firm: Firm,
+    actor: User | None,
+    upload: File[bytes],
+    document_type: str,
+    case: Case | None = None,
+    contact: Contact | None = None,
+) -> Document:
+    """Store ``upload`` for a case or a client, with its history and audit (D5)."""
+    if (case is None) == (contact is None):
+        msg = "Give a case or a contact, not both."
+        raise ValueError(msg)
+    owner = case if case is not None else contact
+    if owner is None or owner.firm_id != firm.pk:
+        raise ApplicationError("That record is not in this firm.", "not_found")
+    if document_type not in DocumentType.values:
+        raise ApplicationError(
+            "Choose a document type.", "invalid", {"field": "document_type"}
+        )
+    extension, content_type = document_file_check(upload)
+    document = Document(
+        firm=firm,
+        case=case,
+        contact=contact,
+        document_type=document_type,
+        original_name=PurePath(upload.name or "").name[-200:],
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    document.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    stored = document.file.name
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    _record(firm, actor, document, added=True)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=document,
+        changes={
+            "original_name": [None, document.original_name],
+            "document_type": [None, document.document_type],
+            "size": [None, document.size],
+            "for": [None, str(owner)],
+        },
+    )
+    return document
+
+
+def _record(firm: Firm, actor: User | None, document: Document, *, added: bool) -> None:
+    """Append the case history and client timeline entries for ``document``."""
+    label = _label(document)
+    if document.case is not None:
+        case = document.case
+        case_event_record(
+            firm=firm,
+            case=case,
+            type=CaseEventType.DOCUMENT_ADDED
+            if added
+            else CaseEventType.DOCUMENT_DELETED,
+            actor=actor,
+            parameters={
+                "document_id": document.pk,
+                "name": document.original_name,
+                "document_type": document.document_type,
+            },
+        )
+        contacts = _applicants(case)
+        link = case.get_absolute_url()
+        where = f"{case.reference}: "
+    else:
+        assert document.contact is not None  # noqa: S101 - checked on upload
+        contacts = [document.contact]
+        link = document.contact.get_absolute_url()
+        where = ""
+    for contact in contacts:
+        contact_event_record(
+            firm=firm,
+            contact=contact,
+            # The timeline has no "document deleted" type; "updated" with the
+            # summary says what happened.
+            type=ContactEventType.DOCUMENT if added else ContactEventType.UPDATED,
+            actor=actor,
+            summary=f"{where}{'' if added else 'Document deleted: '}{label}",
+            link=link,
+            parameters={"document_id": document.pk},
+        )
+
+
+def document_download_record(
+    *, firm: Firm, actor: User | None, document: Document
+) -> None:
+    """Write the audit event for a member downloading ``document``."""
+    if document.firm_id != firm.pk:
+        raise ApplicationError("That document is not in this firm.", "not_found")
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.EXPORT,
+        obj=document,
+        changes={"downloaded": [None, _label(document)]},
+    )
+
+
+@transaction.atomic
+def document_delete(*, firm: Firm, actor: User | None, document: Document) -> None:
+    """Delete ``document``'s row, then its file once the deletion is committed."""
+    if document.firm_id != firm.pk:
+        raise ApplicationError("That document is not in this firm.", "not_found")
+    stored = document.file.name
+    storage = document.file.storage
+    _record(firm, actor, document, added=False)
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.DELETE,
+        obj=document,
+        changes={
+            "original_name": [document.original_name, None],
+            "document_type": [document.document_type, None],
+        },
+    )
+    document.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+__all__ = [
+    "ALLOWED_EXTENSIONS",
+    "MAX_DOCUMENT_BYTES",
+    "document_delete",
+    "document_download_record",
+    "document_file_check",
+    "document_upload",
+]

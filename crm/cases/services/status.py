@@ -1,0 +1,282 @@
+"""Moving a case through its stages, closing, reopening and editing it (SPEC D3).
+
+Each service locks the case row and reads its status afresh, appends a
+``CaseEvent``, an entry on every applicant's timeline and an audit event, all
+in one transaction.
+"""
+
+import calendar
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.cases.choices import (
+    CLOSED_STATUSES,
+    TRANSITIONS,
+    CaseEventType,
+    CaseKind,
+    CaseStatus,
+)
+from crm.cases.models import Case, CaseApplicant, MortgageDetails
+from crm.cases.services.core import NewCase, case_create, case_event_record
+from crm.contacts.choices import ContactEventType
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, Membership, User
+
+# How long before a product ends its remortgage review falls due (SPEC D3).
+REMORTGAGE_REVIEW_MONTHS = 6
+REASON_MAX = 300
+DETAIL_FIELDS = ("owner", "follow_up_date", "note")
+
+
+def _label(status: str) -> str:
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
+def months_before(day: date, months: int) -> date:
+    """Return ``day`` moved back ``months`` months, clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _locked(firm: Firm, case: Case) -> Case:
+    """Lock ``case``'s row and refresh the fields the status services change."""
+    if case.firm_id != firm.pk:
+        raise ApplicationError("That case is not in this firm.", "not_found")
+    current = (
+        Case.objects.select_for_update()
+        .filter(firm=firm, pk=case.pk)
+        .values("status", "is_open", "closed_at", "close_reason")
+        .first()
+    )
+    if current is None:
+        raise ApplicationError("That case is not in this firm.", "not_found")
+    for name, value in current.items():
+        setattr(case, name, value)
+    return case
+
+
+def _applicants(firm: Firm, case: Case) -> list[CaseApplicant]:
+    return list(
+        CaseApplicant.objects.filter(firm=firm, case=case)
+        .select_related("contact")
+        .order_by("position")
+    )
+
+
+def _tell_clients(
+    firm: Firm, actor: User | None, case: Case, summary: str, params: dict[str, str]
+) -> None:
+    for applicant in _applicants(firm, case):
+        contact_event_record(
+            firm=firm,
+            contact=applicant.contact,
+            # The contact timeline has no case-status type yet; the summary says it.
+            type=ContactEventType.UPDATED,
+            actor=actor,
+            summary=summary,
+            link=case.get_absolute_url(),
+            parameters={"case_id": case.pk, **params},
+        )
+
+
+def _check_move(case: Case, status: str, reason: str) -> None:
+    allowed = TRANSITIONS.get(case.kind, {}).get(case.status, frozenset())
+    if status not in allowed:
+        raise ApplicationError(
+            f"A case at {_label(case.status)} cannot move to {_label(status)}.",
+            "illegal_transition",
+            {"field": "status"},
+        )
+    if status == CaseStatus.NOT_PROCEEDING_WITH and not reason.strip():
+        raise ApplicationError(
+            "Say why the case is not proceeding.",
+            "reason_required",
+            {"field": "reason"},
+        )
+
+
+@transaction.atomic
+def case_move(
+    *, firm: Firm, actor: User | None, case: Case, status: str, reason: str = ""
+) -> Case:
+    """Move a case to another stage of its kind, as the transition table allows.
+
+    Not Proceeding With needs a reason. A move into a closed stage closes the
+    case (it is never deleted); a mortgage case reaching Completed gets a linked
+    Remortgage case for the same clients and adviser.
+    """
+    case = _locked(firm, case)
+    _check_move(case, status, reason)
+    old, new = case.status, CaseStatus(status)
+    reason = reason.strip()[:REASON_MAX]
+    closing = new in CLOSED_STATUSES
+    case.status = new
+    fields = ["status", "updated_at"]
+    if closing:
+        case.is_open = False
+        case.closed_at = timezone.now()
+        case.close_reason = reason
+        fields += ["is_open", "closed_at", "close_reason"]
+    case.full_clean()
+    case.save(update_fields=fields)
+    params = {"from": old, "to": new.value, "reason": reason}
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.CLOSED if closing else CaseEventType.STATUS_CHANGED,
+        actor=actor,
+        parameters=params,
+    )
+    summary = f"{case.reference} moved from {_label(old)} to {new.label}"
+    _tell_clients(
+        firm, actor, case, f"{summary}: {reason}" if reason else summary, params
+    )
+    changes: dict[str, list[str | bool | None]] = {"status": [old, new.value]}
+    if closing:
+        changes["is_open"] = [True, False]
+        if reason:
+            changes["close_reason"] = [None, reason]
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.STATUS_CHANGE, obj=case, changes=changes
+    )
+    if case.kind == CaseKind.MORTGAGE and new == CaseStatus.COMPLETED:
+        _open_remortgage(firm=firm, actor=actor, case=case)
+    return case
+
+
+def _open_remortgage(*, firm: Firm, actor: User | None, case: Case) -> Case:
+    """Open the Remortgage review case that follows a completed mortgage (D3)."""
+    details = MortgageDetails.objects.filter(firm=firm, case=case).first()
+    end = details.product_end_date if details is not None else None
+    data = NewCase(
+        kind=CaseKind.MORTGAGE,
+        applicants=[a.contact for a in _applicants(firm, case)],
+        owner=case.owner,
+        status=CaseStatus.REMORTGAGE,
+        follow_up_date=months_before(end, REMORTGAGE_REVIEW_MONTHS) if end else None,
+        note=f"Remortgage review of {case.reference}",
+        introducer=case.introducer,
+        introducer_branch=case.introducer_branch,
+        negotiator=case.negotiator,
+        mortgage_type=details.mortgage_type if details is not None else "residential",
+        extra={"purpose": "remortgage"},
+    )
+    return case_create(firm=firm, actor=actor, data=data)
+
+
+def reopen_statuses(kind: str) -> list[CaseStatus]:
+    """Return the stages a closed case of ``kind`` may be reopened at."""
+    return [
+        CaseStatus(s)
+        for s in TRANSITIONS.get(kind, {})
+        if s not in CLOSED_STATUSES and s != CaseStatus.REMORTGAGE
+    ]
+
+
+@transaction.atomic
+def case_reopen(
+    *, firm: Firm, actor: User | None, case: Case, reason: str, status: str
+) -> Case:
+    """Reopen a closed case at an open stage of its kind; a reason is required."""
+    case = _locked(firm, case)
+    if case.is_open:
+        raise ApplicationError("The case is already open.", "already_open")
+    reason = reason.strip()[:REASON_MAX]
+    if not reason:
+        raise ApplicationError(
+            "Say why the case is being reopened.",
+            "reason_required",
+            {"field": "reason"},
+        )
+    if status not in reopen_statuses(case.kind):
+        raise ApplicationError(
+            "Choose an open stage for this kind of case.",
+            "invalid",
+            {"field": "status"},
+        )
+    old = case.status
+    case.status = CaseStatus(status)
+    case.is_open = True
+    case.closed_at = None
+    case.close_reason = ""
+    case.full_clean()
+    case.save(
+        update_fields=["status", "is_open", "closed_at", "close_reason", "updated_at"]
+    )
+    params = {"from": old, "to": status, "reason": reason}
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.REOPENED,
+        actor=actor,
+        parameters=params,
+    )
+    _tell_clients(
+        firm,
+        actor,
+        case,
+        f"{case.reference} reopened at {_label(status)}: {reason}",
+        params,
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.STATUS_CHANGE,
+        obj=case,
+        changes={"status": [old, status], "is_open": [False, True], "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    firm: Firm,
+    actor: User | None,
+    case: Case,
+    owner: User | None,
+    follow_up_date: date | None,
+    note: str,
+) -> Case:
+    """Change a case's adviser, follow-up date and note; history shows the diff."""
+    if case.firm_id != firm.pk:
+        raise ApplicationError("That case is not in this firm.", "not_found")
+    if (
+        owner is not None
+        and owner.pk != case.owner_id
+        and not Membership.objects.filter(
+            firm=firm, user_id=owner.pk, is_active=True
+        ).exists()
+    ):
+        raise ApplicationError(
+            "Choose an adviser who is a member of this firm.",
+            "invalid",
+            {"field": "owner"},
+        )
+    before = snapshot(case, DETAIL_FIELDS)
+    case.owner = owner
+    case.follow_up_date = follow_up_date
+    case.note = note.strip()
+    case.full_clean()
+    changes = diff(before, case)
+    if not changes:
+        return case
+    case.save(update_fields=[*DETAIL_FIELDS, "updated_at"])
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.UPDATED,
+        actor=actor,
+        parameters={"changes": changes},
+    )
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=case, changes=changes
+    )
+    return case

@@ -1,0 +1,85 @@
+"""Case selectors: one case, the list's filters, a client's and a lead's cases."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from crm.cases import selectors
+from crm.cases.choices import CaseKind, CaseStatus
+from crm.cases.models import Case
+from crm.cases.tests.factories import make_case
+from crm.contacts.tests.factories import ContactFactory
+from crm.core.exceptions import NotFound
+from crm.leads.tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_get_is_not_found_for_another_firm(firm, other_firm):
+    """Another firm's case raises NotFound, like a missing one."""
+    case = make_case(other_firm)
+    with pytest.raises(NotFound):
+        selectors.case_get(firm=firm, case_id=case.pk)
+    assert selectors.case_get(firm=other_firm, case_id=case.pk) == case
+
+
+def test_case_list_filters_follow_up_due_and_overdue(firm):
+    """Due means today, overdue means before today; both of open cases only."""
+    today = timezone.localdate()
+    due = make_case(firm, follow_up_date=today)
+    overdue = make_case(firm, follow_up_date=today - timedelta(days=2))
+    closed = make_case(firm, follow_up_date=today - timedelta(days=2))
+    Case.objects.filter(pk=closed.pk).update(is_open=False)
+    assert list(selectors.case_list(firm=firm, follow_up="due")) == [due]
+    assert list(selectors.case_list(firm=firm, follow_up="overdue")) == [overdue]
+    found = selectors.case_list(firm=firm).get(pk=overdue.pk)
+    assert found.follow_up_state == "overdue"  # type: ignore[attr-defined]  # annotation
+
+
+def test_case_list_filters_by_created_range(firm):
+    """Cases created outside the date range are left out."""
+    old, new = make_case(firm), make_case(firm)
+    Case.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    today = timezone.localdate()
+    found = selectors.case_list(firm=firm, created_from=today - timedelta(days=1))
+    assert list(found) == [new]
+    found = selectors.case_list(firm=firm, created_to=today - timedelta(days=10))
+    assert list(found) == [old]
+
+
+def test_case_list_for_contact_and_lead(firm):
+    """A client's cases include joint ones; a lead's cases are those opened from it."""
+    ada, bob = ContactFactory(firm=firm), ContactFactory(firm=firm)
+    lead = LeadFactory(contact=ada)
+    single = make_case(firm, applicants=[ada], lead=lead)
+    joint = make_case(firm, applicants=[bob, ada])
+    make_case(firm, applicants=[bob])
+    assert set(selectors.case_list_for_contact(firm=firm, contact=ada)) == {
+        single,
+        joint,
+    }
+    assert list(selectors.case_list_for_lead(firm=firm, lead=lead)) == [single]
+
+
+def test_case_moves_follow_the_kind(firm):
+    """Protection offers its own stages and never mortgage ones."""
+    case = make_case(firm, kind=CaseKind.PROTECTION)
+    moves = selectors.case_moves(case)
+    assert CaseStatus.QUOTED in moves
+    assert CaseStatus.VALUATION_RECEIVED not in moves
+    assert CaseStatus.NEW_LEAD not in moves
+
+
+def test_leads_without_case_skips_clients_on_a_case(firm):
+    """Only clients with a lead and no case are reported."""
+    with_case, without = ContactFactory(firm=firm), ContactFactory(firm=firm)
+    LeadFactory(contact=with_case)
+    lead = LeadFactory(contact=without)
+    make_case(firm, applicants=[with_case])
+    found = selectors.leads_without_case(
+        firm=firm, contact_ids=[with_case.pk, without.pk]
+    )
+    assert found == [lead]

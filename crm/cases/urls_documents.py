@@ -1,0 +1,28 @@
+"""Document store routes (SPEC D5), spliced into the ``cases`` namespace."""
+
+from django.urls import URLPattern, path
+
+from crm.cases.views import documents
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "cases/<int:case_id>/documents/",
+        documents.document_upload_case,
+        name="document_upload_case",
+    ),
+    path(
+        "clients/<int:contact_id>/documents/",
+        documents.document_upload_contact,
+        name="document_upload_contact",
+    ),
+    path(
+        "documents/<int:document_id>/download/",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "documents/<int:document_id>/delete/",
+        documents.document_delete,
+        name="document_delete",
+    ),
+]
