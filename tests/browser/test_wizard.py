@@ -6,6 +6,7 @@ finds their choices pre-filled the second time, and converts a lead.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -47,9 +48,7 @@ def _ready(page: Page) -> None:
 
 
 def _expect_step(page: Page, number: int, title: str) -> None:
-    expect(page.locator("#step-heading")).to_have_text(
-        f"Step {number} of 5: {title}"
-    )
+    expect(page.locator("#step-heading")).to_have_text(f"Step {number} of 5: {title}")
     _ready(page)
 
 
@@ -65,10 +64,10 @@ def _radio(page: Page, name: str) -> Locator:
     return page.get_by_role("radio", name=name, exact=True)
 
 
-def _open_wizard(page: Page) -> None:
-    """Open the wizard with the header's + New Case button."""
-    page.locator("header, .topbar").get_by_role("link", name="+ New Case").first.click()
-    _expect_step(page, 1, "Product")
+def _open_wizard(page: Page, number: int = 1, title: str = "Product") -> None:
+    """Open the wizard with the header's + New Case button; expect that step."""
+    page.locator(".topbar__new").click()
+    _expect_step(page, number, title)
 
 
 def _pick(page: Page, contact: Contact, typed: str) -> None:
@@ -94,15 +93,19 @@ def _new_client(page: Page, first: str, last: str, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
 
 
-def _chain(
-    page: Page,
-    introducer: Introducer,
-    branch: IntroducerBranch,
-    negotiator: Negotiator,
-) -> None:
-    page.locator("#id_introducer").select_option(str(introducer.pk))
-    page.locator("#id_introducer_branch").select_option(str(branch.pk))
-    page.locator("#id_negotiator").select_option(str(negotiator.pk))
+@dataclass
+class Chain:
+    """The introducer, branch and negotiator a test chooses."""
+
+    introducer: Introducer
+    branch: IntroducerBranch
+    negotiator: Negotiator
+
+
+def _choose_chain(page: Page, chain: Chain) -> None:
+    page.locator("#id_introducer").select_option(str(chain.introducer.pk))
+    page.locator("#id_introducer_branch").select_option(str(chain.branch.pk))
+    page.locator("#id_negotiator").select_option(str(chain.negotiator.pk))
 
 
 def _create(page: Page) -> None:
@@ -111,7 +114,7 @@ def _create(page: Page) -> None:
 
 
 @pytest.fixture
-def chain(member: Membership) -> dict[str, object]:
+def chain(member: Membership) -> Chain:
     """Two introducers; the first with two branches, each with negotiators."""
     firm = member.firm
     agent = IntroducerFactory(firm=firm, name="Acorn Estates")
@@ -119,13 +122,10 @@ def chain(member: Membership) -> dict[str, object]:
     high_street = IntroducerBranchFactory(introducer=agent, name="High Street")
     station_road = IntroducerBranchFactory(introducer=agent, name="Station Road")
     IntroducerBranchFactory(introducer=other, name="Birch Central")
-    return {
-        "introducer": agent,
-        "branch": high_street,
-        "negotiator": NegotiatorFactory(branch=high_street, name="Nina North"),
-        "other_negotiator": NegotiatorFactory(branch=high_street, name="Sam South"),
-        "elsewhere": NegotiatorFactory(branch=station_road, name="Eve East"),
-    }
+    nina = NegotiatorFactory(branch=high_street, name="Nina North")
+    NegotiatorFactory(branch=high_street, name="Sam South")
+    NegotiatorFactory(branch=station_road, name="Eve East")
+    return Chain(introducer=agent, branch=high_street, negotiator=nina)
 
 
 def test_mortgage_single_with_new_client(
@@ -169,7 +169,7 @@ def test_mortgage_single_with_new_client(
 def test_mortgage_joint_with_two_existing_clients_and_introducer_chain(
     page: Page,
     member: Membership,
-    chain: dict[str, object],
+    chain: Chain,
     log_in: LogIn,
 ) -> None:
     """Joint mortgage: two picked clients; introducer → branch → negotiator filter."""
@@ -195,7 +195,9 @@ def test_mortgage_joint_with_two_existing_clients_and_introducer_chain(
     negotiator = page.locator("#id_negotiator")
     expect(branch.locator("option")).to_have_count(1)
     page.locator("#id_introducer").select_option(label="Acorn Estates")
-    expect(branch.locator("option")).to_have_text(["None", "High Street", "Station Road"])
+    expect(branch.locator("option")).to_have_text(
+        ["None", "High Street", "Station Road"]
+    )
     branch.select_option(label="High Street")
     expect(negotiator.locator("option")).to_have_text(
         ["None", "Nina North", "Sam South"]
@@ -215,9 +217,9 @@ def test_mortgage_joint_with_two_existing_clients_and_introducer_chain(
         ada.pk,
         charles.pk,
     ]
-    assert case.introducer == chain["introducer"]
-    assert case.introducer_branch == chain["branch"]
-    assert case.negotiator == chain["negotiator"]
+    assert case.introducer == chain.introducer
+    assert case.introducer_branch == chain.branch
+    assert case.negotiator == chain.negotiator
     assert case.mortgage.mortgage_type == "buy_to_let"
     assert Contact.objects.filter(firm=firm).count() == 2
 
@@ -324,32 +326,21 @@ def test_back_and_reload_keep_input(
     # Leaving and coming back through + New Case resumes the draft.
     page.goto(f"{live_server.url}/")
     _ready(page)
-    _open_wizard_at(page, 2, "Main applicant")
+    _open_wizard(page, 2, "Main applicant")
     expect(page.get_by_label("E-mail")).to_have_value("grace@example.com")
     assert not Case.objects.filter(firm=member.firm).exists()
     assert not Contact.objects.filter(firm=member.firm).exists()
 
 
-def _open_wizard_at(page: Page, number: int, title: str) -> None:
-    page.locator("header, .topbar").get_by_role("link", name="+ New Case").first.click()
-    _expect_step(page, number, title)
-
-
 def test_second_case_prefills_adviser_and_introducer(
     page: Page,
     member: Membership,
-    chain: dict[str, object],
+    chain: Chain,
     log_in: LogIn,
 ) -> None:
     """The adviser, introducer chain and follow-up chosen once are pre-filled next."""
     colleague = MembershipFactory(firm=member.firm, role=Role.ADVISER)
     follow_up = timezone.localdate() + timedelta(days=2)
-    introducer = chain["introducer"]
-    branch = chain["branch"]
-    negotiator = chain["negotiator"]
-    assert isinstance(introducer, Introducer)
-    assert isinstance(branch, IntroducerBranch)
-    assert isinstance(negotiator, Negotiator)
     log_in(page, member)
     _ready(page)
 
@@ -364,16 +355,16 @@ def test_second_case_prefills_adviser_and_introducer(
         _next(page)
         _expect_step(page, 4, "Introducer")
         if run == 1:
-            _chain(page, introducer, branch, negotiator)
+            _choose_chain(page, chain)
         else:
             expect(page.locator("#id_introducer")).to_have_value(
-                str(introducer.pk)
+                str(chain.introducer.pk)
             )
             expect(page.locator("#id_introducer_branch")).to_have_value(
-                str(branch.pk)
+                str(chain.branch.pk)
             )
             expect(page.locator("#id_negotiator")).to_have_value(
-                str(negotiator.pk)
+                str(chain.negotiator.pk)
             )
         _next(page)
         _expect_step(page, 5, "Adviser & status")
@@ -390,7 +381,7 @@ def test_second_case_prefills_adviser_and_introducer(
 
     second = Case.objects.get(firm=member.firm, reference="MTG-00002")
     assert second.owner_id == colleague.user_id
-    assert second.negotiator == negotiator
+    assert second.negotiator == chain.negotiator
     assert second.follow_up_date == follow_up
 
 
