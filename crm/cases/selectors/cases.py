@@ -241,3 +241,39 @@ def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+def case_hits(*, firm: Firm, contacts: list[Contact], q: str, limit: int) -> list[Case]:
+    """Return cases for the header search: by reference, then by matched clients.
+
+    Each source is read through its own index (the firm's reference btree, the
+    applicants' contact index) instead of one OR across a join.
+    """
+    found: dict[int, None] = {}
+    reference = q.strip().upper()
+    if len(reference) >= 3:
+        found.update(
+            dict.fromkeys(
+                Case.objects.filter(firm=firm, reference__startswith=reference)
+                .order_by()
+                .values_list("id", flat=True)[:limit]
+            )
+        )
+    if contacts and len(found) < limit:
+        found.update(
+            dict.fromkeys(
+                CaseApplicant.objects.filter(
+                    firm=firm, contact__in=[c.pk for c in contacts]
+                )
+                .order_by("-case_id")
+                .values_list("case_id", flat=True)[:limit]
+            )
+        )
+    if not found:
+        return []
+    return list(
+        Case.objects.filter(firm=firm, pk__in=list(found)[:limit])
+        .select_related("owner")
+        .prefetch_related("applicants__contact")
+        .order_by("-is_open", "-created_at")
+    )

@@ -225,10 +225,16 @@ def test_picker_returns_options_and_is_firm_scoped(owner_client, firm, other_fir
 def test_search_endpoint_query_count_is_constant(
     rows, owner_client, firm, django_assert_num_queries
 ):
-    """Session, user, membership, six search queries and the leads lookup."""
+    """Session, user, membership, six search queries, leads, and five for cases.
+
+    Cases: by reference, by the matched clients, the cases, their applicants
+    and the applicants' contacts.
+    """
+    from crm.cases.tests.factories import make_case
+
     for i in range(rows):
-        ContactFactory(firm=firm, first_name=f"Sam{i}", last_name="Hill")
-    with django_assert_num_queries(10):
+        make_case(firm, applicants=[ContactFactory(firm=firm, first_name=f"Sam{i}")])
+    with django_assert_num_queries(15):
         owner_client.get("/search/", {"q": "sam"}, headers={"HX-Request": "true"})
 
 
@@ -302,3 +308,20 @@ def test_nul_byte_in_search_is_not_a_500(owner_client):
     """A NUL byte in the header search or picker is handled."""
     assert owner_client.get("/search/", {"q": "ab\x00c"}).status_code == 200
     assert owner_client.get("/clients/picker/", {"q": "ab\x00c"}).status_code == 200
+
+
+def test_header_search_lists_cases_by_reference_and_client(owner_client, firm):
+    """Cases are found by their reference and through their clients."""
+    from crm.cases.tests.factories import make_case
+
+    client = ContactFactory(firm=firm, first_name="Cassie", last_name="Reed")
+    case = make_case(firm, applicants=[client])
+    by_name = owner_client.get(
+        "/search/", {"q": "cassie"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Cases" in by_name
+    assert case.reference in by_name
+    by_reference = owner_client.get(
+        "/search/", {"q": case.reference.lower()}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert f'href="/cases/{case.pk}/"' in by_reference or case.reference in by_reference

@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from crm.cases import selectors as case_selectors
 from crm.contacts import search
 from crm.contacts.choices import ContactKind
 from crm.core.policies import staff_view
@@ -18,18 +19,25 @@ PICKER_LIMIT = 10
 @vary_on_headers("HX-Request")
 @staff_view()
 def global_search(request: StaffRequest) -> TemplateResponse:
-    """Search clients and their leads; htmx gets the grouped dropdown."""
-    q = request.GET.get("q", "").strip()[:100]
+    """Search clients, their leads and cases; htmx gets the grouped dropdown."""
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     limit = DROPDOWN_LIMIT if request.htmx else PAGE_LIMIT
     contacts = search.contact_search(firm=request.firm, q=q, limit=limit)
     leads = search.lead_hits(firm=request.firm, contacts=contacts, limit=limit)
+    cases = (
+        case_selectors.case_hits(firm=request.firm, contacts=contacts, q=q, limit=limit)
+        if request.firm.has_advice
+        else []
+    )
     template = (
         "contacts/_search_dropdown.html"
         if request.htmx
         else "contacts/search_results.html"
     )
     return TemplateResponse(
-        request, template, {"q": q, "contacts": contacts, "leads": leads}
+        request,
+        template,
+        {"q": q, "contacts": contacts, "leads": leads, "cases": cases},
     )
 
 
@@ -45,7 +53,7 @@ def contact_picker(request: StaffRequest) -> TemplateResponse:
     for key in request.GET:
         if key.endswith("_q"):
             q = q or request.GET.get(key, "")
-    q = q.strip()[:100]
+    q = q.replace("\x00", "").strip()[:100]
     kind = request.GET.get("kind", "")
     contacts = search.contact_search(
         firm=request.firm,
