@@ -27,7 +27,8 @@ from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
 from crm.core.exceptions import NotFound
-from crm.firms.models import Firm
+from crm.firms.choices import Perm
+from crm.firms.models import Firm, Membership
 from crm.leads.models import Lead
 
 SEARCH_LIMIT = 500
@@ -96,10 +97,26 @@ def case_moves(case: Case) -> list[CaseStatus]:
     return [CaseStatus(s) for s in TRANSITIONS.get(case.kind, {}) if s in allowed]
 
 
-def case_get(*, firm: Firm, case_id: int) -> Case:
-    """Return one of the firm's cases with its related rows, or raise ``NotFound``."""
+def visible_to(qs: CaseQuerySet, viewer: Membership | None) -> CaseQuerySet:
+    """Narrow ``qs`` to the cases ``viewer`` may see (SPEC A4).
+
+    "View all cases" sees everything; "View own cases only" sees the cases the
+    member owns; without either, nothing. ``None`` means a trusted caller.
+    """
+    if viewer is None or viewer.has_perm(Perm.VIEW_ALL_CASES):
+        return qs
+    if viewer.has_perm(Perm.VIEW_OWN_CASES):
+        return qs.filter(owner_id=viewer.user_id)
+    return qs.none()
+
+
+def case_get(*, firm: Firm, case_id: int, viewer: Membership | None = None) -> Case:
+    """Return one of the firm's cases with its related rows, or raise ``NotFound``.
+
+    With ``viewer``, a case they may not see is also ``NotFound``.
+    """
     qs = (
-        Case.objects.filter(firm=firm)
+        visible_to(Case.objects.filter(firm=firm), viewer)
         .select_related(
             "owner",
             "mortgage",
@@ -147,6 +164,7 @@ def case_list(
     q: str = "",
     search: CaseSearch | None = None,
     sort: str = DEFAULT_SORT,
+    viewer: Membership | None = None,
 ) -> CaseQuerySet:
     """Return the firm's cases filtered and sorted, with adviser and clients.
 
@@ -155,7 +173,7 @@ def case_list(
     reference or a client found by the contact search (pass ``search`` when
     the caller already ran it).
     """
-    qs = Case.objects.filter(firm=firm)
+    qs = visible_to(Case.objects.filter(firm=firm), viewer)
     if tab == "open":
         qs = qs.open()
     elif tab == "closed":
@@ -243,7 +261,14 @@ def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
     )
 
 
-def case_hits(*, firm: Firm, contacts: list[Contact], q: str, limit: int) -> list[Case]:
+def case_hits(
+    *,
+    firm: Firm,
+    contacts: list[Contact],
+    q: str,
+    limit: int,
+    viewer: Membership | None = None,
+) -> list[Case]:
     """Return cases for the header search: by reference, then by matched clients.
 
     Each source is read through its own index (the firm's reference btree, the
@@ -272,7 +297,7 @@ def case_hits(*, firm: Firm, contacts: list[Contact], q: str, limit: int) -> lis
     if not found:
         return []
     return list(
-        Case.objects.filter(firm=firm, pk__in=list(found)[:limit])
+        visible_to(Case.objects.filter(firm=firm, pk__in=list(found)[:limit]), viewer)
         .select_related("owner")
         .prefetch_related("applicants__contact")
         .order_by("-is_open", "-created_at")

@@ -106,6 +106,12 @@ def _label(document: Document) -> str:
 
 
 @transaction.atomic
+def _display_name(name: str) -> str:
+    """Return the uploaded file's name without folders or control characters."""
+    cleaned = "".join(c for c in PurePath(name).name if c.isprintable())
+    return cleaned[-200:] or "document"
+
+
 def document_upload(
     *,
     firm: Firm,
@@ -132,7 +138,7 @@ def document_upload(
         case=case,
         contact=contact,
         document_type=document_type,
-        original_name=PurePath(upload.name or "").name[-200:],
+        original_name=_display_name(upload.name or ""),
         content_type=content_type,
         size=upload.size or 0,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,

@@ -10,7 +10,7 @@ from crm.cases.selectors import case_list
 from crm.contacts.services.exports import CHUNK, csv_chunks
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
-from crm.firms.models import Firm, User
+from crm.firms.models import Firm, Membership, User
 
 EXPORT_LABELS = [
     "Reference",
@@ -44,12 +44,18 @@ def _row(case: Case) -> list[str]:
     ]
 
 
-def case_export(*, firm: Firm, actor: User | None, **filters: Any) -> Iterator[str]:
+def case_export(
+    *,
+    firm: Firm,
+    actor: User | None,
+    viewer: Membership | None = None,
+    **filters: Any,
+) -> Iterator[str]:
     """Return the firm's cases, filtered and sorted as on the list, as CSV.
 
     ``filters`` are ``case_list``'s keyword arguments; the audit log records them.
     """
-    cases = case_list(firm=firm, **filters)
+    cases = case_list(firm=firm, viewer=viewer, **filters)
     audit_record(
         firm=firm,
         actor=actor,

@@ -37,10 +37,16 @@ def _label(status: str) -> str:
     return str(CaseStatus(status).label) if status in CaseStatus.values else status
 
 
-def months_before(day: date, months: int) -> date:
-    """Return ``day`` moved back ``months`` months, clamped to the month's end."""
+def months_before(day: date, months: int) -> date | None:
+    """Return ``day`` moved back ``months`` months, clamped to the month's end.
+
+    None when that falls before year 1 (a mistyped end date must not block
+    completing the case).
+    """
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
+    if year < 1:
+        return None
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 

@@ -122,7 +122,9 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     form = _filter_form(request)
     filters = _filters(request, form)
     search = selectors.case_search(firm=request.firm, q=filters["q"])
-    cases = selectors.case_list(firm=request.firm, search=search, **filters)
+    cases = selectors.case_list(
+        firm=request.firm, search=search, viewer=request.membership, **filters
+    )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     leads = []
     if search is not None and not page.items:
@@ -157,7 +159,9 @@ def case_list(request: StaffRequest) -> TemplateResponse:
 def case_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the Cases list as CSV, filtered and sorted as the page is (D2)."""
     filters = _filters(request, _filter_form(request))
-    chunks = services.case_export(firm=request.firm, actor=request.user, **filters)
+    chunks = services.case_export(
+        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+    )
     filename = f"cases-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)
 
@@ -236,7 +240,9 @@ def detail_response(
 @staff_view(module="advice")
 def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
     """Show a case: clients, status and moves, details, tasks and history (D4)."""
-    case = selectors.case_get(firm=request.firm, case_id=case_id)
+    case = selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     return detail_response(request, case)
 
 
@@ -244,7 +250,9 @@ def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
     """Move a case to another stage from its page; closing stages close it."""
-    case = selectors.case_get(firm=request.firm, case_id=case_id)
+    case = selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     status = request.POST.get("status", "")
     try:
         services.case_move(
@@ -256,6 +264,8 @@ def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
         )
     except ApplicationError as exc:
         return detail_response(request, case, move_error=exc.message)
+    except ValidationError as exc:
+        return detail_response(request, case, move_error=" ".join(exc.messages))
     messages.success(request, f"{case.reference} moved to {_label(status)}.")
     return redirect(case)
 
@@ -264,14 +274,16 @@ def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
     """Reopen a closed case at an open stage, with a reason."""
-    case = selectors.case_get(firm=request.firm, case_id=case_id)
+    case = selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     form = CaseReopenForm(request.POST, case=case)
     if form.is_valid():
         try:
             services.case_reopen(
                 firm=request.firm, actor=request.user, case=case, **form.cleaned_data
             )
-        except ApplicationError as exc:
+        except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"{case.reference} reopened.")
@@ -283,7 +295,9 @@ def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     """Change a case's owner, follow-up date and note."""
-    case = selectors.case_get(firm=request.firm, case_id=case_id)
+    case = selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     form = CaseEditForm(
         request.POST if request.method == "POST" else None,
         firm=request.firm,

@@ -5,12 +5,14 @@ record, so every outcome goes back there with a message.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.cases import services
 from crm.cases.models import Case, Document
+from crm.cases.selectors import cases as case_selectors
 from crm.cases.selectors import documents as selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors import contact_get
@@ -68,10 +70,23 @@ def document_upload_contact(request: StaffRequest, contact_id: int) -> HttpRespo
 
 
 @require_GET
-@staff_view(perm=Perm.VIEW_ALL_CASES)
+@staff_view()
 def document_download(request: StaffRequest, document_id: int) -> FileResponse:
-    """Send a document as an attachment under its original name, audited."""
+    """Send a document as an attachment under its original name, audited.
+
+    A case's document follows the case's visibility (all cases, or own cases
+    only); a client's document needs one of the two view permissions.
+    """
     document = selectors.document_get(firm=request.firm, document_id=document_id)
+    if document.case_id is not None:
+        case_selectors.case_get(
+            firm=request.firm, case_id=document.case_id, viewer=request.membership
+        )
+    elif not (
+        request.membership.has_perm(Perm.VIEW_ALL_CASES)
+        or request.membership.has_perm(Perm.VIEW_OWN_CASES)
+    ):
+        raise PermissionDenied
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:

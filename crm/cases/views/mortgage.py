@@ -21,7 +21,9 @@ from crm.firms.choices import Perm
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def mortgage_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     """Change a mortgage case's details; other kinds have none (404)."""
-    case = selectors.case_get(firm=request.firm, case_id=case_id)
+    case = selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     if case.kind != CaseKind.MORTGAGE:
         raise Http404
     details = getattr(case, "mortgage", None)

@@ -417,5 +417,6 @@ def raw_values(form_class: type[forms.Form], data: Any) -> dict[str, str]:
     for name in form_class.base_fields:
         value = data.get(name)
         if value is not None:
-            values[name] = str(value)[:2000]
+            # PostgreSQL's JSON cannot hold NUL characters.
+            values[name] = str(value).replace("\x00", "")[:2000]
     return values

@@ -25,7 +25,13 @@ def global_search(request: StaffRequest) -> TemplateResponse:
     contacts = search.contact_search(firm=request.firm, q=q, limit=limit)
     leads = search.lead_hits(firm=request.firm, contacts=contacts, limit=limit)
     cases = (
-        case_selectors.case_hits(firm=request.firm, contacts=contacts, q=q, limit=limit)
+        case_selectors.case_hits(
+            firm=request.firm,
+            contacts=contacts,
+            q=q,
+            limit=limit,
+            viewer=request.membership,
+        )
         if request.firm.has_advice
         else []
     )
