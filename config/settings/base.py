@@ -12,12 +12,14 @@ from config.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
-    # Not passed as env's default: django-environ reads a value starting with
-    # "$" as a reference to another variable, and random keys can.
-    SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
-else:
-    SECRET_KEY = env.str("SECRET_KEY")
+# Required in production: config/wsgi.py refuses to serve without it, and
+# `check --deploy` fails. Management commands that need no key (migrate,
+# makemigrations) still run. A random key is made only in DEBUG; it is not
+# passed as env's default because django-environ reads a value starting with
+# "$" as a reference to another variable, and random keys can.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

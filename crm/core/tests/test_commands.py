@@ -83,3 +83,32 @@ def test_debug_settings_accept_a_random_key_starting_with_dollar():
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_management_commands_run_without_secret_key_and_wsgi_refuses():
+    """migrate-style commands work with no SECRET_KEY; serving without one fails."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["DATABASE_URL"] = "sqlite:////tmp/casework-nokey-check.sqlite3"
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr[-2000:]
+    serve = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert serve.returncode != 0
+    assert "Set the SECRET_KEY" in serve.stderr
