@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from crm.cases import selectors as case_selectors
 from crm.firms.models import (
     Branch,
     Firm,
@@ -69,11 +70,17 @@ def dashboard_for_member(*, firm: Firm, user: User, today: date) -> dict[str, An
         ),
         "task_counts": task_selectors.task_counts(firm=firm, user=user, today=today),
         "follow_ups": [],
+        "case_follow_ups": [],
         "pipeline": [],
     }
     if firm.has_advice:
         data["follow_ups"] = list(
             lead_selectors.lead_follow_up_list(
+                firm=firm, owner_id=user.pk, due_by=today
+            )[:DASHBOARD_ROWS]
+        )
+        data["case_follow_ups"] = list(
+            case_selectors.case_follow_up_list(
                 firm=firm, owner_id=user.pk, due_by=today
             )[:DASHBOARD_ROWS]
         )

@@ -302,3 +302,17 @@ def case_hits(
         .prefetch_related("applicants__contact")
         .order_by("-is_open", "-created_at")
     )
+
+
+def case_follow_up_list(
+    *, firm: Firm, owner_id: int | None, due_by: date
+) -> CaseQuerySet:
+    """Return open cases to follow up by ``due_by``, earliest first (C4)."""
+    qs = (
+        Case.objects.filter(firm=firm, is_open=True, follow_up_date__lte=due_by)
+        .select_related("owner")
+        .prefetch_related("applicants__contact")
+    )
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    return _with_follow_up_state(qs).order_by("follow_up_date", "id")

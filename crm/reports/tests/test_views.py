@@ -28,15 +28,37 @@ def test_dashboard_counts_only_own_firm(owner_client, other_firm):
 
 @pytest.mark.parametrize("rows", [3, 6])
 def test_dashboard_query_count_is_constant(
-    rows, owner_client, firm, django_assert_num_queries
+    rows, owner_client, owner, firm, django_assert_num_queries
 ):
-    """Session, user, membership, summary, tasks, task counts, follow-ups, pipeline."""
+    """Session, user, membership, summary, tasks, task counts, lead follow-ups,
+    case follow-ups with their applicants and contacts, pipeline: 11."""
+    from django.utils import timezone
+
+    from crm.cases.tests.factories import make_case
+
     for _ in range(rows):
         IntroducerFactory(firm=firm)
-    with django_assert_num_queries(8):
+        make_case(firm, owner=owner.user, follow_up_date=timezone.localdate())
+    with django_assert_num_queries(11):
         owner_client.get("/")
 
 
 def test_dashboard_needs_login(client):
     """Anonymous visitors are sent to the login page."""
     assert client.get("/")["Location"] == "/login/?next=/"
+
+
+def test_dashboard_lists_my_overdue_case_follow_ups(login, firm, adviser):
+    """Open cases of mine with a follow-up due or overdue show on the dashboard (C4)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from crm.cases.tests.factories import make_case
+
+    overdue = timezone.localdate() - datetime.timedelta(days=2)
+    case = make_case(firm, owner=adviser.user, follow_up_date=overdue)
+    make_case(firm, follow_up_date=overdue)  # someone else's
+    body = login(adviser).get("/").content.decode()
+    assert case.reference in body
+    assert "Overdue" in body
