@@ -10,7 +10,6 @@ from datetime import date
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     F,
     IntegerField,
@@ -27,6 +26,7 @@ from django.utils import timezone
 from crm.contacts.models import Contact
 from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
+from crm.core.queries import follow_up_state
 from crm.firms.models import Firm, IntroducerBranch, Membership, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
 from crm.leads.models import Lead, LeadEvent, LeadQuerySet
@@ -59,16 +59,7 @@ FOLLOW_UP_FILTERS = ("due", "overdue")
 
 def _with_follow_up_state(qs: LeadQuerySet) -> LeadQuerySet:
     """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
-    today = timezone.localdate()
-    is_open = Q(status__in=OPEN_STATUSES)
-    return qs.annotate(
-        follow_up_state=Case(
-            When(is_open & Q(follow_up_date__lt=today), then=Value("overdue")),
-            When(is_open & Q(follow_up_date=today), then=Value("due")),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    )
+    return qs.annotate(follow_up_state=follow_up_state(Q(status__in=OPEN_STATUSES)))
 
 
 def allowed_moves(status: str, *, open_only: bool = False) -> list[LeadStatus]:

@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db.models import Case as Switch
 from django.db.models import (
-    CharField,
     F,
     IntegerField,
     OrderBy,
@@ -27,6 +26,7 @@ from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
 from crm.core.exceptions import NotFound
+from crm.core.queries import follow_up_state
 from crm.firms.choices import Perm
 from crm.firms.models import Firm, Membership
 from crm.leads.models import Lead
@@ -79,16 +79,7 @@ def _applicants() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
 
 def _with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
     """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
-    today = timezone.localdate()
-    is_open = Q(is_open=True)
-    return qs.annotate(
-        follow_up_state=Switch(
-            When(is_open & Q(follow_up_date__lt=today), then=Value("overdue")),
-            When(is_open & Q(follow_up_date=today), then=Value("due")),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    )
+    return qs.annotate(follow_up_state=follow_up_state(Q(is_open=True)))
 
 
 def case_moves(case: Case) -> list[CaseStatus]:
