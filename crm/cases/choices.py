@@ -155,6 +155,20 @@ class CaseEventType(models.TextChoices):
     DOCUMENT_ADDED = "document_added", _("Document uploaded")
     DOCUMENT_DELETED = "document_deleted", _("Document deleted")
     MORTGAGE_UPDATED = "mortgage_updated", _("Mortgage details updated")
+    NEED_ADDED = "need_added", _("Client need added")
+    NEED_REMOVED = "need_removed", _("Client need removed")
+    OUTCOME_ADDED = "outcome_added", _("Desired outcome added")
+    OUTCOME_REMOVED = "outcome_removed", _("Desired outcome removed")
+    OUTCOME_ACHIEVED = "outcome_achieved", _("Outcome achieved")
+    OUTCOME_UNACHIEVED = "outcome_unachieved", _("Outcome marked not achieved")
+    PLAN_ADDED = "plan_added", _("Planned support added")
+    PLAN_UPDATED = "plan_updated", _("Planned support updated")
+    PLAN_DELETED = "plan_deleted", _("Planned support deleted")
+    SERVICE_LINKED = "service_linked", _("External service linked")
+    SERVICE_UNLINKED = "service_unlinked", _("External service unlinked")
+    CONCERN_CHANGED = "concern_changed", _("Concern level changed")
+    INTERACTION_LOGGED = "interaction_logged", _("Interaction logged")
+    TASK_ADDED = "task_added", _("Task added")
 
 
 class DocumentType(models.TextChoices):

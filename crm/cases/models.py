@@ -41,6 +41,7 @@ class Case(FirmOwnedModel):
     kind = models.CharField(max_length=12, choices=CaseKind.choices)
     number = models.PositiveIntegerField()
     reference = models.CharField(max_length=24)
+    title = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=32, choices=CaseStatus.choices)
     is_open = models.BooleanField(default=True)
     owner = models.ForeignKey(
@@ -115,6 +116,8 @@ class Case(FirmOwnedModel):
         return self.reference
 
     def get_absolute_url(self) -> str:
+        if self.kind == CaseKind.SUPPORT:
+            return reverse("support:case_detail", kwargs={"support_case_id": self.pk})
         return reverse("cases:case_detail", kwargs={"case_id": self.pk})
 
     @property

@@ -40,6 +40,8 @@ class ContactEventType(models.TextChoices):
     NOTE = "note", _("Note added")
     CASE_CREATED = "case_created", _("Case created")
     DOCUMENT = "document", _("Document uploaded")
+    CASE_STATUS = "case_status", _("Case status changed")
+    SERVICE_LINKED = "service_linked", _("Linked to a support case")
 
 
 class ImportStatus(models.TextChoices):

@@ -319,6 +319,24 @@ class TaskCategory(FirmOwnedModel):
         return self.name
 
 
+class Pathway(FirmOwnedModel):
+    """A programme of support a charity runs, e.g. Housing Support (SPEC I9)."""
+
+    name = models.CharField(max_length=60)
+    is_active = models.BooleanField(default=True)
+
+    objects: ClassVar[models.Manager["Pathway"]] = scoped(models.Manager["Pathway"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("firm", Lower("name"), name="pathway_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Invitation(FirmOwnedModel):
     """An invitation for someone to join the firm as a member (SPEC A6).
 

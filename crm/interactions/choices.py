@@ -7,3 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class InteractionKind(models.TextChoices):
     INTERACTION = "interaction", _("Interaction")
     NOTE = "note", _("Note")
+    TOUCHPOINT = "touchpoint", _("Touchpoint")

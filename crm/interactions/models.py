@@ -40,6 +40,13 @@ class Interaction(FirmOwnedModel):
         on_delete=models.CASCADE,
         related_name="interactions",
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -62,6 +69,9 @@ class Interaction(FirmOwnedModel):
             ),
             models.Index(
                 fields=["firm", "lead", "-occurred_at"], name="interaction_firm_lead"
+            ),
+            models.Index(
+                fields=["firm", "case", "-occurred_at"], name="interaction_firm_case"
             ),
         ]
 

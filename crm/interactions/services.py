@@ -1,8 +1,8 @@
-"""Writes about interactions and notes on contacts and leads (J2).
+"""Writes about interactions and notes on contacts, leads and cases (J2, I6, I7).
 
-Both services store the row on the contact or lead (a lead's row also
-carries its contact, so the client record lists it), add an entry to the
-client's timeline and record the change in the audit log.
+Each service stores the row on the contact, lead or case (a lead's or a
+case's row also carries its client, so the client record lists it), adds an
+entry to the client's timeline and records the change in the audit log.
 """
 
 from datetime import datetime, timedelta
@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from crm.cases.models import Case, CaseApplicant
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
 from crm.contacts.services import contact_event_record
@@ -25,11 +26,29 @@ SUMMARY_CHARS = 120
 FUTURE_LIMIT = timedelta(days=1)
 
 
-def _check_firm(firm: Firm, obj: Contact | Lead) -> None:
+def _check_firm(firm: Firm, obj: Contact | Lead | Case) -> None:
     if obj.firm_id != firm.pk:
         raise ApplicationError(
             f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
         )
+
+
+def _case_client(firm: Firm, case: Case) -> Contact:
+    """Return the case's main client (a support case's beneficiary); it must be open."""
+    _check_firm(firm, case)
+    if not case.is_open:
+        raise ApplicationError(
+            "This case is closed. Reopen it to log an interaction.", "case_closed"
+        )
+    applicant = (
+        CaseApplicant.objects.filter(firm=firm, case=case)
+        .select_related("contact")
+        .order_by("position")
+        .first()
+    )
+    if applicant is None:
+        raise ApplicationError("The case has no client to log this on.")
+    return applicant.contact
 
 
 def _subject(
@@ -78,6 +97,7 @@ def _record(
             "occurred_at": [None, entry.occurred_at],
             "contact": [None, contact],
             "lead": [None, entry.lead],
+            "case": [None, entry.case],
         },
     )
     return entry
@@ -93,12 +113,18 @@ def interaction_log(
     notes: str,
     contact: Contact | None = None,
     lead: Lead | None = None,
+    case: Case | None = None,
 ) -> Interaction:
-    """Log a call, visit, e-mail or meeting with a contact or about a lead.
+    """Log a call, visit, e-mail or meeting with a contact, about a lead or on a case.
 
     The type must be one of the firm's active interaction types, and the
-    time may be at most a day ahead (for time zone slips, not planning).
+    time may be at most a day ahead (for time zone slips, not planning). On
+    a case (which must be open) the entry is also about its main client.
     """
+    if case is not None:
+        if contact is not None or lead is not None:
+            raise ApplicationError("Log this on the case only.")
+        contact = _case_client(firm, case)
     contact, lead = _subject(firm, contact, lead)
     if interaction_type.firm_id != firm.pk or not interaction_type.is_active:
         raise ApplicationError(
@@ -120,11 +146,35 @@ def interaction_log(
         notes=_notes(notes),
         contact=contact,
         lead=lead,
+        case=case,
         created_by=actor,
     )
     return _record(
         entry, firm=firm, actor=actor, contact=contact, label=interaction_type.name
     )
+
+
+@transaction.atomic
+def touchpoint_log(
+    *, firm: Firm, actor: User, case: Case, contact: Contact, notes: str
+) -> Interaction:
+    """Log a touchpoint with an external service (``contact``) on a case (I6).
+
+    It lists in the case's interactions and on the service's own record.
+    """
+    _case_client(firm, case)
+    _check_firm(firm, contact)
+    entry = Interaction(
+        firm=firm,
+        kind=InteractionKind.TOUCHPOINT,
+        occurred_at=timezone.now(),
+        notes=_notes(notes),
+        contact=contact,
+        case=case,
+        created_by=actor,
+    )
+    label = f"Touchpoint on {case.reference}"
+    return _record(entry, firm=firm, actor=actor, contact=contact, label=label)
 
 
 @transaction.atomic

@@ -50,6 +50,13 @@ class Task(FirmOwnedModel):
         on_delete=models.CASCADE,
         related_name="tasks",
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,6 +88,7 @@ class Task(FirmOwnedModel):
                 fields=["firm", "contact", "status"], name="task_firm_contact"
             ),
             models.Index(fields=["firm", "lead", "status"], name="task_firm_lead"),
+            models.Index(fields=["firm", "case", "status"], name="task_firm_case"),
         ]
 
     def __str__(self) -> str:

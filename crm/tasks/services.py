@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.cases.models import Case, CaseApplicant
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
 from crm.contacts.services import contact_event_record
@@ -32,7 +33,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_firm(firm: Firm, obj: Contact | Lead | TaskCategory | Task) -> None:
+def _check_firm(firm: Firm, obj: Contact | Lead | Case | TaskCategory | Task) -> None:
     if obj.firm_id != firm.pk:
         raise ApplicationError(
             f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
@@ -99,15 +100,31 @@ def task_create(
     category: TaskCategory | None,
     contact: Contact | None = None,
     lead: Lead | None = None,
+    case: Case | None = None,
 ) -> Task:
-    """Create a task, optionally about a contact or a lead (and so its contact).
+    """Create a task, optionally about a contact, a lead or a case (and so its
+    client); a case must be open (I8).
 
     The client's timeline shows that the task was added.
     """
     title = _check_title(title)
-    for obj in (contact, lead):
+    for obj in (contact, lead, case):
         if obj is not None:
             _check_firm(firm, obj)
+    if case is not None:
+        if lead is not None or contact is not None:
+            raise ApplicationError("Link the task to the case only.")
+        if not case.is_open:
+            raise ApplicationError(
+                "This case is closed. Reopen it to add a task.", "case_closed"
+            )
+        applicant = (
+            CaseApplicant.objects.filter(firm=firm, case=case)
+            .select_related("contact")
+            .order_by("position")
+            .first()
+        )
+        contact = applicant.contact if applicant is not None else None
     if lead is not None:
         if contact is not None and contact.pk != lead.contact_id:
             raise ApplicationError(
@@ -126,6 +143,7 @@ def task_create(
         category=category,
         contact=contact,
         lead=lead,
+        case=case,
         created_by=actor,
     )
     task.full_clean()
@@ -139,7 +157,7 @@ def task_create(
         changes={
             name: [None, value]
             for name, value in snapshot(
-                task, (*EDITABLE_FIELDS, "contact", "lead")
+                task, (*EDITABLE_FIELDS, "contact", "lead", "case")
             ).items()
             if value not in (None, "")
         },

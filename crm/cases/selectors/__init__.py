@@ -14,6 +14,7 @@ from crm.cases.selectors.cases import (
     case_moves,
     case_search,
     leads_without_case,
+    visible_to,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "case_moves",
     "case_search",
     "leads_without_case",
+    "visible_to",
 ]

@@ -86,6 +86,7 @@ class NewCase:
     status: str
     follow_up_date: date | None = None
     note: str = ""
+    title: str = ""
     introducer: Introducer | None = None
     introducer_branch: IntroducerBranch | None = None
     negotiator: Negotiator | None = None
@@ -159,6 +160,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         kind=data.kind,
         number=number,
         reference=reference,
+        title=data.title.strip(),
         status=data.status,
         is_open=True,
         owner=data.owner,
@@ -210,6 +212,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         obj=case,
         changes={
             "kind": [None, data.kind],
+            "title": [None, case.title],
             "status": [None, data.status],
             "applicants": [None, [c.display_name for c in data.applicants]],
         },

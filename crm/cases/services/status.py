@@ -83,8 +83,7 @@ def _tell_clients(
         contact_event_record(
             firm=firm,
             contact=applicant.contact,
-            # The contact timeline has no case-status type yet; the summary says it.
-            type=ContactEventType.UPDATED,
+            type=ContactEventType.CASE_STATUS,
             actor=actor,
             summary=summary,
             link=case.get_absolute_url(),

@@ -1,0 +1,170 @@
+"""Support-case data beside the shared ``Case`` row (SPEC I1-I9, DESIGN "Case model").
+
+A support case is a ``Case`` of kind Support: its beneficiary is its one
+``CaseApplicant``, its case manager the case's owner. Everything else a
+charity records lives here, in tables that start their indexes with the firm.
+"""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from crm.core.models import FirmOwnedModel, scoped
+from crm.support.choices import ConcernLevel, Duration, ItemKind, PlanStatus
+
+USER = settings.AUTH_USER_MODEL
+
+
+class SupportDetails(FirmOwnedModel):
+    """Start, duration, pathway and concern level of a support case (I1, I9)."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="support"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    duration = models.CharField(
+        max_length=12, choices=Duration.choices, default=Duration.OPEN_ENDED
+    )
+    expected_end_date = models.DateField(null=True, blank=True)
+    pathway = models.ForeignKey(
+        "firms.Pathway",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    concern_level = models.CharField(
+        max_length=8, choices=ConcernLevel.choices, default=ConcernLevel.LOW
+    )
+
+    objects: ClassVar[models.Manager["SupportDetails"]] = scoped(
+        models.Manager["SupportDetails"]
+    )
+
+    class Meta:
+        verbose_name_plural = "support details"
+        indexes = [
+            models.Index(fields=["firm", "concern_level"], name="support_concern"),
+            models.Index(fields=["firm", "pathway"], name="support_pathway"),
+            models.Index(fields=["firm", "start_date"], name="support_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Support details of {self.case_id}"
+
+
+class SupportItem(FirmOwnedModel):
+    """A client need or a desired outcome, typed in and added to the case (I4)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="support_items"
+    )
+    kind = models.CharField(max_length=8, choices=ItemKind.choices)
+    text = models.CharField(max_length=300)
+    achieved_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["SupportItem"]] = scoped(
+        models.Manager["SupportItem"]
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["firm", "case", "kind"], name="support_item")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlannedSupport(FirmOwnedModel):
+    """A piece of support the charity plans to give, with a lead and target (I5)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="planned_support"
+    )
+    description = models.CharField(max_length=300)
+    target_date = models.DateField(null=True, blank=True)
+    lead = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[models.Manager["PlannedSupport"]] = scoped(
+        models.Manager["PlannedSupport"]
+    )
+
+    class Meta:
+        ordering = ["target_date", "id"]
+        verbose_name_plural = "planned support"
+        indexes = [
+            models.Index(fields=["firm", "case", "status"], name="planned_case"),
+            models.Index(
+                fields=["firm", "lead", "status", "target_date"], name="planned_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ExternalService(FirmOwnedModel):
+    """A CRM contact (GP, solicitor...) linked to a case in a role (I6)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="external_services"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="served_cases"
+    )
+    role = models.CharField(max_length=80)
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["ExternalService"]] = scoped(
+        models.Manager["ExternalService"]
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "contact"], name="external_service_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["firm", "contact"], name="external_service_contact")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.role})"
+
+
+class OpenPeriod(FirmOwnedModel):
+    """A span of time a support case was open; time open adds up across reopens (I3)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="open_periods"
+    )
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["OpenPeriod"]] = scoped(
+        models.Manager["OpenPeriod"]
+    )
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        indexes = [models.Index(fields=["firm", "case"], name="open_period_case")]
+
+    def __str__(self) -> str:
+        return f"{self.opened_at:%d %b %Y} to {self.closed_at or 'now'}"

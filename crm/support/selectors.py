@@ -1,0 +1,224 @@
+"""Reads about support cases: the list and everything a case's page shows (I1-I9)."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Case as Switch
+from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from crm.cases import selectors as case_selectors
+from crm.cases.choices import CaseKind
+from crm.cases.models import Case, CaseApplicant, CaseQuerySet
+from crm.contacts.models import Contact
+from crm.core.exceptions import NotFound
+from crm.firms.models import Firm, Membership, Pathway
+from crm.interactions.models import Interaction
+from crm.support.choices import ConcernLevel, ItemKind, PlanStatus
+from crm.support.models import ExternalService, OpenPeriod, PlannedSupport, SupportItem
+from crm.tasks.choices import TaskStatus
+from crm.tasks.models import Task
+
+SECTION_LIMIT = 20
+_CONCERN_ORDER = Switch(
+    *(
+        When(support__concern_level=value, then=Value(i))
+        for i, value in enumerate(ConcernLevel.values)
+    ),
+    output_field=IntegerField(),
+)
+SUPPORT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "start": (F("support__start_date").asc(nulls_last=True), "id"),
+    "-start": (F("support__start_date").desc(nulls_last=True), "-id"),
+    "concern": (_CONCERN_ORDER.asc(), "-created_at", "-id"),
+    "-concern": (_CONCERN_ORDER.desc(), "-created_at", "-id"),
+}
+
+
+def support_case_list(
+    *,
+    firm: Firm,
+    tab: str = "all",
+    owner_id: int | None = None,
+    status: str = "",
+    concern: str = "",
+    pathway_id: int | None = None,
+    start_from: date | None = None,
+    start_to: date | None = None,
+    q: str = "",
+    sort: str = case_selectors.DEFAULT_SORT,
+    viewer: Membership | None = None,
+) -> CaseQuerySet:
+    """Return the firm's support cases filtered and sorted, with manager,
+    beneficiary, pathway and concern level loaded.
+
+    ``q`` finds a case by the start of its reference, a word of its title or
+    its beneficiary (found by the contact search: part of a name, e-mail or
+    phone). Sorts are the Cases list's plus "title", "start" and "concern".
+    """
+    qs = case_selectors.case_list(
+        firm=firm,
+        tab=tab,
+        kind=CaseKind.SUPPORT,
+        status=status,
+        owner_id=owner_id,
+        sort=sort if sort in case_selectors.CASE_SORTS else case_selectors.DEFAULT_SORT,
+        viewer=viewer,
+    )
+    if concern in ConcernLevel.values:
+        qs = qs.filter(support__concern_level=concern)
+    if pathway_id is not None:
+        qs = qs.filter(support__pathway_id=pathway_id)
+    if start_from is not None:
+        qs = qs.filter(support__start_date__gte=start_from)
+    if start_to is not None:
+        qs = qs.filter(support__start_date__lte=start_to)
+    if term := q.strip():
+        search = case_selectors.case_search(firm=firm, q=term)
+        ids = search.contact_ids if search is not None else []
+        match = Q(reference__istartswith=term) | Q(title__icontains=term)
+        if ids:
+            match |= Q(
+                pk__in=CaseApplicant.objects.filter(
+                    firm=firm, contact_id__in=ids
+                ).values("case_id")
+            )
+        qs = qs.filter(match)
+    if sort in SUPPORT_SORTS:
+        qs = qs.order_by(*SUPPORT_SORTS[sort])
+    return qs.select_related("support", "support__pathway")
+
+
+def support_case_get(
+    *, firm: Firm, case_id: int, viewer: Membership | None = None
+) -> Case:
+    """Return one of the firm's support cases, or raise ``NotFound``.
+
+    A case of another kind is ``NotFound`` too, as is one ``viewer`` may not see.
+    """
+    case = case_selectors.case_get(firm=firm, case_id=case_id, viewer=viewer)
+    if case.kind != CaseKind.SUPPORT:
+        raise NotFound
+    return case
+
+
+def support_item_get(
+    *, firm: Firm, item_id: int, viewer: Membership | None = None
+) -> SupportItem:
+    """Return a need or outcome of a case ``viewer`` may see, or ``NotFound``."""
+    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    try:
+        return SupportItem.objects.select_related("case").get(
+            firm=firm, pk=item_id, case__in=cases
+        )
+    except SupportItem.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def plan_get(
+    *, firm: Firm, plan_id: int, viewer: Membership | None = None
+) -> PlannedSupport:
+    """Return a planned support entry of a case ``viewer`` may see, or ``NotFound``."""
+    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    try:
+        return PlannedSupport.objects.select_related("case", "lead").get(
+            firm=firm, pk=plan_id, case__in=cases
+        )
+    except PlannedSupport.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def service_get(
+    *, firm: Firm, link_id: int, viewer: Membership | None = None
+) -> ExternalService:
+    """Return an external service link of a case ``viewer`` may see, or ``NotFound``."""
+    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    try:
+        return ExternalService.objects.select_related("case", "contact").get(
+            firm=firm, pk=link_id, case__in=cases
+        )
+    except ExternalService.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def items_of(*, firm: Firm, case: Case, kind: str) -> list[SupportItem]:
+    """Return the case's needs or outcomes, oldest first."""
+    return list(
+        SupportItem.objects.filter(firm=firm, case=case, kind=kind).order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def days_open(periods: list[OpenPeriod]) -> int:
+    """Return the whole days a case has been open, added up across reopens (I3)."""
+    now = timezone.now()
+    seconds = sum(((p.closed_at or now) - p.opened_at).total_seconds() for p in periods)
+    return int(seconds // 86400)
+
+
+def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
+    """Return every section of a support case's page, in a fixed number of queries."""
+    today = timezone.localdate()
+    items = list(
+        SupportItem.objects.filter(firm=firm, case=case).order_by("created_at", "id")
+    )
+    plans = list(
+        PlannedSupport.objects.filter(firm=firm, case=case)
+        .select_related("lead")
+        .order_by(F("target_date").asc(nulls_last=True), "id")
+    )
+    periods = list(OpenPeriod.objects.filter(firm=firm, case=case))
+    return {
+        "needs": [i for i in items if i.kind == ItemKind.NEED],
+        "outcomes": [i for i in items if i.kind == ItemKind.OUTCOME],
+        "plans": plans,
+        "overdue_plan_ids": {
+            p.pk
+            for p in plans
+            if p.target_date
+            and p.target_date < today
+            and p.status != PlanStatus.COMPLETE
+        },
+        "services": list(
+            ExternalService.objects.filter(firm=firm, case=case)
+            .select_related("contact")
+            .order_by("created_at", "id")
+        ),
+        "interactions": list(
+            Interaction.objects.filter(firm=firm, case=case)
+            .select_related("interaction_type", "created_by", "contact")
+            .order_by("-occurred_at", "-id")[:SECTION_LIMIT]
+        ),
+        "tasks": list(
+            Task.objects.filter(firm=firm, case=case)
+            .select_related("assignee")
+            .order_by(F("status").desc(), F("due_date").asc(nulls_last=True), "id")[
+                :SECTION_LIMIT
+            ]
+        ),
+        "open_task_status": TaskStatus.OPEN,
+        "days_open": days_open(periods),
+        "open_periods": periods,
+        "today": today,
+    }
+
+
+def served_cases(*, firm: Firm, contact: Contact) -> list[ExternalService]:
+    """Return the support cases a contact serves as an external service."""
+    return list(
+        ExternalService.objects.filter(firm=firm, contact=contact)
+        .select_related("case")
+        .order_by("-case__is_open", "-created_at", "-id")[:SECTION_LIMIT]
+    )
+
+
+def pathway_choices(*, firm: Firm, current_id: int | None = None) -> QuerySet[Pathway]:
+    """Return the firm's active pathways (and ``current_id``, even if archived)."""
+    return (
+        Pathway.objects.filter(firm=firm)
+        .filter(Q(is_active=True) | Q(pk=current_id))
+        .order_by("name", "id")
+    )

@@ -1,0 +1,33 @@
+"""Writes about support cases. Import the module and call ``services.x``."""
+
+from crm.support.services.cases import (
+    BENEFICIARY_FIXED,
+    SupportCaseData,
+    concern_change,
+    support_case_close,
+    support_case_create,
+    support_case_reopen,
+    support_case_update,
+)
+from crm.support.services.items import item_add, item_remove, outcome_set_achieved
+from crm.support.services.links import service_link, service_unlink
+from crm.support.services.plans import PlanData, plan_add, plan_delete, plan_update
+
+__all__ = [
+    "BENEFICIARY_FIXED",
+    "PlanData",
+    "SupportCaseData",
+    "concern_change",
+    "item_add",
+    "item_remove",
+    "outcome_set_achieved",
+    "plan_add",
+    "plan_delete",
+    "plan_update",
+    "service_link",
+    "service_unlink",
+    "support_case_close",
+    "support_case_create",
+    "support_case_reopen",
+    "support_case_update",
+]

@@ -1,0 +1,132 @@
+"""Client needs and desired outcomes: add, remove, mark achieved (SPEC I4).
+
+Every change appends a case event and an audit entry; a closed case is
+read-only until it is reopened.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case
+from crm.cases.services import case_event_record
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, User
+from crm.support.choices import ItemKind
+from crm.support.models import SupportItem
+from crm.support.services.cases import check_support_case
+
+TEXT_MAX = 300
+ADDED = {
+    ItemKind.NEED: CaseEventType.NEED_ADDED,
+    ItemKind.OUTCOME: CaseEventType.OUTCOME_ADDED,
+}
+REMOVED = {
+    ItemKind.NEED: CaseEventType.NEED_REMOVED,
+    ItemKind.OUTCOME: CaseEventType.OUTCOME_REMOVED,
+}
+
+
+def _check_item(firm: Firm, item: SupportItem) -> None:
+    if item.firm_id != firm.pk:
+        raise ApplicationError("That entry is not in this firm.", "not_found")
+    check_support_case(firm, item.case)
+
+
+@transaction.atomic
+def item_add(
+    *, firm: Firm, actor: User, case: Case, kind: str, text: str
+) -> SupportItem:
+    """Add a client need or a desired outcome typed into the case's box."""
+    check_support_case(firm, case)
+    if kind not in ItemKind.values:
+        raise ApplicationError("Choose a need or an outcome.", "invalid")
+    text = " ".join(text.split())
+    if not text:
+        raise ApplicationError("Type something to add.", "required", {"field": "text"})
+    if len(text) > TEXT_MAX:
+        raise ApplicationError(
+            f"Keep it under {TEXT_MAX} characters.", "too_long", {"field": "text"}
+        )
+    item = SupportItem(firm=firm, case=case, kind=kind, text=text, created_by=actor)
+    item.full_clean()
+    item.save()
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=ADDED[ItemKind(kind)],
+        actor=actor,
+        parameters={"text": text},
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=item,
+        changes={"kind": [None, kind], "text": [None, text], "case": [None, case]},
+    )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, firm: Firm, actor: User, item: SupportItem) -> None:
+    """Remove a need or an outcome (its remove button); history keeps its text."""
+    _check_item(firm, item)
+    kind, text, case = ItemKind(item.kind), item.text, item.case
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.DELETE,
+        obj=item,
+        changes={"kind": [kind.value, None], "text": [text, None]},
+    )
+    item.delete()
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=REMOVED[kind],
+        actor=actor,
+        parameters={"text": text},
+    )
+
+
+@transaction.atomic
+def outcome_set_achieved(
+    *, firm: Firm, actor: User, item: SupportItem, achieved_on: date | None
+) -> SupportItem:
+    """Mark a desired outcome achieved on a date, or not achieved (``None``)."""
+    _check_item(firm, item)
+    if item.kind != ItemKind.OUTCOME:
+        raise ApplicationError("Only desired outcomes can be achieved.", "invalid")
+    if achieved_on is not None and achieved_on > timezone.localdate():
+        raise ApplicationError(
+            "The date achieved can't be in the future.",
+            "invalid",
+            {"field": "achieved_on"},
+        )
+    old = item.achieved_on
+    if old == achieved_on:
+        return item
+    item.achieved_on = achieved_on
+    item.save(update_fields=["achieved_on"])
+    case_event_record(
+        firm=firm,
+        case=item.case,
+        type=CaseEventType.OUTCOME_ACHIEVED
+        if achieved_on
+        else CaseEventType.OUTCOME_UNACHIEVED,
+        actor=actor,
+        parameters={"text": item.text, "achieved_on": str(achieved_on or "")},
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.UPDATE,
+        obj=item,
+        changes={"achieved_on": [old, achieved_on]},
+    )
+    return item

@@ -1,0 +1,118 @@
+"""External services linked to a support case: link with a role, unlink (SPEC I6)."""
+
+from django.db import transaction
+
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case
+from crm.cases.services import case_event_record
+from crm.contacts.choices import ContactEventType
+from crm.contacts.models import Contact
+from crm.contacts.services import contact_event_record
+from crm.core.audit import audit_record
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, User
+from crm.interactions.services import touchpoint_log
+from crm.support.models import ExternalService
+from crm.support.services.cases import beneficiary_of, check_support_case
+
+ROLE_MAX = 80
+
+
+@transaction.atomic
+def service_link(
+    *, firm: Firm, actor: User, case: Case, contact: Contact, role: str, note: str = ""
+) -> ExternalService:
+    """Link a CRM contact (a GP, a solicitor...) to the case in a role.
+
+    A note, if given, is logged as a touchpoint interaction on the case.
+    """
+    check_support_case(firm, case)
+    if contact.firm_id != firm.pk:
+        raise ApplicationError("That contact is not in this firm.", "not_found")
+    role = " ".join(role.split())
+    if not role:
+        raise ApplicationError(
+            "Enter their role, e.g. GP or solicitor.", "required", {"field": "role"}
+        )
+    if len(role) > ROLE_MAX:
+        raise ApplicationError(
+            f"Keep the role under {ROLE_MAX} characters.", "too_long", {"field": "role"}
+        )
+    if contact.pk == beneficiary_of(case).pk:
+        raise ApplicationError(
+            "The beneficiary can't be their own external service.",
+            "invalid",
+            {"field": "contact"},
+        )
+    if ExternalService.objects.filter(firm=firm, case=case, contact=contact).exists():
+        raise ApplicationError(
+            f"{contact.display_name} is already linked to this case.",
+            "duplicate",
+            {"field": "contact"},
+        )
+    link = ExternalService(
+        firm=firm, case=case, contact=contact, role=role, created_by=actor
+    )
+    link.full_clean()
+    link.save()
+    params = {"contact": contact.display_name, "contact_id": contact.pk, "role": role}
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.SERVICE_LINKED,
+        actor=actor,
+        parameters=params,
+    )
+    contact_event_record(
+        firm=firm,
+        contact=contact,
+        type=ContactEventType.SERVICE_LINKED,
+        actor=actor,
+        summary=f"Linked to {case.reference} as {role}",
+        link=case.get_absolute_url(),
+        parameters={"case_id": case.pk},
+    )
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.CREATE,
+        obj=link,
+        changes={
+            "case": [None, case],
+            "contact": [None, contact],
+            "role": [None, role],
+        },
+    )
+    if note.strip():
+        touchpoint_log(firm=firm, actor=actor, case=case, contact=contact, notes=note)
+    return link
+
+
+@transaction.atomic
+def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
+    """Unlink an external service from the case; history keeps who it was."""
+    if link.firm_id != firm.pk:
+        raise ApplicationError("That link is not in this firm.", "not_found")
+    case = link.case
+    check_support_case(firm, case)
+    params = {
+        "contact": link.contact.display_name,
+        "contact_id": link.contact_id,
+        "role": link.role,
+    }
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.DELETE,
+        obj=link,
+        changes={"contact": [link.contact, None], "role": [link.role, None]},
+    )
+    link.delete()
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.SERVICE_UNLINKED,
+        actor=actor,
+        parameters=params,
+    )

@@ -1,0 +1,136 @@
+"""Planned support entries: add, edit, delete (SPEC I5)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case
+from crm.cases.services import case_event_record
+from crm.core.audit import audit_record, diff, snapshot
+from crm.core.choices import AuditVerb
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm, Membership, User
+from crm.support.choices import PlanStatus
+from crm.support.models import PlannedSupport
+from crm.support.services.cases import check_support_case
+
+PLAN_FIELDS = ("description", "target_date", "lead", "status")
+
+
+@dataclass
+class PlanData:
+    """What the planned support form sets."""
+
+    description: str
+    target_date: date | None = None
+    lead: User | None = None
+    status: str = PlanStatus.PLANNED
+
+
+def _check(firm: Firm, data: PlanData, current_lead_id: int | None) -> None:
+    if not data.description.strip():
+        raise ApplicationError(
+            "Enter a description of the support.", "required", {"field": "description"}
+        )
+    if data.status not in PlanStatus.values:
+        raise ApplicationError("Choose a status.", "invalid", {"field": "status"})
+    lead = data.lead
+    if (
+        lead is not None
+        and lead.pk != current_lead_id
+        and not Membership.objects.filter(firm=firm, user=lead, is_active=True).exists()
+    ):
+        raise ApplicationError(
+            "Choose a lead who is an active member of this firm.",
+            "invalid",
+            {"field": "lead"},
+        )
+
+
+def _check_plan(firm: Firm, plan: PlannedSupport) -> None:
+    if plan.firm_id != firm.pk:
+        raise ApplicationError("That entry is not in this firm.", "not_found")
+    check_support_case(firm, plan.case)
+
+
+@transaction.atomic
+def plan_add(*, firm: Firm, actor: User, case: Case, data: PlanData) -> PlannedSupport:
+    """Add a planned support entry to an open case."""
+    check_support_case(firm, case)
+    _check(firm, data, None)
+    plan = PlannedSupport(
+        firm=firm,
+        case=case,
+        description=data.description.strip(),
+        target_date=data.target_date,
+        lead=data.lead,
+        status=data.status,
+    )
+    plan.full_clean()
+    plan.save()
+    changes = {k: [None, v] for k, v in snapshot(plan, PLAN_FIELDS).items()}
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.PLAN_ADDED,
+        actor=actor,
+        parameters={"description": plan.description, "changes": changes},
+    )
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=plan, changes=changes
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, firm: Firm, actor: User, plan: PlannedSupport, data: PlanData
+) -> PlannedSupport:
+    """Change a planned support entry; history shows what changed."""
+    _check_plan(firm, plan)
+    _check(firm, data, plan.lead_id)
+    before = snapshot(plan, PLAN_FIELDS)
+    plan.description = data.description.strip()
+    plan.target_date = data.target_date
+    plan.lead = data.lead
+    plan.status = data.status
+    plan.full_clean()
+    changes = diff(before, plan)
+    if not changes:
+        return plan
+    plan.save(update_fields=[*PLAN_FIELDS, "updated_at"])
+    case_event_record(
+        firm=firm,
+        case=plan.case,
+        type=CaseEventType.PLAN_UPDATED,
+        actor=actor,
+        parameters={"description": plan.description, "changes": changes},
+    )
+    audit_record(
+        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=plan, changes=changes
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, firm: Firm, actor: User, plan: PlannedSupport) -> None:
+    """Delete a planned support entry; history keeps its description."""
+    _check_plan(firm, plan)
+    case, description = plan.case, plan.description
+    audit_record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.DELETE,
+        obj=plan,
+        changes={k: [v, None] for k, v in snapshot(plan, PLAN_FIELDS).items()},
+    )
+    plan.delete()
+    case_event_record(
+        firm=firm,
+        case=case,
+        type=CaseEventType.PLAN_DELETED,
+        actor=actor,
+        parameters={"description": description},
+    )
