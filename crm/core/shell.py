@@ -17,10 +17,15 @@ from crm.firms.choices import Perm
 
 @dataclass(frozen=True)
 class NavItem:
-    """A menu entry; ``module`` is "advice", "support" or "" for every firm."""
+    """A menu entry; ``module`` is "advice", "support" or "" for every firm.
+
+    ``both_label`` replaces ``label`` for firms with both modules (a Support
+    firm calls its cases "Cases", as seed 004 does).
+    """
 
     label: str
     url_name: str
+    both_label: str = ""
     perm: str = ""
     module: str = ""
     prefix: str = ""
@@ -33,7 +38,13 @@ MAIN_NAV = (
     NavItem("Cases", "cases:case_list", module="advice", prefix="/cases/"),
     NavItem("Clients", "contacts:contact_list", prefix="/clients/"),
     NavItem("Tasks", "tasks:task_list", prefix="/tasks/"),
-    NavItem("Support", "support:case_list", module="support", prefix="/support/"),
+    NavItem(
+        "Cases",
+        "support:case_list",
+        module="support",
+        prefix="/support/",
+        both_label="Support cases",
+    ),
     NavItem(
         "Reports", "reports:report_index", perm=Perm.VIEW_REPORTS, prefix="/reports/"
     ),
@@ -48,6 +59,7 @@ SETTINGS_NAV = (
     ),
     NavItem("Interaction types", "firms:interaction_type_list", perm=Perm.MANAGE_FIRM),
     NavItem("Task categories", "firms:task_category_list", perm=Perm.MANAGE_FIRM),
+    NavItem("Pathways", "firms:pathway_list", perm=Perm.MANAGE_FIRM, module="support"),
     NavItem("Audit log", "core:audit_log", perm=Perm.VIEW_AUDIT_LOG),
     NavItem("Dev mailbox", "core:mailbox_list", dev_only=True, prefix="/dev/"),
 )
@@ -86,7 +98,8 @@ def _visible(
         if item.dev_only and not settings.DEV_MAILBOX:
             continue
         active = path == url or bool(item.prefix and path.startswith(item.prefix))
-        visible.append({"label": item.label, "url": url, "active": active})
+        label = item.both_label if item.both_label and firm.has_advice else item.label
+        visible.append({"label": label, "url": url, "active": active})
     return visible
 
 

@@ -1,4 +1,4 @@
-"""Logging interactions and adding notes on a contact or a lead (J2)."""
+"""Logging interactions on a contact, a lead or a case, and adding notes (J2, I7)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from crm.cases import selectors as case_selectors
+from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.core.exceptions import ApplicationError, NotFound
@@ -39,6 +41,20 @@ def _subject(request: StaffRequest) -> tuple[Contact | None, Lead | None]:
     raise NotFound
 
 
+def _case(request: StaffRequest) -> Case | None:
+    """Return the case named by ``case`` (GET or POST), through the selectors (404)."""
+    data: QueryDict = request.POST if request.method == "POST" else request.GET
+    value = data.get("case", "")
+    if not value:
+        return None
+    case_id = parse_id(value)
+    if case_id is None:
+        raise NotFound
+    return case_selectors.case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
+
+
 def _done(request: StaffRequest, contact: Contact | None, lead: Lead | None) -> str:
     """Return where to go after saving: ``next``, else the contact or lead page."""
     if wanted := safe_next_url(request):
@@ -51,8 +67,9 @@ def _done(request: StaffRequest, contact: Contact | None, lead: Lead | None) -> 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES)
 def interaction_create(request: StaffRequest) -> HttpResponse:
-    """Log a call, visit, e-mail or meeting on a contact or a lead."""
-    contact, lead = _subject(request)
+    """Log a call, visit, e-mail or meeting on a contact, a lead or a case."""
+    case = _case(request)
+    contact, lead = (None, None) if case else _subject(request)
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = InteractionForm(
         request.POST if request.method == "POST" else None,
@@ -66,17 +83,20 @@ def interaction_create(request: StaffRequest) -> HttpResponse:
                 actor=request.user,
                 contact=contact,
                 lead=lead,
+                case=case,
                 **form.cleaned_data,
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"{entry.interaction_type} logged.")
-            return redirect(_done(request, contact, lead))
+            done = case.get_absolute_url() if case else _done(request, contact, lead)
+            return redirect(safe_next_url(request) or done)
     context = {
         "form": form,
         "contact": contact,
         "lead": lead,
+        "case": case,
         "next": safe_next_url(request),
     }
     return TemplateResponse(request, "interactions/interaction_create.html", context)

@@ -19,6 +19,7 @@ from crm.firms.models import (
 )
 from crm.leads import selectors as lead_selectors
 from crm.leads.choices import OPEN_STATUSES
+from crm.support import selectors as support_selectors
 from crm.tasks import selectors as task_selectors
 
 DASHBOARD_ROWS = 8
@@ -61,7 +62,8 @@ def dashboard_summary(*, firm: Firm) -> dict[str, int]:
 
 
 def dashboard_for_member(*, firm: Firm, user: User, today: date) -> dict[str, Any]:
-    """Return the member's dashboard: follow-ups, tasks and pipeline (L1)."""
+    """Return the member's dashboard: follow-ups, tasks, pipeline and, for
+    Support firms, the open cases they manage, most concerning first (L1)."""
     data: dict[str, Any] = {
         "tasks": list(
             task_selectors.task_list(
@@ -72,7 +74,14 @@ def dashboard_for_member(*, firm: Firm, user: User, today: date) -> dict[str, An
         "follow_ups": [],
         "case_follow_ups": [],
         "pipeline": [],
+        "support_cases": [],
     }
+    if firm.has_support:
+        data["support_cases"] = list(
+            support_selectors.support_case_list(
+                firm=firm, tab="open", owner_id=user.pk, sort="-concern"
+            )[:DASHBOARD_ROWS]
+        )
     if firm.has_advice:
         data["follow_ups"] = list(
             lead_selectors.lead_follow_up_list(

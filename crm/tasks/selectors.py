@@ -17,7 +17,7 @@ from crm.tasks.models import Task
 TaskTab = Literal["mine", "today", "overdue", "all"]
 TaskStatusFilter = Literal["open", "done", "all"]
 
-RELATED = ("assignee", "category", "contact", "lead__contact")
+RELATED = ("assignee", "category", "contact", "lead__contact", "case")
 
 
 class TaskCounts(TypedDict):

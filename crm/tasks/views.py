@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm.cases import selectors as case_selectors
+from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.core.exceptions import ApplicationError, NotFound
@@ -126,20 +128,25 @@ def task_list(request: StaffRequest) -> TemplateResponse:
 
 def _linked(
     request: StaffRequest, data: QueryDict
-) -> tuple[Contact | None, Lead | None]:
-    """Return the contact or lead named by ``data``, through the selectors (404)."""
-    contact_value, lead_value = data.get("contact", ""), data.get("lead", "")
-    contact_id, lead_id = parse_id(contact_value), parse_id(lead_value)
-    if (contact_value and contact_id is None) or (lead_value and lead_id is None):
+) -> tuple[Contact | None, Lead | None, Case | None]:
+    """Return the contact, lead or case in ``data``, through the selectors (404)."""
+    values = {key: data.get(key, "") for key in ("contact", "lead", "case")}
+    ids = {key: parse_id(value) for key, value in values.items()}
+    if any(values[key] and ids[key] is None for key in values):
         raise NotFound
-    if lead_id is not None:
-        return None, lead_selectors.lead_get(firm=request.firm, lead_id=lead_id)
-    if contact_id is not None:
+    if (case_id := ids["case"]) is not None:
+        case = case_selectors.case_get(
+            firm=request.firm, case_id=case_id, viewer=request.membership
+        )
+        return None, None, case
+    if (lead_id := ids["lead"]) is not None:
+        return None, lead_selectors.lead_get(firm=request.firm, lead_id=lead_id), None
+    if (contact_id := ids["contact"]) is not None:
         contact = contact_selectors.contact_get(
             firm=request.firm, contact_id=contact_id
         )
-        return contact, None
-    return None, None
+        return contact, None, None
+    return None, None, None
 
 
 def _form(request: StaffRequest, task: Task | None = None, **kwargs: Any) -> TaskForm:
@@ -159,9 +166,9 @@ def _form(request: StaffRequest, task: Task | None = None, **kwargs: Any) -> Tas
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES)
 def task_create(request: StaffRequest) -> HttpResponse:
-    """Add a task, optionally about the contact or lead named in the URL."""
+    """Add a task, optionally about the contact, lead or case named in the URL."""
     data = request.POST if request.method == "POST" else request.GET
-    contact, lead = _linked(request, data)
+    contact, lead, case = _linked(request, data)
     initial = {"assignee": request.user.pk, "due_date": timezone.localdate()}
     form = _form(request, initial=initial)
     if form.is_bound and form.is_valid():
@@ -171,19 +178,21 @@ def task_create(request: StaffRequest) -> HttpResponse:
                 actor=request.user,
                 contact=contact,
                 lead=lead,
+                case=case,
                 **form.cleaned_data,
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"Task “{task.title}” added.")
-            subject = lead or contact
+            subject = case or lead or contact
             fallback = subject.get_absolute_url() if subject else None
             return redirect(safe_next_url(request) or fallback or "tasks:task_list")
     context = {
         "form": form,
         "contact": contact,
         "lead": lead,
+        "case": case,
         "next": safe_next_url(request),
     }
     return TemplateResponse(request, "tasks/task_create.html", context)

@@ -1,6 +1,7 @@
 """Reads about cases. Import the module and call ``selectors.x``."""
 
 from crm.cases.selectors.cases import (
+    ADVICE_KINDS,
     CASE_SORTS,
     DEFAULT_SORT,
     CaseSearch,
@@ -18,6 +19,7 @@ from crm.cases.selectors.cases import (
 )
 
 __all__ = [
+    "ADVICE_KINDS",
     "CASE_SORTS",
     "DEFAULT_SORT",
     "CaseSearch",

@@ -101,24 +101,33 @@ def visible_to(qs: CaseQuerySet, viewer: Membership | None) -> CaseQuerySet:
     return qs.none()
 
 
-def case_get(*, firm: Firm, case_id: int, viewer: Membership | None = None) -> Case:
+ADVICE_KINDS = (CaseKind.MORTGAGE, CaseKind.PROTECTION)
+
+
+def case_get(
+    *,
+    firm: Firm,
+    case_id: int,
+    viewer: Membership | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Case:
     """Return one of the firm's cases with its related rows, or raise ``NotFound``.
 
-    With ``viewer``, a case they may not see is also ``NotFound``.
+    With ``viewer``, a case they may not see is also ``NotFound``; with
+    ``kinds``, so is a case of another kind.
     """
-    qs = (
-        visible_to(Case.objects.filter(firm=firm), viewer)
-        .select_related(
-            "owner",
-            "mortgage",
-            "introducer",
-            "introducer_branch",
-            "negotiator",
-            "lead",
-            "created_by",
-        )
-        .prefetch_related(_applicants())
-    )
+    qs = visible_to(Case.objects.filter(firm=firm), viewer)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    qs = qs.select_related(
+        "owner",
+        "mortgage",
+        "introducer",
+        "introducer_branch",
+        "negotiator",
+        "lead",
+        "created_by",
+    ).prefetch_related(_applicants())
     try:
         return _with_follow_up_state(qs).get(pk=case_id)
     except Case.DoesNotExist as exc:
@@ -146,6 +155,7 @@ def case_list(
     firm: Firm,
     tab: str = "all",
     kind: str = "",
+    kinds: tuple[str, ...] | None = None,
     status: str = "",
     owner_id: int | None = None,
     introducer_id: int | None = None,
@@ -171,6 +181,8 @@ def case_list(
         qs = qs.closed()
     if kind in CaseKind.values:
         qs = qs.filter(kind=kind)
+    elif kinds is not None:
+        qs = qs.filter(kind__in=kinds)
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
     if owner_id is not None:

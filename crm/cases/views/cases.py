@@ -48,13 +48,22 @@ def _label(value: Any) -> str:
     return str(CaseStatus(value).label) if value in CaseStatus.values else str(value)
 
 
-def _kinds(firm: Firm) -> list[str]:
-    kinds: list[str] = []
-    if firm.has_advice:
-        kinds += [CaseKind.MORTGAGE, CaseKind.PROTECTION]
-    if firm.has_support:
-        kinds.append(CaseKind.SUPPORT)
-    return kinds
+def _advice_case(request: StaffRequest, case_id: int) -> Case:
+    """Return a mortgage or protection case the member may see, or 404.
+
+    Support cases have their own pages (``crm.support``).
+    """
+    return selectors.case_get(
+        firm=request.firm,
+        case_id=case_id,
+        viewer=request.membership,
+        kinds=selectors.ADVICE_KINDS,
+    )
+
+
+def _kinds(firm: Firm) -> tuple[str, ...] | None:
+    """Return the kinds the advice Cases list keeps to, if the firm has others."""
+    return selectors.ADVICE_KINDS if firm.has_support else None
 
 
 # The list
@@ -63,7 +72,7 @@ def _kinds(firm: Firm) -> list[str]:
 def _filter_form(request: StaffRequest) -> CaseFilterForm:
     return CaseFilterForm(
         request.GET or None,
-        kinds=_kinds(request.firm),
+        kinds=list(selectors.ADVICE_KINDS),
         owners=firm_selectors.member_choices(firm=request.firm),
         introducers=firm_selectors.introducer_choices(firm=request.firm),
     )
@@ -77,6 +86,7 @@ def _filters(request: StaffRequest, form: CaseFilterForm) -> dict[str, Any]:
     return {
         "tab": tab if tab in selectors.cases.TABS else "all",
         "kind": data.get("kind", ""),
+        "kinds": _kinds(request.firm),
         "status": data.get("status", ""),
         "owner_id": data.get("owner"),
         "introducer_id": data.get("introducer"),
@@ -240,9 +250,7 @@ def detail_response(
 @staff_view(module="advice")
 def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
     """Show a case: clients, status and moves, details, tasks and history (D4)."""
-    case = selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
-    )
+    case = _advice_case(request, case_id)
     return detail_response(request, case)
 
 
@@ -250,9 +258,7 @@ def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
     """Move a case to another stage from its page; closing stages close it."""
-    case = selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
-    )
+    case = _advice_case(request, case_id)
     status = request.POST.get("status", "")
     try:
         services.case_move(
@@ -274,9 +280,7 @@ def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
     """Reopen a closed case at an open stage, with a reason."""
-    case = selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
-    )
+    case = _advice_case(request, case_id)
     form = CaseReopenForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -295,9 +299,7 @@ def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     """Change a case's owner, follow-up date and note."""
-    case = selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
-    )
+    case = _advice_case(request, case_id)
     form = CaseEditForm(
         request.POST if request.method == "POST" else None,
         firm=request.firm,

@@ -12,6 +12,7 @@ from crm.core.pagination import paginate
 from crm.firms.models import Firm
 from crm.interactions import selectors as interaction_selectors
 from crm.leads import selectors as lead_selectors
+from crm.support import selectors as support_selectors
 from crm.tasks import selectors as task_selectors
 
 TIMELINE_PER_PAGE = 20
@@ -50,6 +51,9 @@ def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[st
             ]
         ),
         "people": people,
+        "served_cases": support_selectors.served_cases(firm=firm, contact=contact)
+        if firm.has_support
+        else [],
         "timeline": paginate(
             contact_timeline(firm=firm, contact=contact),
             params=params,

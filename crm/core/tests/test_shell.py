@@ -37,7 +37,7 @@ def test_landed_features_appear_in_menu_and_header(owner_client, settings):
 
 
 def test_support_only_firm_sees_no_advice_menus(support_firm, login, settings):
-    """A support-only firm never sees Cases (advice) or Introducers, nor New Case."""
+    """A support-only firm never sees the advice Cases list, Introducers or New Case."""
     from crm.firms.tests.factories import MembershipFactory
 
     member = MembershipFactory(firm=support_firm, role="owner")
@@ -48,7 +48,7 @@ def test_support_only_firm_sees_no_advice_menus(support_firm, login, settings):
     finally:
         shell._url.cache_clear()
     assert "+ New Case" not in body
-    assert ">Cases<" not in body
+    assert 'href="/cases/"' not in body
     assert ">Introducers<" not in body
     assert ">Members<" in body
 

@@ -69,6 +69,15 @@ def _fill(route: str, values: dict[str, int]) -> str:
     return "/" + path
 
 
+@pytest.fixture(autouse=True)
+def _both_modules(request):
+    """Give the owner's firm both modules, so advice and support routes exist."""
+    if "owner" in request.fixturenames:
+        firm = request.getfixturevalue("owner").firm
+        firm.has_support = True
+        firm.save(update_fields=["has_support"])
+
+
 def _request(client, path: str) -> int:
     response = client.get(path)
     if response.status_code == 405:
@@ -153,6 +162,17 @@ JUNK = {
     "active": "2",
     "role": "emperor",
     "email": "not-an-email",
+    "case": "abc",
+    "beneficiary": "99999999999999999999",
+    "text": "",
+    "level": "catastrophic",
+    "duration": "forever",
+    "concern": "x",
+    "pathway": "-3",
+    "start_from": "2026-02-30",
+    "start_to": "later",
+    "achieved_on": "someday",
+    "target_date": "2026-99-01",
 }
 
 

@@ -13,10 +13,11 @@ from crm.firms.models import (
     Introducer,
     IntroducerBranch,
     Negotiator,
+    Pathway,
     TaskCategory,
 )
 
-NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
+NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory, Pathway)
 
 
 class IntroducerCounts(TypedDict):
@@ -209,3 +210,13 @@ def task_category_list(*, firm: Firm) -> QuerySet[TaskCategory]:
 def task_category_get(*, firm: Firm, task_category_id: int) -> TaskCategory:
     """Return one of the firm's task categories or raise ``NotFound``."""
     return _named_get(TaskCategory, firm, task_category_id)
+
+
+def pathway_list(*, firm: Firm) -> QuerySet[Pathway]:
+    """Return the firm's support pathways, active first, by name (I9)."""
+    return _named_list(Pathway, firm)
+
+
+def pathway_get(*, firm: Firm, pathway_id: int) -> Pathway:
+    """Return one of the firm's pathways or raise ``NotFound``."""
+    return _named_get(Pathway, firm, pathway_id)

@@ -23,6 +23,7 @@ from crm.firms.models import (
     Introducer,
     IntroducerBranch,
     Negotiator,
+    Pathway,
     TaskCategory,
     User,
 )
@@ -35,8 +36,9 @@ Reference = TypeVar(
     Negotiator,
     InteractionType,
     TaskCategory,
+    Pathway,
 )
-NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
+NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory, Pathway)
 
 BRANCH_FIELDS = ("name", "address", "phone")
 
@@ -265,3 +267,23 @@ def task_category_set_active(
 ) -> TaskCategory:
     """Archive a task category (no longer offered) or restore it."""
     return save_active(task_category, firm=firm, actor=actor, active=active)
+
+
+@transaction.atomic
+def pathway_create(*, firm: Firm, actor: User, name: str) -> Pathway:
+    """Add a support pathway; its name must be new to the firm in any case (I9)."""
+    return _named_create(Pathway, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def pathway_rename(*, firm: Firm, actor: User, pathway: Pathway, name: str) -> Pathway:
+    """Rename a pathway; cases on it show the new name."""
+    return _named_rename(pathway, firm=firm, actor=actor, name=name)
+
+
+@transaction.atomic
+def pathway_set_active(
+    *, firm: Firm, actor: User, pathway: Pathway, active: bool
+) -> Pathway:
+    """Archive or restore a pathway; cases keep an archived one."""
+    return save_active(pathway, firm=firm, actor=actor, active=active)

@@ -186,7 +186,8 @@ def support_case_update(
         raise ApplicationError(BENEFICIARY_FIXED, "beneficiary_fixed")
     details = SupportDetails.objects.select_for_update().get(firm=firm, case=case)
     _check(firm, data, details)
-    before = snapshot(case, CASE_FIELDS) | snapshot(details, DETAIL_FIELDS)
+    case_before = snapshot(case, CASE_FIELDS)
+    details_before = snapshot(details, DETAIL_FIELDS)
     case.title = data.title.strip()
     case.owner = data.case_manager
     case.note = data.note.strip()
@@ -198,7 +199,7 @@ def support_case_update(
     details.pathway = data.pathway
     case.full_clean()
     details.full_clean()
-    changes = diff(before, case) | diff(before, details)
+    changes = diff(case_before, case) | diff(details_before, details)
     if not changes:
         return case
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])

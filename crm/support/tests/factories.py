@@ -1,5 +1,6 @@
 """Factories for support cases, made through the support services."""
 
+import itertools
 from typing import Any
 
 from crm.cases.models import Case
@@ -62,9 +63,12 @@ def make_link(case: Case, role: str = "GP") -> ExternalService:
     )
 
 
-def make_pathway(firm: Firm, name: str = "Housing Support") -> Pathway:
+def make_pathway(firm: Firm, name: str = "") -> Pathway:
+    name = name or f"Pathway {next(_PATHWAY_NUMBERS)}"
     return Pathway.objects.create(firm=firm, name=name)
 
+
+_PATHWAY_NUMBERS = itertools.count(1)
 
 register("support_case_id")(lambda firm: make_support_case(firm))
 register("item_id")(lambda firm: make_item(make_support_case(firm)))

@@ -17,6 +17,7 @@ DEMO_APPS = (
     "crm.tasks",
     "crm.interactions",
     "crm.cases",
+    "crm.support",
 )
 
 

@@ -1,0 +1,408 @@
+"""Demo support cases at the charity: pathways, external services and sixteen cases.
+
+Every case is written through the support, interaction and task services, so
+it has the history, timeline and audit entries a real one would. Cases start
+over the last year; as each step is taken, the history it wrote is dated when
+the step happened (the services stamp "now"), and so are the open periods.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from crm.cases.choices import CaseKind
+from crm.cases.models import Case, CaseEvent
+from crm.contacts import services as contact_services
+from crm.contacts.choices import ContactKind
+from crm.contacts.models import Contact
+from crm.firms.demo import SUPPORT_FIRM
+from crm.firms.models import Firm, InteractionType, Pathway, User
+from crm.interactions import services as interaction_services
+from crm.interactions.choices import InteractionKind
+from crm.interactions.models import Interaction
+from crm.support import services
+from crm.support.choices import ConcernLevel, Duration, ItemKind, PlanStatus
+from crm.support.models import OpenPeriod
+from crm.tasks import services as task_services
+from crm.tasks.choices import TaskPriority
+
+PATHWAYS = ("Housing Support", "Debt Advice", "Mentoring", "Wellbeing")
+MANAGERS = ("daniel.hughes@bridge.example", "aisha.rahman@bridge.example")
+OWNER = "grace.mensah@bridge.example"
+# (organisation, what it is, role on a case); made if the contacts demo did not.
+EXTERNAL_SERVICES = (
+    ("Riverside Medical Practice", "GP surgery", "GP"),
+    ("Easton Family Practice", "GP surgery", "GP"),
+    ("Fishponds Law Centre", "Solicitors", "Solicitor"),
+    ("Temple Quay Family Law", "Solicitors", "Solicitor"),
+    ("Bristol Housing Association", "Housing", "Housing officer"),
+    ("Citywide Food Bank", "Food bank", "Food bank"),
+)
+STARTS = (350, 322, 296, 270, 240, 214, 188, 160, 134, 110, 88, 66, 48, 33, 19, 8)
+CLOSED_AT = {3: 120, 7: 40, 11: 9, 14: 2}  # case index: closed this many days ago
+REOPENED = 5  # closed 120 days ago, reopened 41 days ago
+OWNER_CASES = (8, 15)  # managed by the charity's owner herself
+CLOSE_REASONS = (
+    "Settled in the new tenancy; support no longer needed.",
+    "Moved out of the area; passed on to the local service.",
+    "Debt relief order approved; goals met.",
+    "Client asked to end support for now.",
+)
+CONCERN_STORIES = {
+    1: ((ConcernLevel.HIGH, "Eviction notice received."),),
+    5: ((ConcernLevel.URGENT, "Disclosed domestic abuse at the last visit."),),
+    9: (
+        (ConcernLevel.HIGH, "Missed two appointments and not answering."),
+        (ConcernLevel.MEDIUM, "Back in touch; staying with a friend."),
+    ),
+    12: ((ConcernLevel.HIGH, "Arrears growing again; bailiff letter."),),
+}
+# Per pathway: case titles (one per case); needs, outcomes and planned support
+# (two of each picked per case); the service the pathway works with.
+CONTENT = {
+    "Housing Support": (
+        (
+            "Rent arrears and eviction risk",
+            "Moving on from temporary housing",
+            "Damp flat and a landlord who won't repair",
+            "Sofa-surfing after leaving care",
+        ),
+        ("A safe, stable home", "Understand the tenancy", "Furniture for the flat"),
+        ("Long-term tenancy secured", "Arrears cleared", "Repairs done"),
+        ("Apply for a housing payment", "Viewing with housing officer", "Bid weekly"),
+        "Bristol Housing Association",
+    ),
+    "Debt Advice": (
+        (
+            "Priority debts and bailiff letters",
+            "Council tax and energy arrears",
+            "Payday loans and an overdraft",
+            "Benefit overpayment being clawed back",
+        ),
+        ("Know what is owed", "Keep the power on", "Stop the bailiff visits"),
+        ("Affordable payment plan", "Debt relief order in place", "Benefits check"),
+        ("Budget sheet together", "Call the energy supplier", "Gather the letters"),
+        "Fishponds Law Centre",
+    ),
+    "Mentoring": (
+        (
+            "Back into work after prison",
+            "Confidence and routine",
+            "Leaving school with no plan",
+            "Getting back to college",
+        ),
+        ("Help with a CV", "Someone to talk to each week", "A bank account and ID"),
+        ("Starts a training course", "In paid work", "Volunteers once a week"),
+        ("Weekly mentoring session", "Jobcentre visit together", "Apply for ID"),
+        "Temple Quay Family Law",
+    ),
+    "Wellbeing": (
+        (
+            "Isolation after bereavement",
+            "Low mood and missed GP appointments",
+            "Caring for a parent alone",
+            "Anxiety about leaving the house",
+        ),
+        ("Regular contact with people", "Help to attend appointments", "A break"),
+        ("Joins a local group", "Registered with a GP", "Carer's assessment done"),
+        ("Find a befriending group", "Go to the GP together", "Carer's referral"),
+        "Citywide Food Bank",
+    ),
+}
+LINK_NOTES = (
+    "Rang to introduce the case and agree who does what.",
+    "Sent the referral form with the client's consent.",
+    "",
+)
+INTERACTION_NOTES = (
+    "Home visit: talked through the week and the letters that came.",
+    "Phoned to check how the appointment went.",
+    "Client called in upset about a letter; read it through together.",
+    "Sent the list of documents to bring next time.",
+    "Met at the hub; filled in the form together.",
+    "Texted a reminder about Thursday.",
+)
+TASKS = (
+    ("Chase the housing officer about the viewing", -6),
+    ("Send the budget sheet to the client", -2),
+    ("Call the GP surgery about the referral", 0),
+    ("Book the next home visit", 0),
+    ("Check the benefits claim has been received", 3),
+    ("Review the planned support with the client", 10),
+)
+
+
+@dataclass
+class Clock:
+    """Dates the history a case's steps write to when each step happened."""
+
+    case: Case
+    last_event: int = 0
+    last_touch: int = 0
+
+    def stamp(self, when: datetime) -> None:
+        events = CaseEvent.objects.filter(case=self.case, pk__gt=self.last_event)
+        touches = Interaction.objects.filter(
+            case=self.case, pk__gt=self.last_touch, kind=InteractionKind.TOUCHPOINT
+        )
+        ids = list(events.values_list("pk", flat=True))
+        touch_ids = list(touches.values_list("pk", flat=True))
+        events.update(created_at=when)
+        touches.update(occurred_at=when)
+        self.last_event = max([self.last_event, *ids])
+        self.last_touch = max([self.last_touch, *touch_ids])
+
+
+def _pathways(firm: Firm) -> dict[str, Pathway]:
+    found = {}
+    for name in PATHWAYS:
+        pathway = Pathway.objects.filter(firm=firm, name__iexact=name).first()
+        found[name] = pathway or Pathway.objects.create(firm=firm, name=name)
+    return found
+
+
+def _organisations(firm: Firm, rng: random.Random) -> dict[str, tuple[Contact, str]]:
+    found = {}
+    for name, note, role in EXTERNAL_SERVICES:
+        contact = Contact.objects.filter(
+            firm=firm, kind=ContactKind.ORGANISATION, organisation_name=name
+        ).first()
+        if contact is None:
+            contact = contact_services.contact_create(
+                firm=firm,
+                actor=None,
+                kind=ContactKind.ORGANISATION,
+                organisation_name=name,
+                email=f"enquiries@{name.split()[0].lower()}.example",
+                other_phone=f"0117 496 0{rng.randint(100, 999)}",
+                notes=note,
+                allow_duplicate=True,
+            )
+        found[name] = (contact, role)
+    return found
+
+
+def _beneficiaries(firm: Firm, rng: random.Random) -> list[Contact]:
+    """Pick a beneficiary per case from the contacts demo's people."""
+    people = list(
+        Contact.objects.filter(
+            firm=firm,
+            kind=ContactKind.PERSON,
+            is_archived=False,
+            organisation__isnull=True,
+        ).order_by("id")[:120]
+    )
+    return rng.sample(people, min(len(people), len(STARTS)))
+
+
+def _when(start: datetime, end: datetime, share: float) -> datetime:
+    """Return a time ``share`` of the way from ``start`` to ``end``, in office hours."""
+    moment = timezone.localtime(start + (end - start) * share)
+    hour, minute = 9 + int(share * 97) % 8, int(share * 1000) % 4 * 15
+    office = moment.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return max(start, min(office, end))
+
+
+@dataclass
+class Setup:
+    firm: Firm
+    owner: User
+    managers: list[User]
+    pathways: dict[str, Pathway]
+    services: dict[str, tuple[Contact, str]]
+    types: list[InteractionType]
+    rng: random.Random
+    now: datetime
+
+
+def _case(s: Setup, index: int, beneficiary: Contact) -> None:
+    firm, rng, now = s.firm, s.rng, s.now
+    name = PATHWAYS[index % len(PATHWAYS)]
+    titles, needs, outcomes, plans, service = CONTENT[name]
+    manager = s.owner if index in OWNER_CASES else s.managers[index % len(s.managers)]
+    other = s.managers[(index + 1) % len(s.managers)]
+    start = now - timedelta(days=STARTS[index], hours=rng.randint(0, 6))
+    closed_days = CLOSED_AT.get(index) or (120 if index == REOPENED else None)
+    end = now - timedelta(days=closed_days) if closed_days else now
+    fixed = index % 4 == 2
+    start_day = timezone.localdate(start)
+    case = services.support_case_create(
+        firm=firm,
+        actor=manager,
+        beneficiary=beneficiary,
+        data=services.SupportCaseData(
+            title=titles[index // len(PATHWAYS) % len(titles)],
+            case_manager=manager,
+            start_date=start_day,
+            duration=Duration.FIXED if fixed else Duration.OPEN_ENDED,
+            expected_end_date=start_day + timedelta(days=182) if fixed else None,
+            pathway=s.pathways[name] if index % 7 != 6 else None,
+            note="Referred by the GP surgery." if index % 3 == 0 else "",
+        ),
+        concern_level=rng.choice([ConcernLevel.LOW, ConcernLevel.MEDIUM]),
+    )
+    Case.objects.filter(pk=case.pk).update(created_at=start)
+    OpenPeriod.objects.filter(case=case).update(opened_at=start)
+    clock = Clock(case)
+    clock.stamp(start)
+    for text in rng.sample(needs, 2):
+        services.item_add(
+            firm=firm, actor=manager, case=case, kind=ItemKind.NEED, text=text
+        )
+    items = [
+        services.item_add(
+            firm=firm, actor=manager, case=case, kind=ItemKind.OUTCOME, text=text
+        )
+        for text in rng.sample(outcomes, 2)
+    ]
+    entries = [
+        services.plan_add(
+            firm=firm,
+            actor=manager,
+            case=case,
+            data=services.PlanData(
+                description=text,
+                target_date=timezone.localdate(end) + timedelta(days=offset),
+                lead=manager if n == 0 else other,
+            ),
+        )
+        for n, (text, offset) in enumerate(
+            zip(rng.sample(plans, 2), (-12, 15), strict=True)
+        )
+    ]
+    gp, gp_role = s.services[EXTERNAL_SERVICES[index % 2][0]]
+    links = (
+        [s.services[service]]
+        if index % 3 == 1
+        else [(gp, gp_role), s.services[service]]
+    )
+    for n, (contact, role) in enumerate(links):
+        services.service_link(
+            firm=firm,
+            actor=manager,
+            case=case,
+            contact=contact,
+            role=role,
+            note=LINK_NOTES[(index + n) % len(LINK_NOTES)],
+        )
+    clock.stamp(_when(start, end, 0.05))
+    for n in range(rng.randint(2, 4)):
+        interaction_services.interaction_log(
+            firm=firm,
+            actor=rng.choice([manager, manager, other]),
+            occurred_at=_when(start, end, (n + 1) / 5),
+            interaction_type=rng.choice(s.types),
+            notes=rng.choice(INTERACTION_NOTES),
+            case=case,
+        )
+    for n, (level, reason) in enumerate(CONCERN_STORIES.get(index, ())):
+        services.concern_change(
+            firm=firm, actor=manager, case=case, level=level, reason=reason
+        )
+        clock.stamp(_when(start, end, 0.3 + n * 0.3))
+    progress = PlanStatus.COMPLETE if closed_days else PlanStatus.IN_PROGRESS
+    services.plan_update(
+        firm=firm,
+        actor=manager,
+        plan=entries[0],
+        data=services.PlanData(
+            description=entries[0].description,
+            target_date=entries[0].target_date,
+            lead=entries[0].lead,
+            status=progress if index % 4 else PlanStatus.PLANNED,
+        ),
+    )
+    if closed_days or index % 3 == 0:
+        achieved = timezone.localdate(_when(start, end, 0.8))
+        services.outcome_set_achieved(
+            firm=firm, actor=manager, item=items[0], achieved_on=achieved
+        )
+    clock.stamp(_when(start, end, 0.8))
+    if closed_days:
+        _close(s, case, manager, index, clock, end)
+    if case.is_open:
+        _tasks(s, case, manager, other, index)
+
+
+def _close(
+    s: Setup, case: Case, manager: User, index: int, clock: Clock, end: datetime
+) -> None:
+    services.support_case_close(
+        firm=s.firm,
+        actor=manager,
+        case=case,
+        reason=CLOSE_REASONS[index % len(CLOSE_REASONS)],
+    )
+    Case.objects.filter(pk=case.pk).update(closed_at=end)
+    OpenPeriod.objects.filter(case=case).update(closed_at=end)
+    clock.stamp(end)
+    if index != REOPENED:
+        return
+    back = s.now - timedelta(days=41)
+    services.support_case_reopen(
+        firm=s.firm,
+        actor=manager,
+        case=case,
+        reason="Client got back in touch: a new eviction notice.",
+    )
+    OpenPeriod.objects.filter(case=case, closed_at=None).update(opened_at=back)
+    clock.stamp(back)
+    interaction_services.interaction_log(
+        firm=s.firm,
+        actor=manager,
+        occurred_at=back + timedelta(days=2),
+        interaction_type=s.types[0],
+        notes="Visited after the reopening; the notice is dated for next month.",
+        case=case,
+    )
+
+
+def _tasks(s: Setup, case: Case, manager: User, other: User, index: int) -> None:
+    today: date = timezone.localdate(s.now)
+    for n in range(1 + index % 2):
+        title, offset = TASKS[(index + n) % len(TASKS)]
+        task_services.task_create(
+            firm=s.firm,
+            actor=manager,
+            title=title,
+            description="",
+            due_date=today + timedelta(days=offset),
+            assignee=manager if n == 0 else other,
+            priority=TaskPriority.HIGH if offset < 0 else TaskPriority.NORMAL,
+            category=None,
+            case=case,
+        )
+
+
+def seed(firms: dict[str, Firm]) -> None:
+    """Create the charity's pathways, services and support cases, once."""
+    firm = firms[SUPPORT_FIRM]
+    pathways = _pathways(firm)
+    if Case.objects.filter(firm=firm, kind=CaseKind.SUPPORT).exists():
+        return
+    managers = list(User.objects.filter(email__in=MANAGERS).order_by("email"))
+    owner = User.objects.filter(email=OWNER).first()
+    if not managers or owner is None:
+        return
+    rng = random.Random(4)  # noqa: S311 - repeatable demo data, not security
+    preferred = ("Home visit", "Phone call", "E-mail", "Text message")
+    types = list(
+        InteractionType.objects.filter(firm=firm, is_active=True, name__in=preferred)
+    ) or list(InteractionType.objects.filter(firm=firm, is_active=True))
+    if not types:
+        return
+    types.sort(key=lambda t: preferred.index(t.name) if t.name in preferred else 9)
+    setup = Setup(
+        firm=firm,
+        owner=owner,
+        managers=managers,
+        pathways=pathways,
+        services=_organisations(firm, rng),
+        types=types,
+        rng=rng,
+        now=timezone.now(),
+    )
+    for index, beneficiary in enumerate(_beneficiaries(firm, rng)):
+        _case(setup, index, beneficiary)

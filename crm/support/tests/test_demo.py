@@ -1,0 +1,147 @@
+"""Demo support cases (issue 6): made through the services, repeatable."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crm.cases.choices import CaseEventType, CaseKind
+from crm.cases.models import Case, CaseApplicant, CaseEvent
+from crm.contacts import demo as contacts_demo
+from crm.contacts.choices import ContactKind
+from crm.contacts.models import Contact
+from crm.firms import demo as firms_demo
+from crm.firms.models import Pathway
+from crm.interactions.choices import InteractionKind
+from crm.interactions.models import Interaction
+from crm.support import demo, selectors
+from crm.support.choices import ItemKind, PlanStatus
+from crm.support.models import (
+    ExternalService,
+    OpenPeriod,
+    PlannedSupport,
+    SupportDetails,
+    SupportItem,
+)
+from crm.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 12)
+
+
+@pytest.fixture
+def firms(time_machine):
+    time_machine.move_to(
+        datetime.datetime(2026, 3, 12, 9, 0, tzinfo=ZoneInfo("Europe/London")),
+        tick=False,
+    )
+    firms = firms_demo.seed()
+    contacts_demo.seed(firms)
+    return firms
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (
+            Case,
+            CaseEvent,
+            Contact,
+            Pathway,
+            SupportItem,
+            PlannedSupport,
+            ExternalService,
+            OpenPeriod,
+            Interaction,
+            Task,
+        )
+    )
+
+
+def test_seed_makes_open_and_closed_cases_with_every_section(firms):
+    """I1-I9: twelve open and four closed cases, each with a beneficiary and details."""
+    demo.seed(firms)
+
+    charity = firms[firms_demo.SUPPORT_FIRM]
+    cases = Case.objects.filter(firm=charity, kind=CaseKind.SUPPORT)
+    assert cases.filter(is_open=True).count() == 12
+    assert cases.filter(is_open=False).count() == 4
+    for case in cases:
+        assert CaseApplicant.objects.filter(case=case).count() == 1
+        assert SupportDetails.objects.filter(case=case).exists() is True
+        assert CaseEvent.objects.filter(case=case, type=CaseEventType.CREATED).exists()
+    assert set(Pathway.objects.filter(firm=charity).values_list("name", flat=True)) == (
+        set(demo.PATHWAYS)
+    )
+    owners = set(cases.values_list("owner__email", flat=True))
+    assert owners == {*demo.MANAGERS, demo.OWNER}
+    reopened = cases.get(
+        pk__in=CaseEvent.objects.filter(type=CaseEventType.REOPENED).values("case")
+    )
+    assert reopened.is_open is True
+    assert OpenPeriod.objects.filter(case=reopened).count() == 2
+    # 214 days ago to 120 days ago, then the last 41 days.
+    periods = list(reopened.open_periods.all())
+    assert 133 <= selectors.days_open(periods) <= 135
+    assert CaseEvent.objects.filter(type=CaseEventType.CONCERN_CHANGED).count() == 5
+    items = SupportItem.objects.filter(firm=charity)
+    assert items.filter(kind=ItemKind.NEED).exists() is True
+    assert items.filter(achieved_on__isnull=False).exists() is True
+    plans = PlannedSupport.objects.filter(firm=charity)
+    assert {p.status for p in plans} == set(PlanStatus.values)
+    overdue = plans.filter(target_date__lt=TODAY).exclude(status=PlanStatus.COMPLETE)
+    assert overdue.exists() is True
+    links = ExternalService.objects.filter(firm=charity).select_related("contact")
+    assert {link.contact.kind for link in links} == {ContactKind.ORGANISATION}
+    touchpoints = Interaction.objects.filter(kind=InteractionKind.TOUCHPOINT)
+    assert 0 < touchpoints.count() < links.count()
+    logged = Interaction.objects.filter(
+        case__in=cases, kind=InteractionKind.INTERACTION
+    )
+    assert logged.values("interaction_type__name").distinct().count() >= 2
+    assert (
+        logged.filter(occurred_at__gt=datetime.datetime.now(tz=datetime.UTC)).exists()
+        is False
+    )
+    tasks = Task.objects.filter(case__in=cases)
+    assert tasks.filter(due_date=TODAY).exists() is True
+    assert tasks.filter(due_date__lt=TODAY).exists() is True
+    assert tasks.filter(case__is_open=False).exists() is False
+    for task in tasks:
+        assert task.contact_id == CaseApplicant.objects.get(case=task.case).contact_id
+
+
+def test_seed_reuses_the_contacts_demo_people_and_services(firms):
+    """Beneficiaries and services are the contacts demo's; one solicitor is added."""
+    charity = firms[firms_demo.SUPPORT_FIRM]
+    before = Contact.objects.filter(firm=charity).count()
+
+    demo.seed(firms)
+
+    assert Contact.objects.filter(firm=charity).count() == before + 1
+    beneficiaries = CaseApplicant.objects.filter(firm=charity).values("contact")
+    assert beneficiaries.distinct().count() == 16
+    assert (
+        Contact.objects.filter(pk__in=beneficiaries, kind=ContactKind.PERSON).count()
+        == 16
+    )
+
+
+def test_seed_twice_changes_nothing(firms):
+    """Running the demo again adds no cases, entries or contacts."""
+    demo.seed(firms)
+    first = counts()
+
+    demo.seed(firms)
+
+    assert counts() == first
+
+
+def test_advice_firm_gets_no_support_cases(firms):
+    """The advice firm has no Support module and no support cases."""
+    demo.seed(firms)
+
+    advice = firms[firms_demo.ADVICE_FIRM]
+    assert Case.objects.filter(firm=advice, kind=CaseKind.SUPPORT).exists() is False
+    assert Pathway.objects.filter(firm=advice).exists() is False

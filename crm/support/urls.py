@@ -1,0 +1,34 @@
+from django.urls import path
+
+from crm.support.views import cases, items, plans, services
+
+app_name = "support"
+
+CASE = "support/cases/<int:support_case_id>"
+
+urlpatterns = [
+    path("support/cases/", cases.case_list, name="case_list"),
+    path("support/cases/export.csv", cases.case_export, name="case_export"),
+    path("support/cases/new/", cases.case_create, name="case_create"),
+    path(f"{CASE}/", cases.case_detail, name="case_detail"),
+    path(f"{CASE}/edit/", cases.case_edit, name="case_edit"),
+    path(f"{CASE}/close/", cases.case_close, name="case_close"),
+    path(f"{CASE}/reopen/", cases.case_reopen, name="case_reopen"),
+    path(f"{CASE}/concern/", cases.concern_change, name="concern_change"),
+    path(f"{CASE}/items/", items.item_add, name="item_add"),
+    path(f"{CASE}/plans/new/", plans.plan_create, name="plan_create"),
+    path(f"{CASE}/services/new/", services.service_link, name="service_link"),
+    path("support/items/<int:item_id>/remove/", items.item_remove, name="item_remove"),
+    path(
+        "support/items/<int:item_id>/achieved/",
+        items.outcome_achieved,
+        name="outcome_achieved",
+    ),
+    path("support/plans/<int:plan_id>/edit/", plans.plan_edit, name="plan_edit"),
+    path("support/plans/<int:plan_id>/delete/", plans.plan_delete, name="plan_delete"),
+    path(
+        "support/services/<int:link_id>/unlink/",
+        services.service_unlink,
+        name="service_unlink",
+    ),
+]

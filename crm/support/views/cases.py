@@ -1,0 +1,343 @@
+"""Support case pages: the Cases list and its export, Create case, Edit, close,
+reopen and concern level (SPEC I1-I3, I9).
+
+A case's page itself is built by ``detail_context`` in ``views/detail.py``.
+Every write goes through ``crm.support.services``; a refusal re-renders the
+form with what was typed and the service's message on its field.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from crm.cases import selectors as case_selectors
+from crm.cases.models import Case
+from crm.contacts import services as contact_services
+from crm.contacts.views.exports import csv_response
+from crm.core.exceptions import ApplicationError
+from crm.core.forms_errors import apply_error
+from crm.core.pagination import paginate
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+from crm.firms import selectors as firm_selectors
+from crm.firms.choices import Perm
+from crm.support import forms, selectors, services
+from crm.support.choices import ConcernLevel
+from crm.support.services.exports import support_case_export
+from crm.support.views.detail import detail_context
+
+PER_PAGE = 25
+SORTABLE = (
+    "reference",
+    "title",
+    "client",
+    "owner",
+    "start",
+    "concern",
+    "status",
+    "created",
+)
+TABS = (("all", "All"), ("open", "Open"), ("closed", "Closed"))
+SORTS = {*case_selectors.CASE_SORTS, *selectors.SUPPORT_SORTS}
+
+
+# The list
+
+
+def _filter_form(request: StaffRequest) -> forms.SupportCaseFilterForm:
+    return forms.SupportCaseFilterForm(
+        request.GET or None,
+        firm=request.firm,
+        owners=firm_selectors.member_choices(firm=request.firm),
+    )
+
+
+def _filters(
+    request: StaffRequest, form: forms.SupportCaseFilterForm
+) -> dict[str, Any]:
+    """Return ``support_case_list``'s arguments; a bad filter value is ignored."""
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+    tab = request.GET.get("tab", "all")
+    sort = request.GET.get("sort", "")
+    return {
+        "tab": tab if tab in case_selectors.cases.TABS else "all",
+        "owner_id": data.get("owner"),
+        "status": data.get("status", ""),
+        "concern": data.get("concern", ""),
+        "pathway_id": data.get("pathway"),
+        "start_from": data.get("start_from"),
+        "start_to": data.get("start_to"),
+        "q": data.get("q", "").strip(),
+        "sort": sort if sort in SORTS else case_selectors.DEFAULT_SORT,
+    }
+
+
+def _links(params: QueryDict, key: str, values: list[str]) -> list[str]:
+    """Return "?..." links of ``params`` with ``key`` set to each value, page 1."""
+    links = []
+    for value in values:
+        query = params.copy()
+        query.pop("page", None)
+        query[key] = value
+        links.append("?" + query.urlencode())
+    return links
+
+
+def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    """Return each sortable column's link (toggling direction) and aria-sort."""
+    descending = current.startswith("-")
+    links = {}
+    for key in SORTABLE:
+        active = current.lstrip("-") == key
+        value = f"-{key}" if active and not descending else key
+        aria = ("descending" if descending else "ascending") if active else ""
+        links[key] = {"url": _links(params, "sort", [value])[0], "aria_sort": aria}
+    return links
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@staff_view(module="support")
+def case_list(request: StaffRequest) -> TemplateResponse:
+    """List support cases in All / Open / Closed tabs, filtered and sorted (I1)."""
+    form = _filter_form(request)
+    filters = _filters(request, form)
+    cases = selectors.support_case_list(
+        firm=request.firm, viewer=request.membership, **filters
+    )
+    page = paginate(cases, params=request.GET, per_page=PER_PAGE)
+    export = request.GET.copy()
+    export.pop("page", None)
+    urls = _links(request.GET, "tab", [key for key, _ in TABS])
+    context = {
+        "form": form,
+        "page": page,
+        "heading": "Support cases" if request.firm.has_advice else "Cases",
+        "tab": filters["tab"],
+        "tabs": [
+            {"label": label, "url": url, "active": key == filters["tab"]}
+            for (key, label), url in zip(TABS, urls, strict=True)
+        ],
+        "sort": filters["sort"],
+        "sort_links": _sort_links(request.GET, filters["sort"]),
+        "filtered": any(
+            v not in (None, "") for k, v in filters.items() if k not in ("tab", "sort")
+        ),
+        "export_query": export.urlencode(),
+        "can_export": request.membership.has_perm(Perm.EXPORT_DATA),
+        "can_create": request.membership.has_perm(Perm.EDIT_CASES),
+    }
+    template = "support/case_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+@staff_view(perm=Perm.EXPORT_DATA, module="support")
+def case_export(request: StaffRequest) -> StreamingHttpResponse:
+    """Download the support Cases list as CSV, filtered as the page is (I1)."""
+    filters = _filters(request, _filter_form(request))
+    chunks = support_case_export(
+        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+    )
+    filename = f"support-cases-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(chunks, filename=filename)
+
+
+# Create and edit
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="support")
+def case_create(request: StaffRequest) -> HttpResponse:
+    """Create case: open a support case for a contact, or for a new person (I1)."""
+    form = forms.SupportCaseCreateForm(
+        request.POST if request.method == "POST" else None,
+        firm=request.firm,
+        owners=firm_selectors.member_choices(firm=request.firm),
+        initial={
+            "beneficiary": request.GET.get("contact"),
+            "case_manager": request.user.pk,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            # One transaction: a refused case leaves no new contact behind.
+            with transaction.atomic():
+                beneficiary = form.cleaned_data["beneficiary"]
+                if (fields := form.new_contact_fields()) is not None:
+                    beneficiary = contact_services.contact_create(
+                        firm=request.firm,
+                        actor=request.user,
+                        allow_duplicate=True,
+                        **fields,
+                    )
+                case = services.support_case_create(
+                    firm=request.firm,
+                    actor=request.user,
+                    beneficiary=beneficiary,
+                    data=form.to_data(),
+                    concern_level=form.cleaned_data["concern_level"],
+                )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} created.")
+            return redirect(case)
+    context = {"form": form, "selected": form.selected or form.load_selected()}
+    return TemplateResponse(request, "support/case_form.html", context)
+
+
+def _refuse_closed(request: StaffRequest, case: Case) -> HttpResponse | None:
+    """Send a visitor of a closed case's form back to the case, with the reason."""
+    if case.is_open:
+        return None
+    messages.error(request, "This case is closed. Reopen it to make changes.")
+    return redirect(case)
+
+
+def _case(request: StaffRequest, support_case_id: int) -> Case:
+    return selectors.support_case_get(
+        firm=request.firm, case_id=support_case_id, viewer=request.membership
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="support")
+def case_edit(request: StaffRequest, support_case_id: int) -> HttpResponse:
+    """Edit title, case manager, duration, dates, pathway and notes (I2)."""
+    case = _case(request, support_case_id)
+    if refused := _refuse_closed(request, case):
+        return refused
+    beneficiary = case.applicants.all()[0].contact
+    form = forms.SupportCaseEditForm(
+        request.POST if request.method == "POST" else None,
+        firm=request.firm,
+        owners=firm_selectors.member_choices(firm=request.firm),
+        current=case,
+        current_pathway_id=case.support.pathway_id,
+        beneficiary=beneficiary,
+        initial=forms.SupportCaseEditForm.initial_for(case),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.support_case_update(
+                firm=request.firm,
+                actor=request.user,
+                case=case,
+                data=form.to_data(),
+                beneficiary=form.forged,
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, "Case details saved.")
+            return redirect(case)
+    context = {"case": case, "form": form, "beneficiary": beneficiary}
+    return TemplateResponse(request, "support/case_form.html", context)
+
+
+@require_GET
+@staff_view(module="support")
+def case_detail(request: StaffRequest, support_case_id: int) -> TemplateResponse:
+    """Show a support case: its details, needs, plans, services and history."""
+    case = _case(request, support_case_id)
+    return TemplateResponse(
+        request, "support/case_detail.html", detail_context(request, case)
+    )
+
+
+# Close, reopen, concern level
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="support")
+def case_close(request: StaffRequest, support_case_id: int) -> HttpResponse:
+    """Confirm and close a case; it stays in the Closed tab (I3)."""
+    case = _case(request, support_case_id)
+    if not case.is_open:
+        messages.info(request, f"{case.reference} is already closed.")
+        return redirect(case)
+    form = forms.CloseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.support_case_close(
+                firm=request.firm,
+                actor=request.user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{case.reference} closed.")
+            return redirect(case)
+    return TemplateResponse(
+        request, "support/case_close.html", {"case": case, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="support")
+def case_reopen(request: StaffRequest, support_case_id: int) -> HttpResponse:
+    """Reopen a closed case with a reason; it keeps its manager and plans (I3)."""
+    case = _case(request, support_case_id)
+    if case.is_open:
+        messages.info(request, f"{case.reference} is already open.")
+        return redirect(case)
+    form = forms.ReopenForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.support_case_reopen(
+                firm=request.firm,
+                actor=request.user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{case.reference} reopened.")
+            return redirect(case)
+    return TemplateResponse(
+        request, "support/case_reopen.html", {"case": case, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="support")
+def concern_change(request: StaffRequest, support_case_id: int) -> HttpResponse:
+    """Change the case's concern level, with a reason kept in its history (I9)."""
+    case = _case(request, support_case_id)
+    if refused := _refuse_closed(request, case):
+        return refused
+    details = case.support
+    form = forms.ConcernForm(
+        request.POST if request.method == "POST" else None,
+        initial={"level": details.concern_level},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.concern_change(
+                firm=request.firm, actor=request.user, case=case, **form.cleaned_data
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            label = ConcernLevel(form.cleaned_data["level"]).label
+            messages.success(request, f"Concern level changed to {label}.")
+            return redirect(case)
+    context = {"case": case, "details": details, "form": form}
+    return TemplateResponse(request, "support/concern_change.html", context)
