@@ -25,6 +25,22 @@
     var toggle = document.querySelector("[data-nav-toggle][aria-expanded='true']");
     if (toggle) { toggle.click(); toggle.focus(); }
   });
+  // Show a part of a form only while a radio button has a given value:
+  // data-shown-when="name=value". Without JavaScript every part shows.
+  function syncShownWhen() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (part) {
+      var rule = part.getAttribute("data-shown-when").split("=");
+      var checked = document.querySelector(
+        'input[type=radio][name="' + rule[0] + '"]:checked'
+      );
+      part.hidden = Boolean(checked) && checked.value !== rule[1];
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[type=radio]")) { syncShownWhen(); }
+  });
+  document.addEventListener("DOMContentLoaded", syncShownWhen);
+  document.addEventListener("htmx:afterSettle", syncShownWhen);
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
