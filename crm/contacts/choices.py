@@ -42,6 +42,7 @@ class ContactEventType(models.TextChoices):
     DOCUMENT = "document", _("Document uploaded")
     CASE_STATUS = "case_status", _("Case status changed")
     SERVICE_LINKED = "service_linked", _("Linked to a support case")
+    SERVICE_UNLINKED = "service_unlinked", _("Unlinked from a support case")
 
 
 class ImportStatus(models.TextChoices):

@@ -20,7 +20,7 @@ def interaction_list_for(
         msg = "Pass exactly one of contact or lead."
         raise ValueError(msg)
     qs = Interaction.objects.filter(firm=firm).select_related(
-        "interaction_type", "created_by"
+        "interaction_type", "created_by", "case"
     )
     qs = qs.filter(lead=lead) if lead is not None else qs.filter(contact=contact)
     return qs.order_by("-occurred_at", "-id")

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
+from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
 from crm.contacts.services import contact_event_record
@@ -77,6 +79,20 @@ def _record(
     """Save ``entry``, then add it to the timeline and the audit log."""
     entry.full_clean()
     entry.save()
+    if entry.case is not None:
+        case_event_record(
+            firm=firm,
+            case=entry.case,
+            type=CaseEventType.INTERACTION_LOGGED,
+            actor=actor,
+            parameters={
+                "label": f"Touchpoint with {contact.display_name}"
+                if entry.kind == InteractionKind.TOUCHPOINT
+                else label,
+                "interaction_id": entry.pk,
+                "occurred_at": entry.occurred_at.isoformat(),
+            },
+        )
     is_note = entry.kind == InteractionKind.NOTE
     contact_event_record(
         firm=firm,

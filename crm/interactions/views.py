@@ -69,6 +69,9 @@ def _done(request: StaffRequest, contact: Contact | None, lead: Lead | None) -> 
 def interaction_create(request: StaffRequest) -> HttpResponse:
     """Log a call, visit, e-mail or meeting on a contact, a lead or a case."""
     case = _case(request)
+    if case is not None and not case.is_open and request.method == "GET":
+        messages.error(request, "This case is closed. Reopen it to log an interaction.")
+        return redirect(case)
     contact, lead = (None, None) if case else _subject(request)
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = InteractionForm(

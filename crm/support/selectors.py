@@ -171,6 +171,14 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
         .order_by(F("target_date").asc(nulls_last=True), "id")
     )
     periods = list(OpenPeriod.objects.filter(firm=firm, case=case))
+    interactions = list(case_interactions(firm=firm, case=case)[: SECTION_LIMIT + 1])
+    tasks = list(
+        Task.objects.filter(firm=firm, case=case)
+        .select_related("assignee")
+        .order_by(F("status").desc(), F("due_date").asc(nulls_last=True), "id")[
+            : SECTION_LIMIT + 1
+        ]
+    )
     return {
         "needs": [i for i in items if i.kind == ItemKind.NEED],
         "outcomes": [i for i in items if i.kind == ItemKind.OUTCOME],
@@ -187,18 +195,10 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
             .select_related("contact")
             .order_by("created_at", "id")
         ),
-        "interactions": list(
-            Interaction.objects.filter(firm=firm, case=case)
-            .select_related("interaction_type", "created_by", "contact")
-            .order_by("-occurred_at", "-id")[:SECTION_LIMIT]
-        ),
-        "tasks": list(
-            Task.objects.filter(firm=firm, case=case)
-            .select_related("assignee")
-            .order_by(F("status").desc(), F("due_date").asc(nulls_last=True), "id")[
-                :SECTION_LIMIT
-            ]
-        ),
+        "interactions": interactions[:SECTION_LIMIT],
+        "more_interactions": len(interactions) > SECTION_LIMIT,
+        "tasks": tasks[:SECTION_LIMIT],
+        "more_tasks": len(tasks) > SECTION_LIMIT,
         "open_task_status": TaskStatus.OPEN,
         "days_open": days_open(periods),
         "open_periods": periods,
@@ -206,10 +206,22 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
     }
 
 
-def served_cases(*, firm: Firm, contact: Contact) -> list[ExternalService]:
-    """Return the support cases a contact serves as an external service."""
+def case_interactions(*, firm: Firm, case: Case) -> QuerySet[Interaction]:
+    """Return every interaction and touchpoint on the case, newest first (I7)."""
+    return (
+        Interaction.objects.filter(firm=firm, case=case)
+        .select_related("interaction_type", "created_by", "contact")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def served_cases(
+    *, firm: Firm, contact: Contact, viewer: Membership | None = None
+) -> list[ExternalService]:
+    """Return the support cases (that ``viewer`` may see) a contact serves."""
+    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
     return list(
-        ExternalService.objects.filter(firm=firm, contact=contact)
+        ExternalService.objects.filter(firm=firm, contact=contact, case__in=cases)
         .select_related("case")
         .order_by("-case__is_open", "-created_at", "-id")[:SECTION_LIMIT]
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.support.views import cases, items, plans, services
+from crm.support.views import activity, cases, items, plans, services
 
 app_name = "support"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path(f"{CASE}/close/", cases.case_close, name="case_close"),
     path(f"{CASE}/reopen/", cases.case_reopen, name="case_reopen"),
     path(f"{CASE}/concern/", cases.concern_change, name="concern_change"),
+    path(
+        f"{CASE}/interactions/",
+        activity.case_interactions,
+        name="case_interactions",
+    ),
     path(f"{CASE}/items/", items.item_add, name="item_add"),
     path(f"{CASE}/plans/new/", plans.plan_create, name="plan_create"),
     path(f"{CASE}/services/new/", services.service_link, name="service_link"),

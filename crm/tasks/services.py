@@ -11,7 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
+from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
 from crm.contacts.services import contact_event_record
@@ -62,6 +64,14 @@ def _check_category(
             f"The category “{category.name}” is archived; choose another.",
             "invalid",
             {"field": "category"},
+        )
+
+
+def _check_case_open(task: Task) -> None:
+    """Refuse to change a task of a closed case: the case is read-only (I3)."""
+    if task.case_id is not None and not task.case.is_open:  # type: ignore[union-attr]  # case_id is set
+        raise ApplicationError(
+            "This task's case is closed. Reopen the case to change it.", "case_closed"
         )
 
 
@@ -149,6 +159,14 @@ def task_create(
     task.full_clean()
     task.save()
     _timeline(task, firm=firm, actor=actor, type=ContactEventType.TASK_CREATED)
+    if case is not None:
+        case_event_record(
+            firm=firm,
+            case=case,
+            type=CaseEventType.TASK_ADDED,
+            actor=actor,
+            parameters={"title": task.title, "task_id": task.pk},
+        )
     audit_record(
         firm=firm,
         actor=actor,
@@ -180,6 +198,7 @@ def task_update(
 ) -> Task:
     """Change a task's details; the audit log keeps the old and new values."""
     _check_firm(firm, task)
+    _check_case_open(task)
     title = _check_title(title)
     if assignee != task.assignee:
         _check_assignee(firm, assignee)
@@ -205,6 +224,7 @@ def task_update(
 def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
     """Mark an open task done; the client's timeline shows it was completed."""
     _check_firm(firm, task)
+    _check_case_open(task)
     if task.status != TaskStatus.OPEN:
         raise ApplicationError("This task is already done.", "invalid_status")
     task.status = TaskStatus.DONE
@@ -227,6 +247,7 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
 def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
     """Mark a done task open again, for when it was completed by mistake."""
     _check_firm(firm, task)
+    _check_case_open(task)
     if task.status != TaskStatus.DONE:
         raise ApplicationError("This task is already open.", "invalid_status")
     task.status = TaskStatus.OPEN

@@ -169,6 +169,10 @@ def task_create(request: StaffRequest) -> HttpResponse:
     """Add a task, optionally about the contact, lead or case named in the URL."""
     data = request.POST if request.method == "POST" else request.GET
     contact, lead, case = _linked(request, data)
+    if case is not None and not case.is_open and request.method == "GET":
+        # A POST still reaches the service, which refuses and keeps the form.
+        messages.error(request, "This case is closed. Reopen it to add a task.")
+        return redirect(case)
     initial = {"assignee": request.user.pk, "due_date": timezone.localdate()}
     form = _form(request, initial=initial)
     if form.is_bound and form.is_valid():

@@ -238,14 +238,20 @@ def leads_without_case(
     )
 
 
-def case_list_for_contact(*, firm: Firm, contact: Contact) -> CaseQuerySet:
-    """Return the cases the client is on, with adviser, newest first."""
-    qs = Case.objects.filter(
-        firm=firm,
-        pk__in=CaseApplicant.objects.filter(firm=firm, contact=contact).values(
-            "case_id"
-        ),
-    ).select_related("owner")
+def case_list_for_contact(
+    *, firm: Firm, contact: Contact, viewer: Membership | None = None
+) -> CaseQuerySet:
+    """Return the cases the client is on that ``viewer`` may see, newest first."""
+    qs = (
+        visible_to(Case.objects.filter(firm=firm), viewer)
+        .filter(
+            firm=firm,
+            pk__in=CaseApplicant.objects.filter(firm=firm, contact=contact).values(
+                "case_id"
+            ),
+        )
+        .select_related("owner")
+    )
     return _with_follow_up_state(qs).order_by("-created_at", "-id")
 
 

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 
 from crm.cases.choices import DocumentType
 from crm.cases.models import Case, Document
+from crm.cases.selectors.cases import visible_to
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
-from crm.firms.models import Firm
+from crm.firms.models import Firm, Membership
 
 
 def document_list_for(
@@ -53,9 +54,14 @@ def document_get(*, firm: Firm, document_id: int) -> Document:
         raise NotFound from exc
 
 
-def document_case_get(*, firm: Firm, case_id: int) -> Case:
-    """Return the case a document is uploaded to, or raise ``NotFound``."""
+def document_case_get(
+    *, firm: Firm, case_id: int, viewer: Membership | None = None
+) -> Case:
+    """Return the case a document is uploaded to, or raise ``NotFound``.
+
+    With ``viewer``, a case they may not see is ``NotFound`` too.
+    """
     try:
-        return Case.objects.get(firm=firm, pk=case_id)
+        return visible_to(Case.objects.filter(firm=firm), viewer).get(pk=case_id)
     except Case.DoesNotExist as exc:
         raise NotFound from exc

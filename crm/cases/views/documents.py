@@ -57,7 +57,9 @@ def _upload(
 @staff_view(perm=Perm.EDIT_CASES)
 def document_upload_case(request: StaffRequest, case_id: int) -> HttpResponse:
     """Upload a document to a case."""
-    case = selectors.document_case_get(firm=request.firm, case_id=case_id)
+    case = selectors.document_case_get(
+        firm=request.firm, case_id=case_id, viewer=request.membership
+    )
     return _upload(request, case=case, contact=None)
 
 

@@ -9,7 +9,7 @@ from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors.contacts import contact_timeline
 from crm.core.pagination import paginate
-from crm.firms.models import Firm
+from crm.firms.models import Firm, Membership
 from crm.interactions import selectors as interaction_selectors
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors as support_selectors
@@ -19,8 +19,18 @@ TIMELINE_PER_PAGE = 20
 SECTION_LIMIT = 10
 
 
-def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[str, Any]:
-    """Return the client record's sections for ``contact`` (B4)."""
+def client_record(
+    *,
+    firm: Firm,
+    contact: Contact,
+    params: QueryDict,
+    viewer: Membership | None = None,
+) -> dict[str, Any]:
+    """Return the client record's sections for ``contact`` (B4).
+
+    Cases are only those ``viewer`` may see (members with "view own cases
+    only" do not learn the titles of their colleagues' cases).
+    """
     people = (
         list(
             Contact.objects.filter(
@@ -33,9 +43,9 @@ def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[st
     return {
         **document_selectors.document_section(firm=firm, contact=contact),
         "cases": list(
-            case_selectors.case_list_for_contact(firm=firm, contact=contact)[
-                :SECTION_LIMIT
-            ]
+            case_selectors.case_list_for_contact(
+                firm=firm, contact=contact, viewer=viewer
+            )[:SECTION_LIMIT]
         ),
         "leads": list(
             lead_selectors.lead_list_for_contact(firm=firm, contact=contact)[
@@ -51,7 +61,9 @@ def client_record(*, firm: Firm, contact: Contact, params: QueryDict) -> dict[st
             ]
         ),
         "people": people,
-        "served_cases": support_selectors.served_cases(firm=firm, contact=contact)
+        "served_cases": support_selectors.served_cases(
+            firm=firm, contact=contact, viewer=viewer
+        )
         if firm.has_support
         else [],
         "timeline": paginate(

@@ -178,7 +178,12 @@ def contact_set_archived(request: StaffRequest, contact_id: int) -> HttpResponse
 def contact_detail(request: StaffRequest, contact_id: int) -> TemplateResponse:
     """The client record: details, leads, tasks, interactions, timeline (B4)."""
     contact = selectors.contact_get(firm=request.firm, contact_id=contact_id)
-    context = client_record(firm=request.firm, contact=contact, params=request.GET)
+    context = client_record(
+        firm=request.firm,
+        contact=contact,
+        params=request.GET,
+        viewer=request.membership,
+    )
     template = "contacts/contact_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#timeline"

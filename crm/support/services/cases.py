@@ -5,7 +5,7 @@ A support case is a ``Case`` of kind Support made by the shared
 and refuse anything that would change its beneficiary.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
@@ -73,7 +73,13 @@ def _check(firm: Firm, data: SupportCaseData, current: SupportDetails | None) ->
         raise ApplicationError(
             "Choose a case manager.", "required", {"field": "case_manager"}
         )
-    if not Membership.objects.filter(firm=firm, user=manager, is_active=True).exists():
+    kept = current is not None and manager.pk == current.case.owner_id
+    if (
+        not kept
+        and not Membership.objects.filter(
+            firm=firm, user=manager, is_active=True
+        ).exists()
+    ):
         raise ApplicationError(
             "Choose a case manager who is an active member of this firm.",
             "invalid",
@@ -122,6 +128,7 @@ def support_case_create(
         raise ApplicationError("This firm does not manage support cases.")
     if beneficiary.firm_id != firm.pk:
         raise ApplicationError("That contact is not in this firm.", "not_found")
+    data = replace(data, start_date=data.start_date or timezone.localdate())
     _check(firm, data, None)
     if concern_level not in ConcernLevel.values:
         raise ApplicationError(
@@ -143,7 +150,7 @@ def support_case_create(
     details = SupportDetails(
         firm=firm,
         case=case,
-        start_date=data.start_date or timezone.localdate(),
+        start_date=data.start_date,
         duration=data.duration,
         expected_end_date=data.expected_end_date if fixed else None,
         pathway=data.pathway,
@@ -185,6 +192,7 @@ def support_case_update(
     if beneficiary is not None and beneficiary.pk != beneficiary_of(case).pk:
         raise ApplicationError(BENEFICIARY_FIXED, "beneficiary_fixed")
     details = SupportDetails.objects.select_for_update().get(firm=firm, case=case)
+    details.case = case
     _check(firm, data, details)
     case_before = snapshot(case, CASE_FIELDS)
     details_before = snapshot(details, DETAIL_FIELDS)

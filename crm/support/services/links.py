@@ -108,7 +108,17 @@ def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
         obj=link,
         changes={"contact": [link.contact, None], "role": [link.role, None]},
     )
+    contact = link.contact
     link.delete()
+    contact_event_record(
+        firm=firm,
+        contact=contact,
+        type=ContactEventType.SERVICE_UNLINKED,
+        actor=actor,
+        summary=f"Unlinked from {case.reference} (was {params['role']})",
+        link=case.get_absolute_url(),
+        parameters={"case_id": case.pk},
+    )
     case_event_record(
         firm=firm,
         case=case,

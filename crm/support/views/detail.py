@@ -61,7 +61,9 @@ SECTIONS = {
     },
 }
 _ROW_ID = re.compile(r" \(#\d+\)$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_FIELDS = frozenset(
+    {"start_date", "expected_end_date", "target_date", "achieved_on"}
+)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,11 @@ def _readable(name: str, value: Any) -> Any:
         return value
     if name in CHOICES and value in CHOICES[name].values:
         return str(CHOICES[name](value).label)
-    if _ISO_DATE.match(value):
-        return date_format(datetime.date.fromisoformat(value), "j M Y")
+    if name in DATE_FIELDS:
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j M Y")
+        except ValueError:
+            return value
     return _ROW_ID.sub("", value)
 
 
@@ -123,6 +128,8 @@ def describe(event: CaseEvent) -> HistoryEntry:
         CaseEventType.SERVICE_UNLINKED: (
             f"External service unlinked: {p.get('contact')} ({p.get('role')})"
         ),
+        CaseEventType.TASK_ADDED: f"Task added: {p.get('title')}",
+        CaseEventType.INTERACTION_LOGGED: f"{p.get('label') or 'Interaction'} logged",
         CaseEventType.CONCERN_CHANGED: (
             f"Concern level changed: {_concern(p.get('from'))} "
             f"→ {_concern(p.get('to'))}"
@@ -154,6 +161,7 @@ def item_section(
         "text": "",
         "error": "",
         "alert": "",
+        "message": "",
         "autofocus": False,
         **SECTIONS[ItemKind(kind)],
         **state,
@@ -168,7 +176,7 @@ def section_response(
         context = {
             "case": case,
             "editable": can_edit(request) and case.is_open,
-            "section": item_section(request, case, kind, **state),
+            "section": item_section(request, case, kind, message=message, **state),
         }
         return TemplateResponse(request, SECTION_TEMPLATE, context)
     error = state.get("error") or state.get("alert")

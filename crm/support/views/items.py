@@ -91,4 +91,6 @@ def outcome_achieved(request: StaffRequest, item_id: int) -> HttpResponse:
         return section_response(request, item.case, item.kind, alert=_message(exc))
     done = "achieved" if achieved_on else "marked not achieved"
     message = f"Outcome {done}: {item.text}"
-    return section_response(request, item.case, item.kind, message=message)
+    return section_response(
+        request, item.case, item.kind, message=message, autofocus=True
+    )
