@@ -19,6 +19,10 @@ class Perm(models.TextChoices):
     VIEW_AUDIT_LOG = "view_audit_log", _("View the audit log")
 
 
+# Permissions that only mean something to a firm with the Advice module.
+ADVICE_ONLY_PERMS = frozenset({Perm.ACTION_LOG, Perm.SUBMIT_CONCERT_HUB})
+
+
 class Role(models.TextChoices):
     """A member's role: a named set of permissions (SPEC A4)."""
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
-from crm.firms.choices import Perm
+from crm.firms.choices import ADVICE_ONLY_PERMS, Perm
 from crm.reports import selectors
 
 
@@ -41,6 +41,7 @@ def dashboard(request: StaffRequest) -> TemplateResponse:
                 label
                 for value, label in Perm.choices
                 if request.membership.has_perm(value)
+                and (request.firm.has_advice or value not in ADVICE_ONLY_PERMS)
             ],
         },
     )

@@ -150,6 +150,7 @@ def test_support_only_firm_sees_cases_as_support_and_no_advice_menus(charity_cli
     assert "+ New Case" not in body
     assert ">Pathways<" in body
     assert ">Introducers<" not in body
+    assert "Concert Hub" not in body
 
 
 def test_advice_only_firm_sees_no_support_menus(owner_client):
