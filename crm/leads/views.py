@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +24,7 @@ from crm.contacts import selectors as contact_selectors
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
+from crm.core.listing import sort_links
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.shell import url_if_exists
@@ -129,20 +130,6 @@ def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
 # The list
 
 
-def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """Return each sortable column's link (toggling direction) and aria-sort."""
-    links = {}
-    descending = current.startswith("-")
-    for key in SORTABLE:
-        active = current.lstrip("-") == key
-        query = params.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{key}" if active and not descending else key
-        aria = ("descending" if descending else "ascending") if active else ""
-        links[key] = {"url": "?" + query.urlencode(), "aria_sort": aria}
-    return links
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")
@@ -171,7 +158,7 @@ def lead_list(request: StaffRequest) -> TemplateResponse:
         "form": form,
         "page": page,
         "sort": sort,
-        "sort_links": _sort_links(request.GET, sort),
+        "sort_links": sort_links(request.GET, sort, SORTABLE),
         "filtered": any(v not in (None, "") for v in filters.values()),
         "can_edit": _can_edit(request),
     }

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from crm.cases.selectors import documents as document_selectors
 from crm.contacts.views.exports import csv_response
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.listing import sort_links, tab_links
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -98,32 +99,6 @@ def _filters(request: StaffRequest, form: CaseFilterForm) -> dict[str, Any]:
     }
 
 
-def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """Return each sortable column's link (toggling direction) and aria-sort."""
-    links = {}
-    descending = current.startswith("-")
-    for key in SORTABLE:
-        active = current.lstrip("-") == key
-        query = params.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{key}" if active and not descending else key
-        aria = ("descending" if descending else "ascending") if active else ""
-        links[key] = {"url": "?" + query.urlencode(), "aria_sort": aria}
-    return links
-
-
-def _tab_links(params: QueryDict, current: str) -> list[dict[str, Any]]:
-    links = []
-    for key, label in TABS:
-        query = params.copy()
-        query.pop("page", None)
-        query["tab"] = key
-        links.append(
-            {"label": label, "url": "?" + query.urlencode(), "active": key == current}
-        )
-    return links
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")
@@ -147,9 +122,9 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         "form": form,
         "page": page,
         "tab": filters["tab"],
-        "tabs": _tab_links(request.GET, filters["tab"]),
+        "tabs": tab_links(request.GET, filters["tab"], TABS),
         "sort": filters["sort"],
-        "sort_links": _sort_links(request.GET, filters["sort"]),
+        "sort_links": sort_links(request.GET, filters["sort"], SORTABLE),
         "filtered": any(
             v not in (None, "") for k, v in filters.items() if k not in ("tab", "sort")
         ),

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from crm.contacts import services as contact_services
 from crm.contacts.views.exports import csv_response
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.listing import sort_links, tab_links
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -83,29 +84,6 @@ def _filters(
     }
 
 
-def _links(params: QueryDict, key: str, values: list[str]) -> list[str]:
-    """Return "?..." links of ``params`` with ``key`` set to each value, page 1."""
-    links = []
-    for value in values:
-        query = params.copy()
-        query.pop("page", None)
-        query[key] = value
-        links.append("?" + query.urlencode())
-    return links
-
-
-def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """Return each sortable column's link (toggling direction) and aria-sort."""
-    descending = current.startswith("-")
-    links = {}
-    for key in SORTABLE:
-        active = current.lstrip("-") == key
-        value = f"-{key}" if active and not descending else key
-        aria = ("descending" if descending else "ascending") if active else ""
-        links[key] = {"url": _links(params, "sort", [value])[0], "aria_sort": aria}
-    return links
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="support")
@@ -119,18 +97,14 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     export = request.GET.copy()
     export.pop("page", None)
-    urls = _links(request.GET, "tab", [key for key, _ in TABS])
     context = {
         "form": form,
         "page": page,
         "heading": "Support cases" if request.firm.has_advice else "Cases",
         "tab": filters["tab"],
-        "tabs": [
-            {"label": label, "url": url, "active": key == filters["tab"]}
-            for (key, label), url in zip(TABS, urls, strict=True)
-        ],
+        "tabs": tab_links(request.GET, filters["tab"], TABS),
         "sort": filters["sort"],
-        "sort_links": _sort_links(request.GET, filters["sort"]),
+        "sort_links": sort_links(request.GET, filters["sort"], SORTABLE),
         "filtered": any(
             v not in (None, "") for k, v in filters.items() if k not in ("tab", "sort")
         ),
