@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck pytest install chromium format migrate seed clean help
+.PHONY: run test lint typecheck pytest install chromium format migrate seed clean help bench wrk
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web server + worker"
 	@echo "make test   - install test needs, run lint, type checks and the test suite"
 	@echo "make format - format Python and templates"
+	@echo "make bench  - benchmark every page on SQLite and PostgreSQL (BENCH_SCALE=0.01 for a quick run)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,38 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	find templates crm -name '*.html' -print0 | xargs -0 $(BIN)/djade --target-version 5.2
+
+# Benchmarks (bench/): throw-away databases var/bench.sqlite3 and casework_bench.
+BENCH_SCALE ?= 1
+BENCH_REQUESTS ?= 200
+BENCH_LOAD_SECONDS ?= 20
+BENCH_PG_HOST ?= 127.0.0.1
+BENCH_PG_DB ?= casework_bench
+BENCH_SQLITE := sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_PG := postgres://postgres@$(BENCH_PG_HOST):5432/$(BENCH_PG_DB)
+BENCH_RUN = DJANGO_SETTINGS_MODULE=bench.settings nice -n 10 $(BIN)/python manage.py
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the load test..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+bench: install wrk
+	@mkdir -p var
+	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) bench_data --scale $(BENCH_SCALE) --replace
+	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) bench_run --scale $(BENCH_SCALE) \
+	  --requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+	psql -h $(BENCH_PG_HOST) -U postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_PG_DB)'" | grep -q 1 || \
+	  createdb -h $(BENCH_PG_HOST) -U postgres $(BENCH_PG_DB)
+	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_data --scale $(BENCH_SCALE) --replace
+	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_run --scale $(BENCH_SCALE) \
+	  --requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+	@echo "Results: bench/RESULTS.md"
 
 clean:
 	rm -rf $(VENV) var staticfiles .coverage htmlcov .mypy_cache .ruff_cache

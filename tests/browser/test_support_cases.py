@@ -113,7 +113,7 @@ def test_seed_004_support_case_from_create_to_closed(
     expect(_heading(page)).to_contain_text("Rent arrears and eviction notice")
     expect(page.get_by_role("definition").filter(has_text="Open-ended")).to_be_visible()
 
-    # Client needs and desired outcomes: type, Add, remove with ×, no reload.
+    # Client needs and desired outcomes: type, Add, remove with the x button, no reload.
     page.wait_for_load_state("load")
     page.evaluate("window.__noReload = true")
     _add_item(page, "Client needs", "Add a client need", "Keep the flat")

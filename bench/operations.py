@@ -1,0 +1,178 @@
+"""The operations the bench times, each with its hand-written SQL lower bound.
+
+An operation is one request (GET, or the POST that does the work) plus the
+untimed requests that set it up (the wizard's earlier steps), and the SQL a
+person would write to read or write the same rows on the same database. A
+page added later gets one more :class:`Operation` in :func:`operations`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from bench import sql
+from bench.context import BenchContext
+from bench.pages import support_case_available, support_case_url
+
+Statement = tuple[str, list[Any]]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One timed request and its lower bound."""
+
+    name: str
+    label: str
+    path: Callable[[BenchContext, int], str]
+    raw: Callable[[BenchContext, int], list[Statement]]
+    method: str = "GET"
+    data: Callable[[BenchContext, int], dict[str, Any]] | None = None
+    prepare: Callable[[Client, BenchContext, int], None] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    expect: int = 200
+    writes: bool = False
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs=kwargs or None)
+
+
+def _wizard_step(client: Client, step: str, data: dict[str, Any]) -> None:
+    response = client.post(_url("cases:wizard_step", step=step), data)
+    if response.status_code != 302:
+        msg = f"wizard step {step} answered {response.status_code}"
+        raise RuntimeError(msg)
+
+
+def _new_case_steps(client: Client, ctx: BenchContext, i: int) -> None:
+    client.get(_url("cases:wizard_start") + "?restart=1")
+    _wizard_step(client, "product", sql.MORTGAGE_PRODUCT)
+    _wizard_step(client, "main", sql.new_client(i))
+    _wizard_step(client, "introducer", {})
+
+
+def _lead_steps(client: Client, ctx: BenchContext, i: int) -> None:
+    lead_id, contact_id = ctx.leads[i % len(ctx.leads)]
+    client.get(_url("cases:wizard_start") + f"?contact={contact_id}&lead={lead_id}")
+    _wizard_step(client, "product", sql.MORTGAGE_PRODUCT)
+    _wizard_step(client, "introducer", {})
+
+
+def _adviser_step(ctx: BenchContext, i: int) -> dict[str, Any]:
+    return {"owner": ctx.user_id, "status": "call_back", "action": "next"}
+
+
+def operations(ctx: BenchContext) -> list[Operation]:
+    """Return every operation the bench measures, in report order."""
+    ops = [
+        Operation(
+            "cases_open",
+            "Cases list: Open tab, by follow-up, 25 rows",
+            lambda c, i: _url("cases:case_list") + "?tab=open&sort=follow_up",
+            lambda c, i: [sql.cases_open(c)],
+        ),
+        Operation(
+            "cases_filtered",
+            "Cases list: one adviser, one status",
+            lambda c, i: (
+                _url("cases:case_list") + f"?owner={c.adviser_id}&status={c.status}"
+            ),
+            lambda c, i: [sql.cases_filtered(c)],
+        ),
+        Operation(
+            "search_surname",
+            "Header search: part of a surname",
+            lambda c, i: _url("contacts:search") + f"?q={c.surname_part}",
+            lambda c, i: [sql.search(c, "search_name", c.surname_part)],
+            headers=HTMX,
+        ),
+        Operation(
+            "search_prefix",
+            "Header search: start of a surname",
+            lambda c, i: _url("contacts:search") + f"?q={c.surname_prefix}",
+            lambda c, i: [sql.search_prefix(c, c.surname_prefix)],
+            headers=HTMX,
+        ),
+        Operation(
+            "search_email",
+            "Header search: part of an e-mail",
+            lambda c, i: _url("contacts:search") + f"?q={c.email_part}",
+            lambda c, i: [sql.search(c, "email_norm", c.email_part)],
+            headers=HTMX,
+        ),
+        Operation(
+            "search_phone",
+            "Header search: a phone fragment",
+            lambda c, i: _url("contacts:search") + f"?q={c.phone_part}",
+            lambda c, i: [sql.search(c, "mobile_norm", c.phone_part)],
+            headers=HTMX,
+        ),
+        Operation(
+            "contact_list",
+            "Clients list: first page",
+            lambda c, i: _url("contacts:contact_list"),
+            lambda c, i: [sql.contact_list(c)],
+        ),
+        Operation(
+            "contact_detail",
+            "Client record page",
+            lambda c, i: _url("contacts:contact_detail", contact_id=c.contact_id),
+            lambda c, i: sql.contact_page(c),
+        ),
+        Operation(
+            "case_detail",
+            "Case page",
+            lambda c, i: _url("cases:case_detail", case_id=c.case_id),
+            lambda c, i: sql.case_page(c, c.case_id),
+        ),
+        Operation(
+            "wizard_create",
+            "New Case wizard: Create Case",
+            lambda c, i: _url("cases:wizard_step", step="adviser"),
+            lambda c, i: sql.case_insert(c, i, lead=None),
+            method="POST",
+            data=_adviser_step,
+            prepare=_new_case_steps,
+            expect=302,
+            writes=True,
+        ),
+        Operation(
+            "lead_convert",
+            "Lead to case conversion",
+            lambda c, i: _url("cases:wizard_step", step="adviser"),
+            lambda c, i: sql.case_insert(c, i, lead=c.leads[i % len(c.leads)]),
+            method="POST",
+            data=_adviser_step,
+            prepare=_lead_steps,
+            expect=302,
+            writes=True,
+        ),
+        Operation(
+            "task_list",
+            "Tasks page: my tasks",
+            lambda c, i: _url("tasks:task_list"),
+            lambda c, i: [sql.my_tasks(c)],
+        ),
+    ]
+    if support_case_available() and ctx.support_case_id is not None:
+        ops.append(
+            Operation(
+                "support_case_detail",
+                "Support case page",
+                lambda c, i: support_case_url(c.support_case_id or 0) or "",
+                lambda c, i: sql.case_page(
+                    c, c.support_case_id or 0, details="support_supportdetails"
+                ),
+            )
+        )
+    return ops
+
+
+def vendor() -> str:
+    """Return the database vendor the operations run against."""
+    return connection.vendor

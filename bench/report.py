@@ -1,0 +1,139 @@
+"""Results: ``bench/results/<date>.json`` (one entry per database) and ``RESULTS.md``.
+
+The budget (issue 7): each page's p95 under 50 ms on PostgreSQL (100 ms on
+SQLite), its queries within 1.5x of the hand-written SQL on PostgreSQL, a
+constant query count, and at least 150 requests per second per core from
+gunicorn on the Cases list.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
+P95_BUDGET_MS = {"postgresql": 50.0, "sqlite": 100.0}
+SEARCH_BUDGET_MS = 50.0  # header search at 1M contacts, on either database
+RAW_RATIO_BUDGET = 1.5
+PER_CORE_BUDGET = 150.0
+
+
+def verdict(vendor: str, op: dict[str, Any]) -> list[str]:
+    """Return what ``op`` misses of the budget on ``vendor`` (empty: it passes)."""
+    misses = []
+    limit = P95_BUDGET_MS.get(vendor, 50.0)
+    if op.get("name", "").startswith("search_"):
+        limit = min(limit, SEARCH_BUDGET_MS)
+    if op["p95_ms"] > limit:
+        misses.append(f"p95 over {limit:.0f} ms")
+    if vendor == "postgresql" and op["orm_raw_ratio"] > RAW_RATIO_BUDGET:
+        misses.append(f"queries over {RAW_RATIO_BUDGET}x raw SQL")
+    if op["queries_min"] != op["queries_max"]:
+        misses.append("query count varies")
+    return misses
+
+
+def save(vendor: str, entry: dict[str, Any], *, directory: Path = RESULTS_DIR) -> Path:
+    """Merge one database's results into today's JSON file; return its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{date.today().isoformat()}.json"  # noqa: DTZ011 - a file name
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    data.setdefault("date", date.today().isoformat())  # noqa: DTZ011 - a file name
+    data.setdefault("databases", {})[vendor] = entry
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def latest(directory: Path = RESULTS_DIR) -> dict[str, Any]:
+    """Return the newest results file's contents (empty when there is none)."""
+    files = sorted(directory.glob("*.json"))
+    return json.loads(files[-1].read_text()) if files else {}
+
+
+def _row(vendor: str, op: dict[str, Any]) -> str:
+    misses = verdict(vendor, op)
+    queries = str(op["queries_min"])
+    if op["queries_max"] != op["queries_min"]:
+        queries += f"-{op['queries_max']}"
+    cells = [
+        op["label"],
+        f"{op['p50_ms']:.1f}",
+        f"{op['p95_ms']:.1f}",
+        queries,
+        f"{op['query_ms_p50']:.2f}",
+        f"{op['raw_ms_p50']:.2f}",
+        f"{op['orm_raw_ratio']:.1f}x",
+        f"{op['request_query_ratio']:.1f}x",
+        "pass" if not misses else "**" + "; ".join(misses) + "**",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+HEADER = (
+    "| operation | p50 ms | p95 ms | queries | queries ms (p50) | raw SQL ms (p50) "
+    "| ORM / raw | request / queries | budget |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+)
+
+
+def _throughput(entry: dict[str, Any]) -> list[str]:
+    load = entry.get("throughput")
+    if not load:
+        return [
+            f"Throughput: not measured ({entry.get('throughput_skipped', 'skipped')})."
+        ]
+    errors = load["non_2xx"] + load.get("timeouts", 0)
+    ok = load["per_core"] >= PER_CORE_BUDGET and not errors
+    return [
+        f"Throughput on `{load['path']}`: gunicorn, {load['workers']} workers, `wrk` "
+        f"with {load['connections']} connections for {load['seconds']} s: "
+        f"**{load['requests_per_second']:.0f} requests/s** "
+        f"({load['per_core']:.0f} per core on {load['cores']} cores), p95 "
+        f"{load['p95_ms']:.1f} ms, {errors} errors or timeouts: "
+        + ("pass" if ok else f"**under {PER_CORE_BUDGET:.0f} per core**")
+        + "."
+    ]
+
+
+def render(data: dict[str, Any], notes: str = "") -> str:
+    """Return RESULTS.md for one results file."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {data.get('date', '?')} by `make bench`; raw figures in "
+        f"`bench/results/{data.get('date', '?')}.json`. How to read and re-run: "
+        "see the README (Benchmarks).",
+        "",
+    ]
+    for vendor, entry in data.get("databases", {}).items():
+        counts = ", ".join(f"{k} {v:,}" for k, v in entry.get("counts", {}).items())
+        lines += [
+            f"## {vendor} (scale {entry.get('scale')}: {counts})",
+            "",
+            f"{entry.get('requests')} requests per operation through the WSGI handler "
+            f"(no network); budget p95 < {P95_BUDGET_MS.get(vendor, 50):.0f} ms "
+            f"(search < {SEARCH_BUDGET_MS:.0f} ms)"
+            + (
+                f", queries <= {RAW_RATIO_BUDGET}x raw SQL"
+                if vendor == "postgresql"
+                else ""
+            )
+            + ", constant query count.",
+            "",
+            HEADER,
+            *(_row(vendor, op) for op in entry.get("operations", [])),
+            "",
+            *_throughput(entry),
+            "",
+        ]
+    if notes:
+        lines += [notes.strip(), ""]
+    return "\n".join(lines)
+
+
+def write_markdown(data: dict[str, Any], notes_file: Path | None = None) -> Path:
+    """Write RESULTS.md from ``data``, appending the notes file if there is one."""
+    notes = notes_file.read_text() if notes_file and notes_file.exists() else ""
+    RESULTS_MD.write_text(render(data, notes))
+    return RESULTS_MD

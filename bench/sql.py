@@ -1,0 +1,338 @@
+"""Hand-written SQL for each operation: the lower bound the ORM is compared with.
+
+Each function returns the statements a person would write to read (or write)
+the same rows as the page, on the same database, using the same indexes. The
+column names of inserts come from the models, like the generator's.
+"""
+
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+
+from bench.context import BenchContext
+from bench.loader import Row, Table
+from crm.cases.models import Case, CaseApplicant, CaseEvent, MortgageDetails
+from crm.contacts.models import Contact, ContactEvent
+from crm.contacts.search import firm_tag, parse
+from crm.core.models import AuditEvent
+from crm.leads.choices import OPEN_STATUSES
+from crm.leads.models import LeadEvent
+
+Statement = tuple[str, list[Any]]
+PAGE = 26  # 25 rows and one more to know there is a next page
+SECTION = 10
+MORTGAGE_PRODUCT = {
+    "kind": "mortgage",
+    "mortgage_type": "residential",
+    "mode": "single",
+}
+FAKE_ID = 10**12  # ids for rolled-back inserts, far past any real row
+
+
+def new_client(i: int) -> dict[str, str]:
+    """Return the wizard's "new client" fields, unique for request ``i``."""
+    return {
+        "choice": "new",
+        "first_name": "Bench",
+        "last_name": f"Client{i}",
+        "email": f"bench.client.{i}.{datetime.now(tz=UTC):%H%M%S%f}@example.com",
+        "mobile": "",
+    }
+
+
+def _applicants_of(page: str, order: str) -> str:
+    return (
+        f"SELECT p.*, u.first_name, u.last_name, ct.id, ct.first_name, ct.last_name, "  # noqa: S608
+        f"ct.organisation_name FROM ({page}) p "
+        "LEFT JOIN firms_user u ON u.id = p.owner_id "
+        "LEFT JOIN cases_caseapplicant a ON a.case_id = p.id "
+        "LEFT JOIN contacts_contact ct ON ct.id = a.contact_id "
+        f"ORDER BY {order}, a.position"
+    )
+
+
+_CASE_COLUMNS = "id, reference, kind, status, follow_up_date, created_at, owner_id"
+
+
+def cases_open(ctx: BenchContext) -> Statement:
+    """Open cases by follow-up date (empty dates last), with adviser and clients."""
+    page = (
+        f"SELECT {_CASE_COLUMNS} FROM cases_case WHERE firm_id = %s AND is_open = %s "  # noqa: S608
+        "ORDER BY follow_up_date ASC NULLS LAST, id LIMIT %s"
+    )
+    order = "p.follow_up_date ASC NULLS LAST, p.id"
+    return _applicants_of(page, order), [ctx.firm_id, True, PAGE]
+
+
+def cases_filtered(ctx: BenchContext) -> Statement:
+    """One adviser's cases at one status, newest first, with clients."""
+    page = (
+        f"SELECT {_CASE_COLUMNS} FROM cases_case WHERE firm_id = %s AND owner_id = %s "  # noqa: S608
+        "AND status = %s ORDER BY created_at DESC, id DESC LIMIT %s"
+    )
+    order = "p.created_at DESC, p.id DESC"
+    return _applicants_of(page, order), [ctx.firm_id, ctx.adviser_id, ctx.status, PAGE]
+
+
+def search(ctx: BenchContext, column: str, q: str, limit: int = 8) -> Statement:
+    """Contacts with ``q`` inside ``column``, plus their open leads and cases."""
+    query = parse(q)
+    term = query.term if query is not None else q
+    if connection.vendor == "sqlite":
+        hits = (
+            f"SELECT rowid AS id FROM contacts_contact_fts WHERE {column} GLOB %s "  # noqa: S608
+            f"AND is_archived = 0 LIMIT {limit}"
+        )
+        params: list[Any] = [f"{firm_tag(ctx.firm_id)}*{term}*"]
+    else:
+        hits = (
+            f"SELECT id FROM contacts_contact WHERE firm_id = %s AND is_archived = %s "  # noqa: S608
+            f"AND {column} LIKE %s LIMIT {limit}"
+        )
+        params = [ctx.firm_id, False, f"%{term}%"]
+    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    # SQLite keeps a CROSS JOIN's order: walk the few hits, not the firm's rows.
+    # Each branch has its own copy of the hits: SQLite runs a UNION over one
+    # shared CTE far slower than three small trigram lookups.
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+    sql = (
+        "SELECT 'contact', ct.id, ct.first_name, ct.last_name, ct.email "  # noqa: S608
+        f"FROM ({hits}) h {join} contacts_contact ct ON ct.id = h.id "
+        "UNION ALL SELECT 'lead', l.id, l.status, '', '' "
+        f"FROM ({hits}) h {join} leads_lead l ON l.contact_id = h.id "
+        f"WHERE l.firm_id = %s AND l.status IN ({statuses}) "
+        "UNION ALL SELECT 'case', c.id, c.reference, c.status, '' "
+        f"FROM ({hits}) h {join} cases_caseapplicant a ON a.contact_id = h.id "
+        "JOIN cases_case c ON c.id = a.case_id WHERE a.firm_id = %s"
+    )
+    return sql, [*params, *params, ctx.firm_id, *params, ctx.firm_id]
+
+
+def search_prefix(ctx: BenchContext, q: str, limit: int = 8) -> Statement:
+    """Contacts whose surname-first sort name starts with ``q``."""
+    term = q.lower()
+    if connection.vendor == "sqlite":
+        where, params = "sort_name >= %s AND sort_name < %s", [term, term + "\uffff"]
+    else:
+        where, params = "sort_name LIKE %s", [term + "%"]
+    return (
+        "SELECT id, first_name, last_name, email FROM contacts_contact "  # noqa: S608
+        f"WHERE firm_id = %s AND NOT is_archived AND {where} LIMIT %s",
+        [ctx.firm_id, *params, limit],
+    )
+
+
+def contact_list(ctx: BenchContext) -> Statement:
+    """The Clients list's first page, by name."""
+    return (
+        "SELECT id, kind, first_name, last_name, organisation_name, email, mobile, "
+        "town FROM contacts_contact WHERE firm_id = %s AND NOT is_archived "
+        "ORDER BY sort_name, id LIMIT %s",
+        [ctx.firm_id, PAGE],
+    )
+
+
+def contact_page(ctx: BenchContext) -> list[Statement]:
+    """The client, their cases, leads, tasks, interactions and timeline page."""
+    f, c = ctx.firm_id, ctx.contact_id
+    return [
+        ("SELECT * FROM contacts_contact WHERE firm_id = %s AND id = %s", [f, c]),
+        (
+            "SELECT c.id, c.reference, c.status, u.first_name FROM cases_case c "
+            "JOIN cases_caseapplicant a ON a.case_id = c.id "
+            "LEFT JOIN firms_user u ON u.id = c.owner_id "
+            "WHERE a.firm_id = %s AND a.contact_id = %s "
+            "ORDER BY c.created_at DESC, c.id DESC LIMIT %s",
+            [f, c, SECTION],
+        ),
+        (
+            "SELECT id, status, follow_up_date FROM leads_lead WHERE firm_id = %s "
+            "AND contact_id = %s ORDER BY created_at DESC LIMIT %s",
+            [f, c, SECTION],
+        ),
+        (
+            "SELECT id, title, due_date, status FROM tasks_task WHERE firm_id = %s "
+            "AND contact_id = %s ORDER BY status = 'done', due_date, id "
+            "LIMIT %s",
+            [f, c, SECTION],
+        ),
+        (
+            "SELECT i.id, i.occurred_at, i.notes, t.name, u.first_name "
+            "FROM interactions_interaction i "
+            "LEFT JOIN firms_interactiontype t ON t.id = i.interaction_type_id "
+            "LEFT JOIN firms_user u ON u.id = i.created_by_id "
+            "WHERE i.firm_id = %s AND i.contact_id = %s "
+            "ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s",
+            [f, c, SECTION],
+        ),
+        (
+            "SELECT id, type, summary, created_at FROM contacts_contactevent "
+            "WHERE firm_id = %s AND contact_id = %s "
+            "ORDER BY created_at DESC, id DESC LIMIT %s",
+            [f, c, PAGE - 5],
+        ),
+    ]
+
+
+SUPPORT_SECTIONS = (
+    "support_supportitem",
+    "support_plannedsupport",
+    "support_externalservice",
+)
+
+
+def case_page(
+    ctx: BenchContext, case_id: int, *, details: str = "cases_mortgagedetails"
+) -> list[Statement]:
+    """The case with adviser and details, clients, history, interactions, tasks.
+
+    A support case (``details="support_supportdetails"``) adds its needs and
+    outcomes, planned support and external services.
+    """
+    f = ctx.firm_id
+    statements: list[Statement] = [
+        (
+            "SELECT c.*, u.first_name, u.last_name, d.* FROM cases_case c "  # noqa: S608
+            "LEFT JOIN firms_user u ON u.id = c.owner_id "
+            f"LEFT JOIN {details} d ON d.case_id = c.id "
+            "WHERE c.firm_id = %s AND c.id = %s",
+            [f, case_id],
+        ),
+        (
+            "SELECT ct.* FROM cases_caseapplicant a JOIN contacts_contact ct "
+            "ON ct.id = a.contact_id WHERE a.firm_id = %s AND a.case_id = %s "
+            "ORDER BY a.position",
+            [f, case_id],
+        ),
+        (
+            "SELECT e.*, u.first_name FROM cases_caseevent e LEFT JOIN firms_user u "
+            "ON u.id = e.actor_id WHERE e.firm_id = %s AND e.case_id = %s "
+            "ORDER BY e.created_at DESC, e.id DESC LIMIT %s",
+            [f, case_id, SECTION],
+        ),
+    ]
+    sections = [
+        ("interactions_interaction", "occurred_at DESC, id DESC"),
+        ("tasks_task", "status = 'done', due_date, id"),
+    ]
+    if details == "support_supportdetails":
+        sections += [(table, "id") for table in SUPPORT_SECTIONS]
+    for table, order in sections:
+        if _has_case_column(table):
+            statements.append(
+                (
+                    f"SELECT * FROM {table} WHERE firm_id = %s "  # noqa: S608
+                    f"AND case_id = %s ORDER BY {order} LIMIT %s",
+                    [f, case_id, SECTION],
+                )
+            )
+    return statements
+
+
+def my_tasks(ctx: BenchContext) -> Statement:
+    """The member's open tasks, soonest due first, with their clients."""
+    return (
+        "SELECT t.id, t.title, t.due_date, t.priority, ct.first_name, ct.last_name "
+        "FROM tasks_task t LEFT JOIN contacts_contact ct ON ct.id = t.contact_id "
+        "WHERE t.firm_id = %s AND t.assignee_id = %s AND t.status = 'open' "
+        "ORDER BY t.due_date ASC NULLS LAST, t.id LIMIT %s",
+        [ctx.firm_id, ctx.user_id, PAGE],
+    )
+
+
+@cache
+def _table(model: type[models.Model]) -> Table:
+    return Table(model)
+
+
+@cache
+def _has_case_column(table: str) -> bool:
+    with connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return False
+        columns = connection.introspection.get_table_description(cursor, table)
+    return any(col.name == "case_id" for col in columns)
+
+
+def _insert(model: type[models.Model], row: Row) -> Statement:
+    table = _table(model)
+    cols = ", ".join(table.columns)
+    marks = ", ".join(["%s"] * len(table.columns))
+    return f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", list(table.pack(row))  # noqa: S608
+
+
+def case_insert(
+    ctx: BenchContext, i: int, *, lead: tuple[int, int] | None
+) -> list[Statement]:
+    """The writes of creating a mortgage case (new client, or a lead's client)."""
+    f, now, pk = ctx.firm_id, datetime.now(tz=UTC), FAKE_ID + i
+    base = {"firm_id": f, "created_at": now, "updated_at": now}
+    statements: list[Statement] = [
+        (
+            "UPDATE cases_casereferencecounter SET last_number = last_number + 1 "
+            "WHERE firm_id = %s AND kind = 'mortgage' RETURNING last_number",
+            [f],
+        )
+    ]
+    if lead is None:
+        client = new_client(i)
+        contact_id = pk
+        statements.append(
+            _insert(
+                Contact,
+                {
+                    **base,
+                    "id": pk,
+                    "first_name": "Bench",
+                    "last_name": client["last_name"],
+                    "email": client["email"],
+                },
+            )
+        )
+    else:
+        contact_id = lead[1]
+    statements += [
+        _insert(
+            Case,
+            {
+                **base,
+                "id": pk,
+                "kind": "mortgage",
+                "number": 2_000_000_000 + i,
+                "reference": f"BENCH-{pk}",
+                "status": "call_back",
+                "owner_id": ctx.user_id,
+                "lead_id": lead and lead[0],
+            },
+        ),
+        _insert(
+            CaseApplicant,
+            {
+                "firm_id": f,
+                "id": pk,
+                "case_id": pk,
+                "contact_id": contact_id,
+                "position": 1,
+            },
+        ),
+        _insert(MortgageDetails, {"firm_id": f, "id": pk, "case_id": pk}),
+        _insert(CaseEvent, {**base, "id": pk, "case_id": pk, "type": "created"}),
+        _insert(ContactEvent, {**base, "id": pk, "contact_id": contact_id}),
+        _insert(
+            AuditEvent, {**base, "id": pk, "object_type": "case", "object_id": str(pk)}
+        ),
+    ]
+    if lead is not None:
+        statements += [
+            (
+                "UPDATE leads_lead SET status = 'converted', converted_at = %s "
+                "WHERE firm_id = %s AND id = %s",
+                [connection.ops.adapt_datetimefield_value(now), f, lead[0]],
+            ),
+            _insert(
+                LeadEvent, {**base, "id": pk, "lead_id": lead[0], "type": "converted"}
+            ),
+        ]
+    return statements

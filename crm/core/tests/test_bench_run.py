@@ -1,0 +1,105 @@
+"""The benchmark runner at a tiny scale: a well-formed result and report (no timing)."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bench import report
+from bench.generate import Plan, generate
+from bench.operations import operations
+from bench.runner import percentile
+from bench.suite import run_suite
+
+pytestmark = pytest.mark.django_db
+
+TINY = Plan(
+    contacts=120, leads=60, cases=40, interactions=200, tasks=60, firms=2, advisers=3
+)
+FIGURES = {
+    "p50_ms",
+    "p95_ms",
+    "queries_min",
+    "queries_max",
+    "query_ms_p50",
+    "raw_ms_p50",
+    "orm_raw_ratio",
+    "request_query_ratio",
+}
+
+
+@pytest.fixture
+def entry():
+    generate(TINY, log=lambda line: None)
+    return run_suite(requests=2, scale=0.0, load_seconds=0, log=lambda line: None)
+
+
+def test_every_operation_answers_and_gets_figures(entry):
+    """Each listed operation ran its requests and has every figure and a ratio."""
+    names = [op["name"] for op in entry["operations"]]
+    assert names[:9] == [
+        "cases_open",
+        "cases_filtered",
+        "search_surname",
+        "search_prefix",
+        "search_email",
+        "search_phone",
+        "contact_list",
+        "contact_detail",
+        "case_detail",
+    ]
+    assert {"wizard_create", "lead_convert", "task_list"} <= set(names)
+    for op in entry["operations"]:
+        assert set(op) >= FIGURES
+        assert op["requests"] == 2
+        assert op["queries_min"] > 0
+        assert op["raw_ms_p50"] > 0
+    assert entry["counts"]["contacts"] == TINY.contacts
+    assert entry["throughput_skipped"] == "off"
+
+
+def test_results_file_and_markdown_name_every_operation(entry, tmp_path):
+    """The JSON keeps one entry per database; RESULTS.md has a row per operation."""
+    path = report.save("sqlite", entry, directory=tmp_path)
+    data = json.loads(path.read_text())
+    assert data["databases"]["sqlite"]["operations"] == entry["operations"]
+    markdown = report.render(data)
+    for op in entry["operations"]:
+        assert f"| {op['label']} |" in markdown
+
+
+def test_verdict_names_what_misses_the_budget():
+    """A slow page, a far-from-raw page and a varying query count are named."""
+    op = {"p95_ms": 80.0, "orm_raw_ratio": 2.0, "queries_min": 5, "queries_max": 6}
+    assert report.verdict("postgresql", op) == [
+        "p95 over 50 ms",
+        "queries over 1.5x raw SQL",
+        "query count varies",
+    ]
+    assert report.verdict("sqlite", op) == ["query count varies"]
+    search = {**op, "name": "search_email", "p95_ms": 60.0}
+    assert report.verdict("sqlite", search)[0] == "p95 over 50 ms"
+
+
+def test_percentile_is_nearest_rank():
+    """p95 of 1..100 is 95; p50 of one value is that value."""
+    assert percentile([float(n) for n in range(1, 101)], 95) == 95.0
+    assert percentile([3.0], 50) == 3.0
+
+
+def test_operations_cover_the_issue_list(entry):
+    """The support case page joins the list once its URL exists."""
+    from bench.context import build_context
+    from bench.pages import support_case_available
+
+    ctx = build_context(lead_count=1)
+    names = {op.name for op in operations(ctx)}
+    assert ("support_case_detail" in names) is (
+        support_case_available() and ctx.support_case_id is not None
+    )
+
+
+def test_command_refuses_a_database_not_named_bench():
+    """Timings are only taken on a bench database."""
+    with pytest.raises(CommandError, match="lacks 'bench'"):
+        call_command("bench_run", "--requests", "1")
