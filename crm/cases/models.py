@@ -109,6 +109,18 @@ class Case(FirmOwnedModel):
                 fields=["firm", "owner", "is_open", "status"], name="case_firm_owner"
             ),
             models.Index(fields=["firm", "kind", "status"], name="case_firm_kind"),
+            # The Open tab sorted by follow-up: SQLite matches the bare
+            # "is_open" Django writes only through a partial index.
+            models.Index(
+                fields=["firm", "follow_up_date", "id"],
+                condition=models.Q(is_open=True),
+                name="case_open_follow",
+            ),
+            # One adviser's cases at one status, newest first.
+            models.Index(
+                fields=["firm", "owner", "status", "-created_at", "-id"],
+                name="case_firm_owner_status",
+            ),
             models.Index(fields=["firm", "lead"], name="case_firm_lead"),
         ]
 

@@ -1,9 +1,11 @@
 """Core models: the firm-owned base, the audit trail and the dev mailbox."""
 
+import functools
 from typing import Any, ClassVar, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django_scopes import ScopedManager
 
 from crm.core.choices import AuditVerb
@@ -21,6 +23,14 @@ def scoped(manager_class: type[_M]) -> _M:
     return cast(_M, ScopedManager(_manager_class=manager_class, firm="firm"))
 
 
+@functools.cache
+def _choice_labels(
+    field: models.Field[Any, Any], language: str | None
+) -> dict[Any, str]:
+    """Return ``field``'s choice labels in ``language``, built once per process."""
+    return {value: str(label) for value, label in field.flatchoices}
+
+
 class FirmOwnedModel(models.Model):
     """Base for every table that belongs to one firm (tenant)."""
 
@@ -28,6 +38,15 @@ class FirmOwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        """Like Django's ``get_x_display``, without rebuilding the labels per call.
+
+        Django flattens and hashes every lazily translated choice on each call,
+        a measurable share of a list page's time.
+        """
+        value = getattr(self, field.attname)
+        return _choice_labels(field, get_language()).get(value, value)
 
 
 class AuditEvent(FirmOwnedModel):

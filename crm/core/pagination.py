@@ -14,6 +14,9 @@ from django.http import QueryDict
 T = TypeVar("T", bound=Model)
 
 MAX_PAGE = 10_000
+# Counts shown on tabs and badges stop here ("1,000+"): a capped count reads
+# at most this many index entries, however large the firm.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,13 @@ def case_hits(
     if len(reference) >= 3:
         found.update(
             dict.fromkeys(
-                Case.objects.filter(firm=firm, reference__startswith=reference)
+                # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
+                # collations would both skip the (firm, reference) index.
+                Case.objects.filter(
+                    firm=firm,
+                    reference__gte=reference,
+                    reference__lt=reference + "\uffff",
+                )
                 .order_by()
                 .values_list("id", flat=True)[:limit]
             )

@@ -83,3 +83,14 @@ def test_leads_without_case_skips_clients_on_a_case(firm):
         firm=firm, contact_ids=[with_case.pk, without.pk]
     )
     assert found == [lead]
+
+
+def test_header_search_finds_cases_by_the_start_of_a_reference(firm):
+    """A reference prefix (any case) is read as a range on the firm's index."""
+    first = make_case(firm)
+    make_case(firm, kind="protection")
+    hits = selectors.case_hits(
+        firm=firm, contacts=[], q=first.reference[:6].lower(), limit=5
+    )
+    assert [c.reference for c in hits] == [first.reference]
+    assert selectors.case_hits(firm=firm, contacts=[], q="MT", limit=5) == []

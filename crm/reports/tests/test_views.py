@@ -39,7 +39,7 @@ def test_dashboard_query_count_is_constant(
     for _ in range(rows):
         IntroducerFactory(firm=firm)
         make_case(firm, owner=owner.user, follow_up_date=timezone.localdate())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         owner_client.get("/")
 
 

@@ -1,0 +1,16 @@
+"""Template filters shared by every app: ``{% load casework %}``."""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from crm.core.pagination import COUNT_CAP
+
+register = template.Library()
+
+
+@register.filter
+def count_cap(value: int) -> str:
+    """Show a capped count: "1,000+" past the cap, else the number (1,234 style)."""
+    if value > COUNT_CAP:
+        return f"{intcomma(COUNT_CAP)}+"
+    return str(intcomma(value))
