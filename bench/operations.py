@@ -7,7 +7,7 @@ page added later gets one more :class:`Operation` in :func:`operations`.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -67,6 +67,16 @@ def _adviser_step(ctx: BenchContext, i: int) -> dict[str, Any]:
     return {"owner": ctx.user_id, "status": "call_back", "action": "next"}
 
 
+RawStatements = Callable[[BenchContext, int], list[Statement]]
+
+
+def _with_request_context(raw: RawStatements) -> RawStatements:
+    def statements(ctx: BenchContext, i: int) -> list[Statement]:
+        return [*sql.request_context(ctx), *raw(ctx, i)]
+
+    return statements
+
+
 def operations(ctx: BenchContext) -> list[Operation]:
     """Return every operation the bench measures, in report order."""
     ops = [
@@ -74,7 +84,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "cases_open",
             "Cases list: Open tab, by follow-up, 25 rows",
             lambda c, i: _url("cases:case_list") + "?tab=open&sort=follow_up",
-            lambda c, i: [sql.cases_open(c)],
+            lambda c, i: [*sql.case_list_choices(c), sql.cases_open(c)],
         ),
         Operation(
             "cases_filtered",
@@ -82,7 +92,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             lambda c, i: (
                 _url("cases:case_list") + f"?owner={c.adviser_id}&status={c.status}"
             ),
-            lambda c, i: [sql.cases_filtered(c)],
+            lambda c, i: [*sql.case_list_choices(c), sql.cases_filtered(c)],
         ),
         Operation(
             "search_surname",
@@ -159,14 +169,19 @@ def operations(ctx: BenchContext) -> list[Operation]:
             lambda c, i: [sql.my_tasks(c)],
         ),
     ]
+    # Every page first reads the session, the user and their memberships:
+    # the lower bound reads them too, so the ratio compares like with like.
+    ops = [replace(op, raw=_with_request_context(op.raw)) for op in ops]
     if support_case_available() and ctx.support_case_id is not None:
         ops.append(
             Operation(
                 "support_case_detail",
                 "Support case page",
                 lambda c, i: support_case_url(c.support_case_id or 0) or "",
-                lambda c, i: sql.case_page(
-                    c, c.support_case_id or 0, details="support_supportdetails"
+                _with_request_context(
+                    lambda c, i: sql.case_page(
+                        c, c.support_case_id or 0, details="support_supportdetails"
+                    )
                 ),
             )
         )

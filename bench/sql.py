@@ -42,6 +42,43 @@ def new_client(i: int) -> dict[str, str]:
     }
 
 
+def request_context(ctx: BenchContext) -> list[Statement]:
+    """What every signed-in page reads first: the session, the user, the
+    member's firms (the firm switcher) with the current membership."""
+    return [
+        (
+            "SELECT session_key, session_data, expire_date FROM django_session "
+            "WHERE session_key = %s AND expire_date > %s",
+            ["bench-session-key-0123456789abcdef", datetime.now(tz=UTC)],
+        ),
+        ("SELECT * FROM firms_user WHERE id = %s", [ctx.user_id]),
+        (
+            "SELECT m.*, f.* FROM firms_membership m "
+            "JOIN firms_firm f ON f.id = m.firm_id "
+            "WHERE m.user_id = %s AND m.is_active = %s ORDER BY f.name, m.firm_id",
+            [ctx.user_id, True],
+        ),
+    ]
+
+
+def case_list_choices(ctx: BenchContext) -> list[Statement]:
+    """The Cases list's filter choices: the firm's members and introducers."""
+    return [
+        (
+            "SELECT m.*, u.* FROM firms_membership m "
+            "JOIN firms_user u ON u.id = m.user_id "
+            "WHERE m.firm_id = %s AND m.is_active = %s "
+            "ORDER BY u.first_name, u.last_name, m.id",
+            [ctx.firm_id, True],
+        ),
+        (
+            "SELECT id, name FROM firms_introducer WHERE firm_id = %s "
+            "AND is_active = %s ORDER BY lower(name), id",
+            [ctx.firm_id, True],
+        ),
+    ]
+
+
 def _applicants_of(page: str, order: str) -> str:
     return (
         f"SELECT p.*, u.first_name, u.last_name, ct.id, ct.first_name, ct.last_name, "  # noqa: S608

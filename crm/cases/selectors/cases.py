@@ -210,10 +210,12 @@ def case_list(
             )
         )
         qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
-    main_name = CaseApplicant.objects.filter(
-        firm=firm, case=OuterRef("pk"), position=1
-    ).values("contact__sort_name")[:1]
-    qs = qs.annotate(main_sort_name=main_name)
+    if sort.lstrip("-") == "client":
+        # Only the client sort needs the main applicant's name in SQL.
+        main_name = CaseApplicant.objects.filter(
+            firm=firm, case=OuterRef("pk"), position=1
+        ).values("contact__sort_name")[:1]
+        qs = qs.annotate(main_sort_name=main_name)
     order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
     return (
         _with_follow_up_state(qs)
