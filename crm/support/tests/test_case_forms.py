@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,52 +12,14 @@ from crm.contacts.models import Contact
 from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent
-from crm.firms.choices import Role
-from crm.firms.tests.factories import MembershipFactory
 from crm.support import services
 from crm.support.models import OpenPeriod, SupportDetails
-from crm.support.tests.factories import make_pathway, make_support_case
+from crm.support.tests.factories import make_pathway
+from crm.support.tests.pages import _case, flashes, text, url
 
 pytestmark = pytest.mark.django_db
 
 CREATE = reverse("support:case_create")
-
-
-def text(response):
-    return response.content.decode()
-
-
-def url(name, case):
-    return reverse(f"support:{name}", kwargs={"support_case_id": case.pk})
-
-
-def flashes(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def sup_owner(support_firm):
-    return MembershipFactory(firm=support_firm, role=Role.OWNER)
-
-
-@pytest.fixture
-def client(sup_owner, login):
-    return login(sup_owner)
-
-
-@pytest.fixture
-def ada(support_firm):
-    return ContactFactory(
-        firm=support_firm,
-        first_name="Ada",
-        last_name="Lovelace",
-        email="ada@example.org",
-        mobile="07700 900111",
-    )
-
-
-def _case(firm, **kwargs):
-    return make_support_case(firm, **kwargs)
 
 
 def _post(sup_owner, contact, **extra):
