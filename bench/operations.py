@@ -87,6 +87,12 @@ def operations(ctx: BenchContext) -> list[Operation]:
             lambda c, i: [*sql.case_list_choices(c), sql.cases_open(c)],
         ),
         Operation(
+            "cases_newest",
+            "Cases list: All tab, newest first (as it opens)",
+            lambda c, i: _url("cases:case_list"),
+            lambda c, i: [*sql.case_list_choices(c), sql.cases_newest(c)],
+        ),
+        Operation(
             "cases_filtered",
             "Cases list: one adviser, one status",
             lambda c, i: (
@@ -173,6 +179,14 @@ def operations(ctx: BenchContext) -> list[Operation]:
     # the lower bound reads them too, so the ratio compares like with like.
     ops = [replace(op, raw=_with_request_context(op.raw)) for op in ops]
     if support_case_available() and ctx.support_case_id is not None:
+        ops.append(
+            Operation(
+                "support_case_list",
+                "Support cases list: Open tab, 25 rows",
+                lambda c, i: _url("support:case_list") + "?tab=open",
+                _with_request_context(lambda c, i: sql.support_cases_open(c)),
+            )
+        )
         ops.append(
             Operation(
                 "support_case_detail",

@@ -103,6 +103,40 @@ def cases_open(ctx: BenchContext) -> Statement:
     return _applicants_of(page, order), [ctx.firm_id, True, PAGE]
 
 
+def cases_newest(ctx: BenchContext) -> Statement:
+    """The Cases list as it opens: mortgage and protection cases, newest first."""
+    page = (
+        f"SELECT {_CASE_COLUMNS} FROM cases_case WHERE firm_id = %s "  # noqa: S608
+        "AND kind IN ('mortgage', 'protection') "
+        "ORDER BY created_at DESC, id DESC LIMIT %s"
+    )
+    order = "p.created_at DESC, p.id DESC"
+    return _applicants_of(page, order), [ctx.firm_id, PAGE]
+
+
+def support_cases_open(ctx: BenchContext) -> list[Statement]:
+    """The Support cases list's Open tab, newest first, with its filter choices."""
+    page = (
+        "SELECT c.id, c.reference, c.title, c.status, c.created_at, c.owner_id, "
+        "s.start_date, s.concern_level, w.name AS pathway FROM cases_case c "
+        "JOIN support_supportdetails s ON s.case_id = c.id "
+        "LEFT JOIN firms_pathway w ON w.id = s.pathway_id "
+        "WHERE c.firm_id = %s AND c.kind = 'support' AND c.is_open = %s "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
+    )
+    order = "p.created_at DESC, p.id DESC"
+    members, _introducers = case_list_choices(ctx)
+    pathways = (
+        "SELECT id, name FROM firms_pathway WHERE firm_id = %s ORDER BY name, id",
+        [ctx.firm_id],
+    )
+    return [
+        members,
+        pathways,
+        (_applicants_of(page, order), [ctx.firm_id, True, PAGE]),
+    ]
+
+
 def cases_filtered(ctx: BenchContext) -> Statement:
     """One adviser's cases at one status, newest first, with clients."""
     page = (

@@ -116,6 +116,16 @@ class Case(FirmOwnedModel):
                 condition=models.Q(is_open=True),
                 name="case_open_follow",
             ),
+            # Newest first: the Cases lists' default order, for every tab of a
+            # firm with both modules (the kind filter is read off the scan)...
+            models.Index(
+                fields=["firm", "-created_at", "-id"], name="case_firm_created"
+            ),
+            # ...and for one kind (the Support cases list).
+            models.Index(
+                fields=["firm", "kind", "-created_at", "-id"],
+                name="case_firm_kind_created",
+            ),
             # One adviser's cases at one status, newest first.
             models.Index(
                 fields=["firm", "owner", "status", "-created_at", "-id"],

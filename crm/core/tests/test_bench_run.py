@@ -37,8 +37,9 @@ def entry():
 def test_every_operation_answers_and_gets_figures(entry):
     """Each listed operation ran its requests and has every figure and a ratio."""
     names = [op["name"] for op in entry["operations"]]
-    assert names[:9] == [
+    assert names[:10] == [
         "cases_open",
+        "cases_newest",
         "cases_filtered",
         "search_surname",
         "search_prefix",
@@ -94,9 +95,9 @@ def test_operations_cover_the_issue_list(entry):
 
     ctx = build_context(lead_count=1)
     names = {op.name for op in operations(ctx)}
-    assert ("support_case_detail" in names) is (
-        support_case_available() and ctx.support_case_id is not None
-    )
+    support = support_case_available() and ctx.support_case_id is not None
+    assert ("support_case_detail" in names) is support
+    assert ("support_case_list" in names) is support
 
 
 def test_command_refuses_a_database_not_named_bench():
