@@ -255,19 +255,8 @@ class SupportCaseCreateForm(SupportCaseForm):
         raw = self.data.get("beneficiary") if self.is_bound else None
         if raw is None:
             raw = self.initial.get("beneficiary")
-        contact_id = parse_id(raw)
-        if contact_id is None:
-            return None
-        try:
-            contact = contact_selectors.contact_get(
-                firm=self.firm, contact_id=contact_id
-            )
-        except NotFound:
-            return None
-        if contact.kind != ContactKind.PERSON:
-            return None
-        self.selected = contact
-        return contact
+        self.selected = contact_selectors.person_picked(firm=self.firm, raw=raw)
+        return self.selected
 
     def clean_mobile(self) -> str:
         value: str = self.cleaned_data["mobile"].strip()

@@ -176,19 +176,8 @@ class ApplicantForm(forms.Form):
             if self.is_bound
             else self.initial.get("contact")
         )
-        contact_id = parse_id(raw)
-        if contact_id is None:
-            return None
-        try:
-            contact = contact_selectors.contact_get(
-                firm=self.firm, contact_id=contact_id
-            )
-        except NotFound:
-            return None
-        if contact.kind != ContactKind.PERSON:
-            return None
-        self.selected = contact
-        return contact
+        self.selected = contact_selectors.person_picked(firm=self.firm, raw=raw)
+        return self.selected
 
     def clean_mobile(self) -> str:
         value: str = self.cleaned_data["mobile"].strip()

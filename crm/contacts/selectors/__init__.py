@@ -6,6 +6,7 @@ from crm.contacts.selectors.contacts import (
     contact_timeline,
     organisation_choices,
     organisation_get,
+    person_picked,
 )
 from crm.contacts.selectors.imports import (
     contact_import_error_list,
@@ -24,4 +25,5 @@ __all__ = [
     "contact_timeline",
     "organisation_choices",
     "organisation_get",
+    "person_picked",
 ]

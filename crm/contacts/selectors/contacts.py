@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent, ContactQuerySet
 from crm.core.exceptions import NotFound
+from crm.core.http import parse_id
 from crm.firms.models import Firm
 
 SORTS = {
@@ -23,6 +24,22 @@ def contact_get(*, firm: Firm, contact_id: int) -> Contact:
         )
     except Contact.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def person_picked(*, firm: Firm, raw: object) -> Contact | None:
+    """Return the person a contact picker posted (an id as text), or None.
+
+    None for junk, another firm's contact or an organisation, so a form can
+    ask again instead of failing.
+    """
+    contact_id = parse_id(raw)
+    if contact_id is None:
+        return None
+    try:
+        contact = contact_get(firm=firm, contact_id=contact_id)
+    except NotFound:
+        return None
+    return contact if contact.kind == ContactKind.PERSON else None
 
 
 def contact_list(

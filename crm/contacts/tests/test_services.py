@@ -4,6 +4,7 @@ import pytest
 
 from crm.contacts import services
 from crm.contacts.models import ContactEvent
+from crm.contacts.selectors import person_picked
 from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
@@ -128,3 +129,16 @@ def test_marketing_consent_time_is_recorded(firm):
         firm=firm, actor=None, first_name="A", marketing_consent=True
     )
     assert contact.marketing_consent_at is not None
+
+
+def test_person_picked_refuses_junk_organisations_and_other_firms(firm, other_firm):
+    """A picker's posted id gives the firm's person, or None for anything else."""
+
+    person = ContactFactory(firm=firm)
+    assert person_picked(firm=firm, raw=str(person.pk)) == person
+    assert person_picked(firm=firm, raw="²") is None
+    assert person_picked(firm=firm, raw=None) is None
+    organisation = OrganisationFactory(firm=firm)
+    assert person_picked(firm=firm, raw=str(organisation.pk)) is None
+    theirs = ContactFactory(firm=other_firm)
+    assert person_picked(firm=firm, raw=str(theirs.pk)) is None
