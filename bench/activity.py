@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from bench.loader import Row, Table
 from bench.rows import NOTES, TASK_TITLES, Clock, FirmRefs
-from crm.cases.choices import CaseEventType, CaseKind
+from crm.cases.choices import CaseEventType
 from crm.contacts.choices import ContactEventType
 from crm.interactions.choices import InteractionKind
+from crm.support.choices import SupportKind
 from crm.tasks.choices import TaskPriority, TaskStatus
 
 
@@ -119,7 +120,7 @@ def contact_events(table: Table, refs: FirmRefs, clock: Clock) -> Iterator[Row]:
 def support_details(table: Table, refs: FirmRefs, clock: Clock) -> Iterator[Row]:
     """Yield the details row of each support case (other columns get defaults)."""
     for case_id, kind in zip(refs.cases, refs.case_kinds, strict=True):
-        if kind == CaseKind.SUPPORT:
+        if kind == SupportKind.SUPPORT:
             yield {
                 "id": table.allocate(),
                 "firm_id": refs.firm_id,
@@ -131,7 +132,7 @@ def support_details(table: Table, refs: FirmRefs, clock: Clock) -> Iterator[Row]
 def open_periods(table: Table, refs: FirmRefs, clock: Clock) -> Iterator[Row]:
     """Yield one open period per support case."""
     for case_id, kind in zip(refs.cases, refs.case_kinds, strict=True):
-        if kind == CaseKind.SUPPORT:
+        if kind == SupportKind.SUPPORT:
             opened = clock.now - timedelta(days=case_id % 700)
             yield {
                 "id": table.allocate(),

@@ -6,12 +6,13 @@ from django.db.models import Count
 from django_scopes import scopes_disabled
 
 from bench.generate import bench_firm, bench_user
-from crm.cases.choices import CaseKind
+from crm.advice.choices import AdviceKind
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
 from crm.firms.models import Firm, Membership
 from crm.leads.choices import OPEN_STATUSES
 from crm.leads.models import Lead
+from crm.support.choices import SupportKind
 
 SURNAME_PART = "illia"  # inside "Williams", one of the most common surnames
 SURNAME_PREFIX = "Pat"  # Patel, Parker... : a prefix typed in the header
@@ -56,7 +57,7 @@ def _pick(firm: Firm, user_id: int, lead_count: int) -> BenchContext:
     )
     # The oldest clients carry the longest histories; take the first on a case.
     applicant = (
-        CaseApplicant.objects.filter(firm=firm, case__kind=CaseKind.MORTGAGE)
+        CaseApplicant.objects.filter(firm=firm, case__kind=AdviceKind.MORTGAGE)
         .order_by("contact_id")
         .values_list("contact_id", "case_id")
         .first()
@@ -65,14 +66,14 @@ def _pick(firm: Firm, user_id: int, lead_count: int) -> BenchContext:
         msg = "The bench firm has no members or no cases."
         raise RuntimeError(msg)
     support_case = (
-        Case.objects.filter(firm=firm, kind=CaseKind.SUPPORT)
+        Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT)
         .order_by("id")
         .values_list("id", flat=True)
         .first()
     )
     status = (
         Case.objects.filter(firm=firm, owner_id=adviser_id, is_open=True)
-        .filter(kind__in=[CaseKind.MORTGAGE, CaseKind.PROTECTION])
+        .filter(kind__in=[AdviceKind.MORTGAGE, AdviceKind.PROTECTION])
         .values("status")
         .annotate(n=Count("id"))
         .order_by("-n")

@@ -20,14 +20,9 @@ from django_scopes import scopes_disabled
 from bench import activity, rows
 from bench.loader import LoadStats, Row, Table, analyse, fast_session, load
 from bench.pages import support_case_available
-from crm.cases.choices import CaseKind
-from crm.cases.models import (
-    Case,
-    CaseApplicant,
-    CaseEvent,
-    CaseReferenceCounter,
-    MortgageDetails,
-)
+from crm.advice.models import MortgageDetails
+from crm.cases import kinds
+from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseReferenceCounter
 from crm.contacts.demo import FIRST, LAST
 from crm.contacts.models import Contact, ContactEvent
 from crm.firms.choices import Role
@@ -41,6 +36,7 @@ from crm.firms.models import (
 )
 from crm.interactions.models import Interaction
 from crm.leads.models import Lead
+from crm.support.choices import SupportKind
 from crm.tasks.models import Task
 
 LARGE_FIRM = "Bench Large Firm"
@@ -110,7 +106,7 @@ def matches(plan: Plan) -> bool:
             return False
         small = Contact.objects.filter(firm=first).count() == plan.small().contacts
         big = Contact.objects.filter(firm=large).count() >= plan.contacts
-        support = Case.objects.filter(firm=large, kind=CaseKind.SUPPORT).exists()
+        support = Case.objects.filter(firm=large, kind=SupportKind.SUPPORT).exists()
         # A fifth of the cases are support ones when the build has them; a tiny
         # plan may draw none.
         stale = _support_enabled() and not support and plan.cases >= 100
@@ -292,7 +288,7 @@ def _counters(refs: list[rows.FirmRefs]) -> None:
         CaseReferenceCounter(firm_id=ref.firm_id, kind=kind, last_number=number)
         for ref in refs
         for kind, number in ref.last_numbers.items()
-        if kind in CaseKind.values
+        if kinds.find(kind) is not None
     )
 
 

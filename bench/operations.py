@@ -43,14 +43,14 @@ def _url(name: str, **kwargs: Any) -> str:
 
 
 def _wizard_step(client: Client, step: str, data: dict[str, Any]) -> None:
-    response = client.post(_url("cases:wizard_step", step=step), data)
+    response = client.post(_url("advice:wizard_step", step=step), data)
     if response.status_code != 302:
         msg = f"wizard step {step} answered {response.status_code}"
         raise RuntimeError(msg)
 
 
 def _new_case_steps(client: Client, ctx: BenchContext, i: int) -> None:
-    client.get(_url("cases:wizard_start") + "?restart=1")
+    client.get(_url("advice:wizard_start") + "?restart=1")
     _wizard_step(client, "product", sql.MORTGAGE_PRODUCT)
     _wizard_step(client, "main", sql.new_client(i))
     _wizard_step(client, "introducer", {})
@@ -58,7 +58,7 @@ def _new_case_steps(client: Client, ctx: BenchContext, i: int) -> None:
 
 def _lead_steps(client: Client, ctx: BenchContext, i: int) -> None:
     lead_id, contact_id = ctx.leads[i % len(ctx.leads)]
-    client.get(_url("cases:wizard_start") + f"?contact={contact_id}&lead={lead_id}")
+    client.get(_url("advice:wizard_start") + f"?contact={contact_id}&lead={lead_id}")
     _wizard_step(client, "product", sql.MORTGAGE_PRODUCT)
     _wizard_step(client, "introducer", {})
 
@@ -83,20 +83,20 @@ def operations(ctx: BenchContext) -> list[Operation]:
         Operation(
             "cases_open",
             "Cases list: Open tab, by follow-up, 25 rows",
-            lambda c, i: _url("cases:case_list") + "?tab=open&sort=follow_up",
+            lambda c, i: _url("advice:case_list") + "?tab=open&sort=follow_up",
             lambda c, i: [*sql.case_list_choices(c), sql.cases_open(c)],
         ),
         Operation(
             "cases_newest",
             "Cases list: All tab, newest first (as it opens)",
-            lambda c, i: _url("cases:case_list"),
+            lambda c, i: _url("advice:case_list"),
             lambda c, i: [*sql.case_list_choices(c), sql.cases_newest(c)],
         ),
         Operation(
             "cases_filtered",
             "Cases list: one adviser, one status",
             lambda c, i: (
-                _url("cases:case_list") + f"?owner={c.adviser_id}&status={c.status}"
+                _url("advice:case_list") + f"?owner={c.adviser_id}&status={c.status}"
             ),
             lambda c, i: [*sql.case_list_choices(c), sql.cases_filtered(c)],
         ),
@@ -143,13 +143,13 @@ def operations(ctx: BenchContext) -> list[Operation]:
         Operation(
             "case_detail",
             "Case page",
-            lambda c, i: _url("cases:case_detail", case_id=c.case_id),
+            lambda c, i: _url("advice:case_detail", case_id=c.case_id),
             lambda c, i: sql.case_page(c, c.case_id),
         ),
         Operation(
             "wizard_create",
             "New Case wizard: Create Case",
-            lambda c, i: _url("cases:wizard_step", step="adviser"),
+            lambda c, i: _url("advice:wizard_step", step="adviser"),
             lambda c, i: sql.case_insert(c, i, lead=None),
             method="POST",
             data=_adviser_step,
@@ -160,7 +160,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
         Operation(
             "lead_convert",
             "Lead to case conversion",
-            lambda c, i: _url("cases:wizard_step", step="adviser"),
+            lambda c, i: _url("advice:wizard_step", step="adviser"),
             lambda c, i: sql.case_insert(c, i, lead=c.leads[i % len(c.leads)]),
             method="POST",
             data=_adviser_step,

@@ -1,16 +1,14 @@
-"""Pages that may not exist yet in a build (the support case page, issue 6)."""
+"""Pages that may not exist in every build (the support case page)."""
 
 from django.urls import NoReverseMatch, reverse
 
 
 def support_case_url(case_id: int) -> str | None:
     """Return the support case page's URL, or None while the page is not built."""
-    for kwarg in ("case_id", "support_case_id"):
-        try:
-            return reverse("support:case_detail", kwargs={kwarg: case_id})
-        except NoReverseMatch:
-            continue
-    return None
+    try:
+        return reverse("support:case_detail", kwargs={"case_id": case_id})
+    except NoReverseMatch:
+        return None
 
 
 def support_case_available() -> bool:

@@ -15,17 +15,18 @@ from decimal import Decimal
 from itertools import accumulate
 
 from bench.loader import Row, Table
-from crm.cases.choices import (
+from crm.advice.choices import (
     CLOSED_STATUSES,
     MORTGAGE_STAGES,
     PROTECTION_STAGES,
-    REFERENCE_CODES,
-    CaseKind,
-    CaseStatus,
+    AdviceKind,
+    AdviceStatus,
 )
+from crm.cases import kinds as kind_registry
 from crm.contacts.demo import FIRST, LAST, STREETS, TOWNS
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
 from crm.leads.choices import LeadSource, LeadStatus
+from crm.support.choices import SupportKind, SupportStatus
 
 DAYS_OF_HISTORY = 5 * 365
 DOMAINS = ("gmail.com", "outlook.com", "btinternet.com", "yahoo.co.uk", "icloud.com")
@@ -164,18 +165,18 @@ def leads(
 
 
 def _kinds(support: bool) -> list[str]:
-    mortgage, protection = CaseKind.MORTGAGE.value, CaseKind.PROTECTION.value
+    mortgage, protection = AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value
     if support:
-        return [mortgage] * 45 + [protection] * 35 + [CaseKind.SUPPORT.value] * 20
+        return [mortgage] * 45 + [protection] * 35 + [SupportKind.SUPPORT.value] * 20
     return [mortgage] * 55 + [protection] * 45
 
 
 def _status(kind: str, rng: random.Random) -> str:
     closed = rng.random() < 0.55
-    if kind == CaseKind.SUPPORT:
-        return CaseStatus.CLOSED if closed else CaseStatus.OPEN
-    stages = MORTGAGE_STAGES if kind == CaseKind.MORTGAGE else PROTECTION_STAGES
-    ends = [str(s) for s in (*stages, CaseStatus.NOT_PROCEEDING_WITH)]
+    if kind == SupportKind.SUPPORT:
+        return SupportStatus.CLOSED if closed else SupportStatus.OPEN
+    stages = MORTGAGE_STAGES if kind == AdviceKind.MORTGAGE else PROTECTION_STAGES
+    ends = [str(s) for s in (*stages, AdviceStatus.NOT_PROCEEDING_WITH)]
     if closed:
         return rng.choice([s for s in ends if s in CLOSED_STATUSES])
     return rng.choice([s for s in ends if s not in CLOSED_STATUSES])
@@ -210,7 +211,7 @@ def cases(
             "firm_id": refs.firm_id,
             "kind": kind,
             "number": number,
-            "reference": f"{REFERENCE_CODES[CaseKind(kind)]}-{number:05d}",
+            "reference": f"{kind_registry.get(kind).reference_code}-{number:05d}",
             "title": f"{kind.title()} case {number}",
             "status": status,
             "is_open": is_open,
@@ -253,7 +254,7 @@ def applicants(table: Table, refs: FirmRefs) -> Iterator[Row]:
 def mortgage_details(table: Table, refs: FirmRefs, rng: random.Random) -> Iterator[Row]:
     """Yield the mortgage details of the firm's mortgage cases."""
     for case_id, kind in zip(refs.cases, refs.case_kinds, strict=True):
-        if kind != CaseKind.MORTGAGE:
+        if kind != AdviceKind.MORTGAGE:
             continue
         value = rng.randrange(150, 900) * 1000
         yield {

@@ -13,7 +13,8 @@ from django.db import connection, models
 
 from bench.context import BenchContext
 from bench.loader import Row, Table
-from crm.cases.models import Case, CaseApplicant, CaseEvent, MortgageDetails
+from crm.advice.models import MortgageDetails
+from crm.cases.models import Case, CaseApplicant, CaseEvent
 from crm.contacts.models import Contact, ContactEvent
 from crm.contacts.search import firm_tag, parse
 from crm.core.models import AuditEvent
@@ -255,7 +256,7 @@ SUPPORT_SECTIONS = (
 
 
 def case_page(
-    ctx: BenchContext, case_id: int, *, details: str = "cases_mortgagedetails"
+    ctx: BenchContext, case_id: int, *, details: str = "advice_mortgagedetails"
 ) -> list[Statement]:
     """The case with adviser and details, clients, history, interactions, tasks.
 

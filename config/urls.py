@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("crm.tasks.urls")),
     path("", include("crm.interactions.urls")),
     path("", include("crm.cases.urls")),
+    path("", include("crm.advice.urls")),
     path("", include("crm.support.urls")),
     path("platform-admin/", admin.site.urls),
 ]

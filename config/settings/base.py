@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crm.tasks",
     "crm.interactions",
     "crm.cases",
+    "crm.advice",
     "crm.support",
     "crm.reports",
 ]

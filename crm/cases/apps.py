@@ -7,3 +7,9 @@ class CasesConfig(AppConfig):
     name = "crm.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        from crm.cases.choices import CaseEventType
+        from crm.core import events
+
+        events.register_types("case", CaseEventType.choices)

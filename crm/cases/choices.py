@@ -1,152 +1,16 @@
-"""Case kinds, statuses and the transition table per kind (SPEC D1, D3)."""
+"""Kernel choices every kind of case shares: history entries and documents.
+
+Kinds, statuses and kind-specific event types are registered by the apps that
+add the kinds (see ``crm.cases.kinds`` and ``crm.core.events``).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CaseKind(models.TextChoices):
-    MORTGAGE = "mortgage", _("Mortgage")
-    PROTECTION = "protection", _("Protection")
-    SUPPORT = "support", _("Support")
-
-
-REFERENCE_CODES = {
-    CaseKind.MORTGAGE: "MTG",
-    CaseKind.PROTECTION: "PRO",
-    CaseKind.SUPPORT: "SUP",
-}
-
-
-class CaseStatus(models.TextChoices):
-    """Every stage of every kind; TRANSITIONS says which belong to which kind."""
-
-    NEW_LEAD = "new_lead", _("New Lead")
-    REMORTGAGE = "remortgage", _("Remortgage")
-    CALL_BACK = "call_back", _("Call Back")
-    MEETING = "meeting", _("Meeting")
-    DECISION_IN_PRINCIPLE = "decision_in_principle", _("Decision In Principle")
-    PRE_OFFER_PROCESSING = "pre_offer_processing", _("Pre Offer Processing")
-    VALUATION_INSTRUCTED = "valuation_instructed", _("Valuation Instructed")
-    VALUATION_RECEIVED = "valuation_received", _("Valuation Received")
-    OFFER_RECEIVED = "offer_received", _("Offer Received")
-    POST_OFFER_PROCESSING = "post_offer_processing", _("Post Offer Processing")
-    CONTRACTS_EXCHANGED = "contracts_exchanged", _("Contracts Exchanged")
-    COMPLETED = "completed", _("Completed")
-    FACT_FIND = "fact_find", _("Fact Find")
-    QUOTED = "quoted", _("Quoted")
-    SUBMITTED_TO_UNDERWRITERS = (
-        "submitted_to_underwriters",
-        _("Submitted To Underwriters"),
-    )
-    FURTHER_INFORMATION_REQUESTED = (
-        "further_information_requested",
-        _("Further Information Requested"),
-    )
-    DECISION_RECEIVED = "decision_received", _("Decision Received")
-    ON_RISK = "on_risk", _("On Risk")
-    NOT_PROCEEDING_WITH = "not_proceeding_with", _("Not Proceeding With")
-    DECLINED_BY_PROVIDER = "declined_by_provider", _("Declined By Provider")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-
-
-S = CaseStatus
-
-MORTGAGE_STAGES = (
-    S.NEW_LEAD,
-    S.REMORTGAGE,
-    S.CALL_BACK,
-    S.MEETING,
-    S.DECISION_IN_PRINCIPLE,
-    S.PRE_OFFER_PROCESSING,
-    S.VALUATION_INSTRUCTED,
-    S.VALUATION_RECEIVED,
-    S.OFFER_RECEIVED,
-    S.POST_OFFER_PROCESSING,
-    S.CONTRACTS_EXCHANGED,
-    S.COMPLETED,
-)
-PROTECTION_STAGES = (
-    S.NEW_LEAD,
-    S.CALL_BACK,
-    S.MEETING,
-    S.FACT_FIND,
-    S.QUOTED,
-    S.SUBMITTED_TO_UNDERWRITERS,
-    S.FURTHER_INFORMATION_REQUESTED,
-    S.DECISION_RECEIVED,
-    S.ON_RISK,
-)
-
-# Stages where a case's work is over (closing never deletes; reopen with a reason).
-CLOSED_STATUSES = frozenset(
-    {S.COMPLETED, S.ON_RISK, S.NOT_PROCEEDING_WITH, S.DECLINED_BY_PROVIDER, S.CLOSED}
-)
-# Advice cases start at one of these (seed 000); Remortgage for an existing mortgage.
-WIZARD_START_STATUSES = (S.NEW_LEAD, S.CALL_BACK, S.MEETING)
-
-
-def _pipeline(stages: tuple[CaseStatus, ...]) -> dict[str, frozenset[str]]:
-    """Any open stage may move to any other stage of its pipeline (forward to
-    record progress, back to correct a mistake), or to Not Proceeding With."""
-    moves: dict[str, frozenset[str]] = {}
-    for stage in stages:
-        if stage in CLOSED_STATUSES:
-            moves[stage] = frozenset()
-            continue
-        others = {s for s in stages if s != stage and s != S.REMORTGAGE}
-        moves[stage] = frozenset(others | {S.NOT_PROCEEDING_WITH})
-    return moves
-
-
-TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    CaseKind.MORTGAGE: {
-        **_pipeline(MORTGAGE_STAGES),
-        S.NOT_PROCEEDING_WITH: frozenset(),
-    },
-    CaseKind.PROTECTION: {
-        **_pipeline(PROTECTION_STAGES),
-        S.NOT_PROCEEDING_WITH: frozenset(),
-        S.DECLINED_BY_PROVIDER: frozenset(),
-    },
-    CaseKind.SUPPORT: {S.OPEN: frozenset({S.CLOSED}), S.CLOSED: frozenset()},
-}
-for _stage in (
-    S.SUBMITTED_TO_UNDERWRITERS,
-    S.FURTHER_INFORMATION_REQUESTED,
-    S.DECISION_RECEIVED,
-):
-    TRANSITIONS[CaseKind.PROTECTION][_stage] |= {S.DECLINED_BY_PROVIDER}
-
-
-def statuses_for(kind: str) -> list[CaseStatus]:
-    """Return the statuses a case of ``kind`` can have, in pipeline order."""
-    return [CaseStatus(s) for s in TRANSITIONS[kind]]
-
-
-class ApplicantMode(models.TextChoices):
-    SINGLE = "single", _("Single")
-    JOINT = "joint", _("Joint")
-
-
-class MortgageType(models.TextChoices):
-    RESIDENTIAL = "residential", _("Residential")
-    BUY_TO_LET = "buy_to_let", _("Buy To Let")
-
-
-class MortgagePurpose(models.TextChoices):
-    PURCHASE = "purchase", _("Purchase")
-    REMORTGAGE = "remortgage", _("Remortgage")
-    FURTHER_ADVANCE = "further_advance", _("Further advance")
-
-
-class RepaymentMethod(models.TextChoices):
-    REPAYMENT = "repayment", _("Capital and interest (repayment)")
-    INTEREST_ONLY = "interest_only", _("Interest only")
-    PART_AND_PART = "part_and_part", _("Part and part")
-
-
 class CaseEventType(models.TextChoices):
+    """History entries the kernel writes for every kind of case."""
+
     CREATED = "created", _("Case created")
     UPDATED = "updated", _("Details updated")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -154,21 +18,6 @@ class CaseEventType(models.TextChoices):
     REOPENED = "reopened", _("Case reopened")
     DOCUMENT_ADDED = "document_added", _("Document uploaded")
     DOCUMENT_DELETED = "document_deleted", _("Document deleted")
-    MORTGAGE_UPDATED = "mortgage_updated", _("Mortgage details updated")
-    NEED_ADDED = "need_added", _("Client need added")
-    NEED_REMOVED = "need_removed", _("Client need removed")
-    OUTCOME_ADDED = "outcome_added", _("Desired outcome added")
-    OUTCOME_REMOVED = "outcome_removed", _("Desired outcome removed")
-    OUTCOME_ACHIEVED = "outcome_achieved", _("Outcome achieved")
-    OUTCOME_UNACHIEVED = "outcome_unachieved", _("Outcome marked not achieved")
-    PLAN_ADDED = "plan_added", _("Planned support added")
-    PLAN_UPDATED = "plan_updated", _("Planned support updated")
-    PLAN_DELETED = "plan_deleted", _("Planned support deleted")
-    SERVICE_LINKED = "service_linked", _("External service linked")
-    SERVICE_UNLINKED = "service_unlinked", _("External service unlinked")
-    CONCERN_CHANGED = "concern_changed", _("Concern level changed")
-    INTERACTION_LOGGED = "interaction_logged", _("Interaction logged")
-    TASK_ADDED = "task_added", _("Task added")
 
 
 class DocumentType(models.TextChoices):

@@ -1,25 +1,36 @@
-"""One Case table for every kind (SPEC D1), with kind details in one-to-one tables."""
+"""One Case table for every kind (SPEC D1), with kind details in one-to-one tables.
 
-from decimal import Decimal
-from typing import ClassVar
+Kinds, statuses and history entry types come from registries that the kinds'
+apps fill (``crm.cases.kinds``, ``crm.core.events``); the columns take their
+choices through the callables below, so a new kind needs no migration here.
+"""
+
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
-from crm.cases.choices import (
-    CLOSED_STATUSES,
-    CaseEventType,
-    CaseKind,
-    CaseStatus,
-    DocumentType,
-    MortgagePurpose,
-    MortgageType,
-    RepaymentMethod,
-)
+from crm.cases import kinds
+from crm.cases.choices import DocumentType
+from crm.core import events
 from crm.core.models import FirmOwnedModel, scoped
 
 USER = settings.AUTH_USER_MODEL
+
+
+def case_kind_choices() -> list[tuple[str, Any]]:
+    """Return the registered kinds: ``Case.kind``'s choices."""
+    return kinds.kind_choices()
+
+
+def case_status_choices() -> list[tuple[str, Any]]:
+    """Return every registered kind's statuses: ``Case.status``'s choices."""
+    return kinds.status_choices()
+
+
+def case_event_type_choices() -> list[tuple[str, Any]]:
+    """Return the registered case history entry types: ``CaseEvent.type``'s."""
+    return events.choices_of("case")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -38,11 +49,11 @@ CaseManager = models.Manager.from_queryset(CaseQuerySet)
 class Case(FirmOwnedModel):
     """A piece of work for one or two clients (advice) or a beneficiary (support)."""
 
-    kind = models.CharField(max_length=12, choices=CaseKind.choices)
+    kind = models.CharField(max_length=12, choices=case_kind_choices)
     number = models.PositiveIntegerField()
     reference = models.CharField(max_length=24)
     title = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    status = models.CharField(max_length=32, choices=case_status_choices)
     is_open = models.BooleanField(default=True)
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -138,13 +149,12 @@ class Case(FirmOwnedModel):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        if self.kind == CaseKind.SUPPORT:
-            return reverse("support:case_detail", kwargs={"support_case_id": self.pk})
-        return reverse("cases:case_detail", kwargs={"case_id": self.pk})
+        return kinds.detail_url(self)
 
     @property
     def is_closed_status(self) -> bool:
-        return self.status in CLOSED_STATUSES
+        kind = kinds.find(self.kind)
+        return kind is not None and kind.is_closed_status(self.status)
 
 
 class CaseApplicant(FirmOwnedModel):
@@ -181,7 +191,7 @@ class CaseApplicant(FirmOwnedModel):
 class CaseReferenceCounter(FirmOwnedModel):
     """The last number given to a case of one kind in one firm (safe allocation)."""
 
-    kind = models.CharField(max_length=12, choices=CaseKind.choices)
+    kind = models.CharField(max_length=12, choices=case_kind_choices)
     last_number = models.PositiveIntegerField(default=0)
 
     objects: ClassVar[models.Manager["CaseReferenceCounter"]] = scoped(
@@ -201,7 +211,7 @@ class CaseEvent(FirmOwnedModel):
     """One entry in a case's history, written by the service that acted."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=24, choices=CaseEventType.choices)
+    type = models.CharField(max_length=24, choices=case_event_type_choices)
     parameters = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -220,53 +230,6 @@ class CaseEvent(FirmOwnedModel):
 
     def __str__(self) -> str:
         return self.get_type_display()
-
-
-class MortgageDetails(FirmOwnedModel):
-    """Mortgage-only fields of a case (SPEC G8)."""
-
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="mortgage")
-    mortgage_type = models.CharField(
-        max_length=12, choices=MortgageType.choices, default=MortgageType.RESIDENTIAL
-    )
-    purpose = models.CharField(
-        max_length=16, choices=MortgagePurpose.choices, blank=True
-    )
-    property_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    loan_amount = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    term_years = models.PositiveSmallIntegerField(null=True, blank=True)
-    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
-    repayment_method = models.CharField(
-        max_length=16, choices=RepaymentMethod.choices, blank=True
-    )
-    offer_qualified = models.BooleanField(default=False)
-    lender = models.CharField(max_length=120, blank=True)
-    product = models.CharField(max_length=160, blank=True)
-    application_date = models.DateField(null=True, blank=True)
-    offer_date = models.DateField(null=True, blank=True)
-    completion_date = models.DateField(null=True, blank=True)
-    product_end_date = models.DateField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager["MortgageDetails"]] = scoped(
-        models.Manager["MortgageDetails"]
-    )
-
-    class Meta:
-        verbose_name_plural = "mortgage details"
-
-    def __str__(self) -> str:
-        return f"Mortgage details of {self.case}"
-
-    @property
-    def ltv(self) -> Decimal | None:
-        """Return the loan to value as a percentage, to one decimal place."""
-        if not self.property_value or self.loan_amount is None:
-            return None
-        return (self.loan_amount * 100 / self.property_value).quantize(Decimal("0.1"))
 
 
 class Document(FirmOwnedModel):
@@ -305,68 +268,3 @@ class Document(FirmOwnedModel):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class WizardDraft(FirmOwnedModel):
-    """A member's half-filled New Case wizard, so a reload keeps it (E1)."""
-
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects: ClassVar[models.Manager["WizardDraft"]] = scoped(
-        models.Manager["WizardDraft"]
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["firm", "user"], name="wizard_draft_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"Wizard draft of {self.user_id}"
-
-
-class WizardPreference(FirmOwnedModel):
-    """What the wizard pre-fills for a member next time (E7)."""
-
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    adviser = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    introducer = models.ForeignKey(
-        "firms.Introducer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    introducer_branch = models.ForeignKey(
-        "firms.IntroducerBranch",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    negotiator = models.ForeignKey(
-        "firms.Negotiator",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    follow_up_days = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager["WizardPreference"]] = scoped(
-        models.Manager["WizardPreference"]
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["firm", "user"], name="wizard_preference_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Wizard preferences of {self.user_id}"

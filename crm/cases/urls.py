@@ -1,19 +1,30 @@
-from django.urls import path
+"""Kernel routes: the document store of every kind of case (SPEC D5)."""
 
-from crm.cases.urls_documents import urlpatterns as document_urlpatterns
-from crm.cases.urls_wizard import urlpatterns as wizard_urlpatterns
-from crm.cases.views import cases, mortgage
+from django.urls import URLPattern, path
+
+from crm.cases.views import documents
 
 app_name = "cases"
 
-urlpatterns = [
-    path("cases/", cases.case_list, name="case_list"),
-    path("cases/export.csv", cases.case_export, name="case_export"),
-    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
-    path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
-    path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
-    path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
-    path("cases/<int:case_id>/mortgage/", mortgage.mortgage_edit, name="mortgage_edit"),
-    *document_urlpatterns,
-    *wizard_urlpatterns,
+urlpatterns: list[URLPattern] = [
+    path(
+        "cases/<int:case_id>/documents/",
+        documents.document_upload_case,
+        name="document_upload_case",
+    ),
+    path(
+        "clients/<int:contact_id>/documents/",
+        documents.document_upload_contact,
+        name="document_upload_contact",
+    ),
+    path(
+        "documents/<int:document_id>/download/",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "documents/<int:document_id>/delete/",
+        documents.document_delete,
+        name="document_delete",
+    ),
 ]

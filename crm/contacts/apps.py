@@ -7,3 +7,9 @@ class ContactsConfig(AppConfig):
     name = "crm.contacts"
     label = "contacts"
     verbose_name = "Contacts"
+
+    def ready(self) -> None:
+        from crm.contacts.choices import ContactEventType
+        from crm.core import events
+
+        events.register_types("contact", ContactEventType.choices)

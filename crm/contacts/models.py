@@ -1,6 +1,6 @@
 """People and organisations in a firm's CRM (SPEC B1) and their timeline."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -8,12 +8,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from crm.contacts.choices import (
-    ContactEventType,
     ContactKind,
     ContactTitle,
     DuplicateMode,
     ImportStatus,
 )
+from crm.core import events
 from crm.core.models import FirmOwnedModel, scoped
 
 
@@ -146,13 +146,18 @@ class Contact(FirmOwnedModel):
         return name or self.email or "(unnamed person)"
 
 
+def contact_event_type_choices() -> list[tuple[str, Any]]:
+    """Return the registered timeline entry types: ``ContactEvent.type``'s."""
+    return events.choices_of("contact")
+
+
 class ContactEvent(FirmOwnedModel):
     """One entry on a contact's timeline, written by the service that acted (B4)."""
 
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="events"
     )
-    type = models.CharField(max_length=24, choices=ContactEventType.choices)
+    type = models.CharField(max_length=24, choices=contact_event_type_choices)
     summary = models.CharField(max_length=300, blank=True)
     parameters = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=200, blank=True)

@@ -35,7 +35,7 @@ class NavItem:
 MAIN_NAV = (
     NavItem("Dashboard", "reports:dashboard"),
     NavItem("Leads", "leads:lead_board", module="advice", prefix="/leads/"),
-    NavItem("Cases", "cases:case_list", module="advice", prefix="/cases/"),
+    NavItem("Cases", "advice:case_list", module="advice", prefix="/cases/"),
     NavItem("Clients", "contacts:contact_list", prefix="/clients/"),
     NavItem("Tasks", "tasks:task_list", prefix="/tasks/"),
     NavItem(
@@ -122,7 +122,7 @@ def shell_context(request: HttpRequest) -> dict[str, object]:
     if getattr(request, "membership", None) is None:
         return {}
     firm = request.firm  # type: ignore[attr-defined]  # set by FirmContextMiddleware
-    new_case_url = url_if_exists("cases:wizard_start") if firm.has_advice else None
+    new_case_url = url_if_exists("advice:wizard_start") if firm.has_advice else None
     return {
         "nav": _visible(request, MAIN_NAV),
         "settings_nav": _visible(request, SETTINGS_NAV),

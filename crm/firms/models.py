@@ -138,6 +138,10 @@ class Firm(models.Model):
         if not (self.has_advice or self.has_support):
             raise ValidationError(_("Choose at least one module."))
 
+    def has_module(self, module: str) -> bool:
+        """Return True if the firm uses ``module`` ("advice", "support"; "" is any)."""
+        return not module or bool(getattr(self, f"has_{module}", False))
+
 
 class Membership(FirmOwnedModel):
     """A user's place in a firm: role plus single-permission grants and revokes."""

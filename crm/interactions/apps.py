@@ -7,3 +7,9 @@ class InteractionsConfig(AppConfig):
     name = "crm.interactions"
     label = "interactions"
     verbose_name = "Interactions"
+
+    def ready(self) -> None:
+        from crm.core import events
+        from crm.interactions.choices import InteractionCaseEventType
+
+        events.register_types("case", InteractionCaseEventType.choices)

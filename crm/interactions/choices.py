@@ -8,3 +8,9 @@ class InteractionKind(models.TextChoices):
     INTERACTION = "interaction", _("Interaction")
     NOTE = "note", _("Note")
     TOUCHPOINT = "touchpoint", _("Touchpoint")
+
+
+class InteractionCaseEventType(models.TextChoices):
+    """The entry an interaction leaves in its case's history."""
+
+    INTERACTION_LOGGED = "interaction_logged", _("Interaction logged")

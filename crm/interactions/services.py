@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
@@ -20,7 +19,7 @@ from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, InteractionType, User
-from crm.interactions.choices import InteractionKind
+from crm.interactions.choices import InteractionCaseEventType, InteractionKind
 from crm.interactions.models import Interaction
 from crm.leads.models import Lead
 
@@ -83,7 +82,7 @@ def _record(
         case_event_record(
             firm=firm,
             case=entry.case,
-            type=CaseEventType.INTERACTION_LOGGED,
+            type=InteractionCaseEventType.INTERACTION_LOGGED,
             actor=actor,
             parameters={
                 "label": f"Touchpoint with {contact.display_name}"

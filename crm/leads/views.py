@@ -217,7 +217,7 @@ def _detail_response(
                 :10
             ]
         ),
-        "new_case_url": url_if_exists("cases:wizard_start") if lead.is_open else None,
+        "new_case_url": url_if_exists("advice:wizard_start") if lead.is_open else None,
         "cases": list(
             case_selectors.case_list_for_lead(firm=request.firm, lead=lead)[:10]
         ),

@@ -7,3 +7,8 @@ class SupportConfig(AppConfig):
     name = "crm.support"
     label = "support"
     verbose_name = "Support cases"
+
+    def ready(self) -> None:
+        from crm.support import registry
+
+        registry.register()

@@ -25,3 +25,33 @@ class PlanStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In Progress")
     COMPLETE = "complete", _("Complete")
+
+
+class SupportKind(models.TextChoices):
+    """The kind of case the support module adds."""
+
+    SUPPORT = "support", _("Support")
+
+
+class SupportStatus(models.TextChoices):
+    """A support case is open or closed (seed 004)."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class SupportEventType(models.TextChoices):
+    """History entries only support cases have."""
+
+    NEED_ADDED = "need_added", _("Client need added")
+    NEED_REMOVED = "need_removed", _("Client need removed")
+    OUTCOME_ADDED = "outcome_added", _("Desired outcome added")
+    OUTCOME_REMOVED = "outcome_removed", _("Desired outcome removed")
+    OUTCOME_ACHIEVED = "outcome_achieved", _("Outcome achieved")
+    OUTCOME_UNACHIEVED = "outcome_unachieved", _("Outcome marked not achieved")
+    PLAN_ADDED = "plan_added", _("Planned support added")
+    PLAN_UPDATED = "plan_updated", _("Planned support updated")
+    PLAN_DELETED = "plan_deleted", _("Planned support deleted")
+    SERVICE_LINKED = "service_linked", _("External service linked")
+    SERVICE_UNLINKED = "service_unlinked", _("External service unlinked")
+    CONCERN_CHANGED = "concern_changed", _("Concern level changed")

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from crm.cases.choices import CaseKind
 from crm.cases.models import Case, CaseEvent
 from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
@@ -23,7 +22,13 @@ from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import services
-from crm.support.choices import ConcernLevel, Duration, ItemKind, PlanStatus
+from crm.support.choices import (
+    ConcernLevel,
+    Duration,
+    ItemKind,
+    PlanStatus,
+    SupportKind,
+)
 from crm.support.models import OpenPeriod
 from crm.tasks import services as task_services
 from crm.tasks.choices import TaskPriority
@@ -380,7 +385,7 @@ def seed(firms: dict[str, Firm]) -> None:
     """Create the charity's pathways, services and support cases, once."""
     firm = firms[SUPPORT_FIRM]
     pathways = _pathways(firm)
-    if Case.objects.filter(firm=firm, kind=CaseKind.SUPPORT).exists():
+    if Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT).exists():
         return
     managers = list(User.objects.filter(email__in=MANAGERS).order_by("email"))
     owner = User.objects.filter(email=OWNER).first()

@@ -12,7 +12,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.cases.choices import CaseStatus
 from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
 from crm.contacts import services as contact_services
@@ -24,7 +23,7 @@ from crm.core.http import parse_id
 from crm.firms.models import Firm, Pathway, User
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors
-from crm.support.choices import ConcernLevel, Duration
+from crm.support.choices import ConcernLevel, Duration, SupportStatus
 from crm.support.services import BENEFICIARY_FIXED, SupportCaseData
 from crm.support.services.cases import REASON_MAX
 
@@ -73,8 +72,8 @@ class SupportCaseFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Any status")),
-            (CaseStatus.OPEN.value, CaseStatus.OPEN.label),
-            (CaseStatus.CLOSED.value, CaseStatus.CLOSED.label),
+            (SupportStatus.OPEN.value, SupportStatus.OPEN.label),
+            (SupportStatus.CLOSED.value, SupportStatus.CLOSED.label),
         ],
     )
     concern = forms.ChoiceField(

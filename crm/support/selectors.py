@@ -8,13 +8,12 @@ from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from crm.cases import selectors as case_selectors
-from crm.cases.choices import CaseKind
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.firms.models import Firm, Membership, Pathway
 from crm.interactions.models import Interaction
-from crm.support.choices import ConcernLevel, ItemKind, PlanStatus
+from crm.support.choices import ConcernLevel, ItemKind, PlanStatus, SupportKind
 from crm.support.models import ExternalService, OpenPeriod, PlannedSupport, SupportItem
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
@@ -61,7 +60,7 @@ def support_case_list(
     qs = case_selectors.case_list(
         firm=firm,
         tab=tab,
-        kind=CaseKind.SUPPORT,
+        kind=SupportKind.SUPPORT,
         status=status,
         owner_id=owner_id,
         sort=sort if sort in case_selectors.CASE_SORTS else case_selectors.DEFAULT_SORT,
@@ -99,7 +98,7 @@ def support_case_get(
     A case of another kind is ``NotFound`` too, as is one ``viewer`` may not see.
     """
     case = case_selectors.case_get(firm=firm, case_id=case_id, viewer=viewer)
-    if case.kind != CaseKind.SUPPORT:
+    if case.kind != SupportKind.SUPPORT:
         raise NotFound
     return case
 

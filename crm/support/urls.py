@@ -4,7 +4,7 @@ from crm.support.views import activity, cases, items, plans, services
 
 app_name = "support"
 
-CASE = "support/cases/<int:support_case_id>"
+CASE = "support/cases/<int:case_id>"
 
 urlpatterns = [
     path("support/cases/", cases.case_list, name="case_list"),

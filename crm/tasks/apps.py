@@ -7,3 +7,9 @@ class TasksConfig(AppConfig):
     name = "crm.tasks"
     label = "tasks"
     verbose_name = "Tasks"
+
+    def ready(self) -> None:
+        from crm.core import events
+        from crm.tasks.choices import TaskCaseEventType
+
+        events.register_types("case", TaskCaseEventType.choices)

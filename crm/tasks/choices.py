@@ -13,3 +13,9 @@ class TaskPriority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")
+
+
+class TaskCaseEventType(models.TextChoices):
+    """The entry a task leaves in its case's history."""
+
+    TASK_ADDED = "task_added", _("Task added")

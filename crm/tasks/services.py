@@ -11,7 +11,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
@@ -22,7 +21,7 @@ from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, TaskCategory, User
 from crm.leads.models import Lead
-from crm.tasks.choices import TaskPriority, TaskStatus
+from crm.tasks.choices import TaskCaseEventType, TaskPriority, TaskStatus
 from crm.tasks.models import Task
 
 EDITABLE_FIELDS = (
@@ -163,7 +162,7 @@ def task_create(
         case_event_record(
             firm=firm,
             case=case,
-            type=CaseEventType.TASK_ADDED,
+            type=TaskCaseEventType.TASK_ADDED,
             actor=actor,
             parameters={"title": task.title, "task_id": task.pk},
         )

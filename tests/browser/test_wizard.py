@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from crm.cases.choices import CaseKind, CaseStatus
+from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.contacts.tests.factories import ContactFactory
@@ -156,8 +156,8 @@ def test_mortgage_single_with_new_client(
     expect(page.get_by_role("link", name="Grace Hopper")).to_be_visible()
     case = Case.objects.get(firm=member.firm)
     assert case.reference == "MTG-00001"
-    assert case.kind == CaseKind.MORTGAGE
-    assert case.status == CaseStatus.CALL_BACK
+    assert case.kind == AdviceKind.MORTGAGE
+    assert case.status == AdviceStatus.CALL_BACK
     assert case.owner_id == member.user_id
     assert not case.is_joint
     grace = Contact.objects.get(firm=member.firm)
@@ -253,7 +253,7 @@ def test_protection_hides_mortgage_only_fields(
 
     expect(page.locator("#done-heading")).to_contain_text("PRO-00001")
     case = Case.objects.get(firm=member.firm)
-    assert (case.reference, case.kind) == ("PRO-00001", CaseKind.PROTECTION)
+    assert (case.reference, case.kind) == ("PRO-00001", AdviceKind.PROTECTION)
 
 
 def test_same_client_as_joint_applicant_is_refused(

@@ -1,10 +1,11 @@
-"""Reads about cases. Import the module and call ``selectors.x``."""
+"""Reads about cases of every kind. Import the module and call ``selectors.x``."""
 
 from crm.cases.selectors.cases import (
-    ADVICE_KINDS,
     CASE_SORTS,
     DEFAULT_SORT,
+    TABS,
     CaseSearch,
+    applicants_prefetch,
     case_follow_up_list,
     case_get,
     case_history,
@@ -12,17 +13,17 @@ from crm.cases.selectors.cases import (
     case_list,
     case_list_for_contact,
     case_list_for_lead,
-    case_moves,
     case_search,
-    leads_without_case,
     visible_to,
+    with_follow_up_state,
 )
 
 __all__ = [
-    "ADVICE_KINDS",
     "CASE_SORTS",
     "DEFAULT_SORT",
+    "TABS",
     "CaseSearch",
+    "applicants_prefetch",
     "case_follow_up_list",
     "case_get",
     "case_history",
@@ -30,8 +31,7 @@ __all__ = [
     "case_list",
     "case_list_for_contact",
     "case_list_for_lead",
-    "case_moves",
     "case_search",
-    "leads_without_case",
     "visible_to",
+    "with_follow_up_state",
 ]

@@ -1,4 +1,4 @@
-"""Reads about cases: one case, the Cases list, a client's or lead's cases (D1, D2).
+"""Reads about cases of every kind: one case, a client's or lead's cases, search.
 
 Every case queryset here carries ``follow_up_state``: "overdue" or "due" (due
 today) for an open case with a follow-up date, else "".
@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from crm.cases.choices import TRANSITIONS, CaseKind, CaseStatus
+from crm.cases import kinds as case_kinds
 from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
@@ -35,14 +35,26 @@ SEARCH_LIMIT = 500
 TABS = ("all", "open", "closed")
 FOLLOW_UP_FILTERS = ("due", "overdue")
 
-_STATUS_ORDER = Switch(
-    *(When(status=value, then=Value(i)) for i, value in enumerate(CaseStatus.values)),
-    output_field=IntegerField(),
-)
-_KIND_ORDER = Switch(
-    *(When(kind=value, then=Value(i)) for i, value in enumerate(CaseKind.values)),
-    output_field=IntegerField(),
-)
+
+def _rank(field: str, values: list[str]) -> Switch:
+    """Return an expression ranking ``field`` by its place in ``values``."""
+    return Switch(
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)),
+        output_field=IntegerField(),
+    )
+
+
+def _ranked(field: str, descending: bool) -> tuple[str | OrderBy, ...]:
+    """Order by the registry's order of kinds or statuses, newest first within."""
+    values = (
+        [value for value, _label in case_kinds.kind_choices()]
+        if field == "kind"
+        else [value for value, _label in case_kinds.status_choices()]
+    )
+    rank = _rank(field, values)
+    return (rank.desc() if descending else rank.asc(), "-created_at", "-id")
+
+
 CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
@@ -50,10 +62,11 @@ CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-reference": ("-kind", "-number", "-id"),
     "client": (F("main_sort_name").asc(nulls_last=True), "id"),
     "-client": (F("main_sort_name").desc(nulls_last=True), "-id"),
-    "kind": (_KIND_ORDER.asc(), "-created_at", "-id"),
-    "-kind": (_KIND_ORDER.desc(), "-created_at", "-id"),
-    "status": (_STATUS_ORDER.asc(), "-created_at", "-id"),
-    "-status": (_STATUS_ORDER.desc(), "-created_at", "-id"),
+    # Ranked by the registries at query time (see ``_ranked``).
+    "kind": (),
+    "-kind": (),
+    "status": (),
+    "-status": (),
     "owner": (
         F("owner__first_name").asc(nulls_last=True),
         F("owner__last_name").asc(nulls_last=True),
@@ -70,22 +83,16 @@ CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 DEFAULT_SORT = "-created"
 
 
-def _applicants() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
+def applicants_prefetch() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
     return Prefetch(
         "applicants",
         queryset=CaseApplicant.objects.select_related("contact").order_by("position"),
     )
 
 
-def _with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
+def with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
     """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
     return qs.annotate(follow_up_state=follow_up_state(Q(is_open=True)))
-
-
-def case_moves(case: Case) -> list[CaseStatus]:
-    """Return the stages ``case_move`` accepts for ``case``, in pipeline order."""
-    allowed = TRANSITIONS.get(case.kind, {}).get(case.status, frozenset())
-    return [CaseStatus(s) for s in TRANSITIONS.get(case.kind, {}) if s in allowed]
 
 
 def visible_to(qs: CaseQuerySet, viewer: Membership | None) -> CaseQuerySet:
@@ -101,35 +108,34 @@ def visible_to(qs: CaseQuerySet, viewer: Membership | None) -> CaseQuerySet:
     return qs.none()
 
 
-ADVICE_KINDS = (CaseKind.MORTGAGE, CaseKind.PROTECTION)
-
-
 def case_get(
     *,
     firm: Firm,
     case_id: int,
     viewer: Membership | None = None,
     kinds: tuple[str, ...] | None = None,
+    select: tuple[str, ...] = (),
 ) -> Case:
     """Return one of the firm's cases with its related rows, or raise ``NotFound``.
 
     With ``viewer``, a case they may not see is also ``NotFound``; with
-    ``kinds``, so is a case of another kind.
+    ``kinds``, so is a case of another kind. ``select`` names the kind's
+    one-to-one details to join (e.g. ``"mortgage"``).
     """
     qs = visible_to(Case.objects.filter(firm=firm), viewer)
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
     qs = qs.select_related(
         "owner",
-        "mortgage",
+        *select,
         "introducer",
         "introducer_branch",
         "negotiator",
         "lead",
         "created_by",
-    ).prefetch_related(_applicants())
+    ).prefetch_related(applicants_prefetch())
     try:
-        return _with_follow_up_state(qs).get(pk=case_id)
+        return with_follow_up_state(qs).get(pk=case_id)
     except Case.DoesNotExist as exc:
         raise NotFound from exc
 
@@ -179,11 +185,11 @@ def case_list(
         qs = qs.open()
     elif tab == "closed":
         qs = qs.closed()
-    if kind in CaseKind.values:
+    if case_kinds.find(kind) is not None:
         qs = qs.filter(kind=kind)
     elif kinds is not None:
         qs = qs.filter(kind__in=kinds)
-    if status in CaseStatus.values:
+    if status in dict(case_kinds.status_choices()):
         qs = qs.filter(status=status)
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
@@ -216,27 +222,14 @@ def case_list(
             firm=firm, case=OuterRef("pk"), position=1
         ).values("contact__sort_name")[:1]
         qs = qs.annotate(main_sort_name=main_name)
-    order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
-    return (
-        _with_follow_up_state(qs)
-        .select_related("owner")
-        .prefetch_related(_applicants())
-        .order_by(*order)
+    order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT]) or _ranked(
+        sort.lstrip("-"), descending=sort.startswith("-")
     )
-
-
-def leads_without_case(
-    *, firm: Firm, contact_ids: list[int], limit: int = 5
-) -> list[Lead]:
-    """Return open or converted leads of these clients who are on no case (seed 001)."""
-    if not contact_ids:
-        return []
-    on_a_case = CaseApplicant.objects.filter(firm=firm, contact_id__in=contact_ids)
-    return list(
-        Lead.objects.filter(firm=firm, contact_id__in=contact_ids)
-        .exclude(contact_id__in=on_a_case.values("contact_id"))
-        .select_related("contact")
-        .order_by("-created_at", "-id")[:limit]
+    return (
+        with_follow_up_state(qs)
+        .select_related("owner")
+        .prefetch_related(applicants_prefetch())
+        .order_by(*order)
     )
 
 
@@ -254,13 +247,13 @@ def case_list_for_contact(
         )
         .select_related("owner")
     )
-    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+    return with_follow_up_state(qs).order_by("-created_at", "-id")
 
 
 def case_list_for_lead(*, firm: Firm, lead: Lead) -> CaseQuerySet:
     """Return the cases opened from the lead, with adviser, newest first."""
     qs = Case.objects.filter(firm=firm, lead=lead).select_related("owner")
-    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+    return with_follow_up_state(qs).order_by("-created_at", "-id")
 
 
 def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
@@ -332,4 +325,4 @@ def case_follow_up_list(
     )
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    return _with_follow_up_state(qs).order_by("follow_up_date", "id")
+    return with_follow_up_state(qs).order_by("follow_up_date", "id")

@@ -1,4 +1,4 @@
-"""Writes about cases. Import the module and call ``services.x``."""
+"""Writes about cases of every kind. Import the module and call ``services.x``."""
 
 from crm.cases.services.core import (
     NewCase,
@@ -12,8 +12,6 @@ from crm.cases.services.documents import (
     document_file_check,
     document_upload,
 )
-from crm.cases.services.exports import case_export
-from crm.cases.services.mortgage import MortgageData, mortgage_update
 from crm.cases.services.status import (
     case_move,
     case_reopen,
@@ -22,11 +20,9 @@ from crm.cases.services.status import (
 )
 
 __all__ = [
-    "MortgageData",
     "NewCase",
     "case_create",
     "case_event_record",
-    "case_export",
     "case_move",
     "case_reopen",
     "case_update",
@@ -34,7 +30,6 @@ __all__ = [
     "document_download_record",
     "document_file_check",
     "document_upload",
-    "mortgage_update",
     "next_reference",
     "reopen_statuses",
 ]

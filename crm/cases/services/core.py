@@ -8,22 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crm.cases.choices import (
-    CLOSED_STATUSES,
-    REFERENCE_CODES,
-    TRANSITIONS,
-    CaseEventType,
-    CaseKind,
-    CaseStatus,
-    MortgageType,
-)
-from crm.cases.models import (
-    Case,
-    CaseApplicant,
-    CaseEvent,
-    CaseReferenceCounter,
-    MortgageDetails,
-)
+from crm.cases import kinds
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseReferenceCounter
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
 from crm.contacts.services import contact_event_record
@@ -39,7 +26,7 @@ def case_event_record(
     *,
     firm: Firm,
     case: Case,
-    type: CaseEventType,
+    type: str,
     actor: User | None,
     parameters: dict[str, Any] | None = None,
 ) -> CaseEvent:
@@ -71,7 +58,7 @@ def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
         .values_list("last_number", flat=True)
         .get()
     )
-    code = REFERENCE_CODES[CaseKind(kind)]
+    code = kinds.get(kind).reference_code
     prefix = f"{firm.case_reference_prefix}-" if firm.case_reference_prefix else ""
     return number, f"{prefix}{code}-{number:05d}"
 
@@ -91,15 +78,15 @@ class NewCase:
     introducer_branch: IntroducerBranch | None = None
     negotiator: Negotiator | None = None
     lead: Lead | None = None
-    mortgage_type: str = MortgageType.RESIDENTIAL
-    offer_qualified: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Kind-specific fields, checked and stored by the kind's registered hooks.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _check(firm: Firm, data: NewCase) -> None:
-    if data.kind not in TRANSITIONS:
+    kind = kinds.find(data.kind)
+    if kind is None:
         raise ApplicationError("Choose a product.", "invalid", {"field": "kind"})
-    if data.status not in TRANSITIONS[data.kind] or data.status in CLOSED_STATUSES:
+    if data.status not in kind.transitions or kind.is_closed_status(data.status):
         raise ApplicationError(
             "Choose a starting status for this kind of case.",
             "invalid",
@@ -138,16 +125,12 @@ def _check(firm: Firm, data: NewCase) -> None:
             "invalid",
             {"field": "negotiator"},
         )
-    if data.offer_qualified and data.kind != CaseKind.MORTGAGE:
-        raise ApplicationError(
-            "Offer Qualified applies to mortgage cases only.",
-            "invalid",
-            {"field": "offer_qualified"},
-        )
     if data.lead is not None and data.lead.contact_id not in {
         c.pk for c in data.applicants
     }:
         raise ApplicationError("The lead's client must be on the case.", "invalid")
+    if kind.check_new is not None:
+        kind.check_new(firm=firm, data=data)
 
 
 @transaction.atomic
@@ -179,14 +162,9 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         CaseApplicant(firm=firm, case=case, contact=contact, position=position)
         for position, contact in enumerate(data.applicants, start=1)
     )
-    if data.kind == CaseKind.MORTGAGE:
-        MortgageDetails.objects.create(
-            firm=firm,
-            case=case,
-            mortgage_type=data.mortgage_type,
-            offer_qualified=data.offer_qualified,
-            **data.extra,
-        )
+    create_details = kinds.get(data.kind).create_details
+    if create_details is not None:
+        create_details(firm=firm, case=case, details=data.details)
     case_event_record(
         firm=firm,
         case=case,
@@ -255,7 +233,6 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
 
 
 __all__ = [
-    "CaseStatus",
     "NewCase",
     "case_create",
     "case_event_record",

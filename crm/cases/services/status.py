@@ -5,21 +5,15 @@ Each service locks the case row and reads its status afresh, appends a
 in one transaction.
 """
 
-import calendar
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from crm.cases.choices import (
-    CLOSED_STATUSES,
-    TRANSITIONS,
-    CaseEventType,
-    CaseKind,
-    CaseStatus,
-)
-from crm.cases.models import Case, CaseApplicant, MortgageDetails
-from crm.cases.services.core import NewCase, case_create, case_event_record
+from crm.cases import kinds
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case, CaseApplicant
+from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
 from crm.contacts.services import contact_event_record
 from crm.core.audit import audit_record, diff, snapshot
@@ -27,28 +21,12 @@ from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, User
 
-# How long before a product ends its remortgage review falls due (SPEC D3).
-REMORTGAGE_REVIEW_MONTHS = 6
 REASON_MAX = 300
 DETAIL_FIELDS = ("owner", "follow_up_date", "note")
 
 
 def _label(status: str) -> str:
-    return str(CaseStatus(status).label) if status in CaseStatus.values else status
-
-
-def months_before(day: date, months: int) -> date | None:
-    """Return ``day`` moved back ``months`` months, clamped to the month's end.
-
-    None when that falls before year 1 (a mistyped end date must not block
-    completing the case).
-    """
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    if year < 1:
-        return None
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    return kinds.status_label(status)
 
 
 def _locked(firm: Firm, case: Case) -> Case:
@@ -92,14 +70,14 @@ def _tell_clients(
 
 
 def _check_move(case: Case, status: str, reason: str) -> None:
-    allowed = TRANSITIONS.get(case.kind, {}).get(case.status, frozenset())
-    if status not in allowed:
+    kind = kinds.get(case.kind)
+    if status not in kind.moves_from(case.status):
         raise ApplicationError(
             f"A case at {_label(case.status)} cannot move to {_label(status)}.",
             "illegal_transition",
             {"field": "status"},
         )
-    if status == CaseStatus.NOT_PROCEEDING_WITH and not reason.strip():
+    if status in kind.reason_required and not reason.strip():
         raise ApplicationError(
             "Say why the case is not proceeding.",
             "reason_required",
@@ -113,15 +91,17 @@ def case_move(
 ) -> Case:
     """Move a case to another stage of its kind, as the transition table allows.
 
-    Not Proceeding With needs a reason. A move into a closed stage closes the
-    case (it is never deleted); a mortgage case reaching Completed gets a linked
-    Remortgage case for the same clients and adviser.
+    The kind says which stages need a reason (e.g. Not Proceeding With). A
+    move into a closed stage closes the case (it is never deleted); the kind's
+    ``after_move`` hook runs last, in the same transaction (a completed
+    mortgage opens its Remortgage review).
     """
     case = _locked(firm, case)
     _check_move(case, status, reason)
-    old, new = case.status, CaseStatus(status)
+    kind = kinds.get(case.kind)
+    old, new = case.status, status
     reason = reason.strip()[:REASON_MAX]
-    closing = new in CLOSED_STATUSES
+    closing = kind.is_closed_status(new)
     case.status = new
     fields = ["status", "updated_at"]
     if closing:
@@ -131,7 +111,7 @@ def case_move(
         fields += ["is_open", "closed_at", "close_reason"]
     case.full_clean()
     case.save(update_fields=fields)
-    params = {"from": old, "to": new.value, "reason": reason}
+    params = {"from": old, "to": new, "reason": reason}
     case_event_record(
         firm=firm,
         case=case,
@@ -139,11 +119,11 @@ def case_move(
         actor=actor,
         parameters=params,
     )
-    summary = f"{case.reference} moved from {_label(old)} to {new.label}"
+    summary = f"{case.reference} moved from {_label(old)} to {_label(new)}"
     _tell_clients(
         firm, actor, case, f"{summary}: {reason}" if reason else summary, params
     )
-    changes: dict[str, list[str | bool | None]] = {"status": [old, new.value]}
+    changes: dict[str, list[str | bool | None]] = {"status": [old, new]}
     if closing:
         changes["is_open"] = [True, False]
         if reason:
@@ -151,37 +131,20 @@ def case_move(
     audit_record(
         firm=firm, actor=actor, verb=AuditVerb.STATUS_CHANGE, obj=case, changes=changes
     )
-    if case.kind == CaseKind.MORTGAGE and new == CaseStatus.COMPLETED:
-        _open_remortgage(firm=firm, actor=actor, case=case)
+    if kind.after_move is not None:
+        kind.after_move(firm=firm, actor=actor, case=case, old=old)
     return case
 
 
-def _open_remortgage(*, firm: Firm, actor: User | None, case: Case) -> Case:
-    """Open the Remortgage review case that follows a completed mortgage (D3)."""
-    details = MortgageDetails.objects.filter(firm=firm, case=case).first()
-    end = details.product_end_date if details is not None else None
-    data = NewCase(
-        kind=CaseKind.MORTGAGE,
-        applicants=[a.contact for a in _applicants(firm, case)],
-        owner=case.owner,
-        status=CaseStatus.REMORTGAGE,
-        follow_up_date=months_before(end, REMORTGAGE_REVIEW_MONTHS) if end else None,
-        note=f"Remortgage review of {case.reference}",
-        introducer=case.introducer,
-        introducer_branch=case.introducer_branch,
-        negotiator=case.negotiator,
-        mortgage_type=details.mortgage_type if details is not None else "residential",
-        extra={"purpose": "remortgage"},
-    )
-    return case_create(firm=firm, actor=actor, data=data)
-
-
-def reopen_statuses(kind: str) -> list[CaseStatus]:
-    """Return the stages a closed case of ``kind`` may be reopened at."""
+def reopen_statuses(kind: str) -> list[tuple[str, str]]:
+    """Return ``(value, label)`` of the stages a closed case may reopen at."""
+    spec = kinds.get(kind)
     return [
-        CaseStatus(s)
-        for s in TRANSITIONS.get(kind, {})
-        if s not in CLOSED_STATUSES and s != CaseStatus.REMORTGAGE
+        (value, str(label))
+        for value, label in spec.statuses
+        if value in spec.transitions
+        and not spec.is_closed_status(value)
+        and value not in spec.not_reopenable
     ]
 
 
@@ -200,14 +163,14 @@ def case_reopen(
             "reason_required",
             {"field": "reason"},
         )
-    if status not in reopen_statuses(case.kind):
+    if status not in dict(reopen_statuses(case.kind)):
         raise ApplicationError(
             "Choose an open stage for this kind of case.",
             "invalid",
             {"field": "status"},
         )
     old = case.status
-    case.status = CaseStatus(status)
+    case.status = status
     case.is_open = True
     case.closed_at = None
     case.close_reason = ""

@@ -5,25 +5,27 @@ from typing import Any
 import factory
 from django.core.files.base import ContentFile
 
-from crm.cases.choices import CaseKind, CaseStatus, DocumentType
+from crm.advice.choices import AdviceKind, AdviceStatus
+from crm.cases.choices import DocumentType
 from crm.cases.models import Case, Document
 from crm.cases.services import NewCase, case_create
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.testing.isolation import register
 from crm.firms.models import Firm
+from crm.support.choices import SupportKind, SupportStatus
 
 
 def make_case(
     firm: Firm,
     *,
-    kind: str = CaseKind.MORTGAGE,
-    status: str = CaseStatus.NEW_LEAD,
+    kind: str = AdviceKind.MORTGAGE,
+    status: str = AdviceStatus.NEW_LEAD,
     applicants: list[Any] | None = None,
     **extra: Any,
 ) -> Case:
     """Create a case in ``firm`` through ``case_create``, with a new client."""
-    if kind == CaseKind.SUPPORT:
-        status = CaseStatus.OPEN
+    if kind == SupportKind.SUPPORT:
+        status = SupportStatus.OPEN
     data = NewCase(
         kind=kind,
         applicants=applicants or [ContactFactory(firm=firm)],

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from crm.advice import selectors as advice_selectors
+from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.cases import selectors
-from crm.cases.choices import CaseKind, CaseStatus
 from crm.cases.models import Case
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
@@ -66,11 +67,11 @@ def test_case_list_for_contact_and_lead(firm):
 
 def test_case_moves_follow_the_kind(firm):
     """Protection offers its own stages and never mortgage ones."""
-    case = make_case(firm, kind=CaseKind.PROTECTION)
-    moves = selectors.case_moves(case)
-    assert CaseStatus.QUOTED in moves
-    assert CaseStatus.VALUATION_RECEIVED not in moves
-    assert CaseStatus.NEW_LEAD not in moves
+    case = make_case(firm, kind=AdviceKind.PROTECTION)
+    moves = advice_selectors.case_moves(case)
+    assert AdviceStatus.QUOTED in moves
+    assert AdviceStatus.VALUATION_RECEIVED not in moves
+    assert AdviceStatus.NEW_LEAD not in moves
 
 
 def test_leads_without_case_skips_clients_on_a_case(firm):
@@ -79,7 +80,7 @@ def test_leads_without_case_skips_clients_on_a_case(firm):
     LeadFactory(contact=with_case)
     lead = LeadFactory(contact=without)
     make_case(firm, applicants=[with_case])
-    found = selectors.leads_without_case(
+    found = advice_selectors.leads_without_case(
         firm=firm, contact_ids=[with_case.pk, without.pk]
     )
     assert found == [lead]

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from crm.advice.choices import AdviceStatus
+from crm.advice.services.remortgage import months_before
 from crm.cases import services
-from crm.cases.choices import CaseStatus
-from crm.cases.services.status import months_before
 from crm.cases.tests.factories import DocumentFactory, make_case
 from crm.firms.choices import Perm
 from crm.firms.tests.factories import MembershipFactory
@@ -57,9 +57,9 @@ def test_months_before_year_one_gives_no_date():
 
 def test_completing_with_an_ancient_end_date_still_completes(firm):
     """Completion is saved even when the remortgage date can't be computed."""
-    case = make_case(firm, status=CaseStatus.CONTRACTS_EXCHANGED)
+    case = make_case(firm, status=AdviceStatus.CONTRACTS_EXCHANGED)
     case.mortgage.product_end_date = datetime.date(1, 3, 1)
     case.mortgage.save()
-    services.case_move(firm=firm, actor=None, case=case, status=CaseStatus.COMPLETED)
+    services.case_move(firm=firm, actor=None, case=case, status=AdviceStatus.COMPLETED)
     case.refresh_from_db()
-    assert case.status == CaseStatus.COMPLETED
+    assert case.status == AdviceStatus.COMPLETED

@@ -5,16 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from crm.cases import services
-from crm.cases.choices import (
+from crm.advice import services as advice_services
+from crm.advice.choices import (
     CLOSED_STATUSES,
     TRANSITIONS,
-    CaseEventType,
-    CaseKind,
-    CaseStatus,
+    AdviceEventType,
+    AdviceKind,
+    AdviceStatus,
 )
-from crm.cases.models import Case, CaseEvent, MortgageDetails
-from crm.cases.services.status import months_before
+from crm.advice.models import MortgageDetails
+from crm.advice.services.remortgage import months_before
+from crm.cases import services
+from crm.cases.choices import CaseEventType
+from crm.cases.models import Case, CaseEvent
 from crm.cases.tests.factories import make_case
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory
@@ -25,7 +28,7 @@ from crm.firms.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-S = CaseStatus
+S = AdviceStatus
 
 
 def move(firm, case, status, reason="", actor=None):
@@ -37,10 +40,10 @@ def move(firm, case, status, reason="", actor=None):
 @pytest.mark.parametrize(
     ("kind", "start", "target"),
     [
-        (CaseKind.MORTGAGE, S.NEW_LEAD, S.DECISION_IN_PRINCIPLE),
-        (CaseKind.MORTGAGE, S.MEETING, S.CALL_BACK),
-        (CaseKind.PROTECTION, S.CALL_BACK, S.QUOTED),
-        (CaseKind.PROTECTION, S.NEW_LEAD, S.FACT_FIND),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, S.DECISION_IN_PRINCIPLE),
+        (AdviceKind.MORTGAGE, S.MEETING, S.CALL_BACK),
+        (AdviceKind.PROTECTION, S.CALL_BACK, S.QUOTED),
+        (AdviceKind.PROTECTION, S.NEW_LEAD, S.FACT_FIND),
     ],
 )
 def test_case_move_accepts_legal_moves_of_its_kind(firm, staff, kind, start, target):
@@ -60,12 +63,12 @@ def test_case_move_accepts_legal_moves_of_its_kind(firm, staff, kind, start, tar
 @pytest.mark.parametrize(
     ("kind", "start", "target"),
     [
-        (CaseKind.MORTGAGE, S.NEW_LEAD, S.QUOTED),
-        (CaseKind.MORTGAGE, S.NEW_LEAD, S.REMORTGAGE),
-        (CaseKind.MORTGAGE, S.NEW_LEAD, S.DECLINED_BY_PROVIDER),
-        (CaseKind.PROTECTION, S.NEW_LEAD, S.COMPLETED),
-        (CaseKind.PROTECTION, S.NEW_LEAD, S.DECLINED_BY_PROVIDER),
-        (CaseKind.MORTGAGE, S.NEW_LEAD, "nonsense"),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, S.QUOTED),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, S.REMORTGAGE),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, S.DECLINED_BY_PROVIDER),
+        (AdviceKind.PROTECTION, S.NEW_LEAD, S.COMPLETED),
+        (AdviceKind.PROTECTION, S.NEW_LEAD, S.DECLINED_BY_PROVIDER),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, "nonsense"),
     ],
 )
 def test_case_move_refuses_moves_outside_the_table(firm, kind, start, target):
@@ -120,7 +123,7 @@ def test_closed_stages_allow_no_further_moves():
 
 def test_case_reopen_needs_a_reason_and_an_open_stage(firm):
     """Reopening without a reason, at a closed stage or of an open case is refused."""
-    case = make_case(firm, kind=CaseKind.PROTECTION)
+    case = make_case(firm, kind=AdviceKind.PROTECTION)
     with pytest.raises(ApplicationError, match="already open"):
         services.case_reopen(
             firm=firm, actor=None, case=case, reason="x", status=S.MEETING
@@ -170,7 +173,7 @@ def test_completing_a_mortgage_opens_a_remortgage_case(firm, staff):
     case.refresh_from_db()
     assert case.is_open is False
     follow = Case.objects.exclude(pk=case.pk).get()
-    assert follow.kind == CaseKind.MORTGAGE
+    assert follow.kind == AdviceKind.MORTGAGE
     assert follow.status == S.REMORTGAGE
     assert follow.is_open is True
     assert follow.owner == staff.user
@@ -189,7 +192,7 @@ def test_remortgage_case_has_no_follow_up_without_product_end_date(firm):
 
 def test_protection_on_risk_opens_no_remortgage(firm):
     """Only mortgage cases get a Remortgage case when they finish."""
-    case = make_case(firm, kind=CaseKind.PROTECTION, status=S.DECISION_RECEIVED)
+    case = make_case(firm, kind=AdviceKind.PROTECTION, status=S.DECISION_RECEIVED)
     move(firm, case, S.ON_RISK)
     assert Case.objects.count() == 1
 
@@ -242,13 +245,13 @@ def test_services_refuse_a_case_of_another_firm(firm, other_firm):
 
 def mortgage(**overrides):
     values = {"mortgage_type": "residential", **overrides}
-    return services.MortgageData(**values)
+    return advice_services.MortgageData(**values)
 
 
 def test_mortgage_update_saves_details_and_ltv(firm, staff):
     """Saved details give the LTV and a Mortgage details updated event."""
     case = make_case(firm)
-    details = services.mortgage_update(
+    details = advice_services.mortgage_update(
         firm=firm,
         actor=staff.user,
         case=case,
@@ -264,7 +267,7 @@ def test_mortgage_update_saves_details_and_ltv(firm, staff):
         ),
     )
     assert details.ltv == Decimal("75.0")
-    event = CaseEvent.objects.get(case=case, type=CaseEventType.MORTGAGE_UPDATED)
+    event = CaseEvent.objects.get(case=case, type=AdviceEventType.MORTGAGE_UPDATED)
     assert event.parameters["changes"]["loan_amount"] == [None, "225000"]
 
 
@@ -297,7 +300,7 @@ def test_mortgage_update_refuses_invalid_values(firm, values, field):
     """Amounts <= 0, terms past 1-40 years or 0-11 months, unordered dates fail."""
     case = make_case(firm)
     with pytest.raises(ApplicationError) as info:
-        services.mortgage_update(
+        advice_services.mortgage_update(
             firm=firm, actor=None, case=case, data=mortgage(**values)
         )
     assert info.value.field == field
@@ -305,6 +308,8 @@ def test_mortgage_update_refuses_invalid_values(firm, values, field):
 
 def test_mortgage_update_refuses_protection_cases(firm):
     """Protection cases have no mortgage details."""
-    case = make_case(firm, kind=CaseKind.PROTECTION)
+    case = make_case(firm, kind=AdviceKind.PROTECTION)
     with pytest.raises(ApplicationError, match="Only mortgage"):
-        services.mortgage_update(firm=firm, actor=None, case=case, data=mortgage())
+        advice_services.mortgage_update(
+            firm=firm, actor=None, case=case, data=mortgage()
+        )

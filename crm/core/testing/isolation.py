@@ -4,6 +4,10 @@ A URL keyword argument such as ``introducer_id`` names the kind of object it
 takes. Each app registers, next to its factories, how to make one such object
 in a given firm; the isolation test then visits every route with ids of
 another firm's objects and expects 404, without being edited for new views.
+Where one keyword names different objects in different apps (``case_id`` is
+an advice case on ``advice:`` routes and a support case on ``support:``
+routes), an app registers ``"<namespace>:<kwarg>"``, which wins over the
+plain name for that namespace's routes.
 """
 
 from collections.abc import Callable
@@ -25,3 +29,8 @@ def register(kwarg: str) -> Callable[[IsolationFactory], IsolationFactory]:
         return make
 
     return decorator
+
+
+def factory_for(namespace: str, kwarg: str) -> IsolationFactory | None:
+    """Return the factory for ``kwarg`` on a route of ``namespace``, if any."""
+    return REGISTRY.get(f"{namespace}:{kwarg}") or REGISTRY.get(kwarg)

@@ -9,8 +9,9 @@ from django.db.models import F
 
 from bench.generate import BENCH_USER, LARGE_FIRM, Plan, generate
 from bench.loader import Table
-from crm.cases.choices import CaseKind
-from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter, MortgageDetails
+from crm.advice.choices import AdviceKind
+from crm.advice.models import MortgageDetails
+from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.contacts.models import Contact
 from crm.firms.models import Firm, Membership
 from crm.interactions.models import Interaction
@@ -65,7 +66,7 @@ def test_every_case_has_a_main_client_and_counters_follow_numbers(generated):
     firm = Firm.objects.get(name=LARGE_FIRM)
     cases = Case.objects.filter(firm=firm)
     assert CaseApplicant.objects.filter(firm=firm, position=1).count() == TINY.cases
-    mortgages = cases.filter(kind=CaseKind.MORTGAGE).count()
+    mortgages = cases.filter(kind=AdviceKind.MORTGAGE).count()
     assert MortgageDetails.objects.filter(firm=firm).count() == mortgages
     for counter in CaseReferenceCounter.objects.filter(firm=firm):
         top = cases.filter(kind=counter.kind).order_by("-number").first()

@@ -95,7 +95,7 @@ def test_operations_cover_the_issue_list(entry):
 
     ctx = build_context(lead_count=1)
     names = {op.name for op in operations(ctx)}
-    support = support_case_available() and ctx.support_case_id is not None
+    support = support_case_available() and ctx.case_id is not None
     assert ("support_case_detail" in names) is support
     assert ("support_case_list" in names) is support
 

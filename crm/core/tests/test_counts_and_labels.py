@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.template import Context, Template
 from django.utils import translation
 
-from crm.cases.choices import CaseStatus
+from crm.advice.choices import AdviceStatus
 from crm.cases.tests.factories import make_case
 from crm.core.listing import sort_links, tab_links
 from crm.core.templatetags.casework import count_cap
@@ -37,7 +37,7 @@ def test_task_counts_stop_one_past_the_cap(firm, adviser, monkeypatch):
 def test_choice_labels_are_cached_but_follow_the_value(firm):
     case = make_case(firm)
     assert case.get_status_display() == "New Lead"
-    case.status = CaseStatus.MEETING
+    case.status = AdviceStatus.MEETING
     assert case.get_status_display() == "Meeting"
     case.status = "not-a-status"
     assert case.get_status_display() == "not-a-status"

@@ -20,7 +20,7 @@ def test_url_if_exists_hides_missing_pages():
     """A URL name that does not resolve gives None, so its menu item is hidden."""
     shell._url.cache_clear()
     assert shell.url_if_exists("reports:report_index") is None
-    assert shell.url_if_exists("cases:case_list") == "/cases/"
+    assert shell.url_if_exists("advice:case_list") == "/cases/"
 
 
 def test_landed_features_appear_in_menu_and_header(owner_client, settings):

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from crm.core.policies import POLICY_ATTR
-from crm.core.testing.isolation import REGISTRY
+from crm.core.testing.isolation import factory_for
 
 # Django's own admin has its own staff check; it is for platform operators.
 EXEMPT_NAMESPACES = {"admin"}
@@ -64,6 +64,11 @@ def _id_routes() -> list[tuple[str, str, URLPattern, list[str]]]:
     return routes
 
 
+def _factory(name: str, kwarg: str):
+    """Return the isolation factory for ``kwarg`` on the route named ``name``."""
+    return factory_for(name.partition(":")[0], kwarg)
+
+
 def _fill(route: str, values: dict[str, int]) -> str:
     path = ID_KWARG.sub(lambda m: str(values[m["name"]]), route)
     return "/" + path
@@ -97,11 +102,18 @@ def test_other_firms_objects_answer_404_on_every_route_with_an_id(
     _load_factories()
     client = login(owner)
     routes = _id_routes()
-    missing = sorted({k for *_, kwargs in routes for k in kwargs if k not in REGISTRY})
+    missing = sorted(
+        {
+            f"{name}: {k}"
+            for _route, name, _pattern, kwargs in routes
+            for k in kwargs
+            if _factory(name, k) is None
+        }
+    )
     assert missing == [], f"register isolation factories for: {missing}"
     leaks = []
     for route, name, _pattern, kwargs in routes:
-        theirs = {k: REGISTRY[k](other_firm).pk for k in kwargs}
+        theirs = {k: _factory(name, k)(other_firm).pk for k in kwargs}
         status = _request(client, _fill(route, theirs))
         if status != 404:
             leaks.append(f"{name}: {status}")
@@ -118,7 +130,7 @@ def test_own_firms_objects_are_found_on_every_route_with_an_id(owner, login):
     client = login(owner)
     not_found = []
     for route, name, _pattern, kwargs in _id_routes():
-        ours = {k: REGISTRY[k](owner.firm).pk for k in kwargs}
+        ours = {k: _factory(name, k)(owner.firm).pk for k in kwargs}
         if _request(client, _fill(route, ours)) == 404:
             not_found.append(name)
     assert not_found == []
@@ -132,7 +144,7 @@ def test_every_route_refuses_a_post_without_csrf_token(owner, login):
     accepted = []
     for route, name, _pattern in all_routes():
         kwargs = ID_KWARG.findall(route)
-        path = _fill(route, {k: REGISTRY[k](owner.firm).pk for k in kwargs})
+        path = _fill(route, {k: _factory(name, k)(owner.firm).pk for k in kwargs})
         path = re.sub(r"<(?:str:)?(\w+)>", "x", path)
         if client.post(path, {}).status_code != 403:
             accepted.append(name)
@@ -188,7 +200,7 @@ def test_no_route_answers_500_to_junk_input(owner, login):
         if name == "firms:logout":
             continue  # would end the session for the routes after it
         kwargs = ID_KWARG.findall(route)
-        path = _fill(route, {k: REGISTRY[k](owner.firm).pk for k in kwargs})
+        path = _fill(route, {k: _factory(name, k)(owner.firm).pk for k in kwargs})
         path = re.sub(r"<(?:str:)?(\w+)>", "x", path)
         for method in ("get", "post"):
             response = getattr(client, method)(path, JUNK)

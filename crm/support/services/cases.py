@@ -12,14 +12,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.cases import services as case_services
-from crm.cases.choices import CaseEventType, CaseKind, CaseStatus
+from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
 from crm.core.audit import audit_record, diff, snapshot
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, Pathway, User
-from crm.support.choices import ConcernLevel, Duration
+from crm.support.choices import (
+    ConcernLevel,
+    Duration,
+    SupportEventType,
+    SupportKind,
+    SupportStatus,
+)
 from crm.support.models import OpenPeriod, SupportDetails
 
 REASON_MAX = 300
@@ -43,7 +49,7 @@ class SupportCaseData:
 
 def check_support_case(firm: Firm, case: Case, *, open_only: bool = True) -> None:
     """Refuse a case of another firm or kind, or (by default) a closed one."""
-    if case.firm_id != firm.pk or case.kind != CaseKind.SUPPORT:
+    if case.firm_id != firm.pk or case.kind != SupportKind.SUPPORT:
         raise ApplicationError("That support case is not in this firm.", "not_found")
     if open_only and not case.is_open:
         raise ApplicationError(
@@ -138,10 +144,10 @@ def support_case_create(
         firm=firm,
         actor=actor,
         data=case_services.NewCase(
-            kind=CaseKind.SUPPORT,
+            kind=SupportKind.SUPPORT,
             applicants=[beneficiary],
             owner=data.case_manager,
-            status=CaseStatus.OPEN,
+            status=SupportStatus.OPEN,
             note=data.note.strip(),
             title=data.title,
         ),
@@ -232,7 +238,7 @@ def support_case_close(
     """Close the case (I3): it stays, read-only, in the Closed tab."""
     check_support_case(firm, case)
     case = case_services.case_move(
-        firm=firm, actor=actor, case=case, status=CaseStatus.CLOSED, reason=reason
+        firm=firm, actor=actor, case=case, status=SupportStatus.CLOSED, reason=reason
     )
     OpenPeriod.objects.filter(firm=firm, case=case, closed_at=None).update(
         closed_at=case.closed_at
@@ -245,7 +251,7 @@ def support_case_reopen(*, firm: Firm, actor: User, case: Case, reason: str) -> 
     """Reopen a closed case with a reason; its manager, plans and links are kept."""
     check_support_case(firm, case, open_only=False)
     case = case_services.case_reopen(
-        firm=firm, actor=actor, case=case, reason=reason, status=CaseStatus.OPEN
+        firm=firm, actor=actor, case=case, reason=reason, status=SupportStatus.OPEN
     )
     OpenPeriod.objects.create(firm=firm, case=case, opened_at=timezone.now())
     return case
@@ -280,7 +286,7 @@ def concern_change(
     case_services.case_event_record(
         firm=firm,
         case=case,
-        type=CaseEventType.CONCERN_CHANGED,
+        type=SupportEventType.CONCERN_CHANGED,
         actor=actor,
         parameters=params,
     )

@@ -9,25 +9,24 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import Case
 from crm.cases.services import case_event_record
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
-from crm.support.choices import ItemKind
+from crm.support.choices import ItemKind, SupportEventType
 from crm.support.models import SupportItem
 from crm.support.services.cases import check_support_case
 
 TEXT_MAX = 300
 ADDED = {
-    ItemKind.NEED: CaseEventType.NEED_ADDED,
-    ItemKind.OUTCOME: CaseEventType.OUTCOME_ADDED,
+    ItemKind.NEED: SupportEventType.NEED_ADDED,
+    ItemKind.OUTCOME: SupportEventType.OUTCOME_ADDED,
 }
 REMOVED = {
-    ItemKind.NEED: CaseEventType.NEED_REMOVED,
-    ItemKind.OUTCOME: CaseEventType.OUTCOME_REMOVED,
+    ItemKind.NEED: SupportEventType.NEED_REMOVED,
+    ItemKind.OUTCOME: SupportEventType.OUTCOME_REMOVED,
 }
 
 
@@ -116,9 +115,9 @@ def outcome_set_achieved(
     case_event_record(
         firm=firm,
         case=item.case,
-        type=CaseEventType.OUTCOME_ACHIEVED
+        type=SupportEventType.OUTCOME_ACHIEVED
         if achieved_on
-        else CaseEventType.OUTCOME_UNACHIEVED,
+        else SupportEventType.OUTCOME_UNACHIEVED,
         actor=actor,
         parameters={"text": item.text, "achieved_on": str(achieved_on or "")},
     )

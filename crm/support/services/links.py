@@ -2,7 +2,6 @@
 
 from django.db import transaction
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import Case
 from crm.cases.services import case_event_record
 from crm.contacts.choices import ContactEventType
@@ -13,6 +12,7 @@ from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
 from crm.interactions.services import touchpoint_log
+from crm.support.choices import SupportEventType
 from crm.support.models import ExternalService
 from crm.support.services.cases import beneficiary_of, check_support_case
 
@@ -60,7 +60,7 @@ def service_link(
     case_event_record(
         firm=firm,
         case=case,
-        type=CaseEventType.SERVICE_LINKED,
+        type=SupportEventType.SERVICE_LINKED,
         actor=actor,
         parameters=params,
     )
@@ -122,7 +122,7 @@ def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
     case_event_record(
         firm=firm,
         case=case,
-        type=CaseEventType.SERVICE_UNLINKED,
+        type=SupportEventType.SERVICE_UNLINKED,
         actor=actor,
         parameters=params,
     )

@@ -5,14 +5,13 @@ from datetime import date
 
 from django.db import transaction
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import Case
 from crm.cases.services import case_event_record
 from crm.core.audit import audit_record, diff, snapshot
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, User
-from crm.support.choices import PlanStatus
+from crm.support.choices import PlanStatus, SupportEventType
 from crm.support.models import PlannedSupport
 from crm.support.services.cases import check_support_case
 
@@ -74,7 +73,7 @@ def plan_add(*, firm: Firm, actor: User, case: Case, data: PlanData) -> PlannedS
     case_event_record(
         firm=firm,
         case=case,
-        type=CaseEventType.PLAN_ADDED,
+        type=SupportEventType.PLAN_ADDED,
         actor=actor,
         parameters={"description": plan.description, "changes": changes},
     )
@@ -104,7 +103,7 @@ def plan_update(
     case_event_record(
         firm=firm,
         case=plan.case,
-        type=CaseEventType.PLAN_UPDATED,
+        type=SupportEventType.PLAN_UPDATED,
         actor=actor,
         parameters={"description": plan.description, "changes": changes},
     )
@@ -130,7 +129,7 @@ def plan_delete(*, firm: Firm, actor: User, plan: PlannedSupport) -> None:
     case_event_record(
         firm=firm,
         case=case,
-        type=CaseEventType.PLAN_DELETED,
+        type=SupportEventType.PLAN_DELETED,
         actor=actor,
         parameters={"description": description},
     )

@@ -70,7 +70,7 @@ def make_pathway(firm: Firm, name: str = "") -> Pathway:
 
 _PATHWAY_NUMBERS = itertools.count(1)
 
-register("support_case_id")(lambda firm: make_support_case(firm))
+register("support:case_id")(lambda firm: make_support_case(firm))
 register("item_id")(lambda firm: make_item(make_support_case(firm)))
 register("plan_id")(lambda firm: make_plan(make_support_case(firm)))
 register("link_id")(lambda firm: make_link(make_support_case(firm)))

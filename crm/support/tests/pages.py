@@ -11,7 +11,7 @@ def text(response):
 
 
 def url(name, case):
-    return reverse(f"support:{name}", kwargs={"support_case_id": case.pk})
+    return reverse(f"support:{name}", kwargs={"case_id": case.pk})
 
 
 def flashes(response):

@@ -13,6 +13,7 @@ from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent
 from crm.support import services
+from crm.support.choices import SupportEventType
 from crm.support.models import OpenPeriod, SupportDetails
 from crm.support.tests.factories import make_pathway
 from crm.support.tests.pages import _case, flashes, text, url
@@ -290,7 +291,7 @@ def test_concern_change_keeps_history(client, support_firm, sup_owner):
     assert response.status_code == 302
     assert flashes(response) == ["Concern level changed to Urgent."]
     assert SupportDetails.objects.get(case=case).concern_level == "urgent"
-    event = CaseEvent.objects.get(case=case, type=CaseEventType.CONCERN_CHANGED)
+    event = CaseEvent.objects.get(case=case, type=SupportEventType.CONCERN_CHANGED)
     assert event.parameters == {
         "from": "low",
         "to": "urgent",

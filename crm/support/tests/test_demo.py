@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.cases.choices import CaseEventType, CaseKind
+from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseEvent
 from crm.contacts import demo as contacts_demo
 from crm.contacts.choices import ContactKind
@@ -15,7 +15,7 @@ from crm.firms.models import Pathway
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import demo, selectors
-from crm.support.choices import ItemKind, PlanStatus
+from crm.support.choices import ItemKind, PlanStatus, SupportEventType, SupportKind
 from crm.support.models import (
     ExternalService,
     OpenPeriod,
@@ -64,7 +64,7 @@ def test_seed_makes_open_and_closed_cases_with_every_section(firms):
     demo.seed(firms)
 
     charity = firms[firms_demo.SUPPORT_FIRM]
-    cases = Case.objects.filter(firm=charity, kind=CaseKind.SUPPORT)
+    cases = Case.objects.filter(firm=charity, kind=SupportKind.SUPPORT)
     assert cases.filter(is_open=True).count() == 12
     assert cases.filter(is_open=False).count() == 4
     for case in cases:
@@ -84,7 +84,7 @@ def test_seed_makes_open_and_closed_cases_with_every_section(firms):
     # 214 days ago to 120 days ago, then the last 41 days.
     periods = list(reopened.open_periods.all())
     assert 133 <= selectors.days_open(periods) <= 135
-    assert CaseEvent.objects.filter(type=CaseEventType.CONCERN_CHANGED).count() == 5
+    assert CaseEvent.objects.filter(type=SupportEventType.CONCERN_CHANGED).count() == 5
     items = SupportItem.objects.filter(firm=charity)
     assert items.filter(kind=ItemKind.NEED).exists() is True
     assert items.filter(achieved_on__isnull=False).exists() is True
@@ -143,5 +143,5 @@ def test_advice_firm_gets_no_support_cases(firms):
     demo.seed(firms)
 
     advice = firms[firms_demo.ADVICE_FIRM]
-    assert Case.objects.filter(firm=advice, kind=CaseKind.SUPPORT).exists() is False
+    assert Case.objects.filter(firm=advice, kind=SupportKind.SUPPORT).exists() is False
     assert Pathway.objects.filter(firm=advice).exists() is False

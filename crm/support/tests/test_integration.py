@@ -180,10 +180,10 @@ def test_advice_case_list_and_page_leave_support_cases_out(other_firm, login):
     client = login(member)
     support = make_support_case(other_firm, title="Debt help")
     advice = make_case(other_firm)
-    listing = text(client.get(reverse("cases:case_list")))
+    listing = text(client.get(reverse("advice:case_list")))
     assert advice.reference in listing
     assert support.reference not in listing
-    url = reverse("cases:case_detail", kwargs={"case_id": support.pk})
+    url = reverse("advice:case_detail", kwargs={"case_id": support.pk})
     assert client.get(url).status_code == 404
     assert support.get_absolute_url().startswith("/support/cases/")
 

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import CaseEvent
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import ContactEvent
@@ -15,12 +14,14 @@ from crm.core.exceptions import ApplicationError
 from crm.firms.choices import Perm, Role
 from crm.firms.tests.factories import InteractionTypeFactory, MembershipFactory
 from crm.interactions import services as interaction_services
+from crm.interactions.choices import InteractionCaseEventType
 from crm.support import services
 from crm.support.choices import Duration, ItemKind
 from crm.support.models import SupportItem
 from crm.support.selectors import SECTION_LIMIT
 from crm.support.tests.factories import make_item, make_link, make_support_case
 from crm.tasks import services as task_services
+from crm.tasks.choices import TaskCaseEventType
 from crm.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +91,9 @@ def test_tasks_and_interactions_on_a_case_are_in_its_history(case, grace):
         .order_by("id")
         .values_list("type", flat=True)
     )
-    assert CaseEventType.INTERACTION_LOGGED in types
-    assert CaseEventType.TASK_ADDED in types
-    assert types.count(CaseEventType.INTERACTION_LOGGED) == 1
+    assert InteractionCaseEventType.INTERACTION_LOGGED in types
+    assert TaskCaseEventType.TASK_ADDED in types
+    assert types.count(InteractionCaseEventType.INTERACTION_LOGGED) == 1
 
 
 def test_view_own_cases_member_does_not_see_colleagues_case_titles(
@@ -166,7 +167,7 @@ def test_a_case_whose_manager_left_can_still_be_edited(case, grace, support_firm
 
 def test_htmx_add_announces_the_change_in_the_live_region(case, grace, login):
     response = login(grace).post(
-        reverse("support:item_add", kwargs={"support_case_id": case.pk}),
+        reverse("support:item_add", kwargs={"case_id": case.pk}),
         {"kind": ItemKind.NEED, "text": "Warm clothes"},
         HTTP_HX_REQUEST="true",
     )
@@ -192,7 +193,7 @@ def test_older_interactions_are_on_the_case_interactions_page(
         )
     client = login(grace)
     page = client.get(case.get_absolute_url()).content.decode()
-    url = reverse("support:case_interactions", kwargs={"support_case_id": case.pk})
+    url = reverse("support:case_interactions", kwargs={"case_id": case.pk})
     assert url in page
     assert "Visit number 0<" not in page
     client.get(url)

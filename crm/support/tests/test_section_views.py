@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import CaseEvent
 from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
@@ -18,7 +17,7 @@ from crm.firms.tests.factories import MembershipFactory
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import services
-from crm.support.choices import ItemKind, PlanStatus
+from crm.support.choices import ItemKind, PlanStatus, SupportEventType
 from crm.support.models import ExternalService, PlannedSupport, SupportItem
 from crm.support.tests.factories import (
     make_item,
@@ -80,7 +79,8 @@ def test_htmx_add_returns_the_section_with_an_empty_focused_box(client, case):
     assert "autofocus" in page
     assert 'aria-label="Remove need: Rent arrears"' in page
     assert (
-        events(case, CaseEventType.NEED_ADDED)[0].parameters["text"] == "Rent arrears"
+        events(case, SupportEventType.NEED_ADDED)[0].parameters["text"]
+        == "Rent arrears"
     )
     assert AuditEvent.objects.filter(
         firm=case.firm, verb=AuditVerb.CREATE, object_type="support.supportitem"
@@ -135,7 +135,9 @@ def test_htmx_remove_returns_the_section(client, case):
     page = body(response)
     assert "No client needs recorded yet." in page
     assert not SupportItem.objects.filter(pk=item.pk).exists()
-    assert events(case, CaseEventType.NEED_REMOVED)[0].parameters["text"] == "Gas meter"
+    assert (
+        events(case, SupportEventType.NEED_REMOVED)[0].parameters["text"] == "Gas meter"
+    )
 
 
 def test_plain_remove_redirects(client, case):
@@ -164,9 +166,9 @@ def test_outcome_achieved_on_a_date_and_unmarked(client, case):
     assert item.achieved_on == timezone.localdate()
     types = [e.type for e in CaseEvent.objects.filter(case=case).order_by("id")]
     assert types[-3:] == [
-        CaseEventType.OUTCOME_ACHIEVED,
-        CaseEventType.OUTCOME_UNACHIEVED,
-        CaseEventType.OUTCOME_ACHIEVED,
+        SupportEventType.OUTCOME_ACHIEVED,
+        SupportEventType.OUTCOME_UNACHIEVED,
+        SupportEventType.OUTCOME_ACHIEVED,
     ]
 
 
@@ -254,7 +256,7 @@ def test_plan_form_and_create(client, case, sowner):
         sowner.user,
         PlanStatus.IN_PROGRESS,
     )
-    assert events(case, CaseEventType.PLAN_ADDED)
+    assert events(case, SupportEventType.PLAN_ADDED)
     assert AuditEvent.objects.filter(object_type="support.plannedsupport").exists()
 
 
@@ -285,7 +287,7 @@ def test_plan_edit_prefills_and_saves(client, case):
     client.post(url, {"description": "Fortnightly call", "status": "complete"})
     plan.refresh_from_db()
     assert plan.description == "Fortnightly call"
-    event = events(case, CaseEventType.PLAN_UPDATED)[0]
+    event = events(case, SupportEventType.PLAN_UPDATED)[0]
     assert event.parameters["changes"]["status"] == ["planned", "complete"]
 
 
@@ -300,7 +302,7 @@ def test_plan_delete_confirms_then_deletes(client, case):
     response = client.post(url, follow=True)
     assert "Planned support deleted: Weekly call" in body(response)
     assert not PlannedSupport.objects.filter(pk=plan.pk).exists()
-    assert events(case, CaseEventType.PLAN_DELETED)
+    assert events(case, SupportEventType.PLAN_DELETED)
 
 
 def test_closed_case_refuses_plans(client, case, sowner):
@@ -339,7 +341,7 @@ def test_link_an_organisation_with_a_note_logs_a_touchpoint(client, case):
     link = ExternalService.objects.get(case=case)
     assert (link.contact, link.role) == (gp, "GP")
     assert Interaction.objects.get(case=case).kind == InteractionKind.TOUCHPOINT
-    assert events(case, CaseEventType.SERVICE_LINKED)
+    assert events(case, SupportEventType.SERVICE_LINKED)
     assert AuditEvent.objects.filter(object_type="support.externalservice").exists()
 
 
@@ -380,7 +382,7 @@ def test_unlink_confirms_then_unlinks(client, case):
     response = client.post(url, follow=True)
     assert f"{link.contact.display_name} unlinked." in body(response)
     assert not ExternalService.objects.filter(pk=link.pk).exists()
-    assert events(case, CaseEventType.SERVICE_UNLINKED)[0].parameters["role"] == (
+    assert events(case, SupportEventType.SERVICE_UNLINKED)[0].parameters["role"] == (
         "Solicitor"
     )
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.cases.choices import CaseEventType, CaseKind, CaseStatus
+from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseEvent
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
@@ -16,7 +16,13 @@ from crm.firms.choices import Role
 from crm.firms.models import Pathway
 from crm.firms.tests.factories import MembershipFactory
 from crm.support import selectors, services
-from crm.support.choices import ConcernLevel, Duration
+from crm.support.choices import (
+    ConcernLevel,
+    Duration,
+    SupportEventType,
+    SupportKind,
+    SupportStatus,
+)
 from crm.support.models import OpenPeriod, SupportDetails
 from crm.support.tests.factories import (
     make_link,
@@ -88,8 +94,8 @@ def test_create_opens_a_support_case_with_details_period_event_and_audit(
     )
 
     case.refresh_from_db()
-    assert case.kind == CaseKind.SUPPORT
-    assert case.status == CaseStatus.OPEN
+    assert case.kind == SupportKind.SUPPORT
+    assert case.status == SupportStatus.OPEN
     assert case.is_open is True
     assert case.title == "Help with rent arrears"
     assert case.owner == user
@@ -422,7 +428,7 @@ def test_close_keeps_manager_plans_and_links_and_ends_the_open_period(
 
     case.refresh_from_db()
     assert case.is_open is False
-    assert case.status == CaseStatus.CLOSED
+    assert case.status == SupportStatus.CLOSED
     assert case.closed_at is not None
     assert case.owner == user
     assert list(case.planned_support.all()) == [plan]
@@ -451,7 +457,7 @@ def test_reopen_restores_the_case_and_opens_a_new_period(
 
     case.refresh_from_db()
     assert case.is_open is True
-    assert case.status == CaseStatus.OPEN
+    assert case.status == SupportStatus.OPEN
     assert case.owner == user
     assert list(case.planned_support.all()) == [plan]
     assert list(case.external_services.all()) == [link]
@@ -538,7 +544,7 @@ def test_concern_change_keeps_history_and_audit(support_firm, user, beneficiary)
 
     assert SupportDetails.objects.get(case=case).concern_level == ConcernLevel.MEDIUM
     events = CaseEvent.objects.filter(
-        case=case, type=CaseEventType.CONCERN_CHANGED
+        case=case, type=SupportEventType.CONCERN_CHANGED
     ).order_by("id")
     assert [e.parameters for e in events] == [
         {"from": "low", "to": "high", "reason": "Missed rent again"},
@@ -574,7 +580,9 @@ def test_concern_change_refuses_bad_changes(
     assert exc.value.code == code
     assert SupportDetails.objects.get(case=case).concern_level == ConcernLevel.LOW
     assert (
-        CaseEvent.objects.filter(case=case, type=CaseEventType.CONCERN_CHANGED).exists()
+        CaseEvent.objects.filter(
+            case=case, type=SupportEventType.CONCERN_CHANGED
+        ).exists()
         is False
     )
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from crm.cases.choices import CaseEventType
 from crm.cases.models import CaseEvent
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import ContactEvent
@@ -24,7 +23,7 @@ from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import selectors, services
-from crm.support.choices import ItemKind, PlanStatus
+from crm.support.choices import ItemKind, PlanStatus, SupportEventType
 from crm.support.models import ExternalService, PlannedSupport, SupportItem
 from crm.support.services.cases import beneficiary_of
 from crm.support.tests.factories import (
@@ -89,14 +88,14 @@ def test_item_add_tidies_the_text_and_records_it(support_firm, user, case):
 
     assert item.text == "Somewhere safe to live"
     assert item.created_by == user
-    assert events(case, CaseEventType.NEED_ADDED) == [
+    assert events(case, SupportEventType.NEED_ADDED) == [
         {"text": "Somewhere safe to live"}
     ]
     assert audits(support_firm, AuditVerb.CREATE, item).exists() is True
     services.item_add(
         firm=support_firm, actor=user, case=case, kind=ItemKind.OUTCOME, text="Housed"
     )
-    assert events(case, CaseEventType.OUTCOME_ADDED) == [{"text": "Housed"}]
+    assert events(case, SupportEventType.OUTCOME_ADDED) == [{"text": "Housed"}]
 
 
 @pytest.mark.parametrize(
@@ -131,8 +130,8 @@ def test_item_add_accepts_exactly_300_characters(support_firm, user, case):
 @pytest.mark.parametrize(
     ("kind", "event_type"),
     [
-        (ItemKind.NEED, CaseEventType.NEED_REMOVED),
-        (ItemKind.OUTCOME, CaseEventType.OUTCOME_REMOVED),
+        (ItemKind.NEED, SupportEventType.NEED_REMOVED),
+        (ItemKind.OUTCOME, SupportEventType.OUTCOME_REMOVED),
     ],
 )
 def test_item_remove_keeps_the_text_in_history(
@@ -173,10 +172,10 @@ def test_outcome_set_achieved_records_the_date_and_can_be_undone(
 
     outcome.refresh_from_db()
     assert outcome.achieved_on is None
-    assert events(case, CaseEventType.OUTCOME_ACHIEVED) == [
+    assert events(case, SupportEventType.OUTCOME_ACHIEVED) == [
         {"text": "Moved into a flat", "achieved_on": day.isoformat()}
     ]
-    assert len(events(case, CaseEventType.OUTCOME_UNACHIEVED)) == 1
+    assert len(events(case, SupportEventType.OUTCOME_UNACHIEVED)) == 1
     assert audits(support_firm, AuditVerb.UPDATE, outcome).count() == 2
 
 
@@ -217,7 +216,7 @@ def test_plan_add_update_delete_keep_history(support_firm, user, case):
     )
     assert plan.description == "Weekly call"
     assert plan.status == PlanStatus.PLANNED
-    assert events(case, CaseEventType.PLAN_ADDED)[0]["description"] == "Weekly call"
+    assert events(case, SupportEventType.PLAN_ADDED)[0]["description"] == "Weekly call"
     assert audits(support_firm, AuditVerb.CREATE, plan).exists() is True
 
     services.plan_update(
@@ -233,7 +232,7 @@ def test_plan_add_update_delete_keep_history(support_firm, user, case):
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.IN_PROGRESS
-    updated = events(case, CaseEventType.PLAN_UPDATED)
+    updated = events(case, SupportEventType.PLAN_UPDATED)
     assert updated == [
         {
             "description": "Weekly call",
@@ -245,7 +244,9 @@ def test_plan_add_update_delete_keep_history(support_firm, user, case):
     plan_id = plan.pk
     services.plan_delete(firm=support_firm, actor=user, plan=plan)
     assert PlannedSupport.objects.filter(pk=plan_id).exists() is False
-    assert events(case, CaseEventType.PLAN_DELETED) == [{"description": "Weekly call"}]
+    assert events(case, SupportEventType.PLAN_DELETED) == [
+        {"description": "Weekly call"}
+    ]
     assert (
         AuditEvent.objects.filter(
             firm=support_firm, verb=AuditVerb.DELETE, object_id=str(plan_id)
@@ -265,7 +266,7 @@ def test_plan_update_with_nothing_changed_writes_nothing(support_firm, user, cas
         data=services.PlanData(description="Budget review"),
     )
 
-    assert events(case, CaseEventType.PLAN_UPDATED) == []
+    assert events(case, SupportEventType.PLAN_UPDATED) == []
 
 
 def test_plan_needs_a_description_and_an_active_lead(
@@ -341,7 +342,7 @@ def test_service_link_with_a_note_logs_a_touchpoint(support_firm, user, case):
     )
 
     assert link.role == "GP surgery"
-    assert events(case, CaseEventType.SERVICE_LINKED) == [
+    assert events(case, SupportEventType.SERVICE_LINKED) == [
         {"contact": "Riverside Surgery", "contact_id": gp.pk, "role": "GP surgery"}
     ]
     timeline = ContactEvent.objects.get(
@@ -403,7 +404,7 @@ def test_service_unlink_records_who_it_was(support_firm, user, case):
     services.service_unlink(firm=support_firm, actor=user, link=link)
 
     assert ExternalService.objects.filter(pk=link_id).exists() is False
-    assert events(case, CaseEventType.SERVICE_UNLINKED) == [
+    assert events(case, SupportEventType.SERVICE_UNLINKED) == [
         {
             "contact": contact.display_name,
             "contact_id": contact.pk,

@@ -13,10 +13,10 @@ PER_PAGE = 25
 
 @require_GET
 @staff_view(module="support")
-def case_interactions(request: StaffRequest, support_case_id: int) -> TemplateResponse:
+def case_interactions(request: StaffRequest, case_id: int) -> TemplateResponse:
     """List every interaction and touchpoint on the case, newest first."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=support_case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, viewer=request.membership
     )
     interactions = selectors.case_interactions(firm=request.firm, case=case)
     context = {

@@ -72,7 +72,7 @@ def _filters(
     tab = request.GET.get("tab", "all")
     sort = request.GET.get("sort", "")
     return {
-        "tab": tab if tab in case_selectors.cases.TABS else "all",
+        "tab": tab if tab in case_selectors.TABS else "all",
         "owner_id": data.get("owner"),
         "status": data.get("status", ""),
         "concern": data.get("concern", ""),
@@ -182,17 +182,17 @@ def _refuse_closed(request: StaffRequest, case: Case) -> HttpResponse | None:
     return redirect(case)
 
 
-def _case(request: StaffRequest, support_case_id: int) -> Case:
+def _case(request: StaffRequest, case_id: int) -> Case:
     return selectors.support_case_get(
-        firm=request.firm, case_id=support_case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, viewer=request.membership
     )
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def case_edit(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     """Edit title, case manager, duration, dates, pathway and notes (I2)."""
-    case = _case(request, support_case_id)
+    case = _case(request, case_id)
     if refused := _refuse_closed(request, case):
         return refused
     beneficiary = case.applicants.all()[0].contact
@@ -225,9 +225,9 @@ def case_edit(request: StaffRequest, support_case_id: int) -> HttpResponse:
 
 @require_GET
 @staff_view(module="support")
-def case_detail(request: StaffRequest, support_case_id: int) -> TemplateResponse:
+def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
     """Show a support case: its details, needs, plans, services and history."""
-    case = _case(request, support_case_id)
+    case = _case(request, case_id)
     return TemplateResponse(
         request, "support/case_detail.html", detail_context(request, case)
     )
@@ -238,9 +238,9 @@ def case_detail(request: StaffRequest, support_case_id: int) -> TemplateResponse
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def case_close(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def case_close(request: StaffRequest, case_id: int) -> HttpResponse:
     """Confirm and close a case; it stays in the Closed tab (I3)."""
-    case = _case(request, support_case_id)
+    case = _case(request, case_id)
     if not case.is_open:
         messages.info(request, f"{case.reference} is already closed.")
         return redirect(case)
@@ -265,9 +265,9 @@ def case_close(request: StaffRequest, support_case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def case_reopen(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
     """Reopen a closed case with a reason; it keeps its manager and plans (I3)."""
-    case = _case(request, support_case_id)
+    case = _case(request, case_id)
     if case.is_open:
         messages.info(request, f"{case.reference} is already open.")
         return redirect(case)
@@ -292,9 +292,9 @@ def case_reopen(request: StaffRequest, support_case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def concern_change(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def concern_change(request: StaffRequest, case_id: int) -> HttpResponse:
     """Change the case's concern level, with a reason kept in its history (I9)."""
-    case = _case(request, support_case_id)
+    case = _case(request, case_id)
     if refused := _refuse_closed(request, case):
         return refused
     details = case.support

@@ -24,10 +24,18 @@ from crm.cases.models import Case, CaseEvent
 from crm.core.exceptions import ApplicationError
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
+from crm.interactions.choices import InteractionCaseEventType
 from crm.support import selectors
-from crm.support.choices import ConcernLevel, Duration, ItemKind, PlanStatus
+from crm.support.choices import (
+    ConcernLevel,
+    Duration,
+    ItemKind,
+    PlanStatus,
+    SupportEventType,
+)
 from crm.support.models import SupportItem
 from crm.support.services.cases import check_support_case
+from crm.tasks.choices import TaskCaseEventType
 
 SECTION_TEMPLATE = "support/_section_items.html"
 FIELD_LABELS = {
@@ -110,33 +118,39 @@ def describe(event: CaseEvent) -> HistoryEntry:
         CaseEventType.CREATED: "Case opened",
         CaseEventType.CLOSED: "Case closed",
         CaseEventType.REOPENED: "Case reopened",
-        CaseEventType.NEED_ADDED: f"Client need added: {text}",
-        CaseEventType.NEED_REMOVED: f"Client need removed: {text}",
-        CaseEventType.OUTCOME_ADDED: f"Desired outcome added: {text}",
-        CaseEventType.OUTCOME_REMOVED: f"Desired outcome removed: {text}",
-        CaseEventType.OUTCOME_ACHIEVED: (
+        SupportEventType.NEED_ADDED: f"Client need added: {text}",
+        SupportEventType.NEED_REMOVED: f"Client need removed: {text}",
+        SupportEventType.OUTCOME_ADDED: f"Desired outcome added: {text}",
+        SupportEventType.OUTCOME_REMOVED: f"Desired outcome removed: {text}",
+        SupportEventType.OUTCOME_ACHIEVED: (
             f"Outcome achieved: {text} "
             f"(on {_readable('achieved_on', p.get('achieved_on', ''))})"
         ),
-        CaseEventType.OUTCOME_UNACHIEVED: f"Outcome marked not achieved: {text}",
-        CaseEventType.PLAN_ADDED: f"Planned support added: {p.get('description')}",
-        CaseEventType.PLAN_UPDATED: f"Planned support updated: {p.get('description')}",
-        CaseEventType.PLAN_DELETED: f"Planned support deleted: {p.get('description')}",
-        CaseEventType.SERVICE_LINKED: (
+        SupportEventType.OUTCOME_UNACHIEVED: f"Outcome marked not achieved: {text}",
+        SupportEventType.PLAN_ADDED: f"Planned support added: {p.get('description')}",
+        SupportEventType.PLAN_UPDATED: (
+            f"Planned support updated: {p.get('description')}"
+        ),
+        SupportEventType.PLAN_DELETED: (
+            f"Planned support deleted: {p.get('description')}"
+        ),
+        SupportEventType.SERVICE_LINKED: (
             f"External service linked: {p.get('contact')} ({p.get('role')})"
         ),
-        CaseEventType.SERVICE_UNLINKED: (
+        SupportEventType.SERVICE_UNLINKED: (
             f"External service unlinked: {p.get('contact')} ({p.get('role')})"
         ),
-        CaseEventType.TASK_ADDED: f"Task added: {p.get('title')}",
-        CaseEventType.INTERACTION_LOGGED: f"{p.get('label') or 'Interaction'} logged",
-        CaseEventType.CONCERN_CHANGED: (
+        TaskCaseEventType.TASK_ADDED: f"Task added: {p.get('title')}",
+        InteractionCaseEventType.INTERACTION_LOGGED: (
+            f"{p.get('label') or 'Interaction'} logged"
+        ),
+        SupportEventType.CONCERN_CHANGED: (
             f"Concern level changed: {_concern(p.get('from'))} "
             f"→ {_concern(p.get('to'))}"
         ),
     }
-    title = titles.get(CaseEventType(kind), "") if kind in CaseEventType.values else ""
-    changes = {} if kind == CaseEventType.PLAN_ADDED else _changes(p)
+    title = titles.get(kind, "")
+    changes = {} if kind == SupportEventType.PLAN_ADDED else _changes(p)
     return HistoryEntry(event, title or event.get_type_display(), reason, changes)
 
 
@@ -227,7 +241,7 @@ def detail_context(
             "label": _concern(details.concern_level),
         },
         "concern_history": [
-            h for h in history if h.event.type == CaseEventType.CONCERN_CHANGED
+            h for h in history if h.event.type == SupportEventType.CONCERN_CHANGED
         ],
         "history": history,
         "can_edit": can_edit(request),

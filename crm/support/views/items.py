@@ -29,10 +29,10 @@ def _message(exc: ApplicationError | ValidationError) -> str:
 @require_POST
 @vary_on_headers("HX-Request")
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def item_add(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def item_add(request: StaffRequest, case_id: int) -> HttpResponse:
     """Add the need or outcome typed into its section's box."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=support_case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, viewer=request.membership
     )
     form = ItemForm(request.POST)
     if not form.is_valid():

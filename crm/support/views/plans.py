@@ -45,10 +45,10 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def plan_create(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def plan_create(request: StaffRequest, case_id: int) -> HttpResponse:
     """Add a planned support entry: description, target date, lead, status."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=support_case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, viewer=request.membership
     )
     if request.method == "GET" and (refused := refuse_if_closed(request, case)):
         return refused

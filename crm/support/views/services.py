@@ -24,10 +24,10 @@ def _back(case: Case) -> str:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="support")
-def service_link(request: StaffRequest, support_case_id: int) -> HttpResponse:
+def service_link(request: StaffRequest, case_id: int) -> HttpResponse:
     """Link a contact (any kind, organisations too) to the case in a role."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=support_case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, viewer=request.membership
     )
     if request.method == "GET" and (refused := refuse_if_closed(request, case)):
         return refused

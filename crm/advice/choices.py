@@ -1,0 +1,146 @@
+"""Advice kinds (mortgage, protection), their stages and transitions (SPEC D1, D3)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdviceKind(models.TextChoices):
+    """The kinds of case the advice module adds."""
+
+    MORTGAGE = "mortgage", _("Mortgage")
+    PROTECTION = "protection", _("Protection")
+
+
+REFERENCE_CODES = {AdviceKind.MORTGAGE: "MTG", AdviceKind.PROTECTION: "PRO"}
+
+
+class AdviceStatus(models.TextChoices):
+    """Every stage of an advice case; TRANSITIONS says which kind has which."""
+
+    NEW_LEAD = "new_lead", _("New Lead")
+    REMORTGAGE = "remortgage", _("Remortgage")
+    CALL_BACK = "call_back", _("Call Back")
+    MEETING = "meeting", _("Meeting")
+    DECISION_IN_PRINCIPLE = "decision_in_principle", _("Decision In Principle")
+    PRE_OFFER_PROCESSING = "pre_offer_processing", _("Pre Offer Processing")
+    VALUATION_INSTRUCTED = "valuation_instructed", _("Valuation Instructed")
+    VALUATION_RECEIVED = "valuation_received", _("Valuation Received")
+    OFFER_RECEIVED = "offer_received", _("Offer Received")
+    POST_OFFER_PROCESSING = "post_offer_processing", _("Post Offer Processing")
+    CONTRACTS_EXCHANGED = "contracts_exchanged", _("Contracts Exchanged")
+    COMPLETED = "completed", _("Completed")
+    FACT_FIND = "fact_find", _("Fact Find")
+    QUOTED = "quoted", _("Quoted")
+    SUBMITTED_TO_UNDERWRITERS = (
+        "submitted_to_underwriters",
+        _("Submitted To Underwriters"),
+    )
+    FURTHER_INFORMATION_REQUESTED = (
+        "further_information_requested",
+        _("Further Information Requested"),
+    )
+    DECISION_RECEIVED = "decision_received", _("Decision Received")
+    ON_RISK = "on_risk", _("On Risk")
+    NOT_PROCEEDING_WITH = "not_proceeding_with", _("Not Proceeding With")
+    DECLINED_BY_PROVIDER = "declined_by_provider", _("Declined By Provider")
+
+
+S = AdviceStatus
+
+MORTGAGE_STAGES = (
+    S.NEW_LEAD,
+    S.REMORTGAGE,
+    S.CALL_BACK,
+    S.MEETING,
+    S.DECISION_IN_PRINCIPLE,
+    S.PRE_OFFER_PROCESSING,
+    S.VALUATION_INSTRUCTED,
+    S.VALUATION_RECEIVED,
+    S.OFFER_RECEIVED,
+    S.POST_OFFER_PROCESSING,
+    S.CONTRACTS_EXCHANGED,
+    S.COMPLETED,
+)
+PROTECTION_STAGES = (
+    S.NEW_LEAD,
+    S.CALL_BACK,
+    S.MEETING,
+    S.FACT_FIND,
+    S.QUOTED,
+    S.SUBMITTED_TO_UNDERWRITERS,
+    S.FURTHER_INFORMATION_REQUESTED,
+    S.DECISION_RECEIVED,
+    S.ON_RISK,
+)
+
+# Stages where a case's work is over (closing never deletes; reopen with a reason).
+CLOSED_STATUSES = frozenset(
+    {S.COMPLETED, S.ON_RISK, S.NOT_PROCEEDING_WITH, S.DECLINED_BY_PROVIDER}
+)
+# Advice cases start at one of these (seed 000); Remortgage for an existing mortgage.
+WIZARD_START_STATUSES = (S.NEW_LEAD, S.CALL_BACK, S.MEETING)
+
+
+def _pipeline(stages: tuple[AdviceStatus, ...]) -> dict[str, frozenset[str]]:
+    """Any open stage may move to any other stage of its pipeline (forward to
+    record progress, back to correct a mistake), or to Not Proceeding With."""
+    moves: dict[str, frozenset[str]] = {}
+    for stage in stages:
+        if stage in CLOSED_STATUSES:
+            moves[stage] = frozenset()
+            continue
+        others = {s for s in stages if s != stage and s != S.REMORTGAGE}
+        moves[stage] = frozenset(others | {S.NOT_PROCEEDING_WITH})
+    return moves
+
+
+TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    AdviceKind.MORTGAGE: {
+        **_pipeline(MORTGAGE_STAGES),
+        S.NOT_PROCEEDING_WITH: frozenset(),
+    },
+    AdviceKind.PROTECTION: {
+        **_pipeline(PROTECTION_STAGES),
+        S.NOT_PROCEEDING_WITH: frozenset(),
+        S.DECLINED_BY_PROVIDER: frozenset(),
+    },
+}
+for _stage in (
+    S.SUBMITTED_TO_UNDERWRITERS,
+    S.FURTHER_INFORMATION_REQUESTED,
+    S.DECISION_RECEIVED,
+):
+    TRANSITIONS[AdviceKind.PROTECTION][_stage] |= {S.DECLINED_BY_PROVIDER}
+
+
+def statuses_for(kind: str) -> list[AdviceStatus]:
+    """Return the statuses an advice case of ``kind`` can have, in pipeline order."""
+    return [AdviceStatus(s) for s in TRANSITIONS[kind]]
+
+
+class AdviceEventType(models.TextChoices):
+    """History entries only advice cases have."""
+
+    MORTGAGE_UPDATED = "mortgage_updated", _("Mortgage details updated")
+
+
+class ApplicantMode(models.TextChoices):
+    SINGLE = "single", _("Single")
+    JOINT = "joint", _("Joint")
+
+
+class MortgageType(models.TextChoices):
+    RESIDENTIAL = "residential", _("Residential")
+    BUY_TO_LET = "buy_to_let", _("Buy To Let")
+
+
+class MortgagePurpose(models.TextChoices):
+    PURCHASE = "purchase", _("Purchase")
+    REMORTGAGE = "remortgage", _("Remortgage")
+    FURTHER_ADVANCE = "further_advance", _("Further advance")
+
+
+class RepaymentMethod(models.TextChoices):
+    REPAYMENT = "repayment", _("Capital and interest (repayment)")
+    INTEREST_ONLY = "interest_only", _("Interest only")
+    PART_AND_PART = "part_and_part", _("Part and part")

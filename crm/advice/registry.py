@@ -1,0 +1,97 @@
+"""What the advice module adds to the registries (called from ``ready()``)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from crm.advice.choices import (
+    CLOSED_STATUSES,
+    REFERENCE_CODES,
+    TRANSITIONS,
+    WIZARD_START_STATUSES,
+    AdviceEventType,
+    AdviceKind,
+    AdviceStatus,
+    MortgageType,
+)
+from crm.advice.models import MortgageDetails
+from crm.advice.services import remortgage
+from crm.cases import kinds
+from crm.cases.models import Case
+from crm.core import events
+from crm.core.exceptions import ApplicationError
+from crm.firms.models import Firm
+
+
+def _detail_fields() -> set[str]:
+    return {f.name for f in MortgageDetails._meta.concrete_fields} - {
+        "id",
+        "firm",
+        "case",
+    }
+
+
+def _check_new(*, firm: Firm, data: Any) -> None:
+    """Refuse Offer Qualified on anything but a mortgage case (seed 000)."""
+    details = data.details
+    unknown = set(details) - _detail_fields()
+    if unknown:
+        msg = f"Unknown advice case details: {sorted(unknown)}"
+        raise ValueError(msg)
+    if details.get("offer_qualified") and data.kind != AdviceKind.MORTGAGE:
+        raise ApplicationError(
+            "Offer Qualified applies to mortgage cases only.",
+            "invalid",
+            {"field": "offer_qualified"},
+        )
+
+
+def _create_mortgage_details(
+    *, firm: Firm, case: Case, details: dict[str, Any]
+) -> None:
+    values = {**details, "offer_qualified": bool(details.get("offer_qualified"))}
+    values["mortgage_type"] = values.get("mortgage_type") or MortgageType.RESIDENTIAL
+    MortgageDetails.objects.create(firm=firm, case=case, **values)
+
+
+def _statuses(kind: str) -> tuple[tuple[str, Any], ...]:
+    return tuple((s, AdviceStatus(s).label) for s in TRANSITIONS[kind])
+
+
+def register() -> None:
+    """Register the mortgage and protection kinds and advice history entries."""
+    common: dict[str, Any] = {
+        "module": "advice",
+        "reason_required": frozenset({AdviceStatus.NOT_PROCEEDING_WITH.value}),
+        "not_reopenable": frozenset({AdviceStatus.REMORTGAGE.value}),
+        "after_move": remortgage.after_move,
+        "closed_statuses": frozenset(str(s) for s in CLOSED_STATUSES),
+        "start_statuses": tuple(str(s) for s in WIZARD_START_STATUSES),
+        "detail_url_name": "advice:case_detail",
+        "list_url_name": "advice:case_list",
+        "check_new": _check_new,
+    }
+    kinds.register(
+        kinds.CaseKind(
+            value=AdviceKind.MORTGAGE.value,
+            label=_("Mortgage"),
+            reference_code=REFERENCE_CODES[AdviceKind.MORTGAGE],
+            statuses=_statuses(AdviceKind.MORTGAGE),
+            transitions=TRANSITIONS[AdviceKind.MORTGAGE],
+            order=10,
+            create_details=_create_mortgage_details,
+            **common,
+        )
+    )
+    kinds.register(
+        kinds.CaseKind(
+            value=AdviceKind.PROTECTION.value,
+            label=_("Protection"),
+            reference_code=REFERENCE_CODES[AdviceKind.PROTECTION],
+            statuses=_statuses(AdviceKind.PROTECTION),
+            transitions=TRANSITIONS[AdviceKind.PROTECTION],
+            order=20,
+            **common,
+        )
+    )
+    events.register_types("case", AdviceEventType.choices)

@@ -1,0 +1,49 @@
+"""Reads only the advice Cases list and page need (D1, D2): moves, leads.
+
+The list itself is the kernel's ``crm.cases.selectors.case_list``.
+"""
+
+from crm.advice.choices import TRANSITIONS, AdviceKind, AdviceStatus
+from crm.cases.models import Case, CaseApplicant
+from crm.cases.selectors.cases import (
+    case_get,
+)
+from crm.firms.models import Firm, Membership
+from crm.leads.models import Lead
+
+
+def case_moves(case: Case) -> list[AdviceStatus]:
+    """Return the stages ``case_move`` accepts for ``case``, in pipeline order."""
+    allowed = TRANSITIONS.get(case.kind, {}).get(case.status, frozenset())
+    return [AdviceStatus(s) for s in TRANSITIONS.get(case.kind, {}) if s in allowed]
+
+
+ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
+
+
+def advice_case_get(
+    *, firm: Firm, case_id: int, viewer: Membership | None = None
+) -> Case:
+    """Return one of the firm's advice cases with its mortgage details."""
+    return case_get(
+        firm=firm,
+        case_id=case_id,
+        viewer=viewer,
+        kinds=ADVICE_KINDS,
+        select=("mortgage",),
+    )
+
+
+def leads_without_case(
+    *, firm: Firm, contact_ids: list[int], limit: int = 5
+) -> list[Lead]:
+    """Return open or converted leads of these clients who are on no case (seed 001)."""
+    if not contact_ids:
+        return []
+    on_a_case = CaseApplicant.objects.filter(firm=firm, contact_id__in=contact_ids)
+    return list(
+        Lead.objects.filter(firm=firm, contact_id__in=contact_ids)
+        .exclude(contact_id__in=on_a_case.values("contact_id"))
+        .select_related("contact")
+        .order_by("-created_at", "-id")[:limit]
+    )

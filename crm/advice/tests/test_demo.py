@@ -1,0 +1,68 @@
+"""Demo cases (issue 5, item 9): every status of both kinds, repeatable."""
+
+import pytest
+
+from crm.advice import demo
+from crm.advice.choices import AdviceKind, statuses_for
+from crm.advice.models import MortgageDetails
+from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
+from crm.firms import demo as firms_demo
+from crm.leads import demo as leads_demo
+from crm.leads.choices import LeadStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def firms():
+    firms = firms_demo.seed()
+    leads_demo.seed(firms)
+    return firms
+
+
+def counts():
+    return (
+        Case.objects.count(),
+        CaseApplicant.objects.count(),
+        CaseEvent.objects.count(),
+        Document.objects.count(),
+    )
+
+
+def test_seed_covers_every_status_of_both_kinds(firms):
+    """The demo has each status of each kind, joint, introduced and converted cases."""
+    demo.seed(firms)
+
+    firm = firms[firms_demo.ADVICE_FIRM]
+    cases = Case.objects.filter(firm=firm)
+    assert 35 <= cases.count() <= 45
+    for kind in (AdviceKind.MORTGAGE, AdviceKind.PROTECTION):
+        seen = set(cases.filter(kind=kind).values_list("status", flat=True))
+        assert seen == set(statuses_for(kind))
+    assert cases.filter(is_joint=True).exists() is True
+    assert cases.filter(negotiator__isnull=False).exists() is True
+    assert cases.filter(is_open=False).exists() is True
+    converted = cases.filter(lead__isnull=False)
+    assert converted.count() == demo.LEADS_TO_CONVERT
+    for case in converted:
+        assert case.lead is not None
+        assert case.lead.status == LeadStatus.CONVERTED
+    owners = set(cases.values_list("owner__email", flat=True))
+    assert owners == {"james.patel@harbour.example", "sarah.okafor@harbour.example"}
+    details = MortgageDetails.objects.filter(firm=firm)
+    assert details.count() == cases.filter(kind=AdviceKind.MORTGAGE).count()
+    assert details.filter(lender="").exists() is False
+    assert Document.objects.filter(firm=firm).exists() is True
+    document = Document.objects.filter(firm=firm).first()
+    assert document is not None
+    assert document.file.read() == demo.DEMO_PDF
+
+
+def test_seed_twice_changes_nothing(firms):
+    """Running the demo again adds no cases, events or documents."""
+    demo.seed(firms)
+    first = counts()
+
+    demo.seed(firms)
+
+    assert counts() == first

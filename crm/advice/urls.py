@@ -1,0 +1,19 @@
+"""Advice case routes: the Cases list and page, mortgage details, the wizard."""
+
+from django.urls import path
+
+from crm.advice.urls_wizard import urlpatterns as wizard_urlpatterns
+from crm.advice.views import cases, mortgage
+
+app_name = "advice"
+
+urlpatterns = [
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/export.csv", cases.case_export, name="case_export"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
+    path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
+    path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:case_id>/mortgage/", mortgage.mortgage_edit, name="mortgage_edit"),
+    *wizard_urlpatterns,
+]

@@ -1,0 +1,231 @@
+"""The New Case wizard's pages (SPEC E1-E9, seed 000).
+
+``wizard_start`` opens the member's draft (or a new one pre-filled from a
+client record or a lead); ``wizard_step`` shows one step and, on POST, keeps
+what was typed and goes Next or Back; Create Case on the last step writes
+everything and leads to ``wizard_done``.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from crm.advice.wizard import selectors, services
+from crm.advice.wizard.steps import (
+    ADVISER,
+    FORMS,
+    JOINT,
+    MAIN,
+    PRODUCT,
+    STEP_BY_SLUG,
+    STEPS,
+    ApplicantForm,
+    raw_values,
+)
+from crm.contacts import selectors as contact_selectors
+from crm.core.exceptions import ApplicationError
+from crm.core.forms_errors import apply_error
+from crm.core.http import parse_id
+from crm.core.policies import staff_view
+from crm.core.types import StaffRequest
+from crm.firms import selectors as firm_selectors
+from crm.firms.choices import Perm
+from crm.leads import selectors as lead_selectors
+
+STEP_TEMPLATE = "advice/wizard/wizard_step.html"
+
+
+def _redirect_to(step: str) -> HttpResponse:
+    return redirect("advice:wizard_step", step=step)
+
+
+@require_GET
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def wizard_start(request: StaffRequest) -> HttpResponse:
+    """Open the wizard: keep the draft, or start one (``?restart=1``, a client
+    record's ``?contact=`` or a lead's ``?lead=``) and go to its first step."""
+    firm, user = request.firm, request.user
+    lead_id = parse_id(request.GET.get("lead"))
+    contact_id = parse_id(request.GET.get("contact"))
+    draft = selectors.draft_get(firm=firm, user=user)
+    if lead_id or contact_id or draft is None or request.GET.get("restart"):
+        lead = lead_selectors.lead_get(firm=firm, lead_id=lead_id) if lead_id else None
+        contact = (
+            contact_selectors.contact_get(firm=firm, contact_id=contact_id)
+            if contact_id and lead is None
+            else None
+        )
+        draft = services.draft_start(firm=firm, user=user, contact=contact, lead=lead)
+    return _redirect_to(
+        draft.get("current") or services.next_step(draft, None) or PRODUCT
+    )
+
+
+def _context(
+    request: StaffRequest, draft: dict[str, Any], slug: str, form: Any
+) -> dict[str, Any]:
+    active = services.active_steps(draft)
+    selected = None
+    if isinstance(form, ApplicantForm):
+        selected = form.selected or form.load_selected()
+    return {
+        "form": form,
+        "step": STEP_BY_SLUG[slug],
+        "steps": [
+            {"step": s, "active": s.slug in active, "current": s.slug == slug}
+            for s in STEPS
+        ],
+        "total": len(STEPS),
+        "previous": services.previous_step(draft, slug),
+        "is_last": slug == ADVISER,
+        "selected": selected,
+        "lead_id": draft.get("lead"),
+        "kind": draft.get("steps", {}).get(PRODUCT, {}).get("kind", ""),
+    }
+
+
+def _render(
+    request: StaffRequest, draft: dict[str, Any], slug: str, form: Any
+) -> TemplateResponse:
+    template = STEP_TEMPLATE
+    if request.htmx and not request.htmx.boosted:
+        template += "#step_form"
+    return TemplateResponse(request, template, _context(request, draft, slug, form))
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def wizard_step(request: StaffRequest, step: str) -> HttpResponse:
+    """Show one step; POST keeps the input and goes Next, Back or Create Case."""
+    firm, user = request.firm, request.user
+    draft = selectors.draft_get(firm=firm, user=user)
+    if draft is None:
+        return redirect("advice:wizard_start")
+    if step not in STEP_BY_SLUG:
+        raise Http404
+    if step not in services.active_steps(draft):
+        return _redirect_to(services.next_step(draft, PRODUCT) or PRODUCT)
+    if request.method == "GET":
+        if draft.get("current") != step:
+            draft["current"] = step
+            services.draft_save(firm=firm, user=user, data=draft)
+        form = services.step_form(firm=firm, draft=draft, slug=step)
+        return _render(request, draft, step, form)
+    return _post(request, draft, step)
+
+
+def _post(request: StaffRequest, draft: dict[str, Any], step: str) -> HttpResponse:
+    firm, user = request.firm, request.user
+    action = request.POST.get("action", "next")
+    raw = raw_values(FORMS[step], request.POST)
+    use_contact = parse_id(request.POST.get("use_contact"))
+    if use_contact is not None and step in (MAIN, JOINT):
+        raw = {"choice": ApplicantForm.EXISTING, "contact": str(use_contact)}
+    draft["steps"][step] = raw
+    draft["prefilled"] = [s for s in draft.get("prefilled", []) if s != step]
+    if action == "back" or action == "refresh" or use_contact is not None:
+        # Keep what is on the page without checking it.
+        draft["valid"] = [s for s in draft.get("valid", []) if s != step]
+        target = services.previous_step(draft, step) if action == "back" else step
+        draft["current"] = target or step
+        services.draft_save(firm=firm, user=user, data=draft)
+        if action == "refresh":
+            form = services.step_form(firm=firm, draft=draft, slug=step)
+            return _render(request, draft, step, form)
+        return _redirect_to(target or step)
+    form = services.step_form(firm=firm, draft=draft, slug=step, data=request.POST)
+    valid = form.is_valid()
+    draft["valid"] = [s for s in draft.get("valid", []) if s != step] + (
+        [step] if valid else []
+    )
+    following = services.next_step(draft, step) if valid else None
+    draft["current"] = following or step
+    services.draft_save(firm=firm, user=user, data=draft)
+    if not valid:
+        return _render(request, draft, step, form)
+    if following is not None:
+        return _redirect_to(following)
+    return _create(request, draft)
+
+
+def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
+    firm, user = request.firm, request.user
+    lead_id = parse_id(draft.get("lead"))
+    lead = lead_selectors.lead_get(firm=firm, lead_id=lead_id) if lead_id else None
+    plan = services.draft_plan(firm=firm, draft=draft, lead=lead)
+    if isinstance(plan, tuple):
+        slug, form = plan
+        messages.error(request, "Check this step before creating the case.")
+        return _render(request, draft, slug, form)
+    try:
+        case = services.wizard_create_case(firm=firm, actor=user, plan=plan)
+    except (ApplicationError, ValidationError) as exc:
+        form = services.step_form(
+            firm=firm, draft=draft, slug=ADVISER, data=draft["steps"][ADVISER]
+        )
+        form.is_valid()
+        apply_error(form, exc)
+        return _render(request, draft, ADVISER, form)
+    messages.success(request, f"Case {case.reference} created.")
+    return redirect("advice:wizard_done", case_id=case.pk)
+
+
+@require_GET
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def wizard_done(request: StaffRequest, case_id: int) -> TemplateResponse:
+    """Confirm the new case, with links to it and to its client(s)."""
+    case = selectors.created_case_get(firm=request.firm, case_id=case_id)
+    try:
+        case_url = case.get_absolute_url()
+    except NoReverseMatch:  # the case page is another feature; link once it exists
+        case_url = ""
+    context = {
+        "case": case,
+        "case_url": case_url,
+        "clients": [a.contact for a in case.applicants.all()],
+    }
+    return TemplateResponse(request, "advice/wizard/wizard_done.html", context)
+
+
+# Options for the introducer → branch → negotiator selects (htmx)
+
+
+@require_GET
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def wizard_branch_options(request: StaffRequest) -> TemplateResponse:
+    """Return ``<option>``s of an introducer's branches; reset the negotiators."""
+    introducer_id = parse_id(request.GET.get("introducer"))
+    choices = (
+        firm_selectors.introducer_branch_choices(
+            firm=request.firm, introducer_id=introducer_id
+        )
+        if introducer_id
+        else []
+    )
+    context = {"choices": choices, "reset_negotiators": True}
+    return TemplateResponse(request, "advice/wizard/_options.html", context)
+
+
+@require_GET
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def wizard_negotiator_options(request: StaffRequest) -> TemplateResponse:
+    """Return ``<option>``s of the negotiators at an introducer branch."""
+    branch_id = parse_id(request.GET.get("introducer_branch"))
+    choices = (
+        firm_selectors.negotiator_choices(
+            firm=request.firm, introducer_branch_id=branch_id
+        )
+        if branch_id
+        else []
+    )
+    return TemplateResponse(
+        request, "advice/wizard/_options.html", {"choices": choices}
+    )

@@ -1,0 +1,172 @@
+"""The case-kind registry: what each kind of case is, filled by the kind's app.
+
+The kernel (``crm.cases``) knows no kind by name. Each app that adds a kind of
+case (``crm.advice`` adds mortgage and protection, ``crm.support`` adds
+support) registers a :class:`CaseKind` in its ``AppConfig.ready()``: its
+label, reference code, statuses in pipeline order, transitions, detail page
+and the firm module that switches it on. ``Case.kind`` and ``Case.status``
+take their choices from here, through callables, so a new kind or status
+needs no migration in ``crm.cases``.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from crm.cases.models import Case
+    from crm.firms.models import Firm
+
+Choice = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """One kind of case, as its app registers it.
+
+    ``statuses`` are ``(value, label)`` pairs in pipeline order;
+    ``transitions`` maps each status to the statuses a case may move to;
+    ``closed_statuses`` are those where the work is over; ``start_statuses``
+    those a new case may start at. ``detail_url_name`` is reversed with
+    ``case_id``. ``module`` is the firm module (``Firm.has_<module>``) that
+    must be on for the kind to be offered. ``create_details`` makes the
+    kind's detail rows for a new case, ``check_new`` refuses a new case's data
+    with an ``ApplicationError``.
+    """
+
+    value: str
+    label: Any
+    reference_code: str
+    module: str
+    statuses: tuple[Choice, ...]
+    transitions: Mapping[str, frozenset[str]]
+    closed_statuses: frozenset[str]
+    start_statuses: tuple[str, ...]
+    detail_url_name: str
+    list_url_name: str = ""
+    order: int = 100
+    create_details: "Callable[..., None] | None" = None
+    check_new: "Callable[..., None] | None" = None
+    after_move: "Callable[..., None] | None" = None
+    reason_required: frozenset[str] = frozenset()
+    not_reopenable: frozenset[str] = frozenset()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def status_values(self) -> list[str]:
+        """Return the kind's status values in pipeline order."""
+        return [value for value, _label in self.statuses]
+
+    def moves_from(self, status: str) -> frozenset[str]:
+        """Return the statuses a case at ``status`` may move to."""
+        return self.transitions.get(status, frozenset())
+
+    def is_closed_status(self, status: str) -> bool:
+        """Return True if ``status`` ends the kind's work."""
+        return status in self.closed_statuses
+
+
+_KINDS: dict[str, CaseKind] = {}
+
+
+def register(kind: CaseKind) -> CaseKind:
+    """Add ``kind`` to the registry (from the kind's ``AppConfig.ready()``)."""
+    existing = _KINDS.get(kind.value)
+    if existing is not None and existing != kind:
+        msg = f"Case kind {kind.value!r} is registered twice."
+        raise ValueError(msg)
+    unknown = set(kind.transitions) - set(kind.status_values())
+    if unknown:
+        msg = f"Case kind {kind.value!r}: transitions name unknown {sorted(unknown)}."
+        raise ValueError(msg)
+    _KINDS[kind.value] = kind
+    _status_labels.cache_clear()
+    return kind
+
+
+def unregister(value: str) -> None:
+    """Remove a kind (for tests that register a throwaway kind)."""
+    _KINDS.pop(value, None)
+    _status_labels.cache_clear()
+
+
+def get(value: str) -> CaseKind:
+    """Return the registered kind ``value``; ``KeyError`` if there is none."""
+    return _KINDS[value]
+
+
+def find(value: str) -> CaseKind | None:
+    """Return the registered kind ``value``, or None."""
+    return _KINDS.get(value)
+
+
+def all_kinds() -> list[CaseKind]:
+    """Return every registered kind, in menu order."""
+    return sorted(_KINDS.values(), key=lambda k: (k.order, k.value))
+
+
+def kinds_of_module(module: str) -> list[str]:
+    """Return the values of the kinds that firm module ``module`` switches on."""
+    return [k.value for k in all_kinds() if k.module == module]
+
+
+def kinds_for(firm: "Firm") -> list[CaseKind]:
+    """Return the kinds ``firm``'s modules switch on."""
+    return [k for k in all_kinds() if firm.has_module(k.module)]
+
+
+def kind_choices() -> list[Choice]:
+    """Return ``(value, label)`` of every kind: ``Case.kind``'s choices."""
+    return [(k.value, k.label) for k in all_kinds()]
+
+
+def status_choices() -> list[Choice]:
+    """Return every kind's statuses, each value once: ``Case.status``'s choices."""
+    return list(_status_labels().items())
+
+
+def _status_labels_uncached() -> dict[str, Any]:
+    labels: dict[str, Any] = {}
+    for kind in all_kinds():
+        for value, label in kind.statuses:
+            labels.setdefault(value, label)
+    return labels
+
+
+class _Cache:
+    """A tiny cache the registry clears when a kind is (un)registered."""
+
+    def __init__(self) -> None:
+        self.value: dict[str, Any] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        if self.value is None:
+            self.value = _status_labels_uncached()
+        return self.value
+
+    def cache_clear(self) -> None:
+        self.value = None
+
+
+_status_labels = _Cache()
+
+
+def status_label(value: str) -> str:
+    """Return the label of status ``value`` (the value itself if unknown)."""
+    return str(_status_labels().get(value, value))
+
+
+def statuses_of(values: Iterable[str]) -> list[Choice]:
+    """Return ``(value, label)`` of the statuses of the kinds ``values``, once each."""
+    seen: dict[str, Any] = {}
+    for kind in all_kinds():
+        if kind.value in values:
+            for value, label in kind.statuses:
+                seen.setdefault(value, label)
+    return list(seen.items())
+
+
+def detail_url(case: "Case") -> str:
+    """Return the URL of ``case``'s page, as its kind registered it."""
+    return reverse(get(case.kind).detail_url_name, kwargs={"case_id": case.pk})
