@@ -49,6 +49,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	find templates crm -name '*.html' -print0 | xargs -0 $(BIN)/djade --target-version 5.2 --check
 	$(BIN)/python scripts/lint.py
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(VENV)/.dev-installed

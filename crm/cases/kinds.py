@@ -50,6 +50,9 @@ class CaseKind:
     create_details: "Callable[..., None] | None" = None
     check_new: "Callable[..., None] | None" = None
     after_move: "Callable[..., None] | None" = None
+    titled: bool = False
+    create_url_name: str = ""
+    create_label: Any = ""
     reason_required: frozenset[str] = frozenset()
     not_reopenable: frozenset[str] = frozenset()
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -170,3 +173,8 @@ def statuses_of(values: Iterable[str]) -> list[Choice]:
 def detail_url(case: "Case") -> str:
     """Return the URL of ``case``'s page, as its kind registered it."""
     return reverse(get(case.kind).detail_url_name, kwargs={"case_id": case.pk})
+
+
+def create_url(kind: CaseKind) -> str:
+    """Return the page that opens a case of ``kind`` (empty if it has none)."""
+    return reverse(kind.create_url_name) if kind.create_url_name else ""

@@ -15,16 +15,12 @@ Results rank exact matches first, then prefixes, then fragments, then by name.
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import connection
 
 from crm.contacts.models import Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
 from crm.firms.models import Firm
-
-if TYPE_CHECKING:
-    from crm.leads.models import Lead
 
 MIN_FRAGMENT = 3
 MAX_QUERY = 100
@@ -243,17 +239,3 @@ def contact_search_queryset(
         firm=firm, q=q, limit=limit, include_archived=include_archived
     )
     return _base(firm, include_archived, "").filter(id__in=matches.ids)
-
-
-def lead_hits(*, firm: Firm, contacts: list[Contact], limit: int) -> list["Lead"]:
-    """Return the open leads of ``contacts`` for the search's Leads group."""
-    from crm.leads.models import Lead
-
-    if not contacts:
-        return []
-    return list(
-        Lead.objects.filter(firm=firm, contact__in=[c.pk for c in contacts])
-        .open()
-        .select_related("contact", "owner")
-        .order_by("-created_at")[:limit]
-    )

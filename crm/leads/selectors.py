@@ -5,8 +5,10 @@ today) for an open lead with a follow-up date, else "". The shared include
 ``leads/_follow_up.html`` turns it into a badge.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -300,3 +302,21 @@ def negotiator_options(*, firm: Firm) -> GroupedChoices:
     for pk, name, branch_name, introducer_name in rows:
         groups.setdefault(f"{introducer_name}: {branch_name}", []).append((pk, name))
     return list(groups.items())
+
+
+def lead_hits(
+    *,
+    firm: Firm,
+    contacts: Sequence[Contact],
+    limit: int,
+    **_: Any,
+) -> list[Lead]:
+    """Return the open leads of ``contacts`` for the header search's Leads group."""
+    if not contacts:
+        return []
+    return list(
+        Lead.objects.filter(firm=firm, contact__in=[c.pk for c in contacts])
+        .open()
+        .select_related("contact", "owner")
+        .order_by("-created_at")[:limit]
+    )

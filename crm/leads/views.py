@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm.cases import selectors as case_selectors
 from crm.contacts import selectors as contact_selectors
+from crm.core import sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
@@ -31,7 +31,6 @@ from crm.core.shell import url_if_exists
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
-from crm.interactions import selectors as interaction_selectors
 from crm.leads import selectors, services
 from crm.leads.choices import LeadEventType, LeadStatus
 from crm.leads.forms import (
@@ -41,7 +40,6 @@ from crm.leads.forms import (
     LeadFilterForm,
 )
 from crm.leads.models import Lead, LeadEvent
-from crm.tasks import selectors as task_selectors
 
 # Sections other features add to the lead's page, shown once their template exists.
 BOARD_TEMPLATE = "leads/lead_board.html"
@@ -211,17 +209,12 @@ def _detail_response(
         "can_edit": _can_edit(request),
         "move_error": move_error,
         "reason": request.POST.get("reason", "") if move_error else "",
-        "tasks": list(task_selectors.task_list_for(firm=request.firm, lead=lead)[:10]),
-        "interactions": list(
-            interaction_selectors.interaction_list_for(firm=request.firm, lead=lead)[
-                :10
-            ]
-        ),
         "new_case_url": url_if_exists("advice:wizard_start") if lead.is_open else None,
-        "cases": list(
-            case_selectors.case_list_for_lead(firm=request.firm, lead=lead)[:10]
-        ),
     }
+    found = sections.gather(
+        "lead.page", firm=request.firm, lead=lead, viewer=request.membership
+    )
+    context.update(found.context, lead_sections=found)
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
 
 

@@ -4,6 +4,7 @@ Every case queryset here carries ``follow_up_state``: "overdue" or "due" (due
 today) for an open case with a follow-up date, else "".
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,9 @@ from crm.firms.models import Firm, Membership
 from crm.leads.models import Lead
 
 SEARCH_LIMIT = 500
+# A reference is searched by a prefix, a title by a fragment, of at least
+# this many characters.
+TITLE_MIN = 3
 TABS = ("all", "open", "closed")
 FOLLOW_UP_FILTERS = ("due", "overdue")
 
@@ -268,28 +272,30 @@ def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
 def case_hits(
     *,
     firm: Firm,
-    contacts: list[Contact],
+    contacts: Sequence[Contact],
     q: str,
     limit: int,
     viewer: Membership | None = None,
 ) -> list[Case]:
-    """Return cases for the header search: by reference, then by matched clients.
+    """Return cases for the header search: by reference, title, then clients.
 
     Each source is read through its own index (the firm's reference btree, the
     applicants' contact index) instead of one OR across a join.
     """
     found: dict[int, None] = {}
     reference = q.strip().upper()
-    if len(reference) >= 3:
+    if len(reference) >= TITLE_MIN:
+        # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
+        # collations would both skip the (firm, reference) index.
+        match = Q(reference__gte=reference, reference__lt=reference + "\uffff")
+        titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
+        if titled:
+            # Kinds whose cases have titles (support) are found by a fragment
+            # of the title too, in the same query.
+            match |= Q(kind__in=titled, title__icontains=q.strip())
         found.update(
             dict.fromkeys(
-                # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
-                # collations would both skip the (firm, reference) index.
-                Case.objects.filter(
-                    firm=firm,
-                    reference__gte=reference,
-                    reference__lt=reference + "\uffff",
-                )
+                Case.objects.filter(match, firm=firm)
                 .order_by()
                 .values_list("id", flat=True)[:limit]
             )

@@ -1,22 +1,21 @@
-"""Everything the client record page shows, gathered in a fixed number of queries."""
+"""Everything the client record page shows, gathered in a fixed number of queries.
+
+The record's cards about other records (cases, leads, tasks, interactions,
+documents, the support cases a contact serves) are sections that their apps
+register on the ``"contact.record"`` page (``crm.core.sections``).
+"""
 
 from typing import Any
 
 from django.http import QueryDict
 
-from crm.cases import selectors as case_selectors
-from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors.contacts import contact_timeline
+from crm.core import sections
 from crm.core.pagination import paginate
 from crm.firms.models import Firm, Membership
-from crm.interactions import selectors as interaction_selectors
-from crm.leads import selectors as lead_selectors
-from crm.support import selectors as support_selectors
-from crm.tasks import selectors as task_selectors
 
 TIMELINE_PER_PAGE = 20
-SECTION_LIMIT = 10
 
 
 def client_record(
@@ -26,10 +25,10 @@ def client_record(
     params: QueryDict,
     viewer: Membership | None = None,
 ) -> dict[str, Any]:
-    """Return the client record's sections for ``contact`` (B4).
+    """Return the client record's context for ``contact`` (B4).
 
-    Cases are only those ``viewer`` may see (members with "view own cases
-    only" do not learn the titles of their colleagues' cases).
+    Sections see ``viewer``, so members with "view own cases only" do not
+    learn the titles of their colleagues' cases.
     """
     people = (
         list(
@@ -40,32 +39,11 @@ def client_record(
         if not contact.is_person
         else []
     )
+    found = sections.gather("contact.record", firm=firm, contact=contact, viewer=viewer)
     return {
-        **document_selectors.document_section(firm=firm, contact=contact),
-        "cases": list(
-            case_selectors.case_list_for_contact(
-                firm=firm, contact=contact, viewer=viewer
-            )[:SECTION_LIMIT]
-        ),
-        "leads": list(
-            lead_selectors.lead_list_for_contact(firm=firm, contact=contact)[
-                :SECTION_LIMIT
-            ]
-        ),
-        "tasks": list(
-            task_selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
-        ),
-        "interactions": list(
-            interaction_selectors.interaction_list_for(firm=firm, contact=contact)[
-                :SECTION_LIMIT
-            ]
-        ),
+        **found.context,
+        "record_sections": found,
         "people": people,
-        "served_cases": support_selectors.served_cases(
-            firm=firm, contact=contact, viewer=viewer
-        )
-        if firm.has_support
-        else [],
         "timeline": paginate(
             contact_timeline(firm=firm, contact=contact),
             params=params,

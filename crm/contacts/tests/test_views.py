@@ -325,3 +325,22 @@ def test_header_search_lists_cases_by_reference_and_client(owner_client, firm):
         "/search/", {"q": case.reference.lower()}, headers={"HX-Request": "true"}
     ).content.decode()
     assert f'href="/cases/{case.pk}/"' in by_reference or case.reference in by_reference
+
+
+def test_support_only_search_finds_cases_by_reference_and_title(db, login):
+    """A Support-only charity's search has a Cases group and no Leads group."""
+    from crm.firms.tests.factories import FirmFactory, MembershipFactory
+    from crm.support.tests.factories import make_support_case
+
+    firm = FirmFactory(has_advice=False, has_support=True)
+    member = MembershipFactory(firm=firm)
+    case = make_support_case(firm, title="Debt advice referral")
+    client = login(member)
+    by_title = client.get("/search/", {"q": "referral"}).content.decode()
+    assert case.reference in by_title
+    assert "Leads" not in by_title
+    by_reference = client.get(
+        "/search/", {"q": case.reference}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert f'id="search-case-{case.pk}"' in by_reference
+    assert "Search clients and cases" in client.get("/").content.decode()

@@ -4,9 +4,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from crm.cases import selectors as case_selectors
 from crm.contacts import search
 from crm.contacts.choices import ContactKind
+from crm.core import sections
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 
@@ -19,22 +19,28 @@ PICKER_LIMIT = 10
 @vary_on_headers("HX-Request")
 @staff_view()
 def global_search(request: StaffRequest) -> TemplateResponse:
-    """Search clients, their leads and cases; htmx gets the grouped dropdown."""
+    """Search clients and the groups other apps register (leads, cases...).
+
+    htmx gets the grouped dropdown, a plain request the results page.
+    """
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     limit = DROPDOWN_LIMIT if request.htmx else PAGE_LIMIT
     contacts = search.contact_search(firm=request.firm, q=q, limit=limit)
-    leads = search.lead_hits(firm=request.firm, contacts=contacts, limit=limit)
-    cases = (
-        case_selectors.case_hits(
-            firm=request.firm,
-            contacts=contacts,
-            q=q,
-            limit=limit,
-            viewer=request.membership,
+    groups = [
+        (
+            group,
+            group.search(
+                firm=request.firm,
+                q=q,
+                contacts=contacts,
+                limit=limit,
+                viewer=request.membership,
+            )
+            if q
+            else [],
         )
-        if request.firm.has_advice
-        else []
-    )
+        for group in sections.search_groups(firm=request.firm)
+    ]
     template = (
         "contacts/_search_dropdown.html"
         if request.htmx
@@ -43,7 +49,12 @@ def global_search(request: StaffRequest) -> TemplateResponse:
     return TemplateResponse(
         request,
         template,
-        {"q": q, "contacts": contacts, "leads": leads, "cases": cases},
+        {
+            "q": q,
+            "contacts": contacts,
+            "groups": groups,
+            "any_hits": bool(contacts) or any(hits for _group, hits in groups),
+        },
     )
 
 

@@ -1,8 +1,11 @@
 """Template filters shared by every app: ``{% load casework %}``."""
 
+from typing import Any
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from crm.core import sections
 from crm.core.pagination import COUNT_CAP
 
 register = template.Library()
@@ -14,3 +17,11 @@ def count_cap(value: int) -> str:
     if value > COUNT_CAP:
         return f"{intcomma(COUNT_CAP)}+"
     return str(intcomma(value))
+
+
+@register.simple_tag
+def search_nouns(firm: Any, last: str = "and") -> str:
+    """Return what the header search finds for ``firm``: "clients and cases"."""
+    if firm is None:
+        return "clients"
+    return sections.search_nouns(firm=firm, last=last)

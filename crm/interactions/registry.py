@@ -1,0 +1,51 @@
+"""What the interactions app adds to the registries (called from ``ready()``)."""
+
+from typing import Any
+
+from crm.contacts.models import Contact
+from crm.core import events, sections
+from crm.firms.models import Firm, Membership
+from crm.interactions import selectors
+from crm.interactions.choices import InteractionCaseEventType
+from crm.leads.models import Lead
+
+SECTION_LIMIT = 10
+
+
+def _contact_interactions(
+    *, firm: Firm, contact: Contact, viewer: Membership | None
+) -> dict[str, Any]:
+    found = selectors.interaction_list_for(firm=firm, contact=contact)
+    return {"interactions": list(found[:SECTION_LIMIT])}
+
+
+def _lead_interactions(
+    *, firm: Firm, lead: Lead, viewer: Membership | None
+) -> dict[str, Any]:
+    found = selectors.interaction_list_for(firm=firm, lead=lead)
+    return {"interactions": list(found[:SECTION_LIMIT])}
+
+
+def register() -> None:
+    """Register the case history entry and the Interactions cards."""
+    events.register_types("case", InteractionCaseEventType.choices)
+    sections.register(
+        sections.Section(
+            page="contact.record",
+            key="interactions",
+            template="interactions/_for_contact.html",
+            provider=_contact_interactions,
+            region="side",
+            order=50,
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="lead.page",
+            key="interactions",
+            template="interactions/_for_lead.html",
+            provider=_lead_interactions,
+            region="pair",
+            order=50,
+        )
+    )

@@ -1,0 +1,53 @@
+"""What the tasks app adds to the registries (called from ``ready()``)."""
+
+from typing import Any
+
+from crm.contacts.models import Contact
+from crm.core import events, sections
+from crm.firms.models import Firm, Membership
+from crm.leads.models import Lead
+from crm.tasks import selectors
+from crm.tasks.choices import TaskCaseEventType
+
+SECTION_LIMIT = 10
+
+
+def _contact_tasks(
+    *, firm: Firm, contact: Contact, viewer: Membership | None
+) -> dict[str, Any]:
+    return {
+        "tasks": list(
+            selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+        )
+    }
+
+
+def _lead_tasks(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[str, Any]:
+    return {
+        "tasks": list(selectors.task_list_for(firm=firm, lead=lead)[:SECTION_LIMIT])
+    }
+
+
+def register() -> None:
+    """Register the case history entry and the Tasks cards of the record and lead."""
+    events.register_types("case", TaskCaseEventType.choices)
+    sections.register(
+        sections.Section(
+            page="contact.record",
+            key="tasks",
+            template="tasks/_for_contact.html",
+            provider=_contact_tasks,
+            region="side",
+            order=40,
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="lead.page",
+            key="tasks",
+            template="tasks/_for_lead.html",
+            provider=_lead_tasks,
+            region="pair",
+            order=40,
+        )
+    )
