@@ -23,3 +23,7 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# A throwaway case kind proves that adding a kind needs no change to crm.cases
+# (docs/architecture.md, "How to add a case kind").
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_kind"]  # noqa: F405
+ROOT_URLCONF = "tests.urls"

@@ -1,8 +1,8 @@
 """The case-kind registry: what each kind of case is, filled by the kind's app.
 
 The kernel (``crm.cases``) knows no kind by name. Each app that adds a kind of
-case (``crm.advice`` adds mortgage and protection, ``crm.support`` adds
-support) registers a :class:`CaseKind` in its ``AppConfig.ready()``: its
+case (see docs/architecture.md for the apps that do) registers a
+:class:`CaseKind` in its ``AppConfig.ready()``: its
 label, reference code, statuses in pipeline order, transitions, detail page
 and the firm module that switches it on. ``Case.kind`` and ``Case.status``
 take their choices from here, through callables, so a new kind or status

@@ -47,7 +47,7 @@ CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class Case(FirmOwnedModel):
-    """A piece of work for one or two clients (advice) or a beneficiary (support)."""
+    """A piece of work for one client or two, of one registered kind."""
 
     kind = models.CharField(max_length=12, choices=case_kind_choices)
     number = models.PositiveIntegerField()
@@ -132,7 +132,7 @@ class Case(FirmOwnedModel):
             models.Index(
                 fields=["firm", "-created_at", "-id"], name="case_firm_created"
             ),
-            # ...and for one kind (the Support cases list).
+            # ...and for one kind (a list of one kind of case).
             models.Index(
                 fields=["firm", "kind", "-created_at", "-id"],
                 name="case_firm_kind_created",

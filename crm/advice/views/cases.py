@@ -132,7 +132,9 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         "sort": filters["sort"],
         "sort_links": sort_links(request.GET, filters["sort"], SORTABLE),
         "filtered": any(
-            v not in (None, "") for k, v in filters.items() if k not in ("tab", "sort")
+            v not in (None, "")
+            for k, v in filters.items()
+            if k not in ("tab", "sort", "kinds")
         ),
         "search_capped": search.capped if search else False,
         "leads_without_case": leads,

@@ -290,7 +290,7 @@ def case_hits(
         match = Q(reference__gte=reference, reference__lt=reference + "\uffff")
         titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
         if titled:
-            # Kinds whose cases have titles (support) are found by a fragment
+            # Kinds whose cases have titles are found by a fragment
             # of the title too, in the same query.
             match |= Q(kind__in=titled, title__icontains=q.strip())
         found.update(

@@ -65,7 +65,7 @@ def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
 
 @dataclass
 class NewCase:
-    """Everything needed to open an advice or support case in one go."""
+    """Everything needed to open a case of any registered kind in one go."""
 
     kind: str
     applicants: list[Contact]

@@ -6,13 +6,13 @@ import factory
 from django.core.files.base import ContentFile
 
 from crm.advice.choices import AdviceKind, AdviceStatus
+from crm.cases import kinds
 from crm.cases.choices import DocumentType
 from crm.cases.models import Case, Document
 from crm.cases.services import NewCase, case_create
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.testing.isolation import register
 from crm.firms.models import Firm
-from crm.support.choices import SupportKind, SupportStatus
 
 
 def make_case(
@@ -23,9 +23,14 @@ def make_case(
     applicants: list[Any] | None = None,
     **extra: Any,
 ) -> Case:
-    """Create a case in ``firm`` through ``case_create``, with a new client."""
-    if kind == SupportKind.SUPPORT:
-        status = SupportStatus.OPEN
+    """Create a case in ``firm`` through ``case_create``, with a new client.
+
+    A ``status`` the kind does not have falls back to the kind's first start
+    status, so any registered kind can be made with the defaults.
+    """
+    spec = kinds.get(kind)
+    if status not in spec.transitions:
+        status = spec.start_statuses[0]
     data = NewCase(
         kind=kind,
         applicants=applicants or [ContactFactory(firm=firm)],

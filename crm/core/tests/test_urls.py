@@ -36,7 +36,7 @@ def all_routes() -> list[tuple[str, str, URLPattern]]:
 
 def _load_factories() -> None:
     for config in apps.get_app_configs():
-        if config.name.startswith("crm."):
+        if config.name.startswith(("crm.", "tests.")):
             try:
                 importlib.import_module(f"{config.name}.tests.factories")
             except ModuleNotFoundError as exc:
