@@ -212,6 +212,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Background work: the database queue, run by ``manage.py db_worker``.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The guarded outbound HTTP client (crm/core/outbound.py) may call these
+# "host:port" entries (e.g. "127.0.0.1:8100") even though they resolve to
+# private, loopback or other non-public addresses.
+OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list("OUTBOUND_ALLOWED_PRIVATE_HOSTS", default=[])
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_TTL_DAYS = 7
