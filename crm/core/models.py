@@ -1,6 +1,7 @@
-"""Core models: the audit trail and the dev mailbox.
+"""Core models: the audit trail, the dev mailbox and the outbox (re-exported).
 
-``FirmOwnedModel`` and ``scoped`` live in ``crm.core.tenancy`` and are re-exported here.
+``FirmOwnedModel`` and ``scoped`` live in ``crm.core.tenancy``; the outbox models in
+``crm.core.outbox.models``. Importing them here registers them with the core app.
 """
 
 from typing import Any, ClassVar
@@ -9,11 +10,14 @@ from django.conf import settings
 from django.db import models
 
 from crm.core.choices import AuditVerb
+from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
 from crm.core.tenancy import FirmOwnedModel, scoped
 
 __all__ = [
     "AuditEvent",
+    "DeliveryAttempt",
     "FirmOwnedModel",
+    "OutboxMessage",
     "StoredEmail",
     "scoped",
 ]

@@ -18,6 +18,7 @@ import pytest
 import crm
 from crm.core import outbound
 from crm.core.outbound import HttpResult, OutboundErrorKind
+from crm.core.outbox.registry import DeliveryResult
 
 ROOT = Path(__file__).resolve().parents[3]
 BIG_BODY = b"A" * (200 * 1024)
@@ -381,6 +382,16 @@ def test_results_know_what_is_worth_retrying():
         status_code=None, duration_ms=1, error_kind=OutboundErrorKind.PROTOCOL
     )
     assert protocol.retryable is True
+
+
+def test_delivery_result_from_http_result():
+    """A handler can hand the HTTP result straight to the outbox."""
+    result = HttpResult(
+        status_code=429, duration_ms=5, body=b"slow\x00 down", error="HTTP 429"
+    )
+    assert DeliveryResult.from_http(result) == DeliveryResult(
+        ok=False, status_code=429, excerpt="slow down", error="HTTP 429", retryable=True
+    )
 
 
 def test_user_agent_version_matches_the_project():
