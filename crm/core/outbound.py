@@ -46,6 +46,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 RETRYABLE_STATUSES = frozenset({408, 429})
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# The clock for durations and the body deadline (replaced in tests).
+_clock = time.monotonic
 
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 HOSTNAME = re.compile(rf"(?=.{{1,253}}\Z){_LABEL}(?:\.{_LABEL})*\.?\Z", re.IGNORECASE)
@@ -123,7 +125,7 @@ class DestinationRefused(Exception):
 
 
 def _elapsed_ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+    return int((_clock() - started) * 1000)
 
 
 def _is_public(ip: IPAddress) -> bool:
@@ -220,7 +222,7 @@ def _read_capped(
         size += len(chunk)
         if size > max_body:
             return b"".join(chunks)[:max_body], True
-        if time.monotonic() > deadline:
+        if _clock() > deadline:
             msg = "The response body took too long."
             raise httpx.ReadTimeout(msg)
     return b"".join(chunks), False
@@ -245,7 +247,7 @@ def post_json(
     and ``Accept-Encoding`` are set here. Never raise for network or HTTP
     trouble: look at ``HttpResult.ok``, ``error_kind`` and ``retryable``.
     """
-    started = time.monotonic()
+    started = _clock()
     body = json.dumps(payload, cls=DjangoJSONEncoder).encode()
     try:
         parsed = httpx.URL(url)
