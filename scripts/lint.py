@@ -10,11 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("crm", "config", "simulator")
-HTTP_CLIENT_ALLOWED = {Path("crm/partner/client.py")}
+HTTP_CLIENT = Path("crm/core/outbound.py")
 
 OBJECTS = re.compile(r"\b[A-Z]\w*\.objects\b")
 HTTP_IMPORT = re.compile(
-    r"^\s*(import|from)\s+(httpx|requests|urllib3|aiohttp|http\.client|urllib\.request)\b"
+    r"^\s*(import|from)\s+"
+    r"(httpx|httpcore|requests|urllib3|aiohttp|http\.client|urllib\.request)\b"
 )
 PRINT = re.compile(r"(^|[^\w.])print\(")
 FSTRING_IN_GETTEXT = re.compile(r"\b(_|gettext|gettext_lazy|ngettext)\(\s*f[\"']")
@@ -49,12 +50,8 @@ def check(path: Path) -> Iterator[str]:
         code = line.split("#", 1)[0]
         if is_view_layer(rel) and OBJECTS.search(code):
             yield f"{where}: no Model.objects in views or API; use a selector"
-        if (
-            not is_test(rel)
-            and rel not in HTTP_CLIENT_ALLOWED
-            and HTTP_IMPORT.search(line)
-        ):
-            yield f"{where}: HTTP clients only in crm/partner/client.py"
+        if not is_test(rel) and rel != HTTP_CLIENT and HTTP_IMPORT.search(line):
+            yield f"{where}: HTTP clients only in {HTTP_CLIENT}"
         if PRINT.search(code):
             yield f"{where}: no print(); use logging or the command's stdout"
         if FSTRING_IN_GETTEXT.search(code):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the web server and the background worker together; Ctrl-C stops both.
+# Start the web server, the background worker and the outbox worker together;
+# Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
@@ -20,6 +21,8 @@ $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
 $PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
 pids+=($!)
+$PY manage.py outbox_worker &
+pids+=($!)
 
 # Wait until the login page answers, then say where to go.
 for _ in $(seq 1 60); do
@@ -35,9 +38,10 @@ cat <<MSG
   Casework is running:  http://127.0.0.1:${PORT}/
   Dev mailbox:          http://127.0.0.1:${PORT}/dev/mailbox/
   Background worker:    running (manage.py db_worker)
+  Outbox worker:        running (manage.py outbox_worker)
 
 MSG
 $PY manage.py demo_logins
 echo
-echo "Press Ctrl-C to stop the server and the worker."
+echo "Press Ctrl-C to stop the server and the workers."
 wait -n "${pids[@]}"

@@ -213,6 +213,16 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Background work: the database queue, run by ``manage.py db_worker``.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The outbox (crm/core/outbox): delivered messages are pruned after the
+# retention; a worker's claim lasts the lease, which must outlast one delivery
+# (the outbound client's timeouts).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+# The guarded outbound HTTP client (crm/core/outbound.py) may call these
+# "host:port" entries (e.g. "127.0.0.1:8100") even though they resolve to
+# private, loopback or other non-public addresses.
+OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list("OUTBOUND_ALLOWED_PRIVATE_HOSTS", default=[])
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_TTL_DAYS = 7

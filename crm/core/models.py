@@ -1,52 +1,26 @@
-"""Core models: the firm-owned base, the audit trail and the dev mailbox."""
+"""Core models: the audit trail, the dev mailbox and the outbox (re-exported).
 
-import functools
-from typing import Any, ClassVar, TypeVar, cast
+``FirmOwnedModel`` and ``scoped`` live in ``crm.core.tenancy``; the outbox models in
+``crm.core.outbox.models``. Importing them here registers them with the core app.
+"""
+
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
-from django_scopes import ScopedManager
 
 from crm.core.choices import AuditVerb
+from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
+from crm.core.tenancy import FirmOwnedModel, scoped
 
-_M = TypeVar("_M", bound="models.Manager[Any]")
-
-
-def scoped(manager_class: type[_M]) -> _M:
-    """Return a ``manager_class`` manager that refuses queries outside a firm scope.
-
-    The manager filters every query by the firm of the active
-    ``django_scopes.scope(firm=...)``; with no scope active it raises
-    ``ScopeError`` instead of returning another firm's rows.
-    """
-    return cast(_M, ScopedManager(_manager_class=manager_class, firm="firm"))
-
-
-@functools.cache
-def _choice_labels(
-    field: models.Field[Any, Any], language: str | None
-) -> dict[Any, str]:
-    """Return ``field``'s choice labels in ``language``, built once per process."""
-    return {value: str(label) for value, label in field.flatchoices}
-
-
-class FirmOwnedModel(models.Model):
-    """Base for every table that belongs to one firm (tenant)."""
-
-    firm = models.ForeignKey("firms.Firm", on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        abstract = True
-
-    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
-        """Like Django's ``get_x_display``, without rebuilding the labels per call.
-
-        Django flattens and hashes every lazily translated choice on each call,
-        a measurable share of a list page's time.
-        """
-        value = getattr(self, field.attname)
-        return _choice_labels(field, get_language()).get(value, value)
+__all__ = [
+    "AuditEvent",
+    "DeliveryAttempt",
+    "FirmOwnedModel",
+    "OutboxMessage",
+    "StoredEmail",
+    "scoped",
+]
 
 
 class AuditEvent(FirmOwnedModel):

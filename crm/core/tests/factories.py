@@ -1,9 +1,9 @@
-"""Factories for audit events and stored mail."""
+"""Factories for audit events, stored mail and outbox messages."""
 
 import factory
 
 from crm.core.choices import AuditVerb
-from crm.core.models import AuditEvent, StoredEmail
+from crm.core.models import AuditEvent, DeliveryAttempt, OutboxMessage, StoredEmail
 from crm.core.testing.isolation import register
 from crm.firms.models import Firm
 from crm.firms.tests.factories import FirmFactory
@@ -40,3 +40,23 @@ def _mail_for_owner(firm: Firm) -> StoredEmail:
 
 
 register("mail_id")(_mail_for_owner)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
+    class Meta:
+        model = OutboxMessage
+
+    firm = factory.SubFactory(FirmFactory)
+    topic = "test.echo"
+    payload = factory.LazyFunction(lambda: {"hello": "world"})
+    idempotency_key = factory.Sequence(lambda n: f"key-{n}")
+
+
+class DeliveryAttemptFactory(factory.django.DjangoModelFactory[DeliveryAttempt]):
+    class Meta:
+        model = DeliveryAttempt
+
+    message = factory.SubFactory(OutboxMessageFactory)
+    firm = factory.SelfAttribute("message.firm")
+    outcome = "delivered"
+    status_code = 200

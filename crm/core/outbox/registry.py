@@ -1,0 +1,97 @@
+"""Topic handlers for the outbox, registered by higher apps in ``AppConfig.ready()``.
+
+A handler delivers one message and says how it went::
+
+    def deliver_submission(message: OutboxMessage) -> DeliveryResult:
+        result = outbound.post_json(url=..., payload=message.payload,
+                                    idempotency_key=message.idempotency_key)
+        return DeliveryResult.from_http(result)
+
+    register_handler("partner.submission", deliver_submission)
+
+The worker calls the handler inside ``scope(firm=message.firm_id)`` and outside
+any database transaction. An optional ``on_outcome`` hook runs inside the
+transaction that records the attempt, so a higher app can update its own rows
+(a submission's status, say) together with the outbox row.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crm.core.outbound import HttpResult
+
+if TYPE_CHECKING:
+    from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """How one delivery try went, as a handler reports it.
+
+    ``retryable`` matters only when ``ok`` is false: a non-retryable failure
+    (a 4xx answer, say) marks the message failed at once.
+    """
+
+    ok: bool
+    status_code: int | None = None
+    excerpt: str = ""
+    error: str = ""
+    retryable: bool = True
+
+    @classmethod
+    def from_http(cls, result: HttpResult) -> "DeliveryResult":
+        """Return the delivery result for an outbound HTTP result."""
+        return cls(
+            ok=result.ok,
+            status_code=result.status_code,
+            excerpt=result.excerpt(),
+            error=result.error,
+            retryable=result.retryable,
+        )
+
+
+Handler = Callable[["OutboxMessage"], DeliveryResult]
+OutcomeHook = Callable[["OutboxMessage", "DeliveryAttempt"], None]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    handler: Handler
+    on_outcome: OutcomeHook | None
+
+
+_REGISTRY: dict[str, _Registration] = {}
+
+
+def register_handler(
+    topic: str, handler: Handler, *, on_outcome: OutcomeHook | None = None
+) -> None:
+    """Register ``handler`` (and optionally ``on_outcome``) for ``topic``.
+
+    Registering the same functions again is harmless; registering different
+    ones for a topic that has a handler raises ``ValueError``.
+    """
+    registration = _Registration(handler=handler, on_outcome=on_outcome)
+    existing = _REGISTRY.get(topic)
+    if existing is not None and existing != registration:
+        msg = f"Topic {topic!r} already has a handler: {existing.handler!r}."
+        raise ValueError(msg)
+    _REGISTRY[topic] = registration
+
+
+def handler_for(topic: str) -> Handler | None:
+    """Return the handler registered for ``topic``, or None."""
+    registration = _REGISTRY.get(topic)
+    return registration.handler if registration else None
+
+
+def outcome_hook_for(topic: str) -> OutcomeHook | None:
+    """Return the outcome hook registered for ``topic``, or None."""
+    registration = _REGISTRY.get(topic)
+    return registration.on_outcome if registration else None
+
+
+def registered_topics() -> list[str]:
+    """Return the topics that have a handler, sorted."""
+    return sorted(_REGISTRY)
