@@ -1,4 +1,4 @@
-"""Regression tests for the case review: visibility, dates and odd input."""
+"""View own cases only on case pages and downloads; remortgage dates at the edges."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Regression tests for the support review: history, visibility, closed cases."""
+"""Support case rules: history entries, visibility of titles, closed cases, odd input."""
 
 import datetime
 
