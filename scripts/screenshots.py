@@ -5,12 +5,13 @@ Writes PNGs to var/screenshots/ at laptop (1366 px) and tablet (820 px) widths.
 Needs the server from ``make run`` on 127.0.0.1:8000.
 """
 
+import os
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BASE = "http://127.0.0.1:8000"
+BASE = os.environ.get("CASEWORK_URL", "http://127.0.0.1:8000")
 OUT = Path("var/screenshots")
 PASSWORD = "casework-demo"  # noqa: S105 - the demo password
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from crm.cases.models import Case
 from crm.firms.models import Firm, Introducer, Membership, Negotiator, User
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -32,6 +33,11 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     assert Introducer.objects.filter(firm=advice).count() == 3
     assert Negotiator.objects.filter(firm=advice).count() == 12
     assert User.objects.count() == 8
+    # Every kind's demo loader ran: advice cases for the firm, support cases
+    # for the charity (a loader skipped by a moved module would leave none).
+    kinds = set(Case.objects.values_list("firm_id", "kind").distinct())
+    assert {(advice.pk, "mortgage"), (advice.pk, "protection")} <= kinds
+    assert (charity.pk, "support") in kinds
     text = out.getvalue()
     assert "helen.carter@harbour.example" in text
     assert "casework-demo" in text

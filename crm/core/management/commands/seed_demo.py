@@ -16,7 +16,7 @@ DEMO_APPS = (
     "crm.leads",
     "crm.tasks",
     "crm.interactions",
-    "crm.cases",
+    "crm.advice",
     "crm.support",
 )
 
