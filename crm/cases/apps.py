@@ -9,7 +9,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from crm.cases.choices import CaseEventType
-        from crm.core import events
+        from crm.cases import registry
 
-        events.register_types("case", CaseEventType.choices)
+        registry.register()

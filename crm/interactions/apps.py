@@ -9,7 +9,6 @@ class InteractionsConfig(AppConfig):
     verbose_name = "Interactions"
 
     def ready(self) -> None:
-        from crm.core import events
-        from crm.interactions.choices import InteractionCaseEventType
+        from crm.interactions import registry
 
-        events.register_types("case", InteractionCaseEventType.choices)
+        registry.register()

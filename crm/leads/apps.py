@@ -7,3 +7,8 @@ class LeadsConfig(AppConfig):
     name = "crm.leads"
     label = "leads"
     verbose_name = "Leads"
+
+    def ready(self) -> None:
+        from crm.leads import registry
+
+        registry.register()

@@ -9,7 +9,6 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
-        from crm.core import events
-        from crm.tasks.choices import TaskCaseEventType
+        from crm.tasks import registry
 
-        events.register_types("case", TaskCaseEventType.choices)
+        registry.register()
