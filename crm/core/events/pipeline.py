@@ -226,11 +226,12 @@ def record(
     actor = actor if actor is not None and actor.is_authenticated else None
     params = params or {}
     contacts = list(timeline)
-    history = _HISTORY.get(_model_of(subject)) if subject else None
+    history = _HISTORY.get(_model_of(subject)) if subject is not None else None
     subject_label = subject_of(subject) if subject is not None else ""
-    if history is not None and type:
+    if type and history is not None:
         _check_type(history[0], type)
-    elif type and subject is not None and not contacts:
+    elif type and not contacts:
+        # A type that neither a history nor a timeline takes says nothing.
         _check_type(subject_label, type)
     if contacts:
         if not _TIMELINE:

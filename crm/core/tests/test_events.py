@@ -148,7 +148,7 @@ def test_record_keeps_no_anonymous_actor(firm):
     lead = LeadFactory(contact__firm=firm)
     recorded = _record_move(firm, AnonymousUser(), lead)
     assert recorded.history is not None
-    assert recorded.history.actor_id is None  # type: ignore[attr-defined]
+    assert recorded.history.actor_id is None
     assert recorded.event.actor_id is None
 
 
