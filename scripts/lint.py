@@ -19,6 +19,17 @@ HTTP_IMPORT = re.compile(
 )
 PRINT = re.compile(r"(^|[^\w.])print\(")
 FSTRING_IN_GETTEXT = re.compile(r"\b(_|gettext|gettext_lazy|ngettext)\(\s*f[\"']")
+EVENT_ROW = re.compile(
+    r"(?<!class )\b(CaseEvent|LeadEvent|ContactEvent|AuditEvent)"
+    r"(\(|\.objects\.(create|bulk_create|get_or_create|update_or_create)\()"
+)
+# Event rows are written only by the pipeline and the writers apps register.
+EVENT_WRITERS = {
+    Path("crm/core/events/pipeline.py"),
+    Path("crm/cases/registry.py"),
+    Path("crm/leads/registry.py"),
+    Path("crm/contacts/registry.py"),
+}
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(?P<code>\[[\w\-, ]+\])?(?P<rest>.*)$")
 
 
@@ -41,6 +52,10 @@ def is_test(rel: Path) -> bool:
     return "tests" in rel.parts or "testing" in rel.parts
 
 
+def may_write_events(rel: Path) -> bool:
+    return rel in EVENT_WRITERS or is_test(rel) or rel.parts[0] == "bench"
+
+
 def check(path: Path) -> Iterator[str]:
     rel = path.relative_to(ROOT)
     if "migrations" in rel.parts:
@@ -52,6 +67,8 @@ def check(path: Path) -> Iterator[str]:
             yield f"{where}: no Model.objects in views or API; use a selector"
         if not is_test(rel) and rel != HTTP_CLIENT and HTTP_IMPORT.search(line):
             yield f"{where}: HTTP clients only in {HTTP_CLIENT}"
+        if not may_write_events(rel) and EVENT_ROW.search(code):
+            yield f"{where}: write events through crm.core.events.record"
         if PRINT.search(code):
             yield f"{where}: no print(); use logging or the command's stdout"
         if FSTRING_IN_GETTEXT.search(code):

@@ -25,10 +25,11 @@ from crm.advice.choices import (
 )
 from crm.cases.choices import CaseEventType, DocumentType
 from crm.cases.models import Case
-from crm.cases.services import NewCase, case_create, case_event_record
+from crm.cases.services import NewCase, case_create
 from crm.cases.services.documents import document_upload
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
+from crm.core import events
 from crm.firms.choices import Role
 from crm.firms.demo import ADVICE_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
@@ -143,12 +144,12 @@ def _move(firm: Firm, actor: User, case: Case, status: AdviceStatus) -> None:
         close_reason=CLOSE_REASONS.get(status, ""),
         follow_up_date=None if closed else case.follow_up_date,
     )
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
-        type=CaseEventType.STATUS_CHANGED,
         actor=actor,
-        parameters={"from": case.status, "to": status},
+        subject=case,
+        type=CaseEventType.STATUS_CHANGED,
+        params={"from": case.status, "to": status},
     )
 
 

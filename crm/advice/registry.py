@@ -58,6 +58,12 @@ def _statuses(kind: str) -> tuple[tuple[str, Any], ...]:
     return tuple((s, AdviceStatus(s).label) for s in TRANSITIONS[kind])
 
 
+def _mortgage_updated(params: dict[str, Any]) -> events.HistoryLine:
+    return events.HistoryLine(
+        str(AdviceEventType.MORTGAGE_UPDATED.label), changes=params.get("changes", {})
+    )
+
+
 def register() -> None:
     """Register the mortgage and protection kinds and advice history entries."""
     common: dict[str, Any] = {
@@ -94,4 +100,9 @@ def register() -> None:
             **common,
         )
     )
-    events.register_types("case", AdviceEventType.choices)
+    events.register(
+        "case",
+        AdviceEventType.MORTGAGE_UPDATED,
+        AdviceEventType.MORTGAGE_UPDATED.label,
+        _mortgage_updated,
+    )

@@ -20,6 +20,14 @@ class CaseEventType(models.TextChoices):
     DOCUMENT_DELETED = "document_deleted", _("Document deleted")
 
 
+class CaseContactEventType(models.TextChoices):
+    """The entries the kernel leaves on each client's timeline."""
+
+    CASE_CREATED = "case_created", _("Case created")
+    DOCUMENT = "document", _("Document uploaded")
+    CASE_STATUS = "case_status", _("Case status changed")
+
+
 class DocumentType(models.TextChoices):
     ID = "id", _("Proof of identity")
     PROOF_OF_ADDRESS = "proof_of_address", _("Proof of address")

@@ -1,17 +1,74 @@
-"""What the case kernel adds to composite pages (called from ``ready()``)."""
+"""What the case kernel adds to the registries (called from ``ready()``).
+
+A case's history is ``CaseEvent`` rows; this module is the only one that
+writes them, as the history writer ``crm.core.events.record`` calls for a
+``Case``. It also says how the kernel's entries read on the History card;
+a kind may tell them its own way (``events.register_formatter(...,
+variant=<kind>)``).
+"""
 
 from typing import Any
 
 from crm.cases import kinds
-from crm.cases.choices import CaseEventType
+from crm.cases.choices import CaseContactEventType, CaseEventType
+from crm.cases.models import Case, CaseEvent
 from crm.cases.selectors import cases as case_selectors
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership
+from crm.firms.models import Firm, Membership, User
 from crm.leads.models import Lead
 
 SECTION_LIMIT = 10
+
+
+def write_history(
+    *,
+    firm: Firm,
+    subject: Case,
+    type: str,
+    actor: User | None,
+    parameters: dict[str, Any],
+) -> CaseEvent:
+    """Append one typed entry to the case's history."""
+    event = CaseEvent(
+        firm=firm, case=subject, type=type, actor=actor, parameters=parameters
+    )
+    event.save()
+    return event
+
+
+def _label(value: Any) -> str:
+    return kinds.status_label(value) if isinstance(value, str) else str(value)
+
+
+def _move(prefix: str) -> events.Formatter:
+    """Return a formatter of a move: "<prefix> from A to B", with its reason."""
+
+    def formatter(params: dict[str, Any]) -> events.HistoryLine:
+        moved = f"from {_label(params.get('from'))} to {_label(params.get('to'))}"
+        return events.HistoryLine(f"{prefix} {moved}", reason=params.get("reason", ""))
+
+    return formatter
+
+
+def _created(params: dict[str, Any]) -> str:
+    return f"Case opened at {_label(params.get('status'))}"
+
+
+def _updated(params: dict[str, Any]) -> events.HistoryLine:
+    return events.HistoryLine(
+        str(CaseEventType.UPDATED.label), changes=params.get("changes", {})
+    )
+
+
+FORMATTERS: dict[str, events.Formatter] = {
+    CaseEventType.CREATED: _created,
+    CaseEventType.UPDATED: _updated,
+    CaseEventType.STATUS_CHANGED: _move("Moved"),
+    CaseEventType.CLOSED: _move("Closed: moved"),
+    CaseEventType.REOPENED: _move("Reopened: moved"),
+}
 
 
 def _contact_cases(
@@ -46,8 +103,11 @@ def _lead_cases(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[st
 
 
 def register() -> None:
-    """Register kernel event types, the Cases search group and case sections."""
-    events.register_types("case", CaseEventType.choices)
+    """Register the kernel's history and timeline entries and the history writer."""
+    for value, label in CaseEventType.choices:
+        events.register("case", value, label, FORMATTERS.get(value))
+    events.register_types("contact", CaseContactEventType.choices)
+    events.register_history(Case, subject="case", writer=write_history)
     sections.register_search(
         sections.SearchGroup(
             key="cases",

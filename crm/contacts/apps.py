@@ -9,7 +9,6 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
-        from crm.contacts.choices import ContactEventType
-        from crm.core import events
+        from crm.contacts import registry
 
-        events.register_types("contact", ContactEventType.choices)
+        registry.register()

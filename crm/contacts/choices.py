@@ -24,25 +24,17 @@ class ContactTitle(models.TextChoices):
 
 
 class ContactEventType(models.TextChoices):
-    """What happened to a contact, shown on its timeline (B4)."""
+    """What happened to a contact itself, shown on its timeline (B4).
+
+    Apps that write other entries on the timeline (leads, cases, tasks, ...)
+    register their own types in their ``AppConfig.ready()``.
+    """
 
     CREATED = "created", _("Record created")
     UPDATED = "updated", _("Details updated")
     ARCHIVED = "archived", _("Archived")
     RESTORED = "restored", _("Restored")
     IMPORTED = "imported", _("Imported")
-    LEAD_CREATED = "lead_created", _("Lead created")
-    LEAD_STATUS = "lead_status", _("Lead status changed")
-    LEAD_CONVERTED = "lead_converted", _("Lead converted")
-    TASK_CREATED = "task_created", _("Task added")
-    TASK_COMPLETED = "task_completed", _("Task completed")
-    INTERACTION = "interaction", _("Interaction logged")
-    NOTE = "note", _("Note added")
-    CASE_CREATED = "case_created", _("Case created")
-    DOCUMENT = "document", _("Document uploaded")
-    CASE_STATUS = "case_status", _("Case status changed")
-    SERVICE_LINKED = "service_linked", _("Linked to a support case")
-    SERVICE_UNLINKED = "service_unlinked", _("Unlinked from a support case")
 
 
 class ImportStatus(models.TextChoices):

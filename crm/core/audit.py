@@ -1,24 +1,21 @@
-"""Audit trail writing: every service records its change here (SPEC A7)."""
+"""Snapshots and diffs for the audit trail (SPEC A7).
+
+Services take a :func:`snapshot` before a change and pass :func:`diff` as
+``changes=`` to ``crm.core.events.record``, which writes the audit row.
+"""
 
 import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
-
-from crm.core.choices import AuditVerb
-from crm.core.models import AuditEvent
-from crm.core.request_context import client_ip
-
-if TYPE_CHECKING:
-    from crm.firms.models import Firm, User
 
 Snapshot = dict[str, Any]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Return ``value`` as something JSON can store and a person can read."""
     if isinstance(value, models.Model):
         return str(value)
@@ -27,9 +24,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, str):
         # PostgreSQL's JSON cannot hold NUL characters.
         return value.replace("\x00", "")
@@ -44,7 +41,7 @@ def _value(instance: models.Model, name: str) -> Any:
         if pk is None:
             return None
         return f"{getattr(instance, name)} (#{pk})"
-    return _plain(getattr(instance, name))
+    return plain(getattr(instance, name))
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> Snapshot:
@@ -69,33 +66,3 @@ def diff(before: Snapshot, instance: models.Model) -> dict[str, list[Any]]:
 def object_type_of(instance: models.Model) -> str:
     """Return the ``app_label.model`` label used in the audit log."""
     return instance._meta.label_lower
-
-
-def audit_record(
-    *,
-    firm: "Firm",
-    actor: "User | None",
-    verb: AuditVerb,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    changes: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append an audit event for a change ``actor`` made in ``firm``."""
-    if obj is not None:
-        object_type = object_type or object_type_of(obj)
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
-    event = AuditEvent(
-        firm=firm,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        verb=verb,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        changes=_plain(changes or {}),
-        ip_address=client_ip(),
-    )
-    event.save()
-    return event

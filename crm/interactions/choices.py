@@ -14,3 +14,10 @@ class InteractionCaseEventType(models.TextChoices):
     """The entry an interaction leaves in its case's history."""
 
     INTERACTION_LOGGED = "interaction_logged", _("Interaction logged")
+
+
+class InteractionContactEventType(models.TextChoices):
+    """The entries an interaction or note leaves on its client's timeline."""
+
+    INTERACTION = "interaction", _("Interaction logged")
+    NOTE = "note", _("Note added")

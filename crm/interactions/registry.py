@@ -6,7 +6,10 @@ from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.firms.models import Firm, Membership
 from crm.interactions import selectors
-from crm.interactions.choices import InteractionCaseEventType
+from crm.interactions.choices import (
+    InteractionCaseEventType,
+    InteractionContactEventType,
+)
 from crm.leads.models import Lead
 
 SECTION_LIMIT = 10
@@ -26,9 +29,19 @@ def _lead_interactions(
     return {"interactions": list(found[:SECTION_LIMIT])}
 
 
+def _logged(params: dict[str, Any]) -> str:
+    return f"{params.get('label') or 'Interaction'} logged"
+
+
 def register() -> None:
-    """Register the case history entry and the Interactions cards."""
-    events.register_types("case", InteractionCaseEventType.choices)
+    """Register the entries an interaction leaves in histories and timelines."""
+    events.register(
+        "case",
+        InteractionCaseEventType.INTERACTION_LOGGED,
+        InteractionCaseEventType.INTERACTION_LOGGED.label,
+        _logged,
+    )
+    events.register_types("contact", InteractionContactEventType.choices)
     sections.register(
         sections.Section(
             page="contact.record",

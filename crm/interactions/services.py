@@ -11,15 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.services.core import case_event_record
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, InteractionType, User
-from crm.interactions.choices import InteractionCaseEventType, InteractionKind
+from crm.interactions.choices import (
+    InteractionCaseEventType,
+    InteractionContactEventType,
+    InteractionKind,
+)
 from crm.interactions.models import Interaction
 from crm.leads.models import Lead
 
@@ -78,34 +79,29 @@ def _record(
     """Save ``entry``, then add it to the timeline and the audit log."""
     entry.full_clean()
     entry.save()
-    if entry.case is not None:
-        case_event_record(
-            firm=firm,
-            case=entry.case,
-            type=InteractionCaseEventType.INTERACTION_LOGGED,
-            actor=actor,
-            parameters={
-                "label": f"Touchpoint with {contact.display_name}"
-                if entry.kind == InteractionKind.TOUCHPOINT
-                else label,
-                "interaction_id": entry.pk,
-                "occurred_at": entry.occurred_at.isoformat(),
-            },
-        )
     is_note = entry.kind == InteractionKind.NOTE
-    contact_event_record(
+    events.record(
         firm=firm,
-        contact=contact,
-        type=ContactEventType.NOTE if is_note else ContactEventType.INTERACTION,
         actor=actor,
+        subject=entry.case,
+        type=InteractionCaseEventType.INTERACTION_LOGGED
+        if entry.case is not None
+        else "",
+        params={
+            "label": f"Touchpoint with {contact.display_name}"
+            if entry.kind == InteractionKind.TOUCHPOINT
+            else label,
+            "interaction_id": entry.pk,
+            "occurred_at": entry.occurred_at.isoformat(),
+        },
+        timeline=[contact],
+        timeline_type=InteractionContactEventType.NOTE
+        if is_note
+        else InteractionContactEventType.INTERACTION,
         summary=f"{label}: {entry.notes[:SUMMARY_CHARS]}",
-        parameters={"interaction_id": entry.pk, "lead_id": entry.lead_id},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        timeline_params={"interaction_id": entry.pk, "lead_id": entry.lead_id},
         verb=AuditVerb.CREATE,
-        obj=entry,
+        audit_obj=entry,
         changes={
             "kind": [None, entry.kind],
             "type": [None, label],

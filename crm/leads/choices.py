@@ -79,3 +79,11 @@ class LeadEventType(models.TextChoices):
     UPDATED = "updated", _("Details updated")
     STATUS_CHANGED = "status_changed", _("Status changed")
     CONVERTED = "converted", _("Converted to a case")
+
+
+class LeadContactEventType(models.TextChoices):
+    """The entries a lead leaves on its client's timeline."""
+
+    LEAD_CREATED = "lead_created", _("Lead created")
+    LEAD_STATUS = "lead_status", _("Lead status changed")
+    LEAD_CONVERTED = "lead_converted", _("Lead converted")

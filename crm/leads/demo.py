@@ -11,13 +11,19 @@ from datetime import timedelta
 from django.utils import timezone
 
 from crm.contacts import services as contact_services
-from crm.contacts.choices import ContactEventType, ContactKind
+from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent
+from crm.core import events
 from crm.firms.choices import Role
 from crm.firms.demo import ADVICE_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
 from crm.leads import services
-from crm.leads.choices import LeadEventType, LeadSource, LeadStatus
+from crm.leads.choices import (
+    LeadContactEventType,
+    LeadEventType,
+    LeadSource,
+    LeadStatus,
+)
 from crm.leads.models import Lead, LeadEvent
 
 S = LeadStatus
@@ -100,36 +106,32 @@ def _mark_converted(firm: Firm, actor: User, lead: Lead) -> None:
     lead.converted_at = timezone.now()
     lead.follow_up_date = None
     lead.save(update_fields=["status", "converted_at", "follow_up_date", "updated_at"])
-    LeadEvent(
+    events.record(
         firm=firm,
-        lead=lead,
+        actor=actor,
+        subject=lead,
         type=LeadEventType.CONVERTED,
-        actor=actor,
-        parameters={"from": old, "to": LeadStatus.CONVERTED},
-    ).save()
-    contact_services.contact_event_record(
-        firm=firm,
-        contact=lead.contact,
-        type=ContactEventType.LEAD_CONVERTED,
-        actor=actor,
+        params={"from": old, "to": LeadStatus.CONVERTED},
+        timeline=[lead.contact],
+        timeline_type=LeadContactEventType.LEAD_CONVERTED,
         summary="Lead converted to a case",
         link=lead.get_absolute_url(),
-        parameters={"lead_id": lead.pk},
+        timeline_params={"lead_id": lead.pk},
     )
 
 
 def _backdate(lead: Lead, days_ago: int) -> None:
     """Spread the lead's creation and history over the last ``days_ago`` days."""
     start = timezone.now() - timedelta(days=days_ago, hours=3)
-    events = list(LeadEvent.objects.filter(lead=lead).order_by("id"))
+    history = list(LeadEvent.objects.filter(lead=lead).order_by("id"))
     timeline = list(
         ContactEvent.objects.filter(
             contact=lead.contact_id, link=lead.get_absolute_url()
         ).order_by("id")
     )
-    step = timedelta(days=days_ago) / (len(events) + 1)
+    step = timedelta(days=days_ago) / (len(history) + 1)
     Lead.objects.filter(pk=lead.pk).update(created_at=start)
-    for i, event in enumerate(events):
+    for i, event in enumerate(history):
         when = start + step * i
         LeadEvent.objects.filter(pk=event.pk).update(created_at=when)
         if i < len(timeline):

@@ -1,17 +1,82 @@
-"""What the leads app adds to composite pages (called from ``ready()``)."""
+"""What the leads app adds to the registries (called from ``ready()``).
+
+The lead's history is ``LeadEvent`` rows; this module is the only one that
+writes them, as the history writer ``crm.core.events.record`` calls for a
+``Lead``. It also says how each entry reads on the lead's History card.
+"""
 
 from typing import Any
 
 from crm.contacts.models import Contact
-from crm.core import sections
-from crm.firms.models import Firm, Membership
+from crm.core import events, sections
+from crm.firms.models import Firm, Membership, User
 from crm.leads import selectors
+from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
+from crm.leads.models import Lead, LeadEvent
+
+
+def write_history(
+    *,
+    firm: Firm,
+    subject: Lead,
+    type: str,
+    actor: User | None,
+    parameters: dict[str, Any],
+) -> LeadEvent:
+    """Append one typed entry to the lead's history."""
+    event = LeadEvent(
+        firm=firm, lead=subject, type=type, actor=actor, parameters=parameters
+    )
+    event.save()
+    return event
+
+
+def _status_label(value: Any) -> str:
+    return str(LeadStatus(value).label) if value in LeadStatus.values else str(value)
+
+
+def _moved(params: dict[str, Any]) -> events.HistoryLine:
+    title = (
+        f"Moved from {_status_label(params.get('from'))} "
+        f"to {_status_label(params.get('to'))}"
+    )
+    return events.HistoryLine(title, reason=params.get("reason", ""))
+
+
+def _updated(params: dict[str, Any]) -> events.HistoryLine:
+    return events.HistoryLine("Details updated", changes=params.get("changes", {}))
+
+
+def _created(params: dict[str, Any]) -> str:
+    return f"Lead created at {_status_label(params.get('status', 'new_lead'))}"
+
 
 SECTION_LIMIT = 10
 
+FORMATTERS: dict[str, events.Formatter] = {
+    LeadEventType.CREATED: _created,
+    LeadEventType.UPDATED: _updated,
+    LeadEventType.STATUS_CHANGED: _moved,
+}
+
+
+def _contact_leads(
+    *, firm: Firm, contact: Contact, viewer: Membership | None
+) -> dict[str, Any]:
+    """Return the client's latest leads for the client record."""
+    return {
+        "leads": list(
+            selectors.lead_list_for_contact(firm=firm, contact=contact)[:SECTION_LIMIT]
+        )
+    }
+
 
 def register() -> None:
-    """Register the Leads group of the header search and the record's Leads card."""
+    """Register the lead's history and timeline entries and the history writer."""
+    for value, label in LeadEventType.choices:
+        events.register("lead", value, label, FORMATTERS.get(value))
+    events.register_types("contact", LeadContactEventType.choices)
+    events.register_history(Lead, subject="lead", writer=write_history)
     sections.register_search(
         sections.SearchGroup(
             key="leads",
@@ -36,14 +101,3 @@ def register() -> None:
             module="advice",
         )
     )
-
-
-def _contact_leads(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
-) -> dict[str, Any]:
-    """Return the client's latest leads for the client record."""
-    return {
-        "leads": list(
-            selectors.lead_list_for_contact(firm=firm, contact=contact)[:SECTION_LIMIT]
-        )
-    }

@@ -1,8 +1,8 @@
 """Writes about leads: create, change details, move through the pipeline (C1, C2).
 
-Each service checks that every related row belongs to the firm, appends a
-``LeadEvent`` to the lead's history, an entry to the client's timeline and an
-audit event, all in one transaction.
+Each service checks that every related row belongs to the firm, then records
+one event (``crm.core.events.record``): the lead's history row, the client's
+timeline entry and the audit row, all in one transaction.
 """
 
 from datetime import date
@@ -13,8 +13,7 @@ from django.utils.text import capfirst
 
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import (
@@ -25,8 +24,14 @@ from crm.firms.models import (
     Negotiator,
     User,
 )
-from crm.leads.choices import TRANSITIONS, LeadEventType, LeadSource, LeadStatus
-from crm.leads.models import Lead, LeadEvent
+from crm.leads.choices import (
+    TRANSITIONS,
+    LeadContactEventType,
+    LeadEventType,
+    LeadSource,
+    LeadStatus,
+)
+from crm.leads.models import Lead
 
 DETAIL_FIELDS = (
     "source",
@@ -152,30 +157,21 @@ def lead_create(
     )
     lead.full_clean()
     lead.save()
-    LeadEvent(
+    events.record(
         firm=firm,
-        lead=lead,
-        type=LeadEventType.CREATED,
-        actor=lead.created_by,
-        parameters={"status": lead.status, "source": lead.source},
-    ).save()
-    contact_event_record(
-        firm=firm,
-        contact=contact,
-        type=ContactEventType.LEAD_CREATED,
         actor=actor,
+        subject=lead,
+        type=LeadEventType.CREATED,
+        params={"status": lead.status, "source": lead.source},
+        timeline=[contact],
+        timeline_type=LeadContactEventType.LEAD_CREATED,
         summary=_created_summary(lead),
         link=lead.get_absolute_url(),
-        parameters={"lead_id": lead.pk},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        timeline_params={"lead_id": lead.pk},
         verb=AuditVerb.CREATE,
-        obj=lead,
         changes={
             name: [None, value]
-            for name, value in snapshot(lead, CREATED_FIELDS).items()
+            for name, value in events.snapshot(lead, CREATED_FIELDS).items()
             if value not in (None, "")
         },
     )
@@ -227,7 +223,7 @@ def lead_update(
         check_owner=owner is not None and owner.pk != lead.owner_id,
     )
     _check_source(source, introducer)
-    before = snapshot(lead, DETAIL_FIELDS)
+    before = events.snapshot(lead, DETAIL_FIELDS)
     lead.source = source
     lead.owner = owner
     lead.introducer = introducer
@@ -236,28 +232,23 @@ def lead_update(
     lead.follow_up_date = follow_up_date
     lead.notes = notes.strip()
     lead.full_clean()
-    changes = diff(before, lead)
+    changes = events.diff(before, lead)
     if not changes:
         return lead
     lead.save(update_fields=[*changes, "updated_at"])
-    LeadEvent(
+    events.record(
         firm=firm,
-        lead=lead,
-        type=LeadEventType.UPDATED,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        parameters={"changes": _readable(changes)},
-    ).save()
-    contact_event_record(
-        firm=firm,
-        contact=lead.contact,
-        type=ContactEventType.UPDATED,
         actor=actor,
+        subject=lead,
+        type=LeadEventType.UPDATED,
+        params={"changes": _readable(changes)},
+        timeline=[lead.contact],
+        timeline_type=ContactEventType.UPDATED,
         summary=f"Lead #{lead.pk} details changed: {_field_names(changes)}",
         link=lead.get_absolute_url(),
-        parameters={"lead_id": lead.pk, "fields": sorted(changes)},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=lead, changes=changes
+        timeline_params={"lead_id": lead.pk, "fields": sorted(changes)},
+        verb=AuditVerb.UPDATE,
+        changes=changes,
     )
     return lead
 
@@ -315,31 +306,22 @@ def lead_move(
     lead.full_clean()
     lead.save(update_fields=["status", "not_proceeding_reason", "updated_at"])
     params = {"from": old.value, "to": new.value, "reason": reason}
-    LeadEvent(
-        firm=firm,
-        lead=lead,
-        type=LeadEventType.STATUS_CHANGED,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        parameters=params,
-    ).save()
     summary = f"Lead moved from {old.label} to {new.label}"
     changes: dict[str, list[str | None]] = {"status": [old.value, new.value]}
     if reason != old_reason:
         changes["not_proceeding_reason"] = [old_reason or None, reason or None]
-    contact_event_record(
+    events.record(
         firm=firm,
-        contact=lead.contact,
-        type=ContactEventType.LEAD_STATUS,
         actor=actor,
+        subject=lead,
+        type=LeadEventType.STATUS_CHANGED,
+        params=params,
+        timeline=[lead.contact],
+        timeline_type=LeadContactEventType.LEAD_STATUS,
         summary=f"{summary}: {reason}" if reason else summary,
         link=lead.get_absolute_url(),
-        parameters={"lead_id": lead.pk, **params},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        timeline_params={"lead_id": lead.pk, **params},
         verb=AuditVerb.STATUS_CHANGE,
-        obj=lead,
         changes=changes,
     )
     return lead

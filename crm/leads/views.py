@@ -5,7 +5,6 @@ posts with htmx (a drop or its "Move to" control) and gets the board back, or
 without JavaScript as a plain form that redirects back.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from crm.contacts import selectors as contact_selectors
-from crm.core import sections
+from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
@@ -32,14 +31,14 @@ from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
 from crm.leads import selectors, services
-from crm.leads.choices import LeadEventType, LeadStatus
+from crm.leads.choices import LeadStatus
 from crm.leads.forms import (
     BoardFilterForm,
     LeadCreateForm,
     LeadDetailsForm,
     LeadFilterForm,
 )
-from crm.leads.models import Lead, LeadEvent
+from crm.leads.models import Lead
 
 # Sections other features add to the lead's page, shown once their template exists.
 BOARD_TEMPLATE = "leads/lead_board.html"
@@ -169,41 +168,15 @@ def lead_list(request: StaffRequest) -> TemplateResponse:
 # A lead's page
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """A history event as the lead's page shows it."""
-
-    event: LeadEvent
-    title: str
-    reason: str = ""
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _describe(event: LeadEvent) -> HistoryEntry:
-    params = event.parameters or {}
-    if event.type == LeadEventType.STATUS_CHANGED:
-        title = (
-            f"Moved from {_status_label(params.get('from'))} "
-            f"to {_status_label(params.get('to'))}"
-        )
-        return HistoryEntry(event, title, reason=params.get("reason", ""))
-    if event.type == LeadEventType.UPDATED:
-        return HistoryEntry(event, "Details updated", changes=params.get("changes", {}))
-    if event.type == LeadEventType.CREATED:
-        title = f"Lead created at {_status_label(params.get('status', 'new_lead'))}"
-        return HistoryEntry(event, title)
-    return HistoryEntry(event, event.get_type_display())
-
-
 def _detail_response(
     request: StaffRequest, lead: Lead, *, move_error: str = ""
 ) -> TemplateResponse:
     moves = selectors.allowed_moves(lead.status)
     context = {
         "lead": lead,
-        "history": [
-            _describe(e) for e in selectors.lead_history(firm=request.firm, lead=lead)
-        ],
+        "history": events.history_entries(
+            selectors.lead_history(firm=request.firm, lead=lead), subject="lead"
+        ),
         "moves": [m for m in moves if m != LeadStatus.NOT_PROCEEDING],
         "can_stop": LeadStatus.NOT_PROCEEDING in moves,
         "can_edit": _can_edit(request),

@@ -55,3 +55,10 @@ class SupportEventType(models.TextChoices):
     SERVICE_LINKED = "service_linked", _("External service linked")
     SERVICE_UNLINKED = "service_unlinked", _("External service unlinked")
     CONCERN_CHANGED = "concern_changed", _("Concern level changed")
+
+
+class SupportContactEventType(models.TextChoices):
+    """The entries a support case leaves on an external service's timeline."""
+
+    SERVICE_LINKED = "service_linked", _("Linked to a support case")
+    SERVICE_UNLINKED = "service_unlinked", _("Unlinked from a support case")

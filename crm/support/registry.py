@@ -1,15 +1,139 @@
-"""What the support module adds to the registries (called from ``ready()``)."""
+"""What the support module adds to the registries (called from ``ready()``).
 
+Besides its kind, support registers its history entries with the words its
+case page's History card uses, and tells the kernel's own entries (opened,
+closed, reopened, updated) its own way for support cases.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import TextChoices
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm.cases import kinds
+from crm.cases.choices import CaseEventType
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.firms.models import Firm, Membership
 from crm.support import selectors
-from crm.support.choices import SupportEventType, SupportKind, SupportStatus
+from crm.support.choices import (
+    ConcernLevel,
+    Duration,
+    PlanStatus,
+    SupportContactEventType,
+    SupportEventType,
+    SupportKind,
+    SupportStatus,
+)
+
+FIELD_LABELS = {
+    "title": "Title",
+    "owner": "Case manager",
+    "note": "Notes",
+    "start_date": "Start date",
+    "duration": "Duration",
+    "expected_end_date": "Expected end date",
+    "pathway": "Pathway",
+    "description": "Description",
+    "target_date": "Target date",
+    "lead": "Lead",
+    "status": "Status",
+}
+CHOICES: dict[str, type[TextChoices]] = {"duration": Duration, "status": PlanStatus}
+DATE_FIELDS = frozenset(
+    {"start_date", "expected_end_date", "target_date", "achieved_on"}
+)
+_ROW_ID = re.compile(r" \(#\d+\)$")
+
+
+def readable(name: str, value: Any) -> Any:
+    """Return a recorded value as a person reads it: labels, dates, no row ids."""
+    if not isinstance(value, str) or not value:
+        return value
+    if name in CHOICES and value in CHOICES[name].values:
+        return str(CHOICES[name](value).label)
+    if name in DATE_FIELDS:
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j M Y")
+        except ValueError:
+            return value
+    return _ROW_ID.sub("", value)
+
+
+def _changes(params: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        FIELD_LABELS.get(name, name): [readable(name, v) for v in values]
+        for name, values in (params.get("changes") or {}).items()
+        if isinstance(values, list)
+    }
+
+
+def concern_label(value: Any) -> str:
+    """Return a concern level's label, or a dash for none."""
+    return str(ConcernLevel(value).label) if value in ConcernLevel.values else "—"
+
+
+def _line(
+    title: Callable[[dict[str, Any]], str], *, changes: bool = True
+) -> events.Formatter:
+    """Return a formatter: ``title``, the entry's reason and its readable changes."""
+
+    def formatter(params: dict[str, Any]) -> events.HistoryLine:
+        return events.HistoryLine(
+            title(params),
+            reason=params.get("reason", ""),
+            changes=_changes(params) if changes else {},
+        )
+
+    return formatter
+
+
+def _achieved(p: dict[str, Any]) -> str:
+    on = readable("achieved_on", p.get("achieved_on", ""))
+    return f"Outcome achieved: {p.get('text', '')} (on {on})"
+
+
+def _concern(p: dict[str, Any]) -> str:
+    return (
+        f"Concern level changed: {concern_label(p.get('from'))} "
+        f"→ {concern_label(p.get('to'))}"
+    )
+
+
+T = SupportEventType
+FORMATTERS: dict[str, events.Formatter] = {
+    T.NEED_ADDED: _line(lambda p: f"Client need added: {p.get('text', '')}"),
+    T.NEED_REMOVED: _line(lambda p: f"Client need removed: {p.get('text', '')}"),
+    T.OUTCOME_ADDED: _line(lambda p: f"Desired outcome added: {p.get('text', '')}"),
+    T.OUTCOME_REMOVED: _line(lambda p: f"Desired outcome removed: {p.get('text', '')}"),
+    T.OUTCOME_ACHIEVED: _line(_achieved),
+    T.OUTCOME_UNACHIEVED: _line(
+        lambda p: f"Outcome marked not achieved: {p.get('text', '')}"
+    ),
+    T.PLAN_ADDED: _line(
+        lambda p: f"Planned support added: {p.get('description')}", changes=False
+    ),
+    T.PLAN_UPDATED: _line(lambda p: f"Planned support updated: {p.get('description')}"),
+    T.PLAN_DELETED: _line(lambda p: f"Planned support deleted: {p.get('description')}"),
+    T.SERVICE_LINKED: _line(
+        lambda p: f"External service linked: {p.get('contact')} ({p.get('role')})"
+    ),
+    T.SERVICE_UNLINKED: _line(
+        lambda p: f"External service unlinked: {p.get('contact')} ({p.get('role')})"
+    ),
+    T.CONCERN_CHANGED: _line(_concern),
+}
+# How the kernel's own entries read on a support case.
+KERNEL_FORMATTERS: dict[str, events.Formatter] = {
+    CaseEventType.CREATED: _line(lambda p: "Case opened"),
+    CaseEventType.CLOSED: _line(lambda p: "Case closed"),
+    CaseEventType.REOPENED: _line(lambda p: "Case reopened"),
+    CaseEventType.UPDATED: _line(lambda p: str(CaseEventType.UPDATED.label)),
+}
 
 
 def _served_cases(
@@ -24,7 +148,7 @@ def _served_cases(
 
 
 def register() -> None:
-    """Register the support kind and its history entries."""
+    """Register the support kind, its history entries and how they read."""
     kinds.register(
         kinds.CaseKind(
             value=SupportKind.SUPPORT.value,
@@ -39,14 +163,20 @@ def register() -> None:
             closed_statuses=frozenset({SupportStatus.CLOSED.value}),
             start_statuses=(SupportStatus.OPEN.value,),
             detail_url_name="support:case_detail",
+            list_url_name="support:case_list",
             titled=True,
             create_url_name="support:case_create",
             create_label=_("Create case"),
-            list_url_name="support:case_list",
             order=30,
         )
     )
-    events.register_types("case", SupportEventType.choices)
+    for value, label in SupportEventType.choices:
+        events.register("case", value, label, FORMATTERS[value])
+    for value, formatter in KERNEL_FORMATTERS.items():
+        events.register_formatter(
+            "case", value, formatter, variant=SupportKind.SUPPORT.value
+        )
+    events.register_types("contact", SupportContactEventType.choices)
     sections.register(
         sections.Section(
             page="contact.record",

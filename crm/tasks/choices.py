@@ -19,3 +19,10 @@ class TaskCaseEventType(models.TextChoices):
     """The entry a task leaves in its case's history."""
 
     TASK_ADDED = "task_added", _("Task added")
+
+
+class TaskContactEventType(models.TextChoices):
+    """The entries a task leaves on its client's timeline."""
+
+    TASK_CREATED = "task_created", _("Task added")
+    TASK_COMPLETED = "task_completed", _("Task completed")

@@ -7,7 +7,7 @@ from crm.core import events, sections
 from crm.firms.models import Firm, Membership
 from crm.leads.models import Lead
 from crm.tasks import selectors
-from crm.tasks.choices import TaskCaseEventType
+from crm.tasks.choices import TaskCaseEventType, TaskContactEventType
 
 SECTION_LIMIT = 10
 
@@ -15,11 +15,8 @@ SECTION_LIMIT = 10
 def _contact_tasks(
     *, firm: Firm, contact: Contact, viewer: Membership | None
 ) -> dict[str, Any]:
-    return {
-        "tasks": list(
-            selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
-        )
-    }
+    found = selectors.task_list_for(firm=firm, contact=contact)
+    return {"tasks": list(found[:SECTION_LIMIT])}
 
 
 def _lead_tasks(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[str, Any]:
@@ -28,9 +25,19 @@ def _lead_tasks(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[st
     }
 
 
+def _task_added(params: dict[str, Any]) -> str:
+    return f"Task added: {params.get('title')}"
+
+
 def register() -> None:
-    """Register the case history entry and the Tasks cards of the record and lead."""
-    events.register_types("case", TaskCaseEventType.choices)
+    """Register the entries a task leaves in case histories and client timelines."""
+    events.register(
+        "case",
+        TaskCaseEventType.TASK_ADDED,
+        TaskCaseEventType.TASK_ADDED.label,
+        _task_added,
+    )
+    events.register_types("contact", TaskContactEventType.choices)
     sections.register(
         sections.Section(
             page="contact.record",

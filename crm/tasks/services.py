@@ -6,22 +6,25 @@ and records the change in the audit log.
 """
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.services.core import case_event_record
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, TaskCategory, User
 from crm.leads.models import Lead
-from crm.tasks.choices import TaskCaseEventType, TaskPriority, TaskStatus
+from crm.tasks.choices import (
+    TaskCaseEventType,
+    TaskContactEventType,
+    TaskPriority,
+    TaskStatus,
+)
 from crm.tasks.models import Task
 
 EDITABLE_FIELDS = (
@@ -81,19 +84,15 @@ def _check_title(title: str) -> str:
     return title
 
 
-def _timeline(task: Task, *, firm: Firm, actor: User, type: ContactEventType) -> None:
-    """Add ``type`` to the timeline of the client the task is about, if any."""
-    if task.contact is None:
-        return
-    contact_event_record(
-        firm=firm,
-        contact=task.contact,
-        type=type,
-        actor=actor,
-        summary=task.title,
-        link=reverse("tasks:task_edit", kwargs={"task_id": task.pk}),
-        parameters={"task_id": task.pk, "lead_id": task.lead_id},
-    )
+def _timeline(task: Task, type: TaskContactEventType) -> dict[str, Any]:
+    """Return ``events.record``'s timeline arguments: the task's client, if any."""
+    return {
+        "timeline": [task.contact] if task.contact is not None else [],
+        "timeline_type": type,
+        "summary": task.title,
+        "link": reverse("tasks:task_edit", kwargs={"task_id": task.pk}),
+        "timeline_params": {"task_id": task.pk, "lead_id": task.lead_id},
+    }
 
 
 @transaction.atomic
@@ -157,23 +156,18 @@ def task_create(
     )
     task.full_clean()
     task.save()
-    _timeline(task, firm=firm, actor=actor, type=ContactEventType.TASK_CREATED)
-    if case is not None:
-        case_event_record(
-            firm=firm,
-            case=case,
-            type=TaskCaseEventType.TASK_ADDED,
-            actor=actor,
-            parameters={"title": task.title, "task_id": task.pk},
-        )
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=case,
+        type=TaskCaseEventType.TASK_ADDED if case is not None else "",
+        params={"title": task.title, "task_id": task.pk},
+        **_timeline(task, TaskContactEventType.TASK_CREATED),
         verb=AuditVerb.CREATE,
-        obj=task,
+        audit_obj=task,
         changes={
             name: [None, value]
-            for name, value in snapshot(
+            for name, value in events.snapshot(
                 task, (*EDITABLE_FIELDS, "contact", "lead", "case")
             ).items()
             if value not in (None, "")
@@ -202,7 +196,7 @@ def task_update(
     if assignee != task.assignee:
         _check_assignee(firm, assignee)
     _check_category(firm, category, task.category)
-    before = snapshot(task, EDITABLE_FIELDS)
+    before = events.snapshot(task, EDITABLE_FIELDS)
     task.title = title
     task.description = description.strip()
     task.due_date = due_date
@@ -210,11 +204,11 @@ def task_update(
     task.priority = priority
     task.category = category
     task.full_clean()
-    changes = diff(before, task)
+    changes = events.diff(before, task)
     if changes:
         task.save(update_fields=list(changes))
-        audit_record(
-            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=task, changes=changes
+        events.record(
+            firm=firm, actor=actor, subject=task, verb=AuditVerb.UPDATE, changes=changes
         )
     return task
 
@@ -231,12 +225,12 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
     task.completed_by = actor
     task.full_clean()
     task.save(update_fields=["status", "completed_at", "completed_by"])
-    _timeline(task, firm=firm, actor=actor, type=ContactEventType.TASK_COMPLETED)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=task,
+        **_timeline(task, TaskContactEventType.TASK_COMPLETED),
         verb=AuditVerb.STATUS_CHANGE,
-        obj=task,
         changes={"status": [TaskStatus.OPEN, TaskStatus.DONE]},
     )
     return task
@@ -254,11 +248,11 @@ def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
     task.completed_by = None
     task.full_clean()
     task.save(update_fields=["status", "completed_at", "completed_by"])
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=task,
         verb=AuditVerb.STATUS_CHANGE,
-        obj=task,
         changes={"status": [TaskStatus.DONE, TaskStatus.OPEN]},
     )
     return task

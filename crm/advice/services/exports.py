@@ -8,7 +8,7 @@ from django.utils import timezone
 from crm.cases.models import Case
 from crm.cases.selectors import case_list
 from crm.contacts.services.exports import CHUNK, csv_chunks
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm, Membership, User
 
@@ -56,7 +56,7 @@ def case_export(
     ``filters`` are ``case_list``'s keyword arguments; the audit log records them.
     """
     cases = case_list(firm=firm, viewer=viewer, **filters)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.EXPORT,

@@ -10,8 +10,7 @@ from django.db import transaction
 from crm.advice.choices import AdviceEventType, AdviceKind
 from crm.advice.models import MortgageDetails
 from crm.cases.models import Case
-from crm.cases.services.core import case_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
@@ -89,22 +88,22 @@ def mortgage_update(
     )
     if details is None:
         details = MortgageDetails(firm=firm, case=case)
-    before = snapshot(details, FIELDS)
+    before = events.snapshot(details, FIELDS)
     for name, value in asdict(data).items():
         setattr(details, name, value.strip() if isinstance(value, str) else value)
     details.full_clean()
-    changes = diff(before, details)
+    changes = events.diff(before, details)
     if not changes and details.pk is not None:
         return details
     details.save()
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
-        type=AdviceEventType.MORTGAGE_UPDATED,
         actor=actor,
-        parameters={"changes": changes},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=details, changes=changes
+        subject=case,
+        type=AdviceEventType.MORTGAGE_UPDATED,
+        params={"changes": changes},
+        verb=AuditVerb.UPDATE,
+        audit_obj=details,
+        changes=changes,
     )
     return details

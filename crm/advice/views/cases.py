@@ -5,7 +5,6 @@ The case's page moves a case through ``case_move`` and reopens it through
 page and the error when the service refuses.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -18,15 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from crm.advice import selectors, services
-from crm.advice.choices import AdviceEventType, AdviceKind, AdviceStatus
+from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.forms import CaseEditForm, CaseFilterForm, CaseReopenForm
 from crm.cases import kinds as case_kinds
 from crm.cases import selectors as case_selectors
 from crm.cases import services as case_services
-from crm.cases.choices import CaseEventType
-from crm.cases.models import Case, CaseEvent
+from crm.cases.models import Case
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.views.exports import csv_response
+from crm.core import events
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.listing import sort_links, tab_links
@@ -162,34 +161,6 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
 # A case's page
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """A history event as the case's page shows it."""
-
-    event: CaseEvent
-    title: str
-    reason: str = ""
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _describe(event: CaseEvent) -> HistoryEntry:
-    params = event.parameters or {}
-    moved = f"from {_label(params.get('from'))} to {_label(params.get('to'))}"
-    reason = params.get("reason", "")
-    if event.type == CaseEventType.STATUS_CHANGED:
-        return HistoryEntry(event, f"Moved {moved}", reason=reason)
-    if event.type == CaseEventType.CLOSED:
-        return HistoryEntry(event, f"Closed: moved {moved}", reason=reason)
-    if event.type == CaseEventType.REOPENED:
-        return HistoryEntry(event, f"Reopened: moved {moved}", reason=reason)
-    if event.type == CaseEventType.CREATED:
-        return HistoryEntry(event, f"Case opened at {_label(params.get('status'))}")
-    if event.type in (CaseEventType.UPDATED, AdviceEventType.MORTGAGE_UPDATED):
-        changes = params.get("changes", {})
-        return HistoryEntry(event, event.get_type_display(), changes=changes)
-    return HistoryEntry(event, event.get_type_display())
-
-
 def detail_response(
     request: StaffRequest,
     case: Case,
@@ -215,9 +186,11 @@ def detail_response(
         "mortgage": getattr(case, "mortgage", None)
         if case.kind == AdviceKind.MORTGAGE
         else None,
-        "history": [
-            _describe(e) for e in case_selectors.case_history(firm=firm, case=case)
-        ],
+        "history": events.history_entries(
+            case_selectors.case_history(firm=firm, case=case),
+            subject="case",
+            variant=case.kind,
+        ),
         "tasks": list(task_selectors.task_list_for(firm=firm, contact=main)[:10])
         if main
         else [],

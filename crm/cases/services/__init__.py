@@ -3,7 +3,6 @@
 from crm.cases.services.core import (
     NewCase,
     case_create,
-    case_event_record,
     next_reference,
 )
 from crm.cases.services.documents import (
@@ -22,7 +21,6 @@ from crm.cases.services.status import (
 __all__ = [
     "NewCase",
     "case_create",
-    "case_event_record",
     "case_move",
     "case_reopen",
     "case_update",

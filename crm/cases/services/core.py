@@ -9,37 +9,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from crm.cases import kinds
-from crm.cases.choices import CaseEventType
-from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseReferenceCounter
-from crm.contacts.choices import ContactEventType
+from crm.cases.choices import CaseContactEventType, CaseEventType
+from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
-from crm.leads.choices import LeadEventType, LeadStatus
-from crm.leads.models import Lead, LeadEvent
-
-
-def case_event_record(
-    *,
-    firm: Firm,
-    case: Case,
-    type: str,
-    actor: User | None,
-    parameters: dict[str, Any] | None = None,
-) -> CaseEvent:
-    """Append one typed entry to the case's history."""
-    event = CaseEvent(
-        firm=firm,
-        case=case,
-        type=type,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        parameters=parameters or {},
-    )
-    event.save()
-    return event
+from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
+from crm.leads.models import Lead
 
 
 def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
@@ -165,29 +143,17 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     create_details = kinds.get(data.kind).create_details
     if create_details is not None:
         create_details(firm=firm, case=case, details=data.details)
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
+        actor=actor,
+        subject=case,
         type=CaseEventType.CREATED,
-        actor=actor,
-        parameters={"status": data.status, "lead": getattr(data.lead, "pk", None)},
-    )
-    for contact in data.applicants:
-        contact_event_record(
-            firm=firm,
-            contact=contact,
-            type=ContactEventType.CASE_CREATED,
-            actor=actor,
-            summary=f"{reference}: {case.get_kind_display()} case opened",
-            link=case.get_absolute_url(),
-        )
-    if data.lead is not None:
-        _convert_lead(firm=firm, actor=actor, lead=data.lead, case=case)
-    audit_record(
-        firm=firm,
-        actor=actor,
+        params={"status": data.status, "lead": getattr(data.lead, "pk", None)},
+        timeline=data.applicants,
+        timeline_type=CaseContactEventType.CASE_CREATED,
+        summary=f"{reference}: {case.get_kind_display()} case opened",
+        link=case.get_absolute_url(),
         verb=AuditVerb.CREATE,
-        obj=case,
         changes={
             "kind": [None, data.kind],
             "title": [None, case.title],
@@ -195,6 +161,8 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
             "applicants": [None, [c.display_name for c in data.applicants]],
         },
     )
+    if data.lead is not None:
+        _convert_lead(firm=firm, actor=actor, lead=data.lead, case=case)
     return case
 
 
@@ -205,26 +173,17 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
         lead.status = LeadStatus.CONVERTED
         lead.converted_at = timezone.now()
         lead.save(update_fields=["status", "converted_at", "updated_at"])
-    LeadEvent.objects.create(
+    events.record(
         firm=firm,
-        lead=lead,
-        type=LeadEventType.CONVERTED,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        parameters={"from": previous, "case": case.reference, "case_id": case.pk},
-    )
-    contact_event_record(
-        firm=firm,
-        contact=lead.contact,
-        type=ContactEventType.LEAD_CONVERTED,
         actor=actor,
+        subject=lead,
+        type=LeadEventType.CONVERTED,
+        params={"from": previous, "case": case.reference, "case_id": case.pk},
+        timeline=[lead.contact],
+        timeline_type=LeadContactEventType.LEAD_CONVERTED,
         summary=f"Lead #{lead.pk} converted to {case.reference}",
         link=case.get_absolute_url(),
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
         verb=AuditVerb.STATUS_CHANGE,
-        obj=lead,
         changes={
             "status": [previous, LeadStatus.CONVERTED],
             "case": [None, case.reference],
@@ -235,6 +194,5 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
 __all__ = [
     "NewCase",
     "case_create",
-    "case_event_record",
     "next_reference",
 ]

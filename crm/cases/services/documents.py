@@ -6,17 +6,16 @@ gave is kept only in ``Document.original_name`` and offered on download.
 
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files import File
 from django.db import transaction
 
-from crm.cases.choices import CaseEventType, DocumentType
+from crm.cases.choices import CaseContactEventType, CaseEventType, DocumentType
 from crm.cases.models import Case, Document
-from crm.cases.services.core import case_event_record
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
@@ -151,12 +150,11 @@ def document_upload(
     except Exception:
         document.file.storage.delete(stored)
         raise
-    _record(firm, actor, document, added=True)
-    audit_record(
-        firm=firm,
-        actor=actor,
-        verb=AuditVerb.CREATE,
-        obj=document,
+    _record(
+        firm,
+        actor,
+        document,
+        added=True,
         changes={
             "original_name": [None, document.original_name],
             "document_type": [None, document.document_type],
@@ -167,24 +165,18 @@ def document_upload(
     return document
 
 
-def _record(firm: Firm, actor: User | None, document: Document, *, added: bool) -> None:
-    """Append the case history and client timeline entries for ``document``."""
+def _record(
+    firm: Firm,
+    actor: User | None,
+    document: Document,
+    *,
+    added: bool,
+    changes: dict[str, Any],
+) -> None:
+    """Record ``document`` added or deleted: case history, timeline and audit."""
     label = _label(document)
-    if document.case is not None:
-        case = document.case
-        case_event_record(
-            firm=firm,
-            case=case,
-            type=CaseEventType.DOCUMENT_ADDED
-            if added
-            else CaseEventType.DOCUMENT_DELETED,
-            actor=actor,
-            parameters={
-                "document_id": document.pk,
-                "name": document.original_name,
-                "document_type": document.document_type,
-            },
-        )
+    case = document.case
+    if case is not None:
         contacts = _applicants(case)
         link = case.get_absolute_url()
         where = f"{case.reference}: "
@@ -193,18 +185,31 @@ def _record(firm: Firm, actor: User | None, document: Document, *, added: bool) 
         contacts = [document.contact]
         link = document.contact.get_absolute_url()
         where = ""
-    for contact in contacts:
-        contact_event_record(
-            firm=firm,
-            contact=contact,
-            # The timeline has no "document deleted" type; "updated" with the
-            # summary says what happened.
-            type=ContactEventType.DOCUMENT if added else ContactEventType.UPDATED,
-            actor=actor,
-            summary=f"{where}{'' if added else 'Document deleted: '}{label}",
-            link=link,
-            parameters={"document_id": document.pk},
-        )
+    events.record(
+        firm=firm,
+        actor=actor,
+        subject=case,
+        type=(CaseEventType.DOCUMENT_ADDED if added else CaseEventType.DOCUMENT_DELETED)
+        if case is not None
+        else "",
+        params={
+            "document_id": document.pk,
+            "name": document.original_name,
+            "document_type": document.document_type,
+        },
+        timeline=contacts,
+        # The timeline has no "document deleted" type; "updated" with the
+        # summary says what happened.
+        timeline_type=CaseContactEventType.DOCUMENT
+        if added
+        else ContactEventType.UPDATED,
+        summary=f"{where}{'' if added else 'Document deleted: '}{label}",
+        link=link,
+        timeline_params={"document_id": document.pk},
+        verb=AuditVerb.CREATE if added else AuditVerb.DELETE,
+        audit_obj=document,
+        changes=changes,
+    )
 
 
 def document_download_record(
@@ -213,11 +218,11 @@ def document_download_record(
     """Write the audit event for a member downloading ``document``."""
     if document.firm_id != firm.pk:
         raise ApplicationError("That document is not in this firm.", "not_found")
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=document,
         verb=AuditVerb.EXPORT,
-        obj=document,
         changes={"downloaded": [None, _label(document)]},
     )
 
@@ -229,12 +234,11 @@ def document_delete(*, firm: Firm, actor: User | None, document: Document) -> No
         raise ApplicationError("That document is not in this firm.", "not_found")
     stored = document.file.name
     storage = document.file.storage
-    _record(firm, actor, document, added=False)
-    audit_record(
-        firm=firm,
-        actor=actor,
-        verb=AuditVerb.DELETE,
-        obj=document,
+    _record(
+        firm,
+        actor,
+        document,
+        added=False,
         changes={
             "original_name": [document.original_name, None],
             "document_type": [document.document_type, None],

@@ -1,8 +1,8 @@
 """Moving a case through its stages, closing, reopening and editing it (SPEC D3).
 
-Each service locks the case row and reads its status afresh, appends a
-``CaseEvent``, an entry on every applicant's timeline and an audit event, all
-in one transaction.
+Each service locks the case row and reads its status afresh, then records one
+event (``crm.core.events.record``): the case's history row, an entry on every
+applicant's timeline and the audit row, all in one transaction.
 """
 
 from datetime import date
@@ -11,12 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.cases import kinds
-from crm.cases.choices import CaseEventType
+from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.services.core import case_event_record
-from crm.contacts.choices import ContactEventType
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.contacts.models import Contact
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, User
@@ -46,27 +44,13 @@ def _locked(firm: Firm, case: Case) -> Case:
     return case
 
 
-def _applicants(firm: Firm, case: Case) -> list[CaseApplicant]:
-    return list(
-        CaseApplicant.objects.filter(firm=firm, case=case)
+def _clients(firm: Firm, case: Case) -> list[Contact]:
+    return [
+        applicant.contact
+        for applicant in CaseApplicant.objects.filter(firm=firm, case=case)
         .select_related("contact")
         .order_by("position")
-    )
-
-
-def _tell_clients(
-    firm: Firm, actor: User | None, case: Case, summary: str, params: dict[str, str]
-) -> None:
-    for applicant in _applicants(firm, case):
-        contact_event_record(
-            firm=firm,
-            contact=applicant.contact,
-            type=ContactEventType.CASE_STATUS,
-            actor=actor,
-            summary=summary,
-            link=case.get_absolute_url(),
-            parameters={"case_id": case.pk, **params},
-        )
+    ]
 
 
 def _check_move(case: Case, status: str, reason: str) -> None:
@@ -112,24 +96,25 @@ def case_move(
     case.full_clean()
     case.save(update_fields=fields)
     params = {"from": old, "to": new, "reason": reason}
-    case_event_record(
-        firm=firm,
-        case=case,
-        type=CaseEventType.CLOSED if closing else CaseEventType.STATUS_CHANGED,
-        actor=actor,
-        parameters=params,
-    )
     summary = f"{case.reference} moved from {_label(old)} to {_label(new)}"
-    _tell_clients(
-        firm, actor, case, f"{summary}: {reason}" if reason else summary, params
-    )
     changes: dict[str, list[str | bool | None]] = {"status": [old, new]}
     if closing:
         changes["is_open"] = [True, False]
         if reason:
             changes["close_reason"] = [None, reason]
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.STATUS_CHANGE, obj=case, changes=changes
+    events.record(
+        firm=firm,
+        actor=actor,
+        subject=case,
+        type=CaseEventType.CLOSED if closing else CaseEventType.STATUS_CHANGED,
+        params=params,
+        timeline=_clients(firm, case),
+        timeline_type=CaseContactEventType.CASE_STATUS,
+        summary=f"{summary}: {reason}" if reason else summary,
+        link=case.get_absolute_url(),
+        timeline_params={"case_id": case.pk, **params},
+        verb=AuditVerb.STATUS_CHANGE,
+        changes=changes,
     )
     if kind.after_move is not None:
         kind.after_move(firm=firm, actor=actor, case=case, old=old)
@@ -179,25 +164,18 @@ def case_reopen(
         update_fields=["status", "is_open", "closed_at", "close_reason", "updated_at"]
     )
     params = {"from": old, "to": status, "reason": reason}
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
+        actor=actor,
+        subject=case,
         type=CaseEventType.REOPENED,
-        actor=actor,
-        parameters=params,
-    )
-    _tell_clients(
-        firm,
-        actor,
-        case,
-        f"{case.reference} reopened at {_label(status)}: {reason}",
-        params,
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        params=params,
+        timeline=_clients(firm, case),
+        timeline_type=CaseContactEventType.CASE_STATUS,
+        summary=f"{case.reference} reopened at {_label(status)}: {reason}",
+        link=case.get_absolute_url(),
+        timeline_params={"case_id": case.pk, **params},
         verb=AuditVerb.STATUS_CHANGE,
-        obj=case,
         changes={"status": [old, status], "is_open": [False, True], "reason": reason},
     )
     return case
@@ -228,23 +206,22 @@ def case_update(
             "invalid",
             {"field": "owner"},
         )
-    before = snapshot(case, DETAIL_FIELDS)
+    before = events.snapshot(case, DETAIL_FIELDS)
     case.owner = owner
     case.follow_up_date = follow_up_date
     case.note = note.strip()
     case.full_clean()
-    changes = diff(before, case)
+    changes = events.diff(before, case)
     if not changes:
         return case
     case.save(update_fields=[*DETAIL_FIELDS, "updated_at"])
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
-        type=CaseEventType.UPDATED,
         actor=actor,
-        parameters={"changes": changes},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=case, changes=changes
+        subject=case,
+        type=CaseEventType.UPDATED,
+        params={"changes": changes},
+        verb=AuditVerb.UPDATE,
+        changes=changes,
     )
     return case

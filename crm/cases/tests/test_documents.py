@@ -11,11 +11,10 @@ from django.template import Context, Engine
 from django.urls import reverse
 
 from crm.cases import services
-from crm.cases.choices import CaseEventType, DocumentType
+from crm.cases.choices import CaseContactEventType, CaseEventType, DocumentType
 from crm.cases.models import CaseEvent, Document
 from crm.cases.selectors import documents as selectors
 from crm.cases.tests.factories import DocumentFactory, make_case
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.choices import AuditVerb
@@ -82,7 +81,7 @@ def test_upload_to_case_stores_file_under_random_name(adviser_client, adviser, c
     assert event.parameters["name"] == "My Payslip.pdf"
     applicant = case.applicants.get().contact
     assert ContactEvent.objects.filter(
-        contact=applicant, type=ContactEventType.DOCUMENT
+        contact=applicant, type=CaseContactEventType.DOCUMENT
     ).exists()
     assert AuditEvent.objects.filter(
         verb=AuditVerb.CREATE, object_type="cases.document", object_id=str(document.pk)
@@ -104,7 +103,7 @@ def test_upload_to_contact(adviser_client, firm):
     assert document.document_type == DocumentType.ID
     assert document.content_type == "image/png"
     assert ContactEvent.objects.filter(
-        contact=contact, type=ContactEventType.DOCUMENT
+        contact=contact, type=CaseContactEventType.DOCUMENT
     ).exists()
 
 

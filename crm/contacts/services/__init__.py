@@ -9,7 +9,6 @@ from crm.contacts.services.contacts import (
     contact_update,
     find_duplicates,
 )
-from crm.contacts.services.events import contact_event_record
 from crm.contacts.services.exports import contact_export, contact_import_errors_export
 from crm.contacts.services.import_run import contact_import_run
 from crm.contacts.services.imports import (
@@ -23,7 +22,6 @@ __all__ = [
     "DuplicateContact",
     "apply_normalised",
     "contact_create",
-    "contact_event_record",
     "contact_export",
     "contact_import_errors_export",
     "contact_import_restart",

@@ -8,8 +8,7 @@ from django.utils import timezone
 from crm.contacts.choices import ContactEventType, ContactKind
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
-from crm.contacts.services.events import contact_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
@@ -145,16 +144,19 @@ def contact_create(
     apply_normalised(contact)
     contact.full_clean()
     contact.save()
-    contact_event_record(
-        firm=firm, contact=contact, type=ContactEventType.CREATED, actor=actor
-    )
     created = {
         name: [None, value]
-        for name, value in snapshot(contact, CONTACT_FIELDS).items()
+        for name, value in events.snapshot(contact, CONTACT_FIELDS).items()
         if value not in (None, "", False)
     }
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=contact, changes=created
+    events.record(
+        firm=firm,
+        actor=actor,
+        subject=contact,
+        type=ContactEventType.CREATED,
+        timeline=[contact],
+        verb=AuditVerb.CREATE,
+        changes=created,
     )
     return contact
 
@@ -174,7 +176,7 @@ def contact_update(
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(contact, CONTACT_FIELDS)
+    before = events.snapshot(contact, CONTACT_FIELDS)
     for name, value in fields.items():
         setattr(contact, name, value)
     _validate(firm, contact)
@@ -191,19 +193,19 @@ def contact_update(
         contact.marketing_consent_at = timezone.now()
     apply_normalised(contact)
     contact.full_clean()
-    changes = diff(before, contact)
+    changes = events.diff(before, contact)
     if changes:
         contact.save()
-        contact_event_record(
+        events.record(
             firm=firm,
-            contact=contact,
-            type=ContactEventType.UPDATED,
             actor=actor,
+            subject=contact,
+            type=ContactEventType.UPDATED,
+            timeline=[contact],
             summary=", ".join(name.replace("_", " ") for name in changes),
-            parameters={"fields": sorted(changes)},
-        )
-        audit_record(
-            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=contact, changes=changes
+            timeline_params={"fields": sorted(changes)},
+            verb=AuditVerb.UPDATE,
+            changes=changes,
         )
     return contact
 
@@ -222,17 +224,13 @@ def contact_set_archived(
         return contact
     contact.is_archived = archived
     contact.save(update_fields=["is_archived", "updated_at"])
-    contact_event_record(
+    events.record(
         firm=firm,
-        contact=contact,
+        actor=actor,
+        subject=contact,
         type=ContactEventType.ARCHIVED if archived else ContactEventType.RESTORED,
-        actor=actor,
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        timeline=[contact],
         verb=AuditVerb.ARCHIVE if archived else AuditVerb.RESTORE,
-        obj=contact,
         changes={"is_archived": [not archived, archived]},
     )
     return contact

@@ -19,7 +19,7 @@ from crm.contacts.models import Contact, ContactImport
 from crm.contacts.selectors.contacts import contact_list
 from crm.contacts.selectors.imports import contact_import_error_list
 from crm.contacts.services.contacts import CONTACT_FIELDS
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm, User
 
@@ -95,7 +95,7 @@ def contact_export(
             firm=firm, q=q, limit=EXPORT_SEARCH_LIMIT, include_archived=archived
         )
         contacts = contacts.filter(id__in=matches.ids)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.EXPORT,
@@ -124,11 +124,11 @@ def contact_import_errors_export(
         raise ValueError(msg)
     headers: list[str] = list(contact_import.mapping.get("headers", []))
     errors = contact_import_error_list(firm=firm, contact_import=contact_import)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.EXPORT,
-        obj=contact_import,
+        subject=contact_import,
         changes={"rejected_rows": [None, contact_import.error_count]},
     )
     rows = (

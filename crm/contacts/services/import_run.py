@@ -34,11 +34,11 @@ from crm.contacts.choices import (
     ImportStatus,
 )
 from crm.contacts.forms_import import ImportRow, missing_name, new_contact_kind
-from crm.contacts.models import Contact, ContactEvent, ContactImport, ContactImportError
+from crm.contacts.models import Contact, ContactImport, ContactImportError
 from crm.contacts.normalise import normalise_phone
 from crm.contacts.selectors.imports import csv_records
 from crm.contacts.services.contacts import apply_normalised
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm
 
@@ -235,18 +235,20 @@ class _Run:
             Contact.objects.bulk_update(updated, self.update_fields)
         new = {id(c) for c in created}
         name = self.contact_import.original_name
-        ContactEvent.objects.bulk_create(
-            ContactEvent(
-                firm=self.firm,
-                contact=contact,
-                type=ContactEventType.IMPORTED,
-                actor=self.actor,
-                summary=f"{'Created' if id(contact) in new else 'Updated'} from "
-                f"{name}, row {number}"[:300],
-                link=self.link,
-                parameters={"import_id": self.contact_import.pk, "row": number},
-            )
-            for contact, number in touched.values()
+        events.record_timeline(
+            firm=self.firm,
+            actor=self.actor,
+            type=ContactEventType.IMPORTED,
+            entries=[
+                events.TimelineEntry(
+                    contact=contact,
+                    summary=f"{'Created' if id(contact) in new else 'Updated'} from "
+                    f"{name}, row {number}",
+                    link=self.link,
+                    params={"import_id": self.contact_import.pk, "row": number},
+                )
+                for contact, number in touched.values()
+            ],
         )
         ContactImportError.objects.bulk_create(errors)
 
@@ -358,11 +360,11 @@ def contact_import_run(*, firm: Firm, contact_import: ContactImport) -> ContactI
         logger.warning("Import %s was restarted; this run stops.", contact_import.pk)
         return contact_import
     counts = run.counts
-    audit_record(
+    events.record(
         firm=firm,
         actor=contact_import.created_by,
         verb=AuditVerb.CREATE,
-        obj=contact_import,
+        subject=contact_import,
         changes={
             "status": [None, contact_import.status],
             "rows": [None, counts.processed],

@@ -17,7 +17,7 @@ from crm.contacts.choices import DuplicateMode, ImportStatus
 from crm.contacts.forms_import import FIELD_LABELS, IMPORT_FIELDS
 from crm.contacts.models import ContactImport
 from crm.contacts.selectors.imports import STALL_AFTER, csv_inspect, file_error
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
@@ -67,11 +67,11 @@ def contact_import_upload(
     contact_import.file.save(f"{uuid.uuid4().hex}.csv", upload, save=False)
     contact_import.full_clean()
     contact_import.save()
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.CREATE,
-        obj=contact_import,
+        subject=contact_import,
         changes={
             "original_name": [None, contact_import.original_name],
             "total_rows": [None, total],
@@ -142,11 +142,11 @@ def contact_import_start(
     contact_import.status = ImportStatus.QUEUED
     contact_import.mapping = mapping
     contact_import.duplicate_mode = duplicate_mode
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.UPDATE,
-        obj=contact_import,
+        subject=contact_import,
         changes={
             "status": [ImportStatus.MAPPING, ImportStatus.QUEUED],
             "mapping": [None, mapping_summary(headers, fields)],
@@ -187,11 +187,11 @@ def contact_import_restart(
             "not_stalled",
         )
     contact_import.refresh_from_db()
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.STATUS_CHANGE,
-        obj=contact_import,
+        subject=contact_import,
         changes={
             "status": [ImportStatus.RUNNING, ImportStatus.QUEUED],
             "last_heartbeat": [None, contact_import.heartbeat_at],

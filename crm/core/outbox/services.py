@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.outbox.choices import DeliveryAttemptOutcome, OutboxMessageStatus
@@ -318,11 +318,11 @@ def outbox_retry(
             "claimed_by",
         ]
     )
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=message,
         verb=AuditVerb.STATUS_CHANGE,
-        obj=message,
         changes={"status": [OutboxMessageStatus.FAILED, OutboxMessageStatus.PENDING]},
     )
     return message

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent
 from crm.core.request_context import request_ip
@@ -25,20 +25,21 @@ def test_audit_event_cannot_be_changed_or_deleted(firm):
         event.delete()
 
 
-def test_audit_record_keeps_actor_object_changes_and_ip(firm, owner):
+def test_audit_row_keeps_actor_object_changes_and_ip(firm, owner):
     """An event names who did what to which object, from which IP."""
     branch = BranchFactory(firm=firm, name="Bath")
     with request_ip("203.0.113.9"):
-        event = audit_record(
+        event = events.record(
             firm=firm,
             actor=owner.user,
             verb=AuditVerb.UPDATE,
-            obj=branch,
+            subject=branch,
             changes={
                 "name": ["Bristol", "Bath"],
                 "when": [None, datetime.date(2026, 1, 2)],
             },
-        )
+        ).audit
+    assert event is not None
     event.refresh_from_db()
     assert event.actor == owner.user
     assert event.object_type == "firms.branch"

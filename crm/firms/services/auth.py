@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm, Membership, User
 from crm.firms.selectors import membership_list_for_user
@@ -12,14 +12,14 @@ from crm.firms.selectors import membership_list_for_user
 def auth_login_succeeded(*, user: User, firm: Firm | None) -> None:
     """Record a login in the firm the user lands in."""
     if firm is not None:
-        audit_record(firm=firm, actor=user, verb=AuditVerb.LOGIN, obj=user)
+        events.record(firm=firm, actor=user, verb=AuditVerb.LOGIN, subject=user)
 
 
 @transaction.atomic
 def auth_logout(*, user: User, firm: Firm | None) -> None:
     """Record a logout in the firm the user was working in."""
     if firm is not None:
-        audit_record(firm=firm, actor=user, verb=AuditVerb.LOGOUT, obj=user)
+        events.record(firm=firm, actor=user, verb=AuditVerb.LOGOUT, subject=user)
 
 
 @transaction.atomic
@@ -27,21 +27,21 @@ def auth_password_reset_done(*, user: User) -> None:
     """Record a password reset in every firm the user belongs to."""
     memberships: list[Membership] = membership_list_for_user(user=user)
     for membership in memberships:
-        audit_record(
+        events.record(
             firm=membership.firm,
             actor=user,
             verb=AuditVerb.PASSWORD_RESET,
-            obj=user,
+            subject=user,
         )
 
 
 @transaction.atomic
 def auth_password_changed(*, user: User, firm: Firm) -> None:
     """Record that a member changed their own password."""
-    audit_record(
+    events.record(
         firm=firm,
         actor=user,
         verb=AuditVerb.UPDATE,
-        obj=user,
+        subject=user,
         changes={"password": ["(old)", "(changed)"]},
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.choices import Perm
@@ -38,7 +38,7 @@ def firm_create(*, name: str, owner: User, **fields: Any) -> Firm:
     TaskCategory.objects.bulk_create(
         TaskCategory(firm=firm, name=n) for n in DEFAULT_TASK_CATEGORIES
     )
-    audit_record(firm=firm, actor=owner, verb=AuditVerb.CREATE, obj=firm)
+    events.record(firm=firm, actor=owner, verb=AuditVerb.CREATE, subject=firm)
     return firm
 
 
@@ -62,14 +62,14 @@ def firm_update(
             "forbidden",
             {"field": "has_support"},
         )
-    before = snapshot(firm, FIRM_EDITABLE)
+    before = events.snapshot(firm, FIRM_EDITABLE)
     for key, value in fields.items():
         setattr(firm, key, value)
     firm.full_clean()
-    changes = diff(before, firm)
+    changes = events.diff(before, firm)
     if changes:
         firm.save(update_fields=list(changes))
-        audit_record(
-            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=firm, changes=changes
+        events.record(
+            firm=firm, actor=actor, verb=AuditVerb.UPDATE, subject=firm, changes=changes
         )
     return firm

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.mail import send_templated_mail
@@ -86,11 +86,11 @@ def invitation_create(
     token = _new_token(invitation)
     invitation.full_clean()
     invitation.save()
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.INVITE,
-        obj=invitation,
+        subject=invitation,
         changes={"email": [None, email], "role": [None, role]},
     )
     transaction.on_commit(lambda: _send(invitation, token, actor))
@@ -108,11 +108,11 @@ def invitation_resend(
         raise ApplicationError("This invitation is no longer open.", "closed")
     token = _new_token(invitation)
     invitation.save(update_fields=["token_hash", "expires_at"])
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.INVITE,
-        obj=invitation,
+        subject=invitation,
         changes={"resent": [None, True]},
     )
     transaction.on_commit(lambda: _send(invitation, token, actor))
@@ -131,8 +131,8 @@ def invitation_revoke(
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(
-            firm=firm, actor=actor, verb=AuditVerb.INVITE_REVOKE, obj=invitation
+        events.record(
+            firm=firm, actor=actor, verb=AuditVerb.INVITE_REVOKE, subject=invitation
         )
     return invitation
 
@@ -216,8 +216,8 @@ def invitation_accept(
         membership = membership_create(
             firm=firm, actor=user, user=user, role=invitation.role
         )
-        audit_record(
-            firm=firm, actor=user, verb=AuditVerb.INVITE_ACCEPT, obj=invitation
+        events.record(
+            firm=firm, actor=user, verb=AuditVerb.INVITE_ACCEPT, subject=invitation
         )
     return membership
 

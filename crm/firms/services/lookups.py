@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.models import FirmOwnedModel
@@ -79,12 +79,14 @@ def save_new(
     check_same_firm(firm, obj)
     obj.full_clean()
     _save(obj, duplicate)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.CREATE,
-        obj=obj,
-        changes={name: [None, value] for name, value in snapshot(obj, fields).items()},
+        subject=obj,
+        changes={
+            name: [None, value] for name, value in events.snapshot(obj, fields).items()
+        },
     )
     return obj
 
@@ -104,7 +106,7 @@ def save_changes(
     """
     check_same_firm(firm, obj)
     original = {name: getattr(obj, name) for name in values}
-    before = snapshot(obj, values)
+    before = events.snapshot(obj, values)
     for name, value in values.items():
         setattr(obj, name, value)
     try:
@@ -113,11 +115,11 @@ def save_changes(
         for name, value in original.items():
             setattr(obj, name, value)
         raise
-    changes = diff(before, obj)
+    changes = events.diff(before, obj)
     if changes:
         _save(obj, duplicate, update_fields=list(changes))
-        audit_record(
-            firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=obj, changes=changes
+        events.record(
+            firm=firm, actor=actor, verb=AuditVerb.UPDATE, subject=obj, changes=changes
         )
     return obj
 
@@ -129,11 +131,11 @@ def save_active(obj: Reference, *, firm: Firm, actor: User, active: bool) -> Ref
         return obj
     obj.is_active = active
     obj.save(update_fields=["is_active"])
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.RESTORE if active else AuditVerb.ARCHIVE,
-        obj=obj,
+        subject=obj,
         changes={"is_active": [not active, active]},
     )
     return obj

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
@@ -62,22 +62,22 @@ def membership_create(
         existing.granted, existing.revoked = [], []
         existing.full_clean(validate_unique=False)
         existing.save(update_fields=["role", "is_active", "granted", "revoked"])
-        audit_record(
+        events.record(
             firm=firm,
             actor=actor,
             verb=AuditVerb.RESTORE,
-            obj=existing,
+            subject=existing,
             changes={"role": [None, str(role)]},
         )
         return existing
     membership = Membership(firm=firm, user=user, role=role)
     membership.full_clean(validate_unique=False)
     membership.save()
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.CREATE,
-        obj=membership,
+        subject=membership,
         changes={"role": [None, str(role)]},
     )
     return membership
@@ -111,7 +111,7 @@ def membership_update(
         raise ApplicationError("Choose a role.", "invalid", {"field": "role"})
     if role != Role.OWNER:
         _guard_last_owner(firm, membership)
-    before = snapshot(membership, ("role", "granted", "revoked"))
+    before = events.snapshot(membership, ("role", "granted", "revoked"))
     membership.role = role
     if permissions is not None:
         if actor_membership.role != Role.OWNER:
@@ -131,7 +131,7 @@ def membership_update(
     membership.__dict__.pop("_perm_cache", None)
     _guard_member_managers(firm, membership)
     membership.full_clean(validate_unique=False)
-    changes = diff(before, membership)
+    changes = events.diff(before, membership)
     if changes:
         membership.save(update_fields=list(changes))
         verb = (
@@ -139,7 +139,9 @@ def membership_update(
             if set(changes) & {"granted", "revoked"}
             else AuditVerb.UPDATE
         )
-        audit_record(firm=firm, actor=actor, verb=verb, obj=membership, changes=changes)
+        events.record(
+            firm=firm, actor=actor, verb=verb, subject=membership, changes=changes
+        )
     return membership
 
 
@@ -168,11 +170,11 @@ def membership_set_active(
     if not active:
         _guard_member_managers(firm, membership)
     membership.save(update_fields=["is_active"])
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.UPDATE if active else AuditVerb.ARCHIVE,
-        obj=membership,
+        subject=membership,
         changes={"is_active": [not active, active]},
     )
     return membership

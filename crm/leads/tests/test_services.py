@@ -19,7 +19,13 @@ from crm.firms.tests.factories import (
     NegotiatorFactory,
 )
 from crm.leads import demo, services
-from crm.leads.choices import TRANSITIONS, LeadEventType, LeadSource, LeadStatus
+from crm.leads.choices import (
+    TRANSITIONS,
+    LeadContactEventType,
+    LeadEventType,
+    LeadSource,
+    LeadStatus,
+)
 from crm.leads.models import Lead, LeadEvent
 from crm.leads.tests.factories import LeadFactory
 
@@ -64,7 +70,7 @@ def test_lead_create_writes_history_timeline_and_audit(firm, adviser):
     assert event.type == LeadEventType.CREATED
     assert event.actor == adviser.user
     timeline = ContactEvent.objects.get(contact=lead.contact)
-    assert timeline.type == ContactEventType.LEAD_CREATED
+    assert timeline.type == LeadContactEventType.LEAD_CREATED
     assert timeline.link == f"/leads/{lead.pk}/"
     assert branch.introducer.name in timeline.summary
     assert audit_verbs(lead) == [AuditVerb.CREATE]
@@ -423,7 +429,7 @@ def test_lead_move_to_not_proceeding_records_the_reason_everywhere(firm, adviser
         "reason": "Stayed with their bank",
     }
     timeline = ContactEvent.objects.get(
-        contact=lead.contact, type=ContactEventType.LEAD_STATUS
+        contact=lead.contact, type=LeadContactEventType.LEAD_STATUS
     )
     assert timeline.summary == (
         "Lead moved from New Lead to Not Proceeding: Stayed with their bank"

@@ -15,7 +15,7 @@ from crm.cases import services as case_services
 from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, Pathway, User
@@ -165,14 +165,14 @@ def support_case_create(
     details.full_clean()
     details.save()
     OpenPeriod.objects.create(firm=firm, case=case, opened_at=timezone.now())
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=details,
         verb=AuditVerb.CREATE,
-        obj=details,
         changes={
             name: [None, value]
-            for name, value in snapshot(
+            for name, value in events.snapshot(
                 details, (*DETAIL_FIELDS, "concern_level")
             ).items()
         },
@@ -200,8 +200,8 @@ def support_case_update(
     details = SupportDetails.objects.select_for_update().get(firm=firm, case=case)
     details.case = case
     _check(firm, data, details)
-    case_before = snapshot(case, CASE_FIELDS)
-    details_before = snapshot(details, DETAIL_FIELDS)
+    case_before = events.snapshot(case, CASE_FIELDS)
+    details_before = events.snapshot(details, DETAIL_FIELDS)
     case.title = data.title.strip()
     case.owner = data.case_manager
     case.note = data.note.strip()
@@ -213,20 +213,19 @@ def support_case_update(
     details.pathway = data.pathway
     case.full_clean()
     details.full_clean()
-    changes = diff(case_before, case) | diff(details_before, details)
+    changes = events.diff(case_before, case) | events.diff(details_before, details)
     if not changes:
         return case
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
     details.save(update_fields=list(DETAIL_FIELDS))
-    case_services.case_event_record(
+    events.record(
         firm=firm,
-        case=case,
-        type=CaseEventType.UPDATED,
         actor=actor,
-        parameters={"changes": changes},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=case, changes=changes
+        subject=case,
+        type=CaseEventType.UPDATED,
+        params={"changes": changes},
+        verb=AuditVerb.UPDATE,
+        changes=changes,
     )
     return case
 
@@ -283,18 +282,13 @@ def concern_change(
     details.concern_level = level
     details.save(update_fields=["concern_level"])
     params = {"from": old, "to": level, "reason": reason}
-    case_services.case_event_record(
+    events.record(
         firm=firm,
-        case=case,
+        actor=actor,
+        subject=case,
         type=SupportEventType.CONCERN_CHANGED,
-        actor=actor,
-        parameters=params,
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        params=params,
         verb=AuditVerb.UPDATE,
-        obj=case,
         changes={"concern_level": [old, level], "reason": reason},
     )
     return details

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from crm.cases.models import Case
 from crm.contacts.services.exports import CHUNK, csv_chunks
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm, Membership, User
 from crm.support.selectors import support_case_list
@@ -60,7 +60,7 @@ def support_case_export(
     records them with the export.
     """
     cases = support_case_list(firm=firm, viewer=viewer, **filters)
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
         verb=AuditVerb.EXPORT,

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.cases.models import Case
-from crm.cases.services import case_event_record
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
@@ -54,18 +53,14 @@ def item_add(
     item = SupportItem(firm=firm, case=case, kind=kind, text=text, created_by=actor)
     item.full_clean()
     item.save()
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
+        actor=actor,
+        subject=case,
         type=ADDED[ItemKind(kind)],
-        actor=actor,
-        parameters={"text": text},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        params={"text": text},
         verb=AuditVerb.CREATE,
-        obj=item,
+        audit_obj=item,
         changes={"kind": [None, kind], "text": [None, text], "case": [None, case]},
     )
     return item
@@ -76,21 +71,17 @@ def item_remove(*, firm: Firm, actor: User, item: SupportItem) -> None:
     """Remove a need or an outcome (its remove button); history keeps its text."""
     _check_item(firm, item)
     kind, text, case = ItemKind(item.kind), item.text, item.case
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=case,
+        type=REMOVED[kind],
+        params={"text": text},
         verb=AuditVerb.DELETE,
-        obj=item,
+        audit_obj=item,
         changes={"kind": [kind.value, None], "text": [text, None]},
     )
     item.delete()
-    case_event_record(
-        firm=firm,
-        case=case,
-        type=REMOVED[kind],
-        actor=actor,
-        parameters={"text": text},
-    )
 
 
 @transaction.atomic
@@ -112,20 +103,16 @@ def outcome_set_achieved(
         return item
     item.achieved_on = achieved_on
     item.save(update_fields=["achieved_on"])
-    case_event_record(
+    events.record(
         firm=firm,
-        case=item.case,
+        actor=actor,
+        subject=item.case,
         type=SupportEventType.OUTCOME_ACHIEVED
         if achieved_on
         else SupportEventType.OUTCOME_UNACHIEVED,
-        actor=actor,
-        parameters={"text": item.text, "achieved_on": str(achieved_on or "")},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        params={"text": item.text, "achieved_on": str(achieved_on or "")},
         verb=AuditVerb.UPDATE,
-        obj=item,
+        audit_obj=item,
         changes={"achieved_on": [old, achieved_on]},
     )
     return item

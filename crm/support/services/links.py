@@ -3,16 +3,13 @@
 from django.db import transaction
 
 from crm.cases.models import Case
-from crm.cases.services import case_event_record
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.contacts.services import contact_event_record
-from crm.core.audit import audit_record
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
 from crm.interactions.services import touchpoint_log
-from crm.support.choices import SupportEventType
+from crm.support.choices import SupportContactEventType, SupportEventType
 from crm.support.models import ExternalService
 from crm.support.services.cases import beneficiary_of, check_support_case
 
@@ -57,27 +54,19 @@ def service_link(
     link.full_clean()
     link.save()
     params = {"contact": contact.display_name, "contact_id": contact.pk, "role": role}
-    case_event_record(
+    events.record(
         firm=firm,
-        case=case,
+        actor=actor,
+        subject=case,
         type=SupportEventType.SERVICE_LINKED,
-        actor=actor,
-        parameters=params,
-    )
-    contact_event_record(
-        firm=firm,
-        contact=contact,
-        type=ContactEventType.SERVICE_LINKED,
-        actor=actor,
+        params=params,
+        timeline=[contact],
+        timeline_type=SupportContactEventType.SERVICE_LINKED,
         summary=f"Linked to {case.reference} as {role}",
         link=case.get_absolute_url(),
-        parameters={"case_id": case.pk},
-    )
-    audit_record(
-        firm=firm,
-        actor=actor,
+        timeline_params={"case_id": case.pk},
         verb=AuditVerb.CREATE,
-        obj=link,
+        audit_obj=link,
         changes={
             "case": [None, case],
             "contact": [None, contact],
@@ -101,28 +90,19 @@ def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
         "contact_id": link.contact_id,
         "role": link.role,
     }
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
-        verb=AuditVerb.DELETE,
-        obj=link,
-        changes={"contact": [link.contact, None], "role": [link.role, None]},
-    )
-    contact = link.contact
-    link.delete()
-    contact_event_record(
-        firm=firm,
-        contact=contact,
-        type=ContactEventType.SERVICE_UNLINKED,
-        actor=actor,
+        subject=case,
+        type=SupportEventType.SERVICE_UNLINKED,
+        params=params,
+        timeline=[link.contact],
+        timeline_type=SupportContactEventType.SERVICE_UNLINKED,
         summary=f"Unlinked from {case.reference} (was {params['role']})",
         link=case.get_absolute_url(),
-        parameters={"case_id": case.pk},
+        timeline_params={"case_id": case.pk},
+        verb=AuditVerb.DELETE,
+        audit_obj=link,
+        changes={"contact": [link.contact, None], "role": [link.role, None]},
     )
-    case_event_record(
-        firm=firm,
-        case=case,
-        type=SupportEventType.SERVICE_UNLINKED,
-        actor=actor,
-        parameters=params,
-    )
+    link.delete()

@@ -6,8 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from crm.cases.models import Case
-from crm.cases.services import case_event_record
-from crm.core.audit import audit_record, diff, snapshot
+from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, Membership, User
@@ -69,16 +68,16 @@ def plan_add(*, firm: Firm, actor: User, case: Case, data: PlanData) -> PlannedS
     )
     plan.full_clean()
     plan.save()
-    changes = {k: [None, v] for k, v in snapshot(plan, PLAN_FIELDS).items()}
-    case_event_record(
+    changes = {k: [None, v] for k, v in events.snapshot(plan, PLAN_FIELDS).items()}
+    events.record(
         firm=firm,
-        case=case,
-        type=SupportEventType.PLAN_ADDED,
         actor=actor,
-        parameters={"description": plan.description, "changes": changes},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.CREATE, obj=plan, changes=changes
+        subject=case,
+        type=SupportEventType.PLAN_ADDED,
+        params={"description": plan.description, "changes": changes},
+        verb=AuditVerb.CREATE,
+        audit_obj=plan,
+        changes=changes,
     )
     return plan
 
@@ -90,25 +89,25 @@ def plan_update(
     """Change a planned support entry; history shows what changed."""
     _check_plan(firm, plan)
     _check(firm, data, plan.lead_id)
-    before = snapshot(plan, PLAN_FIELDS)
+    before = events.snapshot(plan, PLAN_FIELDS)
     plan.description = data.description.strip()
     plan.target_date = data.target_date
     plan.lead = data.lead
     plan.status = data.status
     plan.full_clean()
-    changes = diff(before, plan)
+    changes = events.diff(before, plan)
     if not changes:
         return plan
     plan.save(update_fields=[*PLAN_FIELDS, "updated_at"])
-    case_event_record(
+    events.record(
         firm=firm,
-        case=plan.case,
-        type=SupportEventType.PLAN_UPDATED,
         actor=actor,
-        parameters={"description": plan.description, "changes": changes},
-    )
-    audit_record(
-        firm=firm, actor=actor, verb=AuditVerb.UPDATE, obj=plan, changes=changes
+        subject=plan.case,
+        type=SupportEventType.PLAN_UPDATED,
+        params={"description": plan.description, "changes": changes},
+        verb=AuditVerb.UPDATE,
+        audit_obj=plan,
+        changes=changes,
     )
     return plan
 
@@ -118,18 +117,14 @@ def plan_delete(*, firm: Firm, actor: User, plan: PlannedSupport) -> None:
     """Delete a planned support entry; history keeps its description."""
     _check_plan(firm, plan)
     case, description = plan.case, plan.description
-    audit_record(
+    events.record(
         firm=firm,
         actor=actor,
+        subject=case,
+        type=SupportEventType.PLAN_DELETED,
+        params={"description": description},
         verb=AuditVerb.DELETE,
-        obj=plan,
-        changes={k: [v, None] for k, v in snapshot(plan, PLAN_FIELDS).items()},
+        audit_obj=plan,
+        changes={k: [v, None] for k, v in events.snapshot(plan, PLAN_FIELDS).items()},
     )
     plan.delete()
-    case_event_record(
-        firm=firm,
-        case=case,
-        type=SupportEventType.PLAN_DELETED,
-        actor=actor,
-        parameters={"description": description},
-    )

@@ -1,4 +1,4 @@
-"""Support case rules: history entries, visibility of titles, closed cases, odd input."""
+"""Support case rules: history, visibility of titles, closed cases, odd input."""
 
 import datetime
 
@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.cases.models import CaseEvent
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.exceptions import ApplicationError
@@ -16,7 +15,7 @@ from crm.firms.tests.factories import InteractionTypeFactory, MembershipFactory
 from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionCaseEventType
 from crm.support import services
-from crm.support.choices import Duration, ItemKind
+from crm.support.choices import Duration, ItemKind, SupportContactEventType
 from crm.support.models import SupportItem
 from crm.support.selectors import SECTION_LIMIT
 from crm.support.tests.factories import make_item, make_link, make_support_case
@@ -218,7 +217,7 @@ def test_unlinking_a_service_shows_on_its_timeline(case, grace):
     link = make_link(case, role="GP")
     services.service_unlink(firm=case.firm, actor=grace.user, link=link)
     assert ContactEvent.objects.filter(
-        contact=link.contact, type=ContactEventType.SERVICE_UNLINKED
+        contact=link.contact, type=SupportContactEventType.SERVICE_UNLINKED
     ).exists()
 
 

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from crm.cases.models import CaseEvent
-from crm.contacts.choices import ContactEventType
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
@@ -20,10 +19,15 @@ from crm.firms.choices import Role
 from crm.firms.models import InteractionType
 from crm.firms.tests.factories import MembershipFactory
 from crm.interactions import services as interaction_services
-from crm.interactions.choices import InteractionKind
+from crm.interactions.choices import InteractionContactEventType, InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import selectors, services
-from crm.support.choices import ItemKind, PlanStatus, SupportEventType
+from crm.support.choices import (
+    ItemKind,
+    PlanStatus,
+    SupportContactEventType,
+    SupportEventType,
+)
 from crm.support.models import ExternalService, PlannedSupport, SupportItem
 from crm.support.services.cases import beneficiary_of
 from crm.support.tests.factories import (
@@ -346,7 +350,7 @@ def test_service_link_with_a_note_logs_a_touchpoint(support_firm, user, case):
         {"contact": "Riverside Surgery", "contact_id": gp.pk, "role": "GP surgery"}
     ]
     timeline = ContactEvent.objects.get(
-        contact=gp, type=ContactEventType.SERVICE_LINKED
+        contact=gp, type=SupportContactEventType.SERVICE_LINKED
     )
     assert case.reference in timeline.summary
     assert timeline.link == case.get_absolute_url()
@@ -446,7 +450,7 @@ def test_interaction_on_a_case_is_about_the_beneficiary(
     page = selectors.support_case_page(firm=support_firm, case=case)
     assert page["interactions"] == [newer, older]
     timeline = ContactEvent.objects.filter(
-        contact=beneficiary_of(case), type=ContactEventType.INTERACTION
+        contact=beneficiary_of(case), type=InteractionContactEventType.INTERACTION
     )
     assert timeline.count() == 2
 

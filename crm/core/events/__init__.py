@@ -1,0 +1,67 @@
+"""Events: the type registry, the one ``record`` seam, and the History card.
+
+Services write through :func:`record`; apps register their event types,
+formatters and history writers in ``AppConfig.ready()``; pages turn history
+rows into lines with :func:`history_entries`.
+"""
+
+from crm.core.audit import Snapshot, diff, snapshot
+from crm.core.events.history import HistoryEntry, history_entries
+from crm.core.events.pipeline import (
+    Recorded,
+    RecordedEvent,
+    Subscriber,
+    TimelineEntry,
+    record,
+    record_timeline,
+    register_history,
+    register_timeline,
+    subject_of,
+    subscribe,
+    unsubscribe,
+)
+from crm.core.events.registry import (
+    EventType,
+    Formatter,
+    HistoryLine,
+    choices_of,
+    describe,
+    formatter_of,
+    is_registered,
+    label_of,
+    register,
+    register_formatter,
+    register_types,
+    types_of,
+)
+
+__all__ = [
+    "EventType",
+    "Formatter",
+    "HistoryEntry",
+    "HistoryLine",
+    "Recorded",
+    "RecordedEvent",
+    "Snapshot",
+    "Subscriber",
+    "TimelineEntry",
+    "choices_of",
+    "describe",
+    "diff",
+    "formatter_of",
+    "history_entries",
+    "is_registered",
+    "label_of",
+    "record",
+    "record_timeline",
+    "register",
+    "register_formatter",
+    "register_history",
+    "register_timeline",
+    "register_types",
+    "snapshot",
+    "subject_of",
+    "subscribe",
+    "types_of",
+    "unsubscribe",
+]

@@ -1,0 +1,340 @@
+"""One seam for everything that happens: history, client timeline, audit, outbound.
+
+A service calls :func:`record` once per thing that happened, inside its own
+transaction. ``record`` writes the subject's history row through the history
+writer its app registered (``crm.cases`` for cases, ``crm.leads`` for leads),
+one client-timeline entry per contact given through the timeline writer
+``crm.contacts`` registered, and the audit row. Subscribers (outbound
+deliveries such as webhooks) hear of the event only once the transaction
+commits, and never of a rolled-back one.
+
+Core knows none of the history models: the apps that own them register
+their writers in ``AppConfig.ready()``.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.db import models, transaction
+
+from crm.core.audit import object_type_of, plain
+from crm.core.choices import AuditVerb
+from crm.core.events.registry import is_registered
+from crm.core.models import AuditEvent
+from crm.core.request_context import client_ip
+
+if TYPE_CHECKING:
+    from crm.firms.models import Firm, User
+
+TIMELINE = "contact"
+SUMMARY_MAX = 300
+LINK_MAX = 200
+REPR_MAX = 200
+
+
+class HistoryWriter(Protocol):
+    """Write one history row of ``subject`` and return it (saved)."""
+
+    def __call__(
+        self,
+        *,
+        firm: "Firm",
+        subject: Any,
+        type: str,
+        actor: "User | None",
+        parameters: dict[str, Any],
+    ) -> models.Model: ...
+
+
+class TimelineWriter(Protocol):
+    """Write one client-timeline entry for ``contact`` and return it (saved)."""
+
+    def __call__(
+        self,
+        *,
+        firm: "Firm",
+        contact: Any,
+        type: str,
+        actor: "User | None",
+        summary: str,
+        link: str,
+        parameters: dict[str, Any],
+    ) -> models.Model: ...
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """What a subscriber hears about an event, once its transaction commits."""
+
+    firm_id: int
+    subject: str
+    subject_id: str
+    type: str
+    params: dict[str, Any]
+    changes: dict[str, Any]
+    actor_id: int | None
+
+
+@dataclass
+class Recorded:
+    """The rows one :func:`record` call wrote (for callers and tests)."""
+
+    event: RecordedEvent
+    history: models.Model | None = None
+    timeline: list[models.Model] = field(default_factory=list)
+    audit: AuditEvent | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One client-timeline entry of a batch (see :func:`record_timeline`)."""
+
+    contact: models.Model
+    summary: str = ""
+    link: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class TimelineBatchWriter(Protocol):
+    """Write many client-timeline entries of one ``type`` at once."""
+
+    def __call__(
+        self,
+        *,
+        firm: "Firm",
+        type: str,
+        actor: "User | None",
+        entries: list[TimelineEntry],
+    ) -> Sequence[models.Model]: ...
+
+
+Subscriber = Callable[[RecordedEvent], None]
+
+_HISTORY: dict[type[models.Model], tuple[str, HistoryWriter]] = {}
+_TIMELINE: list[TimelineWriter] = []
+_TIMELINE_BATCH: list[TimelineBatchWriter] = []
+_SUBSCRIBERS: list[Subscriber] = []
+
+
+def register_history(
+    model: type[models.Model], *, subject: str, writer: HistoryWriter
+) -> None:
+    """Make ``writer`` write the history of ``model`` rows, as event ``subject``."""
+    existing = _HISTORY.get(model)
+    if existing is not None and existing != (subject, writer):
+        msg = f"History of {model._meta.label} is registered twice."
+        raise ValueError(msg)
+    _HISTORY[model] = (subject, writer)
+
+
+def register_timeline(writer: TimelineWriter, batch: TimelineBatchWriter) -> None:
+    """Make ``writer`` (one entry) and ``batch`` (many) write the client timeline."""
+    if _TIMELINE and _TIMELINE[0] is not writer:
+        msg = "The client timeline writer is registered twice."
+        raise ValueError(msg)
+    _TIMELINE[:] = [writer]
+    _TIMELINE_BATCH[:] = [batch]
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Call ``subscriber`` with every event, each once its transaction commits."""
+    if subscriber not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(subscriber)
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    """Stop calling ``subscriber`` (for tests)."""
+    if subscriber in _SUBSCRIBERS:
+        _SUBSCRIBERS.remove(subscriber)
+
+
+def _model_of(instance: models.Model) -> type[models.Model]:
+    return instance._meta.concrete_model or type(instance)
+
+
+def subject_of(instance: models.Model) -> str:
+    """Return the event subject of ``instance``: ``"case"``, or its model label."""
+    found = _HISTORY.get(_model_of(instance))
+    return found[0] if found is not None else object_type_of(instance)
+
+
+def _check_type(subject: str, type: str) -> None:
+    if not is_registered(subject, type):
+        msg = f"Event type {subject}.{type} is not registered."
+        raise ValueError(msg)
+
+
+def _audit(
+    *,
+    firm: "Firm",
+    actor: "User | None",
+    verb: AuditVerb,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: dict[str, Any] | None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or object_type_of(obj)
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:REPR_MAX]
+    event = AuditEvent(
+        firm=firm,
+        actor=actor,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:REPR_MAX],
+        changes=plain(changes or {}),
+        ip_address=client_ip(),
+    )
+    event.save()
+    return event
+
+
+def record(
+    *,
+    firm: "Firm",
+    actor: "User | None",
+    subject: models.Model | None = None,
+    type: str = "",
+    params: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    verb: AuditVerb | None = None,
+    audit_obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    timeline: Iterable[models.Model] = (),
+    timeline_type: str = "",
+    timeline_params: dict[str, Any] | None = None,
+    summary: str = "",
+    link: str = "",
+) -> Recorded:
+    """Record that ``type`` happened to ``subject``, in the caller's transaction.
+
+    Writes ``subject``'s history row with ``params`` when its model has a
+    history writer and ``type`` is given; one timeline entry of
+    ``timeline_type`` (default ``type``) per contact in ``timeline``, with
+    ``summary``, ``link`` and ``timeline_params``; and, when ``verb`` is
+    given, the audit row about ``audit_obj`` (default ``subject``) with
+    ``changes``. Refuses a type its subject has not registered. Subscribers
+    are called once the transaction commits.
+    """
+    actor = actor if actor is not None and actor.is_authenticated else None
+    params = params or {}
+    contacts = list(timeline)
+    history = _HISTORY.get(_model_of(subject)) if subject is not None else None
+    subject_label = subject_of(subject) if subject is not None else ""
+    if type and history is not None:
+        _check_type(history[0], type)
+    elif type and not contacts:
+        # A type that neither a history nor a timeline takes says nothing.
+        _check_type(subject_label, type)
+    if contacts:
+        if not _TIMELINE:
+            msg = "No client timeline writer is registered."
+            raise RuntimeError(msg)
+        _check_type(TIMELINE, timeline_type or type)
+    history_row = (
+        history[1](
+            firm=firm, subject=subject, type=type, actor=actor, parameters=params
+        )
+        if history is not None and type
+        else None
+    )
+    timeline_rows = [
+        _TIMELINE[0](
+            firm=firm,
+            contact=contact,
+            type=timeline_type or type,
+            actor=actor,
+            summary=summary[:SUMMARY_MAX],
+            link=link[:LINK_MAX],
+            parameters=timeline_params or {},
+        )
+        for contact in contacts
+    ]
+    audit_row = None
+    if verb is not None:
+        audit_row = _audit(
+            firm=firm,
+            actor=actor,
+            verb=verb,
+            obj=audit_obj if audit_obj is not None else subject,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            changes=changes,
+        )
+    target = subject if subject is not None else audit_obj
+    event = RecordedEvent(
+        firm_id=firm.pk,
+        subject=subject_label
+        or (object_type_of(target) if target is not None else object_type),
+        subject_id=str(target.pk) if target is not None else object_id,
+        type=type or (str(verb) if verb is not None else ""),
+        params=plain(params),
+        changes=plain(changes or {}),
+        actor_id=actor.pk if actor is not None else None,
+    )
+    _notify(event)
+    return Recorded(
+        event=event, history=history_row, timeline=timeline_rows, audit=audit_row
+    )
+
+
+def record_timeline(
+    *,
+    firm: "Firm",
+    actor: "User | None",
+    type: str,
+    entries: list[TimelineEntry],
+) -> Sequence[models.Model]:
+    """Append many client-timeline entries of ``type`` in one write (imports).
+
+    Each entry has its own contact, summary, link and parameters; no history
+    or audit row is written (the caller records the batch's audit row).
+    """
+    if not _TIMELINE_BATCH:
+        msg = "No client timeline writer is registered."
+        raise RuntimeError(msg)
+    _check_type(TIMELINE, type)
+    actor = actor if actor is not None and actor.is_authenticated else None
+    entries = [
+        TimelineEntry(
+            contact=e.contact,
+            summary=e.summary[:SUMMARY_MAX],
+            link=e.link[:LINK_MAX],
+            params=e.params,
+        )
+        for e in entries
+    ]
+    rows = _TIMELINE_BATCH[0](firm=firm, type=type, actor=actor, entries=entries)
+    for entry in entries:
+        _notify(
+            RecordedEvent(
+                firm_id=firm.pk,
+                subject=object_type_of(entry.contact),
+                subject_id=str(entry.contact.pk),
+                type=type,
+                params=plain(entry.params),
+                changes={},
+                actor_id=actor.pk if actor is not None else None,
+            )
+        )
+    return rows
+
+
+def _notify(event: RecordedEvent) -> None:
+    if not _SUBSCRIBERS:
+        return
+    subscribers = list(_SUBSCRIBERS)
+
+    def deliver() -> None:
+        for subscriber in subscribers:
+            subscriber(event)
+
+    transaction.on_commit(deliver)
