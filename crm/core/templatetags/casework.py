@@ -14,3 +14,16 @@ def count_cap(value: int) -> str:
     if value > COUNT_CAP:
         return f"{intcomma(COUNT_CAP)}+"
     return str(intcomma(value))
+
+
+@register.filter
+def lookup(row: object, path: str) -> object:
+    """Return the dotted attribute ``path`` of ``row`` ("" if any step is missing)."""
+    value: object = row
+    for name in path.split(".") if path else ():
+        value = getattr(value, name, None)
+        if value is None:
+            return ""
+        if callable(value):
+            value = value()
+    return value
