@@ -25,6 +25,7 @@ def register() -> None:
             detail_url_name="support:case_detail",
             list_url_name="support:case_list",
             order=30,
+            colours={s.value: s.colour for s in SupportStatus},
         )
     )
     events.register_types("case", SupportEventType.choices)
