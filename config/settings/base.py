@@ -86,6 +86,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form field is drawn by one accessible template (label, input, help, errors).
+FORM_RENDERER = "crm.core.renderers.FormRenderer"
+
 # Database: a SQLite file by default (WAL mode), PostgreSQL through DATABASE_URL.
 DATABASES = {
     "default": env.db_url(

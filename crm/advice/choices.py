@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.choices import Colour
+
 
 class AdviceKind(models.TextChoices):
     """The kinds of case the advice module adds."""
@@ -43,6 +45,23 @@ class AdviceStatus(models.TextChoices):
     ON_RISK = "on_risk", _("On Risk")
     NOT_PROCEEDING_WITH = "not_proceeding_with", _("Not Proceeding With")
     DECLINED_BY_PROVIDER = "declined_by_provider", _("Declined By Provider")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour of this stage ("" for a plain badge)."""
+        return ADVICE_STATUS_COLOURS.get(self, "")
+
+
+# Starting stages are blue, a call back amber; work done is green, work lost red.
+ADVICE_STATUS_COLOURS: dict[str, str] = {
+    AdviceStatus.NEW_LEAD: Colour.BLUE,
+    AdviceStatus.REMORTGAGE: Colour.BLUE,
+    AdviceStatus.CALL_BACK: Colour.AMBER,
+    AdviceStatus.COMPLETED: Colour.GREEN,
+    AdviceStatus.ON_RISK: Colour.GREEN,
+    AdviceStatus.NOT_PROCEEDING_WITH: Colour.RED,
+    AdviceStatus.DECLINED_BY_PROVIDER: Colour.RED,
+}
 
 
 S = AdviceStatus

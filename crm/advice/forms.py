@@ -1,4 +1,4 @@
-"""Forms for cases: list filters, the case's details, reopening, mortgage details.
+"""Forms for cases: the case's details, reopening, mortgage details.
 
 Choices of related rows come from selectors, so only the firm's own rows are
 offered. The forms only parse input; the services do every write.
@@ -7,19 +7,15 @@ offered. The forms only parse input; the services do every write.
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crm.advice.choices import (
-    AdviceStatus,
     MortgagePurpose,
     MortgageType,
     RepaymentMethod,
-    statuses_for,
 )
 from crm.advice.models import MortgageDetails
 from crm.advice.services import MortgageData
-from crm.cases import kinds as case_kinds
 from crm.cases.models import Case
 from crm.cases.services import reopen_statuses
 from crm.core.exceptions import NotFound
@@ -27,94 +23,12 @@ from crm.firms.models import Firm
 from crm.leads import selectors as lead_selectors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FOLLOW_UP_CHOICES = [
-    ("", _("Any")),
-    ("due", _("Due today")),
-    ("overdue", _("Overdue")),
-]
 
 
 def _id_field(label: Any) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, required=False, coerce=int, empty_value=None
     )
-
-
-class CaseFilterForm(forms.Form):
-    """Filters of the Cases list; every field is optional.
-
-    The status list offers the stages of the chosen kind; a status that does
-    not belong to the chosen kind is dropped rather than refused.
-    """
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Reference, name or e-mail")}
-        ),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind"))]
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    owner = _id_field(_("Owner"))
-    introducer = _id_field(_("Introducer"))
-    follow_up = forms.ChoiceField(
-        label=_("Follow-up"), required=False, choices=FOLLOW_UP_CHOICES
-    )
-    created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=DATE_INPUT
-    )
-    created_to = forms.DateField(
-        label=_("Created to"), required=False, widget=DATE_INPUT
-    )
-
-    def __init__(
-        self,
-        data: QueryDict | None,
-        *,
-        kinds: list[str],
-        owners: list[tuple[int, str]],
-        introducers: list[tuple[int, str]],
-    ) -> None:
-        kind = data.get("kind", "") if data is not None else ""
-        kind = kind if kind in kinds else ""
-        statuses = statuses_for(kind) if kind else _statuses_of(kinds)
-        if data is not None and data.get("status") not in {"", None, *statuses}:
-            data = data.copy()
-            data.pop("status")
-        super().__init__(data)
-        self.fields["kind"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            ("", _("Any kind")),
-            *((k, case_kinds.get(k).label) for k in kinds),
-        ]
-        self.fields["status"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            ("", _("Any status")),
-            *((s.value, s.label) for s in statuses),
-        ]
-        self.fields["owner"].choices = [("", _("Anyone")), *owners]  # type: ignore[attr-defined]  # TypedChoiceField
-        self.fields["introducer"].choices = [  # type: ignore[attr-defined]  # TypedChoiceField
-            ("", _("Any introducer")),
-            *introducers,
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and end < start:
-            self.add_error("created_to", _("Choose a date on or after the start."))
-        return data
-
-
-def _statuses_of(kinds: list[str]) -> list[AdviceStatus]:
-    """Return the stages of every kind in ``kinds``, each once, in pipeline order."""
-    seen: dict[str, AdviceStatus] = {}
-    for kind in kinds:
-        for status in statuses_for(kind):
-            seen.setdefault(status.value, status)
-    return list(seen.values())
 
 
 class CaseEditForm(forms.Form):

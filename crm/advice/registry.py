@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crm.advice.choices import (
+    ADVICE_STATUS_COLOURS,
     CLOSED_STATUSES,
     REFERENCE_CODES,
     TRANSITIONS,
@@ -67,6 +68,7 @@ def _mortgage_updated(params: dict[str, Any]) -> events.HistoryLine:
 def register() -> None:
     """Register the mortgage and protection kinds and advice history entries."""
     common: dict[str, Any] = {
+        "colours": ADVICE_STATUS_COLOURS,
         "module": "advice",
         "reason_required": frozenset({AdviceStatus.NOT_PROCEEDING_WITH.value}),
         "not_reopenable": frozenset({AdviceStatus.REMORTGAGE.value}),

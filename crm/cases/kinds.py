@@ -56,6 +56,7 @@ class CaseKind:
     reason_required: frozenset[str] = frozenset()
     not_reopenable: frozenset[str] = frozenset()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    colours: Mapping[str, str] = field(default_factory=dict)
 
     def status_values(self) -> list[str]:
         """Return the kind's status values in pipeline order."""
@@ -153,6 +154,12 @@ class _Cache:
 
 
 _status_labels = _Cache()
+
+
+def status_colour(kind: str, status: str) -> str:
+    """Return the badge colour the kind declares for ``status`` ("" if none)."""
+    found = find(kind)
+    return str(found.colours.get(status, "")) if found is not None else ""
 
 
 def status_label(value: str) -> str:

@@ -152,6 +152,11 @@ class Case(FirmOwnedModel):
         return kinds.detail_url(self)
 
     @property
+    def status_colour(self) -> str:
+        """Return the badge colour the case's kind declares for its status."""
+        return kinds.status_colour(self.kind, self.status)
+
+    @property
     def is_closed_status(self) -> bool:
         kind = kinds.find(self.kind)
         return kind is not None and kind.is_closed_status(self.status)

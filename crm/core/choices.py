@@ -4,6 +4,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Colour(models.TextChoices):
+    """Badge colours a choice may declare; each has a ``badge--<value>`` style.
+
+    The styles pass WCAG AA contrast; the badge's text always says the status.
+    """
+
+    BLUE = "blue", _("Blue")
+    AMBER = "amber", _("Amber")
+    GREEN = "green", _("Green")
+    RED = "red", _("Red")
+
+
 class AuditVerb(models.TextChoices):
     """What an audit event records (SPEC A7)."""
 

@@ -1,9 +1,74 @@
-"""Links for list pages: sortable column headers and tabs that keep the filters."""
+"""The list-page toolkit: columns, sortable headers, tabs and the page context.
 
-from collections.abc import Iterable
+A list page is one selector, one FilterSet (``crm.core.filters``), one tuple of
+``Column`` and one short template extending ``components/list_page.html``;
+``list_context`` gives that template everything it shares with other lists.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+
+from crm.core.filters import ListFilterSet
+from crm.core.pagination import Page
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list table.
+
+    ``sort`` is the ``?sort=`` key ("" if the column does not sort); the cell
+    shows ``template`` (rendered with ``row``, e.g. a partial
+    ``"advice/case_list.html#cell_client"``) or else ``attr`` (a dotted path
+    on the row, ``default`` when empty); ``classes`` go on the cell.
+    """
+
+    label: str
+    sort: str = ""
+    template: str = ""
+    attr: str = ""
+    default: str = ""
+    classes: str = ""
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What a list page declares once: its names, columns and templates.
+
+    ``id`` prefixes the page's element ids (``<id>-results``, ``<id>-tabs``,
+    ``<id>-export``, ``<id>-results-status``). ``empty_template`` is the
+    state with no rows at all; ``no_match_template`` replaces the shared
+    "no rows for these filters" state; ``notice_template`` shows above the
+    rows; ``row_template`` replaces the cells with a whole ``<tr>``.
+    ``oob_fields`` are filters whose choices follow the others, re-sent with
+    the results.
+    """
+
+    id: str
+    title: str
+    caption: str
+    filter_label: str
+    no_match: str
+    columns: tuple[Column, ...]
+    empty_template: str
+    tabs: tuple[tuple[str, str], ...] = ()
+    tabs_label: str = ""
+    export_url: str = ""
+    no_match_template: str = ""
+    notice_template: str = ""
+    row_template: str = ""
+    oob_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column header as the template draws it."""
+
+    column: Column
+    url: str
+    aria_sort: str
 
 
 def _with(params: QueryDict, key: str, value: str) -> str:
@@ -28,11 +93,59 @@ def sort_links(
     return links
 
 
-def tab_links(
-    params: QueryDict, current: str, tabs: Iterable[tuple[str, str]]
-) -> list[dict[str, Any]]:
-    """Return each tab's label, link (keeping the filters) and whether it is open."""
+def headers(params: QueryDict, current: str, columns: Sequence[Column]) -> list[Header]:
+    """Return the header of each column, with its sort link and aria-sort."""
+    links = sort_links(params, current, [c.sort for c in columns if c.sort])
     return [
-        {"label": label, "url": _with(params, "tab", key), "active": key == current}
+        Header(
+            column=c,
+            url=links[c.sort]["url"] if c.sort else "",
+            aria_sort=links[c.sort]["aria_sort"] if c.sort else "",
+        )
+        for c in columns
+    ]
+
+
+def tab_links(
+    params: QueryDict,
+    current: str,
+    tabs: Iterable[tuple[str, str]],
+    counts: Mapping[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """Return each tab's label, link (keeping the filters), count and whether open."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "url": _with(params, "tab", key),
+            "active": key == current,
+            "count": counts.get(key) if counts is not None else None,
+        }
         for key, label in tabs
     ]
+
+
+def list_context(
+    params: QueryDict,
+    *,
+    spec: ListSpec,
+    filterset: ListFilterSet,
+    page: Page[Any],
+    counts: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Return what ``components/list_page.html`` needs for one list page."""
+    export = params.copy()
+    export.pop("page", None)
+    return {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "list": spec,
+        "headers": headers(params, filterset.sort, spec.columns),
+        "tab": filterset.tab,
+        "tabs": tab_links(params, filterset.tab, spec.tabs, counts),
+        "sort": filterset.sort,
+        "filtered": filterset.is_filtered,
+        "clear_url": filterset.clear_url(),
+        "export_query": export.urlencode(),
+    }

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.choices import Colour
+
 
 class LeadStatus(models.TextChoices):
     """Pipeline stages of a lead (seed 001)."""
@@ -13,6 +15,20 @@ class LeadStatus(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     NOT_PROCEEDING = "not_proceeding", _("Not Proceeding")
     CONVERTED = "converted", _("Converted")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour of this status ("" for a plain badge)."""
+        return LEAD_STATUS_COLOURS.get(self, "")
+
+
+LEAD_STATUS_COLOURS: dict[str, str] = {
+    LeadStatus.NEW_LEAD: Colour.BLUE,
+    LeadStatus.APPOINTMENT_SET: Colour.BLUE,
+    LeadStatus.CALL_BACK: Colour.AMBER,
+    LeadStatus.MEETING: Colour.GREEN,
+    LeadStatus.CONVERTED: Colour.GREEN,
+}
 
 
 OPEN_STATUSES = (

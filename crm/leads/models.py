@@ -100,6 +100,13 @@ class Lead(FirmOwnedModel):
         return reverse("leads:lead_detail", kwargs={"lead_id": self.pk})
 
     @property
+    def status_colour(self) -> str:
+        """Return the badge colour ``LeadStatus`` declares for the lead's status."""
+        return (
+            LeadStatus(self.status).colour if self.status in LeadStatus.values else ""
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

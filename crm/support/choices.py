@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.choices import Colour
+
 
 class Duration(models.TextChoices):
     OPEN_ENDED = "open_ended", _("Open-ended")
@@ -14,6 +16,11 @@ class ConcernLevel(models.TextChoices):
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour of this level (its own ``badge--concern-*``)."""
+        return f"concern-{self.value}"
 
 
 class ItemKind(models.TextChoices):
@@ -38,6 +45,11 @@ class SupportStatus(models.TextChoices):
 
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour of this status: open is green, closed plain."""
+        return Colour.GREEN if self == SupportStatus.OPEN else ""
 
 
 class SupportEventType(models.TextChoices):

@@ -23,7 +23,7 @@ from crm.core.http import parse_id
 from crm.firms.models import Firm, Pathway, User
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors
-from crm.support.choices import ConcernLevel, Duration, SupportStatus
+from crm.support.choices import ConcernLevel, Duration
 from crm.support.services import BENEFICIARY_FIXED, SupportCaseData
 from crm.support.services.cases import REASON_MAX
 
@@ -50,66 +50,6 @@ def _reason(label: Any, *, required: bool) -> forms.CharField:
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
     )
-
-
-class SupportCaseFilterForm(forms.Form):
-    """Filters of the support Cases list; every field is optional (I1, I9).
-
-    A field with a bad value is left out of ``cleaned_data``; the others apply.
-    """
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Reference, title or name")}
-        ),
-    )
-    owner = _id_field(_("Case manager"))
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            ("", _("Any status")),
-            (SupportStatus.OPEN.value, SupportStatus.OPEN.label),
-            (SupportStatus.CLOSED.value, SupportStatus.CLOSED.label),
-        ],
-    )
-    concern = forms.ChoiceField(
-        label=_("Concern level"),
-        required=False,
-        choices=[("", _("Any level")), *ConcernLevel.choices],
-    )
-    pathway = _id_field(_("Pathway"))
-    start_from = forms.DateField(
-        label=_("Start date from"), required=False, widget=DATE_INPUT
-    )
-    start_to = forms.DateField(
-        label=_("Start date to"), required=False, widget=DATE_INPUT
-    )
-
-    def __init__(
-        self, data: QueryDict | None, *, firm: Firm, owners: list[tuple[int, str]]
-    ) -> None:
-        super().__init__(data)
-        self.fields["owner"].choices = [("", _("Anyone")), *owners]  # type: ignore[attr-defined]  # TypedChoiceField
-        current = parse_id(data.get("pathway")) if data is not None else None
-        pathways = _pathways(firm, current)
-        if pathways:
-            self.fields["pathway"].choices = [  # type: ignore[attr-defined]  # TypedChoiceField
-                ("", _("Any pathway")),
-                *((pk, p.name) for pk, p in pathways.items()),
-            ]
-        else:
-            del self.fields["pathway"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start_from"), data.get("start_to")
-        if start and end and end < start:
-            self.add_error("start_to", _("Choose a date on or after the start."))
-        return data
 
 
 class SupportCaseForm(forms.Form):

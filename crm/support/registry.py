@@ -168,6 +168,7 @@ def register() -> None:
             create_url_name="support:case_create",
             create_label=_("Create case"),
             order=30,
+            colours={s.value: s.colour for s in SupportStatus},
         )
     )
     for value, label in SupportEventType.choices:

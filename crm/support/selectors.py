@@ -1,5 +1,6 @@
 """Reads about support cases: the list and everything a case's page shows (I1-I9)."""
 
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,29 @@ SUPPORT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "concern": (_CONCERN_ORDER.asc(), "-created_at", "-id"),
     "-concern": (_CONCERN_ORDER.desc(), "-created_at", "-id"),
 }
+
+
+@dataclass(frozen=True)
+class SupportCaseListQuery:
+    """The support Cases list's filters, tab and sort, parsed once.
+
+    Built by ``crm.support.filters.SupportCaseFilterSet``; the page, the CSV
+    and the API pass it to ``support_case_list`` (``**query.as_kwargs()``).
+    """
+
+    tab: str = "all"
+    owner_id: int | None = None
+    status: str = ""
+    concern: str = ""
+    pathway_id: int | None = None
+    start_from: date | None = None
+    start_to: date | None = None
+    q: str = ""
+    sort: str = case_selectors.DEFAULT_SORT
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``support_case_list``'s keyword arguments."""
+        return asdict(self)
 
 
 def support_case_list(

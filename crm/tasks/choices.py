@@ -3,10 +3,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.choices import Colour
+
 
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour of this status."""
+        return Colour.GREEN if self == TaskStatus.DONE else Colour.BLUE
 
 
 class TaskPriority(models.TextChoices):

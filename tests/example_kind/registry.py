@@ -30,8 +30,9 @@ def register() -> None:
             value=GRANT,
             label="Grant",
             reference_code="GRT",
-            # Every firm gets it: it belongs to no module.
-            module="",
+            # No firm has a "grants" module (Firm.has_grants), so real firms'
+            # pages never offer the kind; the tests make its cases directly.
+            module="grants",
             statuses=STATUSES,
             transitions={
                 "drafting": frozenset({"submitted"}),

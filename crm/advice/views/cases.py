@@ -18,8 +18,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm.advice import selectors, services
 from crm.advice.choices import AdviceKind, AdviceStatus
-from crm.advice.forms import CaseEditForm, CaseFilterForm, CaseReopenForm
-from crm.cases import kinds as case_kinds
+from crm.advice.filters import CaseFilterSet
+from crm.advice.forms import CaseEditForm, CaseReopenForm
 from crm.cases import selectors as case_selectors
 from crm.cases import services as case_services
 from crm.cases.models import Case
@@ -28,19 +28,17 @@ from crm.contacts.views.exports import csv_response
 from crm.core import events
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
-from crm.core.listing import sort_links, tab_links
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
-from crm.firms.models import Firm
 from crm.interactions import selectors as interaction_selectors
 from crm.tasks import selectors as task_selectors
 
 PER_PAGE = 25
 SECTION_LIMIT = 10
-SORTABLE = ("reference", "client", "kind", "status", "owner", "follow_up", "created")
 TABS = (("all", "All"), ("open", "Open"), ("closed", "Closed"))
 
 
@@ -64,44 +62,41 @@ def _advice_case(request: StaffRequest, case_id: int) -> Case:
     )
 
 
-def _kinds(firm: Firm) -> tuple[str, ...] | None:
-    """Return the kinds the advice Cases list keeps to, if the firm has others."""
-    others = [k for k in case_kinds.kinds_for(firm) if k.module != "advice"]
-    return selectors.ADVICE_KINDS if others else None
-
-
 # The list
 
-
-def _filter_form(request: StaffRequest) -> CaseFilterForm:
-    return CaseFilterForm(
-        request.GET or None,
-        kinds=list(selectors.ADVICE_KINDS),
-        owners=firm_selectors.member_choices(firm=request.firm),
-        introducers=firm_selectors.introducer_choices(firm=request.firm),
-    )
-
-
-def _filters(request: StaffRequest, form: CaseFilterForm) -> dict[str, Any]:
-    """Return ``case_list``'s arguments from the request and the filter form."""
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    tab = request.GET.get("tab", "all")
-    sort = request.GET.get("sort", "")
-    return {
-        "tab": tab if tab in case_selectors.TABS else "all",
-        "kind": data.get("kind", ""),
-        "kinds": _kinds(request.firm),
-        "status": data.get("status", ""),
-        "owner_id": data.get("owner"),
-        "introducer_id": data.get("introducer"),
-        "follow_up": data.get("follow_up", ""),
-        "created_from": data.get("created_from"),
-        "created_to": data.get("created_to"),
-        "q": data.get("q", "").strip(),
-        "sort": sort
-        if sort in case_selectors.CASE_SORTS
-        else case_selectors.DEFAULT_SORT,
-    }
+CASE_LIST = ListSpec(
+    id="case",
+    title="Cases",
+    caption="Cases",
+    filter_label="Filter cases",
+    no_match="No cases match these filters",
+    tabs=TABS,
+    tabs_label="Case views",
+    export_url="advice:case_export",
+    columns=(
+        Column(
+            "Reference",
+            "reference",
+            "advice/case_list.html#reference",
+            classes="nowrap",
+        ),
+        Column("Client", "client", "advice/case_list.html#client"),
+        Column("Kind", "kind", "advice/case_list.html#kind"),
+        Column("Status", "status", "advice/case_list.html#status"),
+        Column("Owner", "owner", attr="owner", default="Unassigned"),
+        Column(
+            "Follow-up",
+            "follow_up",
+            "advice/case_list.html#follow_up",
+            classes="nowrap",
+        ),
+        Column("Created", "created", "advice/case_list.html#created", classes="nowrap"),
+    ),
+    empty_template="advice/case_list.html#empty",
+    no_match_template="advice/case_list.html#no_match",
+    notice_template="advice/case_list.html#notice",
+    oob_fields=("status",),
+)
 
 
 @require_GET
@@ -109,11 +104,11 @@ def _filters(request: StaffRequest, form: CaseFilterForm) -> dict[str, Any]:
 @staff_view(module="advice")
 def case_list(request: StaffRequest) -> TemplateResponse:
     """List cases in All / Open / Closed tabs with filters, sort and search (D2)."""
-    form = _filter_form(request)
-    filters = _filters(request, form)
-    search = case_selectors.case_search(firm=request.firm, q=filters["q"])
+    filterset = CaseFilterSet(request.GET or None, firm=request.firm)
+    query = filterset.query()
+    search = case_selectors.case_search(firm=request.firm, q=query.q)
     cases = case_selectors.case_list(
-        firm=request.firm, search=search, viewer=request.membership, **filters
+        firm=request.firm, search=search, viewer=request.membership, **query.as_kwargs()
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     leads = []
@@ -121,23 +116,10 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         leads = selectors.leads_without_case(
             firm=request.firm, contact_ids=search.contact_ids
         )
-    export = request.GET.copy()
-    export.pop("page", None)
     context = {
-        "form": form,
-        "page": page,
-        "tab": filters["tab"],
-        "tabs": tab_links(request.GET, filters["tab"], TABS),
-        "sort": filters["sort"],
-        "sort_links": sort_links(request.GET, filters["sort"], SORTABLE),
-        "filtered": any(
-            v not in (None, "")
-            for k, v in filters.items()
-            if k not in ("tab", "sort", "kinds")
-        ),
+        **list_context(request.GET, spec=CASE_LIST, filterset=filterset, page=page),
         "search_capped": search.capped if search else False,
         "leads_without_case": leads,
-        "export_query": export.urlencode(),
         "can_export": request.membership.has_perm(Perm.EXPORT_DATA),
     }
     template = "advice/case_list.html"
@@ -150,9 +132,12 @@ def case_list(request: StaffRequest) -> TemplateResponse:
 @staff_view(perm=Perm.EXPORT_DATA, module="advice")
 def case_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the Cases list as CSV, filtered and sorted as the page is (D2)."""
-    filters = _filters(request, _filter_form(request))
+    query = CaseFilterSet(request.GET or None, firm=request.firm).query()
     chunks = services.case_export(
-        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+        firm=request.firm,
+        actor=request.user,
+        viewer=request.membership,
+        **query.as_kwargs(),
     )
     filename = f"cases-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)

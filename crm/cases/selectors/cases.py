@@ -5,8 +5,9 @@ today) for an open case with a follow-up date, else "".
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Case as Switch
 from django.db.models import (
@@ -158,6 +159,31 @@ def case_search(*, firm: Firm, q: str) -> CaseSearch | None:
         return None
     matches = contact_match_ids(firm=firm, q=q, limit=SEARCH_LIMIT)
     return CaseSearch(contact_ids=matches.ids, capped=matches.capped)
+
+
+@dataclass(frozen=True)
+class CaseListQuery:
+    """The Cases list's filters, tab and sort, parsed once from the query string.
+
+    Built by the list's FilterSet; the page, the CSV export and the API pass it
+    to ``case_list`` (``**query.as_kwargs()``), so they always agree.
+    """
+
+    tab: str = "all"
+    kind: str = ""
+    kinds: tuple[str, ...] | None = None
+    status: str = ""
+    owner_id: int | None = None
+    introducer_id: int | None = None
+    follow_up: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``case_list``'s keyword arguments."""
+        return asdict(self)
 
 
 def case_list(

@@ -25,3 +25,16 @@ def search_nouns(firm: Any, last: str = "and") -> str:
     if firm is None:
         return "clients"
     return sections.search_nouns(firm=firm, last=last)
+
+
+@register.filter
+def lookup(row: object, path: str) -> object:
+    """Return the dotted attribute ``path`` of ``row`` ("" if any step is missing)."""
+    value: object = row
+    for name in path.split(".") if path else ():
+        value = getattr(value, name, None)
+        if value is None:
+            return ""
+        if callable(value):
+            value = value()
+    return value

@@ -6,8 +6,6 @@ Every write goes through ``crm.support.services``; a refusal re-renders the
 form with what was typed and the service's message on its field.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
 from crm.contacts import services as contact_services
 from crm.contacts.views.exports import csv_response
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
-from crm.core.listing import sort_links, tab_links
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -32,56 +29,43 @@ from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
 from crm.support import forms, selectors, services
 from crm.support.choices import ConcernLevel
+from crm.support.filters import SupportCaseFilterSet
 from crm.support.services.exports import support_case_export
 from crm.support.views.detail import detail_context
 
 PER_PAGE = 25
-SORTABLE = (
-    "reference",
-    "title",
-    "client",
-    "owner",
-    "start",
-    "concern",
-    "status",
-    "created",
-)
-TABS = (("all", "All"), ("open", "Open"), ("closed", "Closed"))
-SORTS = {*case_selectors.CASE_SORTS, *selectors.SUPPORT_SORTS}
 
 
 # The list
 
-
-def _filter_form(request: StaffRequest) -> forms.SupportCaseFilterForm:
-    return forms.SupportCaseFilterForm(
-        request.GET or None,
-        firm=request.firm,
-        owners=firm_selectors.member_choices(firm=request.firm),
-    )
-
-
-def _filters(
-    request: StaffRequest, form: forms.SupportCaseFilterForm
-) -> dict[str, Any]:
-    """Return ``support_case_list``'s arguments; a bad filter value is ignored."""
-    data: dict[str, Any] = {}
-    if form.is_bound:
-        form.is_valid()
-        data = form.cleaned_data
-    tab = request.GET.get("tab", "all")
-    sort = request.GET.get("sort", "")
-    return {
-        "tab": tab if tab in case_selectors.TABS else "all",
-        "owner_id": data.get("owner"),
-        "status": data.get("status", ""),
-        "concern": data.get("concern", ""),
-        "pathway_id": data.get("pathway"),
-        "start_from": data.get("start_from"),
-        "start_to": data.get("start_to"),
-        "q": data.get("q", "").strip(),
-        "sort": sort if sort in SORTS else case_selectors.DEFAULT_SORT,
-    }
+CASE_LIST = ListSpec(
+    id="support",
+    title="Cases",
+    caption="Cases",
+    filter_label="Filter cases",
+    no_match="No cases match these filters",
+    tabs=(("all", "All"), ("open", "Open"), ("closed", "Closed")),
+    tabs_label="Case views",
+    export_url="support:case_export",
+    columns=(
+        Column(
+            "Reference",
+            "reference",
+            "support/case_list.html#reference",
+            classes="nowrap",
+        ),
+        Column("Title", "title", "support/case_list.html#title"),
+        Column("Beneficiary", "client", "support/case_list.html#client"),
+        Column("Case manager", "owner", attr="owner", default="Unassigned"),
+        Column("Start date", "start", "support/case_list.html#start", classes="nowrap"),
+        Column("Concern", "concern", "support/case_list.html#concern"),
+        Column("Status", "status", "support/case_list.html#status"),
+        Column(
+            "Created", "created", "support/case_list.html#created", classes="nowrap"
+        ),
+    ),
+    empty_template="support/case_list.html#empty",
+)
 
 
 @require_GET
@@ -89,26 +73,16 @@ def _filters(
 @staff_view(module="support")
 def case_list(request: StaffRequest) -> TemplateResponse:
     """List support cases in All / Open / Closed tabs, filtered and sorted (I1)."""
-    form = _filter_form(request)
-    filters = _filters(request, form)
+    filterset = SupportCaseFilterSet(request.GET or None, firm=request.firm)
     cases = selectors.support_case_list(
-        firm=request.firm, viewer=request.membership, **filters
+        firm=request.firm, viewer=request.membership, **filterset.query().as_kwargs()
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
-    export = request.GET.copy()
-    export.pop("page", None)
+    heading = "Support cases" if request.firm.has_advice else "Cases"
     context = {
-        "form": form,
-        "page": page,
-        "heading": "Support cases" if request.firm.has_advice else "Cases",
-        "tab": filters["tab"],
-        "tabs": tab_links(request.GET, filters["tab"], TABS),
-        "sort": filters["sort"],
-        "sort_links": sort_links(request.GET, filters["sort"], SORTABLE),
-        "filtered": any(
-            v not in (None, "") for k, v in filters.items() if k not in ("tab", "sort")
-        ),
-        "export_query": export.urlencode(),
+        **list_context(request.GET, spec=CASE_LIST, filterset=filterset, page=page),
+        "heading": heading,
+        "caption": heading,
         "can_export": request.membership.has_perm(Perm.EXPORT_DATA),
         "can_create": request.membership.has_perm(Perm.EDIT_CASES),
     }
@@ -122,9 +96,12 @@ def case_list(request: StaffRequest) -> TemplateResponse:
 @staff_view(perm=Perm.EXPORT_DATA, module="support")
 def case_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the support Cases list as CSV, filtered as the page is (I1)."""
-    filters = _filters(request, _filter_form(request))
+    query = SupportCaseFilterSet(request.GET or None, firm=request.firm).query()
     chunks = support_case_export(
-        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+        firm=request.firm,
+        actor=request.user,
+        viewer=request.membership,
+        **query.as_kwargs(),
     )
     filename = f"support-cases-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)

@@ -1,0 +1,93 @@
+"""The support Cases list's filters: one FilterSet for the page, the CSV and the API."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from crm.cases import selectors as case_selectors
+from crm.core.filters import (
+    ChoiceFilter,
+    DateFilter,
+    IdChoiceFilter,
+    ListFilterSet,
+    SearchFilter,
+)
+from crm.core.http import parse_id
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm
+from crm.support import selectors
+from crm.support.choices import ConcernLevel, SupportStatus
+
+
+class SupportCaseFilterForm(forms.Form):
+    """Checks across the filters: the start-date range must not run backwards."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_from"), data.get("start_to")
+        if start and end and end < start:
+            self.add_error("start_to", _("Choose a date on or after the start."))
+            data.pop("start_to", None)
+        return data
+
+
+class SupportCaseFilterSet(ListFilterSet):
+    """Filters of the support Cases list (I1, I9); every filter is optional.
+
+    The pathway filter shows only when the firm has pathways.
+    """
+
+    tabs = case_selectors.TABS
+    sorts = frozenset({*case_selectors.CASE_SORTS, *selectors.SUPPORT_SORTS})
+    default_sort = case_selectors.DEFAULT_SORT
+
+    q = SearchFilter(label=_("Search"), placeholder=_("Reference, title or name"))
+    owner = IdChoiceFilter(label=_("Case manager"))
+    status = ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            ("", _("Any status")),
+            (SupportStatus.OPEN.value, SupportStatus.OPEN.label),
+            (SupportStatus.CLOSED.value, SupportStatus.CLOSED.label),
+        ],
+    )
+    concern = ChoiceFilter(
+        label=_("Concern level"), choices=[("", _("Any level")), *ConcernLevel.choices]
+    )
+    pathway = IdChoiceFilter(label=_("Pathway"))
+    start_from = DateFilter(label=_("Start date from"))
+    start_to = DateFilter(label=_("Start date to"))
+
+    class Meta:
+        form = SupportCaseFilterForm
+
+    def __init__(self, data: QueryDict | None, *, firm: Firm) -> None:
+        super().__init__(data)
+        self.set_choices(
+            "owner", [("", _("Anyone")), *firm_selectors.member_choices(firm=firm)]
+        )
+        current = parse_id(data.get("pathway")) if data is not None else None
+        pathways = selectors.pathway_choices(firm=firm, current_id=current)
+        if pathways:
+            self.set_choices(
+                "pathway", [("", _("Any pathway")), *((p.pk, p.name) for p in pathways)]
+            )
+        else:
+            del self.filters["pathway"]
+
+    def query(self) -> selectors.SupportCaseListQuery:
+        """Return the typed query; a filter with an error is left out."""
+        data = self.cleaned
+        return selectors.SupportCaseListQuery(
+            tab=self.tab,
+            owner_id=data.get("owner"),
+            status=data.get("status") or "",
+            concern=data.get("concern") or "",
+            pathway_id=data.get("pathway"),
+            start_from=data.get("start_from"),
+            start_to=data.get("start_to"),
+            q=data.get("q") or "",
+            sort=self.sort,
+        )
