@@ -114,7 +114,7 @@ def describe(event: CaseEvent) -> HistoryEntry:
     """Return the History card's line for a support case's event."""
     p = event.parameters or {}
     text, reason, kind = p.get("text", ""), p.get("reason", ""), event.type
-    titles = {
+    titles: dict[str, str] = {
         CaseEventType.CREATED: "Case opened",
         CaseEventType.CLOSED: "Case closed",
         CaseEventType.REOPENED: "Case reopened",
