@@ -9,7 +9,15 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
+        from crm.contacts import demo as contacts_demo
         from crm.contacts.choices import ContactEventType
-        from crm.core import events
+        from crm.core import demo, events, nav
 
         events.register_types("contact", ContactEventType.choices)
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Clients", "contacts:contact_list", order=40, prefix="/clients/"
+            ),
+        )
+        demo.register(contacts_demo.seed)

@@ -9,7 +9,9 @@ class InteractionsConfig(AppConfig):
     verbose_name = "Interactions"
 
     def ready(self) -> None:
-        from crm.core import events
+        from crm.core import demo, events
+        from crm.interactions import demo as interactions_demo
         from crm.interactions.choices import InteractionCaseEventType
 
         events.register_types("case", InteractionCaseEventType.choices)
+        demo.register(interactions_demo.seed)

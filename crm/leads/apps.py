@@ -7,3 +7,15 @@ class LeadsConfig(AppConfig):
     name = "crm.leads"
     label = "leads"
     verbose_name = "Leads"
+
+    def ready(self) -> None:
+        from crm.core import demo, nav
+        from crm.leads import demo as leads_demo
+
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Leads", "leads:lead_board", order=20, module="advice", prefix="/leads/"
+            ),
+        )
+        demo.register(leads_demo.seed)

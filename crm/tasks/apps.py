@@ -9,7 +9,13 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
-        from crm.core import events
+        from crm.core import demo, events, nav
+        from crm.tasks import demo as tasks_demo
         from crm.tasks.choices import TaskCaseEventType
 
         events.register_types("case", TaskCaseEventType.choices)
+        nav.register(
+            nav.MAIN,
+            nav.NavItem("Tasks", "tasks:task_list", order=50, prefix="/tasks/"),
+        )
+        demo.register(tasks_demo.seed)
