@@ -61,7 +61,7 @@ def _advice_case(request: StaffRequest, case_id: int) -> Case:
     Support cases have their own pages (``crm.support``).
     """
     return selectors.advice_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
 
 
@@ -114,7 +114,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     filters = _filters(request, form)
     search = case_selectors.case_search(firm=request.firm, q=filters["q"])
     cases = case_selectors.case_list(
-        firm=request.firm, search=search, viewer=request.membership, **filters
+        firm=request.firm, search=search, principal=request.principal, **filters
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     leads = []
@@ -151,7 +151,7 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the Cases list as CSV, filtered and sorted as the page is (D2)."""
     filters = _filters(request, _filter_form(request))
     chunks = services.case_export(
-        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+        firm=request.firm, actor=request.user, principal=request.principal, **filters
     )
     filename = f"cases-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)

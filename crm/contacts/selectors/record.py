@@ -9,7 +9,8 @@ from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors.contacts import contact_timeline
 from crm.core.pagination import paginate
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 from crm.interactions import selectors as interaction_selectors
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors as support_selectors
@@ -24,11 +25,11 @@ def client_record(
     firm: Firm,
     contact: Contact,
     params: QueryDict,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
 ) -> dict[str, Any]:
     """Return the client record's sections for ``contact`` (B4).
 
-    Cases are only those ``viewer`` may see (members with "view own cases
+    Cases are only those ``principal`` may see (members with "view own cases
     only" do not learn the titles of their colleagues' cases).
     """
     people = (
@@ -44,7 +45,7 @@ def client_record(
         **document_selectors.document_section(firm=firm, contact=contact),
         "cases": list(
             case_selectors.case_list_for_contact(
-                firm=firm, contact=contact, viewer=viewer
+                firm=firm, contact=contact, principal=principal
             )[:SECTION_LIMIT]
         ),
         "leads": list(
@@ -62,7 +63,7 @@ def client_record(
         ),
         "people": people,
         "served_cases": support_selectors.served_cases(
-            firm=firm, contact=contact, viewer=viewer
+            firm=firm, contact=contact, principal=principal
         )
         if firm.has_support
         else [],

@@ -30,7 +30,7 @@ def global_search(request: StaffRequest) -> TemplateResponse:
             contacts=contacts,
             q=q,
             limit=limit,
-            viewer=request.membership,
+            principal=request.principal,
         )
         if request.firm.has_advice
         else []

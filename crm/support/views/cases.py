@@ -92,7 +92,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     form = _filter_form(request)
     filters = _filters(request, form)
     cases = selectors.support_case_list(
-        firm=request.firm, viewer=request.membership, **filters
+        firm=request.firm, principal=request.principal, **filters
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     export = request.GET.copy()
@@ -124,7 +124,7 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the support Cases list as CSV, filtered as the page is (I1)."""
     filters = _filters(request, _filter_form(request))
     chunks = support_case_export(
-        firm=request.firm, actor=request.user, viewer=request.membership, **filters
+        firm=request.firm, actor=request.user, principal=request.principal, **filters
     )
     filename = f"support-cases-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)
@@ -184,7 +184,7 @@ def _refuse_closed(request: StaffRequest, case: Case) -> HttpResponse | None:
 
 def _case(request: StaffRequest, case_id: int) -> Case:
     return selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
 
 
