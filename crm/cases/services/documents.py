@@ -19,6 +19,7 @@ from crm.contacts.services import contact_event_record
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -125,9 +126,8 @@ def document_upload(
     if (case is None) == (contact is None):
         msg = "Give a case or a contact, not both."
         raise ValueError(msg)
+    ensure_same_firm(firm, case, contact)
     owner = case if case is not None else contact
-    if owner is None or owner.firm_id != firm.pk:
-        raise ApplicationError("That record is not in this firm.", "not_found")
     if document_type not in DocumentType.values:
         raise ApplicationError(
             "Choose a document type.", "invalid", {"field": "document_type"}
@@ -211,8 +211,7 @@ def document_download_record(
     *, firm: Firm, actor: User | None, document: Document
 ) -> None:
     """Write the audit event for a member downloading ``document``."""
-    if document.firm_id != firm.pk:
-        raise ApplicationError("That document is not in this firm.", "not_found")
+    ensure_same_firm(firm, document)
     audit_record(
         firm=firm,
         actor=actor,
@@ -225,8 +224,7 @@ def document_download_record(
 @transaction.atomic
 def document_delete(*, firm: Firm, actor: User | None, document: Document) -> None:
     """Delete ``document``'s row, then its file once the deletion is committed."""
-    if document.firm_id != firm.pk:
-        raise ApplicationError("That document is not in this firm.", "not_found")
+    ensure_same_firm(firm, document)
     stored = document.file.name
     storage = document.file.storage
     _record(firm, actor, document, added=False)

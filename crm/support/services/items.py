@@ -14,6 +14,7 @@ from crm.cases.services import case_event_record
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 from crm.support.choices import ItemKind, SupportEventType
 from crm.support.models import SupportItem
@@ -31,8 +32,7 @@ REMOVED = {
 
 
 def _check_item(firm: Firm, item: SupportItem) -> None:
-    if item.firm_id != firm.pk:
-        raise ApplicationError("That entry is not in this firm.", "not_found")
+    ensure_same_firm(firm, item)
     check_support_case(firm, item.case)
 
 

@@ -10,6 +10,7 @@ from crm.contacts.services import contact_event_record
 from crm.core.audit import audit_record
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 from crm.interactions.services import touchpoint_log
 from crm.support.choices import SupportEventType
@@ -28,8 +29,7 @@ def service_link(
     A note, if given, is logged as a touchpoint interaction on the case.
     """
     check_support_case(firm, case)
-    if contact.firm_id != firm.pk:
-        raise ApplicationError("That contact is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact)
     role = " ".join(role.split())
     if not role:
         raise ApplicationError(
@@ -92,8 +92,7 @@ def service_link(
 @transaction.atomic
 def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
     """Unlink an external service from the case; history keeps who it was."""
-    if link.firm_id != firm.pk:
-        raise ApplicationError("That link is not in this firm.", "not_found")
+    ensure_same_firm(firm, link)
     case = link.case
     check_support_case(firm, case)
     params = {

@@ -10,6 +10,7 @@ from crm.cases.services import case_event_record
 from crm.core.audit import audit_record, diff, snapshot
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Membership, User
 from crm.support.choices import PlanStatus, SupportEventType
 from crm.support.models import PlannedSupport
@@ -49,8 +50,7 @@ def _check(firm: Firm, data: PlanData, current_lead_id: int | None) -> None:
 
 
 def _check_plan(firm: Firm, plan: PlannedSupport) -> None:
-    if plan.firm_id != firm.pk:
-        raise ApplicationError("That entry is not in this firm.", "not_found")
+    ensure_same_firm(firm, plan)
     check_support_case(firm, plan.case)
 
 
