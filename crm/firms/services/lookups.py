@@ -1,8 +1,9 @@
 """Writes to the firm's reference lists: branches, interaction types, task categories.
 
-The helpers at the top (``check_same_firm``, ``save_new``, ``save_changes``,
-``save_active``) are shared with ``services/introducers.py``; each public
-service below adds its own rules and calls them under its own transaction.
+The helpers at the top (``save_new``, ``save_changes``, ``save_active``) are
+shared with ``services/introducers.py``; each public service below adds its
+own rules and calls them, and ``crm.core.tenancy.ensure_same_firm``, under its
+own transaction.
 """
 
 from typing import Any, TypeVar
