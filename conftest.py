@@ -8,6 +8,8 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from crm.core.middleware import SESSION_FIRM_KEY
+from crm.core.testing import principals as principal_logins
+from crm.core.testing.isolation import load_registries
 from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
 from crm.firms.tests.factories import FirmFactory, MembershipFactory
@@ -86,6 +88,22 @@ def login() -> Callable[[Membership], Client]:
 
 
 @pytest.fixture
+def login_as(db: None) -> Callable[[str, Firm], Client]:
+    """Return ``login_as(kind, firm)``: a client acting as a principal of ``kind``.
+
+    Kinds ("staff", later the portal's and the API's) come from the registry
+    in ``crm.core.testing.principals``, filled by each app's test factories.
+    """
+    load_registries()
+
+    def make(kind: str, firm: Firm) -> Client:
+        client: Client = principal_logins.login_as(kind, firm)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def owner_client(owner: Membership, login: Callable[[Membership], Client]) -> Client:
     return login(owner)
 
@@ -111,7 +129,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         props = dict(report.user_properties)
         if "isolation_routes" in props and report.when == "call":
             terminalreporter.write_line(
-                f"isolation test: {props['isolation_routes']} routes with object ids "
+                f"isolation test ({props['isolation_kind']}): "
+                f"{props['isolation_routes']} routes with object ids "
                 f"answered 404 for another firm's objects: "
                 f"{', '.join(props['isolation_route_names'])}"
             )

@@ -9,6 +9,15 @@ class AdviceConfig(AppConfig):
     verbose_name = "Advice"
 
     def ready(self) -> None:
+        from crm.advice import demo as advice_demo
         from crm.advice import registry
+        from crm.core import demo, nav
 
         registry.register()
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Cases", "advice:case_list", order=30, module="advice", prefix="/cases/"
+            ),
+        )
+        demo.register(advice_demo.seed)

@@ -16,7 +16,8 @@ from crm.cases.selectors import cases as case_selectors
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership, User
+from crm.core.principals import Principal
+from crm.firms.models import Firm, User
 from crm.leads.models import Lead
 
 SECTION_LIMIT = 10
@@ -72,11 +73,11 @@ FORMATTERS: dict[str, events.Formatter] = {
 
 
 def _contact_cases(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
-    """Return the client's cases ``viewer`` may see, and the kinds they can open."""
+    """Return the client's cases ``principal`` may see, and the kinds they can open."""
     cases = case_selectors.case_list_for_contact(
-        firm=firm, contact=contact, viewer=viewer
+        firm=firm, contact=contact, principal=principal
     )
     return {
         "cases": list(cases[:SECTION_LIMIT]),
@@ -89,12 +90,14 @@ def _contact_cases(
 
 
 def _contact_documents(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     return document_selectors.document_section(firm=firm, contact=contact)
 
 
-def _lead_cases(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[str, Any]:
+def _lead_cases(
+    *, firm: Firm, lead: Lead, principal: Principal | None
+) -> dict[str, Any]:
     return {
         "cases": list(
             case_selectors.case_list_for_lead(firm=firm, lead=lead)[:SECTION_LIMIT]

@@ -9,6 +9,16 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
+        from crm.contacts import demo as contacts_demo
         from crm.contacts import registry
+        from crm.core import demo, nav
 
         registry.register()
+
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Clients", "contacts:contact_list", order=40, prefix="/clients/"
+            ),
+        )
+        demo.register(contacts_demo.seed)

@@ -9,4 +9,22 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from crm.core import checks  # noqa: F401 - registers the system checks
+        from crm.core import (
+            checks,  # noqa: F401 - registers the system checks
+            nav,
+        )
+        from crm.core.permissions import Perm
+
+        nav.register(
+            nav.SETTINGS,
+            nav.NavItem(
+                "Audit log", "core:audit_log", order=80, perm=Perm.VIEW_AUDIT_LOG
+            ),
+            nav.NavItem(
+                "Dev mailbox",
+                "core:mailbox_list",
+                order=90,
+                dev_only=True,
+                prefix="/dev/",
+            ),
+        )

@@ -1,8 +1,9 @@
 """View policies: every view carries exactly one of these decorators (STYLE T3).
 
-``staff_view(perm=...)`` lets in logged-in members of the current firm who hold
-``perm``; ``portal_view`` lets in clients with portal access; ``public_view``
-marks a view anyone may open, with the reason written down.
+``staff_view(perm=...)`` lets in a staff principal (a logged-in member of the
+current firm) who holds ``perm``; ``portal_view`` lets in clients with portal
+access; ``public_view`` marks a view anyone may open, with the reason written
+down.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
-from crm.firms.choices import Perm
+from crm.core import principals
+from crm.core.permissions import Perm
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -44,12 +46,12 @@ def staff_view(*, perm: Perm | None = None, module: str = "") -> Callable[[View]
         ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = getattr(request, "membership", None)
-            if membership is None:
+            principal = getattr(request, "principal", None)
+            if principal is None or principal.kind != principals.STAFF:
                 return redirect("firms:no_firm")
-            if module and not getattr(membership.firm, f"has_{module}"):
+            if module and not principal.firm.has_module(module):
                 raise Http404
-            if perm is not None and not membership.has_perm(perm):
+            if perm is not None and not principal.has_perm(perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -10,9 +10,9 @@ order; a firm without a module simply gets no section for it.
 
 Pages and their provider keyword arguments:
 
-- ``"contact.record"``: ``firm``, ``contact``, ``viewer`` (a Membership or None)
-- ``"lead.page"``: ``firm``, ``lead``, ``viewer``
-- ``"case.page"``: ``firm``, ``case``, ``viewer``
+- ``"contact.record"``: ``firm``, ``contact``, ``principal`` (a Principal or None)
+- ``"lead.page"``: ``firm``, ``lead``, ``principal``
+- ``"case.page"``: ``firm``, ``case``, ``principal``
 
 The header search uses :class:`SearchGroup` entries instead (see
 :func:`register_search`).
@@ -102,7 +102,7 @@ def gather(page: str, *, firm: "Firm", kind: str = "", **kwargs: Any) -> Gathere
 class SearchGroup:
     """A group of results in the header search (clients, leads, cases...).
 
-    ``search(firm=, q=, contacts=, limit=, viewer=)`` returns the group's
+    ``search(firm=, q=, contacts=, limit=, principal=)`` returns the group's
     hits; ``contacts`` are the clients the contact search already matched, so
     a group can add their records without searching again.
     ``option_template`` renders one hit (as ``hit``) as a dropdown option,

@@ -1,13 +1,17 @@
 """Reads for the audit log and the dev mailbox."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from crm.core.exceptions import NotFound
 from crm.core.models import AuditEvent, FirmOwnedModel, StoredEmail
-from crm.firms.models import Firm, Membership
+
+if TYPE_CHECKING:
+    from crm.core.principals import Principal
+    from crm.firms.models import Firm
 
 
 def audit_object_types() -> list[tuple[str, str]]:
@@ -24,7 +28,7 @@ def audit_object_types() -> list[tuple[str, str]]:
 
 def audit_event_list(
     *,
-    firm: Firm,
+    firm: "Firm",
     actor_id: int | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -49,26 +53,30 @@ def audit_event_list(
     return qs.order_by("-created_at", "-id")
 
 
-def _mailbox_filter(viewer: Membership) -> Q:
-    """Return which stored mail ``viewer`` may read in the dev mailbox.
+def _mailbox_filter(principal: "Principal") -> Q:
+    """Return which stored mail ``principal`` may read in the dev mailbox.
 
     A member reads mail addressed to them and mail their own actions sent
     (such as the invitations they sent), never anyone else's: a password
     reset or an invitation link in the wrong hands is an account takeover.
+    A principal without a user account reads none.
     """
-    return Q(recipient=viewer.user.email.lower()) | Q(actor_id=viewer.user_id)
+    user = principal.user
+    if user is None:
+        return Q(pk__in=[])
+    return Q(recipient=user.email.lower()) | Q(actor_id=user.pk)
 
 
-def mail_list(*, viewer: Membership) -> QuerySet[StoredEmail]:
-    """Return the stored mail ``viewer`` may read, newest first."""
-    return StoredEmail.objects.filter(_mailbox_filter(viewer)).order_by(
+def mail_list(*, principal: "Principal") -> QuerySet[StoredEmail]:
+    """Return the stored mail ``principal`` may read, newest first."""
+    return StoredEmail.objects.filter(_mailbox_filter(principal)).order_by(
         "-created_at", "-id"
     )
 
 
-def mail_get(*, viewer: Membership, mail_id: int) -> StoredEmail:
-    """Return one stored message ``viewer`` may read or raise ``NotFound``."""
+def mail_get(*, principal: "Principal", mail_id: int) -> StoredEmail:
+    """Return one stored message ``principal`` may read or raise ``NotFound``."""
     try:
-        return StoredEmail.objects.filter(_mailbox_filter(viewer)).get(pk=mail_id)
+        return StoredEmail.objects.filter(_mailbox_filter(principal)).get(pk=mail_id)
     except StoredEmail.DoesNotExist as exc:
         raise NotFound from exc

@@ -6,11 +6,16 @@ import cycle; ``crm.core.models`` re-exports both names.
 """
 
 import functools
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.utils.translation import get_language
 from django_scopes import ScopedManager
+
+from crm.core.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from crm.firms.models import Firm
 
 _M = TypeVar("_M", bound="models.Manager[Any]")
 
@@ -49,3 +54,17 @@ class FirmOwnedModel(models.Model):
         """
         value = getattr(self, field.attname)
         return _choice_labels(field, get_language()).get(value, value)
+
+
+NOT_IN_FIRM = "That record is not in this firm."
+
+
+def ensure_same_firm(firm: "Firm", *objs: FirmOwnedModel | None) -> None:
+    """Refuse, as "not found", any of ``objs`` that belongs to another firm.
+
+    ``None`` stands for an optional relation left empty and passes. The error
+    is the same for every model, so a forged id learns nothing about the row.
+    """
+    for obj in objs:
+        if obj is not None and obj.firm_id != firm.pk:
+            raise ApplicationError(NOT_IN_FIRM, "not_found")

@@ -7,6 +7,7 @@ from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
     from crm.firms.models import Firm, Membership, User
+    from crm.firms.principals import StaffPrincipal
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -21,3 +22,4 @@ class StaffRequest(HtmxHttpRequest):
     user: "User"
     firm: "Firm"
     membership: "Membership"
+    principal: "StaffPrincipal"

@@ -6,13 +6,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from crm.core import selectors
+from crm.core import principals, selectors
 from crm.core.forms import AuditFilterForm
 from crm.core.pagination import paginate
+from crm.core.permissions import Perm
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
-from crm.firms import selectors as firm_selectors
-from crm.firms.choices import Perm
 
 
 @require_GET
@@ -22,7 +21,7 @@ def audit_log(request: StaffRequest) -> TemplateResponse:
     """Show the firm's audit events with filters, newest first (A7)."""
     form = AuditFilterForm(
         request.GET or None,
-        actors=firm_selectors.member_choices(firm=request.firm),
+        actors=principals.member_choices(firm=request.firm),
         object_types=selectors.audit_object_types(),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -52,7 +51,9 @@ def mailbox_list(request: StaffRequest) -> TemplateResponse:
     """List e-mail the member may read (development only, K4)."""
     _require_mailbox()
     page = paginate(
-        selectors.mail_list(viewer=request.membership), params=request.GET, per_page=30
+        selectors.mail_list(principal=request.principal),
+        params=request.GET,
+        per_page=30,
     )
     return TemplateResponse(request, "core/mailbox_list.html", {"page": page})
 
@@ -62,5 +63,5 @@ def mailbox_list(request: StaffRequest) -> TemplateResponse:
 def mailbox_detail(request: StaffRequest, mail_id: int) -> TemplateResponse:
     """Show one sent message with its links clickable (development only)."""
     _require_mailbox()
-    mail = selectors.mail_get(viewer=request.membership, mail_id=mail_id)
+    mail = selectors.mail_get(principal=request.principal, mail_id=mail_id)
     return TemplateResponse(request, "core/mailbox_detail.html", {"mail": mail})

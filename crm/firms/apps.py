@@ -7,3 +7,47 @@ class FirmsConfig(AppConfig):
     name = "crm.firms"
     label = "firms"
     verbose_name = "Firms"
+
+    def ready(self) -> None:
+        from crm.core import demo, nav, principals
+        from crm.core.permissions import Perm
+        from crm.firms import demo as firms_demo
+        from crm.firms import principals as staff
+        from crm.firms import selectors
+
+        principals.register_resolver(staff.resolve_staff)
+        principals.register_member_choices(selectors.member_choices)
+        demo.register_firms(firms_demo.seed, logins=firms_demo.login_lines)
+        item = nav.NavItem
+        nav.register(
+            nav.SETTINGS,
+            item("Firm details", "firms:firm_edit", order=10, perm=Perm.MANAGE_FIRM),
+            item("Members", "firms:member_list", order=20, perm=Perm.MANAGE_MEMBERS),
+            item("Branches", "firms:branch_list", order=30, perm=Perm.MANAGE_FIRM),
+            item(
+                "Introducers",
+                "firms:introducer_list",
+                order=40,
+                perm=Perm.MANAGE_FIRM,
+                module="advice",
+            ),
+            item(
+                "Interaction types",
+                "firms:interaction_type_list",
+                order=50,
+                perm=Perm.MANAGE_FIRM,
+            ),
+            item(
+                "Task categories",
+                "firms:task_category_list",
+                order=60,
+                perm=Perm.MANAGE_FIRM,
+            ),
+            item(
+                "Pathways",
+                "firms:pathway_list",
+                order=70,
+                perm=Perm.MANAGE_FIRM,
+                module="support",
+            ),
+        )

@@ -166,3 +166,15 @@ def seed() -> dict[str, Firm]:
     _advice_setup(firms[ADVICE_FIRM])
     _support_setup(firms[SUPPORT_FIRM])
     return firms
+
+
+def login_lines() -> list[str]:
+    """Return the demo users, their roles and firms, as ``demo_logins`` prints."""
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD})"]
+    width = max(len(u.email) for u in DEMO_USERS)
+    roles = dict(Role.choices)
+    lines.extend(
+        f"  {spec.email:<{width}}  {roles[spec.role]:<29} {spec.firm}"
+        for spec in DEMO_USERS
+    )
+    return lines

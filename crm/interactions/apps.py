@@ -9,6 +9,10 @@ class InteractionsConfig(AppConfig):
     verbose_name = "Interactions"
 
     def ready(self) -> None:
+        from crm.core import demo
+        from crm.interactions import demo as interactions_demo
         from crm.interactions import registry
 
         registry.register()
+
+        demo.register(interactions_demo.seed)

@@ -4,7 +4,8 @@ from typing import Any
 
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 from crm.interactions import selectors
 from crm.interactions.choices import (
     InteractionCaseEventType,
@@ -16,14 +17,14 @@ SECTION_LIMIT = 10
 
 
 def _contact_interactions(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     found = selectors.interaction_list_for(firm=firm, contact=contact)
     return {"interactions": list(found[:SECTION_LIMIT])}
 
 
 def _lead_interactions(
-    *, firm: Firm, lead: Lead, viewer: Membership | None
+    *, firm: Firm, lead: Lead, principal: Principal | None
 ) -> dict[str, Any]:
     found = selectors.interaction_list_for(firm=firm, lead=lead)
     return {"interactions": list(found[:SECTION_LIMIT])}

@@ -15,6 +15,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, InteractionType, User
 from crm.interactions.choices import (
     InteractionCaseEventType,
@@ -28,16 +29,9 @@ SUMMARY_CHARS = 120
 FUTURE_LIMIT = timedelta(days=1)
 
 
-def _check_firm(firm: Firm, obj: Contact | Lead | Case) -> None:
-    if obj.firm_id != firm.pk:
-        raise ApplicationError(
-            f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
-        )
-
-
 def _case_client(firm: Firm, case: Case) -> Contact:
     """Return the case's main client (a support case's beneficiary); it must be open."""
-    _check_firm(firm, case)
+    ensure_same_firm(firm, case)
     if not case.is_open:
         raise ApplicationError(
             "This case is closed. Reopen it to log an interaction.", "case_closed"
@@ -58,10 +52,10 @@ def _subject(
 ) -> tuple[Contact, Lead | None]:
     """Return the contact and lead the entry is about; exactly one is given."""
     if lead is not None and contact is None:
-        _check_firm(firm, lead)
+        ensure_same_firm(firm, lead)
         return lead.contact, lead
     if contact is not None and lead is None:
-        _check_firm(firm, contact)
+        ensure_same_firm(firm, contact)
         return contact, None
     raise ApplicationError("Choose either a contact or a lead to log this on.")
 
@@ -174,7 +168,7 @@ def touchpoint_log(
     It lists in the case's interactions and on the service's own record.
     """
     _case_client(firm, case)
-    _check_firm(firm, contact)
+    ensure_same_firm(firm, contact)
     entry = Interaction(
         firm=firm,
         kind=InteractionKind.TOUCHPOINT,

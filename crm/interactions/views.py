@@ -51,7 +51,7 @@ def _case(request: StaffRequest) -> Case | None:
     if case_id is None:
         raise NotFound
     return case_selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
 
 

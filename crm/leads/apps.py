@@ -9,6 +9,16 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        from crm.core import demo, nav
+        from crm.leads import demo as leads_demo
         from crm.leads import registry
 
         registry.register()
+
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Leads", "leads:lead_board", order=20, module="advice", prefix="/leads/"
+            ),
+        )
+        demo.register(leads_demo.seed)

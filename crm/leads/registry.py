@@ -9,7 +9,8 @@ from typing import Any
 
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership, User
+from crm.core.principals import Principal
+from crm.firms.models import Firm, User
 from crm.leads import selectors
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead, LeadEvent
@@ -61,7 +62,7 @@ FORMATTERS: dict[str, events.Formatter] = {
 
 
 def _contact_leads(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the client's latest leads for the client record."""
     return {

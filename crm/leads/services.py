@@ -16,6 +16,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import (
     Firm,
     Introducer,
@@ -212,8 +213,7 @@ def lead_update(
     notes: str,
 ) -> Lead:
     """Change a lead's details (not its status); history and audit show the diff."""
-    if lead.firm_id != firm.pk:
-        raise ApplicationError("That lead is not in this firm.", "not_found")
+    ensure_same_firm(firm, lead)
     _check_related(
         firm,
         owner=owner,
@@ -284,8 +284,7 @@ def lead_move(
     converted by adding a case to it. The lead's row is locked and its status
     read afresh, so two moves at once can't both start from the same status.
     """
-    if lead.firm_id != firm.pk:
-        raise ApplicationError("That lead is not in this firm.", "not_found")
+    ensure_same_firm(firm, lead)
     current = (
         Lead.objects.select_for_update()
         .filter(firm=firm, pk=lead.pk)

@@ -185,7 +185,7 @@ def _detail_response(
         "new_case_url": url_if_exists("advice:wizard_start") if lead.is_open else None,
     }
     found = sections.gather(
-        "lead.page", firm=request.firm, lead=lead, viewer=request.membership
+        "lead.page", firm=request.firm, lead=lead, principal=request.principal
     )
     context.update(found.context, lead_sections=found)
     return TemplateResponse(request, DETAIL_TEMPLATE, context)

@@ -9,6 +9,20 @@ class SupportConfig(AppConfig):
     verbose_name = "Support cases"
 
     def ready(self) -> None:
+        from crm.core import demo, nav
+        from crm.support import demo as support_demo
         from crm.support import registry
 
         registry.register()
+        nav.register(
+            nav.MAIN,
+            nav.NavItem(
+                "Cases",
+                "support:case_list",
+                order=60,
+                module="support",
+                prefix="/support/",
+                both_label="Support cases",
+            ),
+        )
+        demo.register(support_demo.seed)

@@ -18,7 +18,8 @@ from crm.cases import kinds
 from crm.cases.choices import CaseEventType
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 from crm.support import selectors
 from crm.support.choices import (
     ConcernLevel,
@@ -137,12 +138,12 @@ KERNEL_FORMATTERS: dict[str, events.Formatter] = {
 
 
 def _served_cases(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the support cases the contact serves as an external service."""
     return {
         "served_cases": selectors.served_cases(
-            firm=firm, contact=contact, viewer=viewer
+            firm=firm, contact=contact, principal=principal
         )
     }
 

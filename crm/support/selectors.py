@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
+from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
-from crm.firms.models import Firm, Membership, Pathway
+from crm.core.principals import Principal
+from crm.firms.models import Firm, Pathway
 from crm.interactions.models import Interaction
 from crm.support.choices import ConcernLevel, ItemKind, PlanStatus, SupportKind
 from crm.support.models import ExternalService, OpenPeriod, PlannedSupport, SupportItem
@@ -72,7 +74,7 @@ def support_case_list(
     start_to: date | None = None,
     q: str = "",
     sort: str = case_selectors.DEFAULT_SORT,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
 ) -> CaseQuerySet:
     """Return the firm's support cases filtered and sorted, with manager,
     beneficiary, pathway and concern level loaded.
@@ -88,7 +90,7 @@ def support_case_list(
         status=status,
         owner_id=owner_id,
         sort=sort if sort in case_selectors.CASE_SORTS else case_selectors.DEFAULT_SORT,
-        viewer=viewer,
+        principal=principal,
     )
     if concern in ConcernLevel.values:
         qs = qs.filter(support__concern_level=concern)
@@ -115,23 +117,23 @@ def support_case_list(
 
 
 def support_case_get(
-    *, firm: Firm, case_id: int, viewer: Membership | None = None
+    *, firm: Firm, case_id: int, principal: Principal | None = None
 ) -> Case:
     """Return one of the firm's support cases, or raise ``NotFound``.
 
-    A case of another kind is ``NotFound`` too, as is one ``viewer`` may not see.
+    A case of another kind is ``NotFound`` too, as is one ``principal`` may not see.
     """
-    case = case_selectors.case_get(firm=firm, case_id=case_id, viewer=viewer)
+    case = case_selectors.case_get(firm=firm, case_id=case_id, principal=principal)
     if case.kind != SupportKind.SUPPORT:
         raise NotFound
     return case
 
 
 def support_item_get(
-    *, firm: Firm, item_id: int, viewer: Membership | None = None
+    *, firm: Firm, item_id: int, principal: Principal | None = None
 ) -> SupportItem:
-    """Return a need or outcome of a case ``viewer`` may see, or ``NotFound``."""
-    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    """Return a need or outcome of a case ``principal`` may see, or ``NotFound``."""
+    cases = case_visibility(Case.objects.filter(firm=firm), principal)
     try:
         return SupportItem.objects.select_related("case").get(
             firm=firm, pk=item_id, case__in=cases
@@ -141,10 +143,10 @@ def support_item_get(
 
 
 def plan_get(
-    *, firm: Firm, plan_id: int, viewer: Membership | None = None
+    *, firm: Firm, plan_id: int, principal: Principal | None = None
 ) -> PlannedSupport:
-    """Return a planned support entry of a case ``viewer`` may see, or ``NotFound``."""
-    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    """Return a planned support entry of a case ``principal`` may see, or 404."""
+    cases = case_visibility(Case.objects.filter(firm=firm), principal)
     try:
         return PlannedSupport.objects.select_related("case", "lead").get(
             firm=firm, pk=plan_id, case__in=cases
@@ -154,10 +156,10 @@ def plan_get(
 
 
 def service_get(
-    *, firm: Firm, link_id: int, viewer: Membership | None = None
+    *, firm: Firm, link_id: int, principal: Principal | None = None
 ) -> ExternalService:
-    """Return an external service link of a case ``viewer`` may see, or ``NotFound``."""
-    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    """Return an external service link of a case ``principal`` may see, or 404."""
+    cases = case_visibility(Case.objects.filter(firm=firm), principal)
     try:
         return ExternalService.objects.select_related("case", "contact").get(
             firm=firm, pk=link_id, case__in=cases
@@ -239,10 +241,10 @@ def case_interactions(*, firm: Firm, case: Case) -> QuerySet[Interaction]:
 
 
 def served_cases(
-    *, firm: Firm, contact: Contact, viewer: Membership | None = None
+    *, firm: Firm, contact: Contact, principal: Principal | None = None
 ) -> list[ExternalService]:
-    """Return the support cases (that ``viewer`` may see) a contact serves."""
-    cases = case_selectors.visible_to(Case.objects.filter(firm=firm), viewer)
+    """Return the support cases (that ``principal`` may see) a contact serves."""
+    cases = case_visibility(Case.objects.filter(firm=firm), principal)
     return list(
         ExternalService.objects.filter(firm=firm, contact=contact, case__in=cases)
         .select_related("case")

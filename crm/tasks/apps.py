@@ -9,6 +9,14 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
+        from crm.core import demo, nav
+        from crm.tasks import demo as tasks_demo
         from crm.tasks import registry
 
         registry.register()
+
+        nav.register(
+            nav.MAIN,
+            nav.NavItem("Tasks", "tasks:task_list", order=50, prefix="/tasks/"),
+        )
+        demo.register(tasks_demo.seed)

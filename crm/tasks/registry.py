@@ -4,7 +4,8 @@ from typing import Any
 
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 from crm.leads.models import Lead
 from crm.tasks import selectors
 from crm.tasks.choices import TaskCaseEventType, TaskContactEventType
@@ -13,13 +14,15 @@ SECTION_LIMIT = 10
 
 
 def _contact_tasks(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     found = selectors.task_list_for(firm=firm, contact=contact)
     return {"tasks": list(found[:SECTION_LIMIT])}
 
 
-def _lead_tasks(*, firm: Firm, lead: Lead, viewer: Membership | None) -> dict[str, Any]:
+def _lead_tasks(
+    *, firm: Firm, lead: Lead, principal: Principal | None
+) -> dict[str, Any]:
     return {
         "tasks": list(selectors.task_list_for(firm=firm, lead=lead)[:SECTION_LIMIT])
     }

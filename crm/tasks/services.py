@@ -17,6 +17,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Membership, TaskCategory, User
 from crm.leads.models import Lead
 from crm.tasks.choices import (
@@ -37,13 +38,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_firm(firm: Firm, obj: Contact | Lead | Case | TaskCategory | Task) -> None:
-    if obj.firm_id != firm.pk:
-        raise ApplicationError(
-            f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
-        )
-
-
 def _check_assignee(firm: Firm, assignee: User | None) -> None:
     if assignee is None:
         return
@@ -60,7 +54,7 @@ def _check_category(
 ) -> None:
     if category is None:
         return
-    _check_firm(firm, category)
+    ensure_same_firm(firm, category)
     if not category.is_active and category != current:
         raise ApplicationError(
             f"The category “{category.name}” is archived; choose another.",
@@ -118,7 +112,7 @@ def task_create(
     title = _check_title(title)
     for obj in (contact, lead, case):
         if obj is not None:
-            _check_firm(firm, obj)
+            ensure_same_firm(firm, obj)
     if case is not None:
         if lead is not None or contact is not None:
             raise ApplicationError("Link the task to the case only.")
@@ -190,7 +184,7 @@ def task_update(
     category: TaskCategory | None,
 ) -> Task:
     """Change a task's details; the audit log keeps the old and new values."""
-    _check_firm(firm, task)
+    ensure_same_firm(firm, task)
     _check_case_open(task)
     title = _check_title(title)
     if assignee != task.assignee:
@@ -216,7 +210,7 @@ def task_update(
 @transaction.atomic
 def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
     """Mark an open task done; the client's timeline shows it was completed."""
-    _check_firm(firm, task)
+    ensure_same_firm(firm, task)
     _check_case_open(task)
     if task.status != TaskStatus.OPEN:
         raise ApplicationError("This task is already done.", "invalid_status")
@@ -239,7 +233,7 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
 @transaction.atomic
 def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
     """Mark a done task open again, for when it was completed by mistake."""
-    _check_firm(firm, task)
+    ensure_same_firm(firm, task)
     _check_case_open(task)
     if task.status != TaskStatus.DONE:
         raise ApplicationError("This task is already open.", "invalid_status")

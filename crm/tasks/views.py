@@ -136,7 +136,7 @@ def _linked(
         raise NotFound
     if (case_id := ids["case"]) is not None:
         case = case_selectors.case_get(
-            firm=request.firm, case_id=case_id, viewer=request.membership
+            firm=request.firm, case_id=case_id, principal=request.principal
         )
         return None, None, case
     if (lead_id := ids["lead"]) is not None:

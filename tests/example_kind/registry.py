@@ -5,7 +5,8 @@ from typing import Any
 from crm.cases import kinds
 from crm.contacts.models import Contact
 from crm.core import events, sections
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 
 GRANT = "grant"
 STATUSES = (
@@ -16,7 +17,7 @@ STATUSES = (
 
 
 def _grants(
-    *, firm: Firm, contact: Contact, viewer: Membership | None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     # No query: the section is on every client record the test suite renders,
     # whose query counts are asserted exactly.

@@ -14,6 +14,6 @@ from tests.example_kind.registry import GRANT
 def grant_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
     """Show a grant application (404 for another firm's or another kind's case)."""
     case = case_selectors.case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership, kinds=(GRANT,)
+        firm=request.firm, case_id=case_id, principal=request.principal, kinds=(GRANT,)
     )
     return TemplateResponse(request, "example_kind/grant_detail.html", {"case": case})

@@ -8,7 +8,8 @@ from crm.cases.models import Case, CaseApplicant
 from crm.cases.selectors.cases import (
     case_get,
 )
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 from crm.leads.models import Lead
 
 
@@ -22,13 +23,13 @@ ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
 
 
 def advice_case_get(
-    *, firm: Firm, case_id: int, viewer: Membership | None = None
+    *, firm: Firm, case_id: int, principal: Principal | None = None
 ) -> Case:
     """Return one of the firm's advice cases with its mortgage details."""
     return case_get(
         firm=firm,
         case_id=case_id,
-        viewer=viewer,
+        principal=principal,
         kinds=ADVICE_KINDS,
         select=("mortgage",),
     )

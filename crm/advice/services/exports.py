@@ -10,7 +10,8 @@ from crm.cases.selectors import case_list
 from crm.contacts.services.exports import CHUNK, csv_chunks
 from crm.core import events
 from crm.core.choices import AuditVerb
-from crm.firms.models import Firm, Membership, User
+from crm.core.principals import Principal
+from crm.firms.models import Firm, User
 
 EXPORT_LABELS = [
     "Reference",
@@ -48,14 +49,14 @@ def case_export(
     *,
     firm: Firm,
     actor: User | None,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
     **filters: Any,
 ) -> Iterator[str]:
     """Return the firm's cases, filtered and sorted as on the list, as CSV.
 
     ``filters`` are ``case_list``'s keyword arguments; the audit log records them.
     """
-    cases = case_list(firm=firm, viewer=viewer, **filters)
+    cases = case_list(firm=firm, principal=principal, **filters)
     events.record(
         firm=firm,
         actor=actor,

@@ -13,6 +13,7 @@ from crm.cases.models import Case
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 MAX_TERM_YEARS = 40
@@ -78,8 +79,7 @@ def mortgage_update(
     *, firm: Firm, actor: User | None, case: Case, data: MortgageData
 ) -> MortgageDetails:
     """Change a mortgage case's details; history and audit show the diff."""
-    if case.firm_id != firm.pk:
-        raise ApplicationError("That case is not in this firm.", "not_found")
+    ensure_same_firm(firm, case)
     if case.kind != AdviceKind.MORTGAGE:
         raise ApplicationError("Only mortgage cases have mortgage details.", "invalid")
     _check(data)

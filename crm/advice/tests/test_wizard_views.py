@@ -68,17 +68,14 @@ def walk(client, adviser, *, product=MORTGAGE, main, joint=None, introducer=None
     return post(client, "adviser", adviser_data)
 
 
-@pytest.fixture
-def client(adviser_client):
-    return adviser_client
-
-
 # Whole walks
 
 
-def test_mortgage_single_with_new_client_creates_case_and_client(firm, adviser, client):
+def test_mortgage_single_with_new_client_creates_case_and_client(
+    firm, adviser, adviser_client
+):
     """A new client is created with the case; the done page links to both."""
-    response = walk(client, adviser, main=new_client())
+    response = walk(adviser_client, adviser, main=new_client())
     case = Case.objects.get(firm=firm)
     assert response.url == reverse("advice:wizard_done", args=[case.pk])
     contact = Contact.objects.get(firm=firm, email="ann.lee@example.com")
@@ -86,18 +83,18 @@ def test_mortgage_single_with_new_client_creates_case_and_client(firm, adviser, 
     assert case.status == AdviceStatus.CALL_BACK
     assert case.owner == adviser.user
     assert list(case.applicants.values_list("contact", flat=True)) == [contact.pk]
-    page = text(client.get(response.url))
+    page = text(adviser_client.get(response.url))
     assert case.get_absolute_url() in page
     assert contact.get_absolute_url() in page
     assert WizardDraft.objects.filter(firm=firm).exists() is False
 
 
-def test_mortgage_joint_with_two_existing_clients(firm, adviser, client):
+def test_mortgage_joint_with_two_existing_clients(firm, adviser, adviser_client):
     """A joint case has both clients, main first, and Buy To Let is kept."""
     first, second = ContactFactory(firm=firm), ContactFactory(firm=firm)
     product = {**MORTGAGE, "mode": "joint", "mortgage_type": "buy_to_let"}
     walk(
-        client,
+        adviser_client,
         adviser,
         product=product,
         main=existing(first),
@@ -110,19 +107,24 @@ def test_mortgage_joint_with_two_existing_clients(firm, adviser, client):
     assert MortgageDetails.objects.get(case=case).mortgage_type == "buy_to_let"
 
 
-def test_protection_single_has_no_mortgage_details(firm, adviser, client):
+def test_protection_single_has_no_mortgage_details(firm, adviser, adviser_client):
     """A protection case is created without mortgage details."""
-    walk(client, adviser, product=PROTECTION, main=existing(ContactFactory(firm=firm)))
+    walk(
+        adviser_client,
+        adviser,
+        product=PROTECTION,
+        main=existing(ContactFactory(firm=firm)),
+    )
     case = Case.objects.get(firm=firm)
     assert case.kind == AdviceKind.PROTECTION
     assert MortgageDetails.objects.filter(case=case).exists() is False
 
 
-def test_step_indicator_names_the_step_with_aria_current(firm, client):
+def test_step_indicator_names_the_step_with_aria_current(firm, adviser_client):
     """The page says "Step 2 of 5: Main applicant" and marks it as current."""
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    page = text(client.get(step_url("main")))
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    page = text(adviser_client.get(step_url("main")))
     assert "Step 2 of 5: Main applicant" in page
     assert 'aria-current="step"' in page
     assert "Existing client" in page
@@ -132,51 +134,51 @@ def test_step_indicator_names_the_step_with_aria_current(firm, client):
 # Each step's validation
 
 
-def test_product_step_requires_a_product_and_single_or_joint(client):
+def test_product_step_requires_a_product_and_single_or_joint(adviser_client):
     """Next without a choice shows errors next to the fields."""
-    client.get(START)
-    response = post(client, "product", {"kind": "", "mode": ""})
+    adviser_client.get(START)
+    response = post(adviser_client, "product", {"kind": "", "mode": ""})
     assert response.status_code == 200
     assert text(response).count("This field is required.") == 2
 
 
-def test_mortgage_needs_residential_or_buy_to_let(client):
+def test_mortgage_needs_residential_or_buy_to_let(adviser_client):
     """A mortgage case needs its product type."""
-    client.get(START)
-    response = post(client, "product", {"kind": "mortgage", "mode": "single"})
+    adviser_client.get(START)
+    response = post(adviser_client, "product", {"kind": "mortgage", "mode": "single"})
     assert "Choose Residential or Buy To Let." in text(response)
 
 
-def test_new_client_needs_names_and_a_valid_email_or_mobile(firm, client):
+def test_new_client_needs_names_and_a_valid_email_or_mobile(firm, adviser_client):
     """A new client needs a first and last name and a valid contact detail."""
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    response = post(client, "main", {"choice": "new", "email": "not-an-email"})
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(adviser_client, "main", {"choice": "new", "email": "not-an-email"})
     page = text(response)
     assert page.count("This field is required.") == 2
     assert "Enter a valid email address." in page
     assert 'value="not-an-email"' in page
-    response = post(client, "main", new_client(email="", mobile="123"))
+    response = post(adviser_client, "main", new_client(email="", mobile="123"))
     assert "Enter a mobile number of 10 to 15 digits" in text(response)
-    response = post(client, "main", new_client(email="", mobile=""))
+    response = post(adviser_client, "main", new_client(email="", mobile=""))
     assert "Enter an e-mail address or a mobile number." in text(response)
 
 
-def test_existing_client_must_be_picked(client):
+def test_existing_client_must_be_picked(adviser_client):
     """Choosing Existing client without picking one is refused."""
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    response = post(client, "main", {"choice": "existing", "contact": ""})
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(adviser_client, "main", {"choice": "existing", "contact": ""})
     assert "Search for the client and choose one." in text(response)
 
 
-def test_introducer_branch_must_belong_to_the_introducer(firm, client):
+def test_introducer_branch_must_belong_to_the_introducer(firm, adviser_client):
     """A branch of another introducer is not one of the choices."""
     introducer = IntroducerFactory(firm=firm)
     stranger_branch = IntroducerBranchFactory(introducer=IntroducerFactory(firm=firm))
-    client.get(START)
+    adviser_client.get(START)
     response = post(
-        client,
+        adviser_client,
         "introducer",
         {"introducer": introducer.pk, "introducer_branch": stranger_branch.pk},
     )
@@ -184,12 +186,14 @@ def test_introducer_branch_must_belong_to_the_introducer(firm, client):
     assert "Select a valid choice." in text(response)
 
 
-def test_adviser_step_requires_an_adviser_and_refuses_a_past_follow_up(firm, client):
+def test_adviser_step_requires_an_adviser_and_refuses_a_past_follow_up(
+    firm, adviser_client
+):
     """The adviser is required and the follow-up cannot be in the past."""
-    client.get(START)
+    adviser_client.get(START)
     yesterday = timezone.localdate() - timedelta(days=1)
     response = post(
-        client,
+        adviser_client,
         "adviser",
         {"owner": "", "status": "new_lead", "follow_up_date": yesterday},
     )
@@ -199,14 +203,14 @@ def test_adviser_step_requires_an_adviser_and_refuses_a_past_follow_up(firm, cli
     assert Case.objects.filter(firm=firm).exists() is False
 
 
-def test_adviser_status_is_new_lead_call_back_or_meeting(firm, adviser, client):
+def test_adviser_status_is_new_lead_call_back_or_meeting(firm, adviser, adviser_client):
     """Only the three starting statuses are accepted."""
-    client.get(START)
+    adviser_client.get(START)
     response = post(
-        client, "adviser", {"owner": adviser.user_id, "status": "completed"}
+        adviser_client, "adviser", {"owner": adviser.user_id, "status": "completed"}
     )
     assert "Select a valid choice." in text(response)
-    page = text(client.get(step_url("adviser")))
+    page = text(adviser_client.get(step_url("adviser")))
     for label in ("New Lead", "Call Back", "Meeting"):
         assert label in page
 
@@ -214,69 +218,69 @@ def test_adviser_status_is_new_lead_call_back_or_meeting(firm, adviser, client):
 # Back, reload, restart
 
 
-def test_back_keeps_what_was_typed_without_checking_it(firm, client):
+def test_back_keeps_what_was_typed_without_checking_it(firm, adviser_client):
     """Back saves the page as it is; returning shows the typed values."""
-    client.get(START)
-    post(client, "product", MORTGAGE)
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
     response = post(
-        client, "main", {"choice": "new", "first_name": "Zed"}, action="back"
+        adviser_client, "main", {"choice": "new", "first_name": "Zed"}, action="back"
     )
     assert response.url == step_url("product")
-    page = text(client.get(step_url("main")))
+    page = text(adviser_client.get(step_url("main")))
     assert 'value="Zed"' in page
     assert "This field is required." not in page
-    product = text(client.get(step_url("product")))
+    product = text(adviser_client.get(step_url("product")))
     assert re.search(r'value="residential"[^>]*checked', product)
 
 
-def test_reload_keeps_the_draft(firm, client):
+def test_reload_keeps_the_draft(firm, adviser_client):
     """Opening the wizard again goes back to the step and values left."""
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "note": "Wants a fix"})
-    client.get(step_url("main"))
-    response = client.get(START)
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "note": "Wants a fix"})
+    adviser_client.get(step_url("main"))
+    response = adviser_client.get(START)
     assert response.url == step_url("main")
-    assert "Wants a fix" in text(client.get(step_url("product")))
+    assert "Wants a fix" in text(adviser_client.get(step_url("product")))
 
 
-def test_restart_forgets_the_draft(client):
+def test_restart_forgets_the_draft(adviser_client):
     """``?restart=1`` starts a fresh wizard."""
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "note": "Wants a fix"})
-    assert client.get(START + "?restart=1").url == step_url("product")
-    assert "Wants a fix" not in text(client.get(step_url("product")))
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "note": "Wants a fix"})
+    assert adviser_client.get(START + "?restart=1").url == step_url("product")
+    assert "Wants a fix" not in text(adviser_client.get(step_url("product")))
 
 
-def test_joint_step_is_skipped_for_single(client):
+def test_joint_step_is_skipped_for_single(adviser_client):
     """With Single, Next from the main applicant goes to the introducer."""
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    response = post(client, "main", new_client())
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(adviser_client, "main", new_client())
     assert response.url == step_url("introducer")
-    assert client.get(step_url("joint")).status_code == 302
+    assert adviser_client.get(step_url("joint")).status_code == 302
 
 
 # Offer Qualified
 
 
-def test_offer_qualified_is_shown_for_mortgages_only(client):
+def test_offer_qualified_is_shown_for_mortgages_only(adviser_client):
     """Choosing Protection redraws the step without Offer Qualified."""
-    client.get(START)
-    assert "Offer Qualified" in text(client.get(step_url("product")))
-    response = client.post(
+    adviser_client.get(START)
+    assert "Offer Qualified" in text(adviser_client.get(step_url("product")))
+    response = adviser_client.post(
         step_url("product"), {**PROTECTION, "action": "refresh"}, **HTMX
     )
     page = text(response)
     assert "Step 1 of 5: Product" in page
     assert "Offer Qualified" not in page
     assert "Residential" not in page
-    assert "Offer Qualified" not in text(client.get(step_url("product")))
+    assert "Offer Qualified" not in text(adviser_client.get(step_url("product")))
 
 
-def test_forged_offer_qualified_for_protection_is_refused(firm, client):
+def test_forged_offer_qualified_for_protection_is_refused(firm, adviser_client):
     """A hand-made POST with Offer Qualified on a protection case gets an error."""
-    client.get(START)
-    response = post(client, "product", {**PROTECTION, "offer_qualified": "on"})
+    adviser_client.get(START)
+    response = post(adviser_client, "product", {**PROTECTION, "offer_qualified": "on"})
     assert response.status_code == 200
     assert "Offer Qualified applies to mortgage cases only." in text(response)
     assert Case.objects.filter(firm=firm).exists() is False
@@ -285,77 +289,85 @@ def test_forged_offer_qualified_for_protection_is_refused(firm, client):
 # The same client twice
 
 
-def test_same_client_picked_twice_is_refused(firm, client):
+def test_same_client_picked_twice_is_refused(firm, adviser_client):
     """Picking the main applicant again as the joint applicant is refused."""
     contact = ContactFactory(firm=firm)
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "mode": "joint"})
-    post(client, "main", existing(contact))
-    response = post(client, "joint", existing(contact))
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "mode": "joint"})
+    post(adviser_client, "main", existing(contact))
+    response = post(adviser_client, "joint", existing(contact))
     assert response.status_code == 200
     assert "must be a different person" in text(response)
 
 
-def test_same_client_typed_twice_is_refused(firm, client):
+def test_same_client_typed_twice_is_refused(firm, adviser_client):
     """A new joint client with the main applicant's e-mail or mobile is refused,
     however the e-mail or number is written."""
     contact = ContactFactory(firm=firm, email="pat@example.com", mobile="07700 900123")
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "mode": "joint"})
-    post(client, "main", existing(contact))
-    response = post(client, "joint", new_client(email=" PAT@Example.com ", mobile=""))
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "mode": "joint"})
+    post(adviser_client, "main", existing(contact))
+    response = post(
+        adviser_client, "joint", new_client(email=" PAT@Example.com ", mobile="")
+    )
     assert "must be a different person" in text(response)
-    response = post(client, "joint", new_client(email="", mobile="+44 7700 900123"))
+    response = post(
+        adviser_client, "joint", new_client(email="", mobile="+44 7700 900123")
+    )
     assert "must be a different person" in text(response)
-    post(client, "main", new_client(), action="back")
-    post(client, "main", new_client())
-    response = post(client, "joint", new_client(email="", mobile="07700111222"))
+    post(adviser_client, "main", new_client(), action="back")
+    post(adviser_client, "main", new_client())
+    response = post(adviser_client, "joint", new_client(email="", mobile="07700111222"))
     assert "must be a different person" in text(response)
 
 
 # Duplicate warning (B3)
 
 
-def test_new_client_duplicate_is_warned_with_a_link_and_a_choice(firm, client):
+def test_new_client_duplicate_is_warned_with_a_link_and_a_choice(firm, adviser_client):
     """A new client whose e-mail exists is warned, linked, and can be swapped in."""
     known = ContactFactory(firm=firm, email="ann.lee@example.com")
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    response = post(client, "main", new_client())
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(adviser_client, "main", new_client())
     page = text(response)
     assert "already exists" in page
     assert known.get_absolute_url() in page
     assert f'name="use_contact" value="{known.pk}"' in page
-    response = client.post(step_url("main"), {**new_client(), "use_contact": known.pk})
+    response = adviser_client.post(
+        step_url("main"), {**new_client(), "use_contact": known.pk}
+    )
     assert response.url == step_url("main")
-    page = text(client.get(step_url("main")))
+    page = text(adviser_client.get(step_url("main")))
     assert re.search(r'value="existing"[^>]*checked', page)
     assert re.search(rf'name="contact"\s+value="{known.pk}"', page)
     assert "already exists" not in page
 
 
 def test_new_client_duplicate_can_be_confirmed_as_a_different_person(
-    firm, adviser, client
+    firm, adviser, adviser_client
 ):
     """Confirming creates a second client with the same details."""
     ContactFactory(firm=firm, email="ann.lee@example.com")
-    walk(client, adviser, main=new_client(confirm_new="on"))
+    walk(adviser_client, adviser, main=new_client(confirm_new="on"))
     assert Contact.objects.filter(firm=firm, email="ann.lee@example.com").count() == 2
 
 
 # Preferences (E7)
 
 
-def test_preferences_are_pre_filled_on_the_second_run(firm, adviser, manager, client):
+def test_preferences_are_pre_filled_on_the_second_run(
+    firm, adviser, manager, adviser_client
+):
     """The adviser, introducer chain and "in N days" follow-up come back."""
     negotiator = NegotiatorFactory(branch__introducer__firm=firm, firm=firm)
     branch = negotiator.branch
     in_two_days = timezone.localdate() + timedelta(days=2)
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    post(client, "main", existing(ContactFactory(firm=firm)))
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    post(adviser_client, "main", existing(ContactFactory(firm=firm)))
     post(
-        client,
+        adviser_client,
         "introducer",
         {
             "introducer": branch.introducer_id,
@@ -364,7 +376,7 @@ def test_preferences_are_pre_filled_on_the_second_run(firm, adviser, manager, cl
         },
     )
     post(
-        client,
+        adviser_client,
         "adviser",
         {
             "owner": manager.user_id,
@@ -373,11 +385,11 @@ def test_preferences_are_pre_filled_on_the_second_run(firm, adviser, manager, cl
         },
     )
     assert Case.objects.filter(firm=firm).count() == 1
-    client.get(START)
-    page = text(client.get(step_url("introducer")))
+    adviser_client.get(START)
+    page = text(adviser_client.get(step_url("introducer")))
     assert f'<option value="{negotiator.pk}" selected>' in page
     assert f'<option value="{branch.pk}" selected>' in page
-    page = text(client.get(step_url("adviser")))
+    page = text(adviser_client.get(step_url("adviser")))
     assert f'<option value="{manager.user_id}" selected>' in page
     assert f'value="{in_two_days.isoformat()}"' in page
 
@@ -385,21 +397,23 @@ def test_preferences_are_pre_filled_on_the_second_run(firm, adviser, manager, cl
 # Entry points (B4, C3, E9)
 
 
-def test_entry_from_a_client_record_fills_the_main_applicant(firm, adviser, client):
+def test_entry_from_a_client_record_fills_the_main_applicant(
+    firm, adviser, adviser_client
+):
     """From a client, the wizard starts at Product and then skips the client."""
     contact = ContactFactory(firm=firm)
-    response = client.get(f"{START}?contact={contact.pk}")
+    response = adviser_client.get(f"{START}?contact={contact.pk}")
     assert response.url == step_url("product")
-    response = post(client, "product", MORTGAGE)
+    response = post(adviser_client, "product", MORTGAGE)
     assert response.url == step_url("introducer")
-    post(client, "introducer", {})
-    post(client, "adviser", {"owner": adviser.user_id, "status": "new_lead"})
+    post(adviser_client, "introducer", {})
+    post(adviser_client, "adviser", {"owner": adviser.user_id, "status": "new_lead"})
     case = Case.objects.get(firm=firm)
     assert case.applicants.get().contact == contact
 
 
 def test_entry_from_a_lead_fills_it_in_and_converts_the_lead(
-    firm, adviser, manager, client
+    firm, adviser, manager, adviser_client
 ):
     """From a lead: client, adviser and introducer chain filled; the lead ends
     Converted and linked to the case."""
@@ -411,13 +425,13 @@ def test_entry_from_a_lead_fills_it_in_and_converts_the_lead(
         introducer_branch=negotiator.branch,
         negotiator=negotiator,
     )
-    response = client.get(f"{START}?contact={lead.contact_id}&lead={lead.pk}")
+    response = adviser_client.get(f"{START}?contact={lead.contact_id}&lead={lead.pk}")
     assert response.url == step_url("product")
-    assert post(client, "product", MORTGAGE).url == step_url("introducer")
-    page = text(client.get(step_url("introducer")))
+    assert post(adviser_client, "product", MORTGAGE).url == step_url("introducer")
+    page = text(adviser_client.get(step_url("introducer")))
     assert f'<option value="{negotiator.pk}" selected>' in page
     post(
-        client,
+        adviser_client,
         "introducer",
         {
             "negotiator": negotiator.pk,
@@ -425,9 +439,11 @@ def test_entry_from_a_lead_fills_it_in_and_converts_the_lead(
             "introducer": negotiator.branch.introducer_id,
         },
     )
-    page = text(client.get(step_url("adviser")))
+    page = text(adviser_client.get(step_url("adviser")))
     assert f'<option value="{manager.user_id}" selected>' in page
-    response = post(client, "adviser", {"owner": manager.user_id, "status": "new_lead"})
+    response = post(
+        adviser_client, "adviser", {"owner": manager.user_id, "status": "new_lead"}
+    )
     case = Case.objects.get(firm=firm)
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONVERTED
@@ -435,18 +451,22 @@ def test_entry_from_a_lead_fills_it_in_and_converts_the_lead(
     assert case.applicants.get().contact_id == lead.contact_id
     assert case.negotiator == negotiator
     assert reverse("leads:lead_detail", args=[lead.pk]) in text(
-        client.get(response.url)
+        adviser_client.get(response.url)
     )
 
 
-def test_create_case_writes_nothing_if_the_case_is_refused(firm, adviser, client):
+def test_create_case_writes_nothing_if_the_case_is_refused(
+    firm, adviser, adviser_client
+):
     """A new client is not left behind when the case itself is refused."""
     lead = LeadFactory(contact__firm=firm)
-    client.get(f"{START}?lead={lead.pk}")
-    post(client, "product", MORTGAGE)
-    post(client, "main", new_client())  # the lead's client is no longer on it
-    post(client, "introducer", {})
-    response = post(client, "adviser", {"owner": adviser.user_id, "status": "new_lead"})
+    adviser_client.get(f"{START}?lead={lead.pk}")
+    post(adviser_client, "product", MORTGAGE)
+    post(adviser_client, "main", new_client())  # the lead's client is no longer on it
+    post(adviser_client, "introducer", {})
+    response = post(
+        adviser_client, "adviser", {"owner": adviser.user_id, "status": "new_lead"}
+    )
     assert response.status_code == 200
     assert "The lead&#x27;s client must be on the case." in text(response)
     assert Contact.objects.filter(firm=firm, email="ann.lee@example.com").count() == 0
@@ -456,18 +476,22 @@ def test_create_case_writes_nothing_if_the_case_is_refused(firm, adviser, client
 # Nothing saved before Create Case
 
 
-def test_nothing_is_saved_before_create_case(firm, adviser, client):
+def test_nothing_is_saved_before_create_case(firm, adviser, adviser_client):
     """Until Create Case, no case and no client exist; only the draft does."""
     contacts = Contact.objects.filter(firm=firm).count()
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "mode": "joint"})
-    post(client, "main", new_client())
-    post(client, "joint", new_client(email="bo@example.com", mobile="07700 333444"))
-    post(client, "introducer", {})
-    client.get(step_url("adviser"))
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "mode": "joint"})
+    post(adviser_client, "main", new_client())
+    post(
+        adviser_client,
+        "joint",
+        new_client(email="bo@example.com", mobile="07700 333444"),
+    )
+    post(adviser_client, "introducer", {})
+    adviser_client.get(step_url("adviser"))
     assert Case.objects.filter(firm=firm).count() == 0
     assert Contact.objects.filter(firm=firm).count() == contacts
-    post(client, "adviser", {"owner": adviser.user_id, "status": "new_lead"})
+    post(adviser_client, "adviser", {"owner": adviser.user_id, "status": "new_lead"})
     assert Case.objects.filter(firm=firm).count() == 1
     assert Contact.objects.filter(firm=firm).count() == contacts + 2
 
@@ -475,23 +499,25 @@ def test_nothing_is_saved_before_create_case(firm, adviser, client):
 # Another firm's ids, permissions
 
 
-def test_another_firms_contact_is_refused(firm, other_firm, client):
+def test_another_firms_contact_is_refused(firm, other_firm, adviser_client):
     """Another firm's client is neither shown nor accepted, nor an entry point."""
     stranger = ContactFactory(firm=other_firm)
-    assert client.get(f"{START}?contact={stranger.pk}").status_code == 404
-    client.get(START)
-    post(client, "product", MORTGAGE)
-    response = post(client, "main", existing(stranger))
+    assert adviser_client.get(f"{START}?contact={stranger.pk}").status_code == 404
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(adviser_client, "main", existing(stranger))
     assert "Search for the client and choose one." in text(response)
     assert stranger.display_name not in text(response)
 
 
-def test_another_firms_introducer_and_lead_are_refused(firm, other_firm, client):
+def test_another_firms_introducer_and_lead_are_refused(
+    firm, other_firm, adviser_client
+):
     """Another firm's introducer ids are not choices; its lead is a 404."""
     negotiator = NegotiatorFactory(branch__introducer__firm=other_firm, firm=other_firm)
-    client.get(START)
+    adviser_client.get(START)
     response = post(
-        client,
+        adviser_client,
         "introducer",
         {
             "introducer": negotiator.branch.introducer_id,
@@ -500,20 +526,20 @@ def test_another_firms_introducer_and_lead_are_refused(firm, other_firm, client)
         },
     )
     assert text(response).count("Select a valid choice.") == 3
-    options = client.get(
+    options = adviser_client.get(
         reverse("advice:wizard_branch_options"),
         {"introducer": negotiator.branch.introducer_id},
     )
     assert negotiator.branch.name not in text(options)
     lead = LeadFactory(contact__firm=other_firm)
-    assert client.get(f"{START}?lead={lead.pk}").status_code == 404
+    assert adviser_client.get(f"{START}?lead={lead.pk}").status_code == 404
 
 
-def test_bad_ids_are_ignored(client):
+def test_bad_ids_are_ignored(adviser_client):
     """Ids that are not valid database ids are treated as missing."""
     for bad in ("²", "99999999999999999999", "-1", "abc"):
-        assert client.get(f"{START}?contact={bad}").status_code == 302
-    response = post(client, "main", {"choice": "existing", "contact": "²"})
+        assert adviser_client.get(f"{START}?contact={bad}").status_code == 302
+    response = post(adviser_client, "main", {"choice": "existing", "contact": "²"})
     assert response.status_code == 200
 
 
@@ -525,12 +551,12 @@ def test_read_only_member_is_refused(firm, read_only, login):
     assert post(client, "product", MORTGAGE).status_code == 403
 
 
-def test_options_endpoints_filter_by_the_previous_choice(firm, client):
+def test_options_endpoints_filter_by_the_previous_choice(firm, adviser_client):
     """Branches follow the introducer and negotiators follow the branch."""
     negotiator = NegotiatorFactory(branch__introducer__firm=firm, firm=firm)
     other = IntroducerBranchFactory(introducer=IntroducerFactory(firm=firm), firm=firm)
     branches = text(
-        client.get(
+        adviser_client.get(
             reverse("advice:wizard_branch_options"),
             {"introducer": negotiator.branch.introducer_id},
         )
@@ -539,7 +565,7 @@ def test_options_endpoints_filter_by_the_previous_choice(firm, client):
     assert other.name not in branches
     assert 'hx-swap-oob="innerHTML"' in branches
     negotiators = text(
-        client.get(
+        adviser_client.get(
             reverse("advice:wizard_negotiator_options"),
             {"introducer_branch": negotiator.branch_id},
         )
@@ -563,7 +589,7 @@ STEP_QUERIES = {
 @pytest.mark.parametrize("rows", [3, 9])
 @pytest.mark.parametrize("step", list(STEP_QUERIES))
 def test_step_page_query_count_is_constant(
-    firm, adviser, client, rows, step, django_assert_num_queries
+    firm, adviser, adviser_client, rows, step, django_assert_num_queries
 ):
     """Each step's page runs a fixed number of queries however many rows exist."""
     MembershipFactory.create_batch(rows, firm=firm)
@@ -572,16 +598,16 @@ def test_step_page_query_count_is_constant(
         negotiator = NegotiatorFactory(branch__introducer__firm=firm, firm=firm)
         NegotiatorFactory(branch=negotiator.branch, firm=firm)
     branch = negotiator.branch
-    client.get(START)
-    post(client, "product", {**MORTGAGE, "mode": "joint"})
-    post(client, "main", existing(contacts[0]))
-    post(client, "joint", existing(contacts[1]))
+    adviser_client.get(START)
+    post(adviser_client, "product", {**MORTGAGE, "mode": "joint"})
+    post(adviser_client, "main", existing(contacts[0]))
+    post(adviser_client, "joint", existing(contacts[1]))
     post(
-        client,
+        adviser_client,
         "introducer",
         {"introducer": branch.introducer_id, "introducer_branch": branch.pk},
     )
-    client.get(step_url(step))  # the draft now records this step as current
+    adviser_client.get(step_url(step))  # the draft now records this step as current
     with django_assert_num_queries(STEP_QUERIES[step]):
-        response = client.get(step_url(step))
+        response = adviser_client.get(step_url(step))
     assert response.status_code == 200

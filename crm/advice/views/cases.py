@@ -58,7 +58,7 @@ def _advice_case(request: StaffRequest, case_id: int) -> Case:
     Support cases have their own pages (``crm.support``).
     """
     return selectors.advice_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
 
 
@@ -108,7 +108,10 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     query = filterset.query()
     search = case_selectors.case_search(firm=request.firm, q=query.q)
     cases = case_selectors.case_list(
-        firm=request.firm, search=search, viewer=request.membership, **query.as_kwargs()
+        firm=request.firm,
+        search=search,
+        principal=request.principal,
+        **query.as_kwargs(),
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     leads = []
@@ -136,7 +139,7 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
     chunks = services.case_export(
         firm=request.firm,
         actor=request.user,
-        viewer=request.membership,
+        principal=request.principal,
         **query.as_kwargs(),
     )
     filename = f"cases-{timezone.localdate():%Y-%m-%d}.csv"

@@ -22,7 +22,7 @@ from crm.firms.choices import Perm
 def mortgage_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     """Change a mortgage case's details; other kinds have none (404)."""
     case = selectors.advice_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     if case.kind != AdviceKind.MORTGAGE:
         raise Http404

@@ -15,7 +15,6 @@ from crm.cases.selectors.cases import (
     case_list_for_contact,
     case_list_for_lead,
     case_search,
-    visible_to,
     with_follow_up_state,
 )
 
@@ -34,6 +33,5 @@ __all__ = [
     "case_list_for_contact",
     "case_list_for_lead",
     "case_search",
-    "visible_to",
     "with_follow_up_state",
 ]

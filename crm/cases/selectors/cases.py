@@ -25,12 +25,13 @@ from django.utils import timezone
 
 from crm.cases import kinds as case_kinds
 from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
+from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
 from crm.core.exceptions import NotFound
+from crm.core.principals import Principal
 from crm.core.queries import follow_up_state
-from crm.firms.choices import Perm
-from crm.firms.models import Firm, Membership
+from crm.firms.models import Firm
 from crm.leads.models import Lead
 
 SEARCH_LIMIT = 500
@@ -100,34 +101,21 @@ def with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
     return qs.annotate(follow_up_state=follow_up_state(Q(is_open=True)))
 
 
-def visible_to(qs: CaseQuerySet, viewer: Membership | None) -> CaseQuerySet:
-    """Narrow ``qs`` to the cases ``viewer`` may see (SPEC A4).
-
-    "View all cases" sees everything; "View own cases only" sees the cases the
-    member owns; without either, nothing. ``None`` means a trusted caller.
-    """
-    if viewer is None or viewer.has_perm(Perm.VIEW_ALL_CASES):
-        return qs
-    if viewer.has_perm(Perm.VIEW_OWN_CASES):
-        return qs.filter(owner_id=viewer.user_id)
-    return qs.none()
-
-
 def case_get(
     *,
     firm: Firm,
     case_id: int,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
     kinds: tuple[str, ...] | None = None,
     select: tuple[str, ...] = (),
 ) -> Case:
     """Return one of the firm's cases with its related rows, or raise ``NotFound``.
 
-    With ``viewer``, a case they may not see is also ``NotFound``; with
+    With ``principal``, a case they may not see is also ``NotFound``; with
     ``kinds``, so is a case of another kind. ``select`` names the kind's
     one-to-one details to join (e.g. ``"mortgage"``).
     """
-    qs = visible_to(Case.objects.filter(firm=firm), viewer)
+    qs = case_visibility(Case.objects.filter(firm=firm), principal)
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
     qs = qs.select_related(
@@ -201,7 +189,7 @@ def case_list(
     q: str = "",
     search: CaseSearch | None = None,
     sort: str = DEFAULT_SORT,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
 ) -> CaseQuerySet:
     """Return the firm's cases filtered and sorted, with adviser and clients.
 
@@ -210,7 +198,7 @@ def case_list(
     reference or a client found by the contact search (pass ``search`` when
     the caller already ran it).
     """
-    qs = visible_to(Case.objects.filter(firm=firm), viewer)
+    qs = case_visibility(Case.objects.filter(firm=firm), principal)
     if tab == "open":
         qs = qs.open()
     elif tab == "closed":
@@ -264,11 +252,11 @@ def case_list(
 
 
 def case_list_for_contact(
-    *, firm: Firm, contact: Contact, viewer: Membership | None = None
+    *, firm: Firm, contact: Contact, principal: Principal | None = None
 ) -> CaseQuerySet:
-    """Return the cases the client is on that ``viewer`` may see, newest first."""
+    """Return the cases the client is on that ``principal`` may see, newest first."""
     qs = (
-        visible_to(Case.objects.filter(firm=firm), viewer)
+        case_visibility(Case.objects.filter(firm=firm), principal)
         .filter(
             firm=firm,
             pk__in=CaseApplicant.objects.filter(firm=firm, contact=contact).values(
@@ -301,7 +289,7 @@ def case_hits(
     contacts: Sequence[Contact],
     q: str,
     limit: int,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
 ) -> list[Case]:
     """Return cases for the header search: by reference, title, then clients.
 
@@ -339,7 +327,9 @@ def case_hits(
     if not found:
         return []
     return list(
-        visible_to(Case.objects.filter(firm=firm, pk__in=list(found)[:limit]), viewer)
+        case_visibility(
+            Case.objects.filter(firm=firm, pk__in=list(found)[:limit]), principal
+        )
         .select_related("owner")
         .prefetch_related("applicants__contact")
         .order_by("-is_open", "-created_at")

@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 
 from crm.cases.choices import DocumentType
 from crm.cases.models import Case, Document
-from crm.cases.selectors.cases import visible_to
+from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 
 
 def document_list_for(
@@ -55,13 +56,15 @@ def document_get(*, firm: Firm, document_id: int) -> Document:
 
 
 def document_case_get(
-    *, firm: Firm, case_id: int, viewer: Membership | None = None
+    *, firm: Firm, case_id: int, principal: Principal | None = None
 ) -> Case:
     """Return the case a document is uploaded to, or raise ``NotFound``.
 
-    With ``viewer``, a case they may not see is ``NotFound`` too.
+    With ``principal``, a case they may not see is ``NotFound`` too.
     """
     try:
-        return visible_to(Case.objects.filter(firm=firm), viewer).get(pk=case_id)
+        return case_visibility(Case.objects.filter(firm=firm), principal).get(
+            pk=case_id
+        )
     except Case.DoesNotExist as exc:
         raise NotFound from exc

@@ -15,6 +15,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead
@@ -78,16 +79,14 @@ def _check(firm: Firm, data: NewCase) -> None:
             "same_applicant",
             {"field": "joint"},
         )
-    related = [
+    ensure_same_firm(
+        firm,
         *data.applicants,
         data.introducer,
         data.introducer_branch,
         data.negotiator,
         data.lead,
-    ]
-    for obj in related:
-        if obj is not None and obj.firm_id != firm.pk:
-            raise ApplicationError("That record is not in this firm.", "not_found")
+    )
     branch, negotiator = data.introducer_branch, data.negotiator
     if branch is not None and branch.introducer_id != getattr(
         data.introducer, "pk", None

@@ -18,6 +18,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -124,9 +125,8 @@ def document_upload(
     if (case is None) == (contact is None):
         msg = "Give a case or a contact, not both."
         raise ValueError(msg)
+    ensure_same_firm(firm, case, contact)
     owner = case if case is not None else contact
-    if owner is None or owner.firm_id != firm.pk:
-        raise ApplicationError("That record is not in this firm.", "not_found")
     if document_type not in DocumentType.values:
         raise ApplicationError(
             "Choose a document type.", "invalid", {"field": "document_type"}
@@ -216,8 +216,7 @@ def document_download_record(
     *, firm: Firm, actor: User | None, document: Document
 ) -> None:
     """Write the audit event for a member downloading ``document``."""
-    if document.firm_id != firm.pk:
-        raise ApplicationError("That document is not in this firm.", "not_found")
+    ensure_same_firm(firm, document)
     events.record(
         firm=firm,
         actor=actor,
@@ -230,8 +229,7 @@ def document_download_record(
 @transaction.atomic
 def document_delete(*, firm: Firm, actor: User | None, document: Document) -> None:
     """Delete ``document``'s row, then its file once the deletion is committed."""
-    if document.firm_id != firm.pk:
-        raise ApplicationError("That document is not in this firm.", "not_found")
+    ensure_same_firm(firm, document)
     stored = document.file.name
     storage = document.file.storage
     _record(

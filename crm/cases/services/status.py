@@ -17,6 +17,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Membership, User
 
 REASON_MAX = 300
@@ -29,8 +30,7 @@ def _label(status: str) -> str:
 
 def _locked(firm: Firm, case: Case) -> Case:
     """Lock ``case``'s row and refresh the fields the status services change."""
-    if case.firm_id != firm.pk:
-        raise ApplicationError("That case is not in this firm.", "not_found")
+    ensure_same_firm(firm, case)
     current = (
         Case.objects.select_for_update()
         .filter(firm=firm, pk=case.pk)
@@ -192,8 +192,7 @@ def case_update(
     note: str,
 ) -> Case:
     """Change a case's adviser, follow-up date and note; history shows the diff."""
-    if case.firm_id != firm.pk:
-        raise ApplicationError("That case is not in this firm.", "not_found")
+    ensure_same_firm(firm, case)
     if (
         owner is not None
         and owner.pk != case.owner_id

@@ -58,7 +58,7 @@ def _upload(
 def document_upload_case(request: StaffRequest, case_id: int) -> HttpResponse:
     """Upload a document to a case."""
     case = selectors.document_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     return _upload(request, case=case, contact=None)
 
@@ -82,7 +82,7 @@ def document_download(request: StaffRequest, document_id: int) -> FileResponse:
     document = selectors.document_get(firm=request.firm, document_id=document_id)
     if document.case_id is not None:
         case_selectors.case_get(
-            firm=request.firm, case_id=document.case_id, viewer=request.membership
+            firm=request.firm, case_id=document.case_id, principal=request.principal
         )
     elif not (
         request.membership.has_perm(Perm.VIEW_ALL_CASES)

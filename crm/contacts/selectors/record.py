@@ -13,7 +13,8 @@ from crm.contacts.models import Contact
 from crm.contacts.selectors.contacts import contact_timeline
 from crm.core import sections
 from crm.core.pagination import paginate
-from crm.firms.models import Firm, Membership
+from crm.core.principals import Principal
+from crm.firms.models import Firm
 
 TIMELINE_PER_PAGE = 20
 
@@ -23,11 +24,11 @@ def client_record(
     firm: Firm,
     contact: Contact,
     params: QueryDict,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
 ) -> dict[str, Any]:
     """Return the client record's context for ``contact`` (B4).
 
-    Sections see ``viewer``, so members with "view own cases only" do not
+    Sections see ``principal``, so members with "view own cases only" do not
     learn the titles of their colleagues' cases.
     """
     people = (
@@ -39,7 +40,9 @@ def client_record(
         if not contact.is_person
         else []
     )
-    found = sections.gather("contact.record", firm=firm, contact=contact, viewer=viewer)
+    found = sections.gather(
+        "contact.record", firm=firm, contact=contact, principal=principal
+    )
     return {
         **found.context,
         "record_sections": found,

@@ -11,6 +11,7 @@ from crm.contacts.normalise import normalise_email, normalise_phone, search_name
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 CONTACT_FIELDS = (
@@ -171,8 +172,7 @@ def contact_update(
     **fields: Any,
 ) -> Contact:
     """Change a contact's details; the timeline and audit log show what changed."""
-    if contact.firm_id != firm.pk:
-        raise ApplicationError("That contact is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
@@ -218,8 +218,7 @@ def contact_set_archived(
 
     Contacts are never deleted while linked to leads or cases.
     """
-    if contact.firm_id != firm.pk:
-        raise ApplicationError("That contact is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact)
     if contact.is_archived == archived:
         return contact
     contact.is_archived = archived

@@ -21,6 +21,7 @@ from crm.contacts.selectors.imports import contact_import_error_list
 from crm.contacts.services.contacts import CONTACT_FIELDS
 from crm.core import events
 from crm.core.choices import AuditVerb
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 BOM = "\ufeff"
@@ -119,9 +120,7 @@ def contact_import_errors_export(
     *, firm: Firm, actor: User | None, contact_import: ContactImport
 ) -> Iterator[str]:
     """Return an import's rejected rows as CSV: row number, reason, the values."""
-    if contact_import.firm_id != firm.pk:
-        msg = "Import belongs to another firm."
-        raise ValueError(msg)
+    ensure_same_firm(firm, contact_import)
     headers: list[str] = list(contact_import.mapping.get("headers", []))
     errors = contact_import_error_list(firm=firm, contact_import=contact_import)
     events.record(

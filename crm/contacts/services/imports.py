@@ -20,6 +20,7 @@ from crm.contacts.selectors.imports import STALL_AFTER, csv_inspect, file_error
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
 logger = logging.getLogger(__name__)
@@ -125,8 +126,7 @@ def contact_import_start(
     duplicate_mode: str,
 ) -> ContactImport:
     """Fix the column mapping and queue the import job, once (B5)."""
-    if contact_import.firm_id != firm.pk:
-        raise ApplicationError("That import is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact_import)
     headers = list(contact_import.mapping.get("headers", []))
     problems = mapping_problems(headers, fields)
     if duplicate_mode not in DuplicateMode.values:
@@ -169,8 +169,7 @@ def contact_import_restart(
     clicks, or a worker that was only slow, cannot queue it twice. Its counts
     are kept: the run skips the rows they cover, so no row is imported twice.
     """
-    if contact_import.firm_id != firm.pk:
-        raise ApplicationError("That import is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact_import)
     cutoff = timezone.now() - STALL_AFTER
     stale = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
     restarted = (

@@ -182,7 +182,7 @@ def contact_detail(request: StaffRequest, contact_id: int) -> TemplateResponse:
         firm=request.firm,
         contact=contact,
         params=request.GET,
-        viewer=request.membership,
+        principal=request.principal,
     )
     template = "contacts/contact_detail.html"
     if request.htmx and not request.htmx.boosted:

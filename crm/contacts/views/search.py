@@ -34,7 +34,7 @@ def global_search(request: StaffRequest) -> TemplateResponse:
                 q=q,
                 contacts=contacts,
                 limit=limit,
-                viewer=request.membership,
+                principal=request.principal,
             )
             if q
             else [],

@@ -10,8 +10,11 @@ routes), an app registers ``"<namespace>:<kwarg>"``, which wins over the
 plain name for that namespace's routes.
 """
 
+import importlib
 from collections.abc import Callable
 from typing import Any
+
+from django.apps import apps
 
 IsolationFactory = Callable[[Any], Any]
 
@@ -34,3 +37,18 @@ def register(kwarg: str) -> Callable[[IsolationFactory], IsolationFactory]:
 def factory_for(namespace: str, kwarg: str) -> IsolationFactory | None:
     """Return the factory for ``kwarg`` on a route of ``namespace``, if any."""
     return REGISTRY.get(f"{namespace}:{kwarg}") or REGISTRY.get(kwarg)
+
+
+def load_registries() -> None:
+    """Import every app's ``tests/factories.py``, which fill the test registries.
+
+    They register isolation factories here and test logins in
+    ``crm.core.testing.principals``.
+    """
+    for config in apps.get_app_configs():
+        if config.name.startswith(("crm.", "tests.")):
+            try:
+                importlib.import_module(f"{config.name}.tests.factories")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.tests.factories":
+                    raise

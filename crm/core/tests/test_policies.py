@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from crm.core.permissions import Perm
 from crm.core.policies import POLICY_ATTR, portal_view, public_view, staff_view
-from crm.firms.choices import Perm
+from crm.firms.principals import staff_principal
 
 
 def _view(request):
@@ -18,6 +19,7 @@ def _req(user=None, membership=None, **extra):
     request = RequestFactory().get("/x/")
     request.user = user or AnonymousUser()
     setattr(request, "membership", membership)  # noqa: B010
+    setattr(request, "principal", staff_principal(membership))  # noqa: B010
     for key, value in extra.items():
         setattr(request, key, value)
     return request

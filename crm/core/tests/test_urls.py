@@ -1,15 +1,14 @@
 """URLconf-wide guarantees: one policy per view, and firm isolation (T3, T8)."""
 
-import importlib
 import re
 from collections.abc import Iterator
 
 import pytest
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from crm.core.policies import POLICY_ATTR
-from crm.core.testing.isolation import factory_for
+from crm.core.testing import principals as principal_logins
+from crm.core.testing.isolation import factory_for, load_registries
 
 # Django's own admin has its own staff check; it is for platform operators.
 EXEMPT_NAMESPACES = {"admin"}
@@ -34,14 +33,8 @@ def all_routes() -> list[tuple[str, str, URLPattern]]:
     return list(_walk(get_resolver().url_patterns))
 
 
-def _load_factories() -> None:
-    for config in apps.get_app_configs():
-        if config.name.startswith(("crm.", "tests.")):
-            try:
-                importlib.import_module(f"{config.name}.tests.factories")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tests.factories":
-                    raise
+# The registries decide the sweep's parameters, so they are filled at import.
+load_registries()
 
 
 def test_every_view_has_exactly_one_policy_decorator():
@@ -76,9 +69,9 @@ def _fill(route: str, values: dict[str, int]) -> str:
 
 @pytest.fixture(autouse=True)
 def _both_modules(request):
-    """Give the owner's firm both modules, so advice and support routes exist."""
-    if "owner" in request.fixturenames:
-        firm = request.getfixturevalue("owner").firm
+    """Give ``firm`` both modules, so advice and support routes exist."""
+    if "firm" in request.fixturenames:
+        firm = request.getfixturevalue("firm")
         firm.has_support = True
         firm.save(update_fields=["has_support"])
 
@@ -90,18 +83,30 @@ def _request(client, path: str) -> int:
     return int(response.status_code)
 
 
+def test_every_principal_kind_has_a_test_login():
+    """The sweep below runs for at least the staff principal."""
+    assert "staff" in principal_logins.kinds()
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", principal_logins.kinds())
 def test_other_firms_objects_answer_404_on_every_route_with_an_id(
-    owner, other_firm, login, record_property
+    kind, firm, other_firm, login_as, record_property
 ):
     """Every route taking an object id gives 404 for another firm's objects.
 
-    Routes added later are covered without editing this test: the kwarg name
-    (e.g. ``introducer_id``) finds its factory in the isolation registry.
+    The sweep runs once per kind of principal (staff, and each kind an app
+    registers in ``crm.core.testing.principals``) over the routes of the
+    namespaces that kind reaches. Routes added later are covered without
+    editing this test: the kwarg name (e.g. ``introducer_id``) finds its
+    factory in the isolation registry.
     """
-    _load_factories()
-    client = login(owner)
-    routes = _id_routes()
+    client = login_as(kind, firm)
+    routes = [
+        r
+        for r in _id_routes()
+        if principal_logins.reaches(kind, r[1].partition(":")[0])
+    ]
     missing = sorted(
         {
             f"{name}: {k}"
@@ -117,6 +122,7 @@ def test_other_firms_objects_answer_404_on_every_route_with_an_id(
         status = _request(client, _fill(route, theirs))
         if status != 404:
             leaks.append(f"{name}: {status}")
+    record_property("isolation_kind", kind)
     record_property("isolation_routes", len(routes))
     record_property("isolation_route_names", sorted(name for _, name, *_ in routes))
     assert leaks == []
@@ -126,7 +132,6 @@ def test_other_firms_objects_answer_404_on_every_route_with_an_id(
 @pytest.mark.django_db
 def test_own_firms_objects_are_found_on_every_route_with_an_id(owner, login):
     """The same routes do not answer 404 for the firm's own objects (sanity check)."""
-    _load_factories()
     client = login(owner)
     not_found = []
     for route, name, _pattern, kwargs in _id_routes():
@@ -139,7 +144,6 @@ def test_own_firms_objects_are_found_on_every_route_with_an_id(owner, login):
 @pytest.mark.django_db
 def test_every_route_refuses_a_post_without_csrf_token(owner, login):
     """No view is CSRF-exempt: a POST without a token is refused everywhere."""
-    _load_factories()
     client = login(owner, enforce_csrf=True)
     accepted = []
     for route, name, _pattern in all_routes():
@@ -191,7 +195,6 @@ JUNK = {
 @pytest.mark.django_db
 def test_no_route_answers_500_to_junk_input(owner, login):
     """Junk query strings and form posts give a page or a 4xx, never a 500."""
-    _load_factories()
     client = login(owner)
     client.raise_request_exception = False
     failures = []

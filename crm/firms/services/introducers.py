@@ -3,9 +3,9 @@
 from django.db import transaction
 
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.firms.services.lookups import (
-    check_same_firm,
     save_active,
     save_changes,
     save_new,
@@ -57,7 +57,7 @@ def introducer_branch_create(
     *, firm: Firm, actor: User, introducer: Introducer, name: str, phone: str = ""
 ) -> IntroducerBranch:
     """Add a branch (office) to one of the firm's active introducers."""
-    check_same_firm(firm, introducer)
+    ensure_same_firm(firm, introducer)
     if not introducer.is_active:
         raise ApplicationError(
             f"{introducer.name} is archived. Restore it before adding branches.",
@@ -102,7 +102,7 @@ def negotiator_create(
     phone: str = "",
 ) -> Negotiator:
     """Add a negotiator to one of the firm's active introducer branches."""
-    check_same_firm(firm, introducer_branch)
+    ensure_same_firm(firm, introducer_branch)
     if not introducer_branch.is_active:
         raise ApplicationError(
             f"{introducer_branch.name} is archived. "

@@ -1,8 +1,9 @@
 """Writes to the firm's reference lists: branches, interaction types, task categories.
 
-The helpers at the top (``check_same_firm``, ``save_new``, ``save_changes``,
-``save_active``) are shared with ``services/introducers.py``; each public
-service below adds its own rules and calls them under its own transaction.
+The helpers at the top (``save_new``, ``save_changes``, ``save_active``) are
+shared with ``services/introducers.py``; each public service below adds its
+own rules and calls them, and ``crm.core.tenancy.ensure_same_firm``, under its
+own transaction.
 """
 
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from django.db.models.functions import Lower
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
-from crm.core.models import FirmOwnedModel
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import (
     Branch,
     Firm,
@@ -46,15 +47,6 @@ BRANCH_FIELDS = ("name", "address", "phone")
 # Shared helpers
 
 
-def check_same_firm(firm: Firm, *objects: FirmOwnedModel) -> None:
-    """Refuse to touch rows that belong to another firm (STYLE T6)."""
-    for obj in objects:
-        if obj.firm_id != firm.pk:
-            raise ApplicationError(
-                f"That {obj._meta.verbose_name} is not in this firm.", "not_found"
-            )
-
-
 def _save(obj: Reference, duplicate: str | None, **kwargs: Any) -> None:
     """Save ``obj``; with ``duplicate``, a unique-name race becomes a form error."""
     if duplicate is None:
@@ -76,7 +68,7 @@ def save_new(
     duplicate: str | None = None,
 ) -> Reference:
     """Validate and insert ``obj``, and record its ``fields`` in the audit log."""
-    check_same_firm(firm, obj)
+    ensure_same_firm(firm, obj)
     obj.full_clean()
     _save(obj, duplicate)
     events.record(
@@ -104,7 +96,7 @@ def save_changes(
     If validation fails, ``obj`` keeps its old values, so the page that shows
     the error still shows the saved name in its heading.
     """
-    check_same_firm(firm, obj)
+    ensure_same_firm(firm, obj)
     original = {name: getattr(obj, name) for name in values}
     before = events.snapshot(obj, values)
     for name, value in values.items():
@@ -126,7 +118,7 @@ def save_changes(
 
 def save_active(obj: Reference, *, firm: Firm, actor: User, active: bool) -> Reference:
     """Archive (``active=False``) or restore ``obj``; doing it twice is a no-op."""
-    check_same_firm(firm, obj)
+    ensure_same_firm(firm, obj)
     if obj.is_active == active:
         return obj
     obj.is_active = active
@@ -216,7 +208,7 @@ def _named_create(
 def _named_rename(
     obj: NamedLookup, *, firm: Firm, actor: User, name: str
 ) -> NamedLookup:
-    check_same_firm(firm, obj)
+    ensure_same_firm(firm, obj)
     name = _check_name_free(type(obj), firm, name, obj)
     return save_changes(
         obj,

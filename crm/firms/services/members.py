@@ -7,6 +7,7 @@ from django.db import transaction
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.models import Firm, Membership, User
 
@@ -99,8 +100,7 @@ def membership_update(
     the role's defaults is stored as grants and revokes.
     """
     _require(actor_membership, Perm.MANAGE_MEMBERS)
-    if membership.firm_id != firm.pk:
-        raise ApplicationError("That member is not in this firm.", "not_found")
+    ensure_same_firm(firm, membership)
     if Role.OWNER in (role, membership.role) and actor_membership.role != Role.OWNER:
         raise ApplicationError(
             "Only an owner can make someone an owner or change an owner's role.",

@@ -4,8 +4,12 @@ from datetime import timedelta
 from typing import Any
 
 import factory
+from django.test import Client
 from django.utils import timezone
 
+from crm.core import principals
+from crm.core.middleware import SESSION_FIRM_KEY
+from crm.core.testing import principals as principal_logins
 from crm.core.testing.isolation import register
 from crm.firms.choices import Role
 from crm.firms.models import (
@@ -133,3 +137,15 @@ register("negotiator_id")(lambda firm: NegotiatorFactory(branch__introducer__fir
 register("interaction_type_id")(lambda firm: InteractionTypeFactory(firm=firm))
 register("task_category_id")(lambda firm: TaskCategoryFactory(firm=firm))
 register("invitation_id")(lambda firm: InvitationFactory(firm=firm))
+
+
+@principal_logins.register(principals.STAFF)
+def login_staff(firm: Firm) -> Client:
+    """Return a client logged in as a new owner (every permission) of ``firm``."""
+    membership = MembershipFactory(firm=firm, role=Role.OWNER)
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_FIRM_KEY] = firm.pk
+    session.save()
+    return client

@@ -18,6 +18,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Membership, Pathway, User
 from crm.support.choices import (
     ConcernLevel,
@@ -49,7 +50,8 @@ class SupportCaseData:
 
 def check_support_case(firm: Firm, case: Case, *, open_only: bool = True) -> None:
     """Refuse a case of another firm or kind, or (by default) a closed one."""
-    if case.firm_id != firm.pk or case.kind != SupportKind.SUPPORT:
+    ensure_same_firm(firm, case)
+    if case.kind != SupportKind.SUPPORT:
         raise ApplicationError("That support case is not in this firm.", "not_found")
     if open_only and not case.is_open:
         raise ApplicationError(
@@ -110,8 +112,7 @@ def _check(firm: Firm, data: SupportCaseData, current: SupportDetails | None) ->
             )
     pathway = data.pathway
     if pathway is not None:
-        if pathway.firm_id != firm.pk:
-            raise ApplicationError("That pathway is not in this firm.", "not_found")
+        ensure_same_firm(firm, pathway)
         if not pathway.is_active and (current is None or current.pathway != pathway):
             raise ApplicationError(
                 f"The pathway “{pathway.name}” is archived; choose another.",
@@ -132,8 +133,7 @@ def support_case_create(
     """Open a support case for ``beneficiary`` (I1); it starts Open."""
     if not firm.has_support:
         raise ApplicationError("This firm does not manage support cases.")
-    if beneficiary.firm_id != firm.pk:
-        raise ApplicationError("That contact is not in this firm.", "not_found")
+    ensure_same_firm(firm, beneficiary)
     data = replace(data, start_date=data.start_date or timezone.localdate())
     _check(firm, data, None)
     if concern_level not in ConcernLevel.values:

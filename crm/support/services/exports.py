@@ -9,7 +9,8 @@ from crm.cases.models import Case
 from crm.contacts.services.exports import CHUNK, csv_chunks
 from crm.core import events
 from crm.core.choices import AuditVerb
-from crm.firms.models import Firm, Membership, User
+from crm.core.principals import Principal
+from crm.firms.models import Firm, User
 from crm.support.selectors import support_case_list
 
 EXPORT_LABELS = [
@@ -51,7 +52,7 @@ def support_case_export(
     *,
     firm: Firm,
     actor: User | None,
-    viewer: Membership | None = None,
+    principal: Principal | None = None,
     **filters: Any,
 ) -> Iterator[str]:
     """Return the firm's support cases, filtered and sorted as on the list, as CSV.
@@ -59,7 +60,7 @@ def support_case_export(
     ``filters`` are ``support_case_list``'s keyword arguments; the audit log
     records them with the export.
     """
-    cases = support_case_list(firm=firm, viewer=viewer, **filters)
+    cases = support_case_list(firm=firm, principal=principal, **filters)
     events.record(
         firm=firm,
         actor=actor,

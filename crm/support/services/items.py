@@ -13,6 +13,7 @@ from crm.cases.models import Case
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 from crm.support.choices import ItemKind, SupportEventType
 from crm.support.models import SupportItem
@@ -30,8 +31,7 @@ REMOVED = {
 
 
 def _check_item(firm: Firm, item: SupportItem) -> None:
-    if item.firm_id != firm.pk:
-        raise ApplicationError("That entry is not in this firm.", "not_found")
+    ensure_same_firm(firm, item)
     check_support_case(firm, item.case)
 
 

@@ -7,6 +7,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 from crm.interactions.services import touchpoint_log
 from crm.support.choices import SupportContactEventType, SupportEventType
@@ -25,8 +26,7 @@ def service_link(
     A note, if given, is logged as a touchpoint interaction on the case.
     """
     check_support_case(firm, case)
-    if contact.firm_id != firm.pk:
-        raise ApplicationError("That contact is not in this firm.", "not_found")
+    ensure_same_firm(firm, contact)
     role = " ".join(role.split())
     if not role:
         raise ApplicationError(
@@ -81,8 +81,7 @@ def service_link(
 @transaction.atomic
 def service_unlink(*, firm: Firm, actor: User, link: ExternalService) -> None:
     """Unlink an external service from the case; history keeps who it was."""
-    if link.firm_id != firm.pk:
-        raise ApplicationError("That link is not in this firm.", "not_found")
+    ensure_same_firm(firm, link)
     case = link.case
     check_support_case(firm, case)
     params = {

@@ -9,6 +9,7 @@ from crm.cases.models import Case
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Membership, User
 from crm.support.choices import PlanStatus, SupportEventType
 from crm.support.models import PlannedSupport
@@ -48,8 +49,7 @@ def _check(firm: Firm, data: PlanData, current_lead_id: int | None) -> None:
 
 
 def _check_plan(firm: Firm, plan: PlannedSupport) -> None:
-    if plan.firm_id != firm.pk:
-        raise ApplicationError("That entry is not in this firm.", "not_found")
+    ensure_same_firm(firm, plan)
     check_support_case(firm, plan.case)
 
 

@@ -14,7 +14,8 @@ def sup_owner(support_firm):
 
 
 @pytest.fixture
-def client(sup_owner, login):
+def sup_client(sup_owner, login):
+    """A client logged in as the charity's owner."""
     return login(sup_owner)
 
 

@@ -28,11 +28,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_list_shows_cases_with_tabs_badges_and_sortable_headers(
-    client, support_firm, ada
+    sup_client, support_firm, ada
 ):
     """I1: "Cases" lists reference, title, beneficiary and concern; All/Open/Closed."""
     case = _case(support_firm, beneficiary=ada, title="Tenancy rescue")
-    response = client.get(LIST)
+    response = sup_client.get(LIST)
     body = text(response)
     assert response.status_code == 200
     assert "<h1>Cases</h1>" in body
@@ -66,20 +66,20 @@ def test_list_is_missing_for_a_firm_without_support(owner_client):
     assert owner_client.get(CREATE).status_code == 404
 
 
-def test_list_tabs_split_open_and_closed(client, support_firm, sup_owner):
+def test_list_tabs_split_open_and_closed(sup_client, support_firm, sup_owner):
     """I3: the Open tab hides closed cases; the Closed tab shows only them."""
     open_case, closed = _case(support_firm), _case(support_firm)
     services.support_case_close(firm=support_firm, actor=sup_owner.user, case=closed)
-    body = text(client.get(LIST, {"tab": "open"}))
+    body = text(sup_client.get(LIST, {"tab": "open"}))
     assert open_case.reference in body
     assert closed.reference not in body
-    body = text(client.get(LIST, {"tab": "closed"}))
+    body = text(sup_client.get(LIST, {"tab": "closed"}))
     assert open_case.reference not in body
     assert closed.reference in body
 
 
 def test_list_filters_by_manager_status_concern_pathway_and_start(
-    client, support_firm, sup_owner
+    sup_client, support_firm, sup_owner
 ):
     """I1, I9: each filter in the URL narrows the list."""
     other = MembershipFactory(firm=support_firm, role=Role.ADVISER).user
@@ -104,22 +104,24 @@ def test_list_filters_by_manager_status_concern_pathway_and_start(
         ({"start_to": "2026-03-01"}, mine, theirs),
     ]
     for params, shown, hidden in checks:
-        body = text(client.get(LIST, params))
+        body = text(sup_client.get(LIST, params))
         assert shown.reference in body, params
         assert hidden.reference not in body, params
 
 
-def test_list_search_finds_reference_title_and_beneficiary(client, support_firm, ada):
+def test_list_search_finds_reference_title_and_beneficiary(
+    sup_client, support_firm, ada
+):
     """I1: search by reference, a word of the title, or the beneficiary's details."""
     case = _case(support_firm, beneficiary=ada, title="Debt advice")
     other = _case(support_firm, title="Mentoring")
     for q in (case.reference, "debt", "Lovel", "ada@example.org", "07700900111"):
-        body = text(client.get(LIST, {"q": q}))
+        body = text(sup_client.get(LIST, {"q": q}))
         assert case.reference in body, q
         assert other.reference not in body, q
 
 
-def test_list_sorts_by_title_and_concern_both_ways(client, support_firm, sup_owner):
+def test_list_sorts_by_title_and_concern_both_ways(sup_client, support_firm, sup_owner):
     """I1: sortable columns toggle direction and say so with aria-sort."""
     zebra, apple = (
         _case(support_firm, title="Zebra"),
@@ -128,81 +130,85 @@ def test_list_sorts_by_title_and_concern_both_ways(client, support_firm, sup_own
     services.concern_change(
         firm=support_firm, actor=sup_owner.user, case=zebra, level="high", reason="R"
     )
-    body = text(client.get(LIST, {"sort": "title"}))
+    body = text(sup_client.get(LIST, {"sort": "title"}))
     assert body.index(apple.reference) < body.index(zebra.reference)
     assert 'aria-sort="ascending"' in body
     assert "sort=-title" in body
-    body = text(client.get(LIST, {"sort": "-concern"}))
+    body = text(sup_client.get(LIST, {"sort": "-concern"}))
     assert body.index(zebra.reference) < body.index(apple.reference)
     assert 'aria-sort="descending"' in body
 
 
-def test_list_ignores_junk_filters(client, support_firm):
+def test_list_ignores_junk_filters(sup_client, support_firm):
     """Bad filter values are dropped, never a 500."""
     case = _case(support_firm)
     junk = {"owner": "x", "pathway": "99999999999999999999", "start_from": "2026-13-45"}
-    response = client.get(LIST, junk | {"sort": "nope", "tab": "bogus", "q": "a\x00"})
+    response = sup_client.get(
+        LIST, junk | {"sort": "nope", "tab": "bogus", "q": "a\x00"}
+    )
     assert response.status_code == 200
     assert case.reference in text(response)
 
 
-def test_list_paginates_25_a_page(client, support_firm):
+def test_list_paginates_25_a_page(sup_client, support_firm):
     """I1: 25 cases a page, with a link to the next."""
     for _ in range(26):
         _case(support_firm)
-    body = text(client.get(LIST))
+    body = text(sup_client.get(LIST))
     assert body.count("<tr>") == 26
     assert 'rel="next"' in body
-    assert text(client.get(LIST, {"page": 2})).count("<tr>") == 2
+    assert text(sup_client.get(LIST, {"page": 2})).count("<tr>") == 2
 
 
-def test_list_htmx_returns_results_only(client, support_firm):
+def test_list_htmx_returns_results_only(sup_client, support_firm):
     """An htmx request gets the results region with the tabs swapped out of band."""
     case = _case(support_firm)
-    body = text(client.get(LIST, {"tab": "open"}, **HTMX))
+    body = text(sup_client.get(LIST, {"tab": "open"}, **HTMX))
     assert "<html" not in body
     assert case.reference in body
     assert 'id="support-tabs"' in body
     assert 'hx-swap-oob="true"' in body
 
 
-def test_list_empty_states(client, support_firm):
+def test_list_empty_states(sup_client, support_firm):
     """No cases invites Create case; no match says so with a clear link."""
-    body = text(client.get(LIST))
+    body = text(sup_client.get(LIST))
     assert "No cases yet" in body
     assert f'href="{CREATE}"' in body
     _case(support_firm)
-    body = text(client.get(LIST, {"q": "nobody-matches-this"}))
+    body = text(sup_client.get(LIST, {"q": "nobody-matches-this"}))
     assert "No cases match these filters" in body
     assert "clear the filters" in body
 
 
 @pytest.mark.parametrize("rows", [3, 8])
 def test_list_query_count_is_constant(
-    client, support_firm, rows, django_assert_num_queries
+    sup_client, support_firm, rows, django_assert_num_queries
 ):
     """The list runs a fixed number of queries however many cases it shows."""
     pathway = make_pathway(support_firm)
     for _ in range(rows):
         _case(support_firm, pathway=pathway)
     with django_assert_num_queries(7):
-        response = client.get(LIST, {"sort": "client"})
+        response = sup_client.get(LIST, {"sort": "client"})
     assert text(response).count("<tr>") == rows + 1
     with django_assert_num_queries(7):
-        response = client.get(LIST, {"tab": "open"}, **HTMX)
+        response = sup_client.get(LIST, {"tab": "open"}, **HTMX)
     assert text(response).count("<tr>") == rows + 1
 
 
 # Export (I1, D2)
 
 
-def test_export_streams_filtered_csv_and_audits(client, support_firm, sup_owner, ada):
+def test_export_streams_filtered_csv_and_audits(
+    sup_client, support_firm, sup_owner, ada
+):
     """CSV of the filtered list with the agreed columns; the export is audited."""
     pathway = make_pathway(support_firm, "Debt Advice")
     case = _case(support_firm, beneficiary=ada, title="Debts", pathway=pathway)
     other = _case(support_firm, title="Other")
     services.support_case_close(firm=support_firm, actor=sup_owner.user, case=other)
-    response = client.get(EXPORT, {"tab": "open"})
+    response = sup_client.get(EXPORT, {"tab": "open"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -235,13 +241,13 @@ def test_export_streams_filtered_csv_and_audits(client, support_firm, sup_owner,
 
 @pytest.mark.parametrize("rows", [3, 6])
 def test_export_query_count_is_constant(
-    client, support_firm, rows, django_assert_num_queries
+    sup_client, support_firm, rows, django_assert_num_queries
 ):
     """The export runs a fixed number of queries however many rows it writes."""
     for _ in range(rows):
         _case(support_firm)
     with django_assert_num_queries(8):
-        body = b"".join(client.get(EXPORT).streaming_content).decode()
+        body = b"".join(sup_client.get(EXPORT).streaming_content).decode()
     assert body.count("SUP-") == rows
 
 
@@ -272,16 +278,16 @@ def test_read_only_member_cannot_write(support_firm, login):
     assert Case.objects.get(pk=case.pk).is_open is True
 
 
-def test_another_firms_case_is_not_found(client, other_firm):
+def test_another_firms_case_is_not_found(sup_client, other_firm):
     """Another firm's support case answers 404 on every page."""
     case = _case(other_firm)
     for name in ("case_detail", "case_edit", "case_close", "concern_change"):
-        assert client.get(url(name, case)).status_code == 404, name
+        assert sup_client.get(url(name, case)).status_code == 404, name
 
 
-def test_detail_page_renders(client, support_firm, ada):
+def test_detail_page_renders(sup_client, support_firm, ada):
     """The case page opens from the list's link."""
     case = _case(support_firm, beneficiary=ada, title="Tenancy rescue")
-    response = client.get(case.get_absolute_url())
+    response = sup_client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert case.reference in text(response)

@@ -16,7 +16,7 @@ PER_PAGE = 25
 def case_interactions(request: StaffRequest, case_id: int) -> TemplateResponse:
     """List every interaction and touchpoint on the case, newest first."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     interactions = selectors.case_interactions(firm=request.firm, case=case)
     context = {

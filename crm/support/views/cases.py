@@ -75,7 +75,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     """List support cases in All / Open / Closed tabs, filtered and sorted (I1)."""
     filterset = SupportCaseFilterSet(request.GET or None, firm=request.firm)
     cases = selectors.support_case_list(
-        firm=request.firm, viewer=request.membership, **filterset.query().as_kwargs()
+        firm=request.firm, principal=request.principal, **filterset.query().as_kwargs()
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
     heading = "Support cases" if request.firm.has_advice else "Cases"
@@ -100,7 +100,7 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
     chunks = support_case_export(
         firm=request.firm,
         actor=request.user,
-        viewer=request.membership,
+        principal=request.principal,
         **query.as_kwargs(),
     )
     filename = f"support-cases-{timezone.localdate():%Y-%m-%d}.csv"
@@ -161,7 +161,7 @@ def _refuse_closed(request: StaffRequest, case: Case) -> HttpResponse | None:
 
 def _case(request: StaffRequest, case_id: int) -> Case:
     return selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
 
 

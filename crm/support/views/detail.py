@@ -111,7 +111,7 @@ def detail_context(
 ) -> dict[str, Any]:
     """Return everything ``support/case_detail.html`` shows, with ``overrides``.
 
-    Call it with a case from ``selectors.support_case_get(viewer=...)``;
+    Call it with a case from ``selectors.support_case_get(principal=...)``;
     ``overrides`` replace or add keys (a refused form, an error, a section
     whose text box keeps what was typed).
     """

@@ -32,7 +32,7 @@ def _message(exc: ApplicationError | ValidationError) -> str:
 def item_add(request: StaffRequest, case_id: int) -> HttpResponse:
     """Add the need or outcome typed into its section's box."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     form = ItemForm(request.POST)
     if not form.is_valid():
@@ -58,7 +58,7 @@ def item_add(request: StaffRequest, case_id: int) -> HttpResponse:
 def item_remove(request: StaffRequest, item_id: int) -> HttpResponse:
     """Remove a need or an outcome (its remove button)."""
     item = selectors.support_item_get(
-        firm=request.firm, item_id=item_id, viewer=request.membership
+        firm=request.firm, item_id=item_id, principal=request.principal
     )
     case, kind = item.case, item.kind
     try:
@@ -76,7 +76,7 @@ def item_remove(request: StaffRequest, item_id: int) -> HttpResponse:
 def outcome_achieved(request: StaffRequest, item_id: int) -> HttpResponse:
     """Mark a desired outcome achieved on a date, or (no date) not achieved."""
     item = selectors.support_item_get(
-        firm=request.firm, item_id=item_id, viewer=request.membership
+        firm=request.firm, item_id=item_id, principal=request.principal
     )
     form = AchievedForm(request.POST)
     if not form.is_valid():

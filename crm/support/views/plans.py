@@ -48,7 +48,7 @@ def _render(
 def plan_create(request: StaffRequest, case_id: int) -> HttpResponse:
     """Add a planned support entry: description, target date, lead, status."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     if request.method == "GET" and (refused := refuse_if_closed(request, case)):
         return refused
@@ -74,7 +74,7 @@ def plan_create(request: StaffRequest, case_id: int) -> HttpResponse:
 def plan_edit(request: StaffRequest, plan_id: int) -> HttpResponse:
     """Change a planned support entry (the same form, pre-filled)."""
     plan = selectors.plan_get(
-        firm=request.firm, plan_id=plan_id, viewer=request.membership
+        firm=request.firm, plan_id=plan_id, principal=request.principal
     )
     if request.method == "GET" and (refused := refuse_if_closed(request, plan.case)):
         return refused
@@ -100,7 +100,7 @@ def plan_edit(request: StaffRequest, plan_id: int) -> HttpResponse:
 def plan_delete(request: StaffRequest, plan_id: int) -> HttpResponse:
     """Ask to confirm (GET), then delete a planned support entry (POST)."""
     plan = selectors.plan_get(
-        firm=request.firm, plan_id=plan_id, viewer=request.membership
+        firm=request.firm, plan_id=plan_id, principal=request.principal
     )
     case = plan.case
     if request.method == "GET":

@@ -27,7 +27,7 @@ def _back(case: Case) -> str:
 def service_link(request: StaffRequest, case_id: int) -> HttpResponse:
     """Link a contact (any kind, organisations too) to the case in a role."""
     case = selectors.support_case_get(
-        firm=request.firm, case_id=case_id, viewer=request.membership
+        firm=request.firm, case_id=case_id, principal=request.principal
     )
     if request.method == "GET" and (refused := refuse_if_closed(request, case)):
         return refused
@@ -55,7 +55,7 @@ def service_link(request: StaffRequest, case_id: int) -> HttpResponse:
 def service_unlink(request: StaffRequest, link_id: int) -> HttpResponse:
     """Ask to confirm (GET), then unlink an external service (POST)."""
     link = selectors.service_get(
-        firm=request.firm, link_id=link_id, viewer=request.membership
+        firm=request.firm, link_id=link_id, principal=request.principal
     )
     case = link.case
     if request.method == "GET":

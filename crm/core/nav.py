@@ -1,0 +1,52 @@
+"""The navigation registry: each app registers the menu items of its pages.
+
+Core owns the menus (``shell.shell_context`` shows them) but not the pages:
+an app adds its items in ``AppConfig.ready()``, so core never imports the apps
+whose pages it links to (STYLE B11). Items sort by ``order`` within a menu.
+"""
+
+from dataclasses import dataclass
+
+MAIN = "main"
+SETTINGS = "settings"
+MENUS = (MAIN, SETTINGS)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry; ``module`` is "advice", "support" or "" for every firm.
+
+    ``both_label`` replaces ``label`` for firms with both modules (a Support
+    firm calls its cases "Cases", as seed 004 does). ``order`` places the item
+    in its menu; ``perm`` is the permission a principal needs to see it.
+    """
+
+    label: str
+    url_name: str
+    order: int
+    both_label: str = ""
+    perm: str = ""
+    module: str = ""
+    prefix: str = ""
+    dev_only: bool = False
+
+
+_items: dict[str, dict[str, NavItem]] = {menu: {} for menu in MENUS}
+
+
+def register(menu: str, *items: NavItem) -> None:
+    """Add ``items`` to ``menu`` ("main" or "settings"), keyed by URL name."""
+    if menu not in _items:
+        msg = f"Unknown menu {menu!r}."
+        raise ValueError(msg)
+    registered = _items[menu]
+    for item in items:
+        if registered.get(item.url_name, item) != item:
+            msg = f"Two menu items for {item.url_name!r} in {menu!r}."
+            raise ValueError(msg)
+        registered[item.url_name] = item
+
+
+def items(menu: str) -> list[NavItem]:
+    """Return ``menu``'s items in their order."""
+    return sorted(_items[menu].values(), key=lambda item: item.order)
