@@ -12,7 +12,8 @@ Pages and their provider keyword arguments:
 
 - ``"contact.record"``: ``firm``, ``contact``, ``principal`` (a Principal or None)
 - ``"lead.page"``: ``firm``, ``lead``, ``principal``
-- ``"case.page"``: ``firm``, ``case``, ``principal``
+- ``"case.page"``: ``firm``, ``case``, ``contact`` (its main client or None),
+  ``principal``
 
 The header search uses :class:`SearchGroup` entries instead (see
 :func:`register_search`).

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.core.principals import Principal
@@ -34,6 +35,19 @@ def _logged(params: dict[str, Any]) -> str:
     return f"{params.get('label') or 'Interaction'} logged"
 
 
+def _case_interactions(
+    *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
+) -> dict[str, Any]:
+    """Return the main client's interactions for a case page (none without one)."""
+    if contact is None:
+        return {"interactions": []}
+    return {
+        "interactions": list(
+            selectors.interaction_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+        )
+    }
+
+
 def register() -> None:
     """Register the entries an interaction leaves in histories and timelines."""
     events.register(
@@ -59,6 +73,16 @@ def register() -> None:
             key="interactions",
             template="interactions/_for_lead.html",
             provider=_lead_interactions,
+            region="pair",
+            order=50,
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="case.page",
+            key="interactions",
+            template="interactions/_for_contact.html",
+            provider=_case_interactions,
             region="pair",
             order=50,
         )

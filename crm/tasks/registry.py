@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.core.principals import Principal
@@ -32,6 +33,19 @@ def _task_added(params: dict[str, Any]) -> str:
     return f"Task added: {params.get('title')}"
 
 
+def _case_tasks(
+    *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
+) -> dict[str, Any]:
+    """Return the main client's tasks for a case page (none without one)."""
+    if contact is None:
+        return {"tasks": []}
+    return {
+        "tasks": list(
+            selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+        )
+    }
+
+
 def register() -> None:
     """Register the entries a task leaves in case histories and client timelines."""
     events.register(
@@ -57,6 +71,16 @@ def register() -> None:
             key="tasks",
             template="tasks/_for_lead.html",
             provider=_lead_tasks,
+            region="pair",
+            order=40,
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="case.page",
+            key="tasks",
+            template="tasks/_for_contact.html",
+            provider=_case_tasks,
             region="pair",
             order=40,
         )

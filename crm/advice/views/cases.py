@@ -25,7 +25,7 @@ from crm.cases import services as case_services
 from crm.cases.models import Case
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.views.exports import csv_response
-from crm.core import events
+from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.listing import Column, ListSpec, list_context
@@ -34,8 +34,6 @@ from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
-from crm.interactions import selectors as interaction_selectors
-from crm.tasks import selectors as task_selectors
 
 PER_PAGE = 25
 SECTION_LIMIT = 10
@@ -179,16 +177,17 @@ def detail_response(
             subject="case",
             variant=case.kind,
         ),
-        "tasks": list(task_selectors.task_list_for(firm=firm, contact=main)[:10])
-        if main
-        else [],
-        "interactions": list(
-            interaction_selectors.interaction_list_for(firm=firm, contact=main)[:10]
-        )
-        if main
-        else [],
         **document_selectors.document_section(firm=firm, case=case),
     }
+    found = sections.gather(
+        "case.page",
+        firm=firm,
+        kind=case.kind,
+        case=case,
+        contact=main,
+        principal=request.principal,
+    )
+    context.update(found.context, case_sections=found)
     return TemplateResponse(request, "advice/case_detail.html", context)
 
 
