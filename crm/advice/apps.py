@@ -12,12 +12,24 @@ class AdviceConfig(AppConfig):
         from crm.advice import demo as advice_demo
         from crm.advice import registry
         from crm.core import demo, nav
+        from crm.core.permissions import Perm
 
         registry.register()
         nav.register(
             nav.MAIN,
             nav.NavItem(
                 "Cases", "advice:case_list", order=30, module="advice", prefix="/cases/"
+            ),
+        )
+        nav.register(
+            nav.ACTIONS,
+            nav.NavItem(
+                "+ New Case",
+                "advice:wizard_start",
+                order=10,
+                module="advice",
+                perm=Perm.EDIT_CASES,
+                prefix="/cases/new/",
             ),
         )
         demo.register(advice_demo.seed)

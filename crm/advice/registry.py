@@ -1,5 +1,6 @@
 """What the advice module adds to the registries (called from ``ready()``)."""
 
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,13 @@ from crm.advice.choices import (
 from crm.advice.models import MortgageDetails
 from crm.advice.services import remortgage
 from crm.cases import kinds
+from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
-from crm.core import events
+from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
-from crm.firms.models import Firm
+from crm.core.principals import Principal
+from crm.firms.models import Firm, User
+from crm.leads import selectors as lead_selectors
 
 
 def _detail_fields() -> set[str]:
@@ -65,6 +69,27 @@ def _mortgage_updated(params: dict[str, Any]) -> events.HistoryLine:
     )
 
 
+DASHBOARD_ROWS = 8
+
+
+def _follow_ups(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> dict[str, Any]:
+    """Return the member's case and lead follow-ups due by ``today`` (C4)."""
+    return {
+        "follow_ups": list(
+            lead_selectors.lead_follow_up_list(
+                firm=firm, owner_id=user.pk, due_by=today
+            )[:DASHBOARD_ROWS]
+        ),
+        "case_follow_ups": list(
+            case_selectors.case_follow_up_list(
+                firm=firm, owner_id=user.pk, due_by=today
+            )[:DASHBOARD_ROWS]
+        ),
+    }
+
+
 def register() -> None:
     """Register the mortgage and protection kinds and advice history entries."""
     common: dict[str, Any] = {
@@ -76,6 +101,8 @@ def register() -> None:
         "closed_statuses": frozenset(str(s) for s in CLOSED_STATUSES),
         "start_statuses": tuple(str(s) for s in WIZARD_START_STATUSES),
         "detail_url_name": "advice:case_detail",
+        "create_url_name": "advice:wizard_start",
+        "create_label": _("+ New Case"),
         "list_url_name": "advice:case_list",
         "check_new": _check_new,
     }
@@ -107,4 +134,15 @@ def register() -> None:
         AdviceEventType.MORTGAGE_UPDATED,
         AdviceEventType.MORTGAGE_UPDATED.label,
         _mortgage_updated,
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="follow_ups",
+            template="advice/_dashboard_follow_ups.html",
+            provider=_follow_ups,
+            region="tiles",
+            order=10,
+            module="advice",
+        )
     )

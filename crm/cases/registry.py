@@ -72,6 +72,16 @@ FORMATTERS: dict[str, events.Formatter] = {
 }
 
 
+def _create_links(firm: Firm) -> list[dict[str, Any]]:
+    """Return the pages that open a case of each kind the firm has, once each."""
+    links: dict[str, dict[str, Any]] = {}
+    for kind in kinds.kinds_for(firm):
+        if kind.create_url_name:
+            url = kinds.create_url(kind)
+            links.setdefault(url, {"label": kind.create_label, "url": url})
+    return list(links.values())
+
+
 def _contact_cases(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
@@ -81,11 +91,7 @@ def _contact_cases(
     )
     return {
         "cases": list(cases[:SECTION_LIMIT]),
-        "case_create_links": [
-            {"label": kind.create_label, "url": kinds.create_url(kind)}
-            for kind in kinds.kinds_for(firm)
-            if kind.create_url_name
-        ],
+        "case_create_links": _create_links(firm),
     }
 
 

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 
 MAIN = "main"
 SETTINGS = "settings"
-MENUS = (MAIN, SETTINGS)
+# Buttons in the header bar, such as + New Case.
+ACTIONS = "actions"
+MENUS = (MAIN, SETTINGS, ACTIONS)
 
 
 @dataclass(frozen=True)
 class NavItem:
     """A menu entry; ``module`` is "advice", "support" or "" for every firm.
 
-    ``both_label`` replaces ``label`` for firms with both modules (a Support
+    ``both_label`` replaces ``label`` for firms with more than one module (a Support
     firm calls its cases "Cases", as seed 004 does). ``order`` places the item
     in its menu; ``perm`` is the permission a principal needs to see it.
     """
@@ -35,7 +37,7 @@ _items: dict[str, dict[str, NavItem]] = {menu: {} for menu in MENUS}
 
 
 def register(menu: str, *items: NavItem) -> None:
-    """Add ``items`` to ``menu`` ("main" or "settings"), keyed by URL name."""
+    """Add ``items`` to ``menu`` (one of ``MENUS``), keyed by URL name."""
     if menu not in _items:
         msg = f"Unknown menu {menu!r}."
         raise ValueError(msg)

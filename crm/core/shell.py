@@ -44,7 +44,8 @@ def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:
         if item.dev_only and not settings.DEV_MAILBOX:
             continue
         active = path == url or bool(item.prefix and path.startswith(item.prefix))
-        label = item.both_label if item.both_label and firm.has_advice else item.label
+        shared = len(firm.modules) > 1
+        label = item.both_label if item.both_label and shared else item.label
         visible.append({"label": label, "url": url, "active": active})
     return visible
 
@@ -69,11 +70,10 @@ def shell_context(request: HttpRequest) -> dict[str, object]:
     if principal is None or principal.kind != principals.STAFF:
         return {}
     firm = principal.firm
-    new_case_url = url_if_exists("advice:wizard_start") if firm.has_advice else None
     return {
         "nav": _visible(request, nav.MAIN),
         "settings_nav": _visible(request, nav.SETTINGS),
         "search_url": url_if_exists("contacts:search"),
-        "new_case_url": new_case_url,
+        "actions": _visible(request, nav.ACTIONS),
         "brand_text": brand_text_colour(firm.brand_colour),
     }

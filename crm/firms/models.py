@@ -138,6 +138,29 @@ class Firm(models.Model):
         if not (self.has_advice or self.has_support):
             raise ValidationError(_("Choose at least one module."))
 
+    @property
+    def modules(self) -> list[str]:
+        """Return the names of the modules the firm uses, e.g. ["advice"]."""
+        return [
+            name
+            for name, on in (("advice", self.has_advice), ("support", self.has_support))
+            if on
+        ]
+
+    @property
+    def modules_label(self) -> str:
+        """Return the firm's modules in words: "Advice and Support modules"."""
+        names = [
+            str(label)
+            for on, label in (
+                (self.has_advice, _("Advice")),
+                (self.has_support, _("Support")),
+            )
+            if on
+        ]
+        noun = "modules" if len(names) > 1 else "module"
+        return f"{' and '.join(names)} {noun}"
+
     def has_module(self, module: str) -> bool:
         """Return True if the firm uses ``module`` ("advice", "support"; "" is any)."""
         return not module or bool(getattr(self, f"has_{module}", False))

@@ -5,6 +5,7 @@ writes them, as the history writer ``crm.core.events.record`` calls for a
 ``Lead``. It also says how each entry reads on the lead's History card.
 """
 
+from datetime import date
 from typing import Any
 
 from crm.contacts.models import Contact
@@ -12,7 +13,12 @@ from crm.core import events, sections
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
 from crm.leads import selectors
-from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
+from crm.leads.choices import (
+    OPEN_STATUSES,
+    LeadContactEventType,
+    LeadEventType,
+    LeadStatus,
+)
 from crm.leads.models import Lead, LeadEvent
 
 
@@ -72,6 +78,19 @@ def _contact_leads(
     }
 
 
+def _pipeline(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> dict[str, Any]:
+    """Return the firm's open leads by stage, in pipeline order (L1)."""
+    counts = selectors.lead_status_counts(firm=firm)
+    return {
+        "pipeline": [
+            {"status": status, "label": status.label, "count": counts[status]}
+            for status in OPEN_STATUSES
+        ]
+    }
+
+
 def register() -> None:
     """Register the lead's history and timeline entries and the history writer."""
     for value, label in LeadEventType.choices:
@@ -99,6 +118,17 @@ def register() -> None:
             provider=_contact_leads,
             region="side",
             order=30,
+            module="advice",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="pipeline",
+            template="leads/_dashboard_pipeline.html",
+            provider=_pipeline,
+            region="wide",
+            order=10,
             module="advice",
         )
     )

@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import Count, IntegerField, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from crm.cases import selectors as case_selectors
+from crm.core import sections
+from crm.core.principals import Principal
 from crm.firms.models import (
     Branch,
     Firm,
@@ -17,12 +18,6 @@ from crm.firms.models import (
     TaskCategory,
     User,
 )
-from crm.leads import selectors as lead_selectors
-from crm.leads.choices import OPEN_STATUSES
-from crm.support import selectors as support_selectors
-from crm.tasks import selectors as task_selectors
-
-DASHBOARD_ROWS = 8
 
 
 def _count(model: type[Model], **filters: Any) -> Coalesce:
@@ -61,41 +56,14 @@ def dashboard_summary(*, firm: Firm) -> dict[str, int]:
     return {key: int(value) for key, value in row.items()}
 
 
-def dashboard_for_member(*, firm: Firm, user: User, today: date) -> dict[str, Any]:
-    """Return the member's dashboard: follow-ups, tasks, pipeline and, for
-    Support firms, the open cases they manage, most concerning first (L1)."""
-    data: dict[str, Any] = {
-        "tasks": list(
-            task_selectors.task_list(
-                firm=firm, tab="mine", user=user, status="open", today=today
-            )[:DASHBOARD_ROWS]
-        ),
-        "task_counts": task_selectors.task_counts(firm=firm, user=user, today=today),
-        "follow_ups": [],
-        "case_follow_ups": [],
-        "pipeline": [],
-        "support_cases": [],
-    }
-    if firm.has_support:
-        data["support_cases"] = list(
-            support_selectors.support_case_list(
-                firm=firm, tab="open", owner_id=user.pk, sort="-concern"
-            )[:DASHBOARD_ROWS]
-        )
-    if firm.has_advice:
-        data["follow_ups"] = list(
-            lead_selectors.lead_follow_up_list(
-                firm=firm, owner_id=user.pk, due_by=today
-            )[:DASHBOARD_ROWS]
-        )
-        data["case_follow_ups"] = list(
-            case_selectors.case_follow_up_list(
-                firm=firm, owner_id=user.pk, due_by=today
-            )[:DASHBOARD_ROWS]
-        )
-        counts = lead_selectors.lead_status_counts(firm=firm)
-        data["pipeline"] = [
-            {"status": status, "label": status.label, "count": counts[status]}
-            for status in OPEN_STATUSES
-        ]
-    return data
+def dashboard_for_member(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> sections.Gathered:
+    """Return the member's dashboard tiles, as the apps registered them (L1).
+
+    Each app adds its own: follow-ups and the pipeline for advice firms, the
+    open cases a case manager runs for support firms, everyone's tasks.
+    """
+    return sections.gather(
+        "dashboard", firm=firm, user=user, principal=principal, today=today
+    )

@@ -24,14 +24,18 @@ def _greeting() -> str:
 def dashboard(request: StaffRequest) -> TemplateResponse:
     """Greet the member: follow-ups, tasks, pipeline, and the firm's set-up (L1)."""
     summary = selectors.dashboard_summary(firm=request.firm)
-    mine = selectors.dashboard_for_member(
-        firm=request.firm, user=request.user, today=timezone.localdate()
+    dashboard = selectors.dashboard_for_member(
+        firm=request.firm,
+        user=request.user,
+        principal=request.principal,
+        today=timezone.localdate(),
     )
     return TemplateResponse(
         request,
         "reports/dashboard.html",
         {
-            **mine,
+            **dashboard.context,
+            "dashboard": dashboard,
             "greeting": _greeting(),
             "today": timezone.localdate(),
             "can_manage": request.membership.has_perm(Perm.MANAGE_FIRM)

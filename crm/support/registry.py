@@ -19,7 +19,7 @@ from crm.cases.choices import CaseEventType
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.core.principals import Principal
-from crm.firms.models import Firm
+from crm.firms.models import Firm, User
 from crm.support import selectors
 from crm.support.choices import (
     ConcernLevel,
@@ -148,6 +148,19 @@ def _served_cases(
     }
 
 
+DASHBOARD_ROWS = 8
+
+
+def _my_cases(
+    *, firm: Firm, user: User, principal: Principal, today: datetime.date
+) -> dict[str, Any]:
+    """Return the open cases the member manages, most concerning first (L1)."""
+    cases = selectors.support_case_list(
+        firm=firm, tab="open", owner_id=user.pk, sort="-concern"
+    )
+    return {"support_cases": list(cases[:DASHBOARD_ROWS])}
+
+
 def register() -> None:
     """Register the support kind, its history entries and how they read."""
     kinds.register(
@@ -186,6 +199,17 @@ def register() -> None:
             template="support/_served_cases.html",
             provider=_served_cases,
             region="side",
+            order=20,
+            module="support",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="support_cases",
+            template="support/_dashboard_cases.html",
+            provider=_my_cases,
+            region="tiles",
             order=20,
             module="support",
         )

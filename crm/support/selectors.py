@@ -8,6 +8,7 @@ from django.db.models import Case as Switch
 from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from crm.cases import kinds as case_kinds
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.cases.policies import case_visibility
@@ -259,3 +260,12 @@ def pathway_choices(*, firm: Firm, current_id: int | None = None) -> QuerySet[Pa
         .filter(Q(is_active=True) | Q(pk=current_id))
         .order_by("name", "id")
     )
+
+
+def cases_label(*, firm: Firm) -> str:
+    """Return "Support cases" where the firm has other kinds of case, else "Cases".
+
+    A charity with only the Support module calls them Cases, as seed 004 does.
+    """
+    others = [k for k in case_kinds.kinds_for(firm) if k.value != SupportKind.SUPPORT]
+    return "Support cases" if others else "Cases"

@@ -1,12 +1,13 @@
 """What the tasks app adds to the registries (called from ``ready()``)."""
 
+from datetime import date
 from typing import Any
 
 from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.core.principals import Principal
-from crm.firms.models import Firm
+from crm.firms.models import Firm, User
 from crm.leads.models import Lead
 from crm.tasks import selectors
 from crm.tasks.choices import TaskCaseEventType, TaskContactEventType
@@ -43,6 +44,22 @@ def _case_tasks(
         "tasks": list(
             selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
         )
+    }
+
+
+DASHBOARD_ROWS = 8
+
+
+def _my_tasks(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> dict[str, Any]:
+    """Return the member's open tasks and their counts for the dashboard (J1)."""
+    mine = selectors.task_list(
+        firm=firm, tab="mine", user=user, status="open", today=today
+    )
+    return {
+        "tasks": list(mine[:DASHBOARD_ROWS]),
+        "task_counts": selectors.task_counts(firm=firm, user=user, today=today),
     }
 
 
@@ -83,5 +100,15 @@ def register() -> None:
             provider=_case_tasks,
             region="pair",
             order=40,
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="tasks",
+            template="tasks/_dashboard_tasks.html",
+            provider=_my_tasks,
+            region="tiles",
+            order=30,
         )
     )

@@ -344,3 +344,24 @@ def test_support_only_search_finds_cases_by_reference_and_title(db, login):
     ).content.decode()
     assert f'id="search-case-{case.pk}"' in by_reference
     assert "Search clients and cases" in client.get("/").content.decode()
+
+
+def test_client_record_offers_a_new_case_of_each_kind_the_firm_has(db, login):
+    """The record's header opens the wizard or Create case for this client.
+
+    Advice firms get + New Case, charities Create case, a firm with both
+    modules both; a read-only member gets neither (re-cut issue, kinds).
+    """
+    from crm.firms.choices import Role
+    from crm.firms.tests.factories import FirmFactory, MembershipFactory
+
+    both = FirmFactory(has_advice=True, has_support=True)
+    contact = ContactFactory(firm=both)
+    owner = MembershipFactory(firm=both, role=Role.OWNER)
+    body = login(owner).get(contact.get_absolute_url()).content.decode()
+    assert f'href="/cases/new/?contact={contact.pk}">+ New Case' in body
+    assert f'href="/support/cases/new/?contact={contact.pk}">Create case' in body
+    reader = MembershipFactory(firm=both, role=Role.READ_ONLY)
+    body = login(reader).get(contact.get_absolute_url()).content.decode()
+    assert "+ New Case" not in body
+    assert "Create case" not in body

@@ -78,7 +78,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         firm=request.firm, principal=request.principal, **filterset.query().as_kwargs()
     )
     page = paginate(cases, params=request.GET, per_page=PER_PAGE)
-    heading = "Support cases" if request.firm.has_advice else "Cases"
+    heading = selectors.cases_label(firm=request.firm)
     context = {
         **list_context(request.GET, spec=CASE_LIST, filterset=filterset, page=page),
         "heading": heading,
