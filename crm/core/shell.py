@@ -59,7 +59,9 @@ SETTINGS_NAV = (
     ),
     NavItem("Interaction types", "firms:interaction_type_list", perm=Perm.MANAGE_FIRM),
     NavItem("Task categories", "firms:task_category_list", perm=Perm.MANAGE_FIRM),
-    NavItem("Pathways", "firms:pathway_list", perm=Perm.MANAGE_FIRM, module="support"),
+    NavItem(
+        "Pathways", "support:pathway_list", perm=Perm.MANAGE_FIRM, module="support"
+    ),
     NavItem("Audit log", "core:audit_log", perm=Perm.VIEW_AUDIT_LOG),
     NavItem("Dev mailbox", "core:mailbox_list", dev_only=True, prefix="/dev/"),
 )

@@ -12,10 +12,17 @@ from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
-from crm.firms.models import Firm, Membership, Pathway
+from crm.firms.models import Firm, Membership
+from crm.firms.selectors.lookups import DEFAULT_SORT, reference_rows
 from crm.interactions.models import Interaction
 from crm.support.choices import ConcernLevel, ItemKind, PlanStatus, SupportKind
-from crm.support.models import ExternalService, OpenPeriod, PlannedSupport, SupportItem
+from crm.support.models import (
+    ExternalService,
+    OpenPeriod,
+    Pathway,
+    PlannedSupport,
+    SupportItem,
+)
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
 
@@ -257,3 +264,23 @@ def pathway_choices(*, firm: Firm, current_id: int | None = None) -> QuerySet[Pa
         .filter(Q(is_active=True) | Q(pk=current_id))
         .order_by("name", "id")
     )
+
+
+# The Pathways settings list (I9)
+
+
+def pathway_list(
+    *, firm: Firm, q: str = "", status: str = "", sort: str = DEFAULT_SORT
+) -> QuerySet[Pathway]:
+    """Return the firm's pathways, active first, by name; ``q`` searches the name."""
+    return reference_rows(
+        Pathway.objects.filter(firm=firm), q=q, status=status, sort=sort
+    )
+
+
+def pathway_get(*, firm: Firm, pathway_id: int) -> Pathway:
+    """Return one of the firm's pathways or raise ``NotFound``."""
+    try:
+        return Pathway.objects.get(firm=firm, pk=pathway_id)
+    except Pathway.DoesNotExist as exc:
+        raise NotFound from exc

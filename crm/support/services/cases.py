@@ -18,7 +18,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
-from crm.firms.models import Firm, Membership, Pathway, User
+from crm.firms.models import Firm, Membership, User
 from crm.support.choices import (
     ConcernLevel,
     Duration,
@@ -26,7 +26,7 @@ from crm.support.choices import (
     SupportKind,
     SupportStatus,
 )
-from crm.support.models import OpenPeriod, SupportDetails
+from crm.support.models import OpenPeriod, Pathway, SupportDetails
 
 REASON_MAX = 300
 CASE_FIELDS = ("title", "owner", "note")
