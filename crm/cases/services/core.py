@@ -15,6 +15,7 @@ from crm.contacts.models import Contact
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
+from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead
@@ -78,31 +79,15 @@ def _check(firm: Firm, data: NewCase) -> None:
             "same_applicant",
             {"field": "joint"},
         )
-    related = [
-        *data.applicants,
-        data.introducer,
-        data.introducer_branch,
-        data.negotiator,
-        data.lead,
-    ]
-    for obj in related:
+    for obj in (*data.applicants, data.lead):
         if obj is not None and obj.firm_id != firm.pk:
             raise ApplicationError("That record is not in this firm.", "not_found")
-    branch, negotiator = data.introducer_branch, data.negotiator
-    if branch is not None and branch.introducer_id != getattr(
-        data.introducer, "pk", None
-    ):
-        raise ApplicationError(
-            "That branch does not belong to the introducer.",
-            "invalid",
-            {"field": "branch"},
-        )
-    if negotiator is not None and negotiator.branch_id != getattr(branch, "pk", None):
-        raise ApplicationError(
-            "That negotiator does not work at the branch.",
-            "invalid",
-            {"field": "negotiator"},
-        )
+    firm_services.introducer_chain_check(
+        firm=firm,
+        introducer=data.introducer,
+        introducer_branch=data.introducer_branch,
+        negotiator=data.negotiator,
+    )
     if data.lead is not None and data.lead.contact_id not in {
         c.pk for c in data.applicants
     }:
