@@ -46,7 +46,7 @@ INTRODUCER_LIST = ListSpec(
     columns=(
         Column("Name", "name", f"{LIST_TEMPLATE}#name"),
         Column("E-mail", attr="email", default="—"),
-        Column("Phone", attr="phone", default="—"),
+        Column("Phone", attr="phone", default="—", classes="nowrap"),
         Column("Active branches", "branches", attr="active_branch_count", default="0"),
         Column(
             "Active negotiators",
