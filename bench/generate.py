@@ -171,7 +171,7 @@ def _lookups(firm: Firm) -> dict[str, list[int]]:
     introducers = Introducer.objects.bulk_create(
         Introducer(firm=firm, name=f"{LAST[i]} Estate Agents") for i in range(5)
     )
-    pathway = _model("firms", "Pathway")
+    pathway = _model("support", "Pathway")
     if pathway is not None:
         pathway._default_manager.bulk_create(
             pathway(firm=firm, name=name) for name in ("Housing", "Debt", "Wellbeing")

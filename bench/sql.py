@@ -121,14 +121,14 @@ def support_cases_open(ctx: BenchContext) -> list[Statement]:
         "SELECT c.id, c.reference, c.title, c.status, c.created_at, c.owner_id, "
         "s.start_date, s.concern_level, w.name AS pathway FROM cases_case c "
         "JOIN support_supportdetails s ON s.case_id = c.id "
-        "LEFT JOIN firms_pathway w ON w.id = s.pathway_id "
+        "LEFT JOIN support_pathway w ON w.id = s.pathway_id "
         "WHERE c.firm_id = %s AND c.kind = 'support' AND c.is_open = %s "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
     )
     order = "p.created_at DESC, p.id DESC"
     members, _introducers = case_list_choices(ctx)
     pathways = (
-        "SELECT id, name FROM firms_pathway WHERE firm_id = %s ORDER BY name, id",
+        "SELECT id, name FROM support_pathway WHERE firm_id = %s ORDER BY name, id",
         [ctx.firm_id],
     )
     return [

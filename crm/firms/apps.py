@@ -43,11 +43,4 @@ class FirmsConfig(AppConfig):
                 order=60,
                 perm=Perm.MANAGE_FIRM,
             ),
-            item(
-                "Pathways",
-                "firms:pathway_list",
-                order=70,
-                perm=Perm.MANAGE_FIRM,
-                module="support",
-            ),
         )

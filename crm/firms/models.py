@@ -207,13 +207,26 @@ class Membership(FirmOwnedModel):
         return self.is_active and str(perm) in self.permissions
 
 
-class Branch(FirmOwnedModel):
+class ReferenceModel(FirmOwnedModel):
+    """Base of the firm's reference rows: archived (``is_active``), never deleted.
+
+    Branches, introducers and the name-only lists here, and the lists of higher
+    apps (``crm.support``'s pathways), share the services in
+    ``crm.firms.services.lookups`` through it.
+    """
+
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+
+class Branch(ReferenceModel):
     """One of the firm's own offices (SPEC A5)."""
 
     name = models.CharField(max_length=120)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["Branch"]] = scoped(models.Manager["Branch"])
 
@@ -226,13 +239,12 @@ class Branch(FirmOwnedModel):
         return self.name
 
 
-class Introducer(FirmOwnedModel):
+class Introducer(ReferenceModel):
     """An introducer firm, such as an estate agent, that refers clients (A5)."""
 
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["Introducer"]] = scoped(
         models.Manager["Introducer"]
@@ -249,7 +261,7 @@ class Introducer(FirmOwnedModel):
         return reverse("firms:introducer_detail", kwargs={"introducer_id": self.pk})
 
 
-class IntroducerBranch(FirmOwnedModel):
+class IntroducerBranch(ReferenceModel):
     """A branch (office) of an introducer firm."""
 
     introducer = models.ForeignKey(
@@ -257,7 +269,6 @@ class IntroducerBranch(FirmOwnedModel):
     )
     name = models.CharField(max_length=120)
     phone = models.CharField(max_length=40, blank=True)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["IntroducerBranch"]] = scoped(
         models.Manager["IntroducerBranch"]
@@ -276,7 +287,7 @@ class IntroducerBranch(FirmOwnedModel):
         return self.name
 
 
-class Negotiator(FirmOwnedModel):
+class Negotiator(ReferenceModel):
     """A person at an introducer's branch who passes on clients."""
 
     branch = models.ForeignKey(
@@ -285,7 +296,6 @@ class Negotiator(FirmOwnedModel):
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["Negotiator"]] = scoped(
         models.Manager["Negotiator"]
@@ -301,11 +311,10 @@ class Negotiator(FirmOwnedModel):
         return self.name
 
 
-class InteractionType(FirmOwnedModel):
+class InteractionType(ReferenceModel):
     """A kind of interaction the firm logs: phone call, home visit, e-mail..."""
 
     name = models.CharField(max_length=60)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["InteractionType"]] = scoped(
         models.Manager["InteractionType"]
@@ -323,11 +332,10 @@ class InteractionType(FirmOwnedModel):
         return self.name
 
 
-class TaskCategory(FirmOwnedModel):
+class TaskCategory(ReferenceModel):
     """A category the firm sorts tasks by."""
 
     name = models.CharField(max_length=60)
-    is_active = models.BooleanField(default=True)
 
     objects: ClassVar[models.Manager["TaskCategory"]] = scoped(
         models.Manager["TaskCategory"]
@@ -340,24 +348,6 @@ class TaskCategory(FirmOwnedModel):
             models.UniqueConstraint(
                 "firm", Lower("name"), name="task_category_unique_name"
             )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Pathway(FirmOwnedModel):
-    """A programme of support a charity runs, e.g. Housing Support (SPEC I9)."""
-
-    name = models.CharField(max_length=60)
-    is_active = models.BooleanField(default=True)
-
-    objects: ClassVar[models.Manager["Pathway"]] = scoped(models.Manager["Pathway"])
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint("firm", Lower("name"), name="pathway_unique_name")
         ]
 
     def __str__(self) -> str:

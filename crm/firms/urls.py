@@ -1,7 +1,7 @@
 from django.urls import path
 
 from crm.firms.urls_lookups import urlpatterns as lookup_urlpatterns
-from crm.firms.views import auth, firm, invitations, members
+from crm.firms.views import auth, firm, invitations, members, options
 
 app_name = "firms"
 
@@ -50,6 +50,16 @@ urlpatterns = [
         "settings/invitations/<int:invitation_id>/revoke/",
         invitations.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(
+        "introducers/options/branches/",
+        options.introducer_branch_options,
+        name="introducer_branch_options",
+    ),
+    path(
+        "introducers/options/negotiators/",
+        options.negotiator_options,
+        name="negotiator_options",
     ),
     *lookup_urlpatterns,
 ]

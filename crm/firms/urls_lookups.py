@@ -72,17 +72,6 @@ urlpatterns: list[URLPattern] = [
         lookups.interaction_type_set_active,
         name="interaction_type_set_active",
     ),
-    path("settings/pathways/", lookups.pathway_list, name="pathway_list"),
-    path(
-        "settings/pathways/<int:pathway_id>/edit/",
-        lookups.pathway_edit,
-        name="pathway_edit",
-    ),
-    path(
-        "settings/pathways/<int:pathway_id>/active/",
-        lookups.pathway_set_active,
-        name="pathway_set_active",
-    ),
     path(
         "settings/task-categories/",
         lookups.task_category_list,

@@ -74,14 +74,14 @@ class LeadDetailsForm(forms.Form):
         self._set_choices()
         self.fields["introducer"].widget.attrs.update(
             {
-                "hx-get": reverse("leads:introducer_branch_options"),
+                "hx-get": reverse("firms:introducer_branch_options"),
                 "hx-target": "#id_introducer_branch",
                 "hx-trigger": "change",
             }
         )
         self.fields["introducer_branch"].widget.attrs.update(
             {
-                "hx-get": reverse("leads:negotiator_options"),
+                "hx-get": reverse("firms:negotiator_options"),
                 "hx-target": "#id_negotiator",
                 "hx-trigger": "change",
             }

@@ -17,6 +17,7 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.firms import services as firm_services
 from crm.firms.models import (
     Firm,
     Introducer,
@@ -78,25 +79,12 @@ def _check_related(
         ).exists()
     ):
         raise _refuse("Choose an adviser who is a member of this firm.", "owner")
-    if introducer is not None and introducer.firm_id != firm.pk:
-        raise _refuse("Choose an introducer of this firm.", "introducer")
-    if introducer_branch is not None:
-        if introducer_branch.firm_id != firm.pk:
-            raise _refuse(
-                "Choose an introducer branch of this firm.", "introducer_branch"
-            )
-        if introducer is None or introducer_branch.introducer_id != introducer.pk:
-            raise _refuse(
-                "That branch does not belong to the chosen introducer.",
-                "introducer_branch",
-            )
-    if negotiator is not None:
-        if negotiator.firm_id != firm.pk:
-            raise _refuse("Choose a negotiator of this firm.", "negotiator")
-        if introducer_branch is None or negotiator.branch_id != introducer_branch.pk:
-            raise _refuse(
-                "That negotiator does not work at the chosen branch.", "negotiator"
-            )
+    firm_services.introducer_chain_check(
+        firm=firm,
+        introducer=introducer,
+        introducer_branch=introducer_branch,
+        negotiator=negotiator,
+    )
 
 
 def _check_source(source: str, introducer: Introducer | None) -> None:

@@ -265,37 +265,3 @@ def lead_edit(request: StaffRequest, lead_id: int) -> HttpResponse:
             return redirect(lead)
     context = {"lead": lead, "form": form}
     return TemplateResponse(request, "leads/lead_edit.html", context)
-
-
-# Options for the introducer → branch → negotiator selects (htmx)
-
-
-@require_GET
-@staff_view(module="advice")
-def introducer_branch_options(request: StaffRequest) -> TemplateResponse:
-    """Return ``<option>``s of an introducer's branches; reset the negotiators."""
-    introducer_id = parse_id(request.GET.get("introducer"))
-    choices = (
-        firm_selectors.introducer_branch_choices(
-            firm=request.firm, introducer_id=introducer_id
-        )
-        if introducer_id
-        else []
-    )
-    context = {"choices": choices, "reset_negotiators": True}
-    return TemplateResponse(request, "leads/_options.html", context)
-
-
-@require_GET
-@staff_view(module="advice")
-def negotiator_options(request: StaffRequest) -> TemplateResponse:
-    """Return ``<option>``s of the negotiators at an introducer branch."""
-    branch_id = parse_id(request.GET.get("introducer_branch"))
-    choices = (
-        firm_selectors.negotiator_choices(
-            firm=request.firm, introducer_branch_id=branch_id
-        )
-        if branch_id
-        else []
-    )
-    return TemplateResponse(request, "leads/_options.html", {"choices": choices})

@@ -10,6 +10,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.core import demo, nav
+        from crm.core.permissions import Perm
         from crm.support import demo as support_demo
         from crm.support import registry
 
@@ -23,6 +24,16 @@ class SupportConfig(AppConfig):
                 module="support",
                 prefix="/support/",
                 both_label="Support cases",
+            ),
+        )
+        nav.register(
+            nav.SETTINGS,
+            nav.NavItem(
+                "Pathways",
+                "support:pathway_list",
+                order=70,
+                perm=Perm.MANAGE_FIRM,
+                module="support",
             ),
         )
         demo.register(support_demo.seed)

@@ -17,7 +17,7 @@ from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
 from crm.firms.demo import SUPPORT_FIRM
-from crm.firms.models import Firm, InteractionType, Pathway, User
+from crm.firms.models import Firm, InteractionType, User
 from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
@@ -29,7 +29,7 @@ from crm.support.choices import (
     PlanStatus,
     SupportKind,
 )
-from crm.support.models import OpenPeriod
+from crm.support.models import OpenPeriod, Pathway
 from crm.tasks import services as task_services
 from crm.tasks.choices import TaskPriority
 

@@ -16,6 +16,7 @@ from crm.core.filters import (
 )
 from crm.core.http import parse_id
 from crm.firms import selectors as firm_selectors
+from crm.firms.filters import ReferenceFilterSet
 from crm.firms.models import Firm
 from crm.support import selectors
 from crm.support.choices import ConcernLevel, SupportStatus
@@ -91,3 +92,9 @@ class SupportCaseFilterSet(ListFilterSet):
             q=data.get("q") or "",
             sort=self.sort,
         )
+
+
+class PathwayFilterSet(ReferenceFilterSet):
+    """Filters of the Pathways settings list: search by name, Active / Archived."""
+
+    q = SearchFilter(label=_("Search"), placeholder=_("Pathway name"))

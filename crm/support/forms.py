@@ -20,10 +20,11 @@ from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
-from crm.firms.models import Firm, Pathway, User
+from crm.firms.models import Firm, User
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors
 from crm.support.choices import ConcernLevel, Duration
+from crm.support.models import Pathway
 from crm.support.services import BENEFICIARY_FIXED, SupportCaseData
 from crm.support.services.cases import REASON_MAX
 
@@ -310,3 +311,9 @@ class ConcernForm(forms.Form):
         label=_("Concern level"), choices=ConcernLevel.choices, widget=forms.RadioSelect
     )
     reason = _reason(_("Why is the concern level changing?"), required=True)
+
+
+class PathwayForm(forms.Form):
+    """The name of a support pathway (Pathways settings, I9)."""
+
+    name = forms.CharField(label=_("Pathway name"), max_length=60)

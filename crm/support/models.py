@@ -9,11 +9,30 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from crm.core.models import FirmOwnedModel, scoped
+from crm.firms.models import ReferenceModel
 from crm.support.choices import ConcernLevel, Duration, ItemKind, PlanStatus
 
 USER = settings.AUTH_USER_MODEL
+
+
+class Pathway(ReferenceModel):
+    """A programme of support a charity runs, e.g. Housing Support (SPEC I9)."""
+
+    name = models.CharField(max_length=60)
+
+    objects: ClassVar[models.Manager["Pathway"]] = scoped(models.Manager["Pathway"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("firm", Lower("name"), name="pathway_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SupportDetails(FirmOwnedModel):
@@ -28,7 +47,7 @@ class SupportDetails(FirmOwnedModel):
     )
     expected_end_date = models.DateField(null=True, blank=True)
     pathway = models.ForeignKey(
-        "firms.Pathway",
+        Pathway,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -46,7 +65,8 @@ class SupportDetails(FirmOwnedModel):
         verbose_name_plural = "support details"
         indexes = [
             models.Index(fields=["firm", "concern_level"], name="support_concern"),
-            models.Index(fields=["firm", "pathway"], name="support_pathway"),
+            # Not "support_pathway": that is the Pathway table's name.
+            models.Index(fields=["firm", "pathway"], name="support_pathway_idx"),
             models.Index(fields=["firm", "start_date"], name="support_start"),
         ]
 

@@ -15,10 +15,17 @@ from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
-from crm.firms.models import Firm, Pathway
+from crm.firms.models import Firm
+from crm.firms.selectors.lookups import DEFAULT_SORT, reference_rows
 from crm.interactions.models import Interaction
 from crm.support.choices import ConcernLevel, ItemKind, PlanStatus, SupportKind
-from crm.support.models import ExternalService, OpenPeriod, PlannedSupport, SupportItem
+from crm.support.models import (
+    ExternalService,
+    OpenPeriod,
+    Pathway,
+    PlannedSupport,
+    SupportItem,
+)
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
 
@@ -269,3 +276,23 @@ def cases_label(*, firm: Firm) -> str:
     """
     others = [k for k in case_kinds.kinds_for(firm) if k.value != SupportKind.SUPPORT]
     return "Support cases" if others else "Cases"
+
+
+# The Pathways settings list (I9)
+
+
+def pathway_list(
+    *, firm: Firm, q: str = "", status: str = "", sort: str = DEFAULT_SORT
+) -> QuerySet[Pathway]:
+    """Return the firm's pathways, active first, by name; ``q`` searches the name."""
+    return reference_rows(
+        Pathway.objects.filter(firm=firm), q=q, status=status, sort=sort
+    )
+
+
+def pathway_get(*, firm: Firm, pathway_id: int) -> Pathway:
+    """Return one of the firm's pathways or raise ``NotFound``."""
+    try:
+        return Pathway.objects.get(firm=firm, pk=pathway_id)
+    except Pathway.DoesNotExist as exc:
+        raise NotFound from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.support.views import activity, cases, items, plans, services
+from crm.support.views import activity, cases, items, pathways, plans, services
 
 app_name = "support"
 
@@ -35,5 +35,16 @@ urlpatterns = [
         "support/services/<int:link_id>/unlink/",
         services.service_unlink,
         name="service_unlink",
+    ),
+    path("settings/pathways/", pathways.pathway_list, name="pathway_list"),
+    path(
+        "settings/pathways/<int:pathway_id>/edit/",
+        pathways.pathway_edit,
+        name="pathway_edit",
+    ),
+    path(
+        "settings/pathways/<int:pathway_id>/active/",
+        pathways.pathway_set_active,
+        name="pathway_set_active",
     ),
 ]

@@ -527,7 +527,7 @@ def test_another_firms_introducer_and_lead_are_refused(
     )
     assert text(response).count("Select a valid choice.") == 3
     options = adviser_client.get(
-        reverse("advice:wizard_branch_options"),
+        reverse("firms:introducer_branch_options"),
         {"introducer": negotiator.branch.introducer_id},
     )
     assert negotiator.branch.name not in text(options)
@@ -549,28 +549,6 @@ def test_read_only_member_is_refused(firm, read_only, login):
     for url in (START, step_url("product")):
         assert client.get(url).status_code == 403
     assert post(client, "product", MORTGAGE).status_code == 403
-
-
-def test_options_endpoints_filter_by_the_previous_choice(firm, adviser_client):
-    """Branches follow the introducer and negotiators follow the branch."""
-    negotiator = NegotiatorFactory(branch__introducer__firm=firm, firm=firm)
-    other = IntroducerBranchFactory(introducer=IntroducerFactory(firm=firm), firm=firm)
-    branches = text(
-        adviser_client.get(
-            reverse("advice:wizard_branch_options"),
-            {"introducer": negotiator.branch.introducer_id},
-        )
-    )
-    assert negotiator.branch.name in branches
-    assert other.name not in branches
-    assert 'hx-swap-oob="innerHTML"' in branches
-    negotiators = text(
-        adviser_client.get(
-            reverse("advice:wizard_negotiator_options"),
-            {"introducer_branch": negotiator.branch_id},
-        )
-    )
-    assert negotiator.name in negotiators
 
 
 # Query counts

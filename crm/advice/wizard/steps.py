@@ -302,14 +302,14 @@ class IntroducerForm(forms.Form):
         fields["negotiator"].choices = [NONE, *negotiators]  # type: ignore[attr-defined]  # TypedChoiceField
         fields["introducer"].widget.attrs.update(
             {
-                "hx-get": reverse("advice:wizard_branch_options"),
+                "hx-get": reverse("firms:introducer_branch_options"),
                 "hx-target": "#id_introducer_branch",
                 "hx-trigger": "change",
             }
         )
         fields["introducer_branch"].widget.attrs.update(
             {
-                "hx-get": reverse("advice:wizard_negotiator_options"),
+                "hx-get": reverse("firms:negotiator_options"),
                 "hx-target": "#id_negotiator",
                 "hx-trigger": "change",
             }

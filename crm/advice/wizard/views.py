@@ -35,7 +35,6 @@ from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
-from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
 from crm.leads import selectors as lead_selectors
 
@@ -193,39 +192,3 @@ def wizard_done(request: StaffRequest, case_id: int) -> TemplateResponse:
         "clients": [a.contact for a in case.applicants.all()],
     }
     return TemplateResponse(request, "advice/wizard/wizard_done.html", context)
-
-
-# Options for the introducer → branch → negotiator selects (htmx)
-
-
-@require_GET
-@staff_view(perm=Perm.EDIT_CASES, module="advice")
-def wizard_branch_options(request: StaffRequest) -> TemplateResponse:
-    """Return ``<option>``s of an introducer's branches; reset the negotiators."""
-    introducer_id = parse_id(request.GET.get("introducer"))
-    choices = (
-        firm_selectors.introducer_branch_choices(
-            firm=request.firm, introducer_id=introducer_id
-        )
-        if introducer_id
-        else []
-    )
-    context = {"choices": choices, "reset_negotiators": True}
-    return TemplateResponse(request, "advice/wizard/_options.html", context)
-
-
-@require_GET
-@staff_view(perm=Perm.EDIT_CASES, module="advice")
-def wizard_negotiator_options(request: StaffRequest) -> TemplateResponse:
-    """Return ``<option>``s of the negotiators at an introducer branch."""
-    branch_id = parse_id(request.GET.get("introducer_branch"))
-    choices = (
-        firm_selectors.negotiator_choices(
-            firm=request.firm, introducer_branch_id=branch_id
-        )
-        if branch_id
-        else []
-    )
-    return TemplateResponse(
-        request, "advice/wizard/_options.html", {"choices": choices}
-    )

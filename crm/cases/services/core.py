@@ -16,6 +16,7 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead
@@ -79,29 +80,13 @@ def _check(firm: Firm, data: NewCase) -> None:
             "same_applicant",
             {"field": "joint"},
         )
-    ensure_same_firm(
-        firm,
-        *data.applicants,
-        data.introducer,
-        data.introducer_branch,
-        data.negotiator,
-        data.lead,
+    ensure_same_firm(firm, *data.applicants, data.lead)
+    firm_services.introducer_chain_check(
+        firm=firm,
+        introducer=data.introducer,
+        introducer_branch=data.introducer_branch,
+        negotiator=data.negotiator,
     )
-    branch, negotiator = data.introducer_branch, data.negotiator
-    if branch is not None and branch.introducer_id != getattr(
-        data.introducer, "pk", None
-    ):
-        raise ApplicationError(
-            "That branch does not belong to the introducer.",
-            "invalid",
-            {"field": "branch"},
-        )
-    if negotiator is not None and negotiator.branch_id != getattr(branch, "pk", None):
-        raise ApplicationError(
-            "That negotiator does not work at the branch.",
-            "invalid",
-            {"field": "negotiator"},
-        )
     if data.lead is not None and data.lead.contact_id not in {
         c.pk for c in data.applicants
     }:

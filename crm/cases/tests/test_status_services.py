@@ -24,7 +24,11 @@ from crm.contacts.tests.factories import ContactFactory
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
-from crm.firms.tests.factories import MembershipFactory
+from crm.firms.tests.factories import (
+    IntroducerBranchFactory,
+    MembershipFactory,
+    NegotiatorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +317,18 @@ def test_mortgage_update_refuses_protection_cases(firm):
         advice_services.mortgage_update(
             firm=firm, actor=None, case=case, data=mortgage()
         )
+
+
+def test_case_create_refuses_a_negotiator_from_another_branch(firm):
+    """A case's introducer chain goes through the one check in crm.firms."""
+    negotiator = NegotiatorFactory(branch__introducer__firm=firm)
+    other_branch = IntroducerBranchFactory(introducer__firm=firm)
+
+    with pytest.raises(ApplicationError, match="negotiator does not work") as exc:
+        make_case(
+            firm,
+            introducer=other_branch.introducer,
+            introducer_branch=other_branch,
+            negotiator=negotiator,
+        )
+    assert exc.value.field == "negotiator"

@@ -13,8 +13,6 @@ from crm.firms.selectors.lookups import (
     introducer_list,
     negotiator_choices,
     negotiator_get,
-    pathway_get,
-    pathway_list,
     task_category_get,
     task_category_list,
 )
@@ -48,8 +46,6 @@ __all__ = [
     "membership_list_for_user",
     "negotiator_choices",
     "negotiator_get",
-    "pathway_get",
-    "pathway_list",
     "task_category_get",
     "task_category_list",
 ]

@@ -1,8 +1,18 @@
 """Reads about the firm's reference lists: branches, introducers and lookups (A5)."""
 
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from crm.core.exceptions import NotFound
@@ -13,11 +23,71 @@ from crm.firms.models import (
     Introducer,
     IntroducerBranch,
     Negotiator,
-    Pathway,
+    ReferenceModel,
     TaskCategory,
 )
 
-NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory, Pathway)
+NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
+Reference = TypeVar("Reference", bound=ReferenceModel)
+
+Sorts = dict[str, tuple[str | OrderBy, ...]]
+
+# A settings list's sorts: "status" (active first, then by name) is the default.
+REFERENCE_SORTS: Sorts = {
+    "status": ("-is_active", Lower("name").asc(), "id"),
+    "-status": ("is_active", Lower("name").asc(), "id"),
+    "name": (Lower("name").asc(), "id"),
+    "-name": (Lower("name").desc(), "-id"),
+}
+INTRODUCER_SORTS: Sorts = {
+    **REFERENCE_SORTS,
+    "branches": ("active_branch_count", Lower("name").asc(), "id"),
+    "-branches": ("-active_branch_count", Lower("name").asc(), "id"),
+    "negotiators": ("active_negotiator_count", Lower("name").asc(), "id"),
+    "-negotiators": ("-active_negotiator_count", Lower("name").asc(), "id"),
+}
+DEFAULT_SORT = "status"
+STATUSES = ("active", "archived")
+
+
+@dataclass(frozen=True)
+class ReferenceListQuery:
+    """A settings list's search, status and sort, parsed once by its FilterSet.
+
+    ``status`` is "" (all), "active" or "archived"; the list's selector takes
+    it as keyword arguments (``**query.as_kwargs()``).
+    """
+
+    q: str = ""
+    status: str = ""
+    sort: str = DEFAULT_SORT
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as the list selector's keyword arguments."""
+        return asdict(self)
+
+
+def reference_rows(
+    qs: QuerySet[Reference],
+    *,
+    q: str = "",
+    status: str = "",
+    sort: str = DEFAULT_SORT,
+    search: tuple[str, ...] = ("name",),
+    sorts: Sorts = REFERENCE_SORTS,
+) -> QuerySet[Reference]:
+    """Return ``qs`` narrowed to ``q`` (in ``search`` fields) and ``status``, sorted.
+
+    An unknown ``status`` keeps every row; an unknown ``sort`` is the default.
+    """
+    if q:
+        matches = Q()
+        for name in search:
+            matches |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(matches)
+    if status in STATUSES:
+        qs = qs.filter(is_active=status == "active")
+    return qs.order_by(*sorts.get(sort, sorts[DEFAULT_SORT]))
 
 
 class IntroducerCounts(TypedDict):
@@ -58,12 +128,16 @@ def _count(qs: QuerySet[IntroducerBranch] | QuerySet[Negotiator]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def introducer_list(*, firm: Firm) -> "QuerySet[IntroducerWithCounts]":
+def introducer_list(
+    *, firm: Firm, q: str = "", status: str = "", sort: str = DEFAULT_SORT
+) -> "QuerySet[IntroducerWithCounts]":
     """Return the firm's introducers, active first, with counts in one query.
 
     Each row carries ``active_branch_count`` (active branches) and
     ``active_negotiator_count`` (active negotiators at those active branches):
-    what the New Case wizard would offer for that introducer.
+    what the New Case wizard would offer for that introducer. ``q`` searches
+    the name, e-mail and phone; ``status`` and ``sort`` are as in
+    ``reference_rows``.
     """
     branches = IntroducerBranch.objects.filter(
         firm=firm, introducer=OuterRef("pk"), is_active=True
@@ -74,13 +148,17 @@ def introducer_list(*, firm: Firm) -> "QuerySet[IntroducerWithCounts]":
         branch__is_active=True,
         is_active=True,
     )
-    return (
-        Introducer.objects.filter(firm=firm)
-        .annotate(
-            active_branch_count=_count(branches),
-            active_negotiator_count=_count(negotiators),
-        )
-        .order_by("-is_active", Lower("name"), "id")
+    introducers = Introducer.objects.filter(firm=firm).annotate(
+        active_branch_count=_count(branches),
+        active_negotiator_count=_count(negotiators),
+    )
+    return reference_rows(
+        introducers,
+        q=q,
+        status=status,
+        sort=sort,
+        search=("name", "email", "phone"),
+        sorts=INTRODUCER_SORTS,
     )
 
 
@@ -210,13 +288,3 @@ def task_category_list(*, firm: Firm) -> QuerySet[TaskCategory]:
 def task_category_get(*, firm: Firm, task_category_id: int) -> TaskCategory:
     """Return one of the firm's task categories or raise ``NotFound``."""
     return _named_get(TaskCategory, firm, task_category_id)
-
-
-def pathway_list(*, firm: Firm) -> QuerySet[Pathway]:
-    """Return the firm's support pathways, active first, by name (I9)."""
-    return _named_list(Pathway, firm)
-
-
-def pathway_get(*, firm: Firm, pathway_id: int) -> Pathway:
-    """Return one of the firm's pathways or raise ``NotFound``."""
-    return _named_get(Pathway, firm, pathway_id)

@@ -1,4 +1,9 @@
-"""Writes to introducers, their branches and their negotiators (SPEC A5)."""
+"""Writes to introducers, their branches and their negotiators (SPEC A5).
+
+``introducer_chain_check`` is the one rule for a record that names an
+introducer, branch and negotiator (a lead, a case): the lead and case
+services call it before they save.
+"""
 
 from django.db import transaction
 
@@ -14,6 +19,46 @@ from crm.firms.services.lookups import (
 INTRODUCER_FIELDS = ("name", "email", "phone")
 INTRODUCER_BRANCH_FIELDS = ("introducer", "name", "phone")
 NEGOTIATOR_FIELDS = ("branch", "name", "email", "phone")
+
+
+def introducer_chain_check(
+    *,
+    firm: Firm,
+    introducer: Introducer | None,
+    introducer_branch: IntroducerBranch | None,
+    negotiator: Negotiator | None,
+) -> None:
+    """Refuse an introducer chain of another firm's rows or with a broken link.
+
+    Every link is optional, but a branch must belong to the chosen introducer
+    and a negotiator must work at the chosen branch. The error's ``field`` is
+    the link's form field: ``introducer``, ``introducer_branch`` or
+    ``negotiator``.
+    """
+    links = (
+        (introducer, "introducer", "Choose an introducer of this firm."),
+        (introducer_branch, "introducer_branch", "Choose a branch of this firm."),
+        (negotiator, "negotiator", "Choose a negotiator of this firm."),
+    )
+    for obj, field, message in links:
+        if obj is not None and obj.firm_id != firm.pk:
+            raise ApplicationError(message, "not_found", {"field": field})
+    if introducer_branch is not None and (
+        introducer is None or introducer_branch.introducer_id != introducer.pk
+    ):
+        raise ApplicationError(
+            "That branch does not belong to the chosen introducer.",
+            "invalid",
+            {"field": "introducer_branch"},
+        )
+    if negotiator is not None and (
+        introducer_branch is None or negotiator.branch_id != introducer_branch.pk
+    ):
+        raise ApplicationError(
+            "That negotiator does not work at the chosen branch.",
+            "invalid",
+            {"field": "negotiator"},
+        )
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """Writes to the firm's reference lists: branches, interaction types, task categories.
 
-The helpers at the top (``save_new``, ``save_changes``, ``save_active``) are
-shared with ``services/introducers.py``; each public service below adds its
-own rules and calls them, and ``crm.core.tenancy.ensure_same_firm``, under its
-own transaction.
+The helpers at the top (``save_new``, ``save_changes``, ``save_active``,
+``named_create``, ``named_rename``) take any ``ReferenceModel`` and are shared
+with ``services/introducers.py`` and with higher apps' lists (``crm.support``'s
+pathways); each public service adds its own rules, calls them and
+``crm.core.tenancy.ensure_same_firm``, under its own transaction.
 """
 
 from typing import Any, TypeVar
@@ -21,25 +22,12 @@ from crm.firms.models import (
     Branch,
     Firm,
     InteractionType,
-    Introducer,
-    IntroducerBranch,
-    Negotiator,
-    Pathway,
+    ReferenceModel,
     TaskCategory,
     User,
 )
 
-Reference = TypeVar(
-    "Reference",
-    Branch,
-    Introducer,
-    IntroducerBranch,
-    Negotiator,
-    InteractionType,
-    TaskCategory,
-    Pathway,
-)
-NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory, Pathway)
+Reference = TypeVar("Reference", bound=ReferenceModel)
 
 BRANCH_FIELDS = ("name", "address", "phone")
 
@@ -165,36 +153,38 @@ def branch_set_active(
 # Interaction types and task categories: name-only lists, unique per firm
 
 
-def _duplicate_message(model: type[NamedLookup], name: str) -> str:
+def _duplicate_message(model: type[ReferenceModel], name: str) -> str:
     return f"The {model._meta.verbose_name} “{name}” already exists."
 
 
 def _check_name_free(
-    model: type[NamedLookup], firm: Firm, name: str, exclude: NamedLookup | None
+    model: type[ReferenceModel], firm: Firm, name: str, exclude: ReferenceModel | None
 ) -> str:
     """Return ``name`` stripped, or refuse it if empty or taken (any case)."""
     name = name.strip()
     if not name:
         raise ApplicationError("Enter a name.", "invalid", {"field": "name"})
     clashes = (
-        model.objects.filter(firm=firm)
+        model._default_manager.filter(firm=firm)
         .alias(name_lower=Lower("name"))
         .filter(name_lower=Lower(Value(name)))
     )
     if exclude is not None:
         clashes = clashes.exclude(pk=exclude.pk)
-    clash = clashes.first()
+    clash = clashes.values_list("name", "is_active").first()
     if clash is not None:
-        message = _duplicate_message(model, clash.name)
-        if not clash.is_active:
+        clash_name, clash_active = clash
+        message = _duplicate_message(model, clash_name)
+        if not clash_active:
             message += " It is archived: restore it from the list instead."
         raise ApplicationError(message, "duplicate", {"field": "name"})
     return name
 
 
-def _named_create(
-    model: type[NamedLookup], *, firm: Firm, actor: User, name: str
-) -> NamedLookup:
+def named_create(
+    model: type[Reference], *, firm: Firm, actor: User, name: str
+) -> Reference:
+    """Insert a name-only row of ``model``; its name must be new in any case."""
     name = _check_name_free(model, firm, name, None)
     return save_new(
         model(firm=firm, name=name),
@@ -205,9 +195,8 @@ def _named_create(
     )
 
 
-def _named_rename(
-    obj: NamedLookup, *, firm: Firm, actor: User, name: str
-) -> NamedLookup:
+def named_rename(obj: Reference, *, firm: Firm, actor: User, name: str) -> Reference:
+    """Rename a name-only row; the new name must not be another row's."""
     ensure_same_firm(firm, obj)
     name = _check_name_free(type(obj), firm, name, obj)
     return save_changes(
@@ -222,7 +211,7 @@ def _named_rename(
 @transaction.atomic
 def interaction_type_create(*, firm: Firm, actor: User, name: str) -> InteractionType:
     """Add an interaction type; its name must be new to the firm in any case."""
-    return _named_create(InteractionType, firm=firm, actor=actor, name=name)
+    return named_create(InteractionType, firm=firm, actor=actor, name=name)
 
 
 @transaction.atomic
@@ -230,7 +219,7 @@ def interaction_type_rename(
     *, firm: Firm, actor: User, interaction_type: InteractionType, name: str
 ) -> InteractionType:
     """Rename an interaction type; interactions already logged show the new name."""
-    return _named_rename(interaction_type, firm=firm, actor=actor, name=name)
+    return named_rename(interaction_type, firm=firm, actor=actor, name=name)
 
 
 @transaction.atomic
@@ -244,7 +233,7 @@ def interaction_type_set_active(
 @transaction.atomic
 def task_category_create(*, firm: Firm, actor: User, name: str) -> TaskCategory:
     """Add a task category; its name must be new to the firm in any case."""
-    return _named_create(TaskCategory, firm=firm, actor=actor, name=name)
+    return named_create(TaskCategory, firm=firm, actor=actor, name=name)
 
 
 @transaction.atomic
@@ -252,7 +241,7 @@ def task_category_rename(
     *, firm: Firm, actor: User, task_category: TaskCategory, name: str
 ) -> TaskCategory:
     """Rename a task category; existing tasks show the new name."""
-    return _named_rename(task_category, firm=firm, actor=actor, name=name)
+    return named_rename(task_category, firm=firm, actor=actor, name=name)
 
 
 @transaction.atomic
@@ -261,23 +250,3 @@ def task_category_set_active(
 ) -> TaskCategory:
     """Archive a task category (no longer offered) or restore it."""
     return save_active(task_category, firm=firm, actor=actor, active=active)
-
-
-@transaction.atomic
-def pathway_create(*, firm: Firm, actor: User, name: str) -> Pathway:
-    """Add a support pathway; its name must be new to the firm in any case (I9)."""
-    return _named_create(Pathway, firm=firm, actor=actor, name=name)
-
-
-@transaction.atomic
-def pathway_rename(*, firm: Firm, actor: User, pathway: Pathway, name: str) -> Pathway:
-    """Rename a pathway; cases on it show the new name."""
-    return _named_rename(pathway, firm=firm, actor=actor, name=name)
-
-
-@transaction.atomic
-def pathway_set_active(
-    *, firm: Firm, actor: User, pathway: Pathway, active: bool
-) -> Pathway:
-    """Archive or restore a pathway; cases keep an archived one."""
-    return save_active(pathway, firm=firm, actor=actor, active=active)

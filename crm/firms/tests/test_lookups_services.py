@@ -480,3 +480,66 @@ def test_named_create_turns_a_racing_duplicate_into_a_form_error(
 
     assert info.value.field == "name"
     assert model.objects.filter(firm=firm).count() == 1
+
+
+# The introducer chain of a lead or a case
+
+
+def test_introducer_chain_check_accepts_a_whole_or_partial_chain(firm):
+    """Introducer alone, with its branch, or down to the negotiator: all fine."""
+    negotiator = NegotiatorFactory(branch__introducer__firm=firm)
+    branch = negotiator.branch
+    check = services.introducer_chain_check
+
+    check(firm=firm, introducer=None, introducer_branch=None, negotiator=None)
+    check(
+        firm=firm, introducer=branch.introducer, introducer_branch=None, negotiator=None
+    )
+    check(
+        firm=firm,
+        introducer=branch.introducer,
+        introducer_branch=branch,
+        negotiator=negotiator,
+    )
+
+
+def test_introducer_chain_check_refuses_broken_links_on_their_field(firm):
+    """A branch of another introducer, or a negotiator elsewhere, names its field."""
+    negotiator = NegotiatorFactory(branch__introducer__firm=firm)
+    branch = negotiator.branch
+    other_branch = IntroducerBranchFactory(introducer__firm=firm)
+    check = services.introducer_chain_check
+
+    with pytest.raises(ApplicationError, match="branch does not belong") as exc:
+        check(
+            firm=firm,
+            introducer=other_branch.introducer,
+            introducer_branch=branch,
+            negotiator=None,
+        )
+    assert exc.value.field == "introducer_branch"
+    with pytest.raises(ApplicationError, match="branch does not belong"):
+        check(firm=firm, introducer=None, introducer_branch=branch, negotiator=None)
+    with pytest.raises(ApplicationError, match="negotiator does not work") as exc:
+        check(
+            firm=firm,
+            introducer=other_branch.introducer,
+            introducer_branch=other_branch,
+            negotiator=negotiator,
+        )
+    assert exc.value.field == "negotiator"
+
+
+def test_introducer_chain_check_refuses_another_firms_rows(firm, other_firm):
+    """Another firm's introducer, branch or negotiator is refused as not found."""
+    negotiator = NegotiatorFactory(branch__introducer__firm=other_firm)
+    branch = negotiator.branch
+
+    with pytest.raises(ApplicationError, match="introducer of this firm") as exc:
+        services.introducer_chain_check(
+            firm=firm,
+            introducer=branch.introducer,
+            introducer_branch=branch,
+            negotiator=negotiator,
+        )
+    assert (exc.value.code, exc.value.field) == ("not_found", "introducer")

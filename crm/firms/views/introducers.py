@@ -14,14 +14,17 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors, services
 from crm.firms.choices import Perm
+from crm.firms.filters import IntroducerFilterSet
 from crm.firms.forms_lookups import (
     IntroducerBranchForm,
     IntroducerForm,
@@ -32,6 +35,31 @@ from crm.firms.models import Introducer, IntroducerBranch
 from crm.firms.views.lookups import PER_PAGE, form_data
 
 DETAIL_TEMPLATE = "firms/settings/introducer_detail.html"
+LIST_TEMPLATE = "firms/settings/introducer_list.html"
+
+INTRODUCER_LIST = ListSpec(
+    id="introducer",
+    title="Introducers",
+    caption="Introducers",
+    filter_label="Filter introducers",
+    no_match="No introducers match these filters",
+    columns=(
+        Column("Name", "name", f"{LIST_TEMPLATE}#name"),
+        Column("E-mail", attr="email", default="—"),
+        Column("Phone", attr="phone", default="—", classes="nowrap"),
+        Column("Active branches", "branches", attr="active_branch_count", default="0"),
+        Column(
+            "Active negotiators",
+            "negotiators",
+            attr="active_negotiator_count",
+            default="0",
+        ),
+        Column("Status", "status", f"{LIST_TEMPLATE}#status"),
+        Column("Actions", template=f"{LIST_TEMPLATE}#actions", classes="actions"),
+    ),
+    empty_template=f"{LIST_TEMPLATE}#empty",
+    row_template=f"{LIST_TEMPLATE}#row",
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +112,7 @@ def _detail_response(
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @staff_view(perm=Perm.MANAGE_FIRM)
 def introducer_list(request: StaffRequest) -> HttpResponse:
     """List the firm's introducers with branch and negotiator counts; add one."""
@@ -102,10 +131,21 @@ def introducer_list(request: StaffRequest) -> HttpResponse:
                 "Now add its branches and negotiators.",
             )
             return redirect(introducer)
-    introducers = selectors.introducer_list(firm=request.firm)
+    filterset = IntroducerFilterSet(request.GET or None)
+    introducers = selectors.introducer_list(
+        firm=request.firm, **filterset.query().as_kwargs()
+    )
     page = paginate(introducers, params=request.GET, per_page=PER_PAGE)
-    context = {"page": page, "form": form}
-    return TemplateResponse(request, "firms/settings/introducer_list.html", context)
+    context = {
+        **list_context(
+            request.GET, spec=INTRODUCER_LIST, filterset=filterset, page=page
+        ),
+        "add_form": form,
+    }
+    template = LIST_TEMPLATE
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return TemplateResponse(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,11 +25,11 @@ from crm.core.types import StaffRequest
 from crm.firms import selectors, services
 from crm.firms.choices import Perm
 from crm.firms.forms_lookups import BranchForm, NamedLookupForm, active_flag
-from crm.firms.models import InteractionType, Pathway, TaskCategory
+from crm.firms.models import InteractionType, TaskCategory
 
 PER_PAGE = 50
 
-L = TypeVar("L", InteractionType, TaskCategory, Pathway)
+L = TypeVar("L", InteractionType, TaskCategory)
 
 
 def form_data(request: StaffRequest) -> QueryDict | None:
@@ -180,22 +180,6 @@ TASK_CATEGORIES = _Kind[TaskCategory](
     set_active=services.task_category_set_active,
 )
 
-PATHWAYS = _Kind[Pathway](
-    entity="pathway",
-    singular="pathway",
-    plural="Pathways",
-    intro="Programmes of support your charity runs, such as Housing Support or "
-    "Debt Advice. A support case may follow one.",
-    empty="There are no pathways yet. Add the programmes you run, such as "
-    "“Housing Support” or “Mentoring”, so case managers can put cases on them "
-    "and filter by them.",
-    rows=selectors.pathway_list,
-    get=selectors.pathway_get,
-    create=services.pathway_create,
-    rename=services.pathway_rename,
-    set_active=services.pathway_set_active,
-)
-
 
 def _named_list(request: StaffRequest, kind: _Kind[L]) -> HttpResponse:
     form = NamedLookupForm(form_data(request), label=kind.name_label)
@@ -294,24 +278,3 @@ def task_category_set_active(
 ) -> HttpResponse:
     """Archive or restore a task category (POST ``active`` is "1" or "0")."""
     return _named_set_active(request, TASK_CATEGORIES, task_category_id)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_view(perm=Perm.MANAGE_FIRM, module="support")
-def pathway_list(request: StaffRequest) -> HttpResponse:
-    """List the firm's support pathways, with a form to add one (I9)."""
-    return _named_list(request, PATHWAYS)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_view(perm=Perm.MANAGE_FIRM, module="support")
-def pathway_edit(request: StaffRequest, pathway_id: int) -> HttpResponse:
-    """Rename a pathway."""
-    return _named_edit(request, PATHWAYS, pathway_id)
-
-
-@require_POST
-@staff_view(perm=Perm.MANAGE_FIRM, module="support")
-def pathway_set_active(request: StaffRequest, pathway_id: int) -> HttpResponse:
-    """Archive or restore a pathway (POST ``active`` is "1" or "0")."""
-    return _named_set_active(request, PATHWAYS, pathway_id)

@@ -11,6 +11,11 @@ from crm.support.services.cases import (
 )
 from crm.support.services.items import item_add, item_remove, outcome_set_achieved
 from crm.support.services.links import service_link, service_unlink
+from crm.support.services.pathways import (
+    pathway_create,
+    pathway_rename,
+    pathway_set_active,
+)
 from crm.support.services.plans import PlanData, plan_add, plan_delete, plan_update
 
 __all__ = [
@@ -21,6 +26,9 @@ __all__ = [
     "item_add",
     "item_remove",
     "outcome_set_achieved",
+    "pathway_create",
+    "pathway_rename",
+    "pathway_set_active",
     "plan_add",
     "plan_delete",
     "plan_update",

@@ -19,7 +19,7 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
-from crm.firms.models import Firm, Membership, Pathway, User
+from crm.firms.models import Firm, Membership, User
 from crm.support.choices import (
     ConcernLevel,
     Duration,
@@ -27,7 +27,7 @@ from crm.support.choices import (
     SupportKind,
     SupportStatus,
 )
-from crm.support.models import OpenPeriod, SupportDetails
+from crm.support.models import OpenPeriod, Pathway, SupportDetails
 
 REASON_MAX = 300
 CASE_FIELDS = ("title", "owner", "note")

@@ -6,11 +6,11 @@ from typing import Any
 from crm.cases.models import Case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.testing.isolation import register
-from crm.firms.models import Firm, Membership, Pathway
+from crm.firms.models import Firm, Membership
 from crm.firms.tests.factories import MembershipFactory
 from crm.support import services
 from crm.support.choices import ItemKind
-from crm.support.models import ExternalService, PlannedSupport, SupportItem
+from crm.support.models import ExternalService, Pathway, PlannedSupport, SupportItem
 
 
 def _manager(firm: Firm) -> Any:
@@ -74,4 +74,4 @@ register("support:case_id")(lambda firm: make_support_case(firm))
 register("item_id")(lambda firm: make_item(make_support_case(firm)))
 register("plan_id")(lambda firm: make_plan(make_support_case(firm)))
 register("link_id")(lambda firm: make_link(make_support_case(firm)))
-register("pathway_id")(lambda firm: make_pathway(firm))
+register("support:pathway_id")(lambda firm: make_pathway(firm))

@@ -11,7 +11,6 @@ from crm.contacts import demo as contacts_demo
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
 from crm.firms import demo as firms_demo
-from crm.firms.models import Pathway
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
 from crm.support import demo, selectors
@@ -19,6 +18,7 @@ from crm.support.choices import ItemKind, PlanStatus, SupportEventType, SupportK
 from crm.support.models import (
     ExternalService,
     OpenPeriod,
+    Pathway,
     PlannedSupport,
     SupportDetails,
     SupportItem,

@@ -12,10 +12,10 @@ from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent
 from crm.firms.choices import Role
-from crm.firms.models import Pathway
 from crm.firms.tests.factories import InteractionTypeFactory, MembershipFactory
 from crm.interactions.models import Interaction
 from crm.support import services
+from crm.support.models import Pathway
 from crm.support.tests.factories import make_link, make_pathway, make_support_case
 from crm.tasks.models import Task
 
@@ -169,7 +169,7 @@ def test_firm_with_both_modules_sees_both_case_lists(other_firm, login):
 
 def test_support_pages_are_404_for_an_advice_only_firm(owner_client):
     assert owner_client.get(reverse("support:case_list")).status_code == 404
-    assert owner_client.get(reverse("firms:pathway_list")).status_code == 404
+    assert owner_client.get(reverse("support:pathway_list")).status_code == 404
 
 
 # The advice Cases list keeps to mortgage and protection
@@ -239,7 +239,7 @@ def test_contact_record_query_count_does_not_grow_with_served_cases(
 
 
 def test_pathways_settings_add_rename_archive(charity_client, support_firm):
-    list_url = reverse("firms:pathway_list")
+    list_url = reverse("support:pathway_list")
     empty = text(charity_client.get(list_url))
     assert "There are no pathways yet" in empty
     response = charity_client.post(list_url, {"name": "Housing Support"})
@@ -248,15 +248,15 @@ def test_pathways_settings_add_rename_archive(charity_client, support_firm):
     duplicate = charity_client.post(list_url, {"name": "housing support"})
     assert duplicate.status_code == 200
     assert 'value="housing support"' in text(duplicate)
-    edit = reverse("firms:pathway_edit", kwargs={"pathway_id": pathway.pk})
+    edit = reverse("support:pathway_edit", kwargs={"pathway_id": pathway.pk})
     charity_client.post(edit, {"name": "Housing"})
-    active = reverse("firms:pathway_set_active", kwargs={"pathway_id": pathway.pk})
+    active = reverse("support:pathway_set_active", kwargs={"pathway_id": pathway.pk})
     charity_client.post(active, {"active": "0"})
     pathway.refresh_from_db()
     assert (pathway.name, pathway.is_active) == ("Housing", False)
     verbs = list(
         AuditEvent.objects.filter(
-            firm=support_firm, object_type="firms.pathway"
+            firm=support_firm, object_type="support.pathway"
         ).values_list("verb", flat=True)
     )
     assert sorted(verbs) == sorted(
@@ -268,6 +268,6 @@ def test_case_managers_cannot_manage_pathways(support_firm, login):
     manager = MembershipFactory(firm=support_firm, role=Role.ADVISER)
     pathway = make_pathway(support_firm)
     client = login(manager)
-    assert client.get(reverse("firms:pathway_list")).status_code == 403
-    url = reverse("firms:pathway_set_active", kwargs={"pathway_id": pathway.pk})
+    assert client.get(reverse("support:pathway_list")).status_code == 403
+    url = reverse("support:pathway_set_active", kwargs={"pathway_id": pathway.pk})
     assert client.post(url, {"active": "0"}).status_code == 403

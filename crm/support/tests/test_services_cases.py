@@ -13,7 +13,6 @@ from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.models import AuditEvent
 from crm.firms.choices import Role
-from crm.firms.models import Pathway
 from crm.firms.tests.factories import MembershipFactory
 from crm.support import selectors, services
 from crm.support.choices import (
@@ -23,7 +22,7 @@ from crm.support.choices import (
     SupportKind,
     SupportStatus,
 )
-from crm.support.models import OpenPeriod, SupportDetails
+from crm.support.models import OpenPeriod, Pathway, SupportDetails
 from crm.support.tests.factories import (
     make_link,
     make_pathway,
