@@ -82,6 +82,23 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
         """Return True if any filter narrows the list (tabs and sort do not)."""
         return any(value not in EMPTY_VALUES for value in self.cleaned.values())
 
+    def params(self) -> QueryDict:
+        """Return the tab, the valid filters and a known sort, for links.
+
+        Tab links keep the filters that apply and leave out junk and anything
+        else the query string or a posted form carried.
+        """
+        query = QueryDict(mutable=True)
+        if self.tabs:
+            query["tab"] = self.tab
+        cleaned = self.cleaned
+        for name in self.form.fields:
+            if cleaned.get(name) not in EMPTY_VALUES:
+                query.setlist(name, self.data.getlist(name))
+        if self.data.get("sort", "") in self.sorts:
+            query["sort"] = self.sort
+        return query
+
     def clear_url(self) -> str:
         """Return the "?..." link that clears the filters but keeps the tab."""
         return f"?tab={self.tab}" if self.tabs else "?"
