@@ -146,35 +146,3 @@ class OrganisationForm(PersonForm):
 
     def clean(self) -> dict[str, Any]:
         return forms.Form.clean(self) or {}
-
-
-class ContactFilterForm(forms.Form):
-    """Filters of the Clients list; all optional."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name, e-mail or phone")}
-        ),
-    )
-    kind = forms.ChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=[("", _("People and organisations")), *ContactKind.choices],
-    )
-    archived = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Active")), ("1", _("Archived"))],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("name", _("Name, A to Z")),
-            ("-name", _("Name, Z to A")),
-            ("-created", _("Newest first")),
-            ("created", _("Oldest first")),
-        ],
-    )

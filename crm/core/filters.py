@@ -13,12 +13,18 @@ themselves.
 """
 
 import copy
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import django_filters
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
-from crm.core import fields
+from crm.core import fields, principals, selectors
+from crm.core.choices import AuditVerb
+
+if TYPE_CHECKING:
+    from crm.firms.models import Firm
 
 # What "no filter" looks like once cleaned.
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], ())
@@ -77,6 +83,23 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
         """Return True if any filter narrows the list (tabs and sort do not)."""
         return any(value not in EMPTY_VALUES for value in self.cleaned.values())
 
+    def params(self) -> QueryDict:
+        """Return the tab, the valid filters and a known sort, for links.
+
+        Tab links keep the filters that apply and leave out junk and anything
+        else the query string or a posted form carried.
+        """
+        query = QueryDict(mutable=True)
+        if self.tabs:
+            query["tab"] = self.tab
+        cleaned = self.cleaned
+        for name in self.form.fields:
+            if cleaned.get(name) not in EMPTY_VALUES:
+                query.setlist(name, self.data.getlist(name))
+        if self.data.get("sort", "") in self.sorts:
+            query["sort"] = self.sort
+        return query
+
     def clear_url(self) -> str:
         """Return the "?..." link that clears the filters but keeps the tab."""
         return f"?tab={self.tab}" if self.tabs else "?"
@@ -104,3 +127,53 @@ class SearchFilter(django_filters.Filter):  # type: ignore[misc]  # django-filte
     """A free-text search box, trimmed; NUL bytes are a field error."""
 
     field_class = fields.SearchField
+
+
+# The Audit log's filters (A7).
+
+
+class AuditFilterForm(forms.Form):
+    """Checks across the Audit log filters: the date range must not run backwards."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+            data.pop("date_to", None)
+        return data
+
+
+class AuditFilterSet(ListFilterSet):
+    """Filters of the Audit log (A7); every filter is optional."""
+
+    actor = IdChoiceFilter(label=_("Who"))
+    object_type = ChoiceFilter(label=_("Record type"))
+    verb = ChoiceFilter(
+        label=_("Action"), choices=[("", _("Any action")), *AuditVerb.choices]
+    )
+    date_from = DateFilter(label=_("From"))
+    date_to = DateFilter(label=_("To"))
+
+    class Meta:
+        form = AuditFilterForm
+
+    def __init__(self, data: QueryDict | None, *, firm: "Firm") -> None:
+        super().__init__(data)
+        self.set_choices(
+            "actor", [("", _("Anyone")), *principals.member_choices(firm=firm)]
+        )
+        self.set_choices(
+            "object_type", [("", _("Any record")), *selectors.audit_object_types()]
+        )
+
+    def query(self) -> selectors.AuditEventListQuery:
+        """Return the typed query; a filter with an error is left out."""
+        data = self.cleaned
+        return selectors.AuditEventListQuery(
+            actor_id=data.get("actor"),
+            object_type=data.get("object_type") or "",
+            verb=data.get("verb") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -23,6 +23,8 @@ class Column:
     shows ``template`` (rendered with ``row``, e.g. a partial
     ``"advice/case_list.html#cell_client"``) or else ``attr`` (a dotted path
     on the row, ``default`` when empty); ``classes`` go on the cell.
+    ``hide_label`` keeps the header's label for screen readers only (a column
+    of buttons).
     """
 
     label: str
@@ -31,6 +33,7 @@ class Column:
     attr: str = ""
     default: str = ""
     classes: str = ""
+    hide_label: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ class ListSpec:
     "no rows for these filters" state; ``notice_template`` shows above the
     rows; ``row_template`` replaces the cells with a whole ``<tr>``.
     ``oob_fields`` are filters whose choices follow the others, re-sent with
-    the results.
+    the results. ``tab_count_label`` says what a tab's count counts, for
+    screen readers ("open").
     """
 
     id: str
@@ -60,6 +64,7 @@ class ListSpec:
     notice_template: str = ""
     row_template: str = ""
     oob_fields: tuple[str, ...] = ()
+    tab_count_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ def list_context(
         "list": spec,
         "headers": headers(params, filterset.sort, spec.columns),
         "tab": filterset.tab,
-        "tabs": tab_links(params, filterset.tab, spec.tabs, counts),
+        "tabs": tab_links(filterset.params(), filterset.tab, spec.tabs, counts),
         "sort": filterset.sort,
         "filtered": filterset.is_filtered,
         "clear_url": filterset.clear_url(),

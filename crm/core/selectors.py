@@ -1,7 +1,8 @@
 """Reads for the audit log and the dev mailbox."""
 
 import datetime
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -24,6 +25,25 @@ def audit_object_types() -> list[tuple[str, str]]:
     types.append(("firms.firm", "Firm"))
     types.append(("firms.user", "User"))
     return sorted(types, key=lambda t: t[1])
+
+
+@dataclass(frozen=True)
+class AuditEventListQuery:
+    """The Audit log's filters, parsed once from the query string.
+
+    Built by ``crm.core.filters.AuditFilterSet`` and passed to
+    ``audit_event_list`` (``**query.as_kwargs()``).
+    """
+
+    actor_id: int | None = None
+    object_type: str = ""
+    verb: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``audit_event_list``'s keyword arguments."""
+        return asdict(self)
 
 
 def audit_event_list(

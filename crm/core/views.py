@@ -1,43 +1,14 @@
-"""Audit log and dev mailbox pages."""
+"""The dev mailbox pages (the Audit log is in ``views_audit``)."""
 
 from django.conf import settings
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
-from crm.core import principals, selectors
-from crm.core.forms import AuditFilterForm
+from crm.core import selectors
 from crm.core.pagination import paginate
-from crm.core.permissions import Perm
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-@staff_view(perm=Perm.VIEW_AUDIT_LOG)
-def audit_log(request: StaffRequest) -> TemplateResponse:
-    """Show the firm's audit events with filters, newest first (A7)."""
-    form = AuditFilterForm(
-        request.GET or None,
-        actors=principals.member_choices(firm=request.firm),
-        object_types=selectors.audit_object_types(),
-    )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    events = selectors.audit_event_list(
-        firm=request.firm,
-        actor_id=filters.get("actor"),
-        object_type=filters.get("object_type", ""),
-        verb=filters.get("verb", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    page = paginate(events, params=request.GET, per_page=50)
-    template = "core/audit_log.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return TemplateResponse(request, template, {"form": form, "page": page})
 
 
 def _require_mailbox() -> None:

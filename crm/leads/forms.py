@@ -17,7 +17,7 @@ from crm.core.http import parse_id
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 from crm.leads import selectors
-from crm.leads.choices import LeadSource, LeadStatus
+from crm.leads.choices import LeadSource
 from crm.leads.models import Lead
 
 if TYPE_CHECKING:
@@ -231,55 +231,6 @@ class LeadCreateForm(LeadDetailsForm):
         if self.is_bound:
             return getattr(self, "cleaned_data", {}).get("contact")
         return self.initial.get("contact")
-
-
-STATUS_FILTERS = [
-    ("", _("Any status")),
-    ("open", _("Open leads")),
-    *LeadStatus.choices,
-]
-FOLLOW_UP_CHOICES = [
-    ("", _("Any")),
-    ("due", _("Due today")),
-    ("overdue", _("Overdue")),
-]
-
-
-class LeadFilterForm(forms.Form):
-    """Filters of the leads list; every field is optional."""
-
-    q = forms.CharField(
-        label=_("Search clients"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name or e-mail")}
-        ),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=STATUS_FILTERS
-    )
-    owner = _id_field(_("Adviser"))
-    source = forms.ChoiceField(
-        label=_("Source"),
-        required=False,
-        choices=[("", _("Any source")), *LeadSource.choices],
-    )
-    introducer = _id_field(_("Introducer"))
-    follow_up = forms.ChoiceField(
-        label=_("Follow-up"), required=False, choices=FOLLOW_UP_CHOICES
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        owners: list[tuple[int, str]],
-        introducers: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Any adviser")), *owners]  # type: ignore[attr-defined]  # TypedChoiceField
-        self.fields["introducer"].choices = [("", _("Any introducer")), *introducers]  # type: ignore[attr-defined]  # TypedChoiceField
 
 
 class BoardFilterForm(forms.Form):

@@ -6,7 +6,7 @@ today) for an open lead with a follow-up date, else "". The shared include
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -93,6 +93,27 @@ def lead_get(*, firm: Firm, lead_id: int) -> Lead:
         return _with_follow_up_state(qs).get(pk=lead_id)
     except Lead.DoesNotExist as exc:
         raise NotFound from exc
+
+
+@dataclass(frozen=True)
+class LeadListQuery:
+    """The Leads list's filters and sort, parsed once from the query string.
+
+    Built by ``crm.leads.filters.LeadFilterSet`` and passed to ``lead_list``
+    (``**query.as_kwargs()``).
+    """
+
+    status: str | None = None
+    owner_id: int | None = None
+    source: str = ""
+    introducer_id: int | None = None
+    follow_up: str = ""
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``lead_list``'s keyword arguments."""
+        return asdict(self)
 
 
 def lead_list(

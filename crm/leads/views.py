@@ -23,7 +23,7 @@ from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
-from crm.core.listing import sort_links
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.shell import url_if_exists
@@ -32,19 +32,14 @@ from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
 from crm.leads import selectors, services
 from crm.leads.choices import LeadStatus
-from crm.leads.forms import (
-    BoardFilterForm,
-    LeadCreateForm,
-    LeadDetailsForm,
-    LeadFilterForm,
-)
+from crm.leads.filters import LeadFilterSet
+from crm.leads.forms import BoardFilterForm, LeadCreateForm, LeadDetailsForm
 from crm.leads.models import Lead
 
 # Sections other features add to the lead's page, shown once their template exists.
 BOARD_TEMPLATE = "leads/lead_board.html"
 DETAIL_TEMPLATE = "leads/lead_detail.html"
 PER_PAGE = 25
-SORTABLE = ("name", "status", "follow_up", "created")
 
 
 def _can_edit(request: StaffRequest) -> bool:
@@ -127,36 +122,36 @@ def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
 # The list
 
 
+LEAD_LIST = ListSpec(
+    id="lead",
+    title="Leads list",
+    caption="Leads",
+    filter_label="Filter leads",
+    no_match="No leads match these filters",
+    columns=(
+        Column("Client", "name", "leads/lead_list.html#client"),
+        Column("Status", "status", "leads/lead_list.html#status"),
+        Column("Adviser", attr="owner", default="Unassigned"),
+        Column("Source", template="leads/lead_list.html#source"),
+        Column(
+            "Follow-up", "follow_up", "leads/lead_list.html#follow_up", classes="nowrap"
+        ),
+        Column("Created", "created", "leads/lead_list.html#created", classes="nowrap"),
+    ),
+    empty_template="leads/lead_list.html#empty",
+)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")
 def lead_list(request: StaffRequest) -> TemplateResponse:
     """List leads with filters, sortable columns and pagination (C2)."""
-    form = LeadFilterForm(
-        request.GET or None,
-        owners=firm_selectors.member_choices(firm=request.firm),
-        introducers=firm_selectors.introducer_choices(firm=request.firm),
-    )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    sort = request.GET.get("sort", "")
-    sort = sort if sort in selectors.LEAD_SORTS else selectors.DEFAULT_SORT
-    leads = selectors.lead_list(
-        firm=request.firm,
-        status=filters.get("status") or None,
-        owner_id=filters.get("owner"),
-        source=filters.get("source", ""),
-        introducer_id=filters.get("introducer"),
-        follow_up=filters.get("follow_up", ""),
-        q=filters.get("q", ""),
-        sort=sort,
-    )
+    filterset = LeadFilterSet(request.GET or None, firm=request.firm)
+    leads = selectors.lead_list(firm=request.firm, **filterset.query().as_kwargs())
     page = paginate(leads, params=request.GET, per_page=PER_PAGE)
     context = {
-        "form": form,
-        "page": page,
-        "sort": sort,
-        "sort_links": sort_links(request.GET, sort, SORTABLE),
-        "filtered": any(v not in (None, "") for v in filters.values()),
+        **list_context(request.GET, spec=LEAD_LIST, filterset=filterset, page=page),
         "can_edit": _can_edit(request),
     }
     template = "leads/lead_list.html"

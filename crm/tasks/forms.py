@@ -10,53 +10,6 @@ from crm.firms.models import TaskCategory, User
 from crm.tasks.choices import TaskPriority
 from crm.tasks.models import Task
 
-TAB_CHOICES = [
-    ("mine", _("My tasks")),
-    ("today", _("Due today")),
-    ("overdue", _("Overdue")),
-    ("all", _("All")),
-]
-STATUS_CHOICES = [("open", _("Open")), ("done", _("Done")), ("all", _("Open and done"))]
-
-
-class TaskFilterForm(forms.Form):
-    """The Tasks page's tab and filters; anything invalid falls back to a default."""
-
-    tab = forms.ChoiceField(
-        choices=TAB_CHOICES, required=False, widget=forms.HiddenInput
-    )
-    assignee = forms.TypedChoiceField(
-        label=_("Assigned to"), required=False, coerce=int, empty_value=None
-    )
-    category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=STATUS_CHOICES, required=False
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        members: list[tuple[int, str]],
-        categories: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Anyone")), *members]  # type: ignore[attr-defined]  # ChoiceField
-        self.fields["category"].choices = [("", _("Any category")), *categories]  # type: ignore[attr-defined]  # ChoiceField
-
-    def values(self) -> dict[str, Any]:
-        """Return the tab and filters, leaving out any that did not validate."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "tab": data.get("tab") or "mine",
-            "assignee_id": data.get("assignee"),
-            "category_id": data.get("category"),
-            "status": data.get("status") or "open",
-        }
-
 
 class MemberChoiceField(forms.ModelChoiceField[User]):
     """A member picker that shows names rather than e-mail addresses."""

@@ -96,3 +96,10 @@ class Task(FirmOwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_edit", kwargs={"task_id": self.pk})
+
+    @property
+    def status_colour(self) -> str:
+        """Return the badge colour ``TaskStatus`` declares for the task's status."""
+        return (
+            TaskStatus(self.status).colour if self.status in TaskStatus.values else ""
+        )

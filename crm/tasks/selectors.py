@@ -1,7 +1,8 @@
 """Reads about tasks: one, the Tasks page tabs, a record's tasks, counts (J1)."""
 
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
@@ -17,6 +18,7 @@ from crm.tasks.models import Task
 
 TaskTab = Literal["mine", "today", "overdue", "all"]
 TaskStatusFilter = Literal["open", "done", "all"]
+TABS: tuple[TaskTab, ...] = ("mine", "today", "overdue", "all")
 
 RELATED = ("assignee", "category", "contact", "lead__contact", "case")
 
@@ -34,6 +36,29 @@ class TaskCounts(TypedDict):
     overdue: int
     mine_today: int
     mine_overdue: int
+
+
+@dataclass(frozen=True)
+class TaskListQuery:
+    """The Tasks page's tab and filters, parsed once from the query string.
+
+    Built by ``crm.tasks.filters.TaskFilterSet``; the page and a one-click
+    complete (which re-counts the tabs) pass it to ``task_list`` and
+    ``task_counts``.
+    """
+
+    tab: TaskTab = "mine"
+    assignee_id: int | None = None
+    category_id: int | None = None
+    status: TaskStatusFilter = "open"
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``task_list``'s keyword arguments."""
+        return asdict(self)
+
+    def count_kwargs(self) -> dict[str, Any]:
+        """Return the filters ``task_counts`` narrows the tab counts by."""
+        return {"assignee_id": self.assignee_id, "category_id": self.category_id}
 
 
 def _tasks(firm: Firm) -> QuerySet[Task]:

@@ -19,71 +19,70 @@ from crm.contacts.models import Contact
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id, safe_next_url
+from crm.core.listing import Column, ListSpec, list_context, tab_links
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
-from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
 from crm.leads import selectors as lead_selectors
 from crm.leads.models import Lead
 from crm.tasks import selectors, services
-from crm.tasks.forms import TAB_CHOICES, TaskFilterForm, TaskForm
+from crm.tasks.filters import TaskFilterSet
+from crm.tasks.forms import TaskForm
 from crm.tasks.models import Task
-from crm.tasks.selectors import TaskCounts
 
 PER_PAGE = 25
 FOLLOW_UPS_SHOWN = 20
+TABS = (
+    ("mine", "My tasks"),
+    ("today", "Due today"),
+    ("overdue", "Overdue"),
+    ("all", "All"),
+)
 
 
-def _filters(request: StaffRequest, data: QueryDict) -> TaskFilterForm:
-    categories = firm_selectors.task_category_list(firm=request.firm)
-    return TaskFilterForm(
-        data,
-        members=firm_selectors.member_choices(firm=request.firm),
-        categories=[(c.pk, c.name) for c in categories],
-    )
-
-
-def _tabs(values: dict[str, Any], counts: TaskCounts) -> list[dict[str, Any]]:
-    """Return each tab's label, link (keeping the filters), open count and state."""
-    filters = {
-        "assignee": values["assignee_id"],
-        "category": values["category_id"],
-        "status": values["status"] if values["status"] != "open" else None,
-    }
-    tabs = []
-    for key, label in TAB_CHOICES:
-        query = QueryDict(mutable=True)
-        query["tab"] = key
-        query.update({k: str(v) for k, v in filters.items() if v is not None})
-        tabs.append(
-            {
-                "key": key,
-                "label": label,
-                "url": f"?{query.urlencode()}",
-                "count": counts.get(key),
-                "active": key == values["tab"],
-            }
-        )
-    return tabs
+TASK_LIST = ListSpec(
+    id="task",
+    title="Tasks",
+    caption="Tasks",
+    filter_label="Filter tasks",
+    no_match="No tasks match these filters",
+    tabs=TABS,
+    tabs_label="Task views",
+    tab_count_label="open",
+    columns=(
+        Column("Task"),
+        Column("About"),
+        Column("Due", classes="nowrap"),
+        Column("Assigned to"),
+        Column("Category"),
+        Column("Status"),
+        Column("Actions", hide_label=True),
+    ),
+    row_template="tasks/task_list.html#row",
+    empty_template="tasks/task_list.html#empty",
+    no_match_template="tasks/task_list.html#no_match",
+)
 
 
 def _tab_context(
-    request: StaffRequest, form: TaskFilterForm, today: date
+    request: StaffRequest, filterset: TaskFilterSet, today: date
 ) -> dict[str, Any]:
-    """Return the filter values, and the tabs with their counts, for ``form``."""
-    values = form.values()
+    """Return the tabs, each with its capped open count (J1), and the caption."""
+    query = filterset.query()
     counts = selectors.task_counts(
-        firm=request.firm,
-        user=request.user,
-        assignee_id=values["assignee_id"],
-        category_id=values["category_id"],
-        today=today,
+        firm=request.firm, user=request.user, today=today, **query.count_kwargs()
     )
+    tab_counts = {
+        "mine": counts["mine"],
+        "today": counts["today"],
+        "overdue": counts["overdue"],
+    }
     return {
-        "values": values,
-        "tabs": _tabs(values, counts),
-        "tab_label": dict(TAB_CHOICES)[values["tab"]],
+        "list": TASK_LIST,
+        "tabs": tab_links(filterset.params(), query.tab, TABS, tab_counts),
+        "caption": dict(TABS)[query.tab],
+        "today": today,
     }
 
 
@@ -108,20 +107,21 @@ def _follow_ups(request: StaffRequest, today: date) -> dict[str, Any]:
 def task_list(request: StaffRequest) -> TemplateResponse:
     """Show tasks in tabs with filters, and the member's due follow-ups (J1, C4)."""
     today = timezone.localdate()
-    partial = request.htmx and not request.htmx.boosted
-    form = _filters(request, request.GET)
-    context = _tab_context(request, form, today)
+    filterset = TaskFilterSet(request.GET or None, firm=request.firm)
     tasks = selectors.task_list(
-        firm=request.firm, user=request.user, today=today, **context["values"]
+        firm=request.firm,
+        user=request.user,
+        today=today,
+        **filterset.query().as_kwargs(),
     )
-    context |= {
-        "form": form,
-        "page": paginate(tasks, params=request.GET, per_page=PER_PAGE),
-        "today": today,
+    page = paginate(tasks, params=request.GET, per_page=PER_PAGE)
+    context = {
+        **list_context(request.GET, spec=TASK_LIST, filterset=filterset, page=page),
+        **_tab_context(request, filterset, today),
         "return_to": request.get_full_path(),
     }
-    if partial:
-        return TemplateResponse(request, "tasks/task_list.html#filtered", context)
+    if request.htmx and not request.htmx.boosted:
+        return TemplateResponse(request, "tasks/task_list.html#results", context)
     context |= _follow_ups(request, today)
     return TemplateResponse(request, "tasks/task_list.html", context)
 
@@ -254,8 +254,9 @@ def _status_change(request: StaffRequest, task_id: int, *, done: bool) -> HttpRe
         return redirect(safe_next_url(request) or "tasks:task_list")
     # htmx: the row shows the task's state either way, so an error needs no message.
     today = timezone.localdate()
-    context = _tab_context(request, _filters(request, request.POST), today)
-    context |= {"task": task, "today": today, "return_to": safe_next_url(request)}
+    filterset = TaskFilterSet(request.POST, firm=request.firm)
+    context = _tab_context(request, filterset, today)
+    context |= {"row": task, "return_to": safe_next_url(request)}
     return TemplateResponse(request, "tasks/task_list.html#row_changed", context)
 
 

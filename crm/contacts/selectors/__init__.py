@@ -1,6 +1,10 @@
 """Reads about contacts."""
 
 from crm.contacts.selectors.contacts import (
+    DEFAULT_SORT,
+    SORTS,
+    ContactList,
+    ContactListQuery,
     contact_get,
     contact_list,
     contact_timeline,
@@ -16,6 +20,10 @@ from crm.contacts.selectors.imports import (
 )
 
 __all__ = [
+    "DEFAULT_SORT",
+    "SORTS",
+    "ContactList",
+    "ContactListQuery",
     "contact_get",
     "contact_import_error_list",
     "contact_import_get",

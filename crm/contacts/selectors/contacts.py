@@ -1,7 +1,11 @@
 """Reads about contacts: one, lists, the timeline."""
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from django.db.models import QuerySet
 
+from crm.contacts import search
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent, ContactQuerySet
 from crm.core.exceptions import NotFound
@@ -14,6 +18,33 @@ SORTS = {
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
 }
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class ContactListQuery:
+    """The Clients list's filters and sort, parsed once from the query string.
+
+    Built by ``crm.contacts.filters.ContactFilterSet``; the page and the CSV
+    export pass it to ``contact_list`` (``**query.as_kwargs()``), so they agree.
+    """
+
+    kind: str = ""
+    archived: bool = False
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Return the query as ``contact_list``'s keyword arguments."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ContactList:
+    """The contacts of a list query; ``capped`` if a search hit its limit."""
+
+    contacts: ContactQuerySet
+    capped: bool = False
 
 
 def contact_get(*, firm: Firm, contact_id: int) -> Contact:
@@ -47,15 +78,27 @@ def contact_list(
     firm: Firm,
     kind: str = "",
     archived: bool = False,
-    sort: str = "name",
-) -> ContactQuerySet:
-    """Return the firm's contacts filtered by kind and archive state, sorted."""
+    q: str = "",
+    sort: str = DEFAULT_SORT,
+    search_limit: int,
+) -> ContactList:
+    """Return the firm's contacts filtered by kind, archive state and search, sorted.
+
+    A search keeps the first ``search_limit`` matches and says if it stopped
+    there.
+    """
     qs = Contact.objects.filter(firm=firm, is_archived=archived).select_related(
         "organisation"
     )
     if kind in ContactKind.values:
         qs = qs.filter(kind=kind)
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    qs = qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    if not q:
+        return ContactList(contacts=qs)
+    matches = search.contact_match_ids(
+        firm=firm, q=q, limit=search_limit, include_archived=archived
+    )
+    return ContactList(contacts=qs.filter(id__in=matches.ids), capped=matches.capped)
 
 
 def organisation_get(*, firm: Firm, contact_id: int) -> Contact | None:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from crm.contacts import search
 from crm.contacts.forms_import import FIELD_LABELS
 from crm.contacts.models import Contact, ContactImport
 from crm.contacts.selectors.contacts import contact_list
@@ -90,12 +89,14 @@ def contact_export(
     q: str = "",
 ) -> Iterator[str]:
     """Return the firm's contacts, filtered and sorted as on the list, as CSV."""
-    contacts = contact_list(firm=firm, kind=kind, archived=archived, sort=sort)
-    if q:
-        matches = search.contact_match_ids(
-            firm=firm, q=q, limit=EXPORT_SEARCH_LIMIT, include_archived=archived
-        )
-        contacts = contacts.filter(id__in=matches.ids)
+    contacts = contact_list(
+        firm=firm,
+        kind=kind,
+        archived=archived,
+        q=q,
+        sort=sort,
+        search_limit=EXPORT_SEARCH_LIMIT,
+    ).contacts
     events.record(
         firm=firm,
         actor=actor,

@@ -10,13 +10,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm.contacts import search, selectors, services
+from crm.contacts import selectors, services
 from crm.contacts.choices import ContactKind
-from crm.contacts.forms import ContactFilterForm, OrganisationForm, PersonForm
+from crm.contacts.filters import ContactFilterSet
+from crm.contacts.forms import OrganisationForm, PersonForm
 from crm.contacts.models import Contact
 from crm.contacts.selectors.record import client_record
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -26,39 +28,50 @@ PER_PAGE = 25
 SEARCH_LIMIT = 500
 
 
+CONTACT_LIST = ListSpec(
+    id="contact",
+    title="Clients",
+    caption="Clients and contacts",
+    filter_label="Filter clients",
+    no_match="No clients match these filters",
+    export_url="contacts:contact_export",
+    columns=(
+        Column("Name", "name", "contacts/contact_list.html#name"),
+        Column("E-mail", attr="email", default="—"),
+        Column("Mobile / phone", template="contacts/contact_list.html#phone"),
+        Column("Town", attr="town", default="—"),
+        Column(
+            "Added", "created", "contacts/contact_list.html#added", classes="nowrap"
+        ),
+    ),
+    empty_template="contacts/contact_list.html#empty",
+    no_match_template="contacts/contact_list.html#no_match",
+    notice_template="contacts/contact_list.html#notice",
+)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view()
 def contact_list(request: StaffRequest) -> TemplateResponse:
     """List the firm's clients and contacts with search, filters and sort (B1)."""
-    form = ContactFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    archived = data.get("archived") == "1"
-    contacts = selectors.contact_list(
-        firm=request.firm,
-        kind=data.get("kind", ""),
-        archived=archived,
-        sort=data.get("sort") or "name",
+    filterset = ContactFilterSet(request.GET or None)
+    query = filterset.query()
+    found = selectors.contact_list(
+        firm=request.firm, search_limit=SEARCH_LIMIT, **query.as_kwargs()
     )
-    capped = False
-    if q := data.get("q", "").strip():
-        matches = search.contact_match_ids(
-            firm=request.firm, q=q, limit=SEARCH_LIMIT, include_archived=archived
-        )
-        contacts = contacts.filter(id__in=matches.ids)
-        capped = matches.capped
-    page = paginate(contacts, params=request.GET, per_page=PER_PAGE)
+    page = paginate(found.contacts, params=request.GET, per_page=PER_PAGE)
+    context = {
+        **list_context(request.GET, spec=CONTACT_LIST, filterset=filterset, page=page),
+        "q": query.q,
+        "archived": query.archived,
+        "capped": found.capped,
+        "search_limit": SEARCH_LIMIT,
+        "can_export": request.membership.has_perm(Perm.EXPORT_DATA),
+    }
     template = "contacts/contact_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    context = {
-        "form": form,
-        "page": page,
-        "q": q,
-        "archived": archived,
-        "capped": capped,
-        "search_limit": SEARCH_LIMIT,
-    }
     return TemplateResponse(request, template, context)
 
 

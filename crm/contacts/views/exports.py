@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from crm.contacts import services
+from crm.contacts.filters import ContactFilterSet
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
-
-TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
 def csv_response(chunks: Iterator[str], *, filename: str) -> StreamingHttpResponse:
@@ -29,14 +28,9 @@ def contact_export(request: StaffRequest) -> StreamingHttpResponse:
 
     Takes the list's query parameters: ``kind``, ``archived``, ``sort``, ``q``.
     """
-    params = request.GET
+    query = ContactFilterSet(request.GET or None).query()
     chunks = services.contact_export(
-        firm=request.firm,
-        actor=request.user,
-        kind=params.get("kind", ""),
-        archived=params.get("archived", "").lower() in TRUE_VALUES,
-        sort=params.get("sort") or "name",
-        q=params.get("q", "").replace("\x00", "").strip()[:100],
+        firm=request.firm, actor=request.user, **query.as_kwargs()
     )
     filename = f"contacts-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(chunks, filename=filename)

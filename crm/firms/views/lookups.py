@@ -1,5 +1,8 @@
 """Settings pages for branches, interaction types and task categories (A5).
 
+Their lists are drawn by the shared list page (``crm.core.listing``) with the
+"add" form above; they have no filters.
+
 Interaction types and task categories are name-only lists of the same shape:
 their views are one function per URL, each with its own policy decorator,
 and each calls the shared ``_named_*`` helper with its ``_Kind``.
@@ -18,7 +21,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.core.exceptions import ApplicationError
+from crm.core.filters import ListFilterSet
 from crm.core.forms_errors import apply_error
+from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -39,6 +44,28 @@ def form_data(request: StaffRequest) -> QueryDict | None:
 
 # Branches (the firm's own offices)
 
+BRANCH_LIST = ListSpec(
+    id="branch",
+    title="Branches",
+    caption="Branches",
+    filter_label="",
+    no_match="",
+    columns=(
+        Column("Name", attr="name"),
+        Column("Address", template="firms/settings/branch_list.html#address"),
+        Column("Phone", attr="phone", default="—"),
+        Column("Status", template="firms/settings/branch_list.html#status"),
+        Column(
+            "Actions",
+            template="firms/settings/branch_list.html#actions",
+            classes="actions",
+            hide_label=True,
+        ),
+    ),
+    row_template="firms/settings/_lookup_row.html",
+    empty_template="firms/settings/branch_list.html#empty",
+)
+
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.MANAGE_FIRM)
@@ -57,7 +84,13 @@ def branch_list(request: StaffRequest) -> HttpResponse:
             return redirect("firms:branch_list")
     branches = selectors.branch_list(firm=request.firm)
     page = paginate(branches, params=request.GET, per_page=PER_PAGE)
-    context = {"page": page, "form": form}
+    context = {
+        **list_context(
+            request.GET, spec=BRANCH_LIST, filterset=ListFilterSet(None), page=page
+        ),
+        "caption": f"Branches of {request.firm.name}",
+        "add_form": form,
+    }
     return TemplateResponse(request, "firms/settings/branch_list.html", context)
 
 
@@ -145,6 +178,30 @@ class _Kind(Generic[L]):
     def name_label(self) -> str:
         return f"{self.title} name"
 
+    @property
+    def list_spec(self) -> ListSpec:
+        """Return the list page's names and columns."""
+        template = "firms/settings/lookup_list.html"
+        return ListSpec(
+            id=self.entity.replace("_", "-"),
+            title=self.plural,
+            caption=self.plural,
+            filter_label="",
+            no_match="",
+            columns=(
+                Column("Name", attr="name"),
+                Column("Status", template=f"{template}#status"),
+                Column(
+                    "Actions",
+                    template=f"{template}#actions",
+                    classes="actions",
+                    hide_label=True,
+                ),
+            ),
+            row_template="firms/settings/_lookup_row.html",
+            empty_template=f"{template}#empty",
+        )
+
     def fetch(self, request: StaffRequest, pk: int) -> L:
         """Return the firm's row with id ``pk`` through the selector, or 404."""
         return self.get(firm=request.firm, **{f"{self.entity}_id": pk})
@@ -193,8 +250,15 @@ def _named_list(request: StaffRequest, kind: _Kind[L]) -> HttpResponse:
             messages.success(request, f"{kind.title} “{obj.name}” added.")
             return redirect(kind.list_url)
     page = paginate(kind.rows(firm=request.firm), params=request.GET, per_page=PER_PAGE)
-    context = {"kind": kind, "page": page, "form": form}
-    return TemplateResponse(request, "firms/settings/named_lookup_list.html", context)
+    context = {
+        **list_context(
+            request.GET, spec=kind.list_spec, filterset=ListFilterSet(None), page=page
+        ),
+        "caption": f"{kind.plural} of {request.firm.name}",
+        "kind": kind,
+        "add_form": form,
+    }
+    return TemplateResponse(request, "firms/settings/lookup_list.html", context)
 
 
 def _named_edit(request: StaffRequest, kind: _Kind[L], pk: int) -> HttpResponse:
