@@ -8,6 +8,7 @@ Fact Find the first of them filled in.
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ def _full(
     today = timezone.localdate()
     occupation, employer = rng.choice(OCCUPATIONS)
     basic = Decimal(rng.randrange(24_000, 72_000, 500))
-    sections = {
+    sections: dict[str, dict[str, Any]] = {
         "personal": {
             "date_of_birth": contact.date_of_birth
             or date(rng.randint(1965, 1998), rng.randint(1, 12), rng.randint(1, 28)),
