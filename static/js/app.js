@@ -50,11 +50,12 @@
   // open the section and move focus to the field.
   function revealTarget(id) {
     var target = id && document.getElementById(id);
-    if (!target) { return false; }
+    // Only form fields: other in-page links (the skip link) keep their default.
+    if (!target || !target.matches("input, select, textarea")) { return false; }
     for (var el = target.parentElement; el; el = el.parentElement) {
       if (el.tagName === "DETAILS") { el.open = true; }
     }
-    if (target.matches("input, select, textarea, button")) { target.focus(); }
+    target.focus();
     return true;
   }
   document.addEventListener("click", function (event) {
