@@ -23,6 +23,7 @@ from crm.advice.choices import (
     RepaymentMethod,
     statuses_for,
 )
+from crm.advice.factfind import demo as factfind_demo
 from crm.cases.choices import CaseEventType, DocumentType
 from crm.cases.models import Case
 from crm.cases.services import NewCase, case_create
@@ -210,6 +211,7 @@ def seed(firms: dict[str, Firm]) -> None:
     lead_people = {lead.contact_id for lead in leads}
     pool = [p for p in people if p.pk not in lead_people][::-1] or people
     today = timezone.localdate()
+    with_fact_find: set[int] = set()
     for index, (kind, status) in enumerate(_plan(rng)):
         lead = leads[index] if index < len(leads) else None
         main = lead.contact if lead is not None else pool[index % len(pool)]
@@ -259,3 +261,6 @@ def seed(firms: dict[str, Firm]) -> None:
             _move(firm, owner, case, status)
         if index % 3 == 0:
             _documents(firm, owner, case, rng)
+        factfind_demo.seed_case(
+            firm, owner, case, applicants, index, rng, with_fact_find
+        )

@@ -123,3 +123,25 @@ class WizardPreference(FirmOwnedModel):
 
     def __str__(self) -> str:
         return f"Wizard preferences of {self.user_id}"
+
+
+# The Fact Find's tables live in their sub-package; importing them here
+# registers them with the advice app.
+from crm.advice.factfind.models import (  # noqa: E402
+    DemandsNeeds,
+    FactFind,
+    FactFindAddress,
+    FactFindCommitment,
+    FactFindPolicy,
+)
+
+__all__ = [
+    "DemandsNeeds",
+    "FactFind",
+    "FactFindAddress",
+    "FactFindCommitment",
+    "FactFindPolicy",
+    "MortgageDetails",
+    "WizardDraft",
+    "WizardPreference",
+]

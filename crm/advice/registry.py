@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from crm.advice import readiness
 from crm.advice.choices import (
     ADVICE_STATUS_COLOURS,
     CLOSED_STATUSES,
@@ -15,6 +16,11 @@ from crm.advice.choices import (
     AdviceKind,
     AdviceStatus,
     MortgageType,
+)
+from crm.advice.factfind.choices import (
+    ChangeSource,
+    FactFindContactEventType,
+    FactFindEventType,
 )
 from crm.advice.models import MortgageDetails
 from crm.advice.services import remortgage
@@ -67,6 +73,31 @@ def _mortgage_updated(params: dict[str, Any]) -> events.HistoryLine:
     return events.HistoryLine(
         str(AdviceEventType.MORTGAGE_UPDATED.label), changes=params.get("changes", {})
     )
+
+
+def _fact_find_line(type: FactFindEventType) -> events.Formatter:
+    """Return the History card's formatter of a Fact Find or D&N entry."""
+
+    def line(params: dict[str, Any]) -> events.HistoryLine:
+        title = str(type.label)
+        if params.get("section"):
+            title = f"{title}: {params['section']}"
+        if params.get("client"):
+            title = f"{title} ({params['client']})"
+        if params.get("row"):
+            title = f"{title}: {params['row']}"
+        if params.get("source") == ChangeSource.CLIENT:
+            title = f"{title}, entered by the client"
+        return events.HistoryLine(title, changes=params.get("changes", {}))
+
+    return line
+
+
+def _register_fact_find() -> None:
+    for type in FactFindEventType:
+        events.register("case", type, type.label, _fact_find_line(type))
+    events.register_types("contact", FactFindContactEventType.choices)
+    readiness.register("fact_find", readiness.fact_find_blockers, order=10)
 
 
 DASHBOARD_ROWS = 8
@@ -135,6 +166,7 @@ def register() -> None:
         AdviceEventType.MORTGAGE_UPDATED.label,
         _mortgage_updated,
     )
+    _register_fact_find()
     sections.register(
         sections.Section(
             page="dashboard",

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from crm.advice.factfind.urls import urlpatterns as factfind_urlpatterns
 from crm.advice.urls_wizard import urlpatterns as wizard_urlpatterns
 from crm.advice.views import cases, mortgage
 
@@ -15,5 +16,6 @@ urlpatterns = [
     path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
     path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:case_id>/mortgage/", mortgage.mortgage_edit, name="mortgage_edit"),
+    *factfind_urlpatterns,
     *wizard_urlpatterns,
 ]

@@ -46,4 +46,27 @@
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // A link to a field inside a closed <details> (the Fact Find's "!" lists):
+  // open the section and move focus to the field.
+  function revealTarget(id) {
+    var target = id && document.getElementById(id);
+    // Only form fields: other in-page links (the skip link) keep their default.
+    if (!target || !target.matches("input, select, textarea")) { return false; }
+    for (var el = target.parentElement; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    target.focus();
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href*='#']");
+    if (!link || link.pathname !== window.location.pathname) { return; }
+    var id = decodeURIComponent(link.hash.slice(1));
+    if (revealTarget(id)) {
+      event.preventDefault();
+      history.pushState(null, "", "#" + id);
+      document.getElementById(id).scrollIntoView({ block: "center" });
+    }
+  });
+  if (window.location.hash) { revealTarget(decodeURIComponent(window.location.hash.slice(1))); }
 })();

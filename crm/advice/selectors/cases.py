@@ -25,13 +25,13 @@ ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
 def advice_case_get(
     *, firm: Firm, case_id: int, principal: Principal | None = None
 ) -> Case:
-    """Return one of the firm's advice cases with its mortgage details."""
+    """Return one of the firm's advice cases with its mortgage details and D&N."""
     return case_get(
         firm=firm,
         case_id=case_id,
         principal=principal,
         kinds=ADVICE_KINDS,
-        select=("mortgage",),
+        select=("mortgage", "demands_needs"),
     )
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from crm.advice import demo
+from crm.advice import demo, readiness
 from crm.advice.choices import AdviceKind, statuses_for
+from crm.advice.factfind.models import DemandsNeeds, FactFind
 from crm.advice.models import MortgageDetails
 from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
 from crm.firms import demo as firms_demo
@@ -66,3 +67,18 @@ def test_seed_twice_changes_nothing(firms):
     demo.seed(firms)
 
     assert counts() == first
+
+
+def test_seed_gives_complete_and_incomplete_fact_finds(firms):
+    """Some demo cases are ready, some have Fact Find or D&N blockers."""
+    demo.seed(firms)
+
+    firm = firms[firms_demo.ADVICE_FIRM]
+    assert FactFind.objects.filter(firm=firm).count() >= 10
+    assert DemandsNeeds.objects.filter(firm=firm).count() >= 10
+    ready = [
+        not readiness.case_readiness(firm=firm, case=case)
+        for case in Case.objects.filter(firm=firm)
+    ]
+    assert any(ready) is True
+    assert all(ready) is False

@@ -7,6 +7,7 @@ page and the error when the service refuses.
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -18,6 +19,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm.advice import selectors, services
 from crm.advice.choices import AdviceKind, AdviceStatus
+from crm.advice.factfind import page as factfind_page
+from crm.advice.factfind import selectors as factfind_selectors
 from crm.advice.filters import CaseFilterSet
 from crm.advice.forms import CaseEditForm, CaseReopenForm
 from crm.cases import selectors as case_selectors
@@ -153,10 +156,18 @@ def detail_response(
     *,
     move_error: str = "",
     reopen_form: CaseReopenForm | None = None,
+    bound: tuple[int | None, str, forms.Form] | None = None,
 ) -> TemplateResponse:
-    """Render the case's page, with a refused move's or reopen's error if any."""
+    """Render the case's page, with a refused move's or reopen's error if any.
+
+    ``bound`` is a Fact Find or D&N section's refused form (see
+    ``crm.advice.factfind.page.facts_context``).
+    """
     firm = request.firm
     applicants = list(case.applicants.all())
+    facts = factfind_selectors.case_facts(
+        firm=firm, case=case, applicants=applicants, joined=True
+    )
     main = applicants[0].contact if applicants else None
     moves = selectors.case_moves(case)
     context = {
@@ -178,6 +189,9 @@ def detail_response(
             variant=case.kind,
         ),
         **document_selectors.document_section(firm=firm, case=case),
+        **factfind_page.facts_context(
+            firm=firm, case=case, facts=facts, editable=_can_edit(request), bound=bound
+        ),
     }
     found = sections.gather(
         "case.page",
