@@ -68,6 +68,10 @@ register("portal:case_id")(lambda firm: make_case(firm))
 register("portal:action_id")(lambda firm: make_action(firm))
 register("actionlog:case_id")(lambda firm: make_case(firm))
 register("actionlog:action_id")(lambda firm: make_action(firm))
-register("actionlog:contact_id")(
-    lambda firm: make_case(firm).applicants.select_related("contact").first().contact
-)
+
+
+def _case_client(firm: Firm) -> Any:
+    return make_case(firm).applicants.select_related("contact").get().contact
+
+
+register("actionlog:contact_id")(_case_client)

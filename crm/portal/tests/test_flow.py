@@ -72,7 +72,7 @@ def test_invited_client_sets_password_confirms_consent_and_adviser_sees_done(
     assert firm.name in message.from_email
     assert "Identity verification" in message.body
     assert "Credit consent" in message.body
-    html = message.alternatives[0][0]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]  # EmailMultiAlternatives
     assert firm.name in html
     link = _link(message)
 
