@@ -20,6 +20,7 @@ LoginLines = Callable[[], list[str]]
 
 _firm_seeders: list[tuple[FirmSeeder, LoginLines]] = []
 _seeders: list[Seeder] = []
+_login_lines: list[LoginLines] = []
 
 
 def register_firms(seed: FirmSeeder, *, logins: LoginLines) -> None:
@@ -32,6 +33,13 @@ def register(seed: Seeder) -> Seeder:
     if seed not in _seeders:
         _seeders.append(seed)
     return seed
+
+
+def register_logins(lines: LoginLines) -> LoginLines:
+    """Add ``lines()``, more demo logins (the portal's clients) after the members'."""
+    if lines not in _login_lines:
+        _login_lines.append(lines)
+    return lines
 
 
 def _firms_step() -> tuple[FirmSeeder, LoginLines]:
@@ -50,4 +58,7 @@ def seed() -> None:
 
 def login_lines() -> list[str]:
     """Return the lines that list the demo logins."""
-    return _firms_step()[1]()
+    lines = _firms_step()[1]()
+    for more in _login_lines:
+        lines.extend(more())
+    return lines

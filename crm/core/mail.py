@@ -1,5 +1,6 @@
 """Sending e-mail: the dev mailbox backend and the helper every service uses."""
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from email.utils import formataddr, parseaddr
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from crm.core.models import StoredEmail
@@ -77,6 +79,8 @@ def send_templated_mail(
 ) -> None:
     """Send ``<template>_subject.txt`` / ``<template>_body.txt`` to ``to``.
 
+    When ``<template>_body.html`` exists it goes along as the HTML part.
+
     The firm's name goes in the sender's display name and in the context;
     ``actor`` is the member whose action sent it (the dev mailbox shows the
     message to them as well as to its recipient).
@@ -92,4 +96,10 @@ def send_templated_mail(
         headers[FIRM_HEADER] = str(firm.pk)
     if actor is not None:
         headers[ACTOR_HEADER] = str(actor.pk)
-    EmailMessage(subject, body, from_email, [to], headers=headers).send()
+    message = EmailMultiAlternatives(subject, body, from_email, [to], headers=headers)
+    html: str = ""
+    with contextlib.suppress(TemplateDoesNotExist):
+        html = render_to_string(f"{template}_body.html", context)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,8 +1,15 @@
 """Resolve who is acting and in which firm, and scope every query to it (T2)."""
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django_scopes.state import state as scope_state
 
 from crm.core import principals
@@ -40,3 +47,20 @@ class FirmContextMiddleware:
                 return self.get_response(request)
         finally:
             scope_state.reset(token)
+
+
+class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's login backstop, except that a portal client gets a 404.
+
+    A client is not a logged-in user (their account is not a staff ``User``),
+    so the stock middleware would send them to the staff login page, telling
+    them the page exists. They get the same 404 as for a missing page.
+    """
+
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponseRedirect:
+        principal = getattr(request, "principal", None)
+        if principal is not None and principal.kind == principals.CLIENT:
+            raise Http404
+        return super().handle_no_permission(request, view_func)

@@ -44,9 +44,11 @@ def staff_view(*, perm: Perm | None = None, module: str = "") -> Callable[[View]
         def wrapper(
             request: HttpRequest, *args: Any, **kwargs: Any
         ) -> HttpResponseBase:
+            principal = getattr(request, "principal", None)
+            if principal is not None and principal.kind == principals.CLIENT:
+                raise Http404  # a portal client never learns staff pages exist
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            principal = getattr(request, "principal", None)
             if principal is None or principal.kind != principals.STAFF:
                 return redirect("firms:no_firm")
             if module and not principal.firm.has_module(module):
@@ -63,20 +65,23 @@ def staff_view(*, perm: Perm | None = None, module: str = "") -> Callable[[View]
 
 
 def portal_view(view: View) -> View:
-    """Admit clients with portal access; staff and strangers are refused.
+    """Admit a logged-in portal client; send strangers to the portal's login.
 
-    The portal app sets ``request.portal_client``; until a client account is
-    resolved for the logged-in user, the request is refused.
+    The portal app registers the client principal's resolver; a staff member
+    (or anyone else who is not a client) is refused with 403, so a portal
+    page never shows staff data and a member never acts as a client.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if getattr(request, "portal_client", None) is None:
+        principal = getattr(request, "principal", None)
+        if principal is None:
+            return redirect_to_login(request.get_full_path(), "portal:login")
+        if principal.kind != principals.CLIENT:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper = login_not_required(wrapper)
     _mark(wrapper, view, "portal")
     return wrapper  # type: ignore[return-value]  # same signature as view
 

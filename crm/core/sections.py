@@ -14,6 +14,9 @@ Pages and their provider keyword arguments:
 - ``"lead.page"``: ``firm``, ``lead``, ``principal``
 - ``"case.page"``: ``firm``, ``case``, ``contact`` (its main client or None),
   ``principal``
+- ``"wizard.done"`` (the New Case wizard's last page): ``firm``, ``case``,
+  ``clients`` (its applicants' contacts), ``principal``; a provider that
+  returns ``confirmation_replaced=True`` takes the confirmation card's place
 
 The header search uses :class:`SearchGroup` entries instead (see
 :func:`register_search`).

@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-TIMEOUT_MS = 10_000
+# Generous: two xdist workers, the live server and Chromium share two cores.
+TIMEOUT_MS = 20_000
 HERE = Path(__file__).parent
 
 expect.set_options(timeout=TIMEOUT_MS)

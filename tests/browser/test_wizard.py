@@ -35,10 +35,14 @@ LogIn = Callable[[Page, Membership], None]
 
 @pytest.fixture
 def member(db: None) -> Membership:
-    """An Adviser (who may edit cases) of a fresh advice firm."""
+    """An Adviser (who may edit cases) of a fresh advice firm, without the
+    action log permission, so Create Case ends on the confirmation screen."""
     firm = FirmFactory(name="Lighthouse Mortgages", has_advice=True)
-    membership = MembershipFactory(firm=firm, role=Role.ADVISER)
+    membership = MembershipFactory(
+        firm=firm, role=Role.ADVISER, revoked=[Perm.ACTION_LOG.value]
+    )
     assert membership.has_perm(Perm.EDIT_CASES)
+    assert not membership.has_perm(Perm.ACTION_LOG)
     return membership
 
 

@@ -187,7 +187,7 @@ def test_case_page_shows_header_moves_and_history(owner_client, firm):
     assert "Not proceeding with" in body
     assert "Case opened at New Lead" in body
     assert "Mortgage details" in body
-    assert 'value="fact_find"' not in body
+    assert 'value="fact_find"' not in body.split('id="client-actions"')[0]
 
 
 @pytest.mark.parametrize("rows", [3, 9])
@@ -205,8 +205,9 @@ def test_case_page_query_count_is_constant(
             status=AdviceStatus.MEETING if i % 2 == 0 else AdviceStatus.CALL_BACK,
         )
     # session, user, memberships; case; applicants; history; tasks; interactions;
-    # fact finds (none yet, so no row prefetches)
-    with django_assert_num_queries(10):
+    # fact finds (none yet, so no row prefetches), the portal's client actions
+    # and portal accounts
+    with django_assert_num_queries(12):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
 

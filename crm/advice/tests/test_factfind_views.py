@@ -238,8 +238,9 @@ def test_case_page_query_count_with_three_rows_per_client(
     """The page's queries do not grow with clients or their rows."""
     case = _three_clients_case(firm)
     # session, user, memberships; case (with D&N); applicants; history; tasks;
-    # interactions; fact finds; their addresses, commitments, policies
-    with django_assert_num_queries(13):
+    # interactions; fact finds; their addresses, commitments, policies; the
+    # portal's client actions and portal accounts
+    with django_assert_num_queries(15):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert text(response).count('class="ff-client"') == 2

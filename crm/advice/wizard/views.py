@@ -30,6 +30,7 @@ from crm.advice.wizard.steps import (
     raw_values,
 )
 from crm.contacts import selectors as contact_selectors
+from crm.core import sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
@@ -180,15 +181,30 @@ def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
 @require_GET
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def wizard_done(request: StaffRequest, case_id: int) -> TemplateResponse:
-    """Confirm the new case, with links to it and to its client(s)."""
+    """Confirm the new case, with links to it and to its client(s).
+
+    Apps add to the page through ``wizard.done`` sections (the portal's
+    invite step, E8); a section may replace the confirmation card.
+    """
     case = selectors.created_case_get(firm=request.firm, case_id=case_id)
     try:
         case_url = case.get_absolute_url()
     except NoReverseMatch:  # the case page is another feature; link once it exists
         case_url = ""
+    clients = [a.contact for a in case.applicants.all()]
+    found = sections.gather(
+        "wizard.done",
+        firm=request.firm,
+        kind=case.kind,
+        case=case,
+        clients=clients,
+        principal=request.principal,
+    )
     context = {
         "case": case,
         "case_url": case_url,
-        "clients": [a.contact for a in case.applicants.all()],
+        "clients": clients,
+        **found.context,
+        "done_sections": found,
     }
     return TemplateResponse(request, "advice/wizard/wizard_done.html", context)

@@ -1,11 +1,14 @@
 """Behaviour of the view policy decorators (T3)."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from crm.core import principals
 from crm.core.permissions import Perm
 from crm.core.policies import POLICY_ATTR, portal_view, public_view, staff_view
 from crm.firms.principals import staff_principal
@@ -64,12 +67,15 @@ def test_staff_view_admits_member_with_permission(owner):
 
 @pytest.mark.django_db
 def test_portal_view_refuses_staff_and_admits_portal_clients(owner):
-    """Staff without a portal client are refused; a portal client gets in."""
+    """Staff are refused, a client gets in, strangers go to the portal login."""
     wrapped = portal_view(_view)
     with pytest.raises(PermissionDenied):
         wrapped(_req(owner.user, owner))
-    assert wrapped(_req(owner.user, None, portal_client=object())).status_code == 200
-    assert wrapped(_req()).status_code == 302
+    client = SimpleNamespace(kind=principals.CLIENT, firm=owner.firm)
+    assert wrapped(_req(None, None, principal=client)).status_code == 200
+    response = wrapped(_req())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/portal/login/")
 
 
 @pytest.mark.django_db

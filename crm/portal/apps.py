@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The client portal, client invitations and the action log (SPEC H, E8)."""
+
+    name = "crm.portal"
+    label = "portal"
+    verbose_name = "Client portal"
+
+    def ready(self) -> None:
+        from crm.core import demo
+        from crm.portal import demo as portal_demo
+        from crm.portal import registry
+
+        registry.register()
+        demo.register(portal_demo.seed)
+        demo.register_logins(portal_demo.login_lines)

@@ -1,0 +1,1 @@
+"""Writes of the action log and the portal; import the sub-modules directly."""
