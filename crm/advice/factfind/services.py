@@ -93,6 +93,26 @@ def _check_case(firm: Firm, case: Case | None, contact: Contact) -> None:
         ensure_same_firm(firm, case)
 
 
+def _apply(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set ``data`` on ``obj``, validate and save what changed; return the changes.
+
+    A new row is inserted whole; an existing one updates only the changed
+    columns. Nothing is saved when nothing changed.
+    """
+    created = obj.pk is None
+    before = events.snapshot(obj, data)
+    for name, value in data.items():
+        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    obj.full_clean(validate_unique=False)
+    changes = events.diff(before, obj)
+    if changes:
+        if created:
+            obj.save()
+        else:
+            obj.save(update_fields=[*changes, "updated_at"])
+    return changes
+
+
 @transaction.atomic
 def fact_find_update(
     *,
@@ -122,17 +142,9 @@ def fact_find_update(
         raise ValueError(msg)
     fact_find = _fact_find_for_update(firm=firm, contact=contact)
     created = fact_find.pk is None
-    before = events.snapshot(fact_find, data)
-    for name, value in data.items():
-        setattr(fact_find, name, value.strip() if isinstance(value, str) else value)
-    fact_find.full_clean(validate_unique=False)
-    changes = events.diff(before, fact_find)
+    changes = _apply(fact_find, data)
     if not changes:
         return fact_find
-    if created:
-        fact_find.save()
-    else:
-        fact_find.save(update_fields=[*changes, "updated_at"])
     _record(
         firm=firm,
         actor=actor,
@@ -283,17 +295,9 @@ def demands_needs_update(
         DemandsNeeds.objects.select_for_update().filter(firm=firm, case=case).first()
     ) or DemandsNeeds(firm=firm, case=case)
     created = dn.pk is None
-    before = events.snapshot(dn, data)
-    for name, value in data.items():
-        setattr(dn, name, value.strip() if isinstance(value, str) else value)
-    dn.full_clean(validate_unique=False)
-    changes = events.diff(before, dn)
+    changes = _apply(dn, data)
     if not changes:
         return dn
-    if created:
-        dn.save()
-    else:
-        dn.save(update_fields=[*changes, "updated_at"])
     contacts = [a.contact for a in case.applicants.all()]
     _record(
         firm=firm,
