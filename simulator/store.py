@@ -119,7 +119,7 @@ class Store:
         if adviser is None:
             msg = "Unknown network Adviser UID."
             errors.append(Error("unknown_adviser", "/adviser_uid", msg))
-        elif adviser[0] != firm_id:
+        elif adviser[0] != firm_id and firm_id in self.firms:
             msg = "This adviser is not registered with this firm."
             errors.append(Error("adviser_not_in_firm", "/adviser_uid", msg))
         amends = payload.get("amends_submission_id")
