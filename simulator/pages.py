@@ -13,7 +13,8 @@ header{background:#1f3a5f;color:#fff;padding:14px 24px}
 header h1{margin:0;font-size:20px} header p{margin:4px 0 0;opacity:.85}
 main{padding:16px 24px} table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #d0d5dc;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f5} .muted{color:#5b6570} code,pre{font-size:13px}
+th{background:#eef1f5} td:nth-child(-n+4){white-space:nowrap}
+.muted{color:#5b6570} code,pre{font-size:13px}
 pre{background:#fff;border:1px solid #d0d5dc;padding:12px;overflow:auto}
 .tag{display:inline-block;background:#e4ecf7;border-radius:3px;padding:0 5px;margin:1px}
 """
