@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Start the web server, the background worker and the outbox worker together;
-# Ctrl-C stops them all.
+# Start the web server, the background worker, the outbox worker and the
+# Concert Hub simulator together; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
+SIMULATOR_PORT="${SIMULATOR_PORT:-8765}"
+export CONCERT_HUB_URL="${CONCERT_HUB_URL:-http://127.0.0.1:${SIMULATOR_PORT}}"
+export OUTBOUND_ALLOWED_PRIVATE_HOSTS="${OUTBOUND_ALLOWED_PRIVATE_HOSTS:-127.0.0.1:${SIMULATOR_PORT}}"
 PY=.venv/bin/python
 
 pids=()
@@ -17,6 +20,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+$PY -m simulator --port "${SIMULATOR_PORT}" &
+pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
 $PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
@@ -39,6 +44,7 @@ cat <<MSG
   Dev mailbox:          http://127.0.0.1:${PORT}/dev/mailbox/
   Background worker:    running (manage.py db_worker)
   Outbox worker:        running (manage.py outbox_worker)
+  Concert Hub simulator: http://127.0.0.1:${SIMULATOR_PORT}/  (sends go to ${CONCERT_HUB_URL})
 
 MSG
 $PY manage.py demo_logins

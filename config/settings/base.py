@@ -225,7 +225,17 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 # The guarded outbound HTTP client (crm/core/outbound.py) may call these
 # "host:port" entries (e.g. "127.0.0.1:8100") even though they resolve to
 # private, loopback or other non-public addresses.
-OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list("OUTBOUND_ALLOWED_PRIVATE_HOSTS", default=[])
+# Concert Hub (SPEC G4-G7): in development the simulator that `make run` starts
+# (`python -m simulator`, docs/concert-hub/README.md) on 127.0.0.1:8765; it is
+# allowed although private only when DEBUG or when listed explicitly.
+CONCERT_HUB_SIMULATOR = "127.0.0.1:8765"
+CONCERT_HUB_URL = env.str(
+    "CONCERT_HUB_URL", default=f"http://{CONCERT_HUB_SIMULATOR}" if DEBUG else ""
+)
+OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list(
+    "OUTBOUND_ALLOWED_PRIVATE_HOSTS",
+    default=[CONCERT_HUB_SIMULATOR] if DEBUG else [],
+)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -19,11 +19,13 @@ Errors never leak as httpx exceptions: every outcome is an ``HttpResult``.
 """
 
 import enum
+import functools
 import ipaddress
 import json
 import logging
 import re
 import socket
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -289,6 +291,15 @@ def post_json(
     )
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Return the one verifying TLS context (loading the CA bundle takes ~20 ms).
+
+    An ``SSLContext`` may be shared by many connections and threads.
+    """
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def _send(
     *,
     url: httpx.URL,
@@ -319,6 +330,7 @@ def _send(
                 timeout=httpx.Timeout(timeout, connect=connect_timeout),
                 follow_redirects=False,
                 trust_env=False,
+                verify=_tls_context(),
             ) as client,
             client.stream(
                 "POST",
