@@ -88,6 +88,14 @@ class ClientSection:
         return f"{self.anchor}-heading"
 
     @property
+    def add_label(self) -> str:
+        """Return the heading of the row section's add form ("Add an address")."""
+        noun = self.spec.noun
+        if self.rows:
+            return f"Add another {noun}"
+        return f"Add {'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+    @property
     def intro(self) -> str:
         """Return what the section is about, for a client."""
         return INTROS.get(self.spec.key, "")
