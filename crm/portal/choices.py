@@ -61,6 +61,8 @@ class PortalCaseEventType(models.TextChoices):
     ACTION_REMINDED = "action_reminded", _("Client action reminder sent")
     ACTION_CANCELLED = "action_cancelled", _("Client action cancelled")
     ACTION_UPLOADED = "action_uploaded", _("Client uploaded documents")
+    ACTION_STARTED = "action_started", _("Client started an action")
+    FACT_FIND_FINISHED = "fact_find_finished", _("Client finished their Fact Find")
     ACTION_DONE = "action_done", _("Client action done")
     IDENTITY_APPROVED = "identity_approved", _("Identity verification approved")
     IDENTITY_REJECTED = "identity_rejected", _("Identity verification rejected")

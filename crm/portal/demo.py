@@ -18,6 +18,7 @@ from crm.portal.models import (
     PortalAccount,
     RequestedAction,
 )
+from crm.portal.services import factfind
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
@@ -71,7 +72,14 @@ def seed(firms: Firms) -> None:
             completed_at=now if status == ActionStatus.DONE else None,
         )
 
-    action(ActionKind.FACT_FIND, ActionStatus.REQUESTED)
+    fact_find = action(ActionKind.FACT_FIND, ActionStatus.REQUESTED)
+    # The client has started it in the portal: In Progress, client-entered.
+    factfind.fact_find_save(
+        account=account,
+        action=fact_find,
+        section="personal",
+        data={"nationality": "British"},
+    )
     identity = action(ActionKind.IDENTITY, ActionStatus.IN_PROGRESS)
     for purpose, doc_type, name in (
         (UploadPurpose.ID_DOCUMENT, DocumentType.ID, "passport.png"),
@@ -112,5 +120,5 @@ def login_lines() -> list[str]:
     return [
         "",
         f"Client portal (/portal/login/): {email}  password {DEMO_PASSWORD}  "
-        "(a mortgage client with actions in every status)",
+        "(a mortgage client with actions in every status, a Fact Find in progress)",
     ]

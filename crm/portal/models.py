@@ -161,6 +161,10 @@ class RequestedAction(FirmOwnedModel):
         """Return whether staff may approve or reject the uploads now."""
         return self.kind in UPLOAD_KINDS and self.status == ActionStatus.IN_PROGRESS
 
+    def can_fill_fact_find(self) -> bool:
+        """Return whether the client may still fill in their Fact Find here."""
+        return self.kind == ActionKind.FACT_FIND and self.is_open
+
     def can_consent(self) -> bool:
         """Return whether the client may confirm the credit consent now."""
         return (

@@ -39,6 +39,8 @@ FORMATTERS = {
     PortalCaseEventType.ACTION_REMINDED: lambda p: _line(p, "reminder sent to"),
     PortalCaseEventType.ACTION_CANCELLED: lambda p: _line(p, "cancelled for"),
     PortalCaseEventType.ACTION_UPLOADED: lambda p: _line(p, "documents uploaded by"),
+    PortalCaseEventType.ACTION_STARTED: lambda p: _line(p, "started by"),
+    PortalCaseEventType.FACT_FIND_FINISHED: lambda p: _line(p, "finished by"),
     PortalCaseEventType.ACTION_DONE: lambda p: _line(p, "done for"),
     PortalCaseEventType.IDENTITY_APPROVED: lambda p: _line(p, "approved for"),
     PortalCaseEventType.IDENTITY_REJECTED: lambda p: _line(p, "rejected for"),

@@ -11,6 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django_scopes import scopes_disabled
 
 from crm.advice.choices import AdviceKind
+from crm.advice.factfind.models import FactFind
+from crm.advice.factfind.selectors import fact_find_list
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.policies import case_visibility
 from crm.cases.selectors.cases import case_get
@@ -19,7 +21,7 @@ from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.firms.selectors.members import token_hash
-from crm.portal.choices import ActionStatus
+from crm.portal.choices import ActionKind, ActionStatus
 from crm.portal.models import (
     ActionUpload,
     PortalAccount,
@@ -138,6 +140,37 @@ def portal_action_get(
     if action is None or action.status == ActionStatus.CANCELLED:
         raise NotFound
     return action
+
+
+def portal_fact_find_action_get(
+    *, firm: Firm, client: Contact, action_id: int
+) -> RequestedAction:
+    """Return one of the client's own Fact Find actions, or raise ``NotFound``.
+
+    Another client's action (the joint applicant's too), another kind of
+    action or a cancelled one is ``NotFound``.
+    """
+    action = (
+        RequestedAction.objects.filter(
+            firm=firm,
+            contact=client,
+            pk=action_id,
+            kind=ActionKind.FACT_FIND,
+            case__kind__in=ADVICE_KINDS,
+        )
+        .exclude(status=ActionStatus.CANCELLED)
+        .select_related("case")
+        .first()
+    )
+    if action is None:
+        raise NotFound
+    return action
+
+
+def portal_fact_find_get(*, firm: Firm, client: Contact) -> FactFind:
+    """Return the client's own Fact Find with its rows, or an unsaved empty one."""
+    found = fact_find_list(firm=firm, contact_ids=[client.pk])
+    return found[0] if found else FactFind(firm=firm, contact=client)
 
 
 def portal_summary(*, firm: Firm, client: Contact) -> dict[str, Any]:

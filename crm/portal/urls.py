@@ -2,7 +2,10 @@
 
 from django.urls import URLPattern, path
 
-from crm.portal.views import client
+from crm.advice.factfind.sections import FIELD_SECTIONS, ROW_SECTIONS
+from crm.portal.views import client, factfind
+
+FACT_FIND = "actions/<int:action_id>/fact-find"
 
 app_name = "portal"
 
@@ -22,6 +25,30 @@ urlpatterns: list[URLPattern] = [
         "actions/<int:action_id>/consent/",
         client.consent_confirm,
         name="consent_confirm",
+    ),
+    path(f"{FACT_FIND}/", factfind.fact_find_detail, name="fact_find_detail"),
+    path(f"{FACT_FIND}/finish/", factfind.fact_find_finish, name="fact_find_finish"),
+    *(
+        path(
+            f"{FACT_FIND}/{key}/",
+            factfind.fact_find_save,
+            {"section": key},
+            name=f"fact_find_{key}",
+        )
+        for key in FIELD_SECTIONS
+    ),
+    *(
+        path(
+            f"{FACT_FIND}/{key}/{verb}/",
+            view,
+            {"section": key},
+            name=f"fact_find_{key}_{verb}",
+        )
+        for key in ROW_SECTIONS
+        for verb, view in (
+            ("add", factfind.fact_find_row_add),
+            ("remove", factfind.fact_find_row_remove),
+        )
     ),
     path("cases/<int:case_id>/", client.case_detail, name="case_detail"),
 ]

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from crm.cases.models import Case
 from crm.firms.models import Firm, Introducer, Membership, Negotiator, User
+from crm.portal.models import RequestedAction
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -38,6 +39,9 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     kinds = set(Case.objects.values_list("firm_id", "kind").distinct())
     assert {(advice.pk, "mortgage"), (advice.pk, "protection")} <= kinds
     assert (charity.pk, "support") in kinds
+    # The demo portal client has started their Fact Find in the portal.
+    started = RequestedAction.objects.get(firm=advice, kind="fact_find")
+    assert started.status == "in_progress"
     text = out.getvalue()
     assert "helen.carter@harbour.example" in text
     assert "casework-demo" in text

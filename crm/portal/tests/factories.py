@@ -65,7 +65,7 @@ def login_client(firm: Firm) -> Client:
 
 
 register("portal:case_id")(lambda firm: make_case(firm))
-register("portal:action_id")(lambda firm: make_action(firm))
+register("portal:action_id")(lambda firm: make_action(firm, kind=ActionKind.FACT_FIND))
 register("actionlog:case_id")(lambda firm: make_case(firm))
 register("actionlog:action_id")(lambda firm: make_action(firm))
 
