@@ -53,6 +53,12 @@ def case_policies(*, firm: Firm, case: Case) -> list[Policy]:
     return list(case.protection_policies.all())
 
 
+def forget_policies(case: Case) -> None:
+    """Drop the policies ``case_policies`` kept on ``case`` (after a write)."""
+    cache = getattr(case, "_prefetched_objects_cache", {})
+    cache.pop("protection_policies", None)
+
+
 def has_active_policy(*, firm: Firm, case: Case) -> bool:
     """Return whether the case has a submitted or on-risk policy (G3)."""
     return Policy.objects.filter(
@@ -76,10 +82,11 @@ def policy_get(
 def quote_facts(*, firm: Firm, case: Case) -> CaseFacts:
     """Return what pricing reads: the clients, their Fact Finds, the case's D&N.
 
-    ``case`` comes from ``protection_case_get``, which joined its D&N; the
-    Fact Finds' rows (addresses and so on) are not needed, so not read.
+    ``case`` comes from ``protection_case_get``, which joined its D&N and
+    prefetched its clients; the Fact Finds' rows (addresses and so on) are
+    not needed, so not read.
     """
-    applicants = list(case.applicants.select_related("contact").order_by("position"))
+    applicants = list(case.applicants.all())
     found = FactFind.objects.filter(
         firm=firm, contact_id__in=[a.contact_id for a in applicants]
     )

@@ -86,6 +86,7 @@ def _write(policy: Policy, data: PolicyData) -> None:
     for name, value in asdict(data).items():
         setattr(policy, name, value.strip() if isinstance(value, str) else value)
     policy.full_clean()
+    selectors.forget_policies(policy.case)
 
 
 @transaction.atomic
@@ -160,6 +161,7 @@ def policy_remove(*, firm: Firm, actor: User | None, policy: Policy) -> None:
         audit_obj=policy,
     )
     policy.delete()
+    selectors.forget_policies(policy.case)
 
 
 @transaction.atomic

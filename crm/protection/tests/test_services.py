@@ -20,7 +20,9 @@ from crm.protection.tests.factories import make_policy, protection_case
 
 def _types(case: Case) -> list[str]:
     return list(
-        CaseEvent.objects.filter(case=case).order_by("id").values_list("type", flat=True)
+        CaseEvent.objects.filter(case=case)
+        .order_by("id")
+        .values_list("type", flat=True)
     )
 
 
