@@ -184,7 +184,7 @@ def test_add_policy_with_htmx_returns_section_and_readiness(owner_client, firm):
     assert "Policy added: Life with Zurich." in body
     assert 'id="readiness"' in body
     assert 'hx-swap-oob="true"' in body
-    assert "Complete: every required field is filled in." in body
+    assert "Complete: every required field is filled in" in body
 
 
 def test_add_policy_junk_keeps_input_and_errors(owner_client, firm):
