@@ -11,11 +11,11 @@ from crm.protection.tests.factories import make_policy, protection_case
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def text(response) -> str:
+def text(response):
     return response.content.decode()
 
 
-def url(name: str, **kwargs) -> str:
+def url(name, **kwargs):
     return reverse(f"protection:{name}", kwargs=kwargs)
 
 
