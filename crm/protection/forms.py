@@ -1,5 +1,6 @@
 """Forms of protection policies and quotes (G1, G2)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -84,9 +85,12 @@ class QuoteForm(forms.Form):
     @classmethod
     def initial_from(cls, basis: QuoteBasis) -> dict[str, Any]:
         """Return the form's data from the D&N: its first cover type, amount, term."""
+        amount = basis.amount
+        if amount is not None and amount == amount.to_integral_value():
+            amount = amount.quantize(Decimal(1))
         return {
             "benefit_type": basis.cover_types[0] if basis.cover_types else "",
-            "amount": basis.amount,
+            "amount": amount,
             "term_years": basis.term_years,
             "cover_basis": CoverBasis.LEVEL,
         }

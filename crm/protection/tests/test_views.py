@@ -151,6 +151,16 @@ def test_top_up_is_refused_and_a_new_case_offered(owner_client, firm):
     assert Policy.objects.filter(case=case).count() == 1
 
 
+def test_quote_page_of_an_active_case_offers_a_new_case_not_select(owner_client, firm):
+    """With an on-risk policy, the page offers a new case and hides Select."""
+    case = protection_case(firm)
+    make_policy(case, status="on_risk")
+    body = text(owner_client.get(url("quote", case_id=case.pk)))
+    assert "Create a new protection case" in body
+    assert 'name="quote"' not in body
+    assert 'name="amount" value="240000"' in body
+
+
 def test_top_up_case_create_opens_the_new_case_quote(owner_client, firm):
     """The new case opens at its quote page with the same cover."""
     case = protection_case(firm)
