@@ -5,6 +5,7 @@ from typing import Any
 from django.urls import reverse
 
 from crm.advice import readiness
+from crm.advice.choices import AdviceKind
 from crm.advice.factfind.selectors import CaseFacts
 from crm.advice.readiness import Blocker
 from crm.cases.models import Case
@@ -32,7 +33,7 @@ def policy_blockers(*, firm: Firm, case: Case, facts: CaseFacts) -> list[Blocker
     At least one policy; on each, the four fields a submission requires
     (G1); and no benefit type Concert Hub does not take (seed 003).
     """
-    if case.kind != "protection":
+    if case.kind != AdviceKind.PROTECTION:
         return []
     policies = selectors.case_policies(firm=firm, case=case)
     page = case.get_absolute_url()
@@ -100,7 +101,7 @@ def register() -> None:
             region="main",
             order=10,
             module="advice",
-            kinds=("protection",),
+            kinds=(AdviceKind.PROTECTION.value,),
         )
     )
     readiness.register("protection_policies", policy_blockers, order=20)

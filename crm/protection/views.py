@@ -95,7 +95,7 @@ def policy_add(request: StaffRequest, case_id: int) -> HttpResponse:
             return _back(case, policy.anchor)
     if _is_htmx(request):
         return _section(request, case, form=form)
-    return _form_page(request, case, PolicyForm(request.POST))
+    return _form_page(request, case, form)
 
 
 @require_http_methods(["GET", "POST"])

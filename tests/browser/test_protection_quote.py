@@ -38,7 +38,9 @@ def test_run_a_quote_select_it_and_see_the_case_ready(
     readiness = page.locator("#readiness")
     expect(readiness).to_contain_text("1 thing to fix")
     readiness.locator("summary").click()
-    expect(readiness.get_by_role("link", name="At least one policy")).to_be_visible()
+    # The blocker's link opens the add-a-policy form at its first field.
+    readiness.get_by_role("link", name="At least one policy").click()
+    expect(page.locator("#policy_add_provider")).to_be_focused()
     assert a11y_problems(page) == []
 
     page.get_by_role("link", name="Run a quote").click()
