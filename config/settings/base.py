@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "crm.cases",
     "crm.advice",
     "crm.support",
+    "crm.protection",
     "crm.reports",
     "crm.portal",
 ]

@@ -16,6 +16,7 @@ from crm.contacts.tests.factories import ContactFactory
 from crm.firms.choices import Role
 from crm.firms.models import Membership
 from crm.firms.tests.factories import FirmFactory, MembershipFactory
+from crm.protection.tests.factories import make_policy
 from tests.browser.a11y import a11y_problems
 
 LogIn = Callable[[Page, Membership], None]
@@ -39,12 +40,13 @@ def test_fill_fact_find_and_demands_needs_until_no_marker_is_left(
     firm = member.firm
     client = ContactFactory(firm=firm, first_name="Priya", last_name="Jones")
     case = make_case(firm, kind=AdviceKind.PROTECTION, applicants=[client])
+    make_policy(case)  # the protection policies' own check (crm.protection)
     applicant = case.applicants.get()
     ff = f"ff{applicant.pk}"
     log_in(page, member)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
-    expect(page.locator("#readiness")).to_contain_text("required fields missing")
+    expect(page.locator("#readiness")).to_contain_text("things to fix")
     assert a11y_problems(page) == []
 
     # A "!" link opens its section and focuses the input.

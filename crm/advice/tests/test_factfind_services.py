@@ -23,6 +23,7 @@ from crm.contacts.tests.factories import ContactFactory
 from crm.core import events
 from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
+from crm.protection.tests.factories import make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -276,7 +277,11 @@ def test_readiness_lists_every_blocker_of_a_joint_protection_case(firm):
     complete_fact_find(firm, first.contact, case)
     complete_fact_find(firm, second.contact, case)
     complete_demands_needs(firm, case)
+    # The protection app's check still wants a policy.
+    [blocker] = readiness.case_readiness(firm=firm, case=case)
+    assert blocker.field == "policies"
 
+    make_policy(case)
     assert readiness.case_readiness(firm=firm, case=case) == []
 
 

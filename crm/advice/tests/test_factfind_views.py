@@ -239,8 +239,9 @@ def test_case_page_query_count_with_three_rows_per_client(
     case = _three_clients_case(firm)
     # session, user, memberships; case (with D&N); applicants; history; tasks;
     # interactions; fact finds; their addresses, commitments, policies; the
-    # portal's client actions and portal accounts
-    with django_assert_num_queries(15):
+    # protection policies (readiness and their section); the portal's client
+    # actions and portal accounts
+    with django_assert_num_queries(16):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert text(response).count('class="ff-client"') == 2
@@ -254,8 +255,8 @@ def test_section_save_query_count(adviser_client, firm, django_assert_num_querie
     # login (3); applicant, case, applicants; savepoint, fact find for update,
     # full_clean's firm and contact checks, update, case event, timeline entry
     # (and its contact), audit, release; reload: fact finds and their 3 row
-    # tables, D&N
-    with django_assert_num_queries(21):
+    # tables, D&N; the protection policies' readiness check
+    with django_assert_num_queries(22):
         response = adviser_client.post(
             url(applicant, "income"), {"net_monthly_income": "3100"}, **HTMX
         )
@@ -265,7 +266,9 @@ def test_section_save_query_count(adviser_client, firm, django_assert_num_querie
 def test_dn_save_query_count(adviser_client, firm, django_assert_num_queries):
     """An htmx D&N save runs a fixed number of queries."""
     case = _three_clients_case(firm)
-    with django_assert_num_queries(20):
+    # as a Fact Find save, less the timeline entry's contact (the protection
+    # policies' readiness check included)
+    with django_assert_num_queries(21):
         response = adviser_client.post(
             reverse("advice:demands_needs_advice", kwargs={"case_id": case.pk}),
             {"recommendation": "Level term."},

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ProtectionConfig(AppConfig):
+    """Protection policies, quote sourcing and the top-up guard (G1-G3)."""
+
+    name = "crm.protection"
+    label = "protection"
+    verbose_name = "Protection"
+
+    def ready(self) -> None:
+        from crm.core import demo
+        from crm.protection import demo as protection_demo
+        from crm.protection import registry
+
+        registry.register()
+        demo.register(protection_demo.seed)
