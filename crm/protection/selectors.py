@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -50,7 +51,10 @@ def case_policies(*, firm: Firm, case: Case) -> list[Policy]:
             queryset=Policy.objects.filter(firm=firm).order_by("id"),
         ),
     )
-    return list(case.protection_policies.all())
+    # The reverse relation is added by this app; typed loosely so mypy's
+    # answer does not depend on which app's models it reads first.
+    related: Any = case
+    return list(related.protection_policies.all())
 
 
 def forget_policies(case: Case) -> None:
