@@ -9,7 +9,7 @@ take their choices from here, through callables, so a new kind or status
 needs no migration in ``crm.cases``.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,12 +89,6 @@ def register(kind: CaseKind) -> CaseKind:
     return kind
 
 
-def unregister(value: str) -> None:
-    """Remove a kind (for tests that register a throwaway kind)."""
-    _KINDS.pop(value, None)
-    _status_labels.cache_clear()
-
-
 def get(value: str) -> CaseKind:
     """Return the registered kind ``value``; ``KeyError`` if there is none."""
     return _KINDS[value]
@@ -108,11 +102,6 @@ def find(value: str) -> CaseKind | None:
 def all_kinds() -> list[CaseKind]:
     """Return every registered kind, in menu order."""
     return sorted(_KINDS.values(), key=lambda k: (k.order, k.value))
-
-
-def kinds_of_module(module: str) -> list[str]:
-    """Return the values of the kinds that firm module ``module`` switches on."""
-    return [k.value for k in all_kinds() if k.module == module]
 
 
 def kinds_for(firm: "Firm") -> list[CaseKind]:
@@ -165,16 +154,6 @@ def status_colour(kind: str, status: str) -> str:
 def status_label(value: str) -> str:
     """Return the label of status ``value`` (the value itself if unknown)."""
     return str(_status_labels().get(value, value))
-
-
-def statuses_of(values: Iterable[str]) -> list[Choice]:
-    """Return ``(value, label)`` of the statuses of the kinds ``values``, once each."""
-    seen: dict[str, Any] = {}
-    for kind in all_kinds():
-        if kind.value in values:
-            for value, label in kind.statuses:
-                seen.setdefault(value, label)
-    return list(seen.items())
 
 
 def detail_url(case: "Case") -> str:

@@ -78,11 +78,6 @@ def register(section: Section) -> Section:
     return section
 
 
-def unregister(page: str, key: str) -> None:
-    """Remove a section (for tests that register a throwaway one)."""
-    _SECTIONS.get(page, {}).pop(key, None)
-
-
 def sections_for(page: str, *, firm: "Firm", kind: str = "") -> list[Section]:
     """Return ``page``'s sections that ``firm`` gets, in order."""
     found = [

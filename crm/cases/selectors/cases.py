@@ -299,21 +299,34 @@ def case_hits(
     found: dict[int, None] = {}
     reference = q.strip().upper()
     if len(reference) >= TITLE_MIN:
-        # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
-        # collations would both skip the (firm, reference) index.
-        match = Q(reference__gte=reference, reference__lt=reference + "\uffff")
-        titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
-        if titled:
-            # Kinds whose cases have titles are found by a fragment
-            # of the title too, in the same query.
-            match |= Q(kind__in=titled, title__icontains=q.strip())
         found.update(
             dict.fromkeys(
-                Case.objects.filter(match, firm=firm)
+                # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
+                # collations would both skip the (firm, reference) index.
+                Case.objects.filter(
+                    firm=firm,
+                    reference__gte=reference,
+                    reference__lt=reference + "\uffff",
+                )
                 .order_by()
                 .values_list("id", flat=True)[:limit]
             )
         )
+        titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
+        if titled and not found and not contacts:
+            # Kinds whose cases have titles (support) are also found by a
+            # fragment of the title, when the words matched no client and no
+            # reference: titles have no fragment index, so a name search never
+            # pays for scanning them.
+            found.update(
+                dict.fromkeys(
+                    Case.objects.filter(
+                        firm=firm, kind__in=titled, title__icontains=q.strip()
+                    )
+                    .order_by()
+                    .values_list("id", flat=True)[:limit]
+                )
+            )
     if contacts and len(found) < limit:
         found.update(
             dict.fromkeys(
