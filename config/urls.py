@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("crm.advice.urls")),
     path("", include("crm.support.urls")),
     path("", include("crm.protection.urls")),
+    path("", include("crm.concerthub.urls")),
     path("", include("crm.portal.urls_staff")),
     path("portal/", include("crm.portal.urls")),
     path("platform-admin/", admin.site.urls),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crm.advice",
     "crm.support",
     "crm.protection",
+    "crm.concerthub",
     "crm.reports",
     "crm.portal",
 ]

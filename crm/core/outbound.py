@@ -249,8 +249,50 @@ def post_json(
     and ``Accept-Encoding`` are set here. Never raise for network or HTTP
     trouble: look at ``HttpResult.ok``, ``error_kind`` and ``retryable``.
     """
-    started = _clock()
     body = json.dumps(payload, cls=DjangoJSONEncoder).encode()
+    extra = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
+    return _request(
+        "POST",
+        url,
+        body=body,
+        headers={**(headers or {}), **extra},
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body=max_body,
+    )
+
+
+def get(
+    *,
+    url: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    max_body: int = MAX_BODY_BYTES,
+) -> HttpResult:
+    """GET ``url`` through the same guards as ``post_json``, and return the result."""
+    return _request(
+        "GET",
+        url,
+        body=b"",
+        headers={"Accept": "application/json"},
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body=max_body,
+    )
+
+
+def _request(
+    method: str,
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: float,
+    connect_timeout: float,
+    max_body: int,
+) -> HttpResult:
+    """Check ``url`` and its destination, then send the request there."""
+    started = _clock()
     try:
         parsed = httpx.URL(url)
         scheme = parsed.scheme
@@ -279,11 +321,11 @@ def post_json(
             started, OutboundErrorKind.DNS, f"Could not resolve {host}: {exc}"
         )
     return _send(
+        method=method,
         url=parsed,
         ip=ip,
         body=body,
-        idempotency_key=idempotency_key,
-        headers=headers or {},
+        headers=headers,
         timeout=timeout,
         connect_timeout=connect_timeout,
         max_body=max_body,
@@ -302,10 +344,10 @@ def _tls_context() -> ssl.SSLContext:
 
 def _send(
     *,
+    method: str,
     url: httpx.URL,
     ip: IPAddress,
     body: bytes,
-    idempotency_key: str,
     headers: Mapping[str, str],
     timeout: float,
     connect_timeout: float,
@@ -318,8 +360,6 @@ def _send(
         **headers,
         "Host": url.netloc.decode("ascii"),
         "User-Agent": USER_AGENT,
-        "Idempotency-Key": idempotency_key,
-        "Content-Type": "application/json",
         "Accept-Encoding": "identity",
     }
     extensions = {"sni_hostname": host} if url.scheme == "https" else {}
@@ -333,9 +373,9 @@ def _send(
                 verify=_tls_context(),
             ) as client,
             client.stream(
-                "POST",
+                method,
                 url.copy_with(host=str(ip)),
-                content=body,
+                content=body or None,
                 headers=request_headers,
                 extensions=extensions,
             ) as response,

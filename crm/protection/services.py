@@ -7,6 +7,7 @@ from django.db import transaction
 
 from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.factfind import services as factfind_services
+from crm.cases import locks
 from crm.cases.models import Case
 from crm.cases.services import NewCase, case_create
 from crm.core import events
@@ -95,6 +96,7 @@ def policy_add(
 ) -> Policy:
     """Add a policy to a protection case; history and audit record it."""
     _check_case(firm, case)
+    locks.ensure_unlocked(firm, case)
     _check(data)
     policy = Policy(firm=firm, case=case)
     _write(policy, data)
@@ -117,7 +119,11 @@ def policy_add(
 def policy_update(
     *, firm: Firm, actor: User | None, policy: Policy, data: PolicyData
 ) -> Policy:
-    """Change a policy; history and audit show what changed."""
+    """Change a policy; history and audit show what changed.
+
+    On a case whose submitted data is locked only the status may change
+    (On Risk, Not Taken Up): the rest goes through Amend and resubmit.
+    """
     _check_case(firm, policy.case)
     ensure_same_firm(firm, policy)
     _check(data)
@@ -126,6 +132,8 @@ def policy_update(
     changes = events.diff(before, policy)
     if not changes:
         return policy
+    if set(changes) - {"status"}:
+        locks.ensure_unlocked(firm, policy.case)
     policy.save(update_fields=[*changes])
     events.record(
         firm=firm,
@@ -144,6 +152,7 @@ def policy_update(
 def policy_remove(*, firm: Firm, actor: User | None, policy: Policy) -> None:
     """Remove a policy that is not submitted or on risk."""
     _check_case(firm, policy.case)
+    locks.ensure_unlocked(firm, policy.case)
     ensure_same_firm(firm, policy)
     if policy.is_active:
         raise ApplicationError(
@@ -177,6 +186,7 @@ def quote_select(
     Case.objects.select_for_update().filter(firm=firm, pk=case.pk).first()
     if selectors.has_active_policy(firm=firm, case=case):
         raise ApplicationError(TOP_UP_REFUSED, "top_up")
+    locks.ensure_unlocked(firm, case)
     policy = Policy(firm=firm, case=case, quote_reference=quote.reference)
     _write(
         policy,

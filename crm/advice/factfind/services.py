@@ -19,6 +19,7 @@ from crm.advice.factfind.choices import (
 )
 from crm.advice.factfind.models import DemandsNeeds, FactFind
 from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND
+from crm.cases import locks
 from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.core import events
@@ -277,6 +278,7 @@ def demands_needs_update(
     adviser's notes; another part is refused.
     """
     ensure_same_firm(firm, case)
+    locks.ensure_unlocked(firm, case)
     _check_source(source)
     spec = DEMANDS_NEEDS.get(section)
     if spec is None:

@@ -15,6 +15,7 @@ transaction that records the attempt, so a higher app can update its own rows
 (a submission's status, say) together with the outbox row.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,7 +31,9 @@ class DeliveryResult:
     """How one delivery try went, as a handler reports it.
 
     ``retryable`` matters only when ``ok`` is false: a non-retryable failure
-    (a 4xx answer, say) marks the message failed at once.
+    (a 4xx answer, say) marks the message failed at once. ``retry_after`` is
+    the partner's ``Retry-After`` in seconds: the next try waits at least
+    that long.
     """
 
     ok: bool
@@ -38,6 +41,7 @@ class DeliveryResult:
     excerpt: str = ""
     error: str = ""
     retryable: bool = True
+    retry_after: float | None = None
 
     @classmethod
     def from_http(cls, result: HttpResult) -> "DeliveryResult":
@@ -48,7 +52,17 @@ class DeliveryResult:
             excerpt=result.excerpt(),
             error=result.error,
             retryable=result.retryable,
+            retry_after=retry_after_seconds(result.headers.get("retry-after", "")),
         )
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """Return a ``Retry-After`` header's delay in seconds (HTTP-date: None)."""
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 Handler = Callable[["OutboxMessage"], DeliveryResult]

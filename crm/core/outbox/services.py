@@ -246,8 +246,11 @@ def _record(
         }
     elif result.retryable and attempts < message.max_attempts:
         outcome = DeliveryAttemptOutcome.RETRY
+        delay = retry_delay(attempts)
+        if result.retry_after is not None:
+            delay = max(delay, min(timedelta(seconds=result.retry_after), RETRY_CAP))
         changes |= {
-            "next_attempt_at": now + retry_delay(attempts),
+            "next_attempt_at": now + delay,
             "last_error": error,
         }
     else:
