@@ -62,9 +62,9 @@ def network_members(*, firm: Firm) -> list[MemberRow]:
     return [MemberRow(m, uids.get(m.user_id)) for m in members]
 
 
-def member_get(*, firm: Firm, member_id: int) -> Membership:
+def member_get(*, firm: Firm, membership_id: int) -> Membership:
     member = (
-        Membership.objects.filter(firm=firm, pk=member_id, is_active=True)
+        Membership.objects.filter(firm=firm, pk=membership_id, is_active=True)
         .select_related("user")
         .first()
     )

@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path("settings/concert-hub/", views.network, name="network"),
     path(
-        "settings/concert-hub/advisers/<int:member_id>/",
+        "settings/concert-hub/advisers/<int:membership_id>/",
         views.network_adviser,
         name="network_adviser",
     ),

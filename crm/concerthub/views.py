@@ -237,9 +237,9 @@ def network(request: StaffRequest) -> HttpResponse:
 
 @require_POST
 @staff_view(perm=Perm.MANAGE_FIRM, module="advice")
-def network_adviser(request: StaffRequest, member_id: int) -> HttpResponse:
+def network_adviser(request: StaffRequest, membership_id: int) -> HttpResponse:
     """Save one member's Adviser UID once Concert Hub confirms it (G4)."""
-    member = selectors.member_get(firm=request.firm, member_id=member_id)
+    member = selectors.member_get(firm=request.firm, membership_id=membership_id)
     form = AdviserUidForm(request.POST, auto_id=f"adviser{member.pk}_%s")
     if form.is_valid():
         try:

@@ -28,6 +28,11 @@ from crm.protection.tests.factories import make_policy
 pytestmark = pytest.mark.django_db
 
 
+
+def without_network(blockers):
+    """Leave out the Concert Hub network prerequisites (crm/concerthub tests them)."""
+    return [b for b in blockers if b.section != "Concert Hub network"]
+
 def test_first_save_creates_the_fact_find_and_records_the_changes(firm, staff):
     """A section save creates the Fact Find; history, timeline and audit show it."""
     case = make_case(firm, kind=AdviceKind.PROTECTION)
@@ -278,11 +283,11 @@ def test_readiness_lists_every_blocker_of_a_joint_protection_case(firm):
     complete_fact_find(firm, second.contact, case)
     complete_demands_needs(firm, case)
     # The protection app's check still wants a policy.
-    [blocker] = readiness.case_readiness(firm=firm, case=case)
+    [blocker] = without_network(readiness.case_readiness(firm=firm, case=case))
     assert blocker.field == "policies"
 
     make_policy(case)
-    assert readiness.case_readiness(firm=firm, case=case) == []
+    assert without_network(readiness.case_readiness(firm=firm, case=case)) == []
 
 
 def test_readiness_of_a_mortgage_case_has_no_health_and_wants_mortgage_needs(firm):

@@ -239,9 +239,10 @@ def test_case_page_query_count_with_three_rows_per_client(
     case = _three_clients_case(firm)
     # session, user, memberships; case (with D&N); applicants; history; tasks;
     # interactions; fact finds; their addresses, commitments, policies; the
-    # protection policies (readiness and their section); the portal's client
-    # actions and portal accounts
-    with django_assert_num_queries(16):
+    # protection policies (readiness and their section); the network Firm ID
+    # (no adviser, so no UID) and the Concert Hub submissions; the portal's
+    # client actions and portal accounts
+    with django_assert_num_queries(18):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert text(response).count('class="ff-client"') == 2
@@ -255,8 +256,9 @@ def test_section_save_query_count(adviser_client, firm, django_assert_num_querie
     # login (3); applicant, case, applicants; savepoint, fact find for update,
     # full_clean's firm and contact checks, update, case event, timeline entry
     # (and its contact), audit, release; reload: fact finds and their 3 row
-    # tables, D&N; the protection policies' readiness check
-    with django_assert_num_queries(22):
+    # tables, D&N; the protection policies' and the network Firm ID's
+    # readiness checks
+    with django_assert_num_queries(23):
         response = adviser_client.post(
             url(applicant, "income"), {"net_monthly_income": "3100"}, **HTMX
         )
@@ -267,8 +269,9 @@ def test_dn_save_query_count(adviser_client, firm, django_assert_num_queries):
     """An htmx D&N save runs a fixed number of queries."""
     case = _three_clients_case(firm)
     # as a Fact Find save, less the timeline entry's contact (the protection
-    # policies' readiness check included)
-    with django_assert_num_queries(21):
+    # policies' and network Firm ID's readiness checks included), plus the
+    # Concert Hub lock's read of the latest submission
+    with django_assert_num_queries(23):
         response = adviser_client.post(
             reverse("advice:demands_needs_advice", kwargs={"case_id": case.pk}),
             {"recommendation": "Level term."},

@@ -73,6 +73,7 @@ def test_nav_items_come_in_their_order():
         "Dashboard",
         "Leads",
         "Cases",
+        "Submissions",
         "Clients",
         "Tasks",
         "Cases",

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from crm.cases.models import Case
 from crm.cases.tests.factories import make_case
+from crm.concerthub.tests.factories import set_network
 from crm.protection.models import Policy
 from crm.protection.tests.factories import make_policy, protection_case
 
@@ -51,9 +52,11 @@ def test_case_page_query_count_is_constant(
         make_policy(case)
     # session, user, memberships; case (+ D&N); applicants; history; tasks;
     # interactions; fact finds and their addresses, commitments and policies;
-    # protection policies (shared by the section and readiness); documents;
-    # the portal's client actions and portal accounts
-    with django_assert_num_queries(16):
+    # protection policies (shared by the section and readiness); the network
+    # Firm ID (the case has no adviser, so no UID is read); Concert Hub
+    # submissions (their attempts are read only when there are any);
+    # documents; the portal's client actions and portal accounts
+    with django_assert_num_queries(18):
         response = owner_client.get(case.get_absolute_url())
     assert text(response).count('<tr id="policy-') == rows
 
@@ -174,9 +177,10 @@ def test_top_up_case_create_opens_the_new_case_quote(owner_client, firm):
     assert "benefit_type=life" in response["Location"]
 
 
-def test_add_policy_with_htmx_returns_section_and_readiness(owner_client, firm):
+def test_add_policy_with_htmx_returns_section_and_readiness(owner_client, firm, owner):
     """An htmx add answers with the section and the readiness card out of band."""
-    case = protection_case(firm)
+    case = protection_case(firm, owner=owner.user)
+    set_network(firm, owner.user)
     response = owner_client.post(
         url("policy_add", case_id=case.pk),
         {
