@@ -12,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from crm.advice.choices import AdviceKind
 from crm.cases.tests.factories import make_case
+from crm.concerthub.tests.factories import set_network
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.choices import Role
 from crm.firms.models import Membership
@@ -39,8 +40,11 @@ def test_fill_fact_find_and_demands_needs_until_no_marker_is_left(
 ) -> None:
     firm = member.firm
     client = ContactFactory(firm=firm, first_name="Priya", last_name="Jones")
-    case = make_case(firm, kind=AdviceKind.PROTECTION, applicants=[client])
+    case = make_case(
+        firm, kind=AdviceKind.PROTECTION, applicants=[client], owner=member.user
+    )
     make_policy(case)  # the protection policies' own check (crm.protection)
+    set_network(firm, member.user)  # and the network IDs' (crm.concerthub)
     applicant = case.applicants.get()
     ff = f"ff{applicant.pk}"
     log_in(page, member)

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from crm.concerthub.tests.factories import set_network
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.choices import Role
 from crm.firms.models import Membership
@@ -31,7 +32,8 @@ def test_run_a_quote_select_it_and_see_the_case_ready(
     page: Page, member: Membership, log_in: LogIn, live_server: LiveServer
 ) -> None:
     client = ContactFactory(firm=member.firm, first_name="Priya", last_name="Jones")
-    case = protection_case(member.firm, applicants=[client])
+    case = protection_case(member.firm, applicants=[client], owner=member.user)
+    set_network(member.firm, member.user)
     log_in(page, member)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
