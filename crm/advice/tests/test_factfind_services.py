@@ -28,10 +28,10 @@ from crm.protection.tests.factories import make_policy
 pytestmark = pytest.mark.django_db
 
 
-
 def without_network(blockers):
     """Leave out the Concert Hub network prerequisites (crm/concerthub tests them)."""
     return [b for b in blockers if b.section != "Concert Hub network"]
+
 
 def test_first_save_creates_the_fact_find_and_records_the_changes(firm, staff):
     """A section save creates the Fact Find; history, timeline and audit show it."""

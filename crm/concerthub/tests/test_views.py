@@ -40,7 +40,7 @@ def test_send_with_blockers_is_refused_with_a_message(owner_client, firm):
 
 
 def test_send_queues_then_the_card_shows_received(owner_client, firm, hub):
-    """Send, the worker delivers, and the polled card says Received (seed 003 step 7)."""
+    """Send, the worker delivers, the polled card says Received (seed 003, 7)."""
     case = ready_case(firm)
     response = owner_client.post(url("send", case_id=case.pk))
     assert response.status_code == 302
@@ -123,11 +123,14 @@ def test_submissions_page_lists_what_needs_attention(owner_client, firm):
     assert "CH-000009" in body
     body = text(owner_client.get(url("submission_list") + "?view=in_flight"))
     assert "No submissions here yet" in body
-    assert owner_client.get(url("submission_list") + "?view=junk&page=x").status_code == 200
+    junk = owner_client.get(url("submission_list") + "?view=junk&page=x")
+    assert junk.status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 4])
-def test_submissions_page_query_count(owner_client, firm, rows, django_assert_num_queries):
+def test_submissions_page_query_count(
+    owner_client, firm, rows, django_assert_num_queries
+):
     for _ in range(rows):
         make_submission(firm)
     # session, user, memberships; count; the page of submissions with cases

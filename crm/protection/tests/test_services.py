@@ -26,10 +26,10 @@ def _types(case: Case) -> list[str]:
     )
 
 
-
 def without_network(blockers):
     """Leave out the Concert Hub network prerequisites (crm/concerthub tests them)."""
     return [b for b in blockers if b.section != "Concert Hub network"]
+
 
 def test_policy_add_update_remove_write_history(firm):
     """Each change to a policy is a case event; the update records the diff."""
