@@ -88,6 +88,7 @@ bench: install wrk
 	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) bench_data --scale $(BENCH_SCALE) --replace
 	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) bench_run --scale $(BENCH_SCALE) \
 	  --requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+	DATABASE_URL=$(BENCH_SQLITE) $(BENCH_RUN) bench_deliveries
 	psql -h $(BENCH_PG_HOST) -U postgres -tAc \
 	  "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_PG_DB)'" | grep -q 1 || \
 	  createdb -h $(BENCH_PG_HOST) -U postgres $(BENCH_PG_DB)
@@ -95,6 +96,7 @@ bench: install wrk
 	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_data --scale $(BENCH_SCALE) --replace
 	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_run --scale $(BENCH_SCALE) \
 	  --requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_deliveries
 	@echo "Results: bench/RESULTS.md"
 
 clean:

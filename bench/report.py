@@ -17,6 +17,8 @@ P95_BUDGET_MS = {"postgresql": 50.0, "sqlite": 100.0}
 SEARCH_BUDGET_MS = 50.0  # header search at 1M contacts, on either database
 RAW_RATIO_BUDGET = 1.5
 PER_CORE_BUDGET = 150.0
+DELIVERIES_BUDGET = 200.0  # Concert Hub deliveries per second, two workers
+DELIVERIES_KEPT = 0.8  # of that, with 250,000 finished rows present
 
 
 def verdict(vendor: str, op: dict[str, Any]) -> list[str]:
@@ -127,9 +129,38 @@ def render(data: dict[str, Any], notes: str = "") -> str:
             *_throughput(entry),
             "",
         ]
+    lines += _deliveries(data)
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)
+
+
+def _deliveries(data: dict[str, Any]) -> list[str]:
+    """Concert Hub deliveries per second (``manage.py bench_deliveries``)."""
+    found = data.get("deliveries", {})
+    if not found:
+        return []
+    lines = [
+        "## Concert Hub deliveries",
+        "",
+        "Queued submissions delivered through the outbox workers to the simulator "
+        f"(budget: {DELIVERIES_BUDGET:.0f}/s with two workers, and at least "
+        f"{DELIVERIES_KEPT:.0%} of that with 250,000 finished rows present).",
+        "",
+        "| database | messages | workers | per second | with finished rows | budget |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for vendor, run in found.items():
+        kept = run["per_second_with_finished"] / max(run["per_second"], 0.001)
+        ok = run["per_second"] >= DELIVERIES_BUDGET and kept >= DELIVERIES_KEPT
+        lines.append(
+            f"| {vendor} | {run['messages']:,} | {run['workers']} | "
+            f"{run['per_second']:.0f} | {run['per_second_with_finished']:.0f} "
+            f"({run['finished_rows']:,} rows, {kept:.0%}) | "
+            + ("pass" if ok else "**under budget**")
+            + " |"
+        )
+    return [*lines, ""]
 
 
 def write_markdown(data: dict[str, Any], notes_file: Path | None = None) -> Path:

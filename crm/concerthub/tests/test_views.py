@@ -7,6 +7,7 @@ from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import NetworkAdviser, NetworkFirm, Submission
 from crm.concerthub.tests.factories import make_submission, ready_case, set_network
 from crm.concerthub.tests.helpers import drain
+from crm.core.outbox.models import OutboxMessage
 from crm.firms.choices import Role
 from crm.firms.tests.factories import MembershipFactory
 from crm.protection.tests.factories import make_policy, protection_case
@@ -98,8 +99,7 @@ def test_failed_submission_can_be_sent_again(owner_client, firm, hub):
     case = ready_case(firm)
     owner_client.post(url("send", case_id=case.pk))
     submission = Submission.objects.get()
-    submission.message.max_attempts = 1
-    submission.message.save()
+    OutboxMessage.objects.update(max_attempts=1)
     hub.app.faults.configure({"rates": {"500": 1.0}})
     drain()
     body = text(owner_client.get(case.get_absolute_url()))

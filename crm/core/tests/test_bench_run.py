@@ -104,3 +104,35 @@ def test_command_refuses_a_database_not_named_bench():
     """Timings are only taken on a bench database."""
     with pytest.raises(CommandError, match="lacks 'bench'"):
         call_command("bench_run", "--requests", "1")
+
+
+def test_results_show_concert_hub_deliveries_against_their_budget():
+    """``bench_deliveries`` figures get their own table and verdict (issue 16)."""
+    data = {
+        "date": "2026-12-05",
+        "deliveries": {
+            "postgresql": {
+                "messages": 2000,
+                "workers": 2,
+                "finished_rows": 250_000,
+                "per_second": 240.0,
+                "per_second_with_finished": 230.0,
+            },
+            "sqlite": {
+                "messages": 2000,
+                "workers": 2,
+                "finished_rows": 250_000,
+                "per_second": 120.0,
+                "per_second_with_finished": 60.0,
+            },
+        },
+    }
+    markdown = report.render(data)
+    assert "## Concert Hub deliveries" in markdown
+    assert (
+        "| postgresql | 2,000 | 2 | 240 | 230 (250,000 rows, 96%) | pass |" in markdown
+    )
+    assert (
+        "| sqlite | 2,000 | 2 | 120 | 60 (250,000 rows, 50%) | **under budget** |"
+        in (markdown)
+    )
