@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+from django_tasks_db.models import DBTaskResult
 
 from crm.core import events
 from crm.core.choices import AuditVerb
@@ -362,3 +363,19 @@ def outbox_prune(
                 DeliveryAttempt.objects.filter(message_id__in=ids).delete()
                 OutboxMessage.objects.filter(pk__in=ids).delete()
             total += len(ids)
+
+
+def task_results_prune(*, older_than: timedelta | None = None) -> int:
+    """Delete finished background-job rows (``django_tasks_db``) past the retention.
+
+    Each prompt delivery (``outbox_deliver_job``) and every other job leaves a
+    row in the job queue's table; finished ones older than ``older_than``
+    (default ``settings.OUTBOX_RETENTION_DAYS`` days) go. Rows still queued or
+    running are kept.
+    """
+    if older_than is None:
+        older_than = timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    cutoff = timezone.now() - older_than
+    finished = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff)
+    deleted, _ = finished.delete()
+    return int(deleted)

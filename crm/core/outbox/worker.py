@@ -64,6 +64,9 @@ class OutboxWorker:
         pruned = services.outbox_prune()
         if pruned:
             logger.info("Outbox: pruned %d delivered message(s)", pruned)
+        finished = services.task_results_prune()
+        if finished:
+            logger.info("Outbox: pruned %d finished background job row(s)", finished)
         return pruned
 
     def run_once(self) -> int:

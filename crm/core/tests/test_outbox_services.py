@@ -488,3 +488,38 @@ def test_messages_and_attempts_describe_themselves(firm, clock):
     attempt = DeliveryAttemptFactory(message=message, outcome="retry")
     assert str(message) == "webhook.delivery k1 (pending)"
     assert str(attempt) == f"{message.pk} retry at 2026-06-01 12:00"
+
+
+def test_finished_background_job_rows_are_pruned_after_the_retention(db):
+    """Finished job-queue rows go after the retention; queued and recent ones stay."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+
+    def row(status, finished_days_ago):
+        finished = (
+            now - timedelta(days=finished_days_ago) if finished_days_ago else None
+        )
+        return DBTaskResult.objects.create(
+            status=status,
+            task_path="crm.core.outbox.jobs.outbox_deliver_job",
+            args_kwargs={"args": [], "kwargs": {"message_id": 1}},
+            queue_name="default",
+            backend_name="default",
+            run_after=None,
+            finished_at=finished,
+        )
+
+    old = row(TaskResultStatus.SUCCESSFUL, 40)
+    old_failed = row(TaskResultStatus.FAILED, 40)
+    recent = row(TaskResultStatus.SUCCESSFUL, 1)
+    waiting = row(TaskResultStatus.READY, 0)
+    assert services.task_results_prune() == 2
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert left == {recent.pk, waiting.pk}
+    assert old.pk not in left
+    assert old_failed.pk not in left
