@@ -271,7 +271,7 @@ def case_list_for_contact(
 def case_list_for_lead(
     *, firm: Firm, lead: Lead, principal: Principal | None
 ) -> CaseQuerySet:
-    """Return the cases opened from the lead that ``principal`` may see, newest first."""
+    """Return the lead's cases that ``principal`` may see, newest first."""
     qs = (
         case_visibility(Case.objects.filter(firm=firm), principal)
         .filter(lead=lead)
