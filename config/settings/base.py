@@ -141,15 +141,30 @@ LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "firms:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
-# Login throttling and lockout (django-axes): 5 failures per e-mail and IP.
+# The client's address: behind PROXY_COUNT trusted reverse proxies it is the
+# X-Forwarded-For entry that many places from the right (crm.core.http.client_ip);
+# with 0 (no proxy) it is the connection's address. Audit rows record it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Login throttling (django-axes): 5 failures lock one client address out of one
+# account (the e-mail as matched: stripped, lower-cased) for the cool-off.
+# Across addresses an account is slowed, not locked: after LOGIN_SLOWDOWN_AFTER
+# failures each try waits twice as long, up to LOGIN_SLOWDOWN_MAX_SECONDS.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "crm.firms.selectors.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "crm.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "firms/auth/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+LOGIN_SLOWDOWN_AFTER = env.int("LOGIN_SLOWDOWN_AFTER", default=10)
+LOGIN_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_SLOWDOWN_MAX_SECONDS", default=60)
+# Password-reset e-mails: at most this many per address and per client address
+# an hour (crm.core.throttle; share the cache across processes with CACHE_URL).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 10

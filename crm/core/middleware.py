@@ -13,6 +13,7 @@ from django.http import (
 from django_scopes.state import state as scope_state
 
 from crm.core import principals
+from crm.core.http import client_ip
 from crm.core.request_context import request_ip
 
 SESSION_FIRM_KEY = "firm_id"
@@ -43,7 +44,7 @@ class FirmContextMiddleware:
             current["firm"] = principal.firm.pk
         token = scope_state.set(current)
         try:
-            with request_ip(request.META.get("REMOTE_ADDR")):
+            with request_ip(client_ip(request)):
                 return self.get_response(request)
         finally:
             scope_state.reset(token)
