@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from crm.firms.choices import Perm, Role
-from crm.firms.models import Firm, hex_colour, reference_prefix
+from crm.firms.models import Firm, hex_colour, one_line, reference_prefix
 
 
 class LoginForm(AuthenticationForm):
@@ -120,7 +120,7 @@ class MemberForm(forms.Form):
 class FirmForm(forms.Form):
     """The firm's details (A5)."""
 
-    name = forms.CharField(label=_("Firm name"), max_length=120)
+    name = forms.CharField(label=_("Firm name"), max_length=120, validators=[one_line])
     brand_colour = forms.CharField(
         label=_("Branding colour"),
         max_length=7,
