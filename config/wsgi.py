@@ -23,6 +23,6 @@ if not settings.DEBUG and (
 ):
     msg = (
         "SECRET_KEY is too weak: use at least 50 random characters, e.g. "
-        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+        "from Python's secrets.token_urlsafe(64)."
     )
     raise ImproperlyConfigured(msg)

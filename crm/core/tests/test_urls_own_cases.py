@@ -69,7 +69,7 @@ def _case_of(obj: Model) -> Case | None:
     if isinstance(obj, Case):
         return obj
     if getattr(obj, "case_id", None) is not None:
-        case: Case = obj.case  # type: ignore[attr-defined]
+        case: Case = obj.case  # type: ignore[attr-defined]  # any model with a case
         return case
     return None
 
