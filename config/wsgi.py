@@ -15,3 +15,14 @@ try:
 except ImproperlyConfigured as exc:
     msg = "Set the SECRET_KEY environment variable (required when DEBUG is off)."
     raise ImproperlyConfigured(msg) from exc
+
+# The same bar as Django's deploy check (security.W009): long, varied, not a
+# generated development key. A weak key lets sessions and reset links be forged.
+if not settings.DEBUG and (
+    len(_key) < 50 or len(set(_key)) < 5 or _key.startswith("django-insecure")
+):
+    msg = (
+        "SECRET_KEY is too weak: use at least 50 random characters, e.g. "
+        "from Python's secrets.token_urlsafe(64)."
+    )
+    raise ImproperlyConfigured(msg)

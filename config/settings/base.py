@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "crm.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crm.core.middleware.FirmContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "crm.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,15 +144,30 @@ LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "firms:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
-# Login throttling and lockout (django-axes): 5 failures per e-mail and IP.
+# The client's address: behind PROXY_COUNT trusted reverse proxies it is the
+# X-Forwarded-For entry that many places from the right (crm.core.http.client_ip);
+# with 0 (no proxy) it is the connection's address. Audit rows record it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Login throttling (django-axes): 5 failures lock one client address out of one
+# account (the e-mail as matched: stripped, lower-cased) for the cool-off.
+# Across addresses an account is slowed, not locked: after LOGIN_SLOWDOWN_AFTER
+# failures each try waits twice as long, up to LOGIN_SLOWDOWN_MAX_SECONDS.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "crm.firms.selectors.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "crm.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "firms/auth/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+LOGIN_SLOWDOWN_AFTER = env.int("LOGIN_SLOWDOWN_AFTER", default=10)
+LOGIN_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_SLOWDOWN_MAX_SECONDS", default=60)
+# Password-reset e-mails: at most this many per address and per client address
+# an hour (crm.core.throttle; share the cache across processes with CACHE_URL).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -165,7 +182,14 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Preloading (browsers' built-in HSTS list) is hard to undo, so it is opt-in;
+# Django's deploy check warns about it (security.W021) until opted in.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Requests whose declared body is larger are refused with 413 before it is
+# read (crm.core.middleware.RequestSizeLimitMiddleware): the largest upload
+# (20 MB) plus room for the form around it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=21 * 1024 * 1024)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

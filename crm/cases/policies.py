@@ -5,13 +5,19 @@ documents, tasks and interactions, the client record, search and exports)
 narrows its queryset through ``case_visibility``.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import Model, Q, QuerySet
+
+from crm.cases.models import Case
 from crm.core.permissions import Perm
+
+M = TypeVar("M", bound=Model)
 
 if TYPE_CHECKING:
     from crm.cases.models import CaseQuerySet
     from crm.core.principals import Principal
+    from crm.firms.models import Firm
 
 
 def case_visibility(
@@ -28,3 +34,33 @@ def case_visibility(
     if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
         return qs.filter(owner_id=principal.user_id)
     return qs.none()
+
+
+def case_child_visibility(
+    qs: "QuerySet[M]", principal: "Principal | None", *, via: str = "case"
+) -> "QuerySet[M]":
+    """Narrow rows that may hang off a case (tasks, notes, documents) for ``principal``.
+
+    A row whose ``via`` case is empty belongs to no case and stays; a row on
+    a case stays only if ``case_visibility`` would keep that case. This is the
+    same rule as ``case_visibility``, read through the row's foreign key, so a
+    list of rows needs no extra query.
+    """
+    if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+        return qs
+    no_case = Q(**{f"{via}__isnull": True})
+    if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
+        return qs.filter(no_case | Q(**{f"{via}__owner_id": principal.user_id}))
+    return qs.filter(no_case)
+
+
+def visible_case_ids(
+    *, firm: "Firm", principal: "Principal | None"
+) -> "QuerySet[Any] | None":
+    """Return the ids of the firm's cases ``principal`` may see, None for all.
+
+    Registered in ``crm.core.visibility`` for the apps below the kernel.
+    """
+    if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+        return None
+    return case_visibility(Case.objects.filter(firm=firm), principal).values("pk")

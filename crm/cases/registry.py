@@ -9,13 +9,13 @@ variant=<kind>)``).
 
 from typing import Any
 
-from crm.cases import kinds
+from crm.cases import kinds, policies
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseEvent
 from crm.cases.selectors import cases as case_selectors
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.models import Contact
-from crm.core import events, sections
+from crm.core import events, sections, visibility
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
 from crm.leads.models import Lead
@@ -106,7 +106,9 @@ def _lead_cases(
 ) -> dict[str, Any]:
     return {
         "cases": list(
-            case_selectors.case_list_for_lead(firm=firm, lead=lead)[:SECTION_LIMIT]
+            case_selectors.case_list_for_lead(
+                firm=firm, lead=lead, principal=principal
+            )[:SECTION_LIMIT]
         )
     }
 
@@ -117,6 +119,7 @@ def register() -> None:
         events.register("case", value, label, FORMATTERS.get(value))
     events.register_types("contact", CaseContactEventType.choices)
     events.register_history(Case, subject="case", writer=write_history)
+    visibility.register_visible_case_ids(policies.visible_case_ids)
     sections.register_search(
         sections.SearchGroup(
             key="cases",

@@ -251,6 +251,10 @@ def new_contact_kind(values: Mapping[str, Any]) -> str:
     return ContactKind.PERSON
 
 
+NUL = "\x00"
+NUL_SHOWN = "\u2400"
+
+
 @dataclass(frozen=True)
 class ImportRow:
     """The file's column names and the contact field each column feeds."""
@@ -270,7 +274,13 @@ class ImportRow:
         problems: list[str] = []
         for index, field in enumerate(self.fields):
             raw = cells[index].strip() if index < len(cells) else ""
-            if field and raw:
+            if field and NUL in raw:
+                # Not text; PostgreSQL refuses to store it at all.
+                problems.append(
+                    f"{self.headers[index]}: contains a NUL character (a zero "
+                    "byte), which is not text. Remove it and import the row again."
+                )
+            elif field and raw:
                 try:
                     values[field] = _CLEANERS.get(field, str)(raw)
                 except ValueError as exc:
@@ -286,7 +296,11 @@ class ImportRow:
         return values, "; ".join(problems)
 
     def data(self, cells: list[str]) -> dict[str, str]:
-        """Return the row as the file had it, by column name."""
+        """Return the row as the file had it, by column name.
+
+        A NUL character shows as the symbol "␀", which can be stored.
+        """
         return {
-            h: cells[i] if i < len(cells) else "" for i, h in enumerate(self.headers)
+            h: cells[i].replace(NUL, NUL_SHOWN) if i < len(cells) else ""
+            for i, h in enumerate(self.headers)
         }

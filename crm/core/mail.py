@@ -92,7 +92,10 @@ def send_templated_mail(
     headers = {}
     if firm is not None:
         address = parseaddr(from_email)[1]
-        from_email = formataddr((f"{firm.name} via Casework", address))
+        # A header value never carries a line break (header injection); the
+        # firm name is refused with one, and this keeps older rows safe too.
+        name = " ".join(firm.name.split())
+        from_email = formataddr((f"{name} via Casework", address))
         headers[FIRM_HEADER] = str(firm.pk)
     if actor is not None:
         headers[ACTOR_HEADER] = str(actor.pk)

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from crm.firms.choices import Perm, Role
-from crm.firms.models import Firm, hex_colour, reference_prefix
+from crm.firms.models import Firm, hex_colour, one_line, reference_prefix
 
 
 class LoginForm(AuthenticationForm):
@@ -25,6 +26,26 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is inactive."),
     }
+
+    def __init__(self, *args: Any, wait_seconds: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wait_seconds = wait_seconds
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse without checking the password while the account is slowed."""
+        if self.wait_seconds > 0:
+            raise forms.ValidationError(
+                ngettext(
+                    "There have been too many failed sign-ins to this account. "
+                    "Wait %(seconds)d second and try again.",
+                    "There have been too many failed sign-ins to this account. "
+                    "Wait %(seconds)d seconds and try again.",
+                    self.wait_seconds,
+                ),
+                code="slowed",
+                params={"seconds": self.wait_seconds},
+            )
+        return super().clean()
 
 
 class InviteForm(forms.Form):
@@ -99,7 +120,7 @@ class MemberForm(forms.Form):
 class FirmForm(forms.Form):
     """The firm's details (A5)."""
 
-    name = forms.CharField(label=_("Firm name"), max_length=120)
+    name = forms.CharField(label=_("Firm name"), max_length=120, validators=[one_line])
     brand_colour = forms.CharField(
         label=_("Branding colour"),
         max_length=7,

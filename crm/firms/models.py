@@ -20,6 +20,12 @@ from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hex digits, e.g. #1d4ed8.")
 )
+# A firm's name goes into the From header of every e-mail the firm sends.
+one_line = RegexValidator(
+    r"[\r\n\x00]",
+    _("Enter the name on one line, without line breaks."),
+    inverse_match=True,
+)
 reference_prefix = RegexValidator(
     r"^[A-Z0-9]{0,6}$", _("Use up to six capital letters or digits, or leave blank.")
 )
@@ -98,7 +104,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Firm(models.Model):
     """A customer of Casework: an advice firm or a charity, and all it owns."""
 
-    name = models.CharField(_("firm name"), max_length=120)
+    name = models.CharField(_("firm name"), max_length=120, validators=[one_line])
     has_advice = models.BooleanField(
         _("Advice module"), default=True, help_text=_("Mortgage and protection cases.")
     )

@@ -20,14 +20,16 @@ SECTION_LIMIT = 10
 def _contact_interactions(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
-    found = selectors.interaction_list_for(firm=firm, contact=contact)
+    found = selectors.interaction_list_for(
+        firm=firm, principal=principal, contact=contact
+    )
     return {"interactions": list(found[:SECTION_LIMIT])}
 
 
 def _lead_interactions(
     *, firm: Firm, lead: Lead, principal: Principal | None
 ) -> dict[str, Any]:
-    found = selectors.interaction_list_for(firm=firm, lead=lead)
+    found = selectors.interaction_list_for(firm=firm, principal=principal, lead=lead)
     return {"interactions": list(found[:SECTION_LIMIT])}
 
 
@@ -43,7 +45,9 @@ def _case_interactions(
         return {"interactions": []}
     return {
         "interactions": list(
-            selectors.interaction_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+            selectors.interaction_list_for(
+                firm=firm, principal=principal, contact=contact
+            )[:SECTION_LIMIT]
         )
     }
 

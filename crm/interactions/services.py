@@ -93,7 +93,11 @@ def _record(
         if is_note
         else InteractionContactEventType.INTERACTION,
         summary=f"{label}: {entry.notes[:SUMMARY_CHARS]}",
-        timeline_params={"interaction_id": entry.pk, "lead_id": entry.lead_id},
+        timeline_params={
+            "interaction_id": entry.pk,
+            "lead_id": entry.lead_id,
+            "case_id": entry.case_id,
+        },
         verb=AuditVerb.CREATE,
         audit_obj=entry,
         changes={

@@ -72,15 +72,28 @@ def accounts_for(*, firm: Firm, contacts: list[Contact]) -> dict[int, PortalAcco
     return {a.contact_id: a for a in accounts}
 
 
-def preview_client_get(*, firm: Firm, contact_id: int) -> Contact:
-    """Return a client of one of the firm's advice cases, or raise ``NotFound``."""
-    contact = Contact.objects.filter(
-        firm=firm,
-        pk=contact_id,
-        pk__in=CaseApplicant.objects.filter(
-            firm=firm, case__kind__in=ADVICE_KINDS
-        ).values("contact_id"),
-    ).first()
+def preview_client_get(*, firm: Firm, contact_id: int, principal: Principal) -> Contact:
+    """Return a client of the firm's advice cases to preview, or raise ``NotFound``.
+
+    The preview shows every case the client sees, so ``principal`` must be
+    able to see all of the client's advice cases (view own cases only).
+    """
+    advice = Case.objects.filter(firm=firm, kind__in=ADVICE_KINDS)
+    visible = case_visibility(advice, principal).values("pk")
+    applicants = CaseApplicant.objects.filter(firm=firm)
+    contact = (
+        Contact.objects.filter(
+            firm=firm,
+            pk=contact_id,
+            pk__in=applicants.filter(case__in=visible).values("contact_id"),
+        )
+        .exclude(
+            pk__in=applicants.filter(case__in=advice.exclude(pk__in=visible)).values(
+                "contact_id"
+            )
+        )
+        .first()
+    )
     if contact is None:
         raise NotFound
     return contact

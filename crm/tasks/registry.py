@@ -18,7 +18,7 @@ SECTION_LIMIT = 10
 def _contact_tasks(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
-    found = selectors.task_list_for(firm=firm, contact=contact)
+    found = selectors.task_list_for(firm=firm, principal=principal, contact=contact)
     return {"tasks": list(found[:SECTION_LIMIT])}
 
 
@@ -26,7 +26,11 @@ def _lead_tasks(
     *, firm: Firm, lead: Lead, principal: Principal | None
 ) -> dict[str, Any]:
     return {
-        "tasks": list(selectors.task_list_for(firm=firm, lead=lead)[:SECTION_LIMIT])
+        "tasks": list(
+            selectors.task_list_for(firm=firm, principal=principal, lead=lead)[
+                :SECTION_LIMIT
+            ]
+        )
     }
 
 
@@ -42,7 +46,9 @@ def _case_tasks(
         return {"tasks": []}
     return {
         "tasks": list(
-            selectors.task_list_for(firm=firm, contact=contact)[:SECTION_LIMIT]
+            selectors.task_list_for(firm=firm, principal=principal, contact=contact)[
+                :SECTION_LIMIT
+            ]
         )
     }
 
@@ -55,11 +61,18 @@ def _my_tasks(
 ) -> dict[str, Any]:
     """Return the member's open tasks and their counts for the dashboard (J1)."""
     mine = selectors.task_list(
-        firm=firm, tab="mine", user=user, status="open", today=today
+        firm=firm,
+        tab="mine",
+        user=user,
+        principal=principal,
+        status="open",
+        today=today,
     )
     return {
         "tasks": list(mine[:DASHBOARD_ROWS]),
-        "task_counts": selectors.task_counts(firm=firm, user=user, today=today),
+        "task_counts": selectors.task_counts(
+            firm=firm, user=user, principal=principal, today=today
+        ),
     }
 
 

@@ -8,9 +8,11 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from crm.cases.policies import case_child_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
+from crm.core.principals import Principal
 from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.models import Lead
 from crm.tasks.choices import TaskStatus
@@ -61,14 +63,20 @@ class TaskListQuery:
         return {"assignee_id": self.assignee_id, "category_id": self.category_id}
 
 
-def _tasks(firm: Firm) -> QuerySet[Task]:
-    return Task.objects.filter(firm=firm).select_related(*RELATED)
+def _tasks(firm: Firm, principal: Principal | None) -> QuerySet[Task]:
+    """Return the firm's tasks ``principal`` may see: a task on a case follows it."""
+    return case_child_visibility(
+        Task.objects.filter(firm=firm), principal
+    ).select_related(*RELATED)
 
 
-def task_get(*, firm: Firm, task_id: int) -> Task:
-    """Return one of the firm's tasks with what its row shows, or raise ``NotFound``."""
+def task_get(*, firm: Firm, task_id: int, principal: Principal | None) -> Task:
+    """Return one of the firm's tasks with what its row shows, or raise ``NotFound``.
+
+    A task on a case ``principal`` may not see is ``NotFound`` too.
+    """
     try:
-        return _tasks(firm).get(pk=task_id)
+        return _tasks(firm, principal).get(pk=task_id)
     except Task.DoesNotExist as exc:
         raise NotFound from exc
 
@@ -78,6 +86,7 @@ def task_list(
     firm: Firm,
     tab: TaskTab,
     user: User,
+    principal: Principal | None,
     assignee_id: int | None = None,
     category_id: int | None = None,
     status: TaskStatusFilter = "open",
@@ -91,7 +100,7 @@ def task_list(
     ``all``; finished tasks are listed most recently completed first.
     """
     today = today or timezone.localdate()
-    qs = _tasks(firm)
+    qs = _tasks(firm, principal)
     if tab == "mine":
         qs = qs.filter(assignee=user)
     elif assignee_id is not None:
@@ -113,7 +122,11 @@ def task_list(
 
 
 def task_list_for(
-    *, firm: Firm, contact: Contact | None = None, lead: Lead | None = None
+    *,
+    firm: Firm,
+    principal: Principal | None,
+    contact: Contact | None = None,
+    lead: Lead | None = None,
 ) -> QuerySet[Task]:
     """Return the tasks about a contact (its leads' too) or a lead.
 
@@ -122,7 +135,7 @@ def task_list_for(
     if (contact is None) == (lead is None):
         msg = "Pass exactly one of contact or lead."
         raise ValueError(msg)
-    qs = _tasks(firm)
+    qs = _tasks(firm, principal)
     qs = qs.filter(lead=lead) if lead is not None else qs.filter(contact=contact)
     is_done = Case(
         When(status=TaskStatus.DONE, then=Value(1)),
@@ -141,6 +154,7 @@ def task_counts(
     *,
     firm: Firm,
     user: User,
+    principal: Principal | None,
     assignee_id: int | None = None,
     category_id: int | None = None,
     today: date | None = None,
@@ -158,9 +172,9 @@ def task_counts(
     firm_wide = Q(assignee_id=assignee_id) if assignee_id is not None else Q()
     due_today = Q(due_date=today)
     overdue = Q(due_date__lt=today)
-    qs = Task.objects.filter(firm=firm, status=TaskStatus.OPEN).filter(
-        mine | (firm_wide & Q(due_date__lte=today))
-    )
+    qs = case_child_visibility(
+        Task.objects.filter(firm=firm, status=TaskStatus.OPEN), principal
+    ).filter(mine | (firm_wide & Q(due_date__lte=today)))
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
 

@@ -85,7 +85,11 @@ def _timeline(task: Task, type: TaskContactEventType) -> dict[str, Any]:
         "timeline_type": type,
         "summary": task.title,
         "link": reverse("tasks:task_edit", kwargs={"task_id": task.pk}),
-        "timeline_params": {"task_id": task.pk, "lead_id": task.lead_id},
+        "timeline_params": {
+            "task_id": task.pk,
+            "lead_id": task.lead_id,
+            "case_id": task.case_id,
+        },
     }
 
 

@@ -71,7 +71,11 @@ def _tab_context(
     """Return the tabs, each with its capped open count (J1), and the caption."""
     query = filterset.query()
     counts = selectors.task_counts(
-        firm=request.firm, user=request.user, today=today, **query.count_kwargs()
+        firm=request.firm,
+        user=request.user,
+        principal=request.principal,
+        today=today,
+        **query.count_kwargs(),
     )
     tab_counts = {
         "mine": counts["mine"],
@@ -111,6 +115,7 @@ def task_list(request: StaffRequest) -> TemplateResponse:
     tasks = selectors.task_list(
         firm=request.firm,
         user=request.user,
+        principal=request.principal,
         today=today,
         **filterset.query().as_kwargs(),
     )
@@ -213,7 +218,9 @@ def task_edit(request: StaffRequest, task_id: int) -> HttpResponse:
     can_edit = request.membership.has_perm(Perm.EDIT_CASES)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    task = selectors.task_get(firm=request.firm, task_id=task_id)
+    task = selectors.task_get(
+        firm=request.firm, task_id=task_id, principal=request.principal
+    )
     form = _form(
         request, task, initial=TaskForm.initial_for(task), read_only=not can_edit
     )
@@ -238,7 +245,9 @@ def task_edit(request: StaffRequest, task_id: int) -> HttpResponse:
 
 def _status_change(request: StaffRequest, task_id: int, *, done: bool) -> HttpResponse:
     """Complete or reopen a task; htmx gets the new row and tab counts back."""
-    task = selectors.task_get(firm=request.firm, task_id=task_id)
+    task = selectors.task_get(
+        firm=request.firm, task_id=task_id, principal=request.principal
+    )
     change = services.task_complete if done else services.task_reopen
     error = ""
     try:

@@ -77,7 +77,10 @@ def _record(
         changes=changes,
         timeline=contacts,
         timeline_type=FactFindContactEventType.FACT_FIND,
-        timeline_params={k: v for k, v in params.items() if k != "changes"},
+        timeline_params={
+            **{k: v for k, v in params.items() if k != "changes"},
+            "case_id": case.pk if case is not None else None,
+        },
         summary=summary,
         link=case.get_absolute_url() if case is not None else "",
     )

@@ -4,7 +4,9 @@ from typing import Any
 
 from crm.advice.models import WizardDraft, WizardPreference
 from crm.cases.models import Case
+from crm.cases.policies import case_visibility
 from crm.core.exceptions import NotFound
+from crm.core.principals import Principal
 from crm.firms.models import Firm, User
 
 
@@ -23,11 +25,14 @@ def preference_get(*, firm: Firm, user: User) -> WizardPreference | None:
     return WizardPreference.objects.filter(firm=firm, user=user).first()
 
 
-def created_case_get(*, firm: Firm, case_id: int) -> Case:
-    """Return one of the firm's cases with its applicants' clients, or 404."""
+def created_case_get(*, firm: Firm, case_id: int, principal: Principal) -> Case:
+    """Return one of the firm's cases with its applicants' clients, or 404.
+
+    A case ``principal`` may not see (view own cases only) is a 404 too.
+    """
     try:
         return (
-            Case.objects.filter(firm=firm)
+            case_visibility(Case.objects.filter(firm=firm), principal)
             .prefetch_related("applicants__contact")
             .get(pk=case_id)
         )

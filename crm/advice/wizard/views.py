@@ -186,7 +186,9 @@ def wizard_done(request: StaffRequest, case_id: int) -> TemplateResponse:
     Apps add to the page through ``wizard.done`` sections (the portal's
     invite step, E8); a section may replace the confirmation card.
     """
-    case = selectors.created_case_get(firm=request.firm, case_id=case_id)
+    case = selectors.created_case_get(
+        firm=request.firm, case_id=case_id, principal=request.principal
+    )
     try:
         case_url = case.get_absolute_url()
     except NoReverseMatch:  # the case page is another feature; link once it exists

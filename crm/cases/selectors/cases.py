@@ -252,7 +252,7 @@ def case_list(
 
 
 def case_list_for_contact(
-    *, firm: Firm, contact: Contact, principal: Principal | None = None
+    *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> CaseQuerySet:
     """Return the cases the client is on that ``principal`` may see, newest first."""
     qs = (
@@ -268,9 +268,15 @@ def case_list_for_contact(
     return with_follow_up_state(qs).order_by("-created_at", "-id")
 
 
-def case_list_for_lead(*, firm: Firm, lead: Lead) -> CaseQuerySet:
-    """Return the cases opened from the lead, with adviser, newest first."""
-    qs = Case.objects.filter(firm=firm, lead=lead).select_related("owner")
+def case_list_for_lead(
+    *, firm: Firm, lead: Lead, principal: Principal | None
+) -> CaseQuerySet:
+    """Return the lead's cases that ``principal`` may see, newest first."""
+    qs = (
+        case_visibility(Case.objects.filter(firm=firm), principal)
+        .filter(lead=lead)
+        .select_related("owner")
+    )
     return with_follow_up_state(qs).order_by("-created_at", "-id")
 
 

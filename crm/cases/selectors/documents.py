@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from crm.cases.choices import DocumentType
 from crm.cases.models import Case, Document
-from crm.cases.policies import case_visibility
+from crm.cases.policies import case_child_visibility, case_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
@@ -45,11 +45,18 @@ def document_section(
     }
 
 
-def document_get(*, firm: Firm, document_id: int) -> Document:
-    """Return one of the firm's documents or raise ``NotFound``."""
+def document_get(
+    *, firm: Firm, document_id: int, principal: Principal | None
+) -> Document:
+    """Return one of the firm's documents or raise ``NotFound``.
+
+    A document on a case ``principal`` may not see is ``NotFound`` too, for
+    every use (download, delete): the case's visibility decides.
+    """
+    documents = case_child_visibility(Document.objects.filter(firm=firm), principal)
     try:
-        return Document.objects.select_related("case", "contact", "uploaded_by").get(
-            firm=firm, pk=document_id
+        return documents.select_related("case", "contact", "uploaded_by").get(
+            pk=document_id
         )
     except Document.DoesNotExist as exc:
         raise NotFound from exc

@@ -137,6 +137,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         timeline_type=CaseContactEventType.CASE_CREATED,
         summary=f"{reference}: {case.get_kind_display()} case opened",
         link=case.get_absolute_url(),
+        timeline_params={"case_id": case.pk},
         verb=AuditVerb.CREATE,
         changes={
             "kind": [None, data.kind],
@@ -167,6 +168,7 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
         timeline_type=LeadContactEventType.LEAD_CONVERTED,
         summary=f"Lead #{lead.pk} converted to {case.reference}",
         link=case.get_absolute_url(),
+        timeline_params={"lead_id": lead.pk, "case_id": case.pk},
         verb=AuditVerb.STATUS_CHANGE,
         changes={
             "status": [previous, LeadStatus.CONVERTED],

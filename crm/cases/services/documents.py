@@ -205,7 +205,7 @@ def _record(
         else ContactEventType.UPDATED,
         summary=f"{where}{'' if added else 'Document deleted: '}{label}",
         link=link,
-        timeline_params={"document_id": document.pk},
+        timeline_params={"document_id": document.pk, "case_id": document.case_id},
         verb=AuditVerb.CREATE if added else AuditVerb.DELETE,
         audit_obj=document,
         changes=changes,

@@ -58,11 +58,15 @@ def test_case_list_for_contact_and_lead(firm):
     single = make_case(firm, applicants=[ada], lead=lead)
     joint = make_case(firm, applicants=[bob, ada])
     make_case(firm, applicants=[bob])
-    assert set(selectors.case_list_for_contact(firm=firm, contact=ada)) == {
+    assert set(
+        selectors.case_list_for_contact(firm=firm, contact=ada, principal=None)
+    ) == {
         single,
         joint,
     }
-    assert list(selectors.case_list_for_lead(firm=firm, lead=lead)) == [single]
+    assert list(selectors.case_list_for_lead(firm=firm, lead=lead, principal=None)) == [
+        single
+    ]
 
 
 def test_case_moves_follow_the_kind(firm):

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.cases import services
 from crm.cases.models import Case, Document
-from crm.cases.selectors import cases as case_selectors
 from crm.cases.selectors import documents as selectors
 from crm.contacts.models import Contact
 from crm.contacts.selectors import contact_get
@@ -79,12 +78,10 @@ def document_download(request: StaffRequest, document_id: int) -> FileResponse:
     A case's document follows the case's visibility (all cases, or own cases
     only); a client's document needs one of the two view permissions.
     """
-    document = selectors.document_get(firm=request.firm, document_id=document_id)
-    if document.case_id is not None:
-        case_selectors.case_get(
-            firm=request.firm, case_id=document.case_id, principal=request.principal
-        )
-    elif not (
+    document = selectors.document_get(
+        firm=request.firm, document_id=document_id, principal=request.principal
+    )
+    if document.case_id is None and not (
         request.membership.has_perm(Perm.VIEW_ALL_CASES)
         or request.membership.has_perm(Perm.VIEW_OWN_CASES)
     ):
@@ -116,7 +113,9 @@ def _owner(document: Document) -> Case | Contact:
 @staff_view(perm=Perm.EDIT_CASES)
 def document_delete(request: StaffRequest, document_id: int) -> HttpResponse:
     """Delete a document and its file, with an audit event."""
-    document = selectors.document_get(firm=request.firm, document_id=document_id)
+    document = selectors.document_get(
+        firm=request.firm, document_id=document_id, principal=request.principal
+    )
     record = _owner(document)
     name = document.original_name
     try:

@@ -3,13 +3,17 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from crm.contacts import search
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent, ContactQuerySet
+from crm.core import visibility
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
+from crm.core.principals import Principal
 from crm.firms.models import Firm
 
 SORTS = {
@@ -115,10 +119,20 @@ def organisation_choices(*, firm: Firm) -> QuerySet[Contact]:
     ).order_by("sort_name", "id")
 
 
-def contact_timeline(*, firm: Firm, contact: Contact) -> QuerySet[ContactEvent]:
-    """Return the contact's timeline, newest first."""
-    return (
-        ContactEvent.objects.filter(firm=firm, contact=contact)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
+def contact_timeline(
+    *, firm: Firm, contact: Contact, principal: Principal | None
+) -> QuerySet[ContactEvent]:
+    """Return the contact's timeline that ``principal`` may see, newest first.
+
+    An entry about a case (its parameters name a ``case_id``) follows the case
+    visibility policy (``crm.core.visibility``): a colleague's case, its
+    documents, tasks and notes stay off the timeline of a member limited to
+    their own cases.
+    """
+    qs = ContactEvent.objects.filter(firm=firm, contact=contact)
+    visible = visibility.visible_case_ids(firm=firm, principal=principal)
+    if visible is not None:
+        qs = qs.alias(
+            about_case=Cast(KT("parameters__case_id"), BigIntegerField())
+        ).filter(Q(about_case__isnull=True) | Q(about_case__in=visible))
+    return qs.select_related("actor").order_by("-created_at", "-id")

@@ -8,7 +8,7 @@ import csv
 import datetime
 import io
 import itertools
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from typing import IO, Any
 
@@ -81,11 +81,50 @@ def csv_records(binary: IO[bytes] | Any) -> Generator[list[str], None, None]:
         first = text.readline()
         counts = {d: first.count(d) for d in DELIMITERS}
         delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
-        lines = itertools.chain([first] if first else [], text)
-        for record in csv.reader(lines, delimiter=delimiter):
+        lines = _Lines(itertools.chain([first] if first else [], text))
+        reader = csv.reader(lines, delimiter=delimiter)
+        for record in reader:
+            raw, lines.taken = lines.taken, []
+            if len(raw) > 1:
+                _check_closed(raw, delimiter, reader.line_num - len(raw) + 1)
             yield record if any(cell.strip() for cell in record) else []
     finally:
         text.detach()
+
+
+class _Lines:
+    """The file's lines, keeping those the current record was read from."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        return line
+
+
+def _check_closed(raw: list[str], delimiter: str, row: int) -> None:
+    """Raise ``csv.Error`` if a record over several lines never closed its quote.
+
+    The lenient reader would otherwise read the rest of the file into one
+    cell without a word: an unterminated quote swallows every row after it.
+    """
+    try:
+        for _record in csv.reader(raw, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            msg = (
+                f'row {row} opens a quote (") that is never closed, so every '
+                "line after it would be read as one cell; close the quote or "
+                "remove it"
+            )
+            raise csv.Error(msg) from None
 
 
 def file_error(message: str, code: str = "invalid_file") -> ApplicationError:
@@ -117,7 +156,9 @@ def _headers(row: list[str]) -> list[str]:
         )
     names: list[str] = []
     for number, cell in enumerate(row, start=1):
-        name = base = " ".join(cell.split())[:80] or f"Column {number}"
+        name = base = " ".join(cell.replace("\x00", " ").split())[:80] or (
+            f"Column {number}"
+        )
         copy = 2
         while name in names:
             name, copy = f"{base} ({copy})", copy + 1

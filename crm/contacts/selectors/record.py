@@ -48,7 +48,7 @@ def client_record(
         "record_sections": found,
         "people": people,
         "timeline": paginate(
-            contact_timeline(firm=firm, contact=contact),
+            contact_timeline(firm=firm, contact=contact, principal=principal),
             params=params,
             per_page=TIMELINE_PER_PAGE,
         ),

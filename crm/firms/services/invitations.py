@@ -165,11 +165,14 @@ def invitation_accept(
     password: str,
     first_name: str = "",
     last_name: str = "",
+    account: User | None = None,
 ) -> Membership:
     """Accept the invitation behind ``token`` and return the new membership.
 
-    A new user sets their name and password; someone who already has an
-    account confirms it with their current password.
+    A new user sets their name and password. Someone who already has an
+    account confirms it with their current password through ``authenticate()``
+    (so sign-in throttling counts the try) and passes the user it returned as
+    ``account``; without it the invitation is not accepted.
     """
     hashed = token_hash(token)
     with scopes_disabled():
@@ -204,7 +207,7 @@ def invitation_accept(
             user.set_password(password)
             user.full_clean()
             user.save()
-        elif not user.check_password(password):
+        elif account is None or account.pk != user.pk:
             raise ApplicationError(
                 "That is not the password of your Casework account.",
                 "invalid",

@@ -114,13 +114,23 @@ def test_weak_password_is_refused(db_mail, firm, owner):
 
 
 def test_existing_user_joins_with_current_password(db_mail, firm, owner):
-    """Someone with an account confirms their password to join a second firm."""
+    """Someone with an account joins a second firm with the account they proved.
+
+    The password is checked by ``authenticate()`` in the view; the service
+    refuses without the account it returned, or with another account.
+    """
     user = UserFactory(email="known@example.com")
     _invite(firm, owner, email="known@example.com")
     token = _token_from_mail()
     with pytest.raises(ApplicationError, match="not the password"):
-        services.invitation_accept(token=token, password="wrong-password-1")
-    membership = services.invitation_accept(token=token, password=DEFAULT_PASSWORD)
+        services.invitation_accept(token=token, password=DEFAULT_PASSWORD)
+    with pytest.raises(ApplicationError, match="not the password"):
+        services.invitation_accept(
+            token=token, password=DEFAULT_PASSWORD, account=owner.user
+        )
+    membership = services.invitation_accept(
+        token=token, password=DEFAULT_PASSWORD, account=user
+    )
     assert membership.user == user
 
 
@@ -164,7 +174,7 @@ def test_reactivates_a_deactivated_member(db_mail, firm, owner):
     old = MembershipFactory(firm=firm, is_active=False, role=Role.ADVISER)
     _invite(firm, owner, email=old.user.email, role=Role.READ_ONLY)
     membership = services.invitation_accept(
-        token=_token_from_mail(), password=DEFAULT_PASSWORD
+        token=_token_from_mail(), password=DEFAULT_PASSWORD, account=old.user
     )
     assert membership.pk == old.pk
     old.refresh_from_db()

@@ -2,12 +2,18 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
@@ -16,13 +22,15 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.core.http import safe_next_url
+from crm.core import throttle
+from crm.core.http import client_ip, safe_next_url
 from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.policies import public_view, staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors, services
 from crm.firms.choices import Role
 from crm.firms.forms import LoginForm
+from crm.firms.selectors import auth as auth_selectors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -38,7 +46,10 @@ def login(request: HttpRequest) -> HttpResponseBase:
     """Log a member in with e-mail and password; lockout is handled by axes."""
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
-    form = LoginForm(request, data=request.POST or None)
+    wait = 0
+    if request.method == "POST":
+        wait = auth_selectors.login_wait_seconds(email=request.POST.get("username", ""))
+    form = LoginForm(request, data=request.POST or None, wait_seconds=wait)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         auth_login(request, user)
@@ -106,13 +117,39 @@ class _ResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class _ResetView(auth_views.PasswordResetView):
+    """Send a reset link, at most a few an hour per address and per client.
+
+    Past either limit the page says the same as always (it never tells
+    whether an address has an account) and no e-mail is sent.
+    """
+
+    template_name = "firms/auth/password_reset_form.html"
+    email_template_name = "firms/email/password_reset_body.txt"
+    subject_template_name = "firms/email/password_reset_subject.txt"
+    success_url = reverse_lazy("firms:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = auth_selectors.normalise_email(form.cleaned_data.get("email"))
+        hour = 60 * 60
+        allowed = throttle.allow(
+            "reset-ip",
+            client_ip(self.request) or "",
+            limit=settings.PASSWORD_RESET_PER_IP,
+            window_seconds=hour,
+        ) and throttle.allow(
+            "reset-address",
+            email,
+            limit=settings.PASSWORD_RESET_PER_ADDRESS,
+            window_seconds=hour,
+        )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 password_reset = public_view(reason="a member who forgot their password asks here")(
-    auth_views.PasswordResetView.as_view(
-        template_name="firms/auth/password_reset_form.html",
-        email_template_name="firms/email/password_reset_body.txt",
-        subject_template_name="firms/email/password_reset_subject.txt",
-        success_url=reverse_lazy("firms:password_reset_done"),
-    )
+    _ResetView.as_view()
 )
 password_reset_done = public_view(reason="confirmation after asking for a reset")(
     auth_views.PasswordResetDoneView.as_view(

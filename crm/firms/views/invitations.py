@@ -1,6 +1,7 @@
 """Accepting an invitation (public, by token) and managing pending ones."""
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -44,12 +45,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
     form = AcceptInvitationForm(request.POST or None, existing_account=existing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # An existing account's password is checked by authenticate(), so the
+        # sign-in lockout and slowdown count it like any other sign-in.
+        account = (
+            authenticate(request, username=invitation.email, password=data["password1"])
+            if existing
+            else None
+        )
         try:
             membership = services.invitation_accept(
                 token=token,
                 password=data["password1"],
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
+                account=account,
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)

@@ -26,12 +26,16 @@ def test_list_for_a_contact_is_newest_first_and_includes_its_leads(firm):
     note = NoteFactory(contact=contact, occurred_at=now)
     InteractionFactory(contact=ContactFactory(firm=firm))
 
-    assert list(selectors.interaction_list_for(firm=firm, contact=contact)) == [
+    assert list(
+        selectors.interaction_list_for(principal=None, firm=firm, contact=contact)
+    ) == [
         note,
         on_lead,
         old,
     ]
-    assert list(selectors.interaction_list_for(firm=firm, lead=lead)) == [on_lead]
+    assert list(
+        selectors.interaction_list_for(principal=None, firm=firm, lead=lead)
+    ) == [on_lead]
 
 
 def test_list_loads_type_and_author_in_one_query(
@@ -44,7 +48,9 @@ def test_list_loads_type_and_author_in_one_query(
     with django_assert_num_queries(1):
         names = [
             (str(e.interaction_type), str(e.created_by))
-            for e in selectors.interaction_list_for(firm=firm, contact=contact)
+            for e in selectors.interaction_list_for(
+                principal=None, firm=firm, contact=contact
+            )
         ]
     assert len(names) == 3
 
@@ -52,13 +58,15 @@ def test_list_loads_type_and_author_in_one_query(
 def test_list_never_includes_another_firms_entries(firm, other_firm):
     """Asking with this firm never returns another firm's rows."""
     theirs = InteractionFactory(contact=ContactFactory(firm=other_firm))
-    assert not selectors.interaction_list_for(firm=firm, contact=theirs.contact)
+    assert not selectors.interaction_list_for(
+        principal=None, firm=firm, contact=theirs.contact
+    )
 
 
 def test_list_for_needs_exactly_one_subject(firm):
     """Pass a contact or a lead, not both or neither."""
     with pytest.raises(ValueError, match="exactly one"):
-        selectors.interaction_list_for(firm=firm)
+        selectors.interaction_list_for(principal=None, firm=firm)
 
 
 def test_type_choices_are_the_firms_active_types_by_name(firm, other_firm):

@@ -226,7 +226,7 @@ def test_contact_partial_renders_in_one_query(
             contact=contact, created_by=adviser.user, lead=lead if i % 2 else None
         )
     NoteFactory(contact=contact, created_by=None)
-    entries = selectors.interaction_list_for(firm=firm, contact=contact)
+    entries = selectors.interaction_list_for(principal=None, firm=firm, contact=contact)
     with django_assert_num_queries(1):
         html = render_to_string(
             "interactions/_for_contact.html",
@@ -247,7 +247,7 @@ def test_lead_partial_renders_in_one_query(
     lead = LeadFactory(contact__firm=firm)
     for _ in range(rows):
         InteractionFactory(contact=lead.contact, lead=lead, created_by=adviser.user)
-    entries = selectors.interaction_list_for(firm=firm, lead=lead)
+    entries = selectors.interaction_list_for(principal=None, firm=firm, lead=lead)
     with django_assert_num_queries(1):
         html = render_to_string(
             "interactions/_for_lead.html",

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.core.exceptions import ApplicationError
+from crm.core.http import client_ip
 from crm.core.policies import portal_view, public_view
 from crm.portal import selectors
 from crm.portal.forms import (
@@ -191,7 +192,7 @@ def consent_confirm(request: HttpRequest, action_id: int) -> HttpResponse:
                 account=principal.account,
                 action=action,
                 version=form.cleaned_data["version"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

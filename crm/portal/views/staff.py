@@ -138,7 +138,9 @@ def action_review(request: StaffRequest, action_id: int) -> HttpResponse:
 @staff_view(perm=Perm.ACTION_LOG, module="advice")
 def client_preview(request: StaffRequest, contact_id: int) -> TemplateResponse:
     """Show, read-only, the portal home page as this client sees it."""
-    contact = selectors.preview_client_get(firm=request.firm, contact_id=contact_id)
+    contact = selectors.preview_client_get(
+        firm=request.firm, contact_id=contact_id, principal=request.principal
+    )
     context = {
         **home_context(firm=request.firm, client=contact),
         "preview": True,

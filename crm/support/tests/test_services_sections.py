@@ -502,9 +502,13 @@ def test_task_on_a_case_is_linked_and_in_the_tasks_list(support_firm, user, case
 
     assert task.case == case
     assert task.contact == beneficiary_of(case)
-    mine = task_selectors.task_list(firm=support_firm, tab="mine", user=user)
+    mine = task_selectors.task_list(
+        principal=None, firm=support_firm, tab="mine", user=user
+    )
     assert list(mine) == [task]
-    today = task_selectors.task_list(firm=support_firm, tab="today", user=user)
+    today = task_selectors.task_list(
+        principal=None, firm=support_firm, tab="today", user=user
+    )
     assert list(today) == [task]
     page = selectors.support_case_page(firm=support_firm, case=case)
     assert page["tasks"] == [task]

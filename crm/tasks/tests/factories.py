@@ -17,4 +17,12 @@ class TaskFactory(factory.django.DjangoModelFactory[Task]):
     due_date = factory.LazyFunction(timezone.localdate)
 
 
-register("task_id")(lambda firm: TaskFactory(firm=firm))
+def _task_on_a_case(firm):
+    from crm.cases.tests.factories import make_case
+
+    case = make_case(firm)
+    return TaskFactory(firm=firm, case=case, contact=case.applicants.get().contact)
+
+
+# A task on a case, so that the same-firm sweep (view own cases only) covers it.
+register("task_id")(_task_on_a_case)

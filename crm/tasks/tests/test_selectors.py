@@ -52,7 +52,7 @@ def tasks(firm, other_firm, adviser, manager):
 def listed(tasks, **kwargs):
     """Return the names of ``tasks`` that ``task_list`` returns, in its order."""
     names = {task.pk: name for name, task in tasks.items()}
-    return [names[t.pk] for t in selectors.task_list(**kwargs)]
+    return [names[t.pk] for t in selectors.task_list(principal=None, **kwargs)]
 
 
 def test_my_tasks_tab_lists_my_open_tasks_soonest_first(firm, adviser, tasks):
@@ -109,7 +109,11 @@ def test_category_filter(firm, adviser):
     wanted = TaskFactory(firm=firm, assignee=adviser.user, category=category)
     TaskFactory(firm=firm, assignee=adviser.user)
     result = selectors.task_list(
-        firm=firm, tab="mine", user=adviser.user, category_id=category.pk
+        principal=None,
+        firm=firm,
+        tab="mine",
+        user=adviser.user,
+        category_id=category.pk,
     )
     assert list(result) == [wanted]
 
@@ -119,7 +123,7 @@ def test_counts_match_the_tabs_one_capped_query_each(
 ):
     """Open counts for the tabs and the dashboard: one capped query each."""
     with django_assert_num_queries(5):
-        counts = selectors.task_counts(firm=firm, user=adviser.user)
+        counts = selectors.task_counts(principal=None, firm=firm, user=adviser.user)
     assert counts == {
         "mine": 4,
         "today": 2,
@@ -132,7 +136,7 @@ def test_counts_match_the_tabs_one_capped_query_each(
 def test_counts_follow_the_filters(firm, adviser, manager, tasks):
     """The assignee filter narrows the firm-wide counts, not the member's own."""
     counts = selectors.task_counts(
-        firm=firm, user=adviser.user, assignee_id=manager.user_id
+        principal=None, firm=firm, user=adviser.user, assignee_id=manager.user_id
     )
     assert counts == {
         "mine": 4,
@@ -143,7 +147,7 @@ def test_counts_follow_the_filters(firm, adviser, manager, tasks):
     }
     category = TaskCategoryFactory(firm=firm)
     assert selectors.task_counts(
-        firm=firm, user=adviser.user, category_id=category.pk
+        principal=None, firm=firm, user=adviser.user, category_id=category.pk
     ) == dict.fromkeys(counts, 0)
 
 
@@ -156,25 +160,29 @@ def test_list_for_a_contact_includes_its_leads_tasks_open_first(firm, adviser):
     on_lead = TaskFactory(firm=firm, contact=contact, lead=lead, due_date=TODAY)
     TaskFactory(firm=firm, contact=ContactFactory(firm=firm))
 
-    assert list(selectors.task_list_for(firm=firm, contact=contact)) == [
+    assert list(
+        selectors.task_list_for(principal=None, firm=firm, contact=contact)
+    ) == [
         on_lead,
         later,
         done,
     ]
-    assert list(selectors.task_list_for(firm=firm, lead=lead)) == [on_lead]
+    assert list(selectors.task_list_for(principal=None, firm=firm, lead=lead)) == [
+        on_lead
+    ]
 
 
 def test_list_for_needs_exactly_one_subject(firm):
     """Pass a contact or a lead, not both or neither."""
     with pytest.raises(ValueError, match="exactly one"):
-        selectors.task_list_for(firm=firm)
+        selectors.task_list_for(principal=None, firm=firm)
 
 
 def test_get_refuses_another_firms_task(firm, other_firm):
     """Another firm's task id is not found."""
     task = TaskFactory(firm=other_firm)
     with pytest.raises(NotFound):
-        selectors.task_get(firm=firm, task_id=task.pk)
+        selectors.task_get(principal=None, firm=firm, task_id=task.pk)
 
 
 def test_assignee_choices_are_active_members_plus_the_current_one(

@@ -553,7 +553,7 @@ def test_contact_partial_renders_in_one_query(
             category=TaskCategoryFactory(firm=firm),
             due_date=YESTERDAY if i else None,
         )
-    tasks = selectors.task_list_for(firm=firm, contact=contact)
+    tasks = selectors.task_list_for(principal=None, firm=firm, contact=contact)
     with django_assert_num_queries(1):
         html = _render(
             "tasks/_for_contact.html", staff_request, contact=contact, tasks=tasks
@@ -571,7 +571,7 @@ def test_lead_partial_renders_in_one_query(
     lead = LeadFactory(contact__firm=firm)
     for _ in range(rows):
         TaskFactory(firm=firm, lead=lead, contact=lead.contact, assignee=None)
-    tasks = selectors.task_list_for(firm=firm, lead=lead)
+    tasks = selectors.task_list_for(principal=None, firm=firm, lead=lead)
     with django_assert_num_queries(1):
         html = _render("tasks/_for_lead.html", staff_request, lead=lead, tasks=tasks)
     assert html.count('class="task-row') == rows
