@@ -510,7 +510,6 @@ def test_finished_background_job_rows_are_pruned_after_the_retention(db):
             args_kwargs={"args": [], "kwargs": {"message_id": 1}},
             queue_name="default",
             backend_name="default",
-            run_after=None,
             finished_at=finished,
         )
 

@@ -14,12 +14,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from argparse import ArgumentParser
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
@@ -34,6 +34,7 @@ from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
 from crm.concerthub.services import TOPIC
 from crm.contacts.models import Contact
+from crm.core import outbound
 from crm.core.outbox.choices import OutboxMessageStatus
 from crm.core.outbox.models import OutboxMessage
 from crm.firms.models import Firm
@@ -52,11 +53,9 @@ def _free_port() -> int:
 def _wait_healthy(url: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.1)
+        if outbound.get(url=f"{url}/health", timeout=1).ok:
+            return
+        time.sleep(0.1)
     msg = f"The simulator at {url} did not start."
     raise RuntimeError(msg)
 
@@ -82,6 +81,7 @@ class Command(BaseCommand):
             "OUTBOUND_ALLOWED_PRIVATE_HOSTS": f"127.0.0.1:{port}",
             "LOG_LEVEL": "WARNING",
         }
+        settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS = [f"127.0.0.1:{port}"]
         simulator = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "simulator", "--port", str(port)],
             env=env,
