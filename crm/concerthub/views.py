@@ -5,6 +5,8 @@ and a message; the card polls its own URL while a submission is in flight,
 so the status turns to Received (or Rejected) without a reload.
 """
 
+import json
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -146,6 +148,7 @@ def submission_detail(request: StaffRequest, submission_id: int) -> HttpResponse
     )
     context = {
         "submission": submission,
+        "payload_json": json.dumps(submission.payload, indent=2, ensure_ascii=False),
         "case": submission.case,
         "fixes": troubleshoot.fixes(
             case=submission.case, refs=submission.refs, errors=submission.errors
