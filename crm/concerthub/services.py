@@ -97,12 +97,13 @@ def submission_send(*, firm: Firm, actor: User | None, case: Case) -> Submission
         raise NotReady(blockers)
     amending = latest if latest and latest.status == SubmissionStatus.AMENDING else None
     amends = amending.previous if amending else None
-    built = case_payload(
-        firm=firm,
-        case=case,
-        amends=amends.partner_id if amends else "",
-        reason=amending.reason if amending else "",
-    )
+    amends_id = amends.partner_id if amends else ""
+    reason = amending.reason if amending else ""
+    if latest is not None and latest.status == SubmissionStatus.REJECTED:
+        # Resubmitting a rejected amendment still amends what was received.
+        amends_id = str(latest.payload.get("amends_submission_id") or "")
+        reason = latest.reason
+    built = case_payload(firm=firm, case=case, amends=amends_id, reason=reason)
     if amends is not None and comparable(built.payload) == comparable(amends.payload):
         raise ApplicationError(
             f"Nothing has changed since {amends}: change what needs amending, "
@@ -120,6 +121,7 @@ def submission_send(*, firm: Firm, actor: User | None, case: Case) -> Submission
             case=case,
             number=_next_number(firm, case),
             previous=latest,
+            reason=reason,
             created_at=now,
         )
     key = f"casework-{firm.pk}-{uuid.uuid4().hex}"

@@ -243,3 +243,37 @@ def test_cancelling_an_amendment_locks_the_case_again(firm, hub):
     with pytest.raises(ApplicationError) as refused:
         send(case)
     assert refused.value.code == "already_sent"
+
+
+def test_a_rejected_amendment_resubmitted_still_amends_what_was_received(firm, hub):
+    """The fix of a rejected amendment keeps its link to the received submission."""
+    case = ready_case(firm)
+    first = send(case)
+    drain()
+    first = fresh(first)
+    services.amendment_start(firm=firm, actor=None, case=case, reason="New term")
+    policy = Policy.objects.get(case=case)
+    fields = {f: getattr(policy, f) for f in protection.FIELDS}
+    protection.policy_update(
+        firm=firm,
+        actor=None,
+        policy=policy,
+        data=protection.PolicyData(**fields | {"term_years": None}),
+    )
+    amendment = send(case)
+    drain()
+    assert fresh(amendment).status == SubmissionStatus.REJECTED
+    policy = Policy.objects.get(case=case)
+    protection.policy_update(
+        firm=firm,
+        actor=None,
+        policy=policy,
+        data=protection.PolicyData(**fields | {"term_years": 30}),
+    )
+    fixed = send(case)
+    drain()
+    fixed = fresh(fixed)
+    assert fixed.status == SubmissionStatus.RECEIVED
+    assert fixed.payload["amends_submission_id"] == first.partner_id
+    assert fixed.payload["amendment_reason"] == "New term"
+    assert fixed.reason == "New term"
