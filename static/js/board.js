@@ -87,9 +87,10 @@
 
   // A move that closes a case answers with its confirmation: focus it, and
   // let Cancel put it away and return to the card.
-  document.addEventListener("htmx:afterSettle", function (event) {
+  document.addEventListener("htmx:afterSettle", function () {
     var confirm = document.getElementById("move-confirm");
-    if (confirm && event.target && event.target.id === "board-confirm") {
+    if (confirm && !confirm.hasAttribute("data-shown")) {
+      confirm.setAttribute("data-shown", "");
       confirm.focus();
       return;
     }
