@@ -100,36 +100,78 @@ CLOSED_STATUSES = frozenset(
 WIZARD_START_STATUSES = (S.NEW_LEAD, S.CALL_BACK, S.MEETING)
 
 
-def _pipeline(stages: tuple[AdviceStatus, ...]) -> dict[str, frozenset[str]]:
-    """Any open stage may move to any other stage of its pipeline (forward to
-    record progress, back to correct a mistake), or to Not Proceeding With."""
-    moves: dict[str, frozenset[str]] = {}
-    for stage in stages:
-        if stage in CLOSED_STATUSES:
-            moves[stage] = frozenset()
-            continue
-        others = {s for s in stages if s != stage and s != S.REMORTGAGE}
-        moves[stage] = frozenset(others | {S.NOT_PROCEEDING_WITH})
-    return moves
+# Where an adviser takes a case next (SPEC D3): forward along the pipeline,
+# with the backward moves the work really has (a call back, a declined DIP, a
+# re-valuation, a down-valuation that sends an offer back to valuation, a
+# re-quote after a rated decision). Every open stage may also end at Not
+# Proceeding With (with a reason); closed stages move only by reopening.
+NPW = S.NOT_PROCEEDING_WITH
+MORTGAGE_MOVES: dict[AdviceStatus, tuple[AdviceStatus, ...]] = {
+    S.NEW_LEAD: (S.CALL_BACK, S.MEETING, S.DECISION_IN_PRINCIPLE),
+    S.REMORTGAGE: (S.CALL_BACK, S.MEETING, S.DECISION_IN_PRINCIPLE),
+    S.CALL_BACK: (S.MEETING, S.DECISION_IN_PRINCIPLE),
+    S.MEETING: (S.CALL_BACK, S.DECISION_IN_PRINCIPLE, S.PRE_OFFER_PROCESSING),
+    S.DECISION_IN_PRINCIPLE: (S.MEETING, S.PRE_OFFER_PROCESSING),
+    S.PRE_OFFER_PROCESSING: (S.DECISION_IN_PRINCIPLE, S.VALUATION_INSTRUCTED),
+    S.VALUATION_INSTRUCTED: (S.PRE_OFFER_PROCESSING, S.VALUATION_RECEIVED),
+    S.VALUATION_RECEIVED: (
+        S.PRE_OFFER_PROCESSING,
+        S.VALUATION_INSTRUCTED,
+        S.OFFER_RECEIVED,
+    ),
+    S.OFFER_RECEIVED: (
+        S.VALUATION_INSTRUCTED,
+        S.VALUATION_RECEIVED,
+        S.POST_OFFER_PROCESSING,
+        S.COMPLETED,
+    ),
+    S.POST_OFFER_PROCESSING: (S.OFFER_RECEIVED, S.CONTRACTS_EXCHANGED, S.COMPLETED),
+    S.CONTRACTS_EXCHANGED: (S.COMPLETED,),
+    S.COMPLETED: (),
+}
+PROTECTION_MOVES: dict[AdviceStatus, tuple[AdviceStatus, ...]] = {
+    S.NEW_LEAD: (S.CALL_BACK, S.MEETING, S.FACT_FIND),
+    S.CALL_BACK: (S.MEETING, S.FACT_FIND),
+    S.MEETING: (S.CALL_BACK, S.FACT_FIND, S.QUOTED),
+    S.FACT_FIND: (S.MEETING, S.QUOTED),
+    S.QUOTED: (S.FACT_FIND, S.SUBMITTED_TO_UNDERWRITERS),
+    S.SUBMITTED_TO_UNDERWRITERS: (
+        S.QUOTED,
+        S.FURTHER_INFORMATION_REQUESTED,
+        S.DECISION_RECEIVED,
+        S.ON_RISK,
+        S.DECLINED_BY_PROVIDER,
+    ),
+    S.FURTHER_INFORMATION_REQUESTED: (
+        S.SUBMITTED_TO_UNDERWRITERS,
+        S.DECISION_RECEIVED,
+        S.DECLINED_BY_PROVIDER,
+    ),
+    S.DECISION_RECEIVED: (S.QUOTED, S.ON_RISK, S.DECLINED_BY_PROVIDER),
+    S.ON_RISK: (),
+}
+
+
+def _table(
+    moves: dict[AdviceStatus, tuple[AdviceStatus, ...]], *ends: AdviceStatus
+) -> dict[str, frozenset[str]]:
+    """Return a kind's transition table: its moves, plus Not Proceeding With
+    from every open stage; ``ends`` are closing stages outside the pipeline."""
+    table: dict[str, frozenset[str]] = {}
+    for stage, targets in moves.items():
+        extra = set() if stage in CLOSED_STATUSES else {NPW}
+        table[stage] = frozenset({str(t) for t in targets} | extra)
+    for end in (NPW, *ends):
+        table[end] = frozenset()
+    return table
 
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    AdviceKind.MORTGAGE: {
-        **_pipeline(MORTGAGE_STAGES),
-        S.NOT_PROCEEDING_WITH: frozenset(),
-    },
-    AdviceKind.PROTECTION: {
-        **_pipeline(PROTECTION_STAGES),
-        S.NOT_PROCEEDING_WITH: frozenset(),
-        S.DECLINED_BY_PROVIDER: frozenset(),
-    },
+    AdviceKind.MORTGAGE: _table(MORTGAGE_MOVES),
+    AdviceKind.PROTECTION: _table(PROTECTION_MOVES, S.DECLINED_BY_PROVIDER),
 }
-for _stage in (
-    S.SUBMITTED_TO_UNDERWRITERS,
-    S.FURTHER_INFORMATION_REQUESTED,
-    S.DECISION_RECEIVED,
-):
-    TRANSITIONS[AdviceKind.PROTECTION][_stage] |= {S.DECLINED_BY_PROVIDER}
+# Moves that close a case ask for confirmation first and say what will happen.
+CONFIRM_STATUSES = frozenset(CLOSED_STATUSES)
 
 
 def statuses_for(kind: str) -> list[AdviceStatus]:
@@ -141,6 +183,7 @@ class AdviceEventType(models.TextChoices):
     """History entries only advice cases have."""
 
     MORTGAGE_UPDATED = "mortgage_updated", _("Mortgage details updated")
+    REMORTGAGE_OPENED = "remortgage_opened", _("Remortgage case opened")
 
 
 class ApplicantMode(models.TextChoices):

@@ -2,8 +2,9 @@
 
 Cases are opened through ``case_create`` (numbering, applicants, history,
 timeline, audit), a few of them from open leads. A case further along its
-pipeline is then moved there directly with a Status changed event, and some
-cases get small PDF documents through the upload service.
+pipeline is then walked there through ``case_move``, a stage at a time, so a
+completed mortgage opens its Remortgage case; some cases get small PDF
+documents through the upload service.
 """
 
 import random
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from crm.advice.choices import (
     CLOSED_STATUSES,
+    TRANSITIONS,
     WIZARD_START_STATUSES,
     AdviceKind,
     AdviceStatus,
@@ -24,13 +26,12 @@ from crm.advice.choices import (
     statuses_for,
 )
 from crm.advice.factfind import demo as factfind_demo
-from crm.cases.choices import CaseEventType, DocumentType
+from crm.cases.choices import DocumentType
 from crm.cases.models import Case
-from crm.cases.services import NewCase, case_create
+from crm.cases.services import NewCase, case_create, case_move
 from crm.cases.services.documents import document_upload
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
-from crm.core import events
 from crm.firms.choices import Role
 from crm.firms.demo import ADVICE_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
@@ -135,23 +136,40 @@ def _mortgage_extra(
     return mortgage_type, extra
 
 
+def _path(kind: str, start: str, target: str) -> list[str]:
+    """Return the stages from ``start`` to ``target`` through the kind's table."""
+    table = TRANSITIONS[kind]
+    previous: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        stage = todo.pop(0)
+        if stage == target:
+            break
+        for step in sorted(table.get(stage, ()), key=list(table).index):
+            if step not in previous and step != start:
+                previous[step] = stage
+                todo.append(step)
+    path = []
+    while target != start:
+        path.append(target)
+        target = previous[target]
+    return path[::-1]
+
+
 def _move(firm: Firm, actor: User, case: Case, status: AdviceStatus) -> None:
-    """Put a new case at ``status``, as the status services would, with its event."""
-    closed = status in CLOSED_STATUSES
-    Case.objects.filter(pk=case.pk).update(
-        status=status,
-        is_open=not closed,
-        closed_at=timezone.now() if closed else None,
-        close_reason=CLOSE_REASONS.get(status, ""),
-        follow_up_date=None if closed else case.follow_up_date,
-    )
-    events.record(
-        firm=firm,
-        actor=actor,
-        subject=case,
-        type=CaseEventType.STATUS_CHANGED,
-        params={"from": case.status, "to": status},
-    )
+    """Walk a new case to ``status`` through ``case_move``, a stage at a time.
+
+    So its History reads as the adviser's would, and a completed mortgage
+    opens its Remortgage case as it would in use.
+    """
+    for step in _path(case.kind, case.status, status):
+        case_move(
+            firm=firm,
+            actor=actor,
+            case=case,
+            status=step,
+            reason=CLOSE_REASONS.get(AdviceStatus(step), ""),
+        )
 
 
 def _documents(firm: Firm, actor: User, case: Case, rng: random.Random) -> None:

@@ -15,6 +15,7 @@ from crm.advice.choices import (
     RepaymentMethod,
 )
 from crm.advice.models import MortgageDetails
+from crm.advice.selectors.board import BoardFilters
 from crm.advice.services import MortgageData
 from crm.cases.models import Case
 from crm.cases.services import reopen_statuses
@@ -159,4 +160,48 @@ class MortgageForm(forms.Form):
         data = self.cleaned_data
         return MortgageData(
             **{name: data[name] for name in MortgageData.__annotations__}
+        )
+
+
+BOARD_FOLLOW_UP_CHOICES = [
+    ("", _("Any follow-up")),
+    ("due", _("Due today")),
+    ("overdue", _("Overdue")),
+    ("none", _("No follow-up date")),
+]
+
+
+class BoardFilterForm(forms.Form):
+    """A board's filters: adviser, introducer and follow-up state (D2)."""
+
+    owner = _id_field(_("Adviser"))
+    introducer = _id_field(_("Introducer"))
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up"), required=False, choices=BOARD_FOLLOW_UP_CHOICES
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[tuple[int, str]],
+        introducers: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("All advisers")), *owners]  # type: ignore[attr-defined]  # TypedChoiceField
+        self.fields["introducer"].choices = [  # type: ignore[attr-defined]  # TypedChoiceField
+            ("", _("Any introducer")),
+            *introducers,
+        ]
+
+    def filters(self) -> BoardFilters:
+        """Return the valid filters (an invalid value is left out)."""
+        if not self.is_bound:
+            return BoardFilters()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return BoardFilters(
+            owner_id=data.get("owner"),
+            introducer_id=data.get("introducer"),
+            follow_up=data.get("follow_up") or "",
         )

@@ -41,6 +41,14 @@ class MortgageDetails(FirmOwnedModel):
     offer_date = models.DateField(null=True, blank=True)
     completion_date = models.DateField(null=True, blank=True)
     product_end_date = models.DateField(null=True, blank=True)
+    review_of = models.OneToOneField(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="remortgage_review",
+        help_text="The completed mortgage case this Remortgage review follows.",
+    )
 
     objects: ClassVar[models.Manager["MortgageDetails"]] = scoped(
         models.Manager["MortgageDetails"]

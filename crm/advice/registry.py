@@ -75,6 +75,14 @@ def _mortgage_updated(params: dict[str, Any]) -> events.HistoryLine:
     )
 
 
+def _remortgage_opened(params: dict[str, Any]) -> str:
+    line = f"Remortgage case {params.get('reference', '')} opened"
+    if params.get("follow_up_date"):
+        day = date.fromisoformat(params["follow_up_date"])
+        line += f", follow-up {day.day} {day:%b %Y}"
+    return line
+
+
 def _fact_find_line(type: FactFindEventType) -> events.Formatter:
     """Return the History card's formatter of a Fact Find or D&N entry."""
 
@@ -165,6 +173,12 @@ def register() -> None:
         AdviceEventType.MORTGAGE_UPDATED,
         AdviceEventType.MORTGAGE_UPDATED.label,
         _mortgage_updated,
+    )
+    events.register(
+        "case",
+        AdviceEventType.REMORTGAGE_OPENED,
+        AdviceEventType.REMORTGAGE_OPENED.label,
+        _remortgage_opened,
     )
     _register_fact_find()
     sections.register(

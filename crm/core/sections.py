@@ -14,6 +14,8 @@ Pages and their provider keyword arguments:
 - ``"lead.page"``: ``firm``, ``lead``, ``principal``
 - ``"case.page"``: ``firm``, ``case``, ``contact`` (its main client or None),
   ``principal``
+- ``"case.board"`` (the Mortgages and Protection boards): ``firm``, ``cases``
+  (the cards shown); a provider returns ``card_figures`` (case id -> text)
 - ``"wizard.done"`` (the New Case wizard's last page): ``firm``, ``case``,
   ``clients`` (its applicants' contacts), ``principal``; a provider that
   returns ``confirmation_replaced=True`` takes the confirmation card's place

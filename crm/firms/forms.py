@@ -137,6 +137,15 @@ class FirmForm(forms.Form):
     default_follow_up_days = forms.IntegerField(
         label=_("Default follow-up (days)"), min_value=0, max_value=365
     )
+    remortgage_review_months = forms.IntegerField(
+        label=_("Remortgage review (months before the product ends)"),
+        min_value=0,
+        max_value=24,
+        help_text=_(
+            "When a mortgage case completes, its Remortgage case is due for "
+            "follow-up this many months before the product end date."
+        ),
+    )
     has_advice = forms.BooleanField(
         label=_("Advice module (mortgages and protection)"), required=False
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -123,6 +123,11 @@ class Firm(models.Model):
     )
     default_follow_up_days = models.PositiveSmallIntegerField(
         _("default follow-up (days)"), default=2
+    )
+    remortgage_review_months = models.PositiveSmallIntegerField(
+        _("remortgage review (months before the product ends)"),
+        default=6,
+        validators=[MaxValueValidator(24)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -40,16 +40,9 @@ def _logged(params: dict[str, Any]) -> str:
 def _case_interactions(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
-    """Return the main client's interactions for a case page (none without one)."""
-    if contact is None:
-        return {"interactions": []}
-    return {
-        "interactions": list(
-            selectors.interaction_list_for(
-                firm=firm, principal=principal, contact=contact
-            )[:SECTION_LIMIT]
-        )
-    }
+    """Return the case's own interactions and notes for its page (D1, J2)."""
+    found = selectors.interaction_list_for(firm=firm, principal=principal, case=case)
+    return {"case_interactions": list(found[:SECTION_LIMIT])}
 
 
 def register() -> None:
@@ -85,7 +78,7 @@ def register() -> None:
         sections.Section(
             page="case.page",
             key="interactions",
-            template="interactions/_for_contact.html",
+            template="interactions/_for_case.html",
             provider=_case_interactions,
             region="pair",
             order=50,

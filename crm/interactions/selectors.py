@@ -1,8 +1,9 @@
 """Reads about interactions and notes (J2)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from crm.cases.models import Case, CaseApplicant
 from crm.cases.policies import case_child_visibility
 from crm.contacts.models import Contact
 from crm.core.principals import Principal
@@ -17,19 +18,30 @@ def interaction_list_for(
     principal: Principal | None,
     contact: Contact | None = None,
     lead: Lead | None = None,
+    case: Case | None = None,
 ) -> QuerySet[Interaction]:
-    """Return the interactions and notes on a contact (its leads' too) or a lead.
+    """Return the interactions and notes on a contact, a lead or a case.
 
-    Newest first, with the type and author loaded for each row; one on a case
-    ``principal`` may not see is left out.
+    A contact's include its leads' and those of every case it is on (a joint
+    applicant's too); a case's are its own only. Newest first, with the type,
+    author and case loaded for each row; one on a case ``principal`` may not
+    see is left out.
     """
-    if (contact is None) == (lead is None):
-        msg = "Pass exactly one of contact or lead."
+    if sum(x is not None for x in (contact, lead, case)) != 1:
+        msg = "Pass exactly one of contact, lead or case."
         raise ValueError(msg)
     qs = case_child_visibility(
         Interaction.objects.filter(firm=firm), principal
     ).select_related("interaction_type", "created_by", "case")
-    qs = qs.filter(lead=lead) if lead is not None else qs.filter(contact=contact)
+    if lead is not None:
+        qs = qs.filter(lead=lead)
+    elif case is not None:
+        qs = qs.filter(case=case)
+    else:
+        on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(
+            "case_id"
+        )
+        qs = qs.filter(Q(contact=contact) | Q(case_id__in=on_cases))
     return qs.order_by("-occurred_at", "-id")
 
 

@@ -29,22 +29,27 @@ SUMMARY_CHARS = 120
 FUTURE_LIMIT = timedelta(days=1)
 
 
-def _case_client(firm: Firm, case: Case) -> Contact:
-    """Return the case's main client (a support case's beneficiary); it must be open."""
+def case_clients(firm: Firm, case: Case) -> list[Contact]:
+    """Return the case's clients, main one first; the case must be open."""
     ensure_same_firm(firm, case)
     if not case.is_open:
         raise ApplicationError(
             "This case is closed. Reopen it to log an interaction.", "case_closed"
         )
-    applicant = (
-        CaseApplicant.objects.filter(firm=firm, case=case)
+    clients = [
+        applicant.contact
+        for applicant in CaseApplicant.objects.filter(firm=firm, case=case)
         .select_related("contact")
         .order_by("position")
-        .first()
-    )
-    if applicant is None:
+    ]
+    if not clients:
         raise ApplicationError("The case has no client to log this on.")
-    return applicant.contact
+    return clients
+
+
+def _case_client(firm: Firm, case: Case) -> Contact:
+    """Return the case's main client (a support case's beneficiary)."""
+    return case_clients(firm, case)[0]
 
 
 def _subject(
@@ -68,9 +73,19 @@ def _notes(notes: str) -> str:
 
 
 def _record(
-    entry: Interaction, *, firm: Firm, actor: User, contact: Contact, label: str
+    entry: Interaction,
+    *,
+    firm: Firm,
+    actor: User,
+    contact: Contact,
+    label: str,
+    timeline: list[Contact] | None = None,
 ) -> Interaction:
-    """Save ``entry``, then add it to the timeline and the audit log."""
+    """Save ``entry``, then add it to the timelines and the audit log.
+
+    ``timeline`` is every client whose timeline shows it (both applicants of
+    a joint case); by default, ``contact`` alone.
+    """
     entry.full_clean()
     entry.save()
     is_note = entry.kind == InteractionKind.NOTE
@@ -88,11 +103,12 @@ def _record(
             "interaction_id": entry.pk,
             "occurred_at": entry.occurred_at.isoformat(),
         },
-        timeline=[contact],
+        timeline=timeline or [contact],
         timeline_type=InteractionContactEventType.NOTE
         if is_note
         else InteractionContactEventType.INTERACTION,
         summary=f"{label}: {entry.notes[:SUMMARY_CHARS]}",
+        link=entry.case.get_absolute_url() if entry.case is not None else "",
         timeline_params={
             "interaction_id": entry.pk,
             "lead_id": entry.lead_id,
@@ -128,12 +144,15 @@ def interaction_log(
 
     The type must be one of the firm's active interaction types, and the
     time may be at most a day ahead (for time zone slips, not planning). On
-    a case (which must be open) the entry is also about its main client.
+    a case (which must be open) the entry is also about its main client and
+    shows on every applicant's timeline.
     """
+    clients: list[Contact] = []
     if case is not None:
         if contact is not None or lead is not None:
             raise ApplicationError("Log this on the case only.")
-        contact = _case_client(firm, case)
+        clients = case_clients(firm, case)
+        contact = clients[0]
     contact, lead = _subject(firm, contact, lead)
     if interaction_type.firm_id != firm.pk or not interaction_type.is_active:
         raise ApplicationError(
@@ -159,7 +178,12 @@ def interaction_log(
         created_by=actor,
     )
     return _record(
-        entry, firm=firm, actor=actor, contact=contact, label=interaction_type.name
+        entry,
+        firm=firm,
+        actor=actor,
+        contact=contact,
+        label=interaction_type.name,
+        timeline=clients,
     )
 
 
@@ -194,8 +218,19 @@ def note_add(
     notes: str,
     contact: Contact | None = None,
     lead: Lead | None = None,
+    case: Case | None = None,
 ) -> Interaction:
-    """Add a dated note to a contact or a lead."""
+    """Add a dated note to a contact, a lead or an open case.
+
+    A case's note is also about its main client and shows on every
+    applicant's timeline and in the case's History.
+    """
+    clients: list[Contact] = []
+    if case is not None:
+        if contact is not None or lead is not None:
+            raise ApplicationError("Add the note to the case only.")
+        clients = case_clients(firm, case)
+        contact = clients[0]
     contact, lead = _subject(firm, contact, lead)
     entry = Interaction(
         firm=firm,
@@ -204,7 +239,10 @@ def note_add(
         notes=_notes(notes),
         contact=contact,
         lead=lead,
+        case=case,
         created_by=actor,
     )
     label = str(InteractionKind.NOTE.label)
-    return _record(entry, firm=firm, actor=actor, contact=contact, label=label)
+    return _record(
+        entry, firm=firm, actor=actor, contact=contact, label=label, timeline=clients
+    )

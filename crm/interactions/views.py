@@ -108,8 +108,12 @@ def interaction_create(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES)
 def note_create(request: StaffRequest) -> HttpResponse:
-    """Add a note to a contact or a lead."""
-    contact, lead = _subject(request)
+    """Add a note to a contact, a lead or an open case."""
+    case = _case(request)
+    if case is not None and not case.is_open and request.method == "GET":
+        messages.error(request, "This case is closed. Reopen it to add a note.")
+        return redirect(case)
+    contact, lead = (None, None) if case else _subject(request)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
@@ -118,17 +122,20 @@ def note_create(request: StaffRequest) -> HttpResponse:
                 actor=request.user,
                 contact=contact,
                 lead=lead,
+                case=case,
                 notes=form.cleaned_data["notes"],
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, "Note added.")
-            return redirect(_done(request, contact, lead))
+            done = case.get_absolute_url() if case else _done(request, contact, lead)
+            return redirect(safe_next_url(request) or done)
     context = {
         "form": form,
         "contact": contact,
         "lead": lead,
+        "case": case,
         "next": safe_next_url(request),
     }
     return TemplateResponse(request, "interactions/note_create.html", context)

@@ -88,6 +88,16 @@ def _policy_line(type: ProtectionEventType) -> events.Formatter:
     return line
 
 
+def _board_premiums(*, firm: Firm, cases: list[Case]) -> dict[str, Any]:
+    """Return each protection card's premium a month, for the board (D2)."""
+    totals = selectors.monthly_premiums(firm=firm, case_ids=[c.pk for c in cases])
+    return {
+        "card_figures": {
+            case_id: f"£{total:,.2f} a month" for case_id, total in totals.items()
+        }
+    }
+
+
 def register() -> None:
     """Register policy history entries, the case page section and blockers."""
     for type in ProtectionEventType:
@@ -100,6 +110,16 @@ def register() -> None:
             provider=_policies_section,
             region="main",
             order=10,
+            module="advice",
+            kinds=(AdviceKind.PROTECTION.value,),
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="case.board",
+            key="protection_premiums",
+            template="",
+            provider=_board_premiums,
             module="advice",
             kinds=(AdviceKind.PROTECTION.value,),
         )

@@ -18,7 +18,7 @@ from crm.cases.selectors.cases import case_get
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
 from crm.firms.models import Firm
-from crm.protection.choices import ACTIVE_STATUSES
+from crm.protection.choices import ACTIVE_STATUSES, PolicyStatus, PremiumFrequency
 from crm.protection.models import Policy
 from crm.protection.quotes import QUOTABLE, QuoteRequest
 
@@ -197,3 +197,24 @@ def quote_basis(*, facts: CaseFacts, today: date | None = None) -> QuoteBasis:
         name_ = _requirement(completeness.DN_PROTECTION, "cover_term_years")
         need("Demands & Needs", "Term of cover", name_, None)
     return basis
+
+
+def monthly_premiums(*, firm: Firm, case_ids: list[int]) -> dict[int, Decimal]:
+    """Return each case's policies' premiums as a monthly total, in one query.
+
+    An annual premium counts as a twelfth; a policy not taken up counts not.
+    """
+    totals: dict[int, Decimal] = {}
+    if not case_ids:
+        return totals
+    rows = (
+        Policy.objects.filter(firm=firm, case_id__in=case_ids)
+        .exclude(premium=None)
+        .exclude(status=PolicyStatus.NOT_TAKEN_UP)
+        .values_list("case_id", "premium", "premium_frequency")
+    )
+    for case_id, premium, frequency in rows:
+        amount = Decimal(premium or 0)
+        monthly = amount / 12 if frequency == PremiumFrequency.ANNUALLY else amount
+        totals[case_id] = totals.get(case_id, Decimal(0)) + monthly
+    return totals

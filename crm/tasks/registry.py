@@ -41,16 +41,9 @@ def _task_added(params: dict[str, Any]) -> str:
 def _case_tasks(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
-    """Return the main client's tasks for a case page (none without one)."""
-    if contact is None:
-        return {"tasks": []}
-    return {
-        "tasks": list(
-            selectors.task_list_for(firm=firm, principal=principal, contact=contact)[
-                :SECTION_LIMIT
-            ]
-        )
-    }
+    """Return the case's own tasks for its page (D1, J1)."""
+    found = selectors.task_list_for(firm=firm, principal=principal, case=case)
+    return {"case_tasks": list(found[:SECTION_LIMIT])}
 
 
 DASHBOARD_ROWS = 8
@@ -109,7 +102,7 @@ def register() -> None:
         sections.Section(
             page="case.page",
             key="tasks",
-            template="tasks/_for_contact.html",
+            template="tasks/_for_case.html",
             provider=_case_tasks,
             region="pair",
             order=40,

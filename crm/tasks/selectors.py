@@ -8,6 +8,8 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from crm.cases.models import Case as CaseModel
+from crm.cases.models import CaseApplicant
 from crm.cases.policies import case_child_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
@@ -127,16 +129,27 @@ def task_list_for(
     principal: Principal | None,
     contact: Contact | None = None,
     lead: Lead | None = None,
+    case: CaseModel | None = None,
 ) -> QuerySet[Task]:
-    """Return the tasks about a contact (its leads' too) or a lead.
+    """Return the tasks about a contact, a lead or a case.
 
-    Open tasks come first, soonest due; then finished ones, latest first.
+    A contact's include its leads' and those of every case it is on (a joint
+    applicant's too); a case's are its own only. Open tasks come first,
+    soonest due; then finished ones, latest first.
     """
-    if (contact is None) == (lead is None):
-        msg = "Pass exactly one of contact or lead."
+    if sum(x is not None for x in (contact, lead, case)) != 1:
+        msg = "Pass exactly one of contact, lead or case."
         raise ValueError(msg)
     qs = _tasks(firm, principal)
-    qs = qs.filter(lead=lead) if lead is not None else qs.filter(contact=contact)
+    if lead is not None:
+        qs = qs.filter(lead=lead)
+    elif case is not None:
+        qs = qs.filter(case=case)
+    else:
+        on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(
+            "case_id"
+        )
+        qs = qs.filter(Q(contact=contact) | Q(case_id__in=on_cases))
     is_done = Case(
         When(status=TaskStatus.DONE, then=Value(1)),
         default=Value(0),

@@ -78,10 +78,22 @@ def _check_title(title: str) -> str:
     return title
 
 
-def _timeline(task: Task, type: TaskContactEventType) -> dict[str, Any]:
-    """Return ``events.record``'s timeline arguments: the task's client, if any."""
+def _clients(firm: Firm, task: Task) -> list[Contact]:
+    """Return whose timelines show the task: a case's applicants, else its client."""
+    if task.case_id is not None:
+        return [
+            a.contact
+            for a in CaseApplicant.objects.filter(firm=firm, case_id=task.case_id)
+            .select_related("contact")
+            .order_by("position")
+        ]
+    return [task.contact] if task.contact is not None else []
+
+
+def _timeline(firm: Firm, task: Task, type: TaskContactEventType) -> dict[str, Any]:
+    """Return ``events.record``'s timeline arguments: the task's clients."""
     return {
-        "timeline": [task.contact] if task.contact is not None else [],
+        "timeline": _clients(firm, task),
         "timeline_type": type,
         "summary": task.title,
         "link": reverse("tasks:task_edit", kwargs={"task_id": task.pk}),
@@ -160,7 +172,7 @@ def task_create(
         subject=case,
         type=TaskCaseEventType.TASK_ADDED if case is not None else "",
         params={"title": task.title, "task_id": task.pk},
-        **_timeline(task, TaskContactEventType.TASK_CREATED),
+        **_timeline(firm, task, TaskContactEventType.TASK_CREATED),
         verb=AuditVerb.CREATE,
         audit_obj=task,
         changes={
@@ -227,7 +239,7 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
         firm=firm,
         actor=actor,
         subject=task,
-        **_timeline(task, TaskContactEventType.TASK_COMPLETED),
+        **_timeline(firm, task, TaskContactEventType.TASK_COMPLETED),
         verb=AuditVerb.STATUS_CHANGE,
         changes={"status": [TaskStatus.OPEN, TaskStatus.DONE]},
     )

@@ -31,7 +31,11 @@ def advice_case_get(
         case_id=case_id,
         principal=principal,
         kinds=ADVICE_KINDS,
-        select=("mortgage", "demands_needs"),
+        select=(
+            "mortgage__review_of",
+            "remortgage_review__case",
+            "demands_needs",
+        ),
     )
 
 

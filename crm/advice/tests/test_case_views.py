@@ -225,17 +225,67 @@ def test_move_without_reason_shows_the_error(owner_client, firm):
     """Not Proceeding With without a reason re-shows the page with the message."""
     case = make_case(firm)
     response = owner_client.post(
-        url("case_move", case), {"status": "not_proceeding_with", "reason": ""}
+        url("case_move", case),
+        {"status": "not_proceeding_with", "reason": "", "confirm": "yes"},
     )
     assert response.status_code == 200
     assert "Say why the case is not proceeding." in text(response)
+
+
+def test_closing_move_asks_for_confirmation_first(owner_client, firm):
+    """Not Proceeding With without confirm=yes shows the confirmation, moves nothing."""
+    case = make_case(firm)
+    response = owner_client.post(
+        url("case_move", case), {"status": "not_proceeding_with", "reason": "Gone"}
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert f"Move {case.reference} to Not Proceeding With?" in body
+    assert 'name="confirm" value="yes"' in body
+    assert ">Gone</textarea>" in body
+    case.refresh_from_db()
+    assert case.status == AdviceStatus.NEW_LEAD
+
+
+def test_confirmation_keeps_the_reason_and_shows_a_refusal(owner_client, firm):
+    """A confirmed move the service refuses re-shows the confirmation with the error."""
+    case = make_case(firm)
+    response = owner_client.post(
+        url("case_move", case),
+        {
+            "status": "not_proceeding_with",
+            "reason": " ",
+            "confirm": "yes",
+            "step": "confirm",
+        },
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert "Say why the case is not proceeding." in body
+    assert f"Move {case.reference} to Not Proceeding With?" in body
+
+
+def test_case_page_never_offers_a_move_the_table_refuses(owner_client, firm):
+    """A new mortgage case offers Call Back, Meeting and DIP, never Completed."""
+    case = make_case(firm)
+    body = text(owner_client.get(case.get_absolute_url()))
+    for label in ("Call Back", "Meeting", "Decision In Principle"):
+        assert f'value="{AdviceStatus(label.lower().replace(" ", "_"))}"' in body
+    assert 'value="completed"' not in body
+    assert 'value="offer_received"' not in body
+    response = owner_client.post(url("case_move", case), {"status": "completed"})
+    assert response.status_code == 200
+    assert "cannot move to Completed" in text(response)
+    case.refresh_from_db()
+    assert case.status == AdviceStatus.NEW_LEAD
 
 
 def test_closed_case_offers_reopen_and_reopens(owner_client, firm):
     """A closed case shows Reopen instead of moves, and reopening works."""
     case = make_case(firm)
     owner_client.post(
-        url("case_move", case), {"status": "not_proceeding_with", "reason": "Paused"}
+        url("case_move", case),
+        {"status": "not_proceeding_with", "reason": "Paused", "confirm": "yes"},
     )
     body = text(owner_client.get(case.get_absolute_url()))
     assert "Reopen case" in body

@@ -82,3 +82,25 @@ def test_seed_gives_complete_and_incomplete_fact_finds(firms):
     ]
     assert any(ready) is True
     assert all(ready) is False
+
+
+def test_completed_demo_mortgage_has_its_remortgage_case(firms):
+    """Demo moves go through the services: Completed opened its Remortgage case."""
+    from crm.advice.choices import AdviceEventType, AdviceStatus
+    from crm.advice.services.remortgage import existing_review
+
+    demo.seed(firms)
+    firm = firms[firms_demo.ADVICE_FIRM]
+    completed = Case.objects.filter(
+        firm=firm, kind=AdviceKind.MORTGAGE, status=AdviceStatus.COMPLETED
+    )
+    assert completed.exists()
+    for case in completed:
+        review = existing_review(firm=firm, case=case)
+        assert review is not None
+        assert review.status == AdviceStatus.REMORTGAGE
+        history = set(
+            CaseEvent.objects.filter(case=case).values_list("type", flat=True)
+        )
+        assert AdviceEventType.REMORTGAGE_OPENED in history
+        assert "closed" in history

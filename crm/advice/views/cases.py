@@ -5,14 +5,13 @@ The case's page moves a case through ``case_move`` and reopens it through
 page and the error when the service refuses.
 """
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,6 +22,7 @@ from crm.advice.factfind import page as factfind_page
 from crm.advice.factfind import selectors as factfind_selectors
 from crm.advice.filters import CaseFilterSet
 from crm.advice.forms import CaseEditForm, CaseReopenForm
+from crm.advice.views import moves
 from crm.cases import selectors as case_selectors
 from crm.cases import services as case_services
 from crm.cases.models import Case
@@ -45,12 +45,6 @@ TABS = (("all", "All"), ("open", "Open"), ("closed", "Closed"))
 
 def _can_edit(request: StaffRequest) -> bool:
     return request.membership.has_perm(Perm.EDIT_CASES)
-
-
-def _label(value: Any) -> str:
-    return (
-        str(AdviceStatus(value).label) if value in AdviceStatus.values else str(value)
-    )
 
 
 def _advice_case(request: StaffRequest, case_id: int) -> Case:
@@ -150,6 +144,18 @@ def case_export(request: StaffRequest) -> StreamingHttpResponse:
 # A case's page
 
 
+def _linked_reviews(case: Case) -> dict[str, Case | None]:
+    """Return the Remortgage case opened from ``case`` and the case it follows."""
+    if case.kind != AdviceKind.MORTGAGE:
+        return {"review": None, "review_of": None}
+    details = getattr(case, "mortgage", None)
+    review = getattr(case, "remortgage_review", None)
+    return {
+        "review": review.case if review is not None else None,
+        "review_of": details.review_of if details is not None else None,
+    }
+
+
 def detail_response(
     request: StaffRequest,
     case: Case,
@@ -183,6 +189,7 @@ def detail_response(
         "mortgage": getattr(case, "mortgage", None)
         if case.kind == AdviceKind.MORTGAGE
         else None,
+        **_linked_reviews(case),
         "history": events.history_entries(
             case_selectors.case_history(firm=firm, case=case),
             subject="case",
@@ -216,9 +223,20 @@ def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
 @require_POST
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
-    """Move a case to another stage from its page; closing stages close it."""
+    """Move a case to another stage from its page; a closing stage asks first."""
     case = _advice_case(request, case_id)
     status = request.POST.get("status", "")
+    confirming = request.POST.get("step") == "confirm"
+
+    def confirm(error: str = "") -> TemplateResponse:
+        action = reverse("advice:case_move", kwargs={"case_id": case.pk})
+        context = moves.confirm_context(
+            request, case, status, action=action, back=case.get_absolute_url()
+        )
+        return moves.confirm_response(request, {**context, "error": error})
+
+    if moves.needs_confirmation(case, status, request.POST):
+        return confirm()
     try:
         case_services.case_move(
             firm=request.firm,
@@ -227,11 +245,14 @@ def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
             status=status,
             reason=request.POST.get("reason", ""),
         )
-    except ApplicationError as exc:
-        return detail_response(request, case, move_error=exc.message)
-    except ValidationError as exc:
-        return detail_response(request, case, move_error=" ".join(exc.messages))
-    messages.success(request, f"{case.reference} moved to {_label(status)}.")
+    except (ApplicationError, ValidationError) as exc:
+        error = exc.message if isinstance(exc, ApplicationError) else exc.messages[0]
+        return (
+            confirm(error)
+            if confirming
+            else detail_response(request, case, move_error=error)
+        )
+    messages.success(request, moves.moved_notice(request, case, status))
     return redirect(case)
 
 

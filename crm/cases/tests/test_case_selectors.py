@@ -71,7 +71,7 @@ def test_case_list_for_contact_and_lead(firm):
 
 def test_case_moves_follow_the_kind(firm):
     """Protection offers its own stages and never mortgage ones."""
-    case = make_case(firm, kind=AdviceKind.PROTECTION)
+    case = make_case(firm, kind=AdviceKind.PROTECTION, status=AdviceStatus.MEETING)
     moves = advice_selectors.case_moves(case)
     assert AdviceStatus.QUOTED in moves
     assert AdviceStatus.VALUATION_RECEIVED not in moves

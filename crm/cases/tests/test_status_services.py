@@ -46,8 +46,11 @@ def move(firm, case, status, reason="", actor=None):
     [
         (AdviceKind.MORTGAGE, S.NEW_LEAD, S.DECISION_IN_PRINCIPLE),
         (AdviceKind.MORTGAGE, S.MEETING, S.CALL_BACK),
-        (AdviceKind.PROTECTION, S.CALL_BACK, S.QUOTED),
+        (AdviceKind.PROTECTION, S.MEETING, S.QUOTED),
         (AdviceKind.PROTECTION, S.NEW_LEAD, S.FACT_FIND),
+        (AdviceKind.MORTGAGE, S.OFFER_RECEIVED, S.VALUATION_INSTRUCTED),
+        (AdviceKind.MORTGAGE, S.REMORTGAGE, S.DECISION_IN_PRINCIPLE),
+        (AdviceKind.PROTECTION, S.DECISION_RECEIVED, S.QUOTED),
     ],
 )
 def test_case_move_accepts_legal_moves_of_its_kind(firm, staff, kind, start, target):
@@ -73,6 +76,11 @@ def test_case_move_accepts_legal_moves_of_its_kind(firm, staff, kind, start, tar
         (AdviceKind.PROTECTION, S.NEW_LEAD, S.COMPLETED),
         (AdviceKind.PROTECTION, S.NEW_LEAD, S.DECLINED_BY_PROVIDER),
         (AdviceKind.MORTGAGE, S.NEW_LEAD, "nonsense"),
+        (AdviceKind.MORTGAGE, S.NEW_LEAD, S.COMPLETED),
+        (AdviceKind.MORTGAGE, S.MEETING, S.OFFER_RECEIVED),
+        (AdviceKind.MORTGAGE, S.CONTRACTS_EXCHANGED, S.NEW_LEAD),
+        (AdviceKind.PROTECTION, S.CALL_BACK, S.ON_RISK),
+        (AdviceKind.PROTECTION, S.QUOTED, S.DECLINED_BY_PROVIDER),
     ],
 )
 def test_case_move_refuses_moves_outside_the_table(firm, kind, start, target):

@@ -15,6 +15,7 @@ FIRM_EDITABLE = (
     "brand_colour",
     "case_reference_prefix",
     "default_follow_up_days",
+    "remortgage_review_months",
     "has_advice",
     "has_support",
 )

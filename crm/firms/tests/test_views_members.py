@@ -161,6 +161,7 @@ def test_firm_edit_saves_and_audits(owner_client, firm):
             "brand_colour": "#0f766e",
             "case_reference_prefix": "ha",
             "default_follow_up_days": 3,
+            "remortgage_review_months": 4,
             "has_advice": "on",
         },
     )
@@ -171,6 +172,7 @@ def test_firm_edit_saves_and_audits(owner_client, firm):
         "#0f766e",
         "HA",
     )
+    assert firm.remortgage_review_months == 4
     event = AuditEvent.objects.get(object_type="firms.firm")
     assert event.changes["name"] == ["Harbour Mortgages", "Harbour Advice"]
 
@@ -184,6 +186,7 @@ def test_firm_edit_bad_input_keeps_values(owner_client):
             "brand_colour": "blue",
             "case_reference_prefix": "TOO-LONG",
             "default_follow_up_days": 3,
+            "remortgage_review_months": 6,
         },
     )
     body = response.content.decode()
@@ -201,6 +204,7 @@ def test_manager_cannot_switch_modules(manager, login, firm):
             "name": firm.name,
             "brand_colour": firm.brand_colour,
             "default_follow_up_days": 2,
+            "remortgage_review_months": 6,
             "has_advice": "on",
             "has_support": "on",
         },

@@ -1,0 +1,175 @@
+"""The Mortgages and Protection boards: a column per stage, capped (SPEC D2).
+
+A board reads in a fixed number of queries whatever the number of cases: one
+count per stage in a single grouped query, the first ``per_column`` ids of
+each column through the ``(firm, kind, status, ...)`` index, then the cards
+of all columns in one query with their clients. A closing stage (Completed,
+On Risk) shows the cases closed there in the last ``RECENT_DAYS`` days only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from crm.advice.choices import (
+    CLOSED_STATUSES,
+    MORTGAGE_MOVES,
+    PROTECTION_MOVES,
+    TRANSITIONS,
+    AdviceKind,
+    AdviceStatus,
+)
+from crm.cases.models import Case, CaseQuerySet
+from crm.cases.policies import case_visibility
+from crm.cases.selectors.cases import applicants_prefetch, with_follow_up_state
+from crm.core import sections
+from crm.core.principals import Principal
+from crm.firms.models import Firm
+
+BOARD_CARDS_PER_COLUMN = 20
+RECENT_DAYS = 30
+BOARD_KINDS = {
+    "mortgages": AdviceKind.MORTGAGE,
+    "protection": AdviceKind.PROTECTION,
+}
+BOARD_SLUGS = {str(kind): slug for slug, kind in BOARD_KINDS.items()}
+FOLLOW_UP_FILTERS = ("due", "overdue", "none")
+
+
+def board_stages(kind: str) -> list[AdviceStatus]:
+    """Return the stages a kind's board shows as columns, in pipeline order."""
+    moves = MORTGAGE_MOVES if kind == AdviceKind.MORTGAGE else PROTECTION_MOVES
+    return list(moves)
+
+
+def card_moves(kind: str, status: str) -> list[AdviceStatus]:
+    """Return the stages a card at ``status`` may move to, in pipeline order."""
+    allowed = TRANSITIONS[kind].get(status, frozenset())
+    return [AdviceStatus(s) for s in TRANSITIONS[kind] if s in allowed]
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """The board's filters, parsed from the query string by the view's form."""
+
+    owner_id: int | None = None
+    introducer_id: int | None = None
+    follow_up: str = ""
+
+    def list_params(self) -> dict[str, Any]:
+        """Return the Cases list's query parameters for the same filters."""
+        params: dict[str, Any] = {}
+        if self.owner_id is not None:
+            params["owner"] = self.owner_id
+        if self.introducer_id is not None:
+            params["introducer"] = self.introducer_id
+        if self.follow_up in ("due", "overdue"):
+            params["follow_up"] = self.follow_up
+        return params
+
+
+@dataclass
+class BoardColumn:
+    """One stage of a board: its first cards, its total and the moves out."""
+
+    status: AdviceStatus
+    count: int
+    cases: list[Case] = field(default_factory=list)
+    moves: list[AdviceStatus] = field(default_factory=list)
+    closed: bool = False
+
+    @property
+    def more(self) -> int:
+        """Return how many cases the column has beyond the cards it shows."""
+        return max(self.count - len(self.cases), 0)
+
+
+def _board_cases(
+    *, firm: Firm, kind: str, principal: Principal | None, filters: BoardFilters
+) -> CaseQuerySet:
+    """Return the cases a board may show: open ones, and recently closed ones."""
+    qs = case_visibility(Case.objects.filter(firm=firm, kind=kind), principal)
+    stages = board_stages(kind)
+    closed = [s for s in stages if s in CLOSED_STATUSES]
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    qs = qs.filter(
+        Q(is_open=True) | Q(status__in=closed, closed_at__gte=since),
+        status__in=stages,
+    )
+    if filters.owner_id is not None:
+        qs = qs.filter(owner_id=filters.owner_id)
+    if filters.introducer_id is not None:
+        qs = qs.filter(introducer_id=filters.introducer_id)
+    today = timezone.localdate()
+    if filters.follow_up == "due":
+        qs = qs.filter(is_open=True, follow_up_date=today)
+    elif filters.follow_up == "overdue":
+        qs = qs.filter(is_open=True, follow_up_date__lt=today)
+    elif filters.follow_up == "none":
+        qs = qs.filter(is_open=True, follow_up_date__isnull=True)
+    return qs
+
+
+def case_board(
+    *,
+    firm: Firm,
+    kind: str,
+    principal: Principal | None = None,
+    filters: BoardFilters | None = None,
+    per_column: int = BOARD_CARDS_PER_COLUMN,
+) -> list[BoardColumn]:
+    """Return a kind's board: a column per stage, newest cases first in each.
+
+    Costs one query per stage for the ids (each an index range with a LIMIT)
+    plus three: the counts, the cards, and their clients.
+    """
+    qs = _board_cases(
+        firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
+    )
+    counts = dict(
+        qs.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    stages = board_stages(kind)
+    ids: list[int] = []
+    for stage in stages:
+        if counts.get(stage):
+            ids += list(
+                qs.filter(status=stage)
+                .order_by("-created_at", "-id")
+                .values_list("id", flat=True)[:per_column]
+            )
+    cards: dict[str, list[Case]] = {stage: [] for stage in stages}
+    if ids:
+        found = (
+            with_follow_up_state(Case.objects.filter(firm=firm, pk__in=ids))
+            .select_related("owner", "mortgage", "introducer")
+            .prefetch_related(applicants_prefetch())
+            .order_by("-created_at", "-id")
+        )
+        for case in found:
+            cards[case.status].append(case)
+    return [
+        BoardColumn(
+            status=stage,
+            count=counts.get(stage, 0),
+            cases=cards[stage],
+            moves=card_moves(kind, stage),
+            closed=stage in CLOSED_STATUSES,
+        )
+        for stage in stages
+    ]
+
+
+def card_figures(*, firm: Firm, kind: str, columns: list[BoardColumn]) -> Any:
+    """Return what other apps add to the board's cards (a protection premium).
+
+    The ``case.board`` sections registered for ``kind`` get the cases shown.
+    """
+    cases = [case for column in columns for case in column.cases]
+    return sections.gather("case.board", firm=firm, kind=kind, cases=cases)
