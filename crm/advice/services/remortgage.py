@@ -7,6 +7,7 @@ from crm.advice.choices import AdviceKind, AdviceStatus, MortgagePurpose
 from crm.advice.models import MortgageDetails
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.services import NewCase, case_create
+from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
 
 # How long before a product ends its remortgage review falls due (SPEC D3).
@@ -39,7 +40,13 @@ def remortgage_open(*, firm: Firm, actor: User | None, case: Case) -> Case:
             .select_related("contact")
             .order_by("position")
         ],
-        owner=case.owner,
+        # The review goes to the same adviser while they may still own work.
+        owner=(
+            case.owner
+            if case.owner_id is not None
+            and firm_selectors.may_own(firm=firm, user_id=case.owner_id)
+            else None
+        ),
         status=AdviceStatus.REMORTGAGE,
         follow_up_date=months_before(end, REMORTGAGE_REVIEW_MONTHS) if end else None,
         note=f"Remortgage review of {case.reference}",
