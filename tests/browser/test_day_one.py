@@ -6,6 +6,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from crm.contacts.tests.factories import ContactFactory
+from crm.firms.choices import Perm, Role
+from crm.firms.tests.factories import FirmFactory, MembershipFactory
 
 
 def test_back_from_a_searched_list_returns_to_the_page_before_it(
@@ -28,3 +30,70 @@ def test_back_from_a_searched_list_returns_to_the_page_before_it(
     page.go_back()
 
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_wizard_orients_the_member_at_every_step(
+    page: Page, live_server: LiveServer, log_in
+):
+    """Focus goes to each step's heading; a pick shows details at once and
+    survives a reload; later steps say who the case is for; done chips link;
+    + New Case with a draft offers Continue; Case created takes focus."""
+    firm = FirmFactory(name="Lighthouse Mortgages", has_advice=True)
+    member = MembershipFactory(
+        firm=firm, role=Role.ADVISER, revoked=[Perm.ACTION_LOG.value]
+    )
+    ada = ContactFactory(
+        firm=firm,
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.com",
+        mobile="07700 900111",
+    )
+    log_in(page, member)
+    page.wait_for_load_state("load")
+    page.locator(".topbar__new").click()
+    heading = page.locator("#step-heading")
+    expect(heading).to_have_text("Step 1 of 5: Product")
+    expect(heading).to_be_focused()
+    page.get_by_role("radio", name="Residential", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+
+    expect(heading).to_have_text("Step 2 of 5: Main applicant")
+    expect(heading).to_be_focused()
+    page.wait_for_load_state("load")
+    search = page.get_by_role("combobox", name="Search clients", exact=True)
+    search.fill("lovel")
+    options = page.locator("#contact-options [role=option]")
+    expect(options).to_have_count(1)
+    search.press("ArrowDown")
+    search.press("Enter")
+    details = page.locator("#wizard-form dl.details")
+    expect(details).to_contain_text("ada@example.com")
+    expect(details).to_contain_text("07700 900111")
+    expect(details.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    page.reload()
+    expect(details).to_contain_text("ada@example.com")
+    expect(page.locator("input[name=contact]")).to_have_value(str(ada.pk))
+
+    page.locator(".topbar__new").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New case")
+    expect(page.locator("main")).to_contain_text("Ada Lovelace")
+    expect(page.locator("main")).to_contain_text("Step 2: Main applicant")
+    page.get_by_role("link", name="Continue").click()
+    expect(heading).to_have_text("Step 2 of 5: Main applicant")
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Next").click()
+
+    expect(heading).to_have_text("Step 4 of 5: Introducer")
+    expect(page.locator(".wizard-for")).to_have_text(
+        "Mortgage (Residential, Single) for Ada Lovelace"
+    )
+    steps = page.get_by_role("navigation", name="New case steps")
+    expect(steps.get_by_role("link")).to_have_count(2)
+    page.get_by_role("button", name="Next").click()
+    expect(heading).to_have_text("Step 5 of 5: Adviser & status")
+    page.get_by_role("button", name="Create Case").click()
+
+    created = page.get_by_role("heading", level=1)
+    expect(created).to_have_text("Case created")
+    expect(created).to_be_focused()
