@@ -38,6 +38,17 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     return memberships
 
 
+def user_get_by_email(*, email: str) -> User | None:
+    """Return the user with this e-mail (any case), or None.
+
+    Users are not firm-owned: one person may belong to several firms.
+    """
+    email = email.strip()
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email).first()
+
+
 def membership_list(
     *, firm: Firm, include_inactive: bool = True
 ) -> QuerySet[Membership]:
