@@ -8,6 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.choices import Perm, Role
 from crm.firms.tests.factories import FirmFactory, MembershipFactory
+from tests.browser.a11y import a11y_problems
 
 
 def test_back_from_a_searched_list_returns_to_the_page_before_it(
@@ -97,3 +98,44 @@ def test_wizard_orients_the_member_at_every_step(
     created = page.get_by_role("heading", level=1)
     expect(created).to_have_text("Case created")
     expect(created).to_be_focused()
+
+
+def test_phone_width_lists_header_and_menu(
+    new_page, owner, log_in, live_server: LiveServer
+):
+    """At 390 px: no sideways scroll, lists open on results with filters behind
+    a toggle, search is in the menu, the user menu is named, the logo is square."""
+    for name in ("Abbott", "Abel", "Abram"):
+        ContactFactory(firm=owner.firm, last_name=name)
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, owner)
+    for path in ("/", "/clients/", "/tasks/", "/leads/list/", "/cases/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth,"
+            " document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], path
+        assert a11y_problems(page) == [], path
+
+    page.goto(f"{live_server.url}/clients/")
+    page.wait_for_load_state("load")
+    expect(page.locator("#id_q")).to_be_hidden()
+    expect(page.locator("#contact-results")).to_contain_text("Abbott")
+    page.get_by_text("Filters", exact=True).click()
+    expect(page.locator("#id_q")).to_be_visible()
+
+    expect(page.locator("details.usermenu summary")).to_have_accessible_name(
+        re.compile(owner.user.full_name)
+    )
+    logo = page.locator(".topbar__logo").bounding_box()
+    assert logo is not None
+    assert abs(logo["width"] - logo["height"]) < 1
+
+    page.get_by_role("button", name="Menu").click()
+    sidebar = page.locator("nav#sidebar")
+    expect(sidebar.locator(".sidebar__firm")).to_have_text(owner.firm.name)
+    sidebar.get_by_role("searchbox").fill("Abel")
+    sidebar.get_by_role("button", name="Search").click()
+    expect(page.locator("main")).to_contain_text("Abel")
