@@ -9,6 +9,19 @@ class AdviceConfig(AppConfig):
     verbose_name = "Advice"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "advice.factfind": "Fact Find",
+                "advice.factfindaddress": "Fact Find address",
+                "advice.factfindcommitment": "Fact Find commitment",
+                "advice.factfindpolicy": "Fact Find policy",
+                "advice.demandsneeds": "Demands & Needs",
+                "advice.mortgagedetails": "Mortgage details",
+            }
+        )
         from crm.advice import demo as advice_demo
         from crm.advice import registry
         from crm.core import demo, nav

@@ -9,6 +9,16 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "cases.case": "Case",
+                "cases.caseapplicant": "Case client",
+                "cases.document": "Case document",
+            }
+        )
         from crm.cases import registry
 
         registry.register()

@@ -11,7 +11,15 @@ class ConcertHubConfig(AppConfig):
     def ready(self) -> None:
         from crm.concerthub import demo as concerthub_demo
         from crm.concerthub import registry
-        from crm.core import demo
+        from crm.core import audit, demo
 
+        audit.name_records(
+            {
+                "concerthub.submission": "Concert Hub submission",
+                "concerthub.networkfirm": "Network Firm ID",
+                "concerthub.networkadviser": "Adviser UID",
+                "core.outboxmessage": "Outgoing message",
+            }
+        )
         registry.register()
         demo.register(concerthub_demo.seed)

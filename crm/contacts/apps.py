@@ -9,6 +9,15 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "contacts.contact": "Client",
+                "contacts.contactimport": "Client import",
+            }
+        )
         from crm.contacts import demo as contacts_demo
         from crm.contacts import registry
         from crm.core import demo, nav

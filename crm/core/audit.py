@@ -10,7 +10,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.utils.text import capfirst
 
 Snapshot = dict[str, Any]
 
@@ -66,3 +68,24 @@ def diff(before: Snapshot, instance: models.Model) -> dict[str, list[Any]]:
 def object_type_of(instance: models.Model) -> str:
     """Return the ``app_label.model`` label used in the audit log."""
     return instance._meta.label_lower
+
+
+# How the audit log names a record type (``app_label.model``): apps fill this
+# from ``AppConfig.ready()`` with the words their users know.
+_record_names: dict[str, str] = {}
+
+
+def name_records(names: dict[str, str]) -> None:
+    """Name record types (``app_label.model``) in people's words for the audit log."""
+    _record_names.update(names)
+
+
+def record_name(object_type: str) -> str:
+    """Return the name members know ``object_type`` by ("Fact Find", "Member")."""
+    if object_type in _record_names:
+        return _record_names[object_type]
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return capfirst(object_type.rpartition(".")[2].replace("_", " "))
+    return capfirst(str(model._meta.verbose_name))

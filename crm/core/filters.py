@@ -21,7 +21,6 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crm.core import fields, principals, selectors
-from crm.core.choices import AuditVerb
 
 if TYPE_CHECKING:
     from crm.firms.models import Firm
@@ -149,9 +148,7 @@ class AuditFilterSet(ListFilterSet):
 
     actor = IdChoiceFilter(label=_("Who"))
     object_type = ChoiceFilter(label=_("Record type"))
-    verb = ChoiceFilter(
-        label=_("Action"), choices=[("", _("Any action")), *AuditVerb.choices]
-    )
+    verb = ChoiceFilter(label=_("Action"))
     date_from = DateFilter(label=_("From"))
     date_to = DateFilter(label=_("To"))
 
@@ -164,7 +161,11 @@ class AuditFilterSet(ListFilterSet):
             "actor", [("", _("Anyone")), *principals.member_choices(firm=firm)]
         )
         self.set_choices(
-            "object_type", [("", _("Any record")), *selectors.audit_object_types()]
+            "object_type",
+            [("", _("Any record")), *selectors.audit_recorded_types(firm=firm)],
+        )
+        self.set_choices(
+            "verb", [("", _("Any action")), *selectors.audit_recorded_verbs(firm=firm)]
         )
 
     def query(self) -> selectors.AuditEventListQuery:

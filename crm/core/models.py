@@ -23,6 +23,20 @@ __all__ = [
 ]
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit rows in bulk: they can be read and added, never changed or deleted."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refuse: audit events are append-only."""
+        msg = "Audit events are append-only."
+        raise ValueError(msg)
+
+    def update(self, **kwargs: Any) -> int:
+        """Refuse: audit events are append-only."""
+        msg = "Audit events are append-only."
+        raise ValueError(msg)
+
+
 class AuditEvent(FirmOwnedModel):
     """One append-only entry of the audit trail (SPEC A7)."""
 
@@ -42,7 +56,7 @@ class AuditEvent(FirmOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True, db_index=False)
 
     objects: ClassVar[models.Manager["AuditEvent"]] = scoped(
-        models.Manager["AuditEvent"]
+        models.Manager.from_queryset(AuditEventQuerySet)
     )
 
     class Meta:
@@ -54,6 +68,9 @@ class AuditEvent(FirmOwnedModel):
             ),
             models.Index(
                 fields=["firm", "object_type", "-created_at"], name="audit_firm_type"
+            ),
+            models.Index(
+                fields=["firm", "verb", "-created_at"], name="audit_firm_verb"
             ),
         ]
 

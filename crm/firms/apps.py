@@ -9,6 +9,20 @@ class FirmsConfig(AppConfig):
     verbose_name = "Firms"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "firms.firm": "Firm settings",
+                "firms.user": "Member account",
+                "firms.membership": "Member",
+                "firms.invitation": "Member invitation",
+                "firms.introducerbranch": "Introducer branch",
+                "firms.interactiontype": "Interaction type",
+                "firms.taskcategory": "Task category",
+            }
+        )
         from crm.core import demo, nav, principals
         from crm.core.permissions import Perm
         from crm.firms import demo as firms_demo

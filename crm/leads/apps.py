@@ -9,6 +9,14 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "leads.lead": "Lead",
+            }
+        )
         from crm.core import demo, nav
         from crm.leads import demo as leads_demo
         from crm.leads import registry

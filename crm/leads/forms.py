@@ -126,7 +126,10 @@ class LeadDetailsForm(forms.Form):
             else selectors.negotiator_options(firm=firm)
         )
         choices = {
-            "owner": [("", _("Unassigned")), *firm_selectors.member_choices(firm=firm)],
+            "owner": [
+                ("", _("Unassigned")),
+                *firm_selectors.member_choices(firm=firm, owners_only=True),
+            ],
             "introducer": [NONE, *firm_selectors.introducer_choices(firm=firm)],
             "introducer_branch": [NONE, *branches],
             "negotiator": [NONE, *negotiators],

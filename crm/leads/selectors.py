@@ -29,7 +29,8 @@ from crm.contacts.models import Contact
 from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
 from crm.core.queries import follow_up_state
-from crm.firms.models import Firm, IntroducerBranch, Membership, Negotiator, User
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm, IntroducerBranch, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
 from crm.leads.models import Lead, LeadEvent, LeadQuerySet
 
@@ -275,9 +276,10 @@ def lead_follow_up_list(
 
 
 def adviser_get(*, firm: Firm, user_id: int) -> User:
-    """Return an active member of the firm by user id, or raise ``NotFound``."""
+    """Return an active member who may own work, by user id, or raise ``NotFound``."""
     membership = (
-        Membership.objects.filter(firm=firm, user_id=user_id, is_active=True)
+        firm_selectors.owner_membership_qs(firm=firm)
+        .filter(user_id=user_id)
         .select_related("user")
         .first()
     )

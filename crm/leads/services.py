@@ -17,12 +17,12 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.firms import selectors as firm_selectors
 from crm.firms import services as firm_services
 from crm.firms.models import (
     Firm,
     Introducer,
     IntroducerBranch,
-    Membership,
     Negotiator,
     User,
 )
@@ -74,11 +74,12 @@ def _check_related(
     if (
         check_owner
         and owner is not None
-        and not Membership.objects.filter(
-            firm=firm, user_id=owner.pk, is_active=True
-        ).exists()
+        and not firm_selectors.may_own(firm=firm, user_id=owner.pk)
     ):
-        raise _refuse("Choose an adviser who is a member of this firm.", "owner")
+        raise _refuse(
+            "Choose an adviser who is a member of this firm and may edit cases.",
+            "owner",
+        )
     firm_services.introducer_chain_check(
         firm=firm,
         introducer=introducer,

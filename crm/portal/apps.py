@@ -9,6 +9,18 @@ class PortalConfig(AppConfig):
     verbose_name = "Client portal"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "portal.requestedaction": "Client action",
+                "portal.portalaccount": "Portal account",
+                "portal.portalinvitation": "Portal invitation",
+                "portal.creditconsent": "Credit check consent",
+                "portal.actionupload": "Client upload",
+            }
+        )
         from crm.core import demo
         from crm.portal import demo as portal_demo
         from crm.portal import registry

@@ -9,9 +9,10 @@ class ProtectionConfig(AppConfig):
     verbose_name = "Protection"
 
     def ready(self) -> None:
-        from crm.core import demo
+        from crm.core import audit, demo
         from crm.protection import demo as protection_demo
         from crm.protection import registry
 
+        audit.name_records({"protection.policy": "Protection policy"})
         registry.register()
         demo.register(protection_demo.seed)

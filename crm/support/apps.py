@@ -9,6 +9,19 @@ class SupportConfig(AppConfig):
     verbose_name = "Support cases"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "support.supportdetails": "Support case",
+                "support.supportitem": "Need or outcome",
+                "support.plannedsupport": "Planned support",
+                "support.externalservice": "External service",
+                "support.openperiod": "Support period",
+                "support.pathway": "Pathway",
+            }
+        )
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo

@@ -9,6 +9,14 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
+        from crm.core import audit as core_audit
+
+        # The audit log names these records as members know them.
+        core_audit.name_records(
+            {
+                "tasks.task": "Task",
+            }
+        )
         from crm.core import demo, nav
         from crm.tasks import demo as tasks_demo
         from crm.tasks import registry

@@ -15,6 +15,7 @@ from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.principals import Principal
+from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.models import Lead
 from crm.tasks.choices import TaskStatus
@@ -206,11 +207,15 @@ def task_counts(
 def task_assignee_choices(
     *, firm: Firm, current_id: int | None = None
 ) -> QuerySet[User]:
-    """Return the firm's active members' users, by name, for the assignee picker.
+    """Return the users of active members who may own work, for the assignee picker.
 
     ``current_id`` keeps a task's current assignee on offer after they left.
     """
-    wanted = Q(memberships__firm=firm, memberships__is_active=True)
+    wanted = Q(
+        memberships__firm=firm,
+        memberships__is_active=True,
+        memberships__role__in=firm_selectors.OWNER_ROLES,
+    )
     if current_id is not None:
         wanted |= Q(pk=current_id, memberships__firm=firm)
     return User.objects.filter(wanted).order_by(

@@ -18,7 +18,8 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
-from crm.firms.models import Firm, Membership, TaskCategory, User
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.models import Lead
 from crm.tasks.choices import (
     TaskCaseEventType,
@@ -41,9 +42,9 @@ EDITABLE_FIELDS = (
 def _check_assignee(firm: Firm, assignee: User | None) -> None:
     if assignee is None:
         return
-    if not Membership.objects.filter(firm=firm, user=assignee, is_active=True).exists():
+    if not firm_selectors.may_own(firm=firm, user_id=assignee.pk):
         raise ApplicationError(
-            "Choose an active member of this firm as the assignee.",
+            "Choose an active member of this firm who may edit cases as the assignee.",
             "invalid",
             {"field": "assignee"},
         )

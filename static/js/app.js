@@ -69,4 +69,22 @@
     }
   });
   if (window.location.hash) { revealTarget(decodeURIComponent(window.location.hash.slice(1))); }
+  // On a phone, a list opens on its results: close its filters' toggle
+  // unless a filter is on. Without JavaScript the filters stay open.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(max-width: 600px)").matches) { return; }
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (el) {
+      if (!el.querySelector("summary").textContent.includes("(on)")) { el.open = false; }
+    });
+  });
+  // A page that starts a new step of a task (the New Case wizard, Case
+  // created) moves focus to its heading, so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.location.hash) { return; }
+    var region = document.querySelector("[data-focus-heading]");
+    var heading = region && region.querySelector("h1, h2");
+    if (!heading) { return; }
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    heading.focus();
+  });
 })();

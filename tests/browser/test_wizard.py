@@ -327,10 +327,13 @@ def test_back_and_reload_keep_input(
     _expect_step(page, 2, "Main applicant")
     expect(page.get_by_label("First name")).to_have_value("Grace")
 
-    # Leaving and coming back through + New Case resumes the draft.
+    # Leaving and coming back through + New Case offers to continue the draft.
     page.goto(f"{live_server.url}/")
     _ready(page)
-    _open_wizard(page, 2, "Main applicant")
+    page.locator(".topbar__new").click()
+    expect(page.locator("main")).to_contain_text("Step 2: Main applicant")
+    page.get_by_role("link", name="Continue").click()
+    _expect_step(page, 2, "Main applicant")
     expect(page.get_by_label("E-mail")).to_have_value("grace@example.com")
     assert not Case.objects.filter(firm=member.firm).exists()
     assert not Contact.objects.filter(firm=member.firm).exists()

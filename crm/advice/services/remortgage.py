@@ -23,6 +23,7 @@ from crm.cases.models import Case, CaseApplicant
 from crm.cases.services import NewCase, case_create
 from crm.contacts.models import Contact
 from crm.core import events
+from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
 
 CARRIED = ("mortgage_type", "property_value", "lender", "product", "product_end_date")
@@ -80,7 +81,13 @@ def completion_plan(*, firm: Firm, case: Case) -> CompletionPlan:
         product_end_date=end,
         review_months=months,
         follow_up_date=months_before(end, months) if end else None,
-        owner=case.owner,
+        # The review goes to the same adviser while they may still own work.
+        owner=(
+            case.owner
+            if case.owner_id is not None
+            and firm_selectors.may_own(firm=firm, user_id=case.owner_id)
+            else None
+        ),
         clients=[
             a.contact
             for a in CaseApplicant.objects.filter(firm=firm, case=case)
@@ -113,7 +120,7 @@ def remortgage_open(*, firm: Firm, actor: User | None, case: Case) -> Case:
         data=NewCase(
             kind=AdviceKind.MORTGAGE,
             applicants=plan.clients,
-            owner=case.owner,
+            owner=plan.owner,
             status=AdviceStatus.REMORTGAGE,
             follow_up_date=plan.follow_up_date,
             note=f"Remortgage review of {case.reference}",

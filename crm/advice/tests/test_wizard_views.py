@@ -234,12 +234,12 @@ def test_back_keeps_what_was_typed_without_checking_it(firm, adviser_client):
 
 
 def test_reload_keeps_the_draft(firm, adviser_client):
-    """Opening the wizard again goes back to the step and values left."""
+    """Opening the wizard again offers to continue at the step and values left."""
     adviser_client.get(START)
     post(adviser_client, "product", {**MORTGAGE, "note": "Wants a fix"})
     adviser_client.get(step_url("main"))
-    response = adviser_client.get(START)
-    assert response.url == step_url("main")
+    page = text(adviser_client.get(START))
+    assert f'href="{step_url("main")}">Continue</a>' in page
     assert "Wants a fix" in text(adviser_client.get(step_url("product")))
 
 
@@ -558,9 +558,10 @@ def test_read_only_member_is_refused(firm, read_only, login):
 STEP_QUERIES = {
     "product": 4,
     "main": 5,  # the picked client
-    "joint": 6,  # the main applicant (for the same-person rule), the picked client
-    "introducer": 7,  # introducers, the introducer's branches, the branch's negotiators
-    "adviser": 5,  # active members
+    # After the main applicant, one more: the clients named in "who it is for".
+    "joint": 7,  # the main applicant (for the same-person rule), the picked client
+    "introducer": 8,  # introducers, the introducer's branches, the branch's negotiators
+    "adviser": 6,  # active members
 }
 
 

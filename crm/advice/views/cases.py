@@ -284,7 +284,7 @@ def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         firm=request.firm,
         case=case,
-        owners=firm_selectors.member_choices(firm=request.firm),
+        owners=firm_selectors.member_choices(firm=request.firm, owners_only=True),
         initial=CaseEditForm.initial_for(case),
     )
     if form.is_bound and form.is_valid():

@@ -366,7 +366,7 @@ class AdviserForm(forms.Form):
         self.firm = firm
         self.fields["owner"].choices = [  # type: ignore[attr-defined]  # TypedChoiceField
             ("", _("Choose an adviser")),
-            *firm_selectors.member_choices(firm=firm),
+            *firm_selectors.member_choices(firm=firm, owners_only=True),
         ]
 
     def clean_follow_up_date(self) -> date | None:

@@ -49,13 +49,24 @@ def _redirect_to(step: str) -> HttpResponse:
 @require_GET
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def wizard_start(request: StaffRequest) -> HttpResponse:
-    """Open the wizard: keep the draft, or start one (``?restart=1``, a client
-    record's ``?contact=`` or a lead's ``?lead=``) and go to its first step."""
+    """Open the wizard: offer to continue a draft, or start one.
+
+    A draft with progress is not reopened silently: the page says so, sums it
+    up and offers Continue or Start again. ``?restart=1``, a client record's
+    ``?contact=`` and a lead's ``?lead=`` start a new draft.
+    """
     firm, user = request.firm, request.user
     lead_id = parse_id(request.GET.get("lead"))
     contact_id = parse_id(request.GET.get("contact"))
     draft = selectors.draft_get(firm=firm, user=user)
-    if lead_id or contact_id or draft is None or request.GET.get("restart"):
+    fresh = lead_id or contact_id or request.GET.get("restart")
+    if draft is not None and not fresh and selectors.draft_has_progress(draft):
+        return TemplateResponse(
+            request,
+            "advice/wizard/wizard_resume.html",
+            {"summary": selectors.draft_summary(firm=firm, draft=draft)},
+        )
+    if fresh or draft is None:
         lead = lead_selectors.lead_get(firm=firm, lead_id=lead_id) if lead_id else None
         contact = (
             contact_selectors.contact_get(firm=firm, contact_id=contact_id)
@@ -75,13 +86,25 @@ def _context(
     selected = None
     if isinstance(form, ApplicantForm):
         selected = form.selected or form.load_selected()
+    valid = set(draft.get("valid", [])) | set(draft.get("prefilled", []))
+    after_main = STEPS.index(STEP_BY_SLUG[slug]) > STEPS.index(STEP_BY_SLUG[MAIN])
     return {
         "form": form,
         "step": STEP_BY_SLUG[slug],
         "steps": [
-            {"step": s, "active": s.slug in active, "current": s.slug == slug}
+            {
+                "step": s,
+                "active": s.slug in active,
+                "current": s.slug == slug,
+                "done": s.slug in active and s.slug in valid and s.slug != slug,
+            }
             for s in STEPS
         ],
+        "summary": (
+            selectors.draft_summary(firm=request.firm, draft=draft)
+            if after_main
+            else None
+        ),
         "total": len(STEPS),
         "previous": services.previous_step(draft, slug),
         "is_last": slug == ADVISER,

@@ -16,6 +16,7 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.firms import selectors as firm_selectors
 from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
@@ -81,6 +82,14 @@ def _check(firm: Firm, data: NewCase) -> None:
             {"field": "joint"},
         )
     ensure_same_firm(firm, *data.applicants, data.lead)
+    if data.owner is not None and not firm_selectors.may_own(
+        firm=firm, user_id=data.owner.pk
+    ):
+        raise ApplicationError(
+            "Choose an adviser who is a member of this firm and may edit cases.",
+            "invalid",
+            {"field": "owner"},
+        )
     firm_services.introducer_chain_check(
         firm=firm,
         introducer=data.introducer,

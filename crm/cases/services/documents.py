@@ -105,13 +105,13 @@ def _label(document: Document) -> str:
     return f"{document.original_name} ({document.get_document_type_display()})"
 
 
-@transaction.atomic
 def _display_name(name: str) -> str:
     """Return the uploaded file's name without folders or control characters."""
     cleaned = "".join(c for c in PurePath(name).name if c.isprintable())
     return cleaned[-200:] or "document"
 
 
+@transaction.atomic
 def document_upload(
     *,
     firm: Firm,
@@ -121,7 +121,12 @@ def document_upload(
     case: Case | None = None,
     contact: Contact | None = None,
 ) -> Document:
-    """Store ``upload`` for a case or a client, with its history and audit (D5)."""
+    """Store ``upload`` for a case or a client, with its history and audit (D5).
+
+    One transaction: the row, its history and its audit row are written
+    together, and a failure after the file is stored removes the file, so
+    neither a document without its history nor an orphan file is left.
+    """
     if (case is None) == (contact is None):
         msg = "Give a case or a contact, not both."
         raise ValueError(msg)
@@ -145,23 +150,24 @@ def document_upload(
     document.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
     stored = document.file.name
     try:
-        document.full_clean()
-        document.save()
+        with transaction.atomic():
+            document.full_clean()
+            document.save()
+            _record(
+                firm,
+                actor,
+                document,
+                added=True,
+                changes={
+                    "original_name": [None, document.original_name],
+                    "document_type": [None, document.document_type],
+                    "size": [None, document.size],
+                    "for": [None, str(owner)],
+                },
+            )
     except Exception:
         document.file.storage.delete(stored)
         raise
-    _record(
-        firm,
-        actor,
-        document,
-        added=True,
-        changes={
-            "original_name": [None, document.original_name],
-            "document_type": [None, document.document_type],
-            "size": [None, document.size],
-            "for": [None, str(owner)],
-        },
-    )
     return document
 
 

@@ -18,7 +18,8 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
-from crm.firms.models import Firm, Membership, User
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm, User
 
 REASON_MAX = 300
 DETAIL_FIELDS = ("owner", "follow_up_date", "note")
@@ -196,12 +197,10 @@ def case_update(
     if (
         owner is not None
         and owner.pk != case.owner_id
-        and not Membership.objects.filter(
-            firm=firm, user_id=owner.pk, is_active=True
-        ).exists()
+        and not firm_selectors.may_own(firm=firm, user_id=owner.pk)
     ):
         raise ApplicationError(
-            "Choose an adviser who is a member of this firm.",
+            "Choose an adviser who is a member of this firm and may edit cases.",
             "invalid",
             {"field": "owner"},
         )

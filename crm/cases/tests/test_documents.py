@@ -359,3 +359,29 @@ def test_read_only_cannot_upload_or_delete_but_can_download(login, read_only, ca
     assert delete.status_code == 403
     assert download.status_code == 200
     assert Document.objects.count() == 1
+
+
+def test_upload_failing_after_the_file_is_stored_leaves_no_row_and_no_file(
+    firm, adviser, case, monkeypatch
+):
+    """A failure while recording history rolls back the row and removes the file."""
+    from crm.cases.services import documents as document_services
+
+    stored = []
+
+    def failing_record(firm, actor, document, **kwargs):
+        stored.append(document.file.name)
+        raise RuntimeError("history store down")
+
+    monkeypatch.setattr(document_services, "_record", failing_record)
+    with pytest.raises(RuntimeError, match="history store down"):
+        services.document_upload(
+            firm=firm,
+            actor=adviser.user,
+            upload=upload_file(),
+            document_type=DocumentType.PAYSLIP,
+            case=case,
+        )
+    assert Document.objects.filter(firm=firm).exists() is False
+    assert len(stored) == 1
+    assert default_storage.exists(stored[0]) is False

@@ -10,6 +10,7 @@ from crm.contacts.selectors.contacts import (
     contact_timeline,
     organisation_choices,
     organisation_get,
+    people_picked,
     person_picked,
 )
 from crm.contacts.selectors.imports import (
@@ -33,5 +34,6 @@ __all__ = [
     "contact_timeline",
     "organisation_choices",
     "organisation_get",
+    "people_picked",
     "person_picked",
 ]

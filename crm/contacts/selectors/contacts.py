@@ -77,6 +77,19 @@ def person_picked(*, firm: Firm, raw: object) -> Contact | None:
     return contact if contact.kind == ContactKind.PERSON else None
 
 
+def people_picked(*, firm: Firm, raws: list[object]) -> dict[int, Contact]:
+    """Return the people several pickers posted, by id, in one query.
+
+    Junk, another firm's contacts and organisations are left out, as in
+    ``person_picked``.
+    """
+    ids = {i for raw in raws if (i := parse_id(raw)) is not None}
+    if not ids:
+        return {}
+    people = Contact.objects.filter(firm=firm, pk__in=ids, kind=ContactKind.PERSON)
+    return {person.pk: person for person in people}
+
+
 def contact_list(
     *,
     firm: Firm,

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from crm.core import sections
+from crm.core import audit, sections
 from crm.core.pagination import COUNT_CAP
 
 register = template.Library()
@@ -38,3 +38,9 @@ def lookup(row: object, path: str) -> object:
         if callable(value):
             value = value()
     return value
+
+
+@register.filter
+def record_name(object_type: str) -> str:
+    """Return the audit log's name for a record type ("Fact Find", "Member")."""
+    return audit.record_name(object_type)

@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 LIST = "/settings/audit-log/"
 
 
+@pytest.fixture(autouse=True)
+def _recorded(firm):
+    """The filters offer what the firm's log holds: branch updates and deletes."""
+    AuditEventFactory(firm=firm, verb="update")
+    AuditEventFactory(firm=firm, verb="delete")
+
+
 def parse(query: str, firm) -> AuditFilterSet:
     return AuditFilterSet(QueryDict(query), firm=firm)
 

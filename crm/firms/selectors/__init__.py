@@ -17,16 +17,21 @@ from crm.firms.selectors.lookups import (
     task_category_list,
 )
 from crm.firms.selectors.members import (
+    OWNER_ROLES,
     invitation_get,
     invitation_get_by_token,
     invitation_list_pending,
+    may_own,
     member_choices,
     membership_get,
     membership_list,
     membership_list_for_user,
+    owner_membership_qs,
+    user_get_by_email,
 )
 
 __all__ = [
+    "OWNER_ROLES",
     "branch_get",
     "branch_list",
     "interaction_type_get",
@@ -40,12 +45,15 @@ __all__ = [
     "invitation_get",
     "invitation_get_by_token",
     "invitation_list_pending",
+    "may_own",
     "member_choices",
     "membership_get",
     "membership_list",
     "membership_list_for_user",
     "negotiator_choices",
     "negotiator_get",
+    "owner_membership_qs",
     "task_category_get",
     "task_category_list",
+    "user_get_by_email",
 ]

@@ -6,7 +6,15 @@ from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from crm.core.exceptions import NotFound
+from crm.firms.choices import ROLE_PERMISSIONS, Perm
 from crm.firms.models import Firm, Invitation, Membership, User
+
+# The roles whose members may own work: be a case's adviser or case manager,
+# a lead's owner or a task's assignee. Owning means changing, so a role that
+# cannot edit cases (Read-only) is never offered and services refuse it.
+OWNER_ROLES = tuple(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.EDIT_CASES in perms
+)
 
 
 def token_hash(token: str) -> str:
@@ -30,6 +38,17 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     return memberships
 
 
+def user_get_by_email(*, email: str) -> User | None:
+    """Return the user with this e-mail (any case), or None.
+
+    Users are not firm-owned: one person may belong to several firms.
+    """
+    email = email.strip()
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email).first()
+
+
 def membership_list(
     *, firm: Firm, include_inactive: bool = True
 ) -> QuerySet[Membership]:
@@ -50,12 +69,26 @@ def membership_get(*, firm: Firm, membership_id: int) -> Membership:
         raise NotFound from exc
 
 
-def member_choices(*, firm: Firm) -> list[tuple[int, str]]:
-    """Return ``(user_id, name)`` for active members, for filters and pickers."""
-    return [
-        (m.user_id, m.user.full_name or m.user.email)
-        for m in membership_list(firm=firm, include_inactive=False)
-    ]
+def member_choices(*, firm: Firm, owners_only: bool = False) -> list[tuple[int, str]]:
+    """Return ``(user_id, name)`` for active members, for filters and pickers.
+
+    ``owners_only`` keeps the members who may own work (``OWNER_ROLES``): the
+    adviser, case manager, lead owner and assignee pickers pass it.
+    """
+    members = membership_list(firm=firm, include_inactive=False)
+    if owners_only:
+        members = members.filter(role__in=OWNER_ROLES)
+    return [(m.user_id, m.user.full_name or m.user.email) for m in members]
+
+
+def owner_membership_qs(*, firm: Firm) -> QuerySet[Membership]:
+    """Return the firm's active members who may own work (``OWNER_ROLES``)."""
+    return Membership.objects.filter(firm=firm, is_active=True, role__in=OWNER_ROLES)
+
+
+def may_own(*, firm: Firm, user_id: int) -> bool:
+    """Return True when the user is an active member of the firm who may own work."""
+    return owner_membership_qs(firm=firm).filter(user_id=user_id).exists()
 
 
 def invitation_list_pending(*, firm: Firm) -> QuerySet[Invitation]:

@@ -1,6 +1,7 @@
 """Writes about firms and members. Import the module and call ``services.x``."""
 
 from crm.firms.services.auth import (
+    auth_login_failed,
     auth_login_succeeded,
     auth_logout,
     auth_password_changed,
@@ -43,6 +44,7 @@ from crm.firms.services.members import (
 )
 
 __all__ = [
+    "auth_login_failed",
     "auth_login_succeeded",
     "auth_logout",
     "auth_password_changed",

@@ -5,7 +5,7 @@ from django.db import transaction
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm, Membership, User
-from crm.firms.selectors import membership_list_for_user
+from crm.firms.selectors import membership_list_for_user, user_get_by_email
 
 
 @transaction.atomic
@@ -13,6 +13,25 @@ def auth_login_succeeded(*, user: User, firm: Firm | None) -> None:
     """Record a login in the firm the user lands in."""
     if firm is not None:
         events.record(firm=firm, actor=user, verb=AuditVerb.LOGIN, subject=user)
+
+
+@transaction.atomic
+def auth_login_failed(*, email: str) -> None:
+    """Record a failed login in every firm of the account it named, if any.
+
+    The audit row has no actor (whoever typed the password is unknown); an
+    e-mail that names no account belongs to no firm, so nothing is written.
+    """
+    user = user_get_by_email(email=email)
+    if user is None:
+        return
+    for membership in membership_list_for_user(user=user):
+        events.record(
+            firm=membership.firm,
+            actor=None,
+            verb=AuditVerb.LOGIN_FAILED,
+            subject=user,
+        )
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ def _save(obj: Reference, duplicate: str | None, **kwargs: Any) -> None:
         raise ApplicationError(duplicate, "duplicate", {"field": "name"}) from exc
 
 
+@transaction.atomic
 def save_new(
     obj: Reference,
     *,
@@ -71,6 +72,7 @@ def save_new(
     return obj
 
 
+@transaction.atomic
 def save_changes(
     obj: Reference,
     *,
@@ -104,6 +106,7 @@ def save_changes(
     return obj
 
 
+@transaction.atomic
 def save_active(obj: Reference, *, firm: Firm, actor: User, active: bool) -> Reference:
     """Archive (``active=False``) or restore ``obj``; doing it twice is a no-op."""
     ensure_same_firm(firm, obj)

@@ -61,6 +61,8 @@ def login(request: HttpRequest) -> HttpResponseBase:
             request.session[SESSION_FIRM_KEY] = firm.pk
         services.auth_login_succeeded(user=user, firm=firm)
         return redirect(_next_url(request))
+    if request.method == "POST":
+        services.auth_login_failed(email=str(request.POST.get("username", ""))[:254])
     return TemplateResponse(
         request,
         "firms/auth/login.html",

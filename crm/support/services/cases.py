@@ -19,7 +19,8 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
-from crm.firms.models import Firm, Membership, User
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm, User
 from crm.support.choices import (
     ConcernLevel,
     Duration,
@@ -82,14 +83,10 @@ def _check(firm: Firm, data: SupportCaseData, current: SupportDetails | None) ->
             "Choose a case manager.", "required", {"field": "case_manager"}
         )
     kept = current is not None and manager.pk == current.case.owner_id
-    if (
-        not kept
-        and not Membership.objects.filter(
-            firm=firm, user=manager, is_active=True
-        ).exists()
-    ):
+    if not kept and not firm_selectors.may_own(firm=firm, user_id=manager.pk):
         raise ApplicationError(
-            "Choose a case manager who is an active member of this firm.",
+            "Choose a case manager who is an active member of this firm and may "
+            "edit cases.",
             "invalid",
             {"field": "case_manager"},
         )

@@ -10,7 +10,8 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
-from crm.firms.models import Firm, Membership, User
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm, User
 from crm.support.choices import PlanStatus, SupportEventType
 from crm.support.models import PlannedSupport
 from crm.support.services.cases import check_support_case
@@ -39,7 +40,7 @@ def _check(firm: Firm, data: PlanData, current_lead_id: int | None) -> None:
     if (
         lead is not None
         and lead.pk != current_lead_id
-        and not Membership.objects.filter(firm=firm, user=lead, is_active=True).exists()
+        and not firm_selectors.may_own(firm=firm, user_id=lead.pk)
     ):
         raise ApplicationError(
             "Choose a lead who is an active member of this firm.",

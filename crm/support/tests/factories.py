@@ -6,7 +6,8 @@ from typing import Any
 from crm.cases.models import Case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.testing.isolation import register
-from crm.firms.models import Firm, Membership
+from crm.firms import selectors as firm_selectors
+from crm.firms.models import Firm
 from crm.firms.tests.factories import MembershipFactory
 from crm.support import services
 from crm.support.choices import ItemKind
@@ -14,7 +15,7 @@ from crm.support.models import ExternalService, Pathway, PlannedSupport, Support
 
 
 def _manager(firm: Firm) -> Any:
-    membership = Membership.objects.filter(firm=firm, is_active=True).first()
+    membership = firm_selectors.owner_membership_qs(firm=firm).first()
     return (membership or MembershipFactory(firm=firm)).user
 
 

@@ -117,7 +117,7 @@ def case_create(request: StaffRequest) -> HttpResponse:
     form = forms.SupportCaseCreateForm(
         request.POST if request.method == "POST" else None,
         firm=request.firm,
-        owners=firm_selectors.member_choices(firm=request.firm),
+        owners=firm_selectors.member_choices(firm=request.firm, owners_only=True),
         initial={
             "beneficiary": request.GET.get("contact"),
             "case_manager": request.user.pk,
@@ -176,7 +176,7 @@ def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     form = forms.SupportCaseEditForm(
         request.POST if request.method == "POST" else None,
         firm=request.firm,
-        owners=firm_selectors.member_choices(firm=request.firm),
+        owners=firm_selectors.member_choices(firm=request.firm, owners_only=True),
         current=case,
         current_pathway_id=case.support.pathway_id,
         beneficiary=beneficiary,
