@@ -9,12 +9,12 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import QueryDict
 from django.template import engines
-from django.template.base import NodeList, TextNode
+from django.template.base import NodeList, Template, TextNode
 from django.template.loader import get_template
 from django.utils.html import escape
 
@@ -82,7 +82,7 @@ class ListSpec:
 _ATTR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 
 
-def row_of(columns: tuple[Column, ...]) -> Any:
+def row_of(columns: tuple[Column, ...]) -> Template:
     """Return one ``<tr>`` template for ``columns``, built once per list.
 
     The cells are joined into one node list: each cell template's own nodes
@@ -97,25 +97,30 @@ def row_of(columns: tuple[Column, ...]) -> Any:
     return _cached_row(columns)
 
 
-def _build_row(columns: tuple[Column, ...]) -> Any:
+def _compiled(template: Any) -> Template:
+    """Return the engine's compiled template inside a backend's wrapper."""
+    return cast(Template, template.template)
+
+
+def _build_row(columns: tuple[Column, ...]) -> Template:
     engine = engines["django"]
-    row = engine.from_string("")
+    row = _compiled(engine.from_string(""))
     nodes = NodeList([TextNode("<tr>")])
     for column in columns:
         classes = f' class="{escape(column.classes)}"' if column.classes else ""
         nodes.append(TextNode(f"<td{classes}>"))
         if column.template:
-            nodes.extend(get_template(column.template).template.nodelist)
+            nodes.extend(_compiled(get_template(column.template)).nodelist)
         else:
             if not _ATTR.match(column.attr):
                 msg = f"Bad cell attribute: {column.attr!r}"
                 raise ValueError(msg)
             default = column.default.replace("\\", "").replace('"', "")
             cell = "{{ row." + column.attr + '|default:"' + default + '" }}'
-            nodes.extend(engine.from_string(cell).template.nodelist)
+            nodes.extend(_compiled(engine.from_string(cell)).nodelist)
         nodes.append(TextNode("</td>"))
     nodes.append(TextNode("</tr>"))
-    row.template.nodelist = nodes
+    row.nodelist = nodes
     return row
 
 
