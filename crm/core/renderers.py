@@ -5,9 +5,134 @@ give the label, the input, the help text and the errors, the input linked to
 both by ``aria-describedby`` (``<id>_helptext``, ``<id>_error``) and marked
 ``aria-invalid`` when the field has errors. Django 5.2's ``BoundField`` builds
 those attributes; the templates here give the help and the errors those ids.
+
+The commonest small templates (inputs, selects and their options, textareas,
+labels) are drawn in Python with exactly the markup of Django's own templates
+(a test compares the two on every kind of value): a page of forms renders
+hundreds of them, and each template render costs far more than the string.
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
+
+WIDGETS = "django/forms/widgets/"
+# Widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
+INPUT_TYPES = (
+    "input",
+    "text",
+    "number",
+    "email",
+    "url",
+    "tel",
+    "search",
+    "password",
+    "hidden",
+    "date",
+    "datetime",
+    "time",
+    "checkbox",
+    "color",
+)
+
+
+def _s(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}``: "%s" % value, escaped unless it was safe.
+
+    The filter is ``is_safe``, so a safe value stays safe through it.
+    """
+    text = "%s" % (value,)  # noqa: UP031 - exactly what the filter does
+    if isinstance(value, SafeData):
+        return text
+    return str(escape(text))
+
+
+def _e(value: Any) -> str:
+    """``{{ value }}``: escaped unless already safe."""
+    return str(conditional_escape(value))
+
+
+def attrs_html(attrs: Mapping[str, Any] | None) -> str:
+    """``django/forms/widgets/attrs.html`` (and ``django/forms/attrs.html``).
+
+    Like the template, draw nothing for attributes that are None.
+    """
+    if not attrs:
+        return ""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {_e(name)}")
+        else:
+            parts.append(f' {_e(name)}="{_s(value)}"')
+    return "".join(parts)
+
+
+def _input(context: Mapping[str, Any]) -> str:
+    widget = context["widget"]
+    value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
+    return (
+        f'<input type="{_e(widget["type"])}" name="{_e(widget["name"])}"'
+        f"{value}{attrs_html(widget['attrs'])}>"
+    )
+
+
+def _option(option: Mapping[str, Any]) -> str:
+    return (
+        f'<option value="{_s(option["value"])}"{attrs_html(option["attrs"])}>'
+        f"{_e(option['label'])}</option>"
+    )
+
+
+def _select(context: Mapping[str, Any]) -> str:
+    widget = context["widget"]
+    out = [f'<select name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_e(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != f"{WIDGETS}select_option.html":
+                raise _Unhandled
+            # The option template ends with a newline, which the include keeps.
+            out.append(f"\n  {_option(option)}\n")
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
+def _textarea(context: Mapping[str, Any]) -> str:
+    widget = context["widget"]
+    value = _e(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
+        f"{value}</textarea>"
+    )
+
+
+def _label(context: Mapping[str, Any]) -> str:
+    if not context["use_tag"]:
+        return _e(context["label"])
+    tag = _e(context["tag"])
+    return f"<{tag}{attrs_html(context['attrs'])}>{_e(context['label'])}</{tag}>"
+
+
+class _Unhandled(Exception):
+    """The context holds something the Python drawing does not cover."""
+
+
+FAST: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    **{f"{WIDGETS}{name}.html": _input for name in INPUT_TYPES},
+    f"{WIDGETS}select.html": _select,
+    f"{WIDGETS}select_option.html": lambda context: _option(context["widget"]),
+    f"{WIDGETS}textarea.html": _textarea,
+    "django/forms/label.html": _label,
+}
 
 
 class FormRenderer(DjangoTemplates):
@@ -15,3 +140,15 @@ class FormRenderer(DjangoTemplates):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: Any = None
+    ) -> SafeString | str:
+        """Draw the commonest widgets in Python, everything else by template."""
+        fast = FAST.get(template_name)
+        if fast is not None:
+            try:
+                return mark_safe(fast(context).strip())  # noqa: S308 - escaped above
+            except _Unhandled:
+                pass
+        return super().render(template_name, context, request)

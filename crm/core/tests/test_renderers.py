@@ -1,64 +1,93 @@
-"""The project's form renderer: label, input, help and errors wired for ARIA."""
+"""The Python-drawn widgets give exactly the markup of Django's templates."""
 
+import datetime
+from decimal import Decimal
+
+import pytest
 from django import forms
-from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
 
-from crm.core.fields import DateField, IdField, UKPhoneField
-
-
-class SampleForm(forms.Form):
-    name = forms.CharField(label="Name", help_text="As on the passport.")
-    phone = UKPhoneField(label="Phone", required=False)
-    born = DateField(label="Born", required=False)
-    record = IdField(label="Record", required=False)
+from crm.core.renderers import FAST, FormRenderer
 
 
-def test_the_project_renderer_is_the_default():
-    """Every form renders through crm.core.renderers.FormRenderer."""
-    assert settings.FORM_RENDERER == "crm.core.renderers.FormRenderer"
-
-
-def test_a_field_links_its_help_text_by_aria_describedby():
-    """The input names its help text, which carries the matching id."""
-    html = SampleForm()["name"].as_field_group()
-    assert '<label for="id_name">Name:</label>' in html
-    assert 'id="id_name_helptext"' in html
-    assert 'aria-describedby="id_name_helptext"' in html
-    assert "aria-invalid" not in html
-
-
-def test_a_field_with_errors_links_them_and_is_marked_invalid():
-    """With errors the input names help and errors, and says it is invalid."""
-    form = SampleForm({"name": "", "phone": "12", "born": "2026-02-30"})
-    assert form.is_valid() is False
-    name = form["name"].as_field_group()
-    assert 'aria-describedby="id_name_helptext id_name_error"' in name
-    assert 'aria-invalid="true"' in name
-    assert '<ul class="errorlist" id="id_name_error">' in name
-    phone = form["phone"].as_field_group()
-    assert 'aria-describedby="id_phone_error"' in phone
-    assert 'type="tel"' in phone
-    assert 'type="date"' in form["born"].as_field_group()
-
-
-def test_the_whole_form_renders_every_field_group():
-    """``{{ form }}`` draws each field through the field template."""
-    html = str(SampleForm())
-    for name in ("name", "phone", "born", "record"):
-        assert f'for="id_{name}"' in html
-
-
-def test_the_shared_fields_refuse_junk():
-    """Ids, dates and phones refuse junk as field errors, not exceptions."""
-    form = SampleForm(
-        {"name": "Ada", "phone": "+44 7700 900123", "born": "1815-12-10", "record": "7"}
+class Everything(forms.Form):
+    text = forms.CharField(label="Name <b>", help_text="Help & more", max_length=20)
+    number = forms.DecimalField(label="Amount (£)", required=False)
+    email = forms.EmailField(required=False)
+    date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    assert form.is_valid() is True
-    assert form.cleaned_data["record"] == 7
-    for record in ("0", "-1", "abc", "²", str(2**63), "1\x00"):
-        bad = SampleForm({"name": "Ada", "record": record})
-        assert bad.is_valid() is False
-        assert "record" in bad.errors
-    for born in ("1\x00", "99999-01-01", "2026-13-01"):
-        assert "born" in SampleForm({"name": "Ada", "born": born}).errors
-    assert "phone" in SampleForm({"name": "Ada", "phone": "0770"}).errors
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    tick = forms.BooleanField(required=False)
+    choice = forms.ChoiceField(
+        choices=[("", "—"), ("a", "A & B"), ("b", mark_safe("<i>B</i>"))],
+        required=False,
+    )
+    grouped = forms.ChoiceField(
+        choices=[('Group "1"', [("x", "X"), ("y", "Y")]), ("z", "Z")],
+        required=False,
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("1", "One"), ("2", "Two")], required=False
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    search = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autofocus": True, "disabled": False, "x": "'\""}
+        ),
+    )
+
+
+VALUES = [
+    {},
+    {
+        "text": "O'Brien <script>",
+        "number": "12.50",
+        "email": "a@b.c",
+        "date": "2026-12-05",
+        "hidden": "&amp;",
+        "tick": "on",
+        "choice": "a",
+        "grouped": "y",
+        "many": ["1", "2"],
+        "notes": "Line 1\n<b>Line 2</b>",
+        "search": "x",
+    },
+    {"text": "", "number": "junk", "choice": "nope", "notes": ""},
+]
+
+
+@pytest.mark.parametrize("data", VALUES)
+@pytest.mark.parametrize("bound", [True, False])
+def test_every_field_renders_as_the_templates_do(data, bound):
+    initial = {
+        "text": mark_safe("Safe &amp; sound"),
+        "number": Decimal("3.10"),
+        "date": datetime.date(2026, 1, 2),
+    }
+    fast = Everything(data if bound else None, initial=initial, renderer=FormRenderer())
+    slow = Everything(
+        data if bound else None, initial=initial, renderer=_TemplatesOnly()
+    )
+    for name in fast.fields:
+        assert str(fast[name]) == str(slow[name]), name
+        assert fast[name].label_tag() == slow[name].label_tag(), name
+        assert fast[name].legend_tag() == slow[name].legend_tag(), name
+        for attrs in (None, {"class": "x", "hidden": True}):
+            assert fast[name].label_tag(attrs=attrs, label_suffix="") == slow[
+                name
+            ].label_tag(attrs=attrs, label_suffix=""), name
+    assert str(fast) == str(slow)
+
+
+class _TemplatesOnly(FormRenderer):
+    def render(self, template_name, context, request=None):
+        return DjangoTemplates.render(self, template_name, context, request)
+
+
+def test_the_fast_templates_are_the_ones_django_uses():
+    renderer = DjangoTemplates()
+    for name in FAST:
+        assert renderer.get_template(name) is not None
