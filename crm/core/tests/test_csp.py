@@ -103,6 +103,7 @@ def test_the_500_page_style_hash_matches_the_template():
     [style] = re.findall(r"<style>(.*?)</style>", text, re.DOTALL)
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     style_src = django_settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
+    assert isinstance(style_src, list)
     assert f"'sha256-{digest}'" in style_src
 
 

@@ -151,14 +151,18 @@ def test_gunicorn_sends_no_server_banner(tmp_path):
         server.wait(timeout=20)
     assert response.status == 200
     assert response.getheader("Server") is None
-    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+    assert "default-src 'none'" in str(response.getheader("Content-Security-Policy"))
 
 
 def _get_when_up(url: str) -> http.client.HTTPResponse:
+    """Return the response to GET ``url`` once the server answers (30 s at most)."""
     deadline = time.monotonic() + 30
     while True:
         try:
-            return urllib.request.urlopen(url, timeout=5)  # noqa: S310  # a local http URL
+            response: http.client.HTTPResponse = urllib.request.urlopen(  # noqa: S310  # a local http URL
+                url, timeout=5
+            )
+            return response
         except OSError:
             if time.monotonic() > deadline:
                 raise
