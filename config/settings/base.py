@@ -6,6 +6,7 @@ Production needs at least ``SECRET_KEY``, ``DEBUG=false``, ``ALLOWED_HOSTS`` and
 
 from datetime import timedelta
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.management.utils import get_random_secret_key
 
 from config.env import BASE_DIR, env
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "crm.core",
     "crm.firms",
     "crm.contacts",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "csp.middleware.CSPMiddleware",
     "crm.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.core.context_processors.shell",
+                "crm.core.context_processors.csp",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -190,6 +194,30 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # read (crm.core.middleware.RequestSizeLimitMiddleware): the largest upload
 # (20 MB) plus room for the form around it.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=21 * 1024 * 1024)
+# Content-Security-Policy (django-csp) on every response: scripts and styles
+# only from our own origin, plus inline <style> blocks that carry the request's
+# nonce ({{ csp_nonce }}: the firm's brand colour). No 'unsafe-inline' and no
+# 'unsafe-eval': htmx runs with allowEval off (the htmx-config meta tag), and
+# style="" attributes are refused. The hash is the 500 page's own <style>,
+# which is rendered without a request and so without a nonce
+# (crm/core/tests/test_csp.py keeps it in step with templates/500.html).
+ERROR_PAGE_STYLE_HASH = "'sha256-Wb1+gkABE3CDYVaRfvjoOj4YywP/gGppnZnbmi0USSo='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "report-uri": env.list("CSP_REPORT_URI", default=[]) or None,
+    }
+}
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

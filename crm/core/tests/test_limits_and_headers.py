@@ -1,8 +1,13 @@
-"""Limits and headers (issue 20, item 7): size cap, no-store, HSTS, CR/LF, key."""
+"""Limits and headers (issue 20, item 7): size cap, no-store, HSTS, CR/LF, key,
+Server banner."""
 
+import http.client
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -111,3 +116,54 @@ def test_the_app_refuses_to_serve_with_a_weak_secret_key(key):
     )
     assert serve.returncode != 0
     assert "SECRET_KEY is too weak" in serve.stderr
+
+
+def test_gunicorn_sends_no_server_banner(tmp_path):
+    """Under the production server config, responses carry no ``Server`` header."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        {
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite3'}",
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+        }
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "config/gunicorn.conf.py",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        response = _get_when_up(f"http://127.0.0.1:{port}/login/")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert response.status == 200
+    assert response.getheader("Server") is None
+    assert "default-src 'none'" in str(response.getheader("Content-Security-Policy"))
+
+
+def _get_when_up(url: str) -> http.client.HTTPResponse:
+    """Return the response to GET ``url`` once the server answers (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            response: http.client.HTTPResponse = urllib.request.urlopen(  # noqa: S310  # a local http URL
+                url, timeout=5
+            )
+            return response
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
