@@ -39,7 +39,7 @@ class TokenAuth(HttpBearer):
 class MemberSessionAuth(APIKeyCookie):
     """Admit a logged-in member of the firm; unsafe methods need the CSRF token."""
 
-    @property  # type: ignore[override]  # read from settings when asked, not at import
+    @property
     def param_name(self) -> str:
         name: str = settings.SESSION_COOKIE_NAME
         return name

@@ -34,4 +34,6 @@ class TokenForm(forms.Form):
         self, *args: Any, members: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = members
+        field = self.fields["membership"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  # declared above
+        field.choices = members

@@ -16,11 +16,19 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.utils import check_csrf
 
+from crm.advice import api as advice_api
 from crm.api import errors
 from crm.api.auth import MemberSessionAuth, PrincipalThrottle, TokenAuth
+from crm.cases import api as cases_api
+from crm.concerthub import api as concerthub_api
 from crm.contacts import api as contacts_api
 from crm.core import principals
 from crm.core.policies import POLICY_ATTR
+from crm.interactions import api as interactions_api
+from crm.leads import api as leads_api
+from crm.protection import api as protection_api
+from crm.support import api as support_api
+from crm.tasks import api as tasks_api
 
 DESCRIPTION = """\
 Casework's REST API. Every call acts in one firm, as one principal:
@@ -49,6 +57,14 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/contacts", contacts_api.router)
+api.add_router("/cases", cases_api.router)
+api.add_router("/cases", advice_api.router)
+api.add_router("/cases", support_api.router)
+api.add_router("/leads", leads_api.router)
+api.add_router("/tasks", tasks_api.router)
+api.add_router("/interactions", interactions_api.router)
+api.add_router("", protection_api.router)
+api.add_router("", concerthub_api.router)
 
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "openapi-view"})
 

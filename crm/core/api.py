@@ -15,16 +15,19 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
-from crm.core.exceptions import ApplicationError
+from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.principals import Principal
+
+if TYPE_CHECKING:
+    from crm.firms.models import User
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -79,6 +82,13 @@ class CursorPage(Schema, Generic[T]):
     next_cursor: str | None = None
 
 
+class PageQuery(Schema):
+    """Where a page starts and how long it is."""
+
+    cursor: Text200 | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
 # Error responses every operation may give; routers add their success schema.
 READ_ERRORS: dict[int, type[Schema]] = {
     401: ErrorOut,
@@ -103,11 +113,27 @@ def principal_of(request: HttpRequest) -> Principal:
     return principal
 
 
+def user_of(principal: Principal) -> "User":
+    """Return the user a principal acts as (a token's member); refuse if none."""
+    user = principal.user
+    if user is None:
+        raise PermissionDenied
+    return user
+
+
 def require(request: HttpRequest, perm: str) -> Principal:
     """Return the request's principal if it holds ``perm``; else refuse (403)."""
     principal = principal_of(request)
     if not principal.has_perm(perm):
         raise PermissionDenied
+    return principal
+
+
+def require_module(request: HttpRequest, module: str) -> Principal:
+    """Return the principal if its firm has ``module``; else 404, like its pages."""
+    principal = principal_of(request)
+    if not principal.firm.has_module(module):
+        raise NotFound
     return principal
 
 

@@ -8,12 +8,16 @@ from django.test import Client
 from crm.api import services
 from crm.api.choices import TokenScope
 from crm.api.models import ApiToken
+from crm.cases.tests.factories import make_case
+from crm.concerthub.tests.factories import make_submission
 from crm.core import principals
 from crm.core.testing import principals as principal_logins
 from crm.core.testing.isolation import register
 from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
 from crm.firms.tests.factories import MembershipFactory
+from crm.protection.tests.factories import make_policy, protection_case
+from crm.support.tests.factories import make_support_case
 
 
 def make_token(
@@ -49,6 +53,14 @@ def api_client(key: str, **defaults: Any) -> Client:
 
 
 register("token_id")(lambda firm: ApiTokenFactory(membership__firm=firm))
+# Path ids of the API that name one kind of case, or another app's rows.
+register("api:mortgage_case_id")(lambda firm: make_case(firm))
+register("api:protection_case_id")(lambda firm: protection_case(firm, complete=False))
+register("api:support_case_id")(lambda firm: make_support_case(firm))
+register("api:policy_id")(
+    lambda firm: make_policy(protection_case(firm, complete=False))
+)
+register("api:submission_id")(make_submission)
 
 
 @principal_logins.register(principals.API, namespaces=frozenset({"api"}))
