@@ -134,3 +134,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 f"answered 404 for another firm's objects: "
                 f"{', '.join(props['isolation_route_names'])}"
             )
+
+
+@pytest.fixture
+def token_key(owner: Membership) -> str:
+    """Return the key of a read-write API token acting as ``owner``."""
+    from crm.api.tests.factories import make_token
+
+    return make_token(owner)[1]
+
+
+@pytest.fixture
+def api(token_key: str) -> Client:
+    """Return a client that calls the API with ``token_key`` as its bearer token."""
+    from crm.api.tests.factories import api_client
+
+    return api_client(token_key)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from crm.api.main import urls as api_urls
+
 urlpatterns = [
     path("", include("crm.reports.urls")),
     path("", include("crm.firms.urls")),
@@ -18,5 +20,7 @@ urlpatterns = [
     path("", include("crm.concerthub.urls")),
     path("", include("crm.portal.urls_staff")),
     path("portal/", include("crm.portal.urls")),
+    path("", include("crm.api.urls")),
+    path("api/v1/", api_urls()),
     path("platform-admin/", admin.site.urls),
 ]

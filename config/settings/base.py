@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "ninja",
     "crm.core",
     "crm.firms",
     "crm.contacts",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "crm.concerthub",
     "crm.reports",
     "crm.portal",
+    "crm.api",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +296,12 @@ OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list(
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_TTL_DAYS = 7
+
+# The REST API (crm.api): requests per window per token (or member's session);
+# past it the answer is 429 with Retry-After. Share the cache across processes
+# (CACHE_URL) so the limit holds for the whole site.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
+API_RATE_WINDOW_SECONDS = env.int("API_RATE_WINDOW_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

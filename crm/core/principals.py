@@ -63,14 +63,19 @@ _resolvers: list[Resolver] = []
 _member_choices: list[MemberChoices] = []
 
 
-def register_resolver(resolver: Resolver) -> Resolver:
+def register_resolver(resolver: Resolver, *, first: bool = False) -> Resolver:
     """Add ``resolver(request) -> Principal | None``; the first answer wins.
 
     Resolvers run in registration order (``INSTALLED_APPS`` order, since apps
-    register in ``ready()``). Registering the same function twice is a no-op.
+    register in ``ready()``); ``first`` puts this one ahead of the others, for
+    credentials a request states explicitly (an API token's header) over its
+    ambient session. Registering the same function twice is a no-op.
     """
     if resolver not in _resolvers:
-        _resolvers.append(resolver)
+        if first:
+            _resolvers.insert(0, resolver)
+        else:
+            _resolvers.append(resolver)
     return resolver
 
 

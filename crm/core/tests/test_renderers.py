@@ -75,7 +75,11 @@ def test_every_field_renders_as_the_templates_do(data, bound):
         assert str(fast[name]) == str(slow[name]), name
         assert fast[name].label_tag() == slow[name].label_tag(), name
         assert fast[name].legend_tag() == slow[name].legend_tag(), name
-        for attrs in (None, {"class": "x", "hidden": True}):
+        extras: tuple[dict[str, str | bool] | None, ...] = (
+            None,
+            {"class": "x", "hidden": True},
+        )
+        for attrs in extras:
             assert fast[name].label_tag(attrs=attrs, label_suffix="") == slow[
                 name
             ].label_tag(attrs=attrs, label_suffix=""), name
