@@ -18,6 +18,7 @@ __all__ = [
     "DeliveryAttempt",
     "FirmOwnedModel",
     "OutboxMessage",
+    "SpentToken",
     "StoredEmail",
     "scoped",
 ]
@@ -104,3 +105,29 @@ class StoredEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.recipient}"
+
+
+class SpentToken(FirmOwnedModel):
+    """A create form's one-time token, spent by the post that used it (A10).
+
+    ``result_url`` is the page of what that post created, so a second post
+    of the same form can be sent there instead of creating a duplicate.
+    """
+
+    token = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=40)
+    result_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["SpentToken"]] = scoped(
+        models.Manager["SpentToken"]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "token"], name="spent_token_unique")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="spent_token_time")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} token"

@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
-_NORMALISED = ["email_norm", "mobile_norm", "phone_norm", "sort_name", "search_name"]
+_NORMALISED = ["email_norm", "email_key", "mobile_norm", "phone_norm", "sort_name"]
+_NORMALISED.append("search_name")
+EMAIL_TAKEN = "Another contact already has this e-mail address (A10)."
 
 
 class _Superseded(Exception):
@@ -206,6 +208,15 @@ class _Run:
             if target is not None and not self.update:
                 counts.skipped += 1
                 continue
+            email = values.get("email", "")
+            holder = (
+                (matches.get(f"e:{email}") or in_file.get(f"e:{email}"))
+                if email
+                else None
+            )
+            if holder is not None and holder is not target:
+                errors.append(self._error(number, cells, EMAIL_TAKEN))
+                continue
             problem = missing_name(self._merged(target, values))
             if problem:
                 errors.append(self._error(number, cells, problem))
@@ -265,11 +276,13 @@ class _Run:
         if contact.marketing_consent:
             contact.marketing_consent_at = self.now
         apply_normalised(contact)
+        contact.email_key = contact.email_norm or None
         return contact
 
     def _apply(self, contact: Contact, values: dict[str, Any]) -> None:
         """Overwrite ``contact``'s fields with the row's non-blank values."""
         consent_before = contact.marketing_consent
+        email_before = contact.email_norm
         for field, value in values.items():
             setattr(contact, field, value)
         if contact.marketing_consent and not consent_before:
@@ -277,6 +290,8 @@ class _Run:
         if contact.kind == ContactKind.ORGANISATION:
             contact.organisation = None
         apply_normalised(contact)
+        if contact.email_norm != email_before:
+            contact.email_key = contact.email_norm or None
         contact.updated_at = self.now
 
     def _error(self, number: int, cells: list[str], reason: str) -> ContactImportError:
