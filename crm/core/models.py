@@ -20,6 +20,7 @@ __all__ = [
     "OutboxMessage",
     "SpentToken",
     "StoredEmail",
+    "TaskClaim",
     "scoped",
 ]
 
@@ -131,3 +132,25 @@ class SpentToken(FirmOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.purpose} token"
+
+
+class TaskClaim(models.Model):
+    """The lease of a background task a ``db_worker`` is running (SPEC A10).
+
+    django-tasks-db marks a claimed task RUNNING and nothing more, so a worker
+    killed mid-task left it RUNNING forever. The worker now writes this row
+    when it starts a task and renews ``claimed_until`` while the task runs; a
+    claim that outlives its lease belonged to a dead worker, and any worker
+    puts the task back in the queue (``crm.core.taskqueue``), as the outbox
+    does with its messages.
+    """
+
+    task_id = models.UUIDField(unique=True)
+    claimed_by = models.CharField(max_length=100)
+    claimed_until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["claimed_until"], name="task_claim_until")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} by {self.claimed_by}"

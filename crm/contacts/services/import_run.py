@@ -332,18 +332,23 @@ class _Run:
         )
 
 
-def contact_import_run(*, firm: Firm, contact_import: ContactImport) -> ContactImport:
+def contact_import_run(
+    *, firm: Firm, contact_import: ContactImport, retaken: bool = False
+) -> ContactImport:
     """Import a queued file's rows as contacts, then record one audit event (B5).
 
     Not atomic as a whole on purpose: each batch commits, so progress shows
     and a failure keeps what was imported (and says so). A second call for
     the same import does nothing: the run starts only if it can move the
     import from QUEUED to RUNNING. A restarted import is queued again with
-    its counts kept, and the run skips the rows they cover.
+    its counts kept, and the run skips the rows they cover. ``retaken``: the
+    job's worker was lost (its lease expired) and this is the job run again,
+    so the RUNNING import is this job's and carries on the same way.
     """
     now = timezone.now()
+    mine = [ImportStatus.QUEUED, *([ImportStatus.RUNNING] if retaken else [])]
     claimed = ContactImport.objects.filter(
-        firm=firm, pk=contact_import.pk, status=ImportStatus.QUEUED
+        firm=firm, pk=contact_import.pk, status__in=mine
     ).update(
         status=ImportStatus.RUNNING,
         started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
