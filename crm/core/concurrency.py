@@ -17,7 +17,7 @@ token spent and creates nothing.
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -184,6 +184,20 @@ def spend_token(*, firm: Any, token: str | None, purpose: str) -> None:
             .first()
         )
         raise AlreadySubmitted(purpose=purpose, url=url or "") from exc
+
+
+TOKEN_DAYS = 2
+
+
+def tokens_prune(*, now: datetime | None = None) -> int:
+    """Delete spent tokens older than ``TOKEN_DAYS``; return how many.
+
+    A form is not sent twice days apart by a double click; the workers call
+    this now and then (``crm.core.management.commands.db_worker``).
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=TOKEN_DAYS)
+    deleted, _ = SpentToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def token_result(*, firm: Any, token: str | None, url: str) -> None:

@@ -101,3 +101,19 @@ def test_the_project_db_worker_runs_tasks_under_a_lease(settings, monkeypatch):
     worker.run_task(task)
     assert seen == [True]
     assert not TaskClaim.objects.exists()
+
+
+def test_spent_form_tokens_are_pruned_after_two_days(firm):
+    """The one-time tokens of create forms do not pile up (A10)."""
+    from crm.core import concurrency
+    from crm.core.models import SpentToken
+
+    concurrency.spend_token(firm=firm, token="old", purpose="contact")
+    concurrency.spend_token(firm=firm, token="new", purpose="contact")
+    SpentToken.objects.filter(token="old").update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    assert concurrency.tokens_prune() == 1
+    assert list(SpentToken.objects.values_list("token", flat=True)) == ["new"]
+    with pytest.raises(concurrency.AlreadySubmitted):
+        concurrency.spend_token(firm=firm, token="new", purpose="contact")

@@ -10,17 +10,21 @@ expired, so a task whose worker was killed runs again.
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_scopes import scopes_disabled
 from django_tasks_db.management.commands import db_worker as upstream
 from django_tasks_db.models import DBTaskResult
 
-from crm.core import taskqueue
+from crm.core import concurrency, taskqueue
 
 logger = logging.getLogger(__name__)
+
+PRUNE_EVERY_SECONDS = 60 * 60
 
 
 class LeasedWorker(upstream.Worker):
@@ -57,12 +61,17 @@ class LeasedWorker(upstream.Worker):
     def _keep(self) -> None:
         """Renew the lease in hand and retake lost tasks, every third of a lease."""
         every = taskqueue.lease_length().total_seconds() / 3
+        pruned_at = 0.0
         while not self._stopped.wait(every):
             try:
                 close_old_connections()
                 if (task_id := self.current) is not None:
                     taskqueue.task_lease_renew(task_id=task_id, worker=self.worker_id)
                 taskqueue.task_retake_expired()
+                if time.monotonic() - pruned_at > PRUNE_EVERY_SECONDS:
+                    pruned_at = time.monotonic()
+                    with scopes_disabled():  # spent form tokens of every firm
+                        concurrency.tokens_prune()
             except Exception:
                 # A locked or restarting database: try again next round.
                 logger.exception("Task lease keeper: this round failed")
