@@ -103,7 +103,8 @@ def _changes_since(firm: Any, instance: models.Model, count: int) -> list[Change
             if row.actor
             else "the system",
             at=row.created_at,
-            fields=tuple(_label(model, name) for name in row.changes),
+            # Sorted: PostgreSQL's JSON does not keep the order of the keys.
+            fields=tuple(sorted(_label(model, name) for name in row.changes)),
         )
         for row in rows
     ]

@@ -32,3 +32,26 @@ def test_an_import_keys_the_e_mails_it_creates(firm, owner):
     """Created contacts carry the unique key, so a later create is refused."""
     run(firm, owner, csv_bytes([["Ann", "Key", "ann@example.com", "", "", ""]]))
     assert Contact.objects.get(firm=firm).email_key == "ann@example.com"
+
+
+def test_the_migration_keys_the_oldest_of_contacts_sharing_an_e_mail(firm, other_firm):
+    """Contacts that shared an e-mail before the rule keep it; one holds the key."""
+    import importlib
+
+    from django.db import connection
+
+    fill = importlib.import_module(
+        "crm.contacts.migrations.0009_contact_email_key"
+    ).FILL
+    old = ContactFactory(firm=firm, email="twin@example.com")
+    young = ContactFactory(firm=firm, email="twin@example.com")
+    elsewhere = ContactFactory(firm=other_firm, email="twin@example.com")
+    blank = ContactFactory(firm=firm, email="")
+    Contact.objects.update(email_key=None)
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    keys = dict(Contact.objects.values_list("pk", "email_key"))
+    assert keys[old.pk] == keys[elsewhere.pk] == "twin@example.com"
+    assert keys[young.pk] is None
+    assert keys[blank.pk] is None
+    assert young.email == "twin@example.com"

@@ -1,5 +1,7 @@
 """Support Create case and Edit under two people and double clicks (A10)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -84,7 +86,7 @@ def test_a_stale_support_case_edit_is_refused(support_firm, sup_owner, ada, logi
     response = me.post(url("case_edit", case), mine)
     assert response.status_code == 200
     body = text(response)
-    assert "Kit Moss changed title" in body
+    assert re.search(r"Kit Moss changed [a-z, ]*title", body)
     assert 'value="Mine"' in body
     case.refresh_from_db()
     assert case.title == "Theirs"
