@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the web server, the background worker, the outbox worker and the
-# Concert Hub simulator together; Ctrl-C stops them all.
+# Concert Hub simulator together; Ctrl-C stops them all. A worker that dies
+# is started again (scripts/keep_running.sh) and the web server keeps serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
@@ -24,9 +25,11 @@ $PY -m simulator --port "${SIMULATOR_PORT}" &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
-$PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
+# The workers are started again if they die; the web server keeps serving.
+scripts/keep_running.sh "Background worker" \
+  $PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
 pids+=($!)
-$PY manage.py outbox_worker &
+scripts/keep_running.sh "Outbox worker" $PY manage.py outbox_worker &
 pids+=($!)
 
 # Wait until the login page answers, then say where to go.
@@ -42,8 +45,8 @@ cat <<MSG
 
   Casework is running:  http://127.0.0.1:${PORT}/
   Dev mailbox:          http://127.0.0.1:${PORT}/dev/mailbox/
-  Background worker:    running (manage.py db_worker)
-  Outbox worker:        running (manage.py outbox_worker)
+  Background worker:    running (manage.py db_worker, restarted if it stops)
+  Outbox worker:        running (manage.py outbox_worker, restarted if it stops)
   Concert Hub simulator: http://127.0.0.1:${SIMULATOR_PORT}/  (sends go to ${CONCERT_HUB_URL})
 
 MSG

@@ -36,12 +36,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # Before django_tasks_db, so its ``db_worker`` command is the project's
+    # (with task leases, crm.core.taskqueue).
+    "crm.core",
     "django_tasks",
     "django_tasks_db",
     "axes",
     "csp",
     "ninja",
-    "crm.core",
     "crm.firms",
     "crm.contacts",
     "crm.leads",
@@ -278,6 +280,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (the outbound client's timeouts).
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+# A background task's lease (crm.core.taskqueue): renewed every third of it
+# while the task runs; a dead worker's task runs again once it has expired.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
 # The guarded outbound HTTP client (crm/core/outbound.py) may call these
 # "host:port" entries (e.g. "127.0.0.1:8100") even though they resolve to
 # private, loopback or other non-public addresses.

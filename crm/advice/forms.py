@@ -19,6 +19,7 @@ from crm.advice.selectors.board import BoardFilters
 from crm.advice.services import MortgageData
 from crm.cases.models import Case
 from crm.cases.services import reopen_statuses
+from crm.core.concurrency import VersionField
 from crm.core.exceptions import NotFound
 from crm.firms.models import Firm
 from crm.leads import selectors as lead_selectors
@@ -42,6 +43,7 @@ class CaseEditForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    version = VersionField()
 
     def __init__(
         self,
@@ -66,6 +68,7 @@ class CaseEditForm(forms.Form):
             "owner": case.owner_id,
             "follow_up_date": case.follow_up_date,
             "note": case.note,
+            "version": case.version,
         }
 
     def clean_owner(self) -> Any:

@@ -96,6 +96,9 @@ class Case(FirmOwnedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every edit (lost-update check)."
+    )
 
     objects: ClassVar["CaseManager[Case]"] = scoped(CaseManager)
 

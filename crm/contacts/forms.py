@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.contacts.choices import ContactKind, ContactTitle
 from crm.contacts.models import Contact
+from crm.core.concurrency import OnceTokenField, VersionField
 from crm.core.http import parse_id
+
+NOT_FIELDS = frozenset({"allow_duplicate", "version", "once"})
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -69,6 +72,10 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
+    # An edit carries the version it was opened on, a new contact a one-time
+    # token (A10); neither is a contact field.
+    version = VersionField()
+    once = OnceTokenField()
 
     kind = ContactKind.PERSON
 
@@ -102,7 +109,7 @@ class PersonForm(forms.Form):
 
     def contact_fields(self) -> dict[str, Any]:
         """Return the cleaned data the contact services take."""
-        data = {k: v for k, v in self.cleaned_data.items() if k != "allow_duplicate"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in NOT_FIELDS}
         data["kind"] = self.kind
         return data
 
@@ -112,8 +119,9 @@ class PersonForm(forms.Form):
         initial = {
             name: getattr(contact, name)
             for name in cls.base_fields
-            if name not in {"allow_duplicate", "organisation"}
+            if name not in {*NOT_FIELDS, "organisation"}
         }
+        initial["version"] = contact.version
         if "organisation" in cls.base_fields:
             initial["organisation"] = contact.organisation_id or ""
         return initial

@@ -77,6 +77,13 @@ class Contact(FirmOwnedModel):
     sort_name = models.CharField(max_length=200, editable=False, default="")
     search_name = models.CharField(max_length=400, editable=False, default="")
     email_norm = models.CharField(max_length=254, editable=False, default="")
+    # The e-mail as the firm's unique key (A10): set by the services to
+    # ``email_norm`` for a contact with an e-mail. Contacts that shared an
+    # e-mail before the rule keep theirs, with the key on the oldest only.
+    # NULL, not "", is "no key": the unique constraint skips NULLs.
+    email_key = models.CharField(  # noqa: DJ001
+        max_length=254, null=True, editable=False
+    )
     mobile_norm = models.CharField(max_length=20, editable=False, default="")
     phone_norm = models.CharField(max_length=20, editable=False, default="")
 
@@ -89,11 +96,23 @@ class Contact(FirmOwnedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every edit (lost-update check)."
+    )
 
     objects: ClassVar["ContactManager[Contact]"] = scoped(ContactManager)
 
     class Meta:
         ordering = ["sort_name", "id"]
+        constraints = [
+            # Partial, so SQLite adds it as an index instead of rebuilding the
+            # table (which would drop the search triggers).
+            models.UniqueConstraint(
+                fields=["firm", "email_key"],
+                condition=models.Q(email_key__isnull=False),
+                name="contact_firm_email_key",
+            )
+        ]
         indexes = [
             # Partial indexes: Django writes ``is_archived=False`` as
             # ``NOT is_archived``, which SQLite can match to an index only

@@ -18,7 +18,9 @@ __all__ = [
     "DeliveryAttempt",
     "FirmOwnedModel",
     "OutboxMessage",
+    "SpentToken",
     "StoredEmail",
+    "TaskClaim",
     "scoped",
 ]
 
@@ -121,3 +123,51 @@ class StoredEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.recipient}"
+
+
+class SpentToken(FirmOwnedModel):
+    """A create form's one-time token, spent by the post that used it (A10).
+
+    ``result_url`` is the page of what that post created, so a second post
+    of the same form can be sent there instead of creating a duplicate.
+    """
+
+    token = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=40)
+    result_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager["SpentToken"]] = scoped(
+        models.Manager["SpentToken"]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "token"], name="spent_token_unique")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="spent_token_time")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} token"
+
+
+class TaskClaim(models.Model):
+    """The lease of a background task a ``db_worker`` is running (SPEC A10).
+
+    django-tasks-db marks a claimed task RUNNING and nothing more, so a worker
+    killed mid-task left it RUNNING forever. The worker now writes this row
+    when it starts a task and renews ``claimed_until`` while the task runs; a
+    claim that outlives its lease belonged to a dead worker, and any worker
+    puts the task back in the queue (``crm.core.taskqueue``), as the outbox
+    does with its messages.
+    """
+
+    task_id = models.UUIDField(unique=True)
+    claimed_by = models.CharField(max_length=100)
+    claimed_until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["claimed_until"], name="task_claim_until")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} by {self.claimed_by}"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.contacts import selectors as contact_selectors
+from crm.core.concurrency import VersionField
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
 from crm.firms import selectors as firm_selectors
@@ -71,6 +72,9 @@ class LeadDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.firm = firm
         self.lead = lead
+        if lead is not None:
+            # An edit carries the version it was opened on (A10).
+            self.fields["version"] = VersionField()
         self._set_choices()
         self.fields["introducer"].widget.attrs.update(
             {
@@ -98,6 +102,7 @@ class LeadDetailsForm(forms.Form):
             "negotiator": lead.negotiator_id,
             "follow_up_date": lead.follow_up_date,
             "notes": lead.notes,
+            "version": lead.version,
         }
 
     def _chosen(self, name: str) -> int | None:

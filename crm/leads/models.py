@@ -74,6 +74,9 @@ class Lead(FirmOwnedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every edit (lost-update check)."
+    )
 
     objects: ClassVar["LeadManager[Lead]"] = scoped(LeadManager)
 

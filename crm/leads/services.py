@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -200,8 +200,13 @@ def lead_update(
     negotiator: Negotiator | None,
     follow_up_date: date | None,
     notes: str,
+    version: int | None = None,
 ) -> Lead:
-    """Change a lead's details (not its status); history and audit show the diff."""
+    """Change a lead's details (not its status); history and audit show the diff.
+
+    ``version`` is the one the form was opened on: a save over a newer one
+    raises ``StaleVersion`` naming who changed what (A10).
+    """
     ensure_same_firm(firm, lead)
     _check_related(
         firm,
@@ -224,6 +229,7 @@ def lead_update(
     changes = events.diff(before, lead)
     if not changes:
         return lead
+    concurrency.claim_version(firm=firm, instance=lead, version=version)
     lead.save(update_fields=[*changes, "updated_at"])
     events.record(
         firm=firm,

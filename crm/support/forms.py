@@ -18,6 +18,7 @@ from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone
+from crm.core.concurrency import OnceTokenField, VersionField
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
 from crm.firms.models import Firm, User
@@ -172,6 +173,7 @@ class SupportCaseCreateForm(SupportCaseForm):
         initial=ConcernLevel.LOW,
         widget=forms.RadioSelect,
     )
+    once = OnceTokenField()
 
     def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
         use_contact = parse_id(data.get("use_contact")) if data is not None else None
@@ -224,12 +226,15 @@ class SupportCaseCreateForm(SupportCaseForm):
             self.add_error("first_name", _("Enter a first or last name."))
         if self.errors:
             return
+        email = normalise_email(data.get("email") or "")
         self.duplicates = contact_services.find_duplicates(
-            firm=self.firm,
-            email=normalise_email(data.get("email") or ""),
-            mobile=data.get("mobile") or "",
+            firm=self.firm, email=email, mobile=data.get("mobile") or ""
         )
-        if self.duplicates and not data.get("confirm_new"):
+        holder = next((c for c in self.duplicates if email == c.email_norm), None)
+        if holder is not None and data.get("confirm_new"):
+            # A different person may share a phone, never an e-mail (A10).
+            self.add_error("email", contact_services.EmailTaken(holder).message)
+        elif self.duplicates and not data.get("confirm_new"):
             self.add_error(
                 None,
                 _(
@@ -255,6 +260,8 @@ class SupportCaseCreateForm(SupportCaseForm):
 class SupportCaseEditForm(SupportCaseForm):
     """Edit: the shared fields; a posted beneficiary is kept to be refused (I2)."""
 
+    version = VersionField()
+
     def __init__(self, *args: Any, beneficiary: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.beneficiary = beneficiary
@@ -272,6 +279,7 @@ class SupportCaseEditForm(SupportCaseForm):
             "expected_end_date": details.expected_end_date,
             "pathway": details.pathway_id,
             "note": case.note,
+            "version": case.version,
         }
 
     def clean(self) -> dict[str, Any]:

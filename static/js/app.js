@@ -46,6 +46,36 @@
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // A form that posts and leaves the page is sent once: a second click while
+  // the first is on its way does nothing, and the buttons show they are busy
+  // (disabled after this event, so the pressed button's name and value still
+  // go with the form). htmx forms and searches stay live.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var live = "[hx-post], [hx-put], [hx-patch], [hx-delete], [hx-boost='true']";
+    var button = event.submitter;
+    if (event.defaultPrevented || form.method !== "post" || form.closest(live) ||
+        (button && button.matches(live))) { return; }
+    if (form.getAttribute("data-sending") === "true") { event.preventDefault(); return; }
+    form.setAttribute("data-sending", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (b) {
+        b.disabled = true;
+        b.setAttribute("aria-busy", "true");
+      });
+    }, 0);
+  });
+  // Back to a page kept in the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      form.removeAttribute("data-sending");
+      form.querySelectorAll("[aria-busy]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      });
+    });
+  });
   // A link to a field inside a closed <details> (the Fact Find's "!" lists):
   // open the section and move focus to the field.
   function revealTarget(id) {

@@ -347,10 +347,25 @@ def test_new_client_duplicate_is_warned_with_a_link_and_a_choice(firm, adviser_c
 def test_new_client_duplicate_can_be_confirmed_as_a_different_person(
     firm, adviser, adviser_client
 ):
-    """Confirming creates a second client with the same details."""
-    ContactFactory(firm=firm, email="ann.lee@example.com")
+    """Confirming creates a second client sharing the mobile number."""
+    ContactFactory(firm=firm, mobile="07700 111222")
     walk(adviser_client, adviser, main=new_client(confirm_new="on"))
-    assert Contact.objects.filter(firm=firm, email="ann.lee@example.com").count() == 2
+    assert Contact.objects.filter(firm=firm, mobile_norm="07700111222").count() == 2
+
+
+def test_new_client_sharing_an_e_mail_cannot_be_confirmed(
+    firm, adviser, adviser_client
+):
+    """Two clients never share an e-mail: confirming says whose it is (A10)."""
+    ContactFactory(firm=firm, first_name="Ann", last_name="Old", email="ANN@x.com")
+    adviser_client.get(START)
+    post(adviser_client, "product", MORTGAGE)
+    response = post(
+        adviser_client, "main", new_client(email="ann@X.com", confirm_new="on")
+    )
+    assert response.status_code == 200
+    assert "Ann Old already has this e-mail address" in text(response)
+    assert Contact.objects.filter(firm=firm, email_norm="ann@x.com").count() == 1
 
 
 # Preferences (E7)

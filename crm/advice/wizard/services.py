@@ -1,8 +1,10 @@
 """Writes of the New Case wizard: the draft, preferences and Create Case (E1, E7).
 
 The draft holds, per step, the strings that were on the page
-(``{"steps": {slug: {...}}, "valid": [...], "prefilled": [...], "lead": id}``);
-nothing but the draft row is written until Create Case.
+(``{"steps": {slug: {...}}, "valid": [...], "prefilled": [...], "lead": id,
+"once": token}``); nothing but the draft row is written until Create Case,
+which spends the draft's one-time token and consumes the draft in its
+transaction, so a double click creates one case (A10).
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from crm.advice.choices import AdviceKind, AdviceStatus, ApplicantMode, MortgageType
@@ -31,6 +34,7 @@ from crm.cases.models import Case
 from crm.cases.services import NewCase, case_create
 from crm.contacts import services as contact_services
 from crm.contacts.models import Contact
+from crm.core import concurrency
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.models import Lead
 
@@ -123,6 +127,7 @@ def draft_start(
         "valid": [],
         "prefilled": prefilled,
         "lead": lead.pk if lead is not None else None,
+        "once": concurrency.new_token(),
     }
     draft_save(firm=firm, user=user, data=data)
     return data
@@ -231,9 +236,27 @@ def draft_plan(
 
 
 @transaction.atomic
-def wizard_create_case(*, firm: Firm, actor: User, plan: WizardPlan) -> Case:
-    """Create the new clients and the case in one transaction, then remember
-    the member's choices and forget the draft (E6, E7)."""
+def wizard_create_case(
+    *, firm: Firm, actor: User, draft: dict[str, Any], lead: Lead | None
+) -> Case | tuple[str, forms.Form]:
+    """Create the new clients and the case from the member's draft, in one
+    transaction, and remember the member's choices (E6, E7).
+
+    The draft is spent before anything is read (A10): its one-time token, so
+    a second post of the same draft waits for the first and is then sent to
+    the case it created, and the draft row, deleted in the same transaction.
+    A step that no longer validates is returned with its bound form, and the
+    draft and token are kept (rolled back) for the member to fix it.
+    """
+    once = str(draft.get("once") or "")
+    concurrency.spend_token(firm=firm, token=once, purpose="wizard")
+    consumed, _ = WizardDraft.objects.filter(firm=firm, user=actor).delete()
+    if not consumed:
+        raise concurrency.AlreadySubmitted(purpose="wizard")
+    plan = draft_plan(firm=firm, draft=draft, lead=lead)
+    if isinstance(plan, tuple):
+        transaction.set_rollback(True)
+        return plan
     contacts = []
     for applicant in plan.applicants:
         contact = applicant.contact
@@ -274,7 +297,11 @@ def wizard_create_case(*, firm: Firm, actor: User, plan: WizardPlan) -> Case:
         negotiator=plan.negotiator,
         follow_up_date=plan.follow_up_date,
     )
-    draft_clear(firm=firm, user=actor)
+    try:
+        url = reverse("advice:wizard_done", kwargs={"case_id": case.pk})
+    except NoReverseMatch:  # the wizard's pages are not mounted (service tests)
+        url = ""
+    concurrency.token_result(firm=firm, token=once, url=url)
     return case
 
 

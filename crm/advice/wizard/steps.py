@@ -232,7 +232,11 @@ class ApplicantForm(forms.Form):
         self.duplicates = contact_services.find_duplicates(
             firm=self.firm, email=email, mobile=mobile
         )
-        if self.duplicates and not data.get("confirm_new"):
+        holder = next((c for c in self.duplicates if email == c.email_norm), None)
+        if holder is not None and data.get("confirm_new"):
+            # A different person may share a mobile, never an e-mail (A10).
+            self.add_error("email", contact_services.EmailTaken(holder).message)
+        elif self.duplicates and not data.get("confirm_new"):
             self.add_error(
                 None,
                 _(

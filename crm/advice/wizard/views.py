@@ -31,8 +31,9 @@ from crm.advice.wizard.steps import (
 )
 from crm.contacts import selectors as contact_selectors
 from crm.core import sections
+from crm.core.concurrency import AlreadySubmitted
 from crm.core.exceptions import ApplicationError
-from crm.core.forms_errors import apply_error
+from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.http import parse_id
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -183,13 +184,15 @@ def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
     firm, user = request.firm, request.user
     lead_id = parse_id(draft.get("lead"))
     lead = lead_selectors.lead_get(firm=firm, lead_id=lead_id) if lead_id else None
-    plan = services.draft_plan(firm=firm, draft=draft, lead=lead)
-    if isinstance(plan, tuple):
-        slug, form = plan
-        messages.error(request, "Check this step before creating the case.")
-        return _render(request, draft, slug, form)
     try:
-        case = services.wizard_create_case(firm=firm, actor=user, plan=plan)
+        case = services.wizard_create_case(
+            firm=firm, actor=user, draft=draft, lead=lead
+        )
+    except AlreadySubmitted as exc:
+        # A double click: the first post created the case; drop the draft
+        # this post saved again on its way here.
+        services.draft_clear(firm=firm, user=user)
+        return already_submitted(request, exc, fallback="advice:case_list")
     except (ApplicationError, ValidationError) as exc:
         form = services.step_form(
             firm=firm, draft=draft, slug=ADVISER, data=draft["steps"][ADVISER]
@@ -197,6 +200,10 @@ def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
         form.is_valid()
         apply_error(form, exc)
         return _render(request, draft, ADVISER, form)
+    if isinstance(case, tuple):
+        slug, form = case
+        messages.error(request, "Check this step before creating the case.")
+        return _render(request, draft, slug, form)
     messages.success(request, f"Case {case.reference} created.")
     return redirect("advice:wizard_done", case_id=case.pk)
 

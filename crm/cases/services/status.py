@@ -14,7 +14,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -191,8 +191,13 @@ def case_update(
     owner: User | None,
     follow_up_date: date | None,
     note: str,
+    version: int | None = None,
 ) -> Case:
-    """Change a case's adviser, follow-up date and note; history shows the diff."""
+    """Change a case's adviser, follow-up date and note; history shows the diff.
+
+    ``version`` is the one the form was opened on: a save over a newer one
+    raises ``StaleVersion`` naming who changed what (A10).
+    """
     ensure_same_firm(firm, case)
     if (
         owner is not None
@@ -212,6 +217,7 @@ def case_update(
     changes = events.diff(before, case)
     if not changes:
         return case
+    concurrency.claim_version(firm=firm, instance=case, version=version)
     case.save(update_fields=[*DETAIL_FIELDS, "updated_at"])
     events.record(
         firm=firm,

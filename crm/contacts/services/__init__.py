@@ -3,10 +3,12 @@
 from crm.contacts.services.contacts import (
     CONTACT_FIELDS,
     DuplicateContact,
+    EmailTaken,
     apply_normalised,
     contact_create,
     contact_set_archived,
     contact_update,
+    email_holder,
     find_duplicates,
 )
 from crm.contacts.services.exports import contact_export, contact_import_errors_export
@@ -20,6 +22,7 @@ from crm.contacts.services.imports import (
 __all__ = [
     "CONTACT_FIELDS",
     "DuplicateContact",
+    "EmailTaken",
     "apply_normalised",
     "contact_create",
     "contact_export",
@@ -30,5 +33,6 @@ __all__ = [
     "contact_import_upload",
     "contact_set_archived",
     "contact_update",
+    "email_holder",
     "find_duplicates",
 ]

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.contacts.choices import ContactEventType, ContactKind
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
-from crm.core import events
+from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -40,7 +40,7 @@ CONTACT_FIELDS = (
 class DuplicateContact(ApplicationError):
     """A contact with the same e-mail or mobile already exists (B3)."""
 
-    def __init__(self, duplicates: list[Contact]) -> None:
+    def __init__(self, duplicates: list[Contact], *, email: str = "") -> None:
         names = ", ".join(c.display_name for c in duplicates[:3])
         super().__init__(
             f"A contact with this e-mail or mobile already exists: {names}.",
@@ -48,6 +48,60 @@ class DuplicateContact(ApplicationError):
             {"duplicates": [c.pk for c in duplicates]},
         )
         self.duplicates = duplicates
+        # True when one of them has the e-mail: a separate record then needs
+        # another e-mail or none (A10).
+        self.shares_email = bool(email) and any(
+            c.email_norm == email for c in duplicates
+        )
+
+
+class EmailTaken(ApplicationError):
+    """Another contact of the firm has this e-mail address (A10)."""
+
+    def __init__(self, holder: Contact | None) -> None:
+        name = holder.display_name if holder is not None else "Another contact"
+        super().__init__(
+            f"{name} already has this e-mail address, and two contacts cannot "
+            "share one. Use the existing record, or leave the e-mail blank to "
+            "create a separate one.",
+            "email_taken",
+            {"field": "email", "holder": holder.pk if holder is not None else None},
+        )
+        self.holder = holder
+
+
+def email_holder(
+    *, firm: Firm, email: str, exclude_id: int | None = None
+) -> Contact | None:
+    """Return the firm's contact that has ``email`` (any case), if any."""
+    email_norm = normalise_email(email)
+    if not email_norm:
+        return None
+    qs = Contact.objects.filter(firm=firm, email_norm=email_norm)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("id").first()
+
+
+def _save_keyed(firm: Firm, contact: Contact, *, email_changed: bool) -> None:
+    """Save ``contact``; a changed e-mail takes the firm's unique e-mail key.
+
+    The check before the save gives the message; the constraint decides a
+    race, in a savepoint so the caller's transaction carries on to report it.
+    """
+    if email_changed:
+        if holder := email_holder(
+            firm=firm, email=contact.email_norm, exclude_id=contact.pk
+        ):
+            raise EmailTaken(holder)
+        contact.email_key = contact.email_norm or None
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as exc:
+        raise EmailTaken(
+            email_holder(firm=firm, email=contact.email_norm, exclude_id=contact.pk)
+        ) from exc
 
 
 def apply_normalised(contact: Contact) -> None:
@@ -139,12 +193,12 @@ def contact_create(
             firm=firm, email=contact.email, mobile=contact.mobile
         )
         if duplicates:
-            raise DuplicateContact(duplicates)
+            raise DuplicateContact(duplicates, email=normalise_email(contact.email))
     if contact.marketing_consent:
         contact.marketing_consent_at = timezone.now()
     apply_normalised(contact)
     contact.full_clean()
-    contact.save()
+    _save_keyed(firm, contact, email_changed=True)
     created = {
         name: [None, value]
         for name, value in events.snapshot(contact, CONTACT_FIELDS).items()
@@ -169,9 +223,14 @@ def contact_update(
     actor: User | None,
     contact: Contact,
     allow_duplicate: bool = False,
+    version: int | None = None,
     **fields: Any,
 ) -> Contact:
-    """Change a contact's details; the timeline and audit log show what changed."""
+    """Change a contact's details; the timeline and audit log show what changed.
+
+    ``version`` is the one the form was opened on: a save over a newer one
+    raises ``StaleVersion`` naming who changed what (A10).
+    """
     ensure_same_firm(firm, contact)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
@@ -188,14 +247,15 @@ def contact_update(
             firm=firm, email=contact.email, mobile=contact.mobile, exclude_id=contact.pk
         )
         if duplicates:
-            raise DuplicateContact(duplicates)
+            raise DuplicateContact(duplicates, email=normalise_email(contact.email))
     if contact.marketing_consent and not before["marketing_consent"]:
         contact.marketing_consent_at = timezone.now()
     apply_normalised(contact)
     contact.full_clean()
     changes = events.diff(before, contact)
     if changes:
-        contact.save()
+        concurrency.claim_version(firm=firm, instance=contact, version=version)
+        _save_keyed(firm, contact, email_changed="email" in changes)
         events.record(
             firm=firm,
             actor=actor,

@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
-_NORMALISED = ["email_norm", "mobile_norm", "phone_norm", "sort_name", "search_name"]
+_NORMALISED = ["email_norm", "email_key", "mobile_norm", "phone_norm", "sort_name"]
+_NORMALISED.append("search_name")
+EMAIL_TAKEN = "Another contact already has this e-mail address (A10)."
 
 
 class _Superseded(Exception):
@@ -206,6 +208,15 @@ class _Run:
             if target is not None and not self.update:
                 counts.skipped += 1
                 continue
+            email = values.get("email", "")
+            holder = (
+                (matches.get(f"e:{email}") or in_file.get(f"e:{email}"))
+                if email
+                else None
+            )
+            if holder is not None and holder is not target:
+                errors.append(self._error(number, cells, EMAIL_TAKEN))
+                continue
             problem = missing_name(self._merged(target, values))
             if problem:
                 errors.append(self._error(number, cells, problem))
@@ -265,11 +276,13 @@ class _Run:
         if contact.marketing_consent:
             contact.marketing_consent_at = self.now
         apply_normalised(contact)
+        contact.email_key = contact.email_norm or None
         return contact
 
     def _apply(self, contact: Contact, values: dict[str, Any]) -> None:
         """Overwrite ``contact``'s fields with the row's non-blank values."""
         consent_before = contact.marketing_consent
+        email_before = contact.email_norm
         for field, value in values.items():
             setattr(contact, field, value)
         if contact.marketing_consent and not consent_before:
@@ -277,6 +290,8 @@ class _Run:
         if contact.kind == ContactKind.ORGANISATION:
             contact.organisation = None
         apply_normalised(contact)
+        if contact.email_norm != email_before:
+            contact.email_key = contact.email_norm or None
         contact.updated_at = self.now
 
     def _error(self, number: int, cells: list[str], reason: str) -> ContactImportError:
@@ -317,18 +332,23 @@ class _Run:
         )
 
 
-def contact_import_run(*, firm: Firm, contact_import: ContactImport) -> ContactImport:
+def contact_import_run(
+    *, firm: Firm, contact_import: ContactImport, retaken: bool = False
+) -> ContactImport:
     """Import a queued file's rows as contacts, then record one audit event (B5).
 
     Not atomic as a whole on purpose: each batch commits, so progress shows
     and a failure keeps what was imported (and says so). A second call for
     the same import does nothing: the run starts only if it can move the
     import from QUEUED to RUNNING. A restarted import is queued again with
-    its counts kept, and the run skips the rows they cover.
+    its counts kept, and the run skips the rows they cover. ``retaken``: the
+    job's worker was lost (its lease expired) and this is the job run again,
+    so the RUNNING import is this job's and carries on the same way.
     """
     now = timezone.now()
+    mine = [ImportStatus.QUEUED, *([ImportStatus.RUNNING] if retaken else [])]
     claimed = ContactImport.objects.filter(
-        firm=firm, pk=contact_import.pk, status=ImportStatus.QUEUED
+        firm=firm, pk=contact_import.pk, status__in=mine
     ).update(
         status=ImportStatus.RUNNING,
         started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),

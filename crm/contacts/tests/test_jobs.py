@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
+from django_tasks import TaskResultStatus
 
 from crm.contacts import services
 from crm.contacts.jobs import contact_import_job
@@ -35,7 +36,10 @@ def test_job_enters_its_own_firm_scope(firm, other_firm, owner):
     ContactFactory(firm=other_firm, email="ada@example.com")
     contact_import = _queued_import(firm, owner)
     with scope():  # a worker process: firm-owned queries raise until scoped
-        contact_import_job.call(firm_id=firm.pk, contact_import_id=contact_import.pk)
+        result = contact_import_job.enqueue(
+            firm_id=firm.pk, contact_import_id=contact_import.pk
+        )
+    assert result.status == TaskResultStatus.SUCCESSFUL
     done = ContactImport.objects.get(pk=contact_import.pk)
     assert done.status == "done"
     assert done.created_count == 2
@@ -44,11 +48,11 @@ def test_job_enters_its_own_firm_scope(firm, other_firm, owner):
 
 def test_job_for_another_firms_import_finds_nothing(firm, other_firm, owner):
     """A job given a mismatched firm id cannot touch the import."""
-    from crm.core.exceptions import NotFound
-
     contact_import = _queued_import(firm, owner)
-    with scope(), pytest.raises(NotFound):
-        contact_import_job.call(
+    with scope():
+        result = contact_import_job.enqueue(
             firm_id=other_firm.pk, contact_import_id=contact_import.pk
         )
+    assert result.status == TaskResultStatus.FAILED
+    assert result.errors[0].exception_class_path == "crm.core.exceptions.NotFound"
     assert Contact.objects.filter(firm=firm).count() == 0

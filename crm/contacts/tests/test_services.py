@@ -1,9 +1,10 @@
 """Contact services: validation, duplicates, timeline and audit (B1, B3)."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from crm.contacts import services
-from crm.contacts.models import ContactEvent
+from crm.contacts.models import Contact, ContactEvent
 from crm.contacts.selectors import person_picked
 from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.exceptions import ApplicationError
@@ -46,15 +47,48 @@ def test_duplicate_email_or_mobile_is_refused_with_the_existing_record(firm):
 
 def test_duplicate_can_be_confirmed(firm):
     """After the warning, the user can still create a separate record."""
-    ContactFactory(firm=firm, email="sam@example.com")
+    ContactFactory(firm=firm, mobile="07700 900123")
     contact = services.contact_create(
         firm=firm,
         actor=None,
         first_name="Sam",
-        email="sam@example.com",
+        mobile="07700900123",
         allow_duplicate=True,
     )
     assert contact.pk is not None
+
+
+def test_an_e_mail_belongs_to_one_contact_of_the_firm(firm, other_firm):
+    """A confirmed duplicate still may not share an e-mail, in any case (A10)."""
+    ContactFactory(firm=other_firm, email="sam@example.com")
+    services.contact_create(
+        firm=firm, actor=None, first_name="Sam", email="sam@example.com"
+    )
+    with pytest.raises(services.EmailTaken, match="Sam already has this e-mail"):
+        services.contact_create(
+            firm=firm,
+            actor=None,
+            first_name="Samuel",
+            email=" SAM@Example.com ",
+            allow_duplicate=True,
+        )
+    other = services.contact_create(firm=firm, actor=None, first_name="Jo")
+    with pytest.raises(services.EmailTaken):
+        services.contact_update(
+            firm=firm,
+            actor=None,
+            contact=other,
+            email="Sam@example.com",
+            allow_duplicate=True,
+        )
+    assert Contact.objects.filter(firm=firm, email_norm="sam@example.com").count() == 1
+
+
+def test_the_database_refuses_a_second_contact_with_one_e_mail(firm):
+    """The unique key holds even when the service's check is raced (A10)."""
+    services.contact_create(firm=firm, actor=None, first_name="Lee", email="lee@x.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contact.objects.create(firm=firm, first_name="Twin", email_key="lee@x.com")
 
 
 def test_another_firms_contact_is_not_a_duplicate(firm, other_firm):

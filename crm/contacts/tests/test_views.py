@@ -93,8 +93,11 @@ def test_create_duplicate_shows_existing_and_keeps_input(owner_client, firm):
             "allow_duplicate": "on",
         },
     )
-    assert confirmed.status_code == 302
-    assert Contact.objects.count() == 2
+    # A different person may share a phone, never an e-mail (A10).
+    assert confirmed.status_code == 200
+    assert "already has this e-mail address" in confirmed.content.decode()
+    assert 'value="Second"' in confirmed.content.decode()
+    assert Contact.objects.count() == 1
 
 
 def test_create_without_name_is_explained(owner_client):
@@ -365,3 +368,17 @@ def test_client_record_offers_a_new_case_of_each_kind_the_firm_has(db, login):
     body = login(reader).get(contact.get_absolute_url()).content.decode()
     assert "+ New Case" not in body
     assert "Create case" not in body
+
+
+def test_a_second_post_of_the_new_client_form_creates_nothing(owner_client, firm):
+    """A double click on Save makes one contact and goes to it (A10)."""
+    page = owner_client.get("/clients/new/")
+    token = page.context["form"]["once"].value()
+    assert f'name="once" value="{token}"' in page.content.decode()
+    data = {"kind": "person", "first_name": "Dot", "mobile": "07700 900555"}
+    first = owner_client.post("/clients/new/", {**data, "once": token})
+    second = owner_client.post("/clients/new/", {**data, "once": token})
+    contact = Contact.objects.get(firm=firm)
+    assert first["Location"] == second["Location"] == contact.get_absolute_url()
+    assert Contact.objects.count() == 1
+    assert owner_client.post("/clients/new/", {**data, "once": "x"}).status_code == 200

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,8 +17,9 @@ from crm.contacts.filters import ContactFilterSet
 from crm.contacts.forms import OrganisationForm, PersonForm
 from crm.contacts.models import Contact
 from crm.contacts.selectors.record import client_record
+from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
-from crm.core.forms_errors import apply_error
+from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
@@ -100,19 +102,33 @@ def contact_create(request: StaffRequest) -> HttpResponse:
     """Create a person or organisation; warn about duplicates first (B3)."""
     kind = request.GET.get("kind") or request.POST.get("kind") or ContactKind.PERSON
     form = _form_class(kind)(
-        request.POST or None, organisation_lookup=_organisation_lookup(request)
+        request.POST or None,
+        initial={"once": concurrency.new_token()},
+        organisation_lookup=_organisation_lookup(request),
     )
     duplicates: list[Contact] = []
+    shares_email = False
     if request.method == "POST" and form.is_valid():
+        once = form.cleaned_data["once"]
         try:
-            contact = services.contact_create(
-                firm=request.firm,
-                actor=request.user,
-                allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
-                **form.contact_fields(),
-            )
+            # A second post of the same form finds its token spent (A10).
+            with transaction.atomic():
+                concurrency.spend_token(
+                    firm=request.firm, token=once, purpose="contact"
+                )
+                contact = services.contact_create(
+                    firm=request.firm,
+                    actor=request.user,
+                    allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                    **form.contact_fields(),
+                )
+                concurrency.token_result(
+                    firm=request.firm, token=once, url=contact.get_absolute_url()
+                )
+        except concurrency.AlreadySubmitted as exc:
+            return already_submitted(request, exc, fallback="contacts:contact_list")
         except services.DuplicateContact as exc:
-            duplicates = exc.duplicates
+            duplicates, shares_email = exc.duplicates, exc.shares_email
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
@@ -125,6 +141,7 @@ def contact_create(request: StaffRequest) -> HttpResponse:
             "form": form,
             "kind": form.kind,
             "duplicates": duplicates,
+            "shares_email": shares_email,
             "contact": None,
             "organisation": _chosen_organisation(form, None),
         },
@@ -142,6 +159,7 @@ def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
         organisation_lookup=_organisation_lookup(request),
     )
     duplicates: list[Contact] = []
+    shares_email = False
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(
@@ -149,10 +167,11 @@ def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
                 actor=request.user,
                 contact=contact,
                 allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                version=form.cleaned_data["version"],
                 **form.contact_fields(),
             )
         except services.DuplicateContact as exc:
-            duplicates = exc.duplicates
+            duplicates, shares_email = exc.duplicates, exc.shares_email
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
@@ -165,6 +184,7 @@ def contact_edit(request: StaffRequest, contact_id: int) -> HttpResponse:
             "form": form,
             "kind": contact.kind,
             "duplicates": duplicates,
+            "shares_email": shares_email,
             "contact": contact,
             "organisation": _chosen_organisation(form, contact),
         },

@@ -15,7 +15,7 @@ from crm.cases import services as case_services
 from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -185,11 +185,14 @@ def support_case_update(
     case: Case,
     data: SupportCaseData,
     beneficiary: Contact | None = None,
+    version: int | None = None,
 ) -> Case:
     """Change title, case manager, duration, dates, pathway and notes (I2).
 
     ``beneficiary`` exists to be refused: passing any contact other than the
-    current beneficiary raises, and nothing is saved.
+    current beneficiary raises, and nothing is saved. ``version`` is the
+    case's version the form was opened on: a save over a newer one raises
+    ``StaleVersion`` naming who changed what (A10).
     """
     check_support_case(firm, case)
     if beneficiary is not None and beneficiary.pk != beneficiary_of(case).pk:
@@ -213,6 +216,7 @@ def support_case_update(
     changes = events.diff(case_before, case) | events.diff(details_before, details)
     if not changes:
         return case
+    concurrency.claim_version(firm=firm, instance=case, version=version)
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
     details.save(update_fields=list(DETAIL_FIELDS))
     events.record(

@@ -113,7 +113,12 @@ def test_create_new_contact_duplicate_is_held_back(
     response = sup_client.post(CREATE, data | {"use_contact": ada.pk})
     assert response.status_code == 302
     assert Case.objects.get(firm=support_firm).applicants.get().contact == ada
+    # Another person may share a phone, never an e-mail (A10).
     response = sup_client.post(CREATE, data | {"confirm_new": "on"})
+    assert response.status_code == 200
+    assert "Ada Lovelace already has this e-mail address" in text(response)
+    same_phone = data | {"email": "", "mobile": ada.mobile, "confirm_new": "on"}
+    response = sup_client.post(CREATE, same_phone)
     assert response.status_code == 302
     assert Contact.objects.filter(firm=support_firm, last_name="L").count() == 1
 

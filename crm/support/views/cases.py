@@ -19,8 +19,9 @@ from django.views.decorators.vary import vary_on_headers
 from crm.cases.models import Case
 from crm.contacts import services as contact_services
 from crm.contacts.views.exports import csv_response
+from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
-from crm.core.forms_errors import apply_error
+from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import paginate
 from crm.core.policies import staff_view
@@ -121,12 +122,18 @@ def case_create(request: StaffRequest) -> HttpResponse:
         initial={
             "beneficiary": request.GET.get("contact"),
             "case_manager": request.user.pk,
+            "once": concurrency.new_token(),
         },
     )
     if form.is_bound and form.is_valid():
+        once = form.cleaned_data["once"]
         try:
-            # One transaction: a refused case leaves no new contact behind.
+            # One transaction: a refused case leaves no new contact behind,
+            # and a second post of the form finds its token spent (A10).
             with transaction.atomic():
+                concurrency.spend_token(
+                    firm=request.firm, token=once, purpose="support_case"
+                )
                 beneficiary = form.cleaned_data["beneficiary"]
                 if (fields := form.new_contact_fields()) is not None:
                     beneficiary = contact_services.contact_create(
@@ -142,6 +149,11 @@ def case_create(request: StaffRequest) -> HttpResponse:
                     data=form.to_data(),
                     concern_level=form.cleaned_data["concern_level"],
                 )
+                concurrency.token_result(
+                    firm=request.firm, token=once, url=case.get_absolute_url()
+                )
+        except concurrency.AlreadySubmitted as exc:
+            return already_submitted(request, exc, fallback="support:case_list")
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
@@ -190,6 +202,7 @@ def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
                 case=case,
                 data=form.to_data(),
                 beneficiary=form.forged,
+                version=form.cleaned_data["version"],
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
