@@ -26,7 +26,7 @@ LABEL_CHARS = 60
 def format_value(value: Value, fmt: Format) -> str:
     """Return ``value`` as a person reads it: 1,234, £1,234.50 or 12.5%."""
     if value is None:
-        return "–"
+        return "\N{EN DASH}"
     if fmt == "money":
         return f"£{value:,.2f}"
     if fmt == "percent":
@@ -85,7 +85,11 @@ def bar_chart(table: Table) -> Chart | None:
         for n, i in enumerate(table.chart_columns)
     )
     peak = max(
-        (Decimal(row.values[i] or 0) for row in table.rows for i in table.chart_columns),
+        (
+            Decimal(row.values[i] or 0)
+            for row in table.rows
+            for i in table.chart_columns
+        ),
         default=Decimal(0),
     )
     groups = []
@@ -95,7 +99,11 @@ def bar_chart(table: Table) -> Chart | None:
         bar_y = y + LABEL_HEIGHT
         for n, i in enumerate(table.chart_columns):
             value = Decimal(row.values[i] or 0)
-            percent = (value * MAX_PERCENT / peak).quantize(Decimal("0.01")) if peak else Decimal(0)
+            percent = (
+                (value * MAX_PERCENT / peak).quantize(Decimal("0.01"))
+                if peak
+                else Decimal(0)
+            )
             bars.append(
                 Bar(
                     series=series[n].name,
@@ -119,7 +127,7 @@ class FigureRow:
     cells: tuple[str, ...]
 
 
-def figure_rows(table: Table) -> tuple[tuple[FigureRow, ...], FigureRow | None]:
+def figure_rows(table: Table) -> tuple[tuple[FigureRow, ...], FigureRow]:
     """Return ``table``'s rows and total with every value formatted for the page."""
     formats = [column.format for column in table.columns]
 
@@ -127,5 +135,4 @@ def figure_rows(table: Table) -> tuple[tuple[FigureRow, ...], FigureRow | None]:
         return FigureRow(label, tuple(map(format_value, values, formats)))
 
     rows = tuple(line(row.label, row.values) for row in table.rows)
-    total = line(table.total.label, table.total.values) if table.total else None
-    return rows, total
+    return rows, line(table.total.label, table.total.values)

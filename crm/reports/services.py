@@ -27,7 +27,13 @@ def _line(row: Row) -> list[str]:
 
 @transaction.atomic
 def report_export(
-    *, firm: Firm, actor: User | None, key: str, title: str, table: Table, query: ReportQuery
+    *,
+    firm: Firm,
+    actor: User | None,
+    key: str,
+    title: str,
+    table: Table,
+    query: ReportQuery,
 ) -> Iterator[str]:
     """Return ``table`` as CSV (figures unformatted), and record the export (A7).
 
@@ -41,10 +47,11 @@ def report_export(
         object_type="reports.report",
         object_id=key,
         object_repr=f"{title} CSV export",
-        changes={name: [None, value] for name, value in query.as_kwargs().items() if value},
+        changes={
+            name: [None, value] for name, value in query.as_kwargs().items() if value
+        },
     )
     header = [table.row_heading, *(column.label for column in table.columns)]
     lines = [_line(row) for row in table.rows]
-    if table.total is not None:
-        lines.append(_line(table.total))
+    lines.append(_line(table.total))
     return csv_chunks(header, lines)

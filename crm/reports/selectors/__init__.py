@@ -13,8 +13,8 @@ from crm.reports.selectors.advice import (
 from crm.reports.selectors.base import Column, ReportQuery, Row, Table
 from crm.reports.selectors.dashboard import dashboard_for_member, dashboard_summary
 from crm.reports.selectors.support import (
-    cases_report,
     caseload_report,
+    cases_report,
     outcomes_report,
 )
 

@@ -3,8 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, When
 from django.db.models import Case as Conditional
+from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from crm.advice.selectors import ADVICE_KINDS
@@ -55,14 +55,20 @@ def pipeline_report(
 
     The date range bounds when the cases were opened.
     """
-    qs = case_visibility(
+    visible = case_visibility(
         Case.objects.filter(firm=firm, kind__in=ADVICE_KINDS, is_open=True), principal
     )
-    qs = for_people(in_range(qs, "created_at", query.date_from, query.date_to), query)
+    qs = for_people(
+        in_range(visible, "created_at", query.date_from, query.date_to), query
+    )
     counts = (
         qs.order_by()
         .values(
-            "status", "owner_id", "owner__first_name", "owner__last_name", "owner__email"
+            "status",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__email",
         )
         .annotate(n=Count("id"))
     )
@@ -78,7 +84,9 @@ def pipeline_report(
     for value, label in _open_stages(firm):
         figures = [cells.get((value, pk), 0) for pk in order]
         rows.append(Row(label, (*figures, sum(figures))))
-    totals = [sum(cells.get((v, pk), 0) for v, _l in _open_stages(firm)) for pk in order]
+    totals = [
+        sum(cells.get((v, pk), 0) for v, _l in _open_stages(firm)) for pk in order
+    ]
     return Table(
         row_heading="Stage",
         columns=(
@@ -98,7 +106,9 @@ def conversion_report(
     Each lead counts in the month it was received, converted or not yet.
     """
     span = months_of(query, today=today)
-    qs = in_range(Lead.objects.filter(firm=firm), "created_at", span.date_from, span.date_to)
+    qs = in_range(
+        Lead.objects.filter(firm=firm), "created_at", span.date_from, span.date_to
+    )
     counts = {
         row["month"]: row
         for row in for_people(qs, query)
@@ -137,7 +147,9 @@ def conversion_report(
 
 
 def _annual_premium() -> Sum:
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=14, decimal_places=2
+    )
     return Sum(
         Conditional(
             When(
@@ -192,9 +204,7 @@ def premiums_report(
         total=Row(
             "Total",
             tuple(sum((line.values[i] or 0 for line in lines), 0) for i in range(3)),
-        )
-        if lines
-        else None,
+        ),
     )
 
 
@@ -212,7 +222,10 @@ def submissions_report(
         in_range(qs, "created_at", query.date_from, query.date_to), query, via="case"
     )
     counts = dict(
-        qs.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+        qs.order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     rows = tuple(
         Row(str(label), (counts.get(value, 0),))

@@ -65,7 +65,7 @@ class Table:
     row_heading: str
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
-    total: Row | None = None
+    total: Row
     note: str = ""
     chart_columns: tuple[int, ...] = field(init=False)
 

@@ -57,10 +57,17 @@ def cases_report(
     for month in span.months:
         figures: list[int] = []
         for kind in kinds:
-            figures += [opened.get((month, kind.value), 0), closed.get((month, kind.value), 0)]
-        lines.append(Row(month_label(month), (*figures, sum(figures[0::2]), sum(figures[1::2]))))
+            figures += [
+                opened.get((month, kind.value), 0),
+                closed.get((month, kind.value), 0),
+            ]
+        lines.append(
+            Row(month_label(month), (*figures, sum(figures[0::2]), sum(figures[1::2])))
+        )
     columns = [
-        Column(f"{kind.label} {verb}") for kind in kinds for verb in ("opened", "closed")
+        Column(f"{kind.label} {verb}")
+        for kind in kinds
+        for verb in ("opened", "closed")
     ]
     if len(kinds) == 1:
         # One kind of case: its columns would repeat the totals.
@@ -89,11 +96,11 @@ def caseload_report(
     The date range bounds when the cases were opened; support cases have no
     introducer, so that filter does not apply.
     """
-    qs = case_visibility(
+    visible = case_visibility(
         Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT, is_open=True),
         principal,
     )
-    qs = in_range(qs, "created_at", query.date_from, query.date_to)
+    qs = in_range(visible, "created_at", query.date_from, query.date_to)
     if query.owner_id is not None:
         qs = qs.filter(owner_id=query.owner_id)
     counts = (
@@ -130,9 +137,7 @@ def caseload_report(
         total=Row(
             "Total",
             tuple(sum(int(row.values[i] or 0) for row in rows) for i in range(width)),
-        )
-        if rows
-        else None,
+        ),
     )
 
 
@@ -176,8 +181,6 @@ def outcomes_report(
             Column("Outcomes achieved", chart=True),
         ),
         rows=rows,
-        total=Row(
-            "Total", (sum(set_per_month.values()), sum(achieved.values()))
-        ),
+        total=Row("Total", (sum(set_per_month.values()), sum(achieved.values()))),
         note=span.note,
     )
