@@ -140,3 +140,30 @@ def open_periods(table: Table, refs: FirmRefs, clock: Clock) -> Iterator[Row]:
                 "case_id": case_id,
                 "opened_at": opened,
             }
+
+
+PROVIDERS = ("Aviva", "Legal & General", "Royal London", "Vitality", "Zurich", "LV=")
+POLICY_STATUSES = ("quoted", "recommended", "submitted", "on_risk", "not_taken_up")
+
+
+def policies(
+    table: Table, refs: FirmRefs, rng: random.Random, clock: Clock
+) -> Iterator[Row]:
+    """Yield one or two policies per protection case (the premiums report)."""
+    for case_id, kind in zip(refs.cases, refs.case_kinds, strict=True):
+        if kind != "protection":
+            continue
+        for _ in range(1 + (case_id % 3 == 0)):
+            monthly = rng.random() < 0.9
+            yield {
+                "id": table.allocate(),
+                "firm_id": refs.firm_id,
+                "case_id": case_id,
+                "provider": rng.choice(PROVIDERS),
+                "product": "Term cover",
+                "benefit_type": "life",
+                "premium": round(rng.uniform(8, 90) * (1 if monthly else 11), 2),
+                "premium_frequency": "monthly" if monthly else "annually",
+                "status": rng.choice(POLICY_STATUSES),
+                "created_at": clock.past(rng, 3 * 365),
+            }

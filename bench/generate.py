@@ -36,6 +36,7 @@ from crm.firms.models import (
 )
 from crm.interactions.models import Interaction
 from crm.leads.models import Lead
+from crm.protection.models import Policy
 from crm.support.choices import SupportKind
 from crm.tasks.models import Task
 
@@ -110,7 +111,9 @@ def matches(plan: Plan) -> bool:
         # A fifth of the cases are support ones when the build has them; a tiny
         # plan may draw none.
         stale = _support_enabled() and not support and plan.cases >= 100
-        return small and big and not stale
+        # Data from before the generator wrote protection policies (reports).
+        policies = Policy.objects.filter(firm=large).exists() or plan.cases < 100
+        return small and big and not stale and policies
 
 
 def bench_user() -> User:
@@ -239,6 +242,7 @@ def generate(
             ),
             (CaseApplicant, rows.applicants),
             (MortgageDetails, lambda t, r: rows.mortgage_details(t, r, rng)),
+            (Policy, lambda t, r: activity.policies(t, r, rng, clock)),
             (CaseEvent, lambda t, r: activity.case_events(t, r, clock)),
             (ContactEvent, lambda t, r: activity.contact_events(t, r, clock)),
             (

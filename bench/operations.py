@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench import sql
+from bench import sql, sql_reports
 from bench.context import BenchContext
 from bench.pages import support_case_available, support_case_url
 
@@ -75,6 +75,32 @@ def _with_request_context(raw: RawStatements) -> RawStatements:
         return [*sql.request_context(ctx), *raw(ctx, i)]
 
     return statements
+
+
+REPORTS = (
+    ("pipeline", "Report: pipeline by stage and adviser", sql_reports.pipeline),
+    ("conversion", "Report: lead-to-case conversion", sql_reports.conversion),
+    ("cases", "Report: cases opened and closed", sql_reports.cases),
+    ("premiums", "Report: protection premiums by provider", sql_reports.premiums),
+)
+
+
+def _report_path(key: str) -> Callable[[BenchContext, int], str]:
+    return lambda c, i: _url("reports:report_detail", key=key)
+
+
+def _report_raw(
+    raw: Callable[[BenchContext], list[Statement]],
+) -> Callable[[BenchContext, int], list[Statement]]:
+    return lambda c, i: raw(c)
+
+
+def _report_operations() -> list[Operation]:
+    """Return the report pages (L2): each a few GROUP BYs over the firm's rows."""
+    return [
+        Operation(f"report_{key}", label, _report_path(key), _report_raw(raw))
+        for key, label, raw in REPORTS
+    ]
 
 
 def operations(ctx: BenchContext) -> list[Operation]:
@@ -168,6 +194,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             expect=302,
             writes=True,
         ),
+        *_report_operations(),
         Operation(
             "task_list",
             "Tasks page: my tasks",
@@ -179,6 +206,14 @@ def operations(ctx: BenchContext) -> list[Operation]:
     # the lower bound reads them too, so the ratio compares like with like.
     ops = [replace(op, raw=_with_request_context(op.raw)) for op in ops]
     if support_case_available() and ctx.support_case_id is not None:
+        ops.append(
+            Operation(
+                "report_caseload",
+                "Report: support caseload",
+                _report_path("caseload"),
+                _with_request_context(lambda c, i: sql_reports.caseload(c)),
+            )
+        )
         ops.append(
             Operation(
                 "support_case_list",

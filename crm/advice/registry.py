@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crm.advice import readiness
+from crm.advice import selectors as advice_selectors
 from crm.advice.choices import (
     ADVICE_STATUS_COLOURS,
     CLOSED_STATUSES,
@@ -129,6 +130,13 @@ def _follow_ups(
     }
 
 
+def _my_stages(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> dict[str, Any]:
+    """Return the member's open mortgage and protection cases by stage (L1)."""
+    return {"my_stages": advice_selectors.stage_counts(firm=firm, owner_id=user.pk)}
+
+
 def register() -> None:
     """Register the mortgage and protection kinds and advice history entries."""
     common: dict[str, Any] = {
@@ -189,6 +197,17 @@ def register() -> None:
             provider=_follow_ups,
             region="tiles",
             order=10,
+            module="advice",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="my_stages",
+            template="advice/_dashboard_stages.html",
+            provider=_my_stages,
+            region="tiles",
+            order=15,
             module="advice",
         )
     )

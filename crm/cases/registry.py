@@ -7,7 +7,10 @@ a kind may tell them its own way (``events.register_formatter(...,
 variant=<kind>)``).
 """
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from crm.cases import kinds, policies
 from crm.cases.choices import CaseContactEventType, CaseEventType
@@ -113,6 +116,33 @@ def _lead_cases(
     }
 
 
+ACTIVITY_ROWS = 6
+ACTIVITY_DAYS = 14
+
+
+def _recent_activity(
+    *, firm: Firm, user: User, principal: Principal, today: date
+) -> dict[str, Any]:
+    """Return the last fortnight's history on the member's open cases (L1)."""
+    since = datetime.combine(
+        today - timedelta(days=ACTIVITY_DAYS),
+        time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    rows = case_selectors.recent_activity(
+        firm=firm, owner_id=user.pk, since=since, limit=ACTIVITY_ROWS
+    )
+    return {
+        "recent_activity": [
+            (
+                row,
+                events.describe("case", row.type, row.parameters or {}, row.case.kind),
+            )
+            for row in rows
+        ]
+    }
+
+
 def register() -> None:
     """Register the kernel's history and timeline entries and the history writer."""
     for value, label in CaseEventType.choices:
@@ -160,5 +190,15 @@ def register() -> None:
             provider=_lead_cases,
             order=10,
             module="advice",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="recent_activity",
+            template="cases/_dashboard_activity.html",
+            provider=_recent_activity,
+            region="tiles",
+            order=50,
         )
     )

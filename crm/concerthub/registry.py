@@ -118,6 +118,20 @@ def _line(type: SubmissionEventType) -> events.Formatter:
     return line
 
 
+DASHBOARD_ROWS = 5
+
+
+def _needing_attention(
+    *, firm: Firm, principal: Principal, **_page: Any
+) -> dict[str, Any]:
+    """Return the submissions a member must act on, for the dashboard (L1)."""
+    return {
+        "attention_submissions": selectors.attention_list(
+            firm=firm, principal=principal, limit=DASHBOARD_ROWS
+        )
+    }
+
+
 def register() -> None:
     """Register the handler, history, blockers, lock, case section and menus."""
     register_handler(TOPIC, delivery.deliver, on_outcome=delivery.on_outcome)
@@ -135,6 +149,17 @@ def register() -> None:
             order=20,
             module="advice",
             kinds=(AdviceKind.PROTECTION.value,),
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="submissions_attention",
+            template="concerthub/_dashboard_attention.html",
+            provider=_needing_attention,
+            region="tiles",
+            order=40,
+            module="advice",
         )
     )
     nav.register(

@@ -144,3 +144,24 @@ def submission_page(
         "-updated_at", "-id"
     )
     return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def attention_list(
+    *, firm: Firm, principal: Principal | None, limit: int
+) -> list[Submission]:
+    """Return up to ``limit`` latest submissions rejected or failed, newest first.
+
+    For the dashboard (L1): only each case's newest submission counts, and
+    only cases ``principal`` may see.
+    """
+    cases = case_visibility(Case.objects.filter(firm=firm), principal)
+    return list(
+        Submission.objects.filter(
+            firm=firm,
+            case__in=cases,
+            is_latest=True,
+            status__in=ATTENTION_STATUSES,
+        )
+        .select_related("case")
+        .order_by("-updated_at", "-id")[:limit]
+    )

@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from crm.core import nav
+        from crm.core import audit, nav
         from crm.core.permissions import Perm
 
         nav.register(
@@ -23,3 +23,4 @@ class ReportsConfig(AppConfig):
                 prefix="/reports/",
             ),
         )
+        audit.name_records({"reports.report": "Report"})

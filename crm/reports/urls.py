@@ -6,4 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("reports/", views.report_index, name="report_index"),
+    path("reports/<str:key>/", views.report_detail, name="report_detail"),
+    path("reports/<str:key>/export/", views.report_export, name="report_export"),
 ]

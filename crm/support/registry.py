@@ -161,6 +161,23 @@ def _my_cases(
     return {"support_cases": list(cases[:DASHBOARD_ROWS])}
 
 
+def _due(
+    *, firm: Firm, user: User, principal: Principal, today: datetime.date
+) -> dict[str, Any]:
+    """Return planned support due within a week and overdue outcomes (L1)."""
+    return {
+        "planned_due": selectors.planned_due_list(
+            firm=firm,
+            user_id=user.pk,
+            due_by=today + datetime.timedelta(days=7),
+            limit=DASHBOARD_ROWS,
+        ),
+        "outcomes_overdue": selectors.outcomes_overdue_list(
+            firm=firm, owner_id=user.pk, today=today, limit=DASHBOARD_ROWS
+        ),
+    }
+
+
 def register() -> None:
     """Register the support kind, its history entries and how they read."""
     kinds.register(
@@ -211,6 +228,17 @@ def register() -> None:
             provider=_my_cases,
             region="tiles",
             order=20,
+            module="support",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="support_due",
+            template="support/_dashboard_due.html",
+            provider=_due,
+            region="tiles",
+            order=25,
             module="support",
         )
     )

@@ -296,3 +296,40 @@ def pathway_get(*, firm: Firm, pathway_id: int) -> Pathway:
         return Pathway.objects.get(firm=firm, pk=pathway_id)
     except Pathway.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def planned_due_list(
+    *, firm: Firm, user_id: int, due_by: date, limit: int
+) -> list[PlannedSupport]:
+    """Return unfinished planned support due by ``due_by`` that the member leads
+    or whose case they manage, soonest first (the dashboard, L1)."""
+    return list(
+        PlannedSupport.objects.filter(
+            Q(lead_id=user_id) | Q(case__owner_id=user_id),
+            firm=firm,
+            case__is_open=True,
+            target_date__lte=due_by,
+        )
+        .exclude(status=PlanStatus.COMPLETE)
+        .select_related("case")
+        .order_by("target_date", "id")[:limit]
+    )
+
+
+def outcomes_overdue_list(
+    *, firm: Firm, owner_id: int, today: date, limit: int
+) -> list[SupportItem]:
+    """Return desired outcomes not yet achieved on the manager's open cases whose
+    expected end date has passed, oldest end date first (the dashboard, L1)."""
+    return list(
+        SupportItem.objects.filter(
+            firm=firm,
+            kind=ItemKind.OUTCOME,
+            achieved_on=None,
+            case__owner_id=owner_id,
+            case__is_open=True,
+            case__support__expected_end_date__lt=today,
+        )
+        .select_related("case", "case__support")
+        .order_by("case__support__expected_end_date", "id")[:limit]
+    )

@@ -5,6 +5,13 @@ from crm.advice.selectors.cases import (
     advice_case_get,
     case_moves,
     leads_without_case,
+    stage_counts,
 )
 
-__all__ = ["ADVICE_KINDS", "advice_case_get", "case_moves", "leads_without_case"]
+__all__ = [
+    "ADVICE_KINDS",
+    "advice_case_get",
+    "case_moves",
+    "leads_without_case",
+    "stage_counts",
+]

@@ -3,6 +3,8 @@
 The list itself is the kernel's ``crm.cases.selectors.case_list``.
 """
 
+from django.db.models import Count
+
 from crm.advice.choices import TRANSITIONS, AdviceKind, AdviceStatus
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.selectors.cases import (
@@ -52,3 +54,25 @@ def leads_without_case(
         .select_related("contact")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def stage_counts(*, firm: Firm, owner_id: int) -> list[tuple[str, str, int]]:
+    """Return ``(status, label, count)`` of the owner's open advice cases (L1).
+
+    Stages come in pipeline order, mortgage stages before protection ones;
+    stages with no cases are left out. One grouped query.
+    """
+    counts = dict(
+        Case.objects.filter(
+            firm=firm, owner_id=owner_id, is_open=True, kind__in=ADVICE_KINDS
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [
+        (status.value, str(status.label), counts[status.value])
+        for status in AdviceStatus
+        if counts.get(status.value)
+    ]

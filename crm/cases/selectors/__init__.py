@@ -15,6 +15,7 @@ from crm.cases.selectors.cases import (
     case_list_for_contact,
     case_list_for_lead,
     case_search,
+    recent_activity,
     with_follow_up_state,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "case_list_for_contact",
     "case_list_for_lead",
     "case_search",
+    "recent_activity",
     "with_follow_up_state",
 ]

@@ -6,7 +6,7 @@ today) for an open case with a follow-up date, else "".
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Case as Switch
@@ -367,3 +367,23 @@ def case_follow_up_list(
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     return with_follow_up_state(qs).order_by("follow_up_date", "id")
+
+
+def recent_activity(
+    *, firm: Firm, owner_id: int, since: datetime, limit: int
+) -> list[CaseEvent]:
+    """Return the newest history events since ``since`` on the owner's open cases.
+
+    For the dashboard (L1): each event comes with its case and actor; the
+    case's own history index serves each of the owner's open cases.
+    """
+    return list(
+        CaseEvent.objects.filter(
+            firm=firm,
+            case__owner_id=owner_id,
+            case__is_open=True,
+            created_at__gte=since,
+        )
+        .select_related("case", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

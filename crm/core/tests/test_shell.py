@@ -8,18 +8,19 @@ from crm.core.shell import brand_text_colour
 pytestmark = pytest.mark.django_db
 
 
-def test_features_not_landed_are_hidden(owner_client):
-    """No dead links: menu items for missing pages (Reports, Support) are not shown."""
+def test_menu_shows_reports_and_hides_modules_the_firm_lacks(owner_client):
+    """Reports is in the menu; Support is not, for an advice-only firm."""
     body = owner_client.get("/").content.decode()
     assert ">Dashboard<" in body
-    assert ">Reports<" not in body
+    assert ">Reports<" in body
     assert ">Support<" not in body
 
 
 def test_url_if_exists_hides_missing_pages():
     """A URL name that does not resolve gives None, so its menu item is hidden."""
     shell._url.cache_clear()
-    assert shell.url_if_exists("reports:report_index") is None
+    assert shell.url_if_exists("reports:no_such_page") is None
+    assert shell.url_if_exists("reports:report_index") == "/reports/"
     assert shell.url_if_exists("advice:case_list") == "/cases/"
 
 

@@ -1,0 +1,239 @@
+"""Advice reports: the pipeline, lead conversion, premiums, Concert Hub sends."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case as Conditional
+from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+
+from crm.advice.selectors import ADVICE_KINDS
+from crm.cases import kinds as case_kinds
+from crm.cases.models import Case
+from crm.cases.policies import case_child_visibility, case_visibility
+from crm.concerthub.choices import SubmissionStatus
+from crm.concerthub.models import Submission
+from crm.core.principals import Principal
+from crm.firms.models import Firm
+from crm.leads.choices import LeadStatus
+from crm.leads.models import Lead
+from crm.protection.choices import PolicyStatus, PremiumFrequency
+from crm.protection.models import Policy
+from crm.reports.selectors.base import (
+    Column,
+    ReportQuery,
+    Row,
+    Table,
+    for_people,
+    in_range,
+    month_label,
+    months_of,
+    person_label,
+    rate,
+)
+
+PENNY = Decimal("0.01")
+PLACED = (PolicyStatus.SUBMITTED, PolicyStatus.ON_RISK)
+
+
+def _open_stages(firm: Firm) -> list[tuple[str, str]]:
+    """Return the open stages of the firm's advice kinds, in pipeline order."""
+    stages: dict[str, str] = {}
+    for kind in case_kinds.kinds_for(firm):
+        if kind.value not in ADVICE_KINDS:
+            continue
+        for value, label in kind.statuses:
+            if value not in kind.closed_statuses:
+                stages.setdefault(value, str(label))
+    return list(stages.items())
+
+
+def pipeline_report(
+    *, firm: Firm, principal: Principal | None, query: ReportQuery
+) -> Table:
+    """Return open advice cases by stage (rows) and adviser (columns).
+
+    The date range bounds when the cases were opened.
+    """
+    visible = case_visibility(
+        Case.objects.filter(firm=firm, kind__in=ADVICE_KINDS, is_open=True), principal
+    )
+    qs = for_people(
+        in_range(visible, "created_at", query.date_from, query.date_to), query
+    )
+    counts = (
+        qs.order_by()
+        .values(
+            "status",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__email",
+        )
+        .annotate(n=Count("id"))
+    )
+    cells: dict[tuple[str, int | None], int] = {}
+    advisers: dict[int | None, str] = {}
+    for row in counts:
+        cells[row["status"], row["owner_id"]] = row["n"]
+        advisers[row["owner_id"]] = person_label(
+            row["owner__first_name"], row["owner__last_name"], row["owner__email"]
+        )
+    order = sorted(advisers, key=lambda pk: (pk is None, advisers[pk].lower()))
+    rows = []
+    for value, label in _open_stages(firm):
+        figures = [cells.get((value, pk), 0) for pk in order]
+        rows.append(Row(label, (*figures, sum(figures))))
+    totals = [
+        sum(cells.get((v, pk), 0) for v, _l in _open_stages(firm)) for pk in order
+    ]
+    return Table(
+        row_heading="Stage",
+        columns=(
+            *(Column(advisers[pk]) for pk in order),
+            Column("Total", chart=True),
+        ),
+        rows=tuple(rows),
+        total=Row("Total", (*totals, sum(totals))),
+    )
+
+
+def conversion_report(
+    *, firm: Firm, principal: Principal | None, query: ReportQuery, today: datetime.date
+) -> Table:
+    """Return leads received per month, how many became cases, and the rate.
+
+    Each lead counts in the month it was received, converted or not yet.
+    """
+    span = months_of(query, today=today)
+    qs = in_range(
+        Lead.objects.filter(firm=firm), "created_at", span.date_from, span.date_to
+    )
+    counts = {
+        row["month"]: row
+        for row in for_people(qs, query)
+        .order_by()
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("month")
+        .annotate(
+            leads=Count("id"),
+            converted=Count("id", filter=Q(status=LeadStatus.CONVERTED)),
+            lost=Count("id", filter=Q(status=LeadStatus.NOT_PROCEEDING)),
+        )
+    }
+    rows = []
+    for month in span.months:
+        row = counts.get(month, {})
+        leads, converted = row.get("leads", 0), row.get("converted", 0)
+        lost = row.get("lost", 0)
+        rows.append(
+            Row(month_label(month), (leads, converted, lost, rate(converted, leads)))
+        )
+    leads = sum(r.get("leads", 0) for r in counts.values())
+    converted = sum(r.get("converted", 0) for r in counts.values())
+    lost = sum(r.get("lost", 0) for r in counts.values())
+    return Table(
+        row_heading="Month received",
+        columns=(
+            Column("Leads", chart=True),
+            Column("Converted to a case", chart=True),
+            Column("Not proceeding"),
+            Column("Conversion rate (%)", format="percent"),
+        ),
+        rows=tuple(rows),
+        total=Row("Total", (leads, converted, lost, rate(converted, leads))),
+        note=span.note,
+    )
+
+
+def _annual_premium() -> Sum:
+    money: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=14, decimal_places=2
+    )
+    return Sum(
+        Conditional(
+            When(
+                premium_frequency=PremiumFrequency.MONTHLY,
+                then=F("premium") * Value(Decimal(12), output_field=money),
+            ),
+            default=F("premium"),
+            output_field=money,
+        ),
+        output_field=money,
+    )
+
+
+def premiums_report(
+    *, firm: Firm, principal: Principal | None, query: ReportQuery
+) -> Table:
+    """Return placed protection policies (submitted or on risk) by provider.
+
+    The annual premium counts a monthly premium twelve times; the date range
+    bounds when the policies were added.
+    """
+    qs = case_child_visibility(
+        Policy.objects.filter(firm=firm, status__in=PLACED), principal
+    )
+    qs = in_range(qs, "created_at", query.date_from, query.date_to)
+    rows = (
+        for_people(qs, query, via="case")
+        .order_by()
+        .values("provider")
+        .annotate(
+            submitted=Count("id", filter=Q(status=PolicyStatus.SUBMITTED)),
+            on_risk=Count("id", filter=Q(status=PolicyStatus.ON_RISK)),
+            annual=_annual_premium(),
+        )
+        .order_by("-annual", "provider")
+    )
+    lines = [
+        Row(
+            r["provider"] or "Provider not given",
+            (r["submitted"], r["on_risk"], (r["annual"] or Decimal(0)).quantize(PENNY)),
+        )
+        for r in rows
+    ]
+    return Table(
+        row_heading="Provider",
+        columns=(
+            Column("Submitted"),
+            Column("On risk"),
+            Column("Annual premium (£)", format="money", chart=True),
+        ),
+        rows=tuple(lines),
+        total=Row(
+            "Total",
+            tuple(sum((line.values[i] or 0 for line in lines), 0) for i in range(3)),
+        ),
+    )
+
+
+def submissions_report(
+    *, firm: Firm, principal: Principal | None, query: ReportQuery
+) -> Table:
+    """Return the cases' latest Concert Hub submissions by status.
+
+    The date range bounds when each case was first sent.
+    """
+    qs = case_child_visibility(
+        Submission.objects.filter(firm=firm, is_latest=True), principal
+    )
+    qs = for_people(
+        in_range(qs, "created_at", query.date_from, query.date_to), query, via="case"
+    )
+    counts = dict(
+        qs.order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    rows = tuple(
+        Row(str(label), (counts.get(value, 0),))
+        for value, label in SubmissionStatus.choices
+    )
+    return Table(
+        row_heading="Status",
+        columns=(Column("Cases", chart=True),),
+        rows=rows,
+        total=Row("Total", (sum(counts.values()),)),
+    )
