@@ -20,14 +20,20 @@ class SupportConfig(AppConfig):
                 "support.externalservice": "External service",
                 "support.openperiod": "Support period",
                 "support.pathway": "Pathway",
+                "support.outcomescale": "Outcome scale",
+                "support.scoreset": "Outcome scores",
+                "support.scorelink": "Scoring link",
+                "support.referral": "Referral",
             }
         )
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
+        from crm.support import principals as support_principals
         from crm.support import registry
 
         registry.register()
+        support_principals.register()
         nav.register(
             nav.MAIN,
             nav.NavItem(
@@ -38,6 +44,22 @@ class SupportConfig(AppConfig):
                 prefix="/support/",
                 both_label="Support cases",
             ),
+            nav.NavItem(
+                "Referrals",
+                "support:referral_list",
+                order=62,
+                perm=Perm.VIEW_ALL_CASES,
+                module="support",
+                prefix="/support/referrals/",
+            ),
+            nav.NavItem(
+                "Funder report",
+                "support:funder_report",
+                order=72,
+                perm=Perm.VIEW_REPORTS,
+                module="support",
+                prefix="/support/funder-report/",
+            ),
         )
         nav.register(
             nav.SETTINGS,
@@ -45,6 +67,13 @@ class SupportConfig(AppConfig):
                 "Pathways",
                 "support:pathway_list",
                 order=70,
+                perm=Perm.MANAGE_FIRM,
+                module="support",
+            ),
+            nav.NavItem(
+                "Outcome scales",
+                "support:scale_list",
+                order=72,
                 perm=Perm.MANAGE_FIRM,
                 module="support",
             ),
