@@ -29,6 +29,7 @@ class SupportConfig(AppConfig):
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
+        from crm.support import demo_outcomes
         from crm.support import principals as support_principals
         from crm.support import registry
 
@@ -41,7 +42,7 @@ class SupportConfig(AppConfig):
                 "support:case_list",
                 order=60,
                 module="support",
-                prefix="/support/",
+                prefix="/support/cases/",
                 both_label="Support cases",
             ),
             nav.NavItem(
@@ -79,3 +80,4 @@ class SupportConfig(AppConfig):
             ),
         )
         demo.register(support_demo.seed)
+        demo.register(demo_outcomes.seed)

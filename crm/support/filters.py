@@ -144,10 +144,8 @@ class FunderFilterSet(ListFilterSet):
 
     def __init__(self, data: QueryDict | None, *, firm: Firm) -> None:
         super().__init__(data)
-        scales = selectors.scale_list(firm=firm)
-        self.set_choices(
-            "scale", [("", _("Every scale")), *((s.pk, s.name) for s in scales)]
-        )
+        scales = selectors.scale_options(firm=firm)
+        self.set_choices("scale", [("", _("Every scale")), *scales])
         pathways = selectors.pathway_list(firm=firm)
         self.set_choices(
             "pathway", [("", _("Every pathway")), *((p.pk, p.name) for p in pathways)]

@@ -103,11 +103,13 @@ class ScoresForm(forms.Form):
                 del self.fields[name]
         else:
             self.fields["recorded_on"].initial = timezone.localdate()
-        choices = [
+        choices: list[tuple[str, Any]] = [
             (str(v), str(v)) for v in range(scale.min_score, scale.max_score + 1)
         ]
         areas = list(scale.areas.all())
-        lines = [(a.pk, a.name) for a in areas] or [(None, scale.name)]
+        lines: list[tuple[int | None, str]] = [(a.pk, a.name) for a in areas] or [
+            (None, scale.name)
+        ]
         self.score_names = []
         for area_id, label in lines:
             name = score_field_name(area_id)

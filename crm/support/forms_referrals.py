@@ -1,5 +1,6 @@
 """Forms of referrals in: the public form, accepting and declining (I11)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -148,7 +149,7 @@ class ReferralAcceptForm(forms.Form):
         *args: Any,
         owners: list[tuple[int, str]],
         pathways: list[Pathway],
-        duplicates: list[Any] = (),  # type: ignore[assignment]  # a tuple default is never mutated
+        duplicates: Sequence[Any] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

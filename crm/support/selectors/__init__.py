@@ -27,11 +27,13 @@ from crm.support.selectors.outcomes import (
     scale_choices,
     scale_get,
     scale_list,
+    scale_options,
     score_link_for_token,
 )
 from crm.support.selectors.referrals import (
     ReferralListQuery,
     referral_form_by_key,
+    referral_form_of,
     referral_get,
     referral_list,
 )
@@ -54,11 +56,13 @@ __all__ = [
     "pathway_list",
     "plan_get",
     "referral_form_by_key",
+    "referral_form_of",
     "referral_get",
     "referral_list",
     "scale_choices",
     "scale_get",
     "scale_list",
+    "scale_options",
     "score_link_for_token",
     "served_cases",
     "service_get",

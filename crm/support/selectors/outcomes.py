@@ -43,6 +43,15 @@ def scale_get(*, firm: Firm, scale_id: int) -> OutcomeScale:
         raise NotFound from exc
 
 
+def scale_options(*, firm: Firm) -> list[tuple[int, str]]:
+    """Return (id, name) of every scale of the firm, archived too, by name."""
+    return list(
+        OutcomeScale.objects.filter(firm=firm)
+        .order_by("name", "id")
+        .values_list("pk", "name")
+    )
+
+
 def scale_choices(*, firm: Firm) -> list[OutcomeScale]:
     """Return the firm's active scales with their areas, by name."""
     return list(

@@ -40,6 +40,11 @@ def referral_form_by_key(*, key: str) -> ReferralForm | None:
         )
 
 
+def referral_form_of(*, firm: Firm) -> ReferralForm | None:
+    """Return the firm's referral form, or None if it has not been made yet."""
+    return ReferralForm.objects.filter(firm=firm).first()
+
+
 def referral_list(
     *, firm: Firm, tab: str = ReferralStatus.NEW.value, q: str = ""
 ) -> QuerySet[Referral]:

@@ -37,7 +37,7 @@ def funder_report(request: StaffRequest) -> HttpResponse:
 
 @require_GET
 @staff_view(perm=Perm.VIEW_REPORTS, module="support")
-def funder_report_export(request: StaffRequest) -> HttpResponse:
+def funder_report_export(request: StaffRequest) -> StreamingHttpResponse:
     """Download the funder report's table as CSV, with the same filters."""
     filterset = FunderFilterSet(request.GET or None, firm=request.firm)
     chunks = exports.funder_report_export(

@@ -1,5 +1,7 @@
 """The Referrals queue: New, Accepted, Declined; accept into a case or decline (I11)."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from crm.contacts import selectors as contact_selectors
+from crm.contacts.models import Contact
 from crm.contacts.services.contacts import DuplicateContact
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
@@ -59,7 +62,9 @@ def referral_list(request: StaffRequest) -> HttpResponse:
         firm=request.firm, **filterset.query().as_kwargs()
     )
     page = paginate(referrals, params=request.GET, per_page=PER_PAGE)
-    form = services.referral_form_for(firm=request.firm)
+    form = selectors.referral_form_of(firm=request.firm) or services.referral_form_for(
+        firm=request.firm
+    )
     context = {
         **list_context(request.GET, spec=REFERRAL_LIST, filterset=filterset, page=page),
         "public_url": request.build_absolute_uri(
@@ -73,8 +78,8 @@ def referral_list(request: StaffRequest) -> HttpResponse:
 
 
 def _accept_form(
-    request: StaffRequest, duplicates: list[object] = ()
-) -> ReferralAcceptForm:  # type: ignore[assignment]  # a tuple default is never mutated
+    request: StaffRequest, duplicates: Sequence[Contact] = ()
+) -> ReferralAcceptForm:
     data = request.POST if request.method == "POST" else None
     return ReferralAcceptForm(
         data,
