@@ -29,9 +29,8 @@ class SupportConfig(AppConfig):
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes
+        from crm.support import demo_outcomes, registry
         from crm.support import principals as support_principals
-        from crm.support import registry
 
         registry.register()
         support_principals.register()

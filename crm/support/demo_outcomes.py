@@ -14,8 +14,8 @@ from crm.cases.models import Case
 from crm.firms.demo import SUPPORT_FIRM
 from crm.firms.models import Firm, User
 from crm.support import services
-from crm.support.choices import Scorer, ScorePoint, SupportKind
-from crm.support.models import OutcomeScale, ScoreSet
+from crm.support.choices import ScorePoint, Scorer, SupportKind
+from crm.support.models import OutcomeArea, OutcomeScale, ScoreSet
 from crm.support.services.referrals import ReferralData
 
 OWNER = "grace.mensah@bridge.example"
@@ -32,7 +32,7 @@ REFERRALS = (
 
 
 def _record(case: Case, scale: OutcomeScale, owner: User, rng: random.Random) -> None:
-    areas = list(scale.areas.all()) or [None]
+    areas: list[OutcomeArea | None] = [*scale.areas.all()] or [None]
     start = case.support.start_date or timezone.localdate()
     days_open = (timezone.localdate() - start).days
     level = rng.randint(2, 4)
