@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("crm.cases.urls")),
     path("", include("crm.advice.urls")),
     path("", include("crm.support.urls")),
+    path("", include("crm.support.urls_public")),
     path("", include("crm.protection.urls")),
     path("", include("crm.concerthub.urls")),
     path("", include("crm.portal.urls_staff")),

@@ -2,8 +2,9 @@
 
 ``staff_view(perm=...)`` lets in a staff principal (a logged-in member of the
 current firm) who holds ``perm``; ``portal_view`` lets in clients with portal
-access; ``public_view`` marks a view anyone may open, with the reason written
-down.
+access; ``link_view`` lets in whoever holds a public link's key, acting as
+the link's own principal in the link's firm; ``public_view`` marks a view
+anyone may open, with the reason written down.
 """
 
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django_scopes import scope
 
 from crm.core import principals
 from crm.core.permissions import Perm
@@ -99,3 +102,55 @@ def public_view(*, reason: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+LINK_PROBLEM_TEMPLATE = "core/link_problem.html"
+LINK_NOT_FOUND = (
+    "This link is not valid. Check that you copied the whole address, or ask "
+    "whoever sent it for a new one."
+)
+
+
+def link_view(*, kind: str, kwarg: str, reason: str) -> Callable[[View], View]:
+    """Admit whoever holds a public link: the URL's ``kwarg`` is its key.
+
+    The app that owns links of ``kind`` resolves the key to a principal of
+    their own (``principals.register_link``); the view then runs as that
+    principal, in the scope of the link's firm and nothing else, even when a
+    member of another firm is logged in on the same browser. An unknown key
+    answers 404 and a used or expired one 410, each with a page that says so.
+    """
+    if not reason.strip():
+        msg = "link_view needs a reason."
+        raise ValueError(msg)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
+            try:
+                principal = principals.resolve_link(kind, str(kwargs.get(kwarg, "")))
+            except principals.LinkRefused as exc:
+                return _link_problem(request, exc.message, exc.status)
+            if principal is None:
+                return _link_problem(request, LINK_NOT_FOUND, 404)
+            request.principal = principal  # type: ignore[attr-defined]  # the link's own principal
+            request.firm = principal.firm  # type: ignore[attr-defined]  # the link's firm
+            request.membership = None  # type: ignore[attr-defined]  # never a member
+            with scope(firm=principal.firm.pk):
+                return view(request, *args, **kwargs)
+
+        wrapper = login_not_required(wrapper)
+        _mark(wrapper, view, f"link:{kind}")
+        wrapper.casework_link_kind = kind  # type: ignore[attr-defined]  # read by the link sweep
+        wrapper.casework_public_reason = reason  # type: ignore[attr-defined]  # documentation for readers and tests
+        return wrapper  # type: ignore[return-value]  # same signature as view
+
+    return decorator
+
+
+def _link_problem(request: HttpRequest, message: str, status: int) -> HttpResponseBase:
+    return TemplateResponse(
+        request, LINK_PROBLEM_TEMPLATE, {"message": message}, status=status
+    )

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 STAFF = "staff"
 CLIENT = "client"
 API = "api"
+# Public pages reached by a key in their address, each its own principal: a
+# firm's referral form and a beneficiary's single-use scoring link (I10, I11).
+REFERRER = "referrer"
+SCORING_LINK = "scoring_link"
 
 
 class Principal(Protocol):
@@ -99,3 +103,39 @@ def member_choices(*, firm: "Firm") -> list[tuple[int, str]]:
     if not _member_choices:
         return []
     return _member_choices[0](firm=firm)
+
+
+class LinkRefused(Exception):
+    """A link that exists but no longer opens: used or expired (answers 410)."""
+
+    def __init__(self, message: str, *, status: int = 410) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+LinkResolver = Callable[[str], Principal | None]
+_link_resolvers: dict[str, LinkResolver] = {}
+
+
+def register_link(kind: str, resolver: LinkResolver) -> LinkResolver:
+    """Set ``resolver(key) -> Principal | None`` for public links of ``kind``.
+
+    The resolver returns None for a key it does not know (404) and raises
+    ``LinkRefused`` for one that was used or has expired (410).
+    """
+    current = _link_resolvers.get(kind)
+    if current is not None and current is not resolver:
+        msg = f"Two link resolvers for {kind!r}."
+        raise ValueError(msg)
+    _link_resolvers[kind] = resolver
+    return resolver
+
+
+def resolve_link(kind: str, key: str) -> Principal | None:
+    """Return the principal a public link of ``kind`` with ``key`` stands for."""
+    resolver = _link_resolvers.get(kind)
+    if resolver is None:
+        msg = f"No link resolver for {kind!r}."
+        raise LookupError(msg)
+    return resolver(key)

@@ -20,14 +20,20 @@ class SupportConfig(AppConfig):
                 "support.externalservice": "External service",
                 "support.openperiod": "Support period",
                 "support.pathway": "Pathway",
+                "support.outcomescale": "Outcome scale",
+                "support.scoreset": "Outcome scores",
+                "support.scorelink": "Scoring link",
+                "support.referral": "Referral",
             }
         )
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import registry
+        from crm.support import demo_outcomes, registry
+        from crm.support import principals as support_principals
 
         registry.register()
+        support_principals.register()
         nav.register(
             nav.MAIN,
             nav.NavItem(
@@ -35,8 +41,24 @@ class SupportConfig(AppConfig):
                 "support:case_list",
                 order=60,
                 module="support",
-                prefix="/support/",
+                prefix="/support/cases/",
                 both_label="Support cases",
+            ),
+            nav.NavItem(
+                "Referrals",
+                "support:referral_list",
+                order=62,
+                perm=Perm.VIEW_ALL_CASES,
+                module="support",
+                prefix="/support/referrals/",
+            ),
+            nav.NavItem(
+                "Funder report",
+                "support:funder_report",
+                order=72,
+                perm=Perm.VIEW_REPORTS,
+                module="support",
+                prefix="/support/funder-report/",
             ),
         )
         nav.register(
@@ -48,5 +70,13 @@ class SupportConfig(AppConfig):
                 perm=Perm.MANAGE_FIRM,
                 module="support",
             ),
+            nav.NavItem(
+                "Outcome scales",
+                "support:scale_list",
+                order=72,
+                perm=Perm.MANAGE_FIRM,
+                module="support",
+            ),
         )
         demo.register(support_demo.seed)
+        demo.register(demo_outcomes.seed)

@@ -74,3 +74,66 @@ class SupportContactEventType(models.TextChoices):
 
     SERVICE_LINKED = "service_linked", _("Linked to a support case")
     SERVICE_UNLINKED = "service_unlinked", _("Unlinked from a support case")
+
+
+class ScorePoint(models.TextChoices):
+    """When in a case a set of outcome scores was recorded (I10)."""
+
+    START = "start", _("Start")
+    REVIEW = "review", _("Review")
+    CLOSE = "close", _("Close")
+
+
+class Scorer(models.TextChoices):
+    """Whose view a set of scores gives: the case manager's or the beneficiary's."""
+
+    CASE_MANAGER = "case_manager", _("Case manager")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+
+
+class ScoreVia(models.TextChoices):
+    """How a set of scores came in: typed by staff, or through a scoring link."""
+
+    STAFF = "staff", _("Entered by staff")
+    LINK = "link", _("Scoring link")
+
+
+class ReferralStatus(models.TextChoices):
+    """Where a referral from the public form stands in the queue (I11)."""
+
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour: new is amber, accepted green, declined plain."""
+        return {"new": Colour.AMBER, "accepted": Colour.GREEN}.get(self.value, "")
+
+
+class ReferrerKind(models.TextChoices):
+    """Who filled in the referral form."""
+
+    SELF = "self", _("I am referring myself")
+    PROFESSIONAL = "professional", _("I am a professional referring someone")
+
+
+class Urgency(models.TextChoices):
+    """How soon the referrer says the person needs help."""
+
+    ROUTINE = "routine", _("Routine (within a few weeks)")
+    SOON = "soon", _("Soon (within a week)")
+    URGENT = "urgent", _("Urgent (within a day or two)")
+
+
+class OutcomeEventType(models.TextChoices):
+    """History entries of outcome scores on a support case (I10)."""
+
+    SCORES_RECORDED = "scores_recorded", _("Outcome scores recorded")
+    SCORE_LINK_SENT = "score_link_sent", _("Scoring link sent")
+
+
+class ReferralEventType(models.TextChoices):
+    """The history entry a case opened from a referral starts with (I11)."""
+
+    OPENED_FROM_REFERRAL = "opened_from_referral", _("Opened from a referral")

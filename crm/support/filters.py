@@ -19,7 +19,7 @@ from crm.firms import selectors as firm_selectors
 from crm.firms.filters import ReferenceFilterSet
 from crm.firms.models import Firm
 from crm.support import selectors
-from crm.support.choices import ConcernLevel, SupportStatus
+from crm.support.choices import ConcernLevel, ReferralStatus, Scorer, SupportStatus
 
 
 class SupportCaseFilterForm(forms.Form):
@@ -98,3 +98,66 @@ class PathwayFilterSet(ReferenceFilterSet):
     """Filters of the Pathways settings list: search by name, Active / Archived."""
 
     q = SearchFilter(label=_("Search"), placeholder=_("Pathway name"))
+
+
+class ScaleFilterSet(ReferenceFilterSet):
+    """Filters of the Outcome scales list: search by name, Active / Archived."""
+
+    q = SearchFilter(label=_("Search"), placeholder=_("Scale name"))
+
+
+class ReferralFilterSet(ListFilterSet):
+    """The Referrals queue's tabs (New, Accepted, Declined) and name search."""
+
+    tabs = tuple(ReferralStatus.values)
+
+    q = SearchFilter(label=_("Search"), placeholder=_("Name of the person referred"))
+
+    def query(self) -> selectors.ReferralListQuery:
+        """Return the typed query; a filter with an error is left out."""
+        return selectors.ReferralListQuery(tab=self.tab, q=self.cleaned.get("q") or "")
+
+
+class FunderFilterForm(forms.Form):
+    """Checks across the funder report's filters: the period must not run backwards."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Choose a date on or after the start."))
+            data.pop("date_to", None)
+        return data
+
+
+class FunderFilterSet(ListFilterSet):
+    """The funder report's filters: scale, pathway, period and whose scores (I10)."""
+
+    scale = IdChoiceFilter(label=_("Outcome scale"))
+    pathway = IdChoiceFilter(label=_("Pathway"))
+    date_from = DateFilter(label=_("Scored from"))
+    date_to = DateFilter(label=_("Scored to"))
+    scorer = ChoiceFilter(label=_("Whose scores"), choices=Scorer.choices)
+
+    class Meta:
+        form = FunderFilterForm
+
+    def __init__(self, data: QueryDict | None, *, firm: Firm) -> None:
+        super().__init__(data)
+        scales = selectors.scale_options(firm=firm)
+        self.set_choices("scale", [("", _("Every scale")), *scales])
+        pathways = selectors.pathway_list(firm=firm)
+        self.set_choices(
+            "pathway", [("", _("Every pathway")), *((p.pk, p.name) for p in pathways)]
+        )
+
+    def query(self) -> selectors.FunderQuery:
+        """Return the typed query; a filter with an error is left out."""
+        data = self.cleaned
+        return selectors.FunderQuery(
+            scale_id=data.get("scale"),
+            pathway_id=data.get("pathway"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            scorer=data.get("scorer") or Scorer.CASE_MANAGER,
+        )

@@ -24,7 +24,11 @@ from crm.support import selectors
 from crm.support.choices import (
     ConcernLevel,
     Duration,
+    OutcomeEventType,
     PlanStatus,
+    ReferralEventType,
+    ScorePoint,
+    Scorer,
     SupportContactEventType,
     SupportEventType,
     SupportKind,
@@ -128,6 +132,38 @@ FORMATTERS: dict[str, events.Formatter] = {
     ),
     T.CONCERN_CHANGED: _line(_concern),
 }
+
+
+def _scores(p: dict[str, Any]) -> str:
+    point = ScorePoint(p["point"]).label if p.get("point") in ScorePoint.values else ""
+    scorer = Scorer(p["scorer"]).label if p.get("scorer") in Scorer.values else ""
+    via = " through the scoring link" if p.get("via") == "link" else ""
+    return (
+        f"{p.get('scale', '')} scores recorded ({point}, {scorer}{via}): "
+        f"average {p.get('average', '')}"
+    )
+
+
+def _score_link(p: dict[str, Any]) -> str:
+    point = ScorePoint(p["point"]).label if p.get("point") in ScorePoint.values else ""
+    to = f", e-mailed to {p['to']}" if p.get("to") else ""
+    return f"Scoring link made for {p.get('scale', '')} ({point}{to})"
+
+
+def _referral(p: dict[str, Any]) -> str:
+    by = p.get("by", "")
+    org = f" ({p['organisation']})" if p.get("organisation") else ""
+    return f"Opened from a referral by {by}{org}"
+
+
+FORMATTERS[OutcomeEventType.SCORES_RECORDED] = _line(_scores, changes=False)
+FORMATTERS[OutcomeEventType.SCORE_LINK_SENT] = _line(_score_link, changes=False)
+FORMATTERS[ReferralEventType.OPENED_FROM_REFERRAL] = _line(_referral, changes=False)
+EVENT_TYPES = (
+    *SupportEventType.choices,
+    *OutcomeEventType.choices,
+    *ReferralEventType.choices,
+)
 # How the kernel's own entries read on a support case.
 KERNEL_FORMATTERS: dict[str, events.Formatter] = {
     CaseEventType.CREATED: _line(lambda p: "Case opened"),
@@ -202,7 +238,7 @@ def register() -> None:
             colours={s.value: s.colour for s in SupportStatus},
         )
     )
-    for value, label in SupportEventType.choices:
+    for value, label in EVENT_TYPES:
         events.register("case", value, label, FORMATTERS[value])
     for value, formatter in KERNEL_FORMATTERS.items():
         events.register_formatter(

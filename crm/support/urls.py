@@ -1,6 +1,16 @@
 from django.urls import path
 
-from crm.support.views import activity, cases, items, pathways, plans, services
+from crm.support.views import (
+    activity,
+    cases,
+    funder,
+    items,
+    outcomes,
+    pathways,
+    plans,
+    referrals,
+    services,
+)
 
 app_name = "support"
 
@@ -23,6 +33,41 @@ urlpatterns = [
     path(f"{CASE}/items/", items.item_add, name="item_add"),
     path(f"{CASE}/plans/new/", plans.plan_create, name="plan_create"),
     path(f"{CASE}/services/new/", services.service_link, name="service_link"),
+    path(f"{CASE}/scores/new/", outcomes.scores_record, name="scores_record"),
+    path(f"{CASE}/scores/link/", outcomes.score_link_create, name="score_link_create"),
+    path("support/referrals/", referrals.referral_list, name="referral_list"),
+    path(
+        "support/referrals/<int:referral_id>/",
+        referrals.referral_detail,
+        name="referral_detail",
+    ),
+    path(
+        "support/referrals/<int:referral_id>/accept/",
+        referrals.referral_accept,
+        name="referral_accept",
+    ),
+    path(
+        "support/referrals/<int:referral_id>/decline/",
+        referrals.referral_decline,
+        name="referral_decline",
+    ),
+    path("support/funder-report/", funder.funder_report, name="funder_report"),
+    path(
+        "support/funder-report/export.csv",
+        funder.funder_report_export,
+        name="funder_report_export",
+    ),
+    path("settings/outcome-scales/", outcomes.scale_list, name="scale_list"),
+    path(
+        "settings/outcome-scales/<int:scale_id>/edit/",
+        outcomes.scale_edit,
+        name="scale_edit",
+    ),
+    path(
+        "settings/outcome-scales/<int:scale_id>/active/",
+        outcomes.scale_set_active,
+        name="scale_set_active",
+    ),
     path("support/items/<int:item_id>/remove/", items.item_remove, name="item_remove"),
     path(
         "support/items/<int:item_id>/achieved/",

@@ -7,6 +7,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 
 from crm.core import audit, sections
 from crm.core.pagination import COUNT_CAP
+from crm.core.shell import brand_text_colour
 
 register = template.Library()
 
@@ -44,3 +45,9 @@ def lookup(row: object, path: str) -> object:
 def record_name(object_type: str) -> str:
     """Return the audit log's name for a record type ("Fact Find", "Member")."""
     return audit.record_name(object_type)
+
+
+@register.filter
+def brand_text(colour: str) -> str:
+    """Return black or white, whichever reads better on the brand ``colour``."""
+    return brand_text_colour(colour)

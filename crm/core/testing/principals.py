@@ -67,3 +67,40 @@ def reaches(kind: str, namespace: str) -> bool:
         for other in REGISTRY.values()
         if other.kind != kind
     )
+
+
+# Link principals: public pages reached by a key in their address (a firm's
+# referral form, a single-use scoring link). Each registers how to get a
+# working path of a firm's link and a form post that names another firm's
+# records; the link sweep in ``crm/core/tests/test_urls_links.py`` checks
+# every route with a ``link_view`` policy against them.
+
+LinkPath = Callable[[Any], str]
+ForeignPost = Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LinkLogin:
+    """How to reach a link principal's page in a firm, and a post to refuse."""
+
+    kind: str
+    path: LinkPath
+    foreign_post: ForeignPost
+
+
+LINKS: dict[str, LinkLogin] = {}
+
+
+def register_link(kind: str, *, path: LinkPath, foreign_post: ForeignPost) -> None:
+    """Register ``path(firm) -> url`` and ``foreign_post(other_firm) -> data``."""
+    entry = LinkLogin(kind, path, foreign_post)
+    current = LINKS.get(kind)
+    if current is not None and current.path is not path:
+        msg = f"Two link logins for principal kind {kind!r}."
+        raise ValueError(msg)
+    LINKS[kind] = entry
+
+
+def link_kinds() -> list[str]:
+    """Return the registered link principal kinds, sorted."""
+    return sorted(LINKS)

@@ -77,7 +77,9 @@ def test_nav_items_come_in_their_order():
         "Clients",
         "Tasks",
         "Cases",
+        "Referrals",
         "Reports",
+        "Funder report",
     ]
     settings_labels = [item.label for item in nav.items(nav.SETTINGS)]
     assert settings_labels[:3] == ["Firm details", "Members", "Branches"]

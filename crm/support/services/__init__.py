@@ -11,16 +11,33 @@ from crm.support.services.cases import (
 )
 from crm.support.services.items import item_add, item_remove, outcome_set_achieved
 from crm.support.services.links import service_link, service_unlink
+from crm.support.services.outcomes import (
+    ScaleData,
+    scale_create,
+    scale_set_active,
+    scale_update,
+    scores_record,
+)
 from crm.support.services.pathways import (
     pathway_create,
     pathway_rename,
     pathway_set_active,
 )
 from crm.support.services.plans import PlanData, plan_add, plan_delete, plan_update
+from crm.support.services.referrals import (
+    ReferralData,
+    referral_accept,
+    referral_decline,
+    referral_form_for,
+    referral_submit,
+)
+from crm.support.services.score_links import score_link_create, score_link_submit
 
 __all__ = [
     "BENEFICIARY_FIXED",
     "PlanData",
+    "ReferralData",
+    "ScaleData",
     "SupportCaseData",
     "concern_change",
     "item_add",
@@ -32,6 +49,16 @@ __all__ = [
     "plan_add",
     "plan_delete",
     "plan_update",
+    "referral_accept",
+    "referral_decline",
+    "referral_form_for",
+    "referral_submit",
+    "scale_create",
+    "scale_set_active",
+    "scale_update",
+    "score_link_create",
+    "score_link_submit",
+    "scores_record",
     "service_link",
     "service_unlink",
     "support_case_close",

@@ -11,7 +11,8 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
-from crm.support.selectors import support_case_list
+from crm.support.models import ScoreSet
+from crm.support.selectors import funder_report, support_case_list
 
 EXPORT_LABELS = [
     "Reference",
@@ -71,3 +72,46 @@ def support_case_export(
     )
     rows = (_row(case) for case in cases.iterator(chunk_size=CHUNK))
     return csv_chunks(EXPORT_LABELS, rows)
+
+
+FUNDER_LABELS = [
+    "Scale",
+    "Pathway",
+    "Cases",
+    "Average first score",
+    "Average latest score",
+    "Distance travelled",
+    "Cases improved",
+    "Share improved (%)",
+    "Range",
+]
+
+
+def funder_report_export(
+    *, firm: Firm, actor: User | None, **filters: Any
+) -> Iterator[str]:
+    """Return the funder report (``funder_report``'s ``filters``) as CSV, audited."""
+    rows = funder_report(firm=firm, **filters)
+    events.record(
+        firm=firm,
+        actor=actor,
+        verb=AuditVerb.EXPORT,
+        object_type=ScoreSet._meta.label_lower,
+        object_repr="Funder report CSV export",
+        changes={name: [None, str(value)] for name, value in filters.items() if value},
+    )
+    lines = (
+        [
+            r.scale,
+            r.pathway,
+            str(r.cases),
+            f"{r.start:.2f}",
+            f"{r.latest:.2f}",
+            f"{r.distance:+.2f}",
+            str(r.improved),
+            str(r.improved_share),
+            f"{r.min_score}-{r.max_score}",
+        ]
+        for r in rows
+    )
+    return csv_chunks(FUNDER_LABELS, lines)

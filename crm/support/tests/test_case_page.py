@@ -21,6 +21,8 @@ from crm.support.tests.factories import (
     make_link,
     make_pathway,
     make_plan,
+    make_scale,
+    make_scores,
     make_support_case,
 )
 from crm.tasks.tests.factories import TaskFactory
@@ -309,9 +311,11 @@ def test_page_query_count_is_constant(
             level="high" if i % 2 == 0 else "low",
             reason="Changed",
         )
+        make_scores(case, make_scale(firm, areas=("Money", "Home")), point="review")
     client = login(sowner)
     # session, user, memberships; case, applicants; items, plans, open periods,
-    # services, interactions, tasks; details, pathway; history
-    with django_assert_num_queries(14):
+    # services, interactions, tasks; details, pathway; history; score sets,
+    # their scores and their scales' areas
+    with django_assert_num_queries(17):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200

@@ -20,6 +20,7 @@ from crm.core.exceptions import ApplicationError
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.support import selectors
+from crm.support.charts import case_chart
 from crm.support.choices import ItemKind, SupportEventType
 from crm.support.models import SupportItem
 from crm.support.registry import concern_label
@@ -137,6 +138,10 @@ def detail_context(
             h for h in history if h.event.type == SupportEventType.CONCERN_CHANGED
         ],
         "history": history,
+        "outcome_scores": [
+            {"outcome": o, "chart": case_chart(o)}
+            for o in selectors.case_outcomes(firm=firm, case=case)
+        ],
         "can_edit": can_edit(request),
         "editable": can_edit(request) and case.is_open,
         "needs_section": item_section(request, case, ItemKind.NEED, page["needs"]),
