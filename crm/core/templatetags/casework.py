@@ -4,8 +4,9 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
 
-from crm.core import audit, sections
+from crm.core import audit, policies, sections
 from crm.core.pagination import COUNT_CAP
 
 register = template.Library()
@@ -44,3 +45,12 @@ def lookup(row: object, path: str) -> object:
 def record_name(object_type: str) -> str:
     """Return the audit log's name for a record type ("Fact Find", "Member")."""
     return audit.record_name(object_type)
+
+
+@register.filter
+def openable(url: str, request: HttpRequest) -> bool:
+    """Return whether the current member may open ``url`` (issue 14).
+
+    For links computed in code, such as a rejected submission's fixes.
+    """
+    return policies.refusal(str(url), getattr(request, "principal", None)) is None
