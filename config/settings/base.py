@@ -85,7 +85,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.core.context_processors.shell",
-                "crm.core.context_processors.permissions",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
