@@ -157,7 +157,7 @@ def test_phone_width_case_pages_tasks_and_documents_do_not_scroll_sideways(
     make_plan(support, "Carer's referral to the local authority adult services")
     make_link(support)
     advice = make_case(firm)
-    client = advice.applicants.first().contact
+    client = advice.applicants.get().contact
     for case in (support, advice):
         TaskFactory(firm=firm, case=case, assignee=owner.user, title="Call back")
     DocumentFactory(case=advice, original_name="a-very-long-payslip-name-2026.pdf")
