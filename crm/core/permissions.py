@@ -5,8 +5,13 @@ live here so that core (policies, navigation) can name them without importing
 firms.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class Perm(models.TextChoices):
@@ -22,3 +27,25 @@ class Perm(models.TextChoices):
     EXPORT_DATA = "export_data", _("Export data")
     VIEW_REPORTS = "view_reports", _("View reports")
     VIEW_AUDIT_LOG = "view_audit_log", _("View the audit log")
+
+
+# What each permission lets a member do, in the words of the dashboard's
+# "What you can do" (issue 14).
+PLAIN_WORDS: dict[str, "StrOrPromise"] = {
+    Perm.MANAGE_FIRM: _(
+        "Change the firm's settings: branches, introducers, interaction types "
+        "and task categories"
+    ),
+    Perm.MANAGE_MEMBERS: _("Invite members and change their roles"),
+    Perm.VIEW_ALL_CASES: _("See every case in the firm"),
+    Perm.VIEW_OWN_CASES: _("See the cases you own"),
+    Perm.EDIT_CASES: _("Add and change clients, leads, cases, tasks and notes"),
+    Perm.ACTION_LOG: _("Invite clients to the portal and ask them for documents"),
+    Perm.SUBMIT_CONCERT_HUB: _("Send protection cases to Concert Hub"),
+    Perm.EXPORT_DATA: _("Export clients and cases to CSV"),
+    Perm.VIEW_REPORTS: _("See the firm's reports"),
+    Perm.VIEW_AUDIT_LOG: _("Read the audit log of every change"),
+}
+
+# Permissions that decide what a member sees rather than a page they open.
+VISIBILITY_PERMS = frozenset({Perm.VIEW_ALL_CASES, Perm.VIEW_OWN_CASES})

@@ -7,9 +7,10 @@ the link's own principal in the link's firm; ``public_view`` marks a view
 anyone may open, with the reason written down.
 """
 
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Callable, Iterator
+from functools import cache, wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,10 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django_scopes import scope
 
 from crm.core import principals
-from crm.core.permissions import Perm
+from crm.core.permissions import VISIBILITY_PERMS, Perm
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -62,6 +64,7 @@ def staff_view(*, perm: Perm | None = None, module: str = "") -> Callable[[View]
 
         _mark(wrapper, view, f"staff:{perm or 'member'}")
         wrapper.casework_perm = perm  # type: ignore[attr-defined]  # read by the shell
+        wrapper.casework_module = module  # type: ignore[attr-defined]  # read by tests
         return wrapper  # type: ignore[return-value]  # same signature as view
 
     return decorator
@@ -154,3 +157,63 @@ def _link_problem(request: HttpRequest, message: str, status: int) -> HttpRespon
     return TemplateResponse(
         request, LINK_PROBLEM_TEMPLATE, {"message": message}, status=status
     )
+
+
+def refusal(url: str, principal: Any) -> str | None:
+    """Return why ``principal`` would be refused the view at ``url``, or None.
+
+    Read from the view's ``staff_view`` policy: the permission and module it
+    needs. A URL that is not a page of this site, or a view without a staff
+    policy, is never refused here. Pages use it (through the ``openable``
+    filter) to leave out links a member could not follow (issue 14).
+    """
+    try:
+        match = resolve(urlsplit(url).path or "/")
+    except Resolver404:
+        return None
+    perm = getattr(match.func, "casework_perm", None)
+    module = getattr(match.func, "casework_module", "")
+    if not perm and not module:
+        return None
+    if principal is None:
+        return f"{match.view_name} needs a member"
+    if module and not principal.firm.has_module(module):
+        return f"{match.view_name} needs the {module} module"
+    if perm and not principal.has_perm(perm):
+        return f"{match.view_name} needs {perm}"
+    return None
+
+
+def _routed_views(patterns: list[Any]) -> Iterator[Callable[..., Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routed_views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+@cache
+def _perm_modules() -> dict[str, frozenset[str]]:
+    """Return, per permission, the modules of the routed views that need it."""
+    found: dict[str, set[str]] = {}
+    for view in _routed_views(get_resolver().url_patterns):
+        perm = getattr(view, "casework_perm", None)
+        if perm:
+            found.setdefault(perm, set()).add(getattr(view, "casework_module", ""))
+    return {perm: frozenset(modules) for perm, modules in found.items()}
+
+
+def usable_perms(firm: Any) -> frozenset[str]:
+    """Return the permissions that do something in ``firm`` (issue 14).
+
+    A permission does something when a page of the firm's modules needs it,
+    or when it decides which cases a member sees. "View reports" stays out
+    until a report page exists; "Submit to Concert Hub" is out for a firm
+    without the advice module.
+    """
+    usable = {
+        perm
+        for perm, modules in _perm_modules().items()
+        if any(not module or firm.has_module(module) for module in modules)
+    }
+    return frozenset(usable | VISIBILITY_PERMS)

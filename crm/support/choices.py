@@ -32,12 +32,21 @@ class PlanStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In Progress")
     COMPLETE = "complete", _("Complete")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class SupportKind(models.TextChoices):
     """The kind of case the support module adds."""
 
     SUPPORT = "support", _("Support")
+
+
+class OpenWorkChoice(models.TextChoices):
+    """What closing a case does with its open tasks and planned support (issue 14)."""
+
+    LEAVE = "leave", _("Leave them open")
+    COMPLETE = "complete", _("Mark them complete")
+    CANCEL = "cancel", _("Cancel them")
 
 
 class SupportStatus(models.TextChoices):

@@ -26,6 +26,7 @@ from crm.support.choices import (
     ConcernLevel,
     Duration,
     ItemKind,
+    OpenWorkChoice,
     PlanStatus,
     SupportKind,
 )
@@ -339,6 +340,7 @@ def _close(
         actor=manager,
         case=case,
         reason=CLOSE_REASONS[index % len(CLOSE_REASONS)],
+        open_work=OpenWorkChoice.COMPLETE if index % 2 else OpenWorkChoice.CANCEL,
     )
     Case.objects.filter(pk=case.pk).update(closed_at=end)
     OpenPeriod.objects.filter(case=case).update(closed_at=end)

@@ -24,7 +24,7 @@ from crm.core.http import parse_id
 from crm.firms.models import Firm, User
 from crm.leads import selectors as lead_selectors
 from crm.support import selectors
-from crm.support.choices import ConcernLevel, Duration
+from crm.support.choices import ConcernLevel, Duration, OpenWorkChoice
 from crm.support.models import Pathway
 from crm.support.services import BENEFICIARY_FIXED, SupportCaseData
 from crm.support.services.cases import REASON_MAX
@@ -301,9 +301,24 @@ class SupportCaseEditForm(SupportCaseForm):
 
 
 class CloseForm(forms.Form):
-    """Closing a support case: an optional reason (I3)."""
+    """Closing a support case: an optional reason (I3).
+
+    With ``open_work`` (the case's open tasks or planned support) the form
+    also asks what to do with them; nothing is left open silently.
+    """
 
     reason = _reason(_("Reason (optional)"), required=False)
+    open_work = forms.ChoiceField(
+        label=_("What should happen to them?"),
+        choices=OpenWorkChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what happens to the open work.")},
+    )
+
+    def __init__(self, *args: Any, open_work: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not open_work:
+            del self.fields["open_work"]
 
 
 class ReopenForm(forms.Form):

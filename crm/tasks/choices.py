@@ -9,10 +9,13 @@ from crm.core.choices import Colour
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
     @property
     def colour(self) -> str:
         """Return the badge colour of this status."""
+        if self == TaskStatus.CANCELLED:
+            return ""  # the plain grey badge
         return Colour.GREEN if self == TaskStatus.DONE else Colour.BLUE
 
 

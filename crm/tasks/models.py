@@ -27,7 +27,7 @@ class Task(FirmOwnedModel):
         max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL
     )
     status = models.CharField(
-        max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+        max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     category = models.ForeignKey(
         "firms.TaskCategory",

@@ -248,12 +248,33 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
 
 
 @transaction.atomic
-def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
-    """Mark a done task open again, for when it was completed by mistake."""
+def task_cancel(*, firm: Firm, actor: User, task: Task) -> Task:
+    """Cancel an open task that no longer needs doing (closing its case, say)."""
     ensure_same_firm(firm, task)
     _check_case_open(task)
-    if task.status != TaskStatus.DONE:
+    if task.status != TaskStatus.OPEN:
+        raise ApplicationError("Only an open task can be cancelled.", "invalid_status")
+    task.status = TaskStatus.CANCELLED
+    task.full_clean()
+    task.save(update_fields=["status"])
+    events.record(
+        firm=firm,
+        actor=actor,
+        subject=task,
+        verb=AuditVerb.STATUS_CHANGE,
+        changes={"status": [TaskStatus.OPEN, TaskStatus.CANCELLED]},
+    )
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
+    """Open a done or cancelled task again, for when that was a mistake."""
+    ensure_same_firm(firm, task)
+    _check_case_open(task)
+    if task.status == TaskStatus.OPEN:
         raise ApplicationError("This task is already open.", "invalid_status")
+    old = task.status
     task.status = TaskStatus.OPEN
     task.completed_at = None
     task.completed_by = None
@@ -264,6 +285,6 @@ def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
         actor=actor,
         subject=task,
         verb=AuditVerb.STATUS_CHANGE,
-        changes={"status": [TaskStatus.DONE, TaskStatus.OPEN]},
+        changes={"status": [old, TaskStatus.OPEN]},
     )
     return task

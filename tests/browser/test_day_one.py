@@ -139,3 +139,46 @@ def test_phone_width_lists_header_and_menu(
     sidebar.get_by_role("searchbox").fill("Abel")
     sidebar.get_by_role("button", name="Search").click()
     expect(page.locator("main")).to_contain_text("Abel")
+
+
+def test_phone_width_case_pages_tasks_and_documents_do_not_scroll_sideways(
+    new_page, log_in, live_server: LiveServer
+):
+    """At 390 px the support case page (planned support, services, tasks), an
+    advice case page and a client record with their documents tables, and the
+    Tasks tabs fit the screen: wide tables scroll inside their own box."""
+    from crm.cases.tests.factories import DocumentFactory, make_case
+    from crm.support.tests.factories import make_link, make_plan, make_support_case
+    from crm.tasks.tests.factories import TaskFactory
+
+    firm = FirmFactory(name="Bridge Support Trust", has_advice=True, has_support=True)
+    owner = MembershipFactory(firm=firm, role=Role.OWNER)
+    support = make_support_case(firm, title="Anxiety about leaving the house")
+    make_plan(support, "Carer's referral to the local authority adult services")
+    make_link(support)
+    advice = make_case(firm)
+    client = advice.applicants.get().contact
+    for case in (support, advice):
+        TaskFactory(firm=firm, case=case, assignee=owner.user, title="Call back")
+    DocumentFactory(case=advice, original_name="a-very-long-payslip-name-2026.pdf")
+    DocumentFactory(
+        firm=firm, contact=client, case=None, original_name="passport-scan.pdf"
+    )
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, owner)
+    paths = [
+        support.get_absolute_url(),
+        advice.get_absolute_url(),
+        client.get_absolute_url(),
+        "/tasks/",
+        "/tasks/?tab=all",
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth,"
+            " document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], path
+        assert a11y_problems(page) == [], path

@@ -203,6 +203,11 @@ def test_seed_004_support_case_from_create_to_closed(
     # Close the case with a confirmation; it is in the Closed tab, read-only.
     page.goto(page.url.split("/tasks/")[0] + case.get_absolute_url())
     page.get_by_role("complementary").get_by_role("link", name="Close case").click()
+    # The open task and planned support are named, and closing asks about them.
+    expect(page.get_by_text("Call the landlord")).to_be_visible()
+    page.get_by_role("button", name="Close case").click()
+    expect(page.get_by_text("Choose what happens to the open work.")).to_be_visible()
+    page.get_by_label("Mark them complete").check()
     page.get_by_role("button", name="Close case").click()
     expect(
         page.get_by_role("strong").filter(has_text="This case is closed.")

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
 
-from crm.core import audit, sections
+from crm.core import audit, policies, sections
 from crm.core.pagination import COUNT_CAP
 from crm.core.shell import brand_text_colour
 
@@ -51,3 +52,12 @@ def record_name(object_type: str) -> str:
 def brand_text(colour: str) -> str:
     """Return black or white, whichever reads better on the brand ``colour``."""
     return brand_text_colour(colour)
+
+
+@register.filter
+def openable(url: str, request: HttpRequest) -> bool:
+    """Return whether the current member may open ``url`` (issue 14).
+
+    For links computed in code, such as a rejected submission's fixes.
+    """
+    return policies.refusal(str(url), getattr(request, "principal", None)) is None

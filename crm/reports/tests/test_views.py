@@ -63,3 +63,38 @@ def test_dashboard_lists_my_overdue_case_follow_ups(login, firm, adviser):
     body = login(adviser).get("/").content.decode()
     assert case.reference in body
     assert "Overdue" in body
+
+
+def test_what_you_can_do_lists_only_permissions_that_do_something(login, firm):
+    """A read-only member is told, in plain words, only what they can really do.
+
+    "View reports" opens the Reports pages, so it is listed; "View own cases
+    only" adds nothing to "View all cases"; the labels are sentences, not
+    permission names.
+    """
+    from crm.firms.choices import Perm, Role
+    from crm.firms.tests.factories import MembershipFactory
+
+    reader = MembershipFactory(
+        firm=firm,
+        role=Role.READ_ONLY,
+        granted=[Perm.VIEW_REPORTS, Perm.VIEW_OWN_CASES],
+    )
+    labels = login(reader).get("/").context["permission_labels"]
+    assert labels == ["See every case in the firm", "See the firm's reports"]
+
+
+def test_what_you_can_do_leaves_out_advice_permissions_for_a_charity(
+    login, support_firm
+):
+    """A charity's owner is not told they can send cases to Concert Hub."""
+    from crm.firms.choices import Role
+    from crm.firms.tests.factories import MembershipFactory
+
+    owner = MembershipFactory(firm=support_firm, role=Role.OWNER)
+    body = login(owner).get("/").content.decode()
+    labels = login(owner).get("/").context["permission_labels"]
+    assert "Concert Hub" not in " ".join(labels)
+    assert "Invite clients to the portal" not in " ".join(labels)
+    assert "Add and change clients, leads, cases, tasks and notes" in labels
+    assert "Manage firm settings" not in body

@@ -221,7 +221,7 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
             for p in plans
             if p.target_date
             and p.target_date < today
-            and p.status != PlanStatus.COMPLETE
+            and p.status not in (PlanStatus.COMPLETE, PlanStatus.CANCELLED)
         },
         "services": list(
             ExternalService.objects.filter(firm=firm, case=case)
@@ -310,7 +310,7 @@ def planned_due_list(
             case__is_open=True,
             target_date__lte=due_by,
         )
-        .exclude(status=PlanStatus.COMPLETE)
+        .exclude(status__in=[PlanStatus.COMPLETE, PlanStatus.CANCELLED])
         .select_related("case")
         .order_by("target_date", "id")[:limit]
     )
@@ -332,4 +332,35 @@ def outcomes_overdue_list(
         )
         .select_related("case", "case__support")
         .order_by("case__support__expected_end_date", "id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    """A case's tasks and planned support still to do, asked about on closing."""
+
+    tasks: list[Task]
+    plans: list[PlannedSupport]
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks or self.plans)
+
+
+def case_open_work(*, firm: Firm, case: Case) -> OpenWork:
+    """Return the case's open tasks and its planned support not complete (I3)."""
+    return OpenWork(
+        tasks=list(
+            Task.objects.filter(firm=firm, case=case, status=TaskStatus.OPEN)
+            .select_related("assignee")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
+        ),
+        plans=list(
+            PlannedSupport.objects.filter(
+                firm=firm,
+                case=case,
+                status__in=[PlanStatus.PLANNED, PlanStatus.IN_PROGRESS],
+            )
+            .select_related("lead")
+            .order_by(F("target_date").asc(nulls_last=True), "id")
+        ),
     )

@@ -4,11 +4,11 @@ from crm.support.services.cases import (
     BENEFICIARY_FIXED,
     SupportCaseData,
     concern_change,
-    support_case_close,
     support_case_create,
     support_case_reopen,
     support_case_update,
 )
+from crm.support.services.closing import support_case_close
 from crm.support.services.items import item_add, item_remove, outcome_set_achieved
 from crm.support.services.links import service_link, service_unlink
 from crm.support.services.outcomes import (

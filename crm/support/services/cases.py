@@ -232,21 +232,6 @@ def support_case_update(
 
 
 @transaction.atomic
-def support_case_close(
-    *, firm: Firm, actor: User, case: Case, reason: str = ""
-) -> Case:
-    """Close the case (I3): it stays, read-only, in the Closed tab."""
-    check_support_case(firm, case)
-    case = case_services.case_move(
-        firm=firm, actor=actor, case=case, status=SupportStatus.CLOSED, reason=reason
-    )
-    OpenPeriod.objects.filter(firm=firm, case=case, closed_at=None).update(
-        closed_at=case.closed_at
-    )
-    return case
-
-
-@transaction.atomic
 def support_case_reopen(*, firm: Firm, actor: User, case: Case, reason: str) -> Case:
     """Reopen a closed case with a reason; its manager, plans and links are kept."""
     check_support_case(firm, case, open_only=False)

@@ -234,7 +234,10 @@ def case_close(request: StaffRequest, case_id: int) -> HttpResponse:
     if not case.is_open:
         messages.info(request, f"{case.reference} is already closed.")
         return redirect(case)
-    form = forms.CloseForm(request.POST if request.method == "POST" else None)
+    work = selectors.case_open_work(firm=request.firm, case=case)
+    form = forms.CloseForm(
+        request.POST if request.method == "POST" else None, open_work=bool(work)
+    )
     if form.is_bound and form.is_valid():
         try:
             services.support_case_close(
@@ -242,6 +245,7 @@ def case_close(request: StaffRequest, case_id: int) -> HttpResponse:
                 actor=request.user,
                 case=case,
                 reason=form.cleaned_data["reason"],
+                open_work=form.cleaned_data.get("open_work", "leave"),
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
@@ -249,7 +253,9 @@ def case_close(request: StaffRequest, case_id: int) -> HttpResponse:
             messages.success(request, f"{case.reference} closed.")
             return redirect(case)
     return TemplateResponse(
-        request, "support/case_close.html", {"case": case, "form": form}
+        request,
+        "support/case_close.html",
+        {"case": case, "form": form, "work": work},
     )
 
 
