@@ -1,12 +1,13 @@
 """Delivering a submission: the outbox handler and its outcome hook (G5, G6).
 
 The worker calls :func:`deliver` outside any transaction, in the message
-firm's scope; it marks the submission Sending and posts the payload with the
-submission's one idempotency key. :func:`on_outcome` runs in the transaction
-that records the outbox attempt, and moves the submission on with it:
-Received (the partner's id, the policies now Submitted), Queued again for a
-retry, Rejected (a 4xx answer, with the partner's errors) or Failed - needs
-attention (retries used up).
+firm's scope; it posts the payload with the submission's one idempotency key
+(while a worker holds the message, the submission shows as Sending: see
+``Submission.shown_status``; no write is spent on it). :func:`on_outcome`
+runs in the transaction that records the outbox attempt, and moves the
+submission on with it: Received (the partner's id, the policies now
+Submitted), Queued again for a retry, Rejected (a 4xx answer, with the
+partner's errors) or Failed - needs attention (retries used up).
 """
 
 from django.utils import timezone
@@ -23,7 +24,6 @@ from crm.protection.choices import PolicyStatus
 from crm.protection.models import Policy
 
 MESSAGE_MAX = 500
-IN_FLIGHT = (SubmissionStatus.QUEUED, SubmissionStatus.SENDING)
 
 
 def deliver(message: OutboxMessage) -> DeliveryResult:
@@ -32,9 +32,6 @@ def deliver(message: OutboxMessage) -> DeliveryResult:
         return DeliveryResult(
             ok=False, error="Concert Hub is not set up (CONCERT_HUB_URL is empty)."
         )
-    Submission.objects.filter(
-        firm_id=message.firm_id, message=message, status__in=IN_FLIGHT
-    ).update(status=SubmissionStatus.SENDING, updated_at=timezone.now())
     result = post_json(
         url=partner.submissions_url(),
         payload=message.payload,
@@ -83,9 +80,10 @@ def _received(submission: Submission, attempt: DeliveryAttempt) -> None:
 
 def on_outcome(message: OutboxMessage, attempt: DeliveryAttempt) -> None:
     """Record the attempt on the submission and move the submission on."""
+    # The message row is already locked by this transaction's update, and a
+    # submission has one message, so no second lock is needed here.
     submission = (
-        Submission.objects.select_for_update()
-        .select_related("case", "firm")
+        Submission.objects.select_related("case", "firm")
         .filter(firm_id=message.firm_id, message=message)
         .first()
     )

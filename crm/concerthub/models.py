@@ -139,6 +139,28 @@ class Submission(FirmOwnedModel):
     def anchor(self) -> str:
         return f"submission-{self.pk}"
 
+    @property
+    def shown_status(self) -> str:
+        """Return the status to show: Sending while a worker holds a queued one.
+
+        Reads the outbox message's lease, so load ``message`` with the
+        submission (``select_related``) where this is shown.
+        """
+        message = self.message if self.message_id else None
+        if (
+            self.status == SubmissionStatus.QUEUED
+            and message is not None
+            and message.claimed_until is not None
+            and message.claimed_until > timezone.now()
+        ):
+            return SubmissionStatus.SENDING
+        return self.status
+
+    @property
+    def shown_label(self) -> str:
+        """Return the label of ``shown_status``."""
+        return str(SubmissionStatus(self.shown_status).label)
+
 
 class SubmissionAttempt(FirmOwnedModel):
     """One try at delivering a submission: when, how long, and the answer."""

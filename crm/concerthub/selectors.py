@@ -96,7 +96,11 @@ class CaseSubmissions:
 
 def case_submissions(*, firm: Firm, case: Case) -> CaseSubmissions:
     """Return the case's submissions with their attempts (2 queries)."""
-    qs = Submission.objects.filter(firm=firm, case=case).select_related("sent_by")
+    qs = (
+        Submission.objects.filter(firm=firm, case=case)
+        .select_related("sent_by", "message")
+        .defer("message__payload")
+    )
     return CaseSubmissions(list(_with_attempts(qs, firm).order_by("-number")))
 
 
@@ -121,7 +125,10 @@ def submission_get(
     """Return a submission on a case ``principal`` may see, or raise ``NotFound``."""
     cases = case_visibility(Case.objects.filter(firm=firm), principal)
     qs = Submission.objects.filter(firm=firm, pk=submission_id, case__in=cases)
-    found = _with_attempts(qs.select_related("case", "sent_by"), firm).first()
+    found = _with_attempts(
+        qs.select_related("case", "sent_by", "message").defer("message__payload"),
+        firm,
+    ).first()
     if found is None:
         raise NotFound
     return found
@@ -140,8 +147,10 @@ def submission_page(
     qs = Submission.objects.filter(firm=firm, case__in=cases, is_latest=True)
     if statuses:
         qs = qs.filter(status__in=statuses)
-    qs = qs.select_related("case", "case__owner", "sent_by").order_by(
-        "-updated_at", "-id"
+    qs = (
+        qs.select_related("case", "case__owner", "sent_by", "message")
+        .defer("message__payload")
+        .order_by("-updated_at", "-id")
     )
     return Paginator(qs, PAGE_SIZE).get_page(page)
 

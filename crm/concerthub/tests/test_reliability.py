@@ -73,7 +73,9 @@ def test_a_worker_that_dies_mid_send_loses_and_duplicates_nothing(firm, hub):
     message = OutboxMessage.objects.get(pk=message_id)
     delivery.deliver(message)  # the partner stores it; nothing is recorded
     assert len(hub.app.store.list()) == 1
-    assert Submission.objects.get().status == SubmissionStatus.SENDING
+    held = Submission.objects.select_related("message").get()
+    assert held.status == SubmissionStatus.QUEUED
+    assert held.shown_status == SubmissionStatus.SENDING
     # Another worker finds nothing until the lease runs out...
     assert outbox.outbox_claim_due(worker="rescuer") == []
     OutboxMessage.objects.update(claimed_until=timezone.now())

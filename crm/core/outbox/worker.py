@@ -72,6 +72,7 @@ class OutboxWorker:
     def run_once(self) -> int:
         """Deliver every message due now; return how many tries were made."""
         self.prune_if_due()
+        services.relax_commits()
         tries = 0
         while not self.stopping:
             ids = services.outbox_claim_due(worker=self.name, limit=self.batch)
