@@ -7,8 +7,11 @@ the step happened (the services stamp "now"), and so are the open periods.
 """
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
@@ -30,6 +33,16 @@ from crm.support.choices import (
     PlanStatus,
     SupportKind,
 )
+from crm.support.demo_text import (
+    CLOSE_REASONS,
+    CONTENT,
+    INTERACTION_NOTES,
+    LINK_NOTES,
+    OTHER_NOTES,
+    REOPEN_NOTES,
+    REOPEN_REASONS,
+    TASKS,
+)
 from crm.support.models import OpenPeriod, Pathway
 from crm.tasks import services as task_services
 from crm.tasks.choices import TaskPriority
@@ -50,12 +63,7 @@ STARTS = (350, 322, 296, 270, 240, 214, 188, 160, 134, 110, 88, 66, 48, 33, 19, 
 CLOSED_AT = {3: 120, 7: 40, 11: 9, 14: 2}  # case index: closed this many days ago
 REOPENED = 5  # closed 120 days ago, reopened 41 days ago
 OWNER_CASES = (8, 15)  # managed by the charity's owner herself
-CLOSE_REASONS = (
-    "Settled in the new tenancy; support no longer needed.",
-    "Moved out of the area; passed on to the local service.",
-    "Debt relief order approved; goals met.",
-    "Client asked to end support for now.",
-)
+# Per pathway (None: a case without one): why a case closed, why one reopened.
 CONCERN_STORIES = {
     1: ((ConcernLevel.HIGH, "Eviction notice received."),),
     5: ((ConcernLevel.URGENT, "Disclosed domestic abuse at the last visit."),),
@@ -65,79 +73,6 @@ CONCERN_STORIES = {
     ),
     12: ((ConcernLevel.HIGH, "Arrears growing again; bailiff letter."),),
 }
-# Per pathway: case titles (one per case); needs, outcomes and planned support
-# (two of each picked per case); the service the pathway works with.
-CONTENT = {
-    "Housing Support": (
-        (
-            "Rent arrears and eviction risk",
-            "Moving on from temporary housing",
-            "Damp flat and a landlord who won't repair",
-            "Sofa-surfing after leaving care",
-        ),
-        ("A safe, stable home", "Understand the tenancy", "Furniture for the flat"),
-        ("Long-term tenancy secured", "Arrears cleared", "Repairs done"),
-        ("Apply for a housing payment", "Viewing with housing officer", "Bid weekly"),
-        "Bristol Housing Association",
-    ),
-    "Debt Advice": (
-        (
-            "Priority debts and bailiff letters",
-            "Council tax and energy arrears",
-            "Payday loans and an overdraft",
-            "Benefit overpayment being clawed back",
-        ),
-        ("Know what is owed", "Keep the power on", "Stop the bailiff visits"),
-        ("Affordable payment plan", "Debt relief order in place", "Benefits check"),
-        ("Budget sheet together", "Call the energy supplier", "Gather the letters"),
-        "Fishponds Law Centre",
-    ),
-    "Mentoring": (
-        (
-            "Back into work after prison",
-            "Confidence and routine",
-            "Leaving school with no plan",
-            "Getting back to college",
-        ),
-        ("Help with a CV", "Someone to talk to each week", "A bank account and ID"),
-        ("Starts a training course", "In paid work", "Volunteers once a week"),
-        ("Weekly mentoring session", "Jobcentre visit together", "Apply for ID"),
-        "Temple Quay Family Law",
-    ),
-    "Wellbeing": (
-        (
-            "Isolation after bereavement",
-            "Low mood and missed GP appointments",
-            "Caring for a parent alone",
-            "Anxiety about leaving the house",
-        ),
-        ("Regular contact with people", "Help to attend appointments", "A break"),
-        ("Joins a local group", "Registered with a GP", "Carer's assessment done"),
-        ("Find a befriending group", "Go to the GP together", "Carer's referral"),
-        "Citywide Food Bank",
-    ),
-}
-LINK_NOTES = (
-    "Rang to introduce the case and agree who does what.",
-    "Sent the referral form with the client's consent.",
-    "",
-)
-INTERACTION_NOTES = (
-    "Home visit: talked through the week and the letters that came.",
-    "Phoned to check how the appointment went.",
-    "Client called in upset about a letter; read it through together.",
-    "Sent the list of documents to bring next time.",
-    "Met at the hub; filled in the form together.",
-    "Texted a reminder about Thursday.",
-)
-TASKS = (
-    ("Chase the housing officer about the viewing", -6),
-    ("Send the budget sheet to the client", -2),
-    ("Call the GP surgery about the referral", 0),
-    ("Book the next home visit", 0),
-    ("Check the benefits claim has been received", 3),
-    ("Review the planned support with the client", 10),
-)
 
 
 @dataclass
@@ -159,6 +94,22 @@ class Clock:
         touches.update(occurred_at=when)
         self.last_event = max([self.last_event, *ids])
         self.last_touch = max([self.last_touch, *touch_ids])
+
+
+@contextmanager
+def _at(when: datetime) -> Iterator[None]:
+    """Let the services take a step as if it were ``when``.
+
+    So a case closed months ago is closed by ``support_case_close`` itself,
+    and its close date, open period, history and audit entry all say when.
+    """
+    with mock.patch.object(timezone, "now", return_value=when):
+        yield
+
+
+def _note(rng: random.Random, kind: InteractionType) -> str:
+    """Return a note that fits the interaction type."""
+    return rng.choice(INTERACTION_NOTES.get(kind.name, OTHER_NOTES))
 
 
 def _pathways(firm: Firm) -> dict[str, Pathway]:
@@ -244,7 +195,7 @@ def _case(s: Setup, index: int, beneficiary: Contact) -> None:
             start_date=start_day,
             duration=Duration.FIXED if fixed else Duration.OPEN_ENDED,
             expected_end_date=start_day + timedelta(days=182) if fixed else None,
-            pathway=s.pathways[name] if index % 7 != 6 else None,
+            pathway=None if index % 7 == 6 else s.pathways[name],
             note="Referred by the GP surgery." if index % 3 == 0 else "",
         ),
         concern_level=rng.choice([ConcernLevel.LOW, ConcernLevel.MEDIUM]),
@@ -295,12 +246,13 @@ def _case(s: Setup, index: int, beneficiary: Contact) -> None:
         )
     clock.stamp(_when(start, end, 0.05))
     for n in range(rng.randint(2, 4)):
+        kind = rng.choice(s.types)
         interaction_services.interaction_log(
             firm=firm,
             actor=rng.choice([manager, manager, other]),
             occurred_at=_when(start, end, (n + 1) / 5),
-            interaction_type=rng.choice(s.types),
-            notes=rng.choice(INTERACTION_NOTES),
+            interaction_type=kind,
+            notes=_note(rng, kind),
             case=case,
         )
     for n, (level, reason) in enumerate(CONCERN_STORIES.get(index, ())):
@@ -335,33 +287,35 @@ def _case(s: Setup, index: int, beneficiary: Contact) -> None:
 def _close(
     s: Setup, case: Case, manager: User, index: int, clock: Clock, end: datetime
 ) -> None:
-    services.support_case_close(
-        firm=s.firm,
-        actor=manager,
-        case=case,
-        reason=CLOSE_REASONS[index % len(CLOSE_REASONS)],
-        open_work=OpenWorkChoice.COMPLETE if index % 2 else OpenWorkChoice.CANCEL,
-    )
-    Case.objects.filter(pk=case.pk).update(closed_at=end)
-    OpenPeriod.objects.filter(case=case).update(closed_at=end)
+    name = None if index % 7 == 6 else PATHWAYS[index % len(PATHWAYS)]
+    reasons = CLOSE_REASONS.get(name, CLOSE_REASONS[None])
+    with _at(end):
+        services.support_case_close(
+            firm=s.firm,
+            actor=manager,
+            case=case,
+            reason=reasons[index % len(reasons)],
+            open_work=OpenWorkChoice.COMPLETE if index % 2 else OpenWorkChoice.CANCEL,
+        )
     clock.stamp(end)
     if index != REOPENED:
         return
     back = s.now - timedelta(days=41)
-    services.support_case_reopen(
-        firm=s.firm,
-        actor=manager,
-        case=case,
-        reason="Client got back in touch: a new eviction notice.",
-    )
-    OpenPeriod.objects.filter(case=case, closed_at=None).update(opened_at=back)
+    with _at(back):
+        services.support_case_reopen(
+            firm=s.firm,
+            actor=manager,
+            case=case,
+            reason=REOPEN_REASONS.get(name, REOPEN_REASONS[None]),
+        )
     clock.stamp(back)
+    kind = s.types[0]
     interaction_services.interaction_log(
         firm=s.firm,
         actor=manager,
         occurred_at=back + timedelta(days=2),
-        interaction_type=s.types[0],
-        notes="Visited after the reopening; the notice is dated for next month.",
+        interaction_type=kind,
+        notes=REOPEN_NOTES.get(kind.name) or _note(s.rng, kind),
         case=case,
     )
 

@@ -10,6 +10,8 @@ from crm.cases.models import Case, CaseApplicant, CaseEvent
 from crm.contacts import demo as contacts_demo
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
+from crm.core.choices import AuditVerb
+from crm.core.models import AuditEvent
 from crm.firms import demo as firms_demo
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
@@ -145,3 +147,72 @@ def test_advice_firm_gets_no_support_cases(firms):
     advice = firms[firms_demo.ADVICE_FIRM]
     assert Case.objects.filter(firm=advice, kind=SupportKind.SUPPORT).exists() is False
     assert Pathway.objects.filter(firm=advice).exists() is False
+
+
+def test_every_interaction_note_fits_its_type(firms):
+    """Issue 14 item 9: a home visit's note is about a visit, not a text."""
+    demo.seed(firms)
+
+    logged = Interaction.objects.filter(
+        case__kind=SupportKind.SUPPORT, kind=InteractionKind.INTERACTION
+    ).select_related("interaction_type")
+    assert logged.exists() is True
+    for interaction in logged:
+        name = interaction.interaction_type.name
+        fitting = {
+            *demo.INTERACTION_NOTES.get(name, demo.OTHER_NOTES),
+            *([demo.REOPEN_NOTES[name]] if name in demo.REOPEN_NOTES else []),
+        }
+        assert interaction.notes in fitting, (name, interaction.notes)
+
+
+def test_every_close_reason_fits_the_cases_pathway(firms):
+    """Issue 14 item 9: no "Debt relief order approved" on a Wellbeing case."""
+    demo.seed(firms)
+
+    closes = CaseEvent.objects.filter(
+        case__kind=SupportKind.SUPPORT, type=CaseEventType.CLOSED
+    ).select_related("case__support__pathway")
+    assert closes.count() == 5
+    for event in closes:
+        pathway = event.case.support.pathway
+        name = pathway.name if pathway else None
+        assert event.parameters["reason"] in demo.CLOSE_REASONS[name], name
+    reopen = CaseEvent.objects.get(type=CaseEventType.REOPENED)
+    pathway = reopen.case.support.pathway
+    assert (
+        reopen.parameters["reason"]
+        == demo.REOPEN_REASONS[pathway.name if pathway else None]
+    )
+
+
+def test_every_status_change_is_dated_by_the_service_that_made_it(firms):
+    """Issue 14 item 9: closing and reopening go through the services at the
+    time they happened, so the case, its open periods, history and audit agree."""
+    demo.seed(firms)
+
+    cases = Case.objects.filter(kind=SupportKind.SUPPORT)
+    moves = CaseEvent.objects.filter(
+        case__in=cases, type__in=[CaseEventType.CLOSED, CaseEventType.REOPENED]
+    )
+    assert moves.count() == 6
+    for event in moves:
+        audit = AuditEvent.objects.filter(
+            firm=event.firm,
+            verb=AuditVerb.STATUS_CHANGE,
+            object_id=str(event.case_id),
+            created_at=event.created_at,
+        )
+        assert audit.count() == 1, event
+    for case in cases.filter(is_open=False):
+        closed = CaseEvent.objects.get(case=case, type=CaseEventType.CLOSED)
+        assert case.closed_at == closed.created_at
+        period = OpenPeriod.objects.get(case=case)
+        assert period.closed_at == case.closed_at
+    reopened = cases.get(pk=moves.get(type=CaseEventType.REOPENED).case_id)
+    first, second = reopened.open_periods.order_by("opened_at")
+    closed = CaseEvent.objects.get(case=reopened, type=CaseEventType.CLOSED)
+    again = CaseEvent.objects.get(case=reopened, type=CaseEventType.REOPENED)
+    assert first.closed_at == closed.created_at
+    assert second.opened_at == again.created_at
+    assert second.closed_at is None
