@@ -51,12 +51,29 @@ LENDERS = (
     ("Coventry BS", "2 year fixed 4.35%"),
     ("Skipton BS", "Track Record mortgage 5.49%"),
 )
-NOTES = (
-    "First-time buyers; deposit from savings and a family gift.",
-    "Remortgage at the end of a two-year fix.",
-    "Second property to let; experienced landlord.",
+# Case notes that fit the case: a protection case is never "First-time buyers".
+MORTGAGE_NOTES = {
+    MortgagePurpose.PURCHASE: (
+        "First-time buyers; deposit from savings and a family gift.",
+        "Self-employed; two years of accounts provided.",
+        "Selling the flat to buy a family house; chain of three.",
+        "",
+    ),
+    MortgagePurpose.REMORTGAGE: (
+        "Remortgage at the end of a two-year fix.",
+        "Wants to fix for five years and take two years off the term.",
+        "",
+    ),
+    MortgagePurpose.FURTHER_ADVANCE: (
+        "Borrowing more for a loft conversion.",
+        "",
+    ),
+}
+BUY_TO_LET_NOTES = ("Second property to let; experienced landlord.", "")
+PROTECTION_NOTES = (
     "Wants life and critical illness cover alongside the new mortgage.",
-    "Self-employed; two years of accounts provided.",
+    "Self-employed with no sick pay; looking at income protection.",
+    "New baby; wants life cover for the family.",
     "",
 )
 CLOSE_REASONS = {
@@ -134,6 +151,15 @@ def _mortgage_extra(
             today.year + rng.choice([2, 5]), today.month, 1
         )
     return mortgage_type, extra
+
+
+def case_notes(kind: str, details: dict[str, object]) -> tuple[str, ...]:
+    """Return the notes that fit a case of ``kind`` with these mortgage details."""
+    if kind != AdviceKind.MORTGAGE:
+        return PROTECTION_NOTES
+    if details.get("mortgage_type") == MortgageType.BUY_TO_LET:
+        return BUY_TO_LET_NOTES
+    return MORTGAGE_NOTES[MortgagePurpose(str(details["purpose"]))]
 
 
 def _path(kind: str, start: str, target: str) -> list[str]:
@@ -262,7 +288,9 @@ def seed(firms: dict[str, Firm]) -> None:
                 follow_up_date=today + timedelta(days=offset)
                 if offset is not None
                 else None,
-                note=rng.choice(NOTES),
+                note=rng.choice(
+                    case_notes(kind, {"mortgage_type": mortgage_type, **extra})
+                ),
                 introducer=negotiator.branch.introducer if negotiator else None,
                 introducer_branch=negotiator.branch if negotiator else None,
                 negotiator=negotiator,

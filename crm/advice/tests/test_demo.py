@@ -104,3 +104,30 @@ def test_completed_demo_mortgage_has_its_remortgage_case(firms):
         )
         assert AdviceEventType.REMORTGAGE_OPENED in history
         assert "closed" in history
+
+
+def test_every_case_note_fits_the_case(firms):
+    """Issue 14 item 9: mortgage notes on mortgage cases of that purpose, protection
+    notes on protection cases ("First-time buyers" is never on a protection case)."""
+    demo.seed(firms)
+
+    cases = Case.objects.filter(firm=firms[firms_demo.ADVICE_FIRM])
+    noted = 0
+    for case in cases.exclude(note=""):
+        noted += 1
+        if case.kind == AdviceKind.PROTECTION:
+            assert case.note in demo.PROTECTION_NOTES, case.note
+            continue
+        details = MortgageDetails.objects.get(case=case)
+        if case.note.startswith("Remortgage review of "):
+            # Opened by the completed mortgage's hook, which writes this note.
+            assert details.purpose == "remortgage"
+            continue
+        fitting = demo.case_notes(
+            case.kind,
+            {"mortgage_type": details.mortgage_type, "purpose": details.purpose},
+        )
+        assert case.note in fitting, (details.purpose, case.note)
+    assert noted >= 10
+    all_protection = set(demo.PROTECTION_NOTES) - {""}
+    assert not cases.filter(kind=AdviceKind.MORTGAGE, note__in=all_protection).exists()
