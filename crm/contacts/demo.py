@@ -25,8 +25,9 @@ Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins
 Bell Shaw Murphy Miller Cox Richards Khan Begum Okafor Nowak Kowalski Mensah
 O'Brien MacDonald Fraser Ahmed Singh Chen Nguyen
 """.split()
+# One street per comma; a name wrapped over two lines is joined with a space.
 STREETS = tuple(
-    part.strip()
+    " ".join(part.split())
     for part in """
 High Street, Station Road, Church Lane, Park Avenue, Victoria Road, Mill Lane,
 Queens Road, Manor Close, Orchard Way, Gloucester Road, Cheltenham Road, St
