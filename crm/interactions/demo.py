@@ -17,24 +17,43 @@ from crm.leads.models import Lead
 CONTACTS_WITH_HISTORY = 40
 LEADS_WITH_HISTORY = 25
 
-ADVICE_NOTES = (
-    "Discussed their budget and the deposit from the sale of the flat.",
-    "Client wants a five-year fix; looking at rates with two lenders.",
-    "Left a voicemail; will try again tomorrow morning.",
-    "Went through the protection needs: life cover and income protection.",
-    "Sent the list of documents we still need.",
-    "Client confirmed the offer on the house was accepted.",
-    "Agreed to meet at the Bath office next week.",
-)
-SUPPORT_NOTES = (
-    "Visited at home; the heating is fixed and the kitchen is usable again.",
-    "Talked through the benefits letter and what it means.",
-    "Client is feeling more settled since the last visit.",
-    "Helped fill in the housing application together.",
-    "Rang to check the food bank referral arrived.",
-    "Client asked for help with the GP appointment next week.",
-    "Daughter was present and agreed to help with shopping.",
-)
+# Notes per interaction type, so a text message never reads as a home visit.
+ADVICE_NOTES = {
+    "Phone call": (
+        "Left a voicemail; will try again tomorrow morning.",
+        "Rang to go through the budget and the deposit from the sale of the flat.",
+    ),
+    "E-mail": (
+        "Sent the list of documents we still need.",
+        "Client e-mailed to say the offer on the house was accepted.",
+    ),
+    "Meeting": (
+        "Went through the protection needs: life cover and income protection.",
+        "Met at the Bath office; client wants a five-year fix.",
+    ),
+    "Video call": ("Compared rates from two lenders on screen with the client.",),
+    "Letter": ("Posted the welcome letter and our terms of business.",),
+}
+SUPPORT_NOTES = {
+    "Home visit": (
+        "Visited at home; the heating is fixed and the kitchen is usable again.",
+        "Daughter was at the visit and agreed to help with shopping.",
+    ),
+    "Phone call": (
+        "Rang to check the food bank referral arrived.",
+        "Client rang to ask for help with the GP appointment next week.",
+    ),
+    "E-mail": ("E-mailed the housing application with notes on each part.",),
+    "Text message": ("Client texted to say they feel more settled this week.",),
+    "Office appointment": (
+        "Helped fill in the housing application together at the hub.",
+        "Talked through the benefits letter and what it means.",
+    ),
+    "Meeting": ("Met at the community hub to talk through the benefits letter.",),
+    "Video call": ("Went through the benefits letter together on a video call.",),
+    "Letter": ("Wrote to confirm the next appointment and who to call meanwhile.",),
+}
+OTHER_NOTES = ("Caught up with the client and agreed the next step.",)
 NOTES = (
     "Prefers to be contacted by text message.",
     "Please check with the adviser before calling about fees.",
@@ -53,7 +72,9 @@ def _members(firm: Firm) -> list[User]:
     return [m.user for m in memberships if m.has_perm(Perm.EDIT_CASES)]
 
 
-def _seed_firm(firm: Firm, notes: tuple[str, ...], rng: random.Random) -> None:
+def _seed_firm(
+    firm: Firm, notes: dict[str, tuple[str, ...]], rng: random.Random
+) -> None:
     members = _members(firm)
     types = list(InteractionType.objects.filter(firm=firm, is_active=True))
     if not members or not types:
@@ -73,13 +94,15 @@ def _seed_firm(firm: Firm, notes: tuple[str, ...], rng: random.Random) -> None:
     subjects += [(None, lead) for lead in leads]
     for i, (contact, lead) in enumerate(subjects):
         for _ in range(rng.randint(1, 3)):
+            actor = rng.choice(members)
+            ago = timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+            kind = rng.choice(types)
             services.interaction_log(
                 firm=firm,
-                actor=rng.choice(members),
-                occurred_at=now
-                - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8)),
-                interaction_type=rng.choice(types),
-                notes=rng.choice(notes),
+                actor=actor,
+                occurred_at=now - ago,
+                interaction_type=kind,
+                notes=rng.choice(notes.get(kind.name, OTHER_NOTES)),
                 contact=contact,
                 lead=lead,
             )

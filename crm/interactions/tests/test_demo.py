@@ -41,3 +41,26 @@ def test_seed_logs_on_contacts_and_leads_once(firms):
     assert advice.filter(kind="note").exists()
     support = Interaction.objects.filter(firm=firms[SUPPORT_FIRM])
     assert support.filter(kind="interaction").exists()
+
+
+def test_every_note_fits_its_interaction_type(firms):
+    """Issue 14 item 9: a voicemail is a phone call, a home visit is a visit."""
+    for name in ("Phone call", "E-mail", "Meeting"):
+        InteractionTypeFactory(firm=firms[ADVICE_FIRM], name=name)
+    for name in ("Phone call", "Text message", "Office appointment"):
+        InteractionTypeFactory(firm=firms[SUPPORT_FIRM], name=name)
+
+    demo.seed(firms)
+
+    for name, by_type in (
+        (ADVICE_FIRM, demo.ADVICE_NOTES),
+        (SUPPORT_FIRM, demo.SUPPORT_NOTES),
+    ):
+        logged = Interaction.objects.filter(
+            firm=firms[name], kind="interaction"
+        ).select_related("interaction_type")
+        assert logged.values("interaction_type").distinct().count() >= 3
+        for interaction in logged:
+            kind = interaction.interaction_type.name
+            fitting = by_type.get(kind, demo.OTHER_NOTES)
+            assert interaction.notes in fitting, (kind, interaction.notes)
