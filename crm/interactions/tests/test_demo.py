@@ -61,6 +61,7 @@ def test_every_note_fits_its_interaction_type(firms):
         ).select_related("interaction_type")
         assert logged.values("interaction_type").distinct().count() >= 3
         for interaction in logged:
+            assert interaction.interaction_type is not None
             kind = interaction.interaction_type.name
             fitting = by_type.get(kind, demo.OTHER_NOTES)
             assert interaction.notes in fitting, (kind, interaction.notes)

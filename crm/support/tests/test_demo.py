@@ -15,7 +15,7 @@ from crm.core.models import AuditEvent
 from crm.firms import demo as firms_demo
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
-from crm.support import demo, selectors
+from crm.support import demo, demo_text, selectors
 from crm.support.choices import ItemKind, PlanStatus, SupportEventType, SupportKind
 from crm.support.models import (
     ExternalService,
@@ -158,10 +158,11 @@ def test_every_interaction_note_fits_its_type(firms):
     ).select_related("interaction_type")
     assert logged.exists() is True
     for interaction in logged:
+        assert interaction.interaction_type is not None
         name = interaction.interaction_type.name
         fitting = {
-            *demo.INTERACTION_NOTES.get(name, demo.OTHER_NOTES),
-            *([demo.REOPEN_NOTES[name]] if name in demo.REOPEN_NOTES else []),
+            *demo_text.INTERACTION_NOTES.get(name, demo_text.OTHER_NOTES),
+            *([demo_text.REOPEN_NOTES[name]] if name in demo_text.REOPEN_NOTES else []),
         }
         assert interaction.notes in fitting, (name, interaction.notes)
 
@@ -177,12 +178,12 @@ def test_every_close_reason_fits_the_cases_pathway(firms):
     for event in closes:
         pathway = event.case.support.pathway
         name = pathway.name if pathway else None
-        assert event.parameters["reason"] in demo.CLOSE_REASONS[name], name
+        assert event.parameters["reason"] in demo_text.CLOSE_REASONS[name], name
     reopen = CaseEvent.objects.get(type=CaseEventType.REOPENED)
     pathway = reopen.case.support.pathway
     assert (
         reopen.parameters["reason"]
-        == demo.REOPEN_REASONS[pathway.name if pathway else None]
+        == demo_text.REOPEN_REASONS[pathway.name if pathway else None]
     )
 
 
