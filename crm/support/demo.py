@@ -2,8 +2,10 @@
 
 Every case is written through the support, interaction and task services, so
 it has the history, timeline and audit entries a real one would. Cases start
-over the last year; as each step is taken, the history it wrote is dated when
-the step happened (the services stamp "now"), and so are the open periods.
+over the last year: opening, closing and reopening run with the services'
+clock at the day they happened (``_at``), so the case, its open periods,
+history and audit all agree; the history of the smaller steps in between is
+dated afterwards by ``Clock``.
 """
 
 import random
@@ -43,7 +45,7 @@ from crm.support.demo_text import (
     REOPEN_REASONS,
     TASKS,
 )
-from crm.support.models import OpenPeriod, Pathway
+from crm.support.models import Pathway
 from crm.tasks import services as task_services
 from crm.tasks.choices import TaskPriority
 
@@ -185,23 +187,22 @@ def _case(s: Setup, index: int, beneficiary: Contact) -> None:
     end = now - timedelta(days=closed_days) if closed_days else now
     fixed = index % 4 == 2
     start_day = timezone.localdate(start)
-    case = services.support_case_create(
-        firm=firm,
-        actor=manager,
-        beneficiary=beneficiary,
-        data=services.SupportCaseData(
-            title=titles[index // len(PATHWAYS) % len(titles)],
-            case_manager=manager,
-            start_date=start_day,
-            duration=Duration.FIXED if fixed else Duration.OPEN_ENDED,
-            expected_end_date=start_day + timedelta(days=182) if fixed else None,
-            pathway=None if index % 7 == 6 else s.pathways[name],
-            note="Referred by the GP surgery." if index % 3 == 0 else "",
-        ),
-        concern_level=rng.choice([ConcernLevel.LOW, ConcernLevel.MEDIUM]),
-    )
-    Case.objects.filter(pk=case.pk).update(created_at=start)
-    OpenPeriod.objects.filter(case=case).update(opened_at=start)
+    with _at(start):
+        case = services.support_case_create(
+            firm=firm,
+            actor=manager,
+            beneficiary=beneficiary,
+            data=services.SupportCaseData(
+                title=titles[index // len(PATHWAYS) % len(titles)],
+                case_manager=manager,
+                start_date=start_day,
+                duration=Duration.FIXED if fixed else Duration.OPEN_ENDED,
+                expected_end_date=start_day + timedelta(days=182) if fixed else None,
+                pathway=None if index % 7 == 6 else s.pathways[name],
+                note="Referred by the GP surgery." if index % 3 == 0 else "",
+            ),
+            concern_level=rng.choice([ConcernLevel.LOW, ConcernLevel.MEDIUM]),
+        )
     clock = Clock(case)
     clock.stamp(start)
     for text in rng.sample(needs, 2):

@@ -210,6 +210,15 @@ def test_every_status_change_is_dated_by_the_service_that_made_it(firms):
         assert case.closed_at == closed.created_at
         period = OpenPeriod.objects.get(case=case)
         assert period.closed_at == case.closed_at
+    for case in cases:
+        created = CaseEvent.objects.get(case=case, type=CaseEventType.CREATED)
+        assert created.created_at == case.created_at
+        first = case.open_periods.order_by("opened_at").first()
+        assert first is not None
+        assert first.opened_at == case.created_at
+        assert AuditEvent.objects.filter(
+            verb=AuditVerb.CREATE, object_id=str(case.pk), created_at=case.created_at
+        ).exists()
     reopened = cases.get(pk=moves.get(type=CaseEventType.REOPENED).case_id)
     first, second = reopened.open_periods.order_by("opened_at")
     closed = CaseEvent.objects.get(case=reopened, type=CaseEventType.CLOSED)
