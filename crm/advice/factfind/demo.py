@@ -77,6 +77,10 @@ def _full(
             data=data,
         )
     line1, town, postcode = rng.choice(ADDRESSES)
+    if contact.address_line1 and contact.postcode:
+        # The current address is the one on the contact's record.
+        line1, town = contact.address_line1, contact.town
+        postcode = contact.postcode
     services.fact_find_row_add(
         firm=firm,
         actor=actor,

@@ -131,3 +131,29 @@ def test_every_case_note_fits_the_case(firms):
     assert noted >= 10
     all_protection = set(demo.PROTECTION_NOTES) - {""}
     assert not cases.filter(kind=AdviceKind.MORTGAGE, note__in=all_protection).exists()
+
+
+def test_fact_find_current_address_is_the_contacts():
+    """Issue 14 item 9: a client living in Bristol has no Edinburgh address."""
+    from crm.advice.factfind.models import FactFindAddress
+    from crm.contacts import demo as contacts_demo
+
+    firms = firms_demo.seed()
+    contacts_demo.seed(firms)
+    leads_demo.seed(firms)
+    demo.seed(firms)
+
+    current = FactFindAddress.objects.filter(moved_out=None).select_related(
+        "fact_find__contact"
+    )
+    checked = 0
+    for row in current:
+        contact = row.fact_find.contact
+        if contact.address_line1:
+            checked += 1
+            assert (row.line1, row.town, row.postcode) == (
+                contact.address_line1,
+                contact.town,
+                contact.postcode,
+            )
+    assert checked >= 5
