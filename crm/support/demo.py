@@ -295,7 +295,7 @@ def _close(
             firm=s.firm,
             actor=manager,
             case=case,
-            reason=reasons[index % len(reasons)],
+            reason=reasons[index // len(PATHWAYS) % len(reasons)],
             open_work=OpenWorkChoice.COMPLETE if index % 2 else OpenWorkChoice.CANCEL,
         )
     clock.stamp(end)

@@ -21,6 +21,7 @@ CLOSE_REASONS: dict[str | None, tuple[str, ...]] = {
     "Wellbeing": (
         "Goes to the local group each week; support no longer needed.",
         "Registered with a GP and the carer's assessment is done; goals met.",
+        "Client asked to end support; knows how to get back in touch.",
     ),
     None: ("Client asked to end support for now.",),
 }
