@@ -1,5 +1,6 @@
 """Shared fixtures: two firms, one member per role, logged-in clients."""
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -150,3 +151,18 @@ def api(token_key: str) -> Client:
     from crm.api.tests.factories import api_client
 
     return api_client(token_key)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the page crawls once per CI run: in the SQLite pass.
+
+    A crawl loads the whole demo and opens every page to check its markup
+    (every link a member may follow, no CSP violation): what it checks does
+    not depend on the database, and on PostgreSQL it would add minutes.
+    """
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    skip = pytest.mark.skip(reason="page crawl: run in the SQLite pass")
+    for item in items:
+        if "crawl" in item.keywords:
+            item.add_marker(skip)

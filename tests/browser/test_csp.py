@@ -92,6 +92,7 @@ def _log_in(page: Page, base: str, path: str, email: str) -> None:
         ("grace.mensah@bridge.example", "support:case_detail"),
     ],
 )
+@pytest.mark.crawl
 def test_staff_pages_have_no_csp_violation(
     demo, new_page: Callable[..., Page], live_server: LiveServer, email, must_see
 ):

@@ -120,6 +120,7 @@ def demo_firms() -> list[Firm]:
 _OWNERS = ("helen.carter@harbour.example", "grace.mensah@bridge.example")
 
 
+@pytest.mark.crawl
 def test_no_page_offers_an_action_the_member_would_be_refused(demo_firms, login):
     """Every link, form and htmx target on a member's pages is one they may use.
 
