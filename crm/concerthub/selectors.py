@@ -104,17 +104,6 @@ def case_submissions(*, firm: Firm, case: Case) -> CaseSubmissions:
     return CaseSubmissions(list(_with_attempts(qs, firm).order_by("-number")))
 
 
-def latest_status(*, firm: Firm, case: Case) -> str:
-    """Return the status of the case's newest submission, or "" if none."""
-    found = (
-        Submission.objects.filter(firm=firm, case=case)
-        .order_by("-number")
-        .values_list("status", "partner_id")
-        .first()
-    )
-    return found[0] if found else ""
-
-
 def latest_submission(*, firm: Firm, case: Case) -> Submission | None:
     return Submission.objects.filter(firm=firm, case=case).order_by("-number").first()
 
