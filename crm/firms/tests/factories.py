@@ -34,9 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        faker_first = factory.Faker("first_name", locale="en_GB")
+        faker_last = factory.Faker("last_name", locale="en_GB")
+
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Without apostrophes, so a test finds the name in escaped HTML as it is.
+    first_name = factory.LazyAttribute(lambda o: o.faker_first.replace("'", ""))
+    last_name = factory.LazyAttribute(lambda o: o.faker_last.replace("'", ""))
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
@@ -94,7 +99,11 @@ class NegotiatorFactory(factory.django.DjangoModelFactory[Negotiator]):
 
     branch = factory.SubFactory(IntroducerBranchFactory)
     firm = factory.SelfAttribute("branch.firm")
-    name = factory.Faker("name", locale="en_GB")
+
+    class Params:
+        faker_name = factory.Faker("name", locale="en_GB")
+
+    name = factory.LazyAttribute(lambda o: o.faker_name.replace("'", ""))
 
 
 class InteractionTypeFactory(factory.django.DjangoModelFactory[InteractionType]):
