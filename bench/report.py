@@ -160,6 +160,25 @@ def _deliveries(data: dict[str, Any]) -> list[str]:
             + ("pass" if ok else "**under budget**")
             + " |"
         )
+    cpu_rows = [
+        f"| {vendor} | {cpu['workers']} | {cpu['simulator']} | {cpu['database']} "
+        f"| {cpu['total']} | {2000 / max(cpu['total'], 0.001):.0f} |"
+        for vendor, run in found.items()
+        if (cpu := run.get("cpu_ms_per_delivery"))
+    ]
+    if cpu_rows:
+        lines += [
+            "",
+            "CPU milliseconds one delivery costs, summed over the processes that "
+            "did the work (unlike the rate, this holds when other work shares "
+            "the machine); the last column is the rate two fully used cores "
+            "would allow.",
+            "",
+            "| database | workers | simulator | database server | total "
+            "| per second on 2 cores |",
+            "|---|---:|---:|---:|---:|---:|",
+            *cpu_rows,
+        ]
     return [*lines, ""]
 
 

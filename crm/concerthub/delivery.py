@@ -82,13 +82,14 @@ def on_outcome(message: OutboxMessage, attempt: DeliveryAttempt) -> None:
     """Record the attempt on the submission and move the submission on."""
     # The message row is already locked by this transaction's update, and a
     # submission has one message, so no second lock is needed here.
-    submission = (
-        Submission.objects.select_related("case", "firm")
-        .filter(firm_id=message.firm_id, message=message)
-        .first()
+    found = list(
+        Submission.objects.select_related("case", "firm").filter(
+            firm_id=message.firm_id, message=message
+        )[:1]
     )
-    if submission is None:
+    if not found:
         return
+    submission = found[0]
     errors = _partner_errors(attempt)
     rejected = attempt.status_code is not None and 400 <= attempt.status_code < 500
     if attempt.outcome == DeliveryAttemptOutcome.DELIVERED:

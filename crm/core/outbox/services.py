@@ -114,6 +114,21 @@ def outbox_claim_due(
 ) -> list[int]:
     """Lease up to ``limit`` due messages to ``worker`` and return their ids.
 
+    See :func:`outbox_claim`, which returns the messages themselves.
+    """
+    claimed = outbox_claim(worker=worker, now=now, limit=limit, message_ids=message_ids)
+    return [message.pk for message in claimed]
+
+
+def outbox_claim(
+    *,
+    worker: str,
+    now: datetime | None = None,
+    limit: int = CLAIM_BATCH,
+    message_ids: Collection[int] | None = None,
+) -> list[OutboxMessage]:
+    """Lease up to ``limit`` due messages to ``worker`` and return them.
+
     A message is due when it is pending, its ``next_attempt_at`` has come and
     no other worker holds an unexpired lease on it. On PostgreSQL the rows are
     locked with ``SKIP LOCKED``; everywhere, the lease is taken with a
@@ -142,12 +157,10 @@ def outbox_claim_due(
         OutboxMessage.objects.filter(
             lease_free, pk__in=candidates, status=OutboxMessageStatus.PENDING
         ).update(claimed_until=until, claimed_by=worker)
-        taken = set(
-            OutboxMessage.objects.filter(
-                pk__in=candidates, claimed_by=worker, claimed_until=until
-            ).values_list("pk", flat=True)
-        )
-    return [pk for pk in candidates if pk in taken]
+        taken = OutboxMessage.objects.filter(
+            pk__in=candidates, claimed_by=worker, claimed_until=until
+        ).in_bulk()
+    return [taken[pk] for pk in candidates if pk in taken]
 
 
 def relax_commits() -> None:
@@ -211,15 +224,29 @@ def outbox_deliver(*, message_id: int, worker: str) -> DeliveryAttempt | None:
     """
     with scopes_disabled():
         message = OutboxMessage.objects.filter(pk=message_id).first()
-    now = timezone.now()
+    if message is None:
+        logger.warning("Outbox message %s does not exist", message_id)
+        return None
+    return outbox_deliver_claimed(message=message, worker=worker)
+
+
+def outbox_deliver_claimed(
+    *, message: OutboxMessage, worker: str
+) -> DeliveryAttempt | None:
+    """Deliver ``message`` as :func:`outbox_deliver` does, given the row itself.
+
+    ``message`` is the row as :func:`outbox_claim` returned it. Its lease is
+    checked against the clock: no other worker takes a message before its
+    lease runs out, so an unexpired lease is still ``worker``'s, and the
+    attempt is recorded only if it still is (see ``_record``).
+    """
     if (
-        message is None
-        or message.status != OutboxMessageStatus.PENDING
+        message.status != OutboxMessageStatus.PENDING
         or message.claimed_by != worker
         or message.claimed_until is None
-        or message.claimed_until <= now
+        or message.claimed_until <= timezone.now()
     ):
-        logger.warning("Outbox message %s is not leased to %s", message_id, worker)
+        logger.warning("Outbox message %s is not leased to %s", message.pk, worker)
         return None
     with scope(firm=message.firm_id):
         started_at = timezone.now()

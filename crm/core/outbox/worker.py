@@ -75,17 +75,18 @@ class OutboxWorker:
         services.relax_commits()
         tries = 0
         while not self.stopping:
-            ids = services.outbox_claim_due(worker=self.name, limit=self.batch)
-            if not ids:
+            messages = services.outbox_claim(worker=self.name, limit=self.batch)
+            if not messages:
                 break
-            for position, message_id in enumerate(ids):
+            for position, message in enumerate(messages):
                 if self.stopping:
                     # Hand back what was claimed but not tried, for another worker.
                     services.outbox_release(
-                        worker=self.name, message_ids=ids[position:]
+                        worker=self.name,
+                        message_ids=[m.pk for m in messages[position:]],
                     )
                     break
-                if services.outbox_deliver(message_id=message_id, worker=self.name):
+                if services.outbox_deliver_claimed(message=message, worker=self.name):
                     tries += 1
         return tries
 

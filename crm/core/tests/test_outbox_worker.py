@@ -65,7 +65,7 @@ def test_pruning_runs_at_most_once_per_period(monkeypatch):
         return 0
 
     monkeypatch.setattr(services, "outbox_prune", prune)
-    monkeypatch.setattr(services, "outbox_claim_due", lambda **kwargs: [])
+    monkeypatch.setattr(services, "outbox_claim", lambda **kwargs: [])
     worker = OutboxWorker(name="w")
     worker.run_once()
     worker.run_once()
@@ -133,7 +133,7 @@ def test_worker_loop_survives_a_failing_pass(monkeypatch, caplog):
         worker.stop()
         return []
 
-    monkeypatch.setattr(services, "outbox_claim_due", claim)
+    monkeypatch.setattr(services, "outbox_claim", claim)
     monkeypatch.setattr(services, "outbox_prune", lambda: 0)
     worker.run_forever()
     assert len(calls) == 2

@@ -50,6 +50,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU time process ``pid`` has used (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_pids() -> list[int]:
+    """Return the server process ids of every connection to this database."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _wait_healthy(url: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -102,9 +123,14 @@ class Command(BaseCommand):
                 for _ in range(options["workers"])
             ]
             time.sleep(3)  # let the workers start before the clock does
-            empty = self._round(firm, options["messages"])
+            self.parts = {
+                "workers": [w.pid for w in workers],
+                "simulator": [simulator.pid],
+                "database": _database_pids(),
+            }
+            empty, cpu = self._round(firm, options["messages"])
             self._finished_rows(firm, options["finished"])
-            loaded = self._round(firm, options["messages"])
+            loaded, cpu_loaded = self._round(firm, options["messages"])
         finally:
             for process in [*workers, simulator]:
                 process.terminate()
@@ -116,6 +142,8 @@ class Command(BaseCommand):
             "finished_rows": options["finished"],
             "per_second": round(empty, 1),
             "per_second_with_finished": round(loaded, 1),
+            "cpu_ms_per_delivery": cpu,
+            "cpu_ms_per_delivery_with_finished": cpu_loaded,
         }
         self._report(result)
 
@@ -144,8 +172,20 @@ class Command(BaseCommand):
         self.case = case
         return firm
 
-    def _round(self, firm: Firm, count: int) -> float:
-        """Queue ``count`` submissions not yet due, make them due, time the drain."""
+    def _cpu(self) -> dict[str, float]:
+        return {
+            part: sum(_cpu_seconds(pid) for pid in pids)
+            for part, pids in self.parts.items()
+        }
+
+    def _round(self, firm: Firm, count: int) -> tuple[float, dict[str, float]]:
+        """Queue ``count`` submissions not yet due, make them due, time the drain.
+
+        Return deliveries per second and the CPU milliseconds one delivery
+        cost in the workers, the simulator and the database server (the
+        database's figure includes this command's polling). CPU per delivery
+        holds when other work shares the machine; the rate does not.
+        """
         payload = json.loads(EXAMPLE.read_text())
         later = timezone.now() + timedelta(hours=1)
         start = Submission.objects.filter(firm=firm, case=self.case).count()
@@ -182,6 +222,7 @@ class Command(BaseCommand):
             batch_size=1000,
         )
         ids = [m.pk for m in messages]
+        cpu_before = self._cpu()
         began = time.monotonic()
         OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
         pending = OutboxMessage.objects.filter(
@@ -190,14 +231,21 @@ class Command(BaseCommand):
         while pending.exists():
             time.sleep(0.05)
         seconds = time.monotonic() - began
+        cpu_after = self._cpu()
+        cpu = {
+            part: round((cpu_after[part] - cpu_before[part]) * 1000 / count, 2)
+            for part in cpu_after
+        }
+        cpu["total"] = round(sum(cpu.values()), 2)
         received = Submission.objects.filter(
             message_id__in=ids, status=SubmissionStatus.RECEIVED
         ).count()
         self.stdout.write(
             f"{count} messages: {received} received in {seconds:.1f} s "
-            f"({count / seconds:.0f}/s)"
+            f"({count / seconds:.0f}/s); CPU ms per delivery: "
+            + ", ".join(f"{part} {ms}" for part, ms in cpu.items())
         )
-        return count / seconds
+        return count / seconds, cpu
 
     def _finished_rows(self, firm: Firm, count: int) -> None:
         """Add ``count`` delivered outbox rows, as a long-running firm has."""
