@@ -122,6 +122,56 @@ def _label(context: Mapping[str, Any]) -> str:
     return f"<{tag}{attrs_html(context['attrs'])}>{_e(context['label'])}</{tag}>"
 
 
+def _errors(context: Mapping[str, Any]) -> str:
+    """``django/forms/errors/list/default.html`` (its ``ul.html``)."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    ident = f' id="{_e(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_e(error)}</li>" for error in errors)
+    return f'<ul class="{_e(context["error_class"])}"{ident}>{items}</ul>'
+
+
+def _field(context: Mapping[str, Any]) -> str:
+    """``core/forms/field.html``, its inner whitespace kept."""
+    field = context["field"]
+    css = field.css_classes()
+    out = ["\n<div", f' class="{_e(css)}"' if css else "", ">\n  "]
+    if field.use_fieldset:
+        described = field.aria_describedby
+        out += [
+            "\n    <fieldset",
+            f' aria-describedby="{_e(described)}"' if described else "",
+            ">\n      ",
+            _e(field.legend_tag()) if field.label else "",
+            f"\n      {_e(field)}\n    </fieldset>\n  ",
+        ]
+    else:
+        out += [
+            "\n    ",
+            _e(field.label_tag()) if field.label else "",
+            f"\n    {_e(field)}\n  ",
+        ]
+    out.append("\n  ")
+    if field.help_text:
+        ident = f' id="{_e(field.auto_id)}_helptext"' if field.auto_id else ""
+        out.append(f'<p class="muted"{ident}>{_e(field.help_text)}</p>')
+    out.append("\n  ")
+    errors = field.errors
+    if errors:
+        out.append(_e(errors))
+    out.append("\n</div>\n")
+    return "".join(out)
+
+
+def _form(context: Mapping[str, Any]) -> str:
+    """``core/forms/form.html``, its inner whitespace kept."""
+    fields = "".join(_e(field.as_field_group()) for field, _ in context["fields"])
+    hidden = "".join(_e(field) for field in context["hidden_fields"])
+    return f"\n{_e(context['errors'])}\n{fields}\n{hidden}\n"
+
+
 class _Unhandled(Exception):
     """The context holds something the Python drawing does not cover."""
 
@@ -132,6 +182,10 @@ FAST: dict[str, Callable[[Mapping[str, Any]], str]] = {
     f"{WIDGETS}select_option.html": lambda context: _option(context["widget"]),
     f"{WIDGETS}textarea.html": _textarea,
     "django/forms/label.html": _label,
+    "django/forms/errors/list/default.html": _errors,
+    "django/forms/errors/list/ul.html": _errors,
+    "core/forms/field.html": _field,
+    "core/forms/form.html": _form,
 }
 
 
@@ -144,7 +198,10 @@ class FormRenderer(DjangoTemplates):
     def render(
         self, template_name: str, context: dict[str, Any], request: Any = None
     ) -> SafeString | str:
-        """Draw the commonest widgets in Python, everything else by template."""
+        """Draw the commonest templates in Python, everything else by template.
+
+        Like Django's renderer, strip what is drawn.
+        """
         fast = FAST.get(template_name)
         if fast is not None:
             try:

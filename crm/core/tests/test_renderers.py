@@ -12,6 +12,9 @@ from crm.core.renderers import FAST, FormRenderer
 
 
 class Everything(forms.Form):
+    required_css_class = "required"
+    error_css_class = "has-error"
+
     text = forms.CharField(label="Name <b>", help_text="Help & more", max_length=20)
     number = forms.DecimalField(label="Amount (£)", required=False)
     email = forms.EmailField(required=False)
@@ -32,6 +35,12 @@ class Everything(forms.Form):
         choices=[("1", "One"), ("2", "Two")], required=False
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    radio = forms.ChoiceField(
+        choices=[("r", "Red"), ("g", "Green")],
+        widget=forms.RadioSelect,
+        help_text=mark_safe("Pick <em>one</em>"),
+    )
+    unlabelled = forms.CharField(required=False, label="")
     search = forms.CharField(
         required=False,
         widget=forms.TextInput(
@@ -54,6 +63,7 @@ VALUES = [
         "many": ["1", "2"],
         "notes": "Line 1\n<b>Line 2</b>",
         "search": "x",
+        "radio": "g",
     },
     {"text": "", "number": "junk", "choice": "nope", "notes": ""},
 ]
@@ -80,10 +90,30 @@ def test_every_field_renders_as_the_templates_do(data, bound):
             {"class": "x", "hidden": True},
         )
         for attrs in extras:
-            assert fast[name].label_tag(attrs=attrs, label_suffix="") == slow[
+            # label_tag adds the required class to the dict it is given: a copy each.
+            assert fast[name].label_tag(
+                attrs=attrs and dict(attrs), label_suffix=""
+            ) == slow[name].label_tag(attrs=attrs and dict(attrs), label_suffix=""), (
                 name
-            ].label_tag(attrs=attrs, label_suffix=""), name
+            )
     assert str(fast) == str(slow)
+    for name in fast.fields:
+        assert fast[name].as_field_group() == slow[name].as_field_group(), name
+    assert str(fast.non_field_errors()) == str(slow.non_field_errors())
+
+
+def test_form_errors_render_as_the_templates_do():
+    """Errors of the form as a whole, and a field with several errors."""
+    forms_ = [
+        Everything({"text": "x"}, renderer=renderer)
+        for renderer in (FormRenderer(), _TemplatesOnly())
+    ]
+    for form in forms_:
+        form.add_error(None, "Whole <form> wrong")
+        form.add_error("text", "Second & last")
+    fast, slow = forms_
+    assert str(fast) == str(slow)
+    assert "Whole &lt;form&gt; wrong" in str(fast)
 
 
 class _TemplatesOnly(FormRenderer):
