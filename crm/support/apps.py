@@ -24,6 +24,8 @@ class SupportConfig(AppConfig):
                 "support.scoreset": "Outcome scores",
                 "support.scorelink": "Scoring link",
                 "support.referral": "Referral",
+                "support.referralout": "Referral out",
+                "support.referraloutupdate": "Partner update",
             }
         )
         from crm.core import demo, nav
