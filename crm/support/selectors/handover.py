@@ -153,7 +153,10 @@ def handover_summary(*, firm: Firm, case: Case) -> dict[str, Any]:
         },
         "overdue_tasks": overdue_tasks,
         "services": services,
-        "referrals": referrals,
+        "referrals": [
+            {"referral": r, "last": (list(r.updates.all()) or [None])[-1]}
+            for r in referrals
+        ],
         "concern_steps": steps,
         "concern_path": [s.from_label for s in steps[:1]]
         + [s.to_label for s in steps]

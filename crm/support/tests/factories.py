@@ -189,12 +189,16 @@ def referral_out_data(case: Case, **overrides: Any) -> services.ReferralOutData:
     return services.ReferralOutData(**{**fields, **overrides})
 
 
+_PARTNER_NUMBERS = itertools.count(1)
+
+
 def make_referral_out(
     case: Case, *, service: ExternalService | None = None, **overrides: Any
 ) -> tuple[ReferralOut, str]:
     """Refer ``case``'s beneficiary to a (new) external service; return it and its token."""
     if service is None:
-        partner = ContactFactory(firm=case.firm, email=f"partner{case.pk}@example.org")
+        number = next(_PARTNER_NUMBERS)
+        partner = ContactFactory(firm=case.firm, email=f"partner{number}@example.org")
         service = services.service_link(
             firm=case.firm,
             actor=_manager(case.firm),
