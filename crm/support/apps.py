@@ -31,7 +31,7 @@ class SupportConfig(AppConfig):
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes, registry
+        from crm.support import demo_outcomes, demo_referrals_out, registry
         from crm.support import principals as support_principals
 
         registry.register()
@@ -82,3 +82,4 @@ class SupportConfig(AppConfig):
         )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)
+        demo.register(demo_referrals_out.seed)

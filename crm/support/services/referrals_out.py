@@ -189,6 +189,7 @@ def referral_out_create(
             "duplicate",
         )
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     referral = ReferralOut(
         firm=firm,
         case=case,
@@ -205,7 +206,8 @@ def referral_out_create(
         consent_method=data.consent_method,
         token_hash=token_hash(token),
         action_key=secrets.token_urlsafe(16),
-        expires_at=timezone.now() + timedelta(days=ANSWER_DAYS),
+        expires_at=now + timedelta(days=ANSWER_DAYS),
+        sent_at=now,
         created_by=actor,
     )
     referral.full_clean()
