@@ -23,9 +23,9 @@ from crm.firms.models import Firm, User
 from crm.support import selectors
 from crm.support.choices import (
     ConcernLevel,
+    ConsentMethod,
     Duration,
     OutcomeEventType,
-    ConsentMethod,
     PlanStatus,
     ReferralEventType,
     ReferralOutEventType,

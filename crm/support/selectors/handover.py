@@ -66,16 +66,12 @@ def _label(value: Any) -> str:
     return str(ConcernLevel(value).label) if value in ConcernLevel.values else "—"
 
 
-def _trend(steps: list[ConcernStep], current: str) -> str:
+def _trend(start: Any, current: str) -> str:
     """Return Rising, Falling or Steady: the level now against where it started."""
-    if not steps:
+    order: list[str] = list(ConcernLevel.values)
+    if start not in order or current not in order or start == current:
         return "Steady"
-    order = list(ConcernLevel.labels)
-    start = steps[0].from_label
-    now = _label(current)
-    if start not in order or now not in order or start == now:
-        return "Steady"
-    return "Rising" if order.index(now) > order.index(start) else "Falling"
+    return "Rising" if order.index(current) > order.index(start) else "Falling"
 
 
 def handover_summary(*, firm: Firm, case: Case) -> dict[str, Any]:
@@ -141,9 +137,9 @@ def handover_summary(*, firm: Firm, case: Case) -> dict[str, Any]:
         .select_related("scale")
         .order_by("scale__name", "scale_id", "scorer")
     ):
-        latest.setdefault(
-            score_set.scale_id, LatestScores(score_set.scale)
-        ).by_scorer[score_set.scorer] = score_set
+        latest.setdefault(score_set.scale_id, LatestScores(score_set.scale)).by_scorer[
+            score_set.scorer
+        ] = score_set
     current = case.support.concern_level
     return {
         "today": today,
@@ -154,15 +150,19 @@ def handover_summary(*, firm: Firm, case: Case) -> dict[str, Any]:
         "overdue_tasks": overdue_tasks,
         "services": services,
         "referrals": [
-            {"referral": r, "last": (list(r.updates.all()) or [None])[-1]}
+            {
+                "referral": r,
+                "last": updates[-1] if (updates := list(r.updates.all())) else None,
+            }
             for r in referrals
         ],
         "concern_steps": steps,
-        "concern_path": [s.from_label for s in steps[:1]]
-        + [s.to_label for s in steps]
+        "concern_path": [s.from_label for s in steps[:1]] + [s.to_label for s in steps]
         if steps
         else [_label(current)],
-        "concern_trend": _trend(steps, current),
+        "concern_trend": _trend(
+            events[0].parameters.get("from") if events else current, current
+        ),
         "interactions": interactions,
         "needs": [i for i in items if i.kind == ItemKind.NEED],
         "outcomes": [i for i in items if i.kind == ItemKind.OUTCOME],

@@ -142,9 +142,11 @@ def _check_data(firm: Firm, data: ReferralOutData) -> ReferralOutData:
             "invalid",
             {"field": "consent_date"},
         )
-    if not firm_selectors.membership_list(firm=firm, include_inactive=False).filter(
-        user_id=data.consent_taken_by.pk
-    ).exists():
+    if (
+        not firm_selectors.membership_list(firm=firm, include_inactive=False)
+        .filter(user_id=data.consent_taken_by.pk)
+        .exists()
+    ):
         raise ApplicationError(
             "Choose the member of the team who took the consent.",
             "invalid",
@@ -224,8 +226,7 @@ def referral_out_create(
             "purpose": data.consent_purpose,
             "method": data.consent_method,
             "consent_date": data.consent_date.isoformat(),
-            "taken_by": data.consent_taken_by.full_name
-            or data.consent_taken_by.email,
+            "taken_by": data.consent_taken_by.full_name or data.consent_taken_by.email,
         },
         verb=AuditVerb.CREATE,
         audit_obj=referral,

@@ -195,7 +195,7 @@ _PARTNER_NUMBERS = itertools.count(1)
 def make_referral_out(
     case: Case, *, service: ExternalService | None = None, **overrides: Any
 ) -> tuple[ReferralOut, str]:
-    """Refer ``case``'s beneficiary to a (new) external service; return it and its token."""
+    """Refer ``case``'s beneficiary to a (new) external service; return it, token."""
     if service is None:
         number = next(_PARTNER_NUMBERS)
         partner = ContactFactory(firm=case.firm, email=f"partner{number}@example.org")

@@ -17,11 +17,11 @@ from crm.support import services
 from crm.support.choices import Duration, ItemKind, PlanStatus
 from crm.support.models import OpenPeriod
 from crm.support.tests.factories import (
-    make_referral_out,
     make_item,
     make_link,
     make_pathway,
     make_plan,
+    make_referral_out,
     make_scale,
     make_scores,
     make_support_case,

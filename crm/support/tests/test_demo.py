@@ -229,7 +229,7 @@ def test_every_status_change_is_dated_by_the_service_that_made_it(firms):
 
 
 def test_seed_refers_out_in_each_state_once(firms):
-    """SPEC I12: a referral out Sent, Accepted, Declined and Expired; re-seeding adds none."""
+    """SPEC I12: one referral out in each state; seeding again adds none."""
     from crm.support import demo_referrals_out
     from crm.support.choices import ReferralOutStatus
     from crm.support.models import ReferralOut
@@ -243,6 +243,11 @@ def test_seed_refers_out_in_each_state_once(firms):
     assert sorted(r.state for r in referrals) == sorted(ReferralOutStatus.values)
     accepted = next(r for r in referrals if r.state == ReferralOutStatus.ACCEPTED)
     assert accepted.updates.count() == 3
-    assert Interaction.objects.filter(
-        case=accepted.case, contact=accepted.partner, notes__startswith="Update from"
-    ).count() == 2
+    assert (
+        Interaction.objects.filter(
+            case=accepted.case,
+            contact=accepted.partner,
+            notes__startswith="Update from",
+        ).count()
+        == 2
+    )

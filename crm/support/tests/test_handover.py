@@ -173,7 +173,9 @@ def test_read_only_member_sees_the_summary_with_case_links(login, support_firm, 
     text = login(reader).get(url(case)).content.decode()
 
     assert "#planned-support" in text
-    assert "/edit/" not in text.split("handover-plans-heading")[1].split("</section>")[0]
+    assert (
+        "/edit/" not in text.split("handover-plans-heading")[1].split("</section>")[0]
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -28,6 +28,12 @@ from crm.support.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def form_key(html):
+    found = re.search(r'name="key" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
 def partner_url(token):
     return reverse("support_links:partner", kwargs={"token": token})
 
@@ -55,7 +61,9 @@ def case(support_firm, ada, sup_owner):
 @pytest.fixture
 def service(case):
     partner = ContactFactory(
-        firm=case.firm, first_name="Riverside", last_name="Food Bank",
+        firm=case.firm,
+        first_name="Riverside",
+        last_name="Food Bank",
         email="help@riverside.example",
     )
     return services.service_link(
@@ -107,7 +115,7 @@ def test_refer_records_consent_emails_the_partner_and_shows_sent(
 
 
 def test_partner_page_shows_only_what_was_shared(case, service, ada):
-    """SPEC I12: the partner sees the name, need and message, nothing else of the case."""
+    """SPEC I12: the partner sees the name, need and message, nothing else."""
     _referral, token = services.referral_out_create(
         firm=case.firm,
         actor=case.owner,
@@ -123,22 +131,21 @@ def test_partner_page_shows_only_what_was_shared(case, service, ada):
         assert secret not in html
 
 
-def test_partner_accepts_and_posts_updates_as_touchpoints(
-    sup_client, case, service
-):
+def test_partner_accepts_and_posts_updates_as_touchpoints(sup_client, case, service):
     """SPEC I12: accept and updates land on the case as touchpoints, with state."""
     referral, token = make_referral_out(case, service=service)
     public = Client()
     page = public.get(partner_url(token)).content.decode()
-    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    key = form_key(page)
 
     accepted = public.post(
-        partner_url(token), {"action": "accept", "key": key, "text": "Can see her Monday"}
+        partner_url(token),
+        {"action": "accept", "key": key, "text": "Can see her Monday"},
     )
     assert accepted.status_code == 302
     page = public.get(partner_url(token)).content.decode()
     assert "you accepted the referral" in page
-    new_key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    new_key = form_key(page)
     updated = public.post(
         partner_url(token), {"action": "update", "key": new_key, "text": "Parcel sent"}
     )
@@ -177,12 +184,15 @@ def test_an_empty_update_is_refused_and_nothing_lost(case, service):
     """An update needs text; the page says so and keeps the form usable."""
     referral, token = make_referral_out(case, service=service)
     services.referral_out_respond(
-        firm=case.firm, referral=referral, action=PartnerAction.ACCEPT,
+        firm=case.firm,
+        referral=referral,
+        action=PartnerAction.ACCEPT,
         key=referral.action_key,
     )
 
     response = Client().post(
-        partner_url(token), {"action": "update", "key": referral.action_key, "text": " "}
+        partner_url(token),
+        {"action": "update", "key": referral.action_key, "text": " "},
     )
 
     assert response.status_code == 400
@@ -246,13 +256,17 @@ def test_refer_refuses_bad_consent_and_partners_without_email(case, service):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ApplicationError, match="future"):
         services.referral_out_create(
-            firm=case.firm, actor=case.owner, service=service,
+            firm=case.firm,
+            actor=case.owner,
+            service=service,
             data=referral_out_data(case, consent_date=tomorrow),
         )
     stranger = MembershipFactory().user
     with pytest.raises(ApplicationError, match="took the consent"):
         services.referral_out_create(
-            firm=case.firm, actor=case.owner, service=service,
+            firm=case.firm,
+            actor=case.owner,
+            service=service,
             data=referral_out_data(case, consent_taken_by=stranger),
         )
     no_email = make_link(case, role="Solicitor")
@@ -260,7 +274,9 @@ def test_refer_refuses_bad_consent_and_partners_without_email(case, service):
     no_email.contact.save(update_fields=["email"])
     with pytest.raises(ApplicationError, match="no e-mail address"):
         services.referral_out_create(
-            firm=case.firm, actor=case.owner, service=no_email,
+            firm=case.firm,
+            actor=case.owner,
+            service=no_email,
             data=referral_out_data(case),
         )
     make_referral_out(case, service=service)

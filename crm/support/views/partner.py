@@ -37,7 +37,7 @@ DONE = {
 @link_view(
     kind=principals.PARTNER_LINK,
     kwarg="token",
-    reason="a partner organisation answers a referral with no account; the token is the key",
+    reason="a partner answers a referral with no account; the token is the key",
 )
 def partner(request: HttpRequest, token: str) -> HttpResponse:
     """Show the referral to the partner and take their answer or update."""

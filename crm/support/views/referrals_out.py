@@ -43,7 +43,10 @@ def referral_out_create(request: StaffRequest, link_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             services.referral_out_create(
-                firm=request.firm, actor=request.user, service=service, data=form.to_data()
+                firm=request.firm,
+                actor=request.user,
+                service=service,
+                data=form.to_data(),
             )
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
