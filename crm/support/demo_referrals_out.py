@@ -25,15 +25,15 @@ OWNER = "grace.mensah@bridge.example"
 # message, then the partner's answers as (days ago, action, text)).
 STORIES = (
     (
-        "Food bank",
+        "Housing officer",
         21,
         ConsentMethod.WRITTEN,
-        "Help with a food parcel each week while benefits are sorted out.",
+        "Help to keep their tenancy: rent arrears of about £900.",
         "Two children at home; mornings are best to call.",
         (
-            (19, PartnerAction.ACCEPT, "Happy to help. Parcel booked for Thursday."),
-            (12, PartnerAction.UPDATE, "First parcel collected; next one next week."),
-            (4, PartnerAction.UPDATE, "Referred on to our benefits drop-in too."),
+            (19, PartnerAction.ACCEPT, "We can see them at our Tuesday surgery."),
+            (12, PartnerAction.UPDATE, "Payment plan agreed with the rent team."),
+            (4, PartnerAction.UPDATE, "Arrears down to £400; next review in a month."),
         ),
     ),
     (
@@ -49,14 +49,14 @@ STORIES = (
         30,
         ConsentMethod.EMAIL,
         "A GP review of medication and sleep.",
-        "She asked for a female GP if possible.",
+        "They would like a longer appointment if possible.",
         (),
     ),
     (
-        "Housing officer",
+        "Food bank",
         2,
         ConsentMethod.VERBAL,
-        "Support to find a stable tenancy.",
+        "A food parcel each week while benefits are sorted out.",
         "",
         (),
     ),
@@ -80,14 +80,23 @@ def seed(firms: dict[str, Firm]) -> None:
             firm=firm, case__kind=SupportKind.SUPPORT, case__is_open=True
         )
         .exclude(contact__email="")
-        .select_related("case", "contact", "case__owner")
+        .select_related("case", "case__support", "contact", "case__owner")
         .order_by("case_id", "id")
     )
     now = timezone.now()
     used: set[int] = set()
     for role, sent, method, need, message, answers in STORIES:
-        link = next(
-            (x for x in links if x.role == role and x.case_id not in used), None
+        sent_on = (now - timedelta(days=sent)).date()
+        eligible = [
+            x
+            for x in links
+            if x.case_id not in used
+            and x.case.support.start_date is not None
+            and x.case.support.start_date < sent_on
+        ]
+        # A service in the story's role if a case has one, else any.
+        link = next((x for x in eligible if x.role == role), None) or next(
+            iter(eligible), None
         )
         if link is None:
             continue
@@ -102,8 +111,8 @@ def seed(firms: dict[str, Firm]) -> None:
                     shared_name=beneficiary_of(link.case).display_name,
                     shared_need=need,
                     message=message,
-                    consent_purpose=f"So {link.contact.display_name} can help with "
-                    f"{need[0].lower()}{need[1:].rstrip('.')}",
+                    consent_purpose=f"So {link.contact.display_name} can contact "
+                    "them and offer help",
                     consent_date=(now - timedelta(days=sent + 1)).date(),
                     consent_taken_by=manager,
                     consent_method=method,
