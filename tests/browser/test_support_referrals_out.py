@@ -73,7 +73,7 @@ def test_refer_out_partner_accepts_and_updates(
     expect(referrals).to_contain_text("Sent")
     expect(referrals).to_contain_text("So the food bank can deliver parcels")
 
-    found = re.search(r"https?://\S+/partner/\S+/", mail.outbox[-1].body)
+    found = re.search(r"https?://\S+/partner/\S+/", str(mail.outbox[-1].body))
     assert found is not None
     path = re.sub(r"^https?://[^/]+", "", found.group(0))
 
