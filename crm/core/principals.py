@@ -23,9 +23,11 @@ STAFF = "staff"
 CLIENT = "client"
 API = "api"
 # Public pages reached by a key in their address, each its own principal: a
-# firm's referral form and a beneficiary's single-use scoring link (I10, I11).
+# firm's referral form, a beneficiary's single-use scoring link and a partner
+# organisation's referral link (I10, I11, I12).
 REFERRER = "referrer"
 SCORING_LINK = "scoring_link"
+PARTNER_LINK = "partner_link"
 
 
 class Principal(Protocol):

@@ -76,7 +76,7 @@ def _record(
     entry: Interaction,
     *,
     firm: Firm,
-    actor: User,
+    actor: User | None,
     contact: Contact,
     label: str,
     timeline: list[Contact] | None = None,
@@ -189,11 +189,13 @@ def interaction_log(
 
 @transaction.atomic
 def touchpoint_log(
-    *, firm: Firm, actor: User, case: Case, contact: Contact, notes: str
+    *, firm: Firm, actor: User | None, case: Case, contact: Contact, notes: str
 ) -> Interaction:
     """Log a touchpoint with an external service (``contact``) on a case (I6).
 
     It lists in the case's interactions and on the service's own record.
+    ``actor`` is None when the service itself answered through a partner
+    link (I12).
     """
     _case_client(firm, case)
     ensure_same_firm(firm, contact)

@@ -24,12 +24,14 @@ class SupportConfig(AppConfig):
                 "support.scoreset": "Outcome scores",
                 "support.scorelink": "Scoring link",
                 "support.referral": "Referral",
+                "support.referralout": "Referral out",
+                "support.referraloutupdate": "Partner update",
             }
         )
         from crm.core import demo, nav
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes, registry
+        from crm.support import demo_outcomes, demo_referrals_out, registry
         from crm.support import principals as support_principals
 
         registry.register()
@@ -80,3 +82,4 @@ class SupportConfig(AppConfig):
         )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)
+        demo.register(demo_referrals_out.seed)

@@ -146,3 +146,45 @@ class ReferralEventType(models.TextChoices):
     """The history entry a case opened from a referral starts with (I11)."""
 
     OPENED_FROM_REFERRAL = "opened_from_referral", _("Opened from a referral")
+
+
+class ConsentMethod(models.TextChoices):
+    """How the beneficiary's consent to share with a partner was given (I12)."""
+
+    VERBAL = "verbal", _("Verbal")
+    WRITTEN = "written", _("Written")
+    EMAIL = "email", _("E-mail")
+
+
+class ReferralOutStatus(models.TextChoices):
+    """Where a referral to an external service stands (I12).
+
+    A sent referral whose link ran out unanswered reads Expired; that state
+    is worked out from the link's expiry, never stored.
+    """
+
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+    @property
+    def colour(self) -> str:
+        """Return the badge colour: sent amber, accepted green, others plain."""
+        return {"sent": Colour.AMBER, "accepted": Colour.GREEN}.get(self.value, "")
+
+
+class PartnerAction(models.TextChoices):
+    """What a partner did through their referral link (I12)."""
+
+    ACCEPT = "accept", _("Accepted the referral")
+    DECLINE = "decline", _("Declined the referral")
+    UPDATE = "update", _("Posted an update")
+
+
+class ReferralOutEventType(models.TextChoices):
+    """History entries of referrals to external services (I12)."""
+
+    REFERRED_OUT = "referred_out", _("Referred to an external service")
+    REFERRAL_OUT_ACCEPTED = "referral_out_accepted", _("Referral accepted by partner")
+    REFERRAL_OUT_DECLINED = "referral_out_declined", _("Referral declined by partner")

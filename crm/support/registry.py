@@ -23,10 +23,12 @@ from crm.firms.models import Firm, User
 from crm.support import selectors
 from crm.support.choices import (
     ConcernLevel,
+    ConsentMethod,
     Duration,
     OutcomeEventType,
     PlanStatus,
     ReferralEventType,
+    ReferralOutEventType,
     ScorePoint,
     Scorer,
     SupportContactEventType,
@@ -156,6 +158,29 @@ def _referral(p: dict[str, Any]) -> str:
     return f"Opened from a referral by {by}{org}"
 
 
+def _referred_out(p: dict[str, Any]) -> str:
+    method = p.get("method", "")
+    how = ConsentMethod(method).label.lower() if method in ConsentMethod.values else ""
+    consent = f"; consent {how}" if how else ""
+    by = f", taken by {p['taken_by']}" if p.get("taken_by") else ""
+    return f"Referred to {p.get('partner', '')}{consent}{by}"
+
+
+def _partner_answer(verb: str) -> Callable[[dict[str, Any]], str]:
+    def title(p: dict[str, Any]) -> str:
+        note = f": {p['text']}" if p.get("text") else ""
+        return f"Referral {verb} by {p.get('partner', '')}{note}"
+
+    return title
+
+
+FORMATTERS[ReferralOutEventType.REFERRED_OUT] = _line(_referred_out, changes=False)
+FORMATTERS[ReferralOutEventType.REFERRAL_OUT_ACCEPTED] = _line(
+    _partner_answer("accepted"), changes=False
+)
+FORMATTERS[ReferralOutEventType.REFERRAL_OUT_DECLINED] = _line(
+    _partner_answer("declined"), changes=False
+)
 FORMATTERS[OutcomeEventType.SCORES_RECORDED] = _line(_scores, changes=False)
 FORMATTERS[OutcomeEventType.SCORE_LINK_SENT] = _line(_score_link, changes=False)
 FORMATTERS[ReferralEventType.OPENED_FROM_REFERRAL] = _line(_referral, changes=False)
@@ -163,6 +188,7 @@ EVENT_TYPES = (
     *SupportEventType.choices,
     *OutcomeEventType.choices,
     *ReferralEventType.choices,
+    *ReferralOutEventType.choices,
 )
 # How the kernel's own entries read on a support case.
 KERNEL_FORMATTERS: dict[str, events.Formatter] = {

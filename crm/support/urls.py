@@ -4,11 +4,13 @@ from crm.support.views import (
     activity,
     cases,
     funder,
+    handover,
     items,
     outcomes,
     pathways,
     plans,
     referrals,
+    referrals_out,
     services,
 )
 
@@ -25,6 +27,7 @@ urlpatterns = [
     path(f"{CASE}/close/", cases.case_close, name="case_close"),
     path(f"{CASE}/reopen/", cases.case_reopen, name="case_reopen"),
     path(f"{CASE}/concern/", cases.concern_change, name="concern_change"),
+    path(f"{CASE}/handover/", handover.case_handover, name="case_handover"),
     path(
         f"{CASE}/interactions/",
         activity.case_interactions,
@@ -80,6 +83,11 @@ urlpatterns = [
         "support/services/<int:link_id>/unlink/",
         services.service_unlink,
         name="service_unlink",
+    ),
+    path(
+        "support/services/<int:link_id>/refer/",
+        referrals_out.referral_out_create,
+        name="referral_out_create",
     ),
     path("settings/pathways/", pathways.pathway_list, name="pathway_list"),
     path(

@@ -11,6 +11,8 @@
       if (open) { var first = nav.querySelector("a"); if (first) { first.focus(); } }
       return;
     }
+    // A Print button (the handover summary): the browser's print dialog.
+    if (event.target.closest("[data-print]")) { window.print(); return; }
     // Close an open user menu when clicking elsewhere.
     document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }

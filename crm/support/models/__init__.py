@@ -1,4 +1,4 @@
-"""The support module's tables: cases, outcomes, referrals (SPEC I1-I11)."""
+"""The support module's tables: cases, outcomes, referrals (SPEC I1-I12)."""
 
 from crm.support.models.cases import (
     ExternalService,
@@ -16,6 +16,7 @@ from crm.support.models.outcomes import (
     ScoreSet,
 )
 from crm.support.models.referrals import Referral, ReferralForm
+from crm.support.models.referrals_out import ReferralOut, ReferralOutUpdate
 
 __all__ = [
     "ExternalService",
@@ -26,6 +27,8 @@ __all__ = [
     "PlannedSupport",
     "Referral",
     "ReferralForm",
+    "ReferralOut",
+    "ReferralOutUpdate",
     "Score",
     "ScoreLink",
     "ScoreSet",

@@ -23,6 +23,7 @@ from crm.support.selectors.cases import (
     support_case_page,
     support_item_get,
 )
+from crm.support.selectors.handover import handover_summary
 from crm.support.selectors.outcomes import (
     FunderQuery,
     FunderRow,
@@ -41,6 +42,11 @@ from crm.support.selectors.referrals import (
     referral_get,
     referral_list,
 )
+from crm.support.selectors.referrals_out import (
+    case_referrals_out,
+    partner_updates,
+    referral_out_for_token,
+)
 
 __all__ = [
     "SECTION_LIMIT",
@@ -53,11 +59,14 @@ __all__ = [
     "case_interactions",
     "case_open_work",
     "case_outcomes",
+    "case_referrals_out",
     "cases_label",
     "days_open",
     "funder_report",
+    "handover_summary",
     "items_of",
     "outcomes_overdue_list",
+    "partner_updates",
     "pathway_choices",
     "pathway_get",
     "pathway_list",
@@ -67,6 +76,7 @@ __all__ = [
     "referral_form_of",
     "referral_get",
     "referral_list",
+    "referral_out_for_token",
     "scale_choices",
     "scale_get",
     "scale_list",

@@ -31,12 +31,18 @@ from crm.support.services.referrals import (
     referral_form_for,
     referral_submit,
 )
+from crm.support.services.referrals_out import (
+    ReferralOutData,
+    referral_out_create,
+    referral_out_respond,
+)
 from crm.support.services.score_links import score_link_create, score_link_submit
 
 __all__ = [
     "BENEFICIARY_FIXED",
     "PlanData",
     "ReferralData",
+    "ReferralOutData",
     "ScaleData",
     "SupportCaseData",
     "concern_change",
@@ -52,6 +58,8 @@ __all__ = [
     "referral_accept",
     "referral_decline",
     "referral_form_for",
+    "referral_out_create",
+    "referral_out_respond",
     "referral_submit",
     "scale_create",
     "scale_set_active",

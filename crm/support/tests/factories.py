@@ -16,13 +16,21 @@ from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 from crm.firms.tests.factories import MembershipFactory
 from crm.support import services
-from crm.support.choices import ItemKind, ReferrerKind, ScorePoint, Scorer, Urgency
+from crm.support.choices import (
+    ConsentMethod,
+    ItemKind,
+    ReferrerKind,
+    ScorePoint,
+    Scorer,
+    Urgency,
+)
 from crm.support.models import (
     ExternalService,
     OutcomeScale,
     Pathway,
     PlannedSupport,
     Referral,
+    ReferralOut,
     ScoreSet,
     SupportItem,
 )
@@ -167,6 +175,45 @@ def make_referral(firm: Firm, **overrides: Any) -> Referral:
     return services.referral_submit(firm=firm, data=referral_data(**overrides))
 
 
+def referral_out_data(case: Case, **overrides: Any) -> services.ReferralOutData:
+    """Return valid consent and shared details for a referral out of ``case``."""
+    fields: dict[str, Any] = {
+        "shared_name": "Ada L.",
+        "shared_need": "Food parcels for a family of three",
+        "message": "Best reached in the mornings.",
+        "consent_purpose": "So the food bank can arrange deliveries",
+        "consent_date": timezone.localdate(),
+        "consent_taken_by": _manager(case.firm),
+        "consent_method": ConsentMethod.VERBAL,
+    }
+    return services.ReferralOutData(**{**fields, **overrides})
+
+
+_PARTNER_NUMBERS = itertools.count(1)
+
+
+def make_referral_out(
+    case: Case, *, service: ExternalService | None = None, **overrides: Any
+) -> tuple[ReferralOut, str]:
+    """Refer ``case``'s beneficiary to a (new) external service; return it, token."""
+    if service is None:
+        number = next(_PARTNER_NUMBERS)
+        partner = ContactFactory(firm=case.firm, email=f"partner{number}@example.org")
+        service = services.service_link(
+            firm=case.firm,
+            actor=_manager(case.firm),
+            case=case,
+            contact=partner,
+            role="Food bank",
+        )
+    return services.referral_out_create(
+        firm=case.firm,
+        actor=_manager(case.firm),
+        service=service,
+        data=referral_out_data(case, **overrides),
+    )
+
+
 register("support:scale_id")(lambda firm: make_scale(firm))
 register("support:referral_id")(lambda firm: make_referral(firm))
 
@@ -209,6 +256,20 @@ def _score_foreign_post(other_firm: Firm) -> dict[str, Any]:
     return {f"area_{a.pk}": "5" for a in scale.areas.all()}
 
 
+def _partner_path(firm: Firm) -> str:
+    _referral, token = make_referral_out(make_support_case(firm))
+    return reverse("support_links:partner", kwargs={"token": token})
+
+
+def _partner_foreign_post(other_firm: Firm) -> dict[str, Any]:
+    # Another firm's referral's current form key: refused, nothing written.
+    referral, _token = make_referral_out(make_support_case(other_firm))
+    return {"action": "accept", "key": referral.action_key, "text": "Yes"}
+
+
+principal_logins.register_link(
+    principals.PARTNER_LINK, path=_partner_path, foreign_post=_partner_foreign_post
+)
 principal_logins.register_link(
     principals.REFERRER, path=_referral_path, foreign_post=_referral_foreign_post
 )

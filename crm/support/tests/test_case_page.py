@@ -21,6 +21,7 @@ from crm.support.tests.factories import (
     make_link,
     make_pathway,
     make_plan,
+    make_referral_out,
     make_scale,
     make_scores,
     make_support_case,
@@ -312,10 +313,11 @@ def test_page_query_count_is_constant(
             reason="Changed",
         )
         make_scores(case, make_scale(firm, areas=("Money", "Home")), point="review")
+        make_referral_out(case)
     client = login(sowner)
     # session, user, memberships; case, applicants; items, plans, open periods,
     # services, interactions, tasks; details, pathway; history; score sets,
-    # their scores and their scales' areas
-    with django_assert_num_queries(17):
+    # their scores and their scales' areas; referrals out and their updates
+    with django_assert_num_queries(19):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200

@@ -226,3 +226,28 @@ def test_every_status_change_is_dated_by_the_service_that_made_it(firms):
     assert first.closed_at == closed.created_at
     assert second.opened_at == again.created_at
     assert second.closed_at is None
+
+
+def test_seed_refers_out_in_each_state_once(firms):
+    """SPEC I12: one referral out in each state; seeding again adds none."""
+    from crm.support import demo_referrals_out
+    from crm.support.choices import ReferralOutStatus
+    from crm.support.models import ReferralOut
+
+    demo.seed(firms)
+    demo_referrals_out.seed(firms)
+    demo_referrals_out.seed(firms)
+
+    charity = firms[firms_demo.SUPPORT_FIRM]
+    referrals = list(ReferralOut.objects.filter(firm=charity))
+    assert sorted(r.state for r in referrals) == sorted(ReferralOutStatus.values)
+    accepted = next(r for r in referrals if r.state == ReferralOutStatus.ACCEPTED)
+    assert accepted.updates.count() == 3
+    assert (
+        Interaction.objects.filter(
+            case=accepted.case,
+            contact=accepted.partner,
+            notes__startswith="Update from",
+        ).count()
+        == 2
+    )

@@ -142,6 +142,7 @@ def detail_context(
             {"outcome": o, "chart": case_chart(o)}
             for o in selectors.case_outcomes(firm=firm, case=case)
         ],
+        "referrals_out": selectors.case_referrals_out(firm=firm, case=case),
         "can_edit": can_edit(request),
         "editable": can_edit(request) and case.is_open,
         "needs_section": item_section(request, case, ItemKind.NEED, page["needs"]),
