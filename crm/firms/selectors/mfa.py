@@ -26,7 +26,7 @@ def two_factor_device(*, user: User) -> TOTPDevice | None:
 
 def two_factor_enabled(*, user: User) -> bool:
     """Return True if the user signs in with a second factor."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def two_factor_required_for(*, user: User) -> bool:
@@ -36,7 +36,7 @@ def two_factor_required_for(*, user: User) -> bool:
 
 def recovery_codes_left(*, user: User) -> int:
     """Return how many unused recovery codes the user has."""
-    return StaticToken.objects.filter(device__user=user).count()
+    return int(StaticToken.objects.filter(device__user=user).count())
 
 
 def membership_list_with_two_factor(*, firm: Firm) -> QuerySet[Membership]:

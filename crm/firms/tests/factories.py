@@ -158,3 +158,26 @@ def login_staff(firm: Firm) -> Client:
     session[SESSION_FIRM_KEY] = firm.pk
     session.save()
     return client
+
+
+def two_factor_enrol(user: User, *, codes: tuple[str, ...] = ()) -> Any:
+    """Give ``user`` a confirmed authenticator and recovery codes; return it.
+
+    ``codes`` are stored as typed-in codes are (no dash, lower-case); by
+    default two: ``aaaaabbbbb`` and ``cccccddddd``.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app")
+    static = StaticDevice.objects.create(user=user, name="Recovery codes")
+    for code in codes or ("aaaaabbbbb", "cccccddddd"):
+        StaticToken.objects.create(device=static, token=code)
+    return device
+
+
+def totp_code(device: Any, *, steps: int = 0) -> str:
+    """Return the code ``device``'s app shows now (or ``steps`` steps on)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps):06d}"

@@ -49,7 +49,8 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
         return redirect("firms:login")
     credentials = {"username": user.email}
     if AxesProxyHandler.is_locked(request, credentials):
-        return get_lockout_response(request, None, credentials)
+        locked: HttpResponseBase = get_lockout_response(request, None, credentials)
+        return locked
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = auth_selectors.login_wait_seconds(email=user.email)
