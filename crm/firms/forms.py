@@ -206,8 +206,12 @@ class TwoFactorCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, app_only: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, app_only: bool = False, autofocus: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not autofocus:
+            self.fields["code"].widget.attrs.pop("autofocus", None)
         if app_only:
             field = self.fields["code"]
             field.help_text = _("The 6-digit code the app shows now.")

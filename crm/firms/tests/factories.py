@@ -6,6 +6,9 @@ from typing import Any
 import factory
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crm.core import principals
 from crm.core.middleware import SESSION_FIRM_KEY
@@ -160,15 +163,12 @@ def login_staff(firm: Firm) -> Client:
     return client
 
 
-def two_factor_enrol(user: User, *, codes: tuple[str, ...] = ()) -> Any:
+def two_factor_enrol(user: User, *, codes: tuple[str, ...] = ()) -> TOTPDevice:
     """Give ``user`` a confirmed authenticator and recovery codes; return it.
 
     ``codes`` are stored as typed-in codes are (no dash, lower-case); by
     default two: ``aaaaabbbbb`` and ``cccccddddd``.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.create(user=user, name="Authenticator app")
     static = StaticDevice.objects.create(user=user, name="Recovery codes")
     for code in codes or ("aaaaabbbbb", "cccccddddd"):
@@ -176,8 +176,9 @@ def two_factor_enrol(user: User, *, codes: tuple[str, ...] = ()) -> Any:
     return device
 
 
-def totp_code(device: Any, *, steps: int = 0) -> str:
+def totp_code(device: TOTPDevice, *, steps: int = 0) -> str:
     """Return the code ``device``'s app shows now (or ``steps`` steps on)."""
-    from django_otp.oath import totp
-
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps):06d}"
+    code = totp(
+        device.bin_key, device.step, device.t0, device.digits, device.drift + steps
+    )
+    return f"{code:06d}"

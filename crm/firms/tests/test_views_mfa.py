@@ -19,8 +19,8 @@ from crm.firms.tests.factories import (
     DEFAULT_PASSWORD,
     InvitationFactory,
     MembershipFactory,
-    two_factor_enrol,
     totp_code,
+    two_factor_enrol,
 )
 
 pytestmark = pytest.mark.django_db

@@ -71,7 +71,9 @@ def test_set_up_and_log_out_stay_open(requiring_firm, adviser, login):
     client = login(adviser)
     page = client.get(SETUP)
     assert page.status_code == 200
-    assert "requires two-factor sign-in" in page.content.decode()
+    body = page.content.decode()
+    assert "requires two-factor sign-in" in body
+    assert 'id="sidebar"' not in body  # no menus that lead nowhere
     assert client.post("/logout/")["Location"] == "/login/"
     assert "_auth_user_id" not in client.session
 

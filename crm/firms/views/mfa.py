@@ -97,8 +97,8 @@ def two_factor_detail(request: StaffRequest) -> HttpResponse:
             mfa_selectors.recovery_codes_left(user=request.user) if device else 0
         ),
         "required": mfa_selectors.two_factor_required_for(user=request.user),
-        "code_form": TwoFactorCodeForm(auto_id="id_regen_%s"),
-        "off_form": TwoFactorCodeForm(auto_id="id_off_%s"),
+        "code_form": TwoFactorCodeForm(auto_id="id_regen_%s", autofocus=False),
+        "off_form": TwoFactorCodeForm(auto_id="id_off_%s", autofocus=False),
     }
     return TemplateResponse(request, "firms/two_factor_detail.html", context)
 
@@ -143,6 +143,10 @@ def two_factor_setup(request: StaffRequest) -> HttpResponse:
         "qr": _qr_svg(device.config_url),
         "secret": mfa_selectors.secret_for_display(key=key),
         "required": request.firm.require_two_factor,
+        # Until it is set up, every other page is closed: no menus to offer.
+        "base_template": (
+            "auth_base.html" if request.firm.require_two_factor else "base.html"
+        ),
     }
     return TemplateResponse(request, "firms/two_factor_setup.html", context)
 
