@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -321,8 +322,26 @@ def test_junk_codes_on_the_account_forms_are_refused_politely(adviser_client, st
         "/account/two-factor/recovery-codes/new/",
     ):
         for data in ({}, {"code": ""}, {"code": "x" * 500}, {"code": "\x00"}):
+            AccessAttempt.objects.all().delete()  # each try on its own
             response = adviser_client.post(path, data, follow=True)
             assert response.status_code == 200
             assert "That code is not right" in response.content.decode()
     set_up = adviser_client.post("/account/two-factor/set-up/", {"code": "\x00"})
     assert set_up.status_code == 302  # already on: back to the account page
+
+
+def test_guessing_codes_on_the_account_page_is_throttled(adviser_client, staff):
+    """Issue 20 item 8: wrong codes to turn it off count like failed sign-ins."""
+    device = two_factor_enrol(staff.user)
+    for _ in range(5):
+        adviser_client.post(
+            "/account/two-factor/turn-off/", {"code": "000000"}, REMOTE_ADDR=IP
+        )
+    response = adviser_client.post(
+        "/account/two-factor/turn-off/",
+        {"code": totp_code(device)},
+        REMOTE_ADDR=IP,
+        follow=True,
+    )
+    assert "Too many wrong codes" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=staff.user).exists() is True

@@ -44,7 +44,7 @@ def _staff_paths(firm) -> list[tuple[str, str]]:
         factories = [_factory(name, k) for k in kwargs]
         if None in factories:
             continue
-        values = {k: f(firm).pk for k, f in zip(kwargs, factories, strict=True)}  # type: ignore[misc]  # None excluded above
+        values = {k: f(firm).pk for k, f in zip(kwargs, factories, strict=True)}
         paths.append((name, _fill(route, values)))
     return paths
 

@@ -175,6 +175,11 @@ def two_factor_codes(request: StaffRequest) -> HttpResponse:
 
 
 def _code_action(request: StaffRequest, action: str) -> HttpResponse:
+    # A signed-in session guessing codes here is throttled like a sign-in.
+    credentials = {"username": request.user.email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        messages.error(request, "Too many wrong codes. Try again later.")
+        return redirect("firms:two_factor_detail")
     form = TwoFactorCodeForm(request.POST, auto_id=f"id_{action}_%s")
     code = form.cleaned_data["code"] if form.is_valid() else ""
     try:
@@ -187,6 +192,8 @@ def _code_action(request: StaffRequest, action: str) -> HttpResponse:
                 firm=request.firm, actor=request.user, code=code
             )
     except ApplicationError as exc:
+        if exc.code == "invalid_code":
+            user_login_failed.send(__name__, credentials=credentials, request=request)
         messages.error(request, exc.message)
         return redirect("firms:two_factor_detail")
     if action == "off":
