@@ -156,8 +156,9 @@ class FirmForm(forms.Form):
         label=_("Require two-factor sign-in for all members"),
         required=False,
         help_text=_(
-            "Members without it are sent to set it up (an authenticator app "
-            "and recovery codes) before they can open any other page."
+            "Members without it, you included, are sent to set it up (an "
+            "authenticator app and recovery codes) before they can open any "
+            "other page."
         ),
     )
 

@@ -106,7 +106,13 @@ def two_factor_detail(request: StaffRequest) -> HttpResponse:
 def _qr_svg(url: str) -> str:
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(
-        scale=4, border=2, dark="#000", light="#fff", svgclass="qr", omitsize=True
+        scale=4,
+        border=2,
+        dark="#000",
+        light="#fff",
+        svgclass="qr",
+        omitsize=True,
+        title="QR code to scan with your authenticator app",
     )
     # segno draws paths only; nothing in it comes from the member's input.
     return mark_safe(svg)  # noqa: S308
