@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "crm.firms",
     "crm.contacts",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crm.core.middleware.FirmContextMiddleware",
+    "crm.firms.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
     "crm.core.middleware.NoStoreMiddleware",
 ]
@@ -172,6 +176,15 @@ AXES_LOCKOUT_TEMPLATE = "firms/auth/locked_out.html"
 AXES_VERBOSE = False
 LOGIN_SLOWDOWN_AFTER = env.int("LOGIN_SLOWDOWN_AFTER", default=10)
 LOGIN_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_SLOWDOWN_MAX_SECONDS", default=60)
+# Two-factor sign-in (django-otp; crm/firms/services/mfa.py): TOTP codes from
+# an authenticator app, and single-use recovery codes. A wrong code counts as
+# a failed sign-in (the lockout and slowdown above), so django-otp's own
+# per-device delay is off. TWO_FACTOR_PENDING_SECONDS is how long the code
+# step waits after the right password before the sign-in starts again.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Casework")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+TWO_FACTOR_PENDING_SECONDS = 5 * 60
 # Password-reset e-mails: at most this many per address and per client address
 # an hour (crm.core.throttle; share the cache across processes with CACHE_URL).
 PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)

@@ -35,3 +35,8 @@ class AuditVerb(models.TextChoices):
     INVITE_REVOKE = "invite_revoke", _("Revoked invitation")
     PASSWORD_RESET = "password_reset", _("Password reset")
     SUBMIT = "submit", _("Submitted")
+    TWO_FACTOR_ON = "two_factor_on", _("Two-factor sign-in set up")
+    TWO_FACTOR_OFF = "two_factor_off", _("Two-factor sign-in turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+    RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")

@@ -152,6 +152,22 @@ class FirmForm(forms.Form):
     has_support = forms.BooleanField(
         label=_("Support module (support cases)"), required=False
     )
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in for all members"),
+        required=False,
+        help_text=_(
+            "Members without it, you included, are sent to set it up (an "
+            "authenticator app and recovery codes) before they can open any "
+            "other page."
+        ),
+    )
+
+    def __init__(self, *args: Any, is_owner: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_owner:
+            field = self.fields["require_two_factor"]
+            field.disabled = True
+            field.help_text = _("Only the firm's owner can change this.")
 
     def clean_case_reference_prefix(self) -> str:
         value = str(self.cleaned_data.get("case_reference_prefix", "")).upper()
@@ -168,3 +184,36 @@ class FirmForm(forms.Form):
     def initial_for(cls, firm: Firm) -> dict[str, Any]:
         """Return the form's initial data from ``firm``."""
         return {name: getattr(firm, name) for name in cls.base_fields}
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: from the authenticator app or (unless ``app_only``) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        help_text=_(
+            "The 6-digit code your authenticator app shows for Casework, or "
+            "one of your recovery codes."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, app_only: bool = False, autofocus: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not autofocus:
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+        if app_only:
+            field = self.fields["code"]
+            field.help_text = _("The 6-digit code the app shows now.")
+            field.widget.attrs["inputmode"] = "numeric"

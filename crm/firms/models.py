@@ -129,6 +129,14 @@ class Firm(models.Model):
         default=6,
         validators=[MaxValueValidator(24)],
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in for all members"),
+        default=False,
+        help_text=_(
+            "Members without it are sent to set it up before they can open "
+            "any other page."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

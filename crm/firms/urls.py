@@ -1,12 +1,13 @@
 from django.urls import path
 
 from crm.firms.urls_lookups import urlpatterns as lookup_urlpatterns
-from crm.firms.views import auth, firm, invitations, members, options
+from crm.firms.views import auth, firm, invitations, members, mfa, options
 
 app_name = "firms"
 
 urlpatterns = [
     path("login/", auth.login, name="login"),
+    path("login/code/", mfa.login_code, name="login_code"),
     path("logout/", auth.logout, name="logout"),
     path("password-reset/", auth.password_reset, name="password_reset"),
     path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
@@ -21,6 +22,23 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/password/", auth.password_change, name="password_change"),
+    path("account/two-factor/", mfa.two_factor_detail, name="two_factor_detail"),
+    path("account/two-factor/set-up/", mfa.two_factor_setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        mfa.two_factor_codes,
+        name="two_factor_codes",
+    ),
+    path(
+        "account/two-factor/recovery-codes/new/",
+        mfa.recovery_codes_new,
+        name="recovery_codes_new",
+    ),
+    path(
+        "account/two-factor/turn-off/",
+        mfa.two_factor_disable,
+        name="two_factor_disable",
+    ),
     path("firms/switch/", auth.firm_switch, name="firm_switch"),
     path("no-firm/", auth.no_firm, name="no_firm"),
     path(
@@ -40,6 +58,11 @@ urlpatterns = [
         "settings/members/<int:membership_id>/active/",
         members.member_set_active,
         name="member_set_active",
+    ),
+    path(
+        "settings/members/<int:membership_id>/two-factor/reset/",
+        mfa.member_two_factor_reset,
+        name="member_two_factor_reset",
     ),
     path(
         "settings/invitations/<int:invitation_id>/resend/",

@@ -27,6 +27,7 @@ from crm.firms.selectors.members import (
     membership_list,
     membership_list_for_user,
     owner_membership_qs,
+    user_get,
     user_get_by_email,
 )
 
@@ -55,5 +56,6 @@ __all__ = [
     "owner_membership_qs",
     "task_category_get",
     "task_category_list",
+    "user_get",
     "user_get_by_email",
 ]

@@ -38,6 +38,11 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     return memberships
 
 
+def user_get(*, user_id: int) -> User | None:
+    """Return the user with this id, or None."""
+    return User.objects.filter(pk=user_id).first()
+
+
 def user_get_by_email(*, email: str) -> User | None:
     """Return the user with this e-mail (any case), or None.
 

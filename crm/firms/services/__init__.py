@@ -42,6 +42,13 @@ from crm.firms.services.members import (
     membership_set_active,
     membership_update,
 )
+from crm.firms.services.mfa import (
+    recovery_codes_regenerate,
+    two_factor_disable,
+    two_factor_enable,
+    two_factor_reset,
+    two_factor_verify,
+)
 
 __all__ = [
     "auth_login_failed",
@@ -74,7 +81,12 @@ __all__ = [
     "negotiator_create",
     "negotiator_set_active",
     "negotiator_update",
+    "recovery_codes_regenerate",
     "task_category_create",
     "task_category_rename",
     "task_category_set_active",
+    "two_factor_disable",
+    "two_factor_enable",
+    "two_factor_reset",
+    "two_factor_verify",
 ]

@@ -18,6 +18,7 @@ FIRM_EDITABLE = (
     "remortgage_review_months",
     "has_advice",
     "has_support",
+    "require_two_factor",
 )
 
 DEFAULT_INTERACTION_TYPES = ("Phone call", "E-mail", "Meeting", "Video call", "Letter")
@@ -62,6 +63,16 @@ def firm_update(
             "Only the firm's owner can switch modules on or off.",
             "forbidden",
             {"field": "has_support"},
+        )
+    if (
+        "require_two_factor" in fields
+        and fields["require_two_factor"] != firm.require_two_factor
+        and membership.role != "owner"
+    ):
+        raise ApplicationError(
+            "Only the firm's owner can change two-factor sign-in.",
+            "forbidden",
+            {"field": "require_two_factor"},
         )
     before = events.snapshot(firm, FIRM_EDITABLE)
     for key, value in fields.items():

@@ -6,6 +6,9 @@ from typing import Any
 import factory
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crm.core import principals
 from crm.core.middleware import SESSION_FIRM_KEY
@@ -158,3 +161,24 @@ def login_staff(firm: Firm) -> Client:
     session[SESSION_FIRM_KEY] = firm.pk
     session.save()
     return client
+
+
+def two_factor_enrol(user: User, *, codes: tuple[str, ...] = ()) -> TOTPDevice:
+    """Give ``user`` a confirmed authenticator and recovery codes; return it.
+
+    ``codes`` are stored as typed-in codes are (no dash, lower-case); by
+    default two: ``aaaaabbbbb`` and ``cccccddddd``.
+    """
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app")
+    static = StaticDevice.objects.create(user=user, name="Recovery codes")
+    for code in codes or ("aaaaabbbbb", "cccccddddd"):
+        StaticToken.objects.create(device=static, token=code)
+    return device
+
+
+def totp_code(device: TOTPDevice, *, steps: int = 0) -> str:
+    """Return the code ``device``'s app shows now (or ``steps`` steps on)."""
+    code = totp(
+        device.bin_key, device.step, device.t0, device.digits, device.drift + steps
+    )
+    return f"{code:06d}"

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
@@ -27,10 +26,11 @@ from crm.core.http import client_ip, safe_next_url
 from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.policies import public_view, staff_view
 from crm.core.types import StaffRequest
-from crm.firms import selectors, services
-from crm.firms.choices import Role
+from crm.firms import services
 from crm.firms.forms import LoginForm
 from crm.firms.selectors import auth as auth_selectors
+from crm.firms.selectors import mfa as mfa_selectors
+from crm.firms.views import signin
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -52,14 +52,10 @@ def login(request: HttpRequest) -> HttpResponseBase:
     form = LoginForm(request, data=request.POST or None, wait_seconds=wait)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        auth_login(request, user)
-        memberships = selectors.membership_list_for_user(user=user)
-        # Land in the firm where the user holds the most senior role.
-        memberships.sort(key=lambda m: Role.values.index(m.role))
-        firm = memberships[0].firm if memberships else None
-        if firm is not None:
-            request.session[SESSION_FIRM_KEY] = firm.pk
-        services.auth_login_succeeded(user=user, firm=firm)
+        if mfa_selectors.two_factor_enabled(user=user):
+            signin.begin_second_step(request, user, next_url=_next_url(request))
+            return redirect("firms:login_code")
+        signin.complete(request, user, signin.landing_firm(user))
         return redirect(_next_url(request))
     if request.method == "POST":
         services.auth_login_failed(email=str(request.POST.get("username", ""))[:254])

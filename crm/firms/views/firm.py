@@ -12,7 +12,7 @@ from crm.core.forms_errors import apply_error
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import services
-from crm.firms.choices import Perm
+from crm.firms.choices import Perm, Role
 from crm.firms.forms import FirmForm
 
 
@@ -20,7 +20,11 @@ from crm.firms.forms import FirmForm
 @staff_view(perm=Perm.MANAGE_FIRM)
 def firm_edit(request: StaffRequest) -> HttpResponse:
     """Change the firm's name, branding, references and modules."""
-    form = FirmForm(request.POST or None, initial=FirmForm.initial_for(request.firm))
+    form = FirmForm(
+        request.POST or None,
+        initial=FirmForm.initial_for(request.firm),
+        is_owner=request.membership.role == Role.OWNER,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.firm_update(

@@ -2,28 +2,29 @@
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
-from django.contrib.auth import login as auth_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
-from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.policies import public_view, staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors, services
 from crm.firms.choices import Perm
 from crm.firms.forms import AcceptInvitationForm, InviteForm
+from crm.firms.selectors import mfa as mfa_selectors
 from crm.firms.services.invitations import (
     PROBLEM_MESSAGES,
     invitation_account_exists,
     invitation_problem,
 )
+from crm.firms.views import signin
 
 
 @public_view(reason="the invited person has no account yet; the token is the key")
@@ -63,14 +64,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         except (ApplicationError, ValidationError) as exc:
             apply_error(form, exc)
         else:
-            auth_login(
-                request,
-                membership.user,
-                backend="django.contrib.auth.backends.ModelBackend",
-            )
-            request.session[SESSION_FIRM_KEY] = membership.firm_id
-            services.auth_login_succeeded(user=membership.user, firm=membership.firm)
             messages.success(request, f"Welcome to {membership.firm.name}.")
+            if mfa_selectors.two_factor_enabled(user=membership.user):
+                # An existing account with a second factor still owes its code.
+                signin.begin_second_step(
+                    request,
+                    membership.user,
+                    next_url=str(reverse("reports:dashboard")),
+                    firm_id=membership.firm_id,
+                )
+                return redirect("firms:login_code")
+            signin.complete(request, membership.user, membership.firm)
             return redirect("reports:dashboard")
     return TemplateResponse(
         request,

@@ -13,6 +13,7 @@ from crm.core.types import StaffRequest
 from crm.firms import selectors, services
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.forms import MemberForm
+from crm.firms.selectors import mfa as mfa_selectors
 
 
 @require_GET
@@ -23,7 +24,7 @@ def member_list(request: StaffRequest) -> TemplateResponse:
         request,
         "firms/member_list.html",
         {
-            "members": selectors.membership_list(firm=request.firm),
+            "members": mfa_selectors.membership_list_with_two_factor(firm=request.firm),
             "invitations": selectors.invitation_list_pending(firm=request.firm),
         },
     )
