@@ -42,9 +42,12 @@ def body_bytes(body: object) -> bytes:
 def deliver(message: OutboxMessage) -> DeliveryResult:
     """POST the signed event to its endpoint and say how it went."""
     payload = message.payload if isinstance(message.payload, dict) else {}
-    endpoint = WebhookEndpoint.objects.filter(
-        firm_id=message.firm_id, pk=payload.get("endpoint_id")
-    ).first()
+    endpoint_id = payload.get("endpoint_id")
+    endpoint = (
+        WebhookEndpoint.objects.filter(firm_id=message.firm_id, pk=endpoint_id).first()
+        if isinstance(endpoint_id, int)
+        else None
+    )
     if endpoint is None:
         return DeliveryResult(
             ok=False, error="The endpoint no longer exists.", retryable=False

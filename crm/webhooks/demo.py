@@ -17,7 +17,7 @@ from crm.core.outbox.choices import DeliveryAttemptOutcome, OutboxMessageStatus
 from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
 from crm.firms.demo import ADVICE_FIRM
 from crm.firms.models import Firm
-from crm.webhooks import catalogue, services
+from crm.webhooks import catalogue, services, signing
 from crm.webhooks.delivery import TOPIC
 from crm.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -111,7 +111,7 @@ def seed(firms: dict[str, Firm]) -> None:
     cases = list(Case.objects.filter(firm=firm).order_by("id")[: DELIVERED + 1])
     if not cases:
         return
-    secret = services.signing.new_secret()
+    secret = signing.new_secret()
     endpoint = WebhookEndpoint.objects.create(
         firm=firm,
         name=NAME,

@@ -55,7 +55,9 @@ def clean_url(url: str) -> str:
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError as exc:
-        raise _refuse("Enter a valid URL, e.g. https://hooks.example.com/casework.") from exc
+        raise _refuse(
+            "Enter a valid URL, e.g. https://hooks.example.com/casework."
+        ) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
         raise _refuse("Enter a URL that starts with https://.")
@@ -70,8 +72,7 @@ def clean_url(url: str) -> str:
         return url
     if scheme != "https":
         raise _refuse(
-            "Use https://. Plain http:// is allowed only to localhost, "
-            "for development."
+            "Use https://. Plain http:// is allowed only to localhost, for development."
         )
     _check_public(host, port or 443)
     return url

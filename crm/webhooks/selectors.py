@@ -47,13 +47,11 @@ def delivery_list(
     return deliveries.select_related("message").order_by("-created_at", "-id")
 
 
-def delivery_get(
-    *, firm: Firm, endpoint: WebhookEndpoint, delivery_id: int
-) -> WebhookDelivery:
-    """Return one delivery of ``endpoint`` or raise ``NotFound``."""
+def delivery_get(*, firm: Firm, delivery_id: int) -> WebhookDelivery:
+    """Return one of the firm's deliveries (with message, endpoint) or ``NotFound``."""
     try:
-        return WebhookDelivery.objects.select_related("message").get(
-            firm=firm, endpoint=endpoint, pk=delivery_id
+        return WebhookDelivery.objects.select_related("message", "endpoint").get(
+            firm=firm, pk=delivery_id
         )
     except WebhookDelivery.DoesNotExist as exc:
         raise NotFound from exc

@@ -27,7 +27,7 @@ urlpatterns = [
         name="endpoint_send_test",
     ),
     path(
-        "settings/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/redrive/",
+        "settings/webhooks/deliveries/<int:delivery_id>/redrive/",
         views.delivery_redrive,
         name="delivery_redrive",
     ),

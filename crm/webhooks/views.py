@@ -145,18 +145,15 @@ def endpoint_send_test(request: StaffRequest, endpoint_id: int) -> HttpResponse:
 
 @require_POST
 @staff_view(perm=Perm.MANAGE_FIRM)
-def delivery_redrive(
-    request: StaffRequest, endpoint_id: int, delivery_id: int
-) -> HttpResponse:
+def delivery_redrive(request: StaffRequest, delivery_id: int) -> HttpResponse:
     """Send a failed delivery again, with the same event id."""
-    endpoint = selectors.endpoint_get(firm=request.firm, endpoint_id=endpoint_id)
-    delivery = selectors.delivery_get(
-        firm=request.firm, endpoint=endpoint, delivery_id=delivery_id
-    )
+    delivery = selectors.delivery_get(firm=request.firm, delivery_id=delivery_id)
     try:
-        services.delivery_redrive(firm=request.firm, actor=request.user, delivery=delivery)
+        services.delivery_redrive(
+            firm=request.firm, actor=request.user, delivery=delivery
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Event {delivery.event_id} will be sent again.")
-    return redirect(endpoint)
+    return redirect(delivery.endpoint)

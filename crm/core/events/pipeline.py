@@ -302,7 +302,7 @@ def record(
         changes=plain(changes or {}),
         actor_id=actor.pk if actor is not None else None,
     )
-    for writer in list(_WRITERS):
+    for writer in _WRITERS:
         writer(event, target)
     _notify(event)
     return Recorded(

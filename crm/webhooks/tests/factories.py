@@ -25,7 +25,9 @@ def make_endpoint(firm: Firm, **fields: Any) -> WebhookEndpoint:
     )
 
 
-def make_delivery(firm: Firm, endpoint: WebhookEndpoint | None = None) -> WebhookDelivery:
+def make_delivery(
+    firm: Firm, endpoint: WebhookEndpoint | None = None
+) -> WebhookDelivery:
     """Return a queued test delivery to ``endpoint`` (a new one if None)."""
     endpoint = endpoint or make_endpoint(firm)
     return services.endpoint_send_test(firm=firm, actor=None, endpoint=endpoint)

@@ -115,7 +115,9 @@ def test_refused_answer_fails_at_once_and_redrive_delivers(firm, owner, receiver
     )
     receiver.seen.secret = secret
     receiver.seen.script = [(410, {})]
-    delivery = services.endpoint_send_test(firm=firm, actor=owner.user, endpoint=endpoint)
+    delivery = services.endpoint_send_test(
+        firm=firm, actor=owner.user, endpoint=endpoint
+    )
     assert drain() == 1
     delivery.refresh_from_db()
     delivery.message.refresh_from_db()
@@ -152,9 +154,11 @@ def test_rotated_secret_signs_the_next_try(firm, owner, receiver):
 
 
 @pytest.mark.django_db
-def test_localhost_refused_at_delivery_outside_development(firm, owner, receiver, settings):
+def test_localhost_refused_at_delivery_outside_development(
+    firm, owner, receiver, settings
+):
     """SPEC K3: a localhost endpoint gets nothing once development mode is off."""
-    endpoint, secret = services.endpoint_create(
+    endpoint, _secret = services.endpoint_create(
         firm=firm,
         actor=owner.user,
         name="Tracker",
@@ -162,7 +166,9 @@ def test_localhost_refused_at_delivery_outside_development(firm, owner, receiver
         event_types=["case.created"],
     )
     settings.WEBHOOKS_ALLOW_LOCALHOST = False
-    delivery = services.endpoint_send_test(firm=firm, actor=owner.user, endpoint=endpoint)
+    delivery = services.endpoint_send_test(
+        firm=firm, actor=owner.user, endpoint=endpoint
+    )
     assert drain() == 1
     delivery.message.refresh_from_db()
     assert delivery.message.status == OutboxMessageStatus.FAILED
