@@ -145,3 +145,16 @@ def test_log_page_query_count_is_constant(
         services.endpoint_send_test(firm=firm, actor=None, endpoint=endpoint)
     with django_assert_num_queries(5):
         owner_client.get(detail(endpoint) + "?status=pending")
+
+
+@pytest.mark.django_db
+def test_list_page_query_count_is_constant(
+    owner_client, firm, django_assert_num_queries
+):
+    """SPEC K3, STYLE B9: the endpoint list reads a fixed number of queries."""
+    for name in ("A", "B", "C"):
+        make_endpoint(firm, name=name)
+    owner_client.get(LIST)
+    with django_assert_num_queries(4):
+        response = owner_client.get(LIST)
+    assert response.content.decode().count("hooks.example.com") == 3
