@@ -9,11 +9,13 @@ from django.db import transaction
 from crm.advice.choices import AdviceStatus
 from crm.cases.services import case_move
 from crm.cases.tests.factories import make_case
+from crm.core import events
 from crm.core.events import RecordedEvent
 from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
 from crm.core.outbox.choices import OutboxMessageStatus
 from crm.core.outbox.models import OutboxMessage
+from crm.leads.tests.factories import LeadFactory
 from crm.webhooks import services, signing
 from crm.webhooks.delivery import body_bytes
 from crm.webhooks.models import WebhookDelivery
@@ -109,9 +111,9 @@ def test_name_and_events_are_required(firm, owner):
     with pytest.raises(ApplicationError, match="Enter a name") as caught:
         create(firm, owner, name="  ")
     assert caught.value.field == "name"
-    for events in ([], ["case.created", "case.exploded"]):
+    for chosen in ([], ["case.created", "case.exploded"]):
         with pytest.raises(ApplicationError, match="at least one") as caught:
-            create(firm, owner, event_types=events)
+            create(firm, owner, event_types=chosen)
         assert caught.value.field == "event_types"
 
 
@@ -277,3 +279,37 @@ def test_signature_is_hmac_of_timestamp_dot_body():
     assert not signing.verify(
         secret="whsec_x", timestamp="soon", signature_header=sig, body=body
     )
+
+
+@pytest.mark.django_db
+def test_submission_and_lead_events_carry_their_ids(firm, owner):
+    """SPEC K3: submission events name the submission; lead events the lead."""
+    make_endpoint(firm, event_types=["submission.received", "lead.converted"])
+    case = make_case(firm)
+    events.record(
+        firm=firm,
+        actor=None,
+        subject=case,
+        type="ch_received",
+        params={"number": 2, "reference": "CH-77", "errors": 0},
+    )
+    lead = LeadFactory(contact__firm=firm)
+    events.record(
+        firm=firm,
+        actor=owner.user,
+        subject=lead,
+        type="converted",
+        params={"from": "new", "case": case.reference, "case_id": case.pk},
+    )
+    bodies = [
+        d.message.payload["body"]
+        for d in WebhookDelivery.objects.order_by("created_at", "id")
+    ]
+    assert [b["type"] for b in bodies] == ["submission.received", "lead.converted"]
+    assert bodies[0]["data"]["submission"] == {
+        "number": 2,
+        "partner_reference": "CH-77",
+        "errors": 0,
+    }
+    assert bodies[1]["data"]["lead"] == {"id": lead.pk, "status": lead.status}
+    assert bodies[1]["data"]["case"] == {"id": case.pk}
