@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("crm.portal.urls_staff")),
     path("portal/", include("crm.portal.urls")),
     path("", include("crm.api.urls")),
+    path("", include("crm.webhooks.urls")),
     path("api/v1/", api_urls()),
     path("platform-admin/", admin.site.urls),
 ]

@@ -7,11 +7,15 @@ Endpoints (docs/concert-hub/README.md has the details):
 - ``GET|POST|DELETE /admin/faults``; ``POST /admin/firms``, ``/admin/advisers``,
   ``/admin/reset``
 - ``GET /`` (received submissions), ``GET /submissions/<id>``, ``GET /health``
+- ``POST /webhooks``: a sink for Casework's webhooks in development (the demo
+  endpoint points here); ``GET /webhooks`` lists the event ids it heard,
+  each once. It does not check signatures: it does not know the secret.
 """
 
 import json
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.types import StartResponse, WSGIEnvironment
@@ -22,6 +26,7 @@ from simulator.store import Outcome, Store, rejection
 from simulator.validation import Error
 
 MAX_BODY = 1024 * 1024
+WEBHOOKS_KEPT = 200
 # The server puts a callable here that closes the client's connection at once.
 DROP_CONNECTION = "simulator.drop_connection"
 # Sleeps go through this (tests may replace it).
@@ -87,6 +92,9 @@ class Simulator:
     ) -> None:
         self.store = store or Store()
         self.faults = faults or Faults()
+        # Event id -> type of the webhooks heard, oldest first (a repeat is
+        # counted once, as a receiver should).
+        self.webhooks: OrderedDict[str, str] = OrderedDict()
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Answer | None]]] = [
             ("GET", re.compile(r"/\Z"), self.index_page),
             ("GET", re.compile(r"/submissions/(?P<sid>[\w-]+)\Z"), self.detail_page),
@@ -106,6 +114,8 @@ class Simulator:
             ("POST", re.compile(r"/admin/firms\Z"), self.add_firm),
             ("POST", re.compile(r"/admin/advisers\Z"), self.add_adviser),
             ("POST", re.compile(r"/admin/reset\Z"), self.reset),
+            ("POST", re.compile(r"/webhooks\Z"), self.webhook_receive),
+            ("GET", re.compile(r"/webhooks\Z"), self.webhook_list),
         ]
 
     def __call__(
@@ -255,6 +265,22 @@ class Simulator:
         self.store.clear()
         self.faults.configure({})
         return json_answer(200, {"status": "reset"})
+
+    # Webhooks sink
+
+    def webhook_receive(self, environ: WSGIEnvironment) -> Answer:
+        event = read_json(environ)
+        event_id = str(event.get("id", "")) if isinstance(event, dict) else ""
+        if not event_id:
+            return error_answer(400, "required", "The event has no id.", "/id")
+        self.webhooks[event_id] = str(event.get("type", ""))
+        while len(self.webhooks) > WEBHOOKS_KEPT:
+            self.webhooks.popitem(last=False)
+        return json_answer(200, {"received": event_id})
+
+    def webhook_list(self, environ: WSGIEnvironment) -> Answer:
+        items = [{"id": k, "type": v} for k, v in self.webhooks.items()]
+        return json_answer(200, {"count": len(items), "events": items})
 
     def health(self, environ: WSGIEnvironment) -> Answer:
         return json_answer(200, {"status": "ok"})

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crm.reports",
     "crm.portal",
     "crm.api",
+    "crm.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,11 @@ OUTBOUND_ALLOWED_PRIVATE_HOSTS = env.list(
     "OUTBOUND_ALLOWED_PRIVATE_HOSTS",
     default=[CONCERT_HUB_SIMULATOR] if DEBUG else [],
 )
+
+# Webhooks (crm/webhooks, docs/webhooks.md): endpoints on localhost
+# (http or https to localhost, 127.0.0.1, [::1]) are allowed only for
+# development; any other private address is always refused.
+WEBHOOKS_ALLOW_LOCALHOST = env.bool("WEBHOOKS_ALLOW_LOCALHOST", default=DEBUG)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -157,12 +157,16 @@ def _host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def resolve_destination(host: str, port: int) -> IPAddress:
+def resolve_destination(
+    host: str, port: int, *, allow_loopback: bool = False
+) -> IPAddress:
     """Return the address to connect to for ``host:port``, or refuse it.
 
     Resolve ``host`` and return the first address that is public, or any
     address when ``host:port`` (as written in the URL, or as the resolved
     address) is listed in ``settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS``.
+    ``allow_loopback`` also admits a loopback address (127.0.0.0/8, ::1): the
+    caller's own development setting decides (webhooks to localhost in DEBUG).
 
     Raise ``socket.gaierror`` when the name does not resolve and
     ``DestinationRefused`` when no address may be called.
@@ -181,7 +185,12 @@ def resolve_destination(host: str, port: int) -> IPAddress:
             addresses.append(ip)
     host_allowed = _host_port(host.lower(), port) in allowed
     for ip in addresses:
-        if host_allowed or _is_public(ip) or _host_port(str(ip), port) in allowed:
+        if (
+            host_allowed
+            or _is_public(ip)
+            or _host_port(str(ip), port) in allowed
+            or (allow_loopback and ip.is_loopback)
+        ):
             return ip
     listed = ", ".join(str(ip) for ip in addresses) or "no address"
     msg = (
@@ -249,8 +258,35 @@ def post_json(
     and ``Accept-Encoding`` are set here. Never raise for network or HTTP
     trouble: look at ``HttpResult.ok``, ``error_kind`` and ``retryable``.
     """
-    body = json.dumps(payload, cls=DjangoJSONEncoder).encode()
-    extra = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json"}
+    return post(
+        url=url,
+        body=json.dumps(payload, cls=DjangoJSONEncoder).encode(),
+        idempotency_key=idempotency_key,
+        headers=headers,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body=max_body,
+    )
+
+
+def post(
+    *,
+    url: str,
+    body: bytes,
+    idempotency_key: str,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = "application/json",
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    max_body: int = MAX_BODY_BYTES,
+    allow_loopback: bool = False,
+) -> HttpResult:
+    """POST ``body`` exactly as given (a signed body, say), like ``post_json``.
+
+    ``allow_loopback`` lets the request go to a loopback address (see
+    ``resolve_destination``); every other guard still applies.
+    """
+    extra = {"Idempotency-Key": idempotency_key, "Content-Type": content_type}
     return _request(
         "POST",
         url,
@@ -259,6 +295,7 @@ def post_json(
         timeout=timeout,
         connect_timeout=connect_timeout,
         max_body=max_body,
+        allow_loopback=allow_loopback,
     )
 
 
@@ -290,6 +327,7 @@ def _request(
     timeout: float,
     connect_timeout: float,
     max_body: int,
+    allow_loopback: bool = False,
 ) -> HttpResult:
     """Check ``url`` and its destination, then send the request there."""
     started = _clock()
@@ -313,7 +351,7 @@ def _request(
     if not 0 < port < 65536:
         return _failure(started, OutboundErrorKind.BAD_URL, f"Invalid port {port}.")
     try:
-        ip = resolve_destination(host, port)
+        ip = resolve_destination(host, port, allow_loopback=allow_loopback)
     except DestinationRefused as exc:
         return _failure(started, OutboundErrorKind.DESTINATION_REFUSED, str(exc))
     except (OSError, UnicodeError, ValueError) as exc:

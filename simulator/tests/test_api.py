@@ -189,3 +189,14 @@ def test_health_and_reset(client, submit, payload):
     assert client.post("/admin/reset").status_code == 200
     assert client.get("/api/submissions").json()["count"] == 0
     assert client.get("/admin/faults").json()["rates"] == {}
+
+
+def test_the_webhook_sink_counts_each_event_id_once(client, simulator):
+    """SPEC K3 (demo): the sink keeps the ids it heard, a repeat once."""
+    simulator.app.webhooks.clear()
+    event = {"id": "evt_1", "type": "case.created", "data": {}}
+    assert client.post("/webhooks", json=event).status_code == 200
+    assert client.post("/webhooks", json=event).status_code == 200
+    assert client.post("/webhooks", json={"type": "x"}).status_code == 400
+    listing = client.get("/webhooks").json()
+    assert listing == {"count": 1, "events": [{"id": "evt_1", "type": "case.created"}]}

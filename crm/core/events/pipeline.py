@@ -4,9 +4,11 @@ A service calls :func:`record` once per thing that happened, inside its own
 transaction. ``record`` writes the subject's history row through the history
 writer its app registered (``crm.cases`` for cases, ``crm.leads`` for leads),
 one client-timeline entry per contact given through the timeline writer
-``crm.contacts`` registered, and the audit row. Subscribers (outbound
-deliveries such as webhooks) hear of the event only once the transaction
-commits, and never of a rolled-back one.
+``crm.contacts`` registered, and the audit row. Subscribers hear of the
+event only once the transaction commits, and never of a rolled-back one.
+Writers (outbound deliveries such as webhooks, which queue an outbox message
+per event) are called inside the transaction instead, with the subject, so
+what they write commits or rolls back with the change itself.
 
 Core knows none of the history models: the apps that own them register
 their writers in ``AppConfig.ready()``.
@@ -110,11 +112,14 @@ class TimelineBatchWriter(Protocol):
 
 
 Subscriber = Callable[[RecordedEvent], None]
+# Called inside the recording transaction with the event and its subject.
+Writer = Callable[[RecordedEvent, models.Model | None], None]
 
 _HISTORY: dict[type[models.Model], tuple[str, HistoryWriter]] = {}
 _TIMELINE: list[TimelineWriter] = []
 _TIMELINE_BATCH: list[TimelineBatchWriter] = []
 _SUBSCRIBERS: list[Subscriber] = []
+_WRITERS: list[Writer] = []
 
 
 def register_history(
@@ -147,6 +152,23 @@ def unsubscribe(subscriber: Subscriber) -> None:
     """Stop calling ``subscriber`` (for tests)."""
     if subscriber in _SUBSCRIBERS:
         _SUBSCRIBERS.remove(subscriber)
+
+
+def register_writer(writer: Writer) -> None:
+    """Call ``writer(event, subject)`` with every event, inside its transaction.
+
+    A writer's rows commit or roll back with the change they report (the
+    webhooks' outbox messages). It must be quick and read little: it runs on
+    every recorded event. ``subject`` is None for events recorded without one.
+    """
+    if writer not in _WRITERS:
+        _WRITERS.append(writer)
+
+
+def unregister_writer(writer: Writer) -> None:
+    """Stop calling ``writer`` (for tests)."""
+    if writer in _WRITERS:
+        _WRITERS.remove(writer)
 
 
 def _model_of(instance: models.Model) -> type[models.Model]:
@@ -280,6 +302,8 @@ def record(
         changes=plain(changes or {}),
         actor_id=actor.pk if actor is not None else None,
     )
+    for writer in _WRITERS:
+        writer(event, target)
     _notify(event)
     return Recorded(
         event=event, history=history_row, timeline=timeline_rows, audit=audit_row
@@ -313,18 +337,20 @@ def record_timeline(
         for e in entries
     ]
     rows = _TIMELINE_BATCH[0](firm=firm, type=type, actor=actor, entries=entries)
+    writers = list(_WRITERS)
     for entry in entries:
-        _notify(
-            RecordedEvent(
-                firm_id=firm.pk,
-                subject=object_type_of(entry.contact),
-                subject_id=str(entry.contact.pk),
-                type=type,
-                params=plain(entry.params),
-                changes={},
-                actor_id=actor.pk if actor is not None else None,
-            )
+        event = RecordedEvent(
+            firm_id=firm.pk,
+            subject=object_type_of(entry.contact),
+            subject_id=str(entry.contact.pk),
+            type=type,
+            params=plain(entry.params),
+            changes={},
+            actor_id=actor.pk if actor is not None else None,
         )
+        for writer in writers:
+            writer(event, entry.contact)
+        _notify(event)
     return rows
 
 

@@ -196,6 +196,27 @@ def test_subscribers_hear_nothing_of_a_rolled_back_event(
     assert not LeadEvent.objects.filter(lead=lead).exists()
 
 
+def test_writers_are_called_inside_the_transaction_with_the_subject(
+    firm, owner, django_capture_on_commit_callbacks
+):
+    """A writer (the webhooks) runs at once, in the transaction, with the subject."""
+    lead = LeadFactory(contact__firm=firm)
+    written: list[tuple[str, object]] = []
+
+    def writer(event, subject):
+        written.append((event.type, subject))
+
+    events.register_writer(writer)
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            _record_move(firm, owner.user, lead)
+            assert written == [(LeadEventType.STATUS_CHANGED, lead)]
+    finally:
+        events.unregister_writer(writer)
+    _record_move(firm, owner.user, lead)
+    assert len(written) == 1
+
+
 def test_history_entries_use_the_registered_formatter(firm):
     """The lead's History card words a move with its formatter."""
     lead = LeadFactory(contact__firm=firm)

@@ -260,6 +260,28 @@ def test_loopback_is_refused_unless_listed(server, settings, fake_dns):
     assert server.requests == []
 
 
+def test_allow_loopback_admits_loopback_only(fake_dns, settings):
+    """``allow_loopback`` (webhooks in development) admits loopback, nothing else."""
+    settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS = []
+    fake_dns["hooks.example"] = ["127.0.0.1"]
+    fake_dns["lan.example"] = ["10.0.0.7"]
+    with pytest.raises(outbound.DestinationRefused):
+        outbound.resolve_destination("hooks.example", 9000)
+    assert outbound.resolve_destination(
+        "hooks.example", 9000, allow_loopback=True
+    ) == ipaddress.ip_address("127.0.0.1")
+    with pytest.raises(outbound.DestinationRefused):
+        outbound.resolve_destination("lan.example", 9000, allow_loopback=True)
+
+
+def test_post_sends_the_body_bytes_as_given(server, local):
+    """``post`` sends a pre-serialised (signed) body unchanged."""
+    body = b'{"b":1,"a":2}'
+    result = outbound.post(url=local("/ok"), body=body, idempotency_key="k-raw")
+    assert result.ok is True
+    assert server.requests[-1][2] == body
+
+
 @pytest.mark.parametrize(
     "address",
     [
