@@ -24,12 +24,14 @@ class SupportConfig(AppConfig):
                 "support.scoreset": "Outcome scores",
                 "support.scorelink": "Scoring link",
                 "support.referral": "Referral",
+                "support.stalecasealert": "Stale case alert",
+                "support.caseview": "Case view",
             }
         )
-        from crm.core import demo, nav
+        from crm.core import demo, nav, periodic
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes, registry
+        from crm.support import demo_outcomes, jobs, registry
         from crm.support import principals as support_principals
 
         registry.register()
@@ -51,6 +53,22 @@ class SupportConfig(AppConfig):
                 perm=Perm.VIEW_ALL_CASES,
                 module="support",
                 prefix="/support/referrals/",
+            ),
+            nav.NavItem(
+                "Workload",
+                "support:workload",
+                order=64,
+                perm=Perm.MANAGE_MEMBERS,
+                module="support",
+                prefix="/support/workload/",
+            ),
+            nav.NavItem(
+                "Case views",
+                "support:case_view_list",
+                order=74,
+                perm=Perm.MANAGE_MEMBERS,
+                module="support",
+                prefix="/support/case-views/",
             ),
             nav.NavItem(
                 "Funder report",
@@ -77,6 +95,20 @@ class SupportConfig(AppConfig):
                 perm=Perm.MANAGE_FIRM,
                 module="support",
             ),
+        )
+        periodic.register(
+            periodic.Periodic(
+                name="support.stale_cases",
+                every=jobs.STALE_CHECK_EVERY,
+                run=jobs.enqueue_stale_checks,
+            )
+        )
+        periodic.register(
+            periodic.Periodic(
+                name="support.stale_digest",
+                every=jobs.DIGEST_EVERY,
+                run=jobs.enqueue_stale_digests,
+            )
         )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)

@@ -146,3 +146,16 @@ class ReferralEventType(models.TextChoices):
     """The history entry a case opened from a referral starts with (I11)."""
 
     OPENED_FROM_REFERRAL = "opened_from_referral", _("Opened from a referral")
+
+
+class SafeguardingEventType(models.TextChoices):
+    """History entries of workload and safeguarding on a support case (I13, I14)."""
+
+    REASSIGNED = "case_reassigned", _("Case manager changed")
+    STALE_ALERT = "stale_alert", _("Stale case alert")
+
+
+# Concern levels that need watching: stale alerts and view logging (I14).
+WATCHED_LEVELS = (ConcernLevel.HIGH.value, ConcernLevel.URGENT.value)
+# Share of available hours from which a case manager is near capacity (I13).
+NEAR_CAPACITY = 0.85

@@ -1,4 +1,4 @@
-"""The support module's tables: cases, outcomes, referrals (SPEC I1-I11)."""
+"""The support module's tables: cases, outcomes, referrals, safeguarding (I1-I14)."""
 
 from crm.support.models.cases import (
     ExternalService,
@@ -16,8 +16,10 @@ from crm.support.models.outcomes import (
     ScoreSet,
 )
 from crm.support.models.referrals import Referral, ReferralForm
+from crm.support.models.safeguarding import CaseView, StaleCaseAlert
 
 __all__ = [
+    "CaseView",
     "ExternalService",
     "OpenPeriod",
     "OutcomeArea",
@@ -29,6 +31,7 @@ __all__ = [
     "Score",
     "ScoreLink",
     "ScoreSet",
+    "StaleCaseAlert",
     "SupportDetails",
     "SupportItem",
 ]

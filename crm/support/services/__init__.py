@@ -31,7 +31,13 @@ from crm.support.services.referrals import (
     referral_form_for,
     referral_submit,
 )
+from crm.support.services.safeguarding import (
+    case_view_log,
+    stale_cases_check,
+    stale_digest_send,
+)
 from crm.support.services.score_links import score_link_create, score_link_submit
+from crm.support.services.workload import cases_reassign
 
 __all__ = [
     "BENEFICIARY_FIXED",
@@ -39,6 +45,8 @@ __all__ = [
     "ReferralData",
     "ScaleData",
     "SupportCaseData",
+    "case_view_log",
+    "cases_reassign",
     "concern_change",
     "item_add",
     "item_remove",
@@ -61,6 +69,8 @@ __all__ = [
     "scores_record",
     "service_link",
     "service_unlink",
+    "stale_cases_check",
+    "stale_digest_send",
     "support_case_close",
     "support_case_create",
     "support_case_reopen",
