@@ -66,7 +66,7 @@ def stale_cases_check(*, firm: Firm, now: datetime) -> list[StaleCaseAlert]:
             .filter(last_touch__lte=now - timedelta(days=days))
             .select_related("support")
         )
-        stale = {c.pk: (c, c.last_touch) for c in cases}
+        stale = {c.pk: (c, c.last_touch) for c in cases}  # type: ignore[attr-defined]  # annotated above
     cleared = [
         a.pk
         for case_id, a in active.items()
