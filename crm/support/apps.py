@@ -31,7 +31,7 @@ class SupportConfig(AppConfig):
         from crm.core import demo, nav, periodic
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes, jobs, registry
+        from crm.support import demo_outcomes, demo_safeguarding, jobs, registry
         from crm.support import principals as support_principals
 
         registry.register()
@@ -112,3 +112,4 @@ class SupportConfig(AppConfig):
         )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)
+        demo.register(demo_safeguarding.seed)
