@@ -176,6 +176,12 @@ class FirmForm(forms.Form):
         label=_("Support module (support cases)"), required=False
     )
 
+    def __init__(self, *args: Any, has_support: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_support:
+            # A support-case setting: only a firm with the Support module has it.
+            del self.fields["stale_case_days"]
+
     def clean_case_reference_prefix(self) -> str:
         value = str(self.cleaned_data.get("case_reference_prefix", "")).upper()
         reference_prefix(value)

@@ -20,7 +20,11 @@ from crm.firms.forms import FirmForm
 @staff_view(perm=Perm.MANAGE_FIRM)
 def firm_edit(request: StaffRequest) -> HttpResponse:
     """Change the firm's name, branding, references and modules."""
-    form = FirmForm(request.POST or None, initial=FirmForm.initial_for(request.firm))
+    form = FirmForm(
+        request.POST or None,
+        initial=FirmForm.initial_for(request.firm),
+        has_support=request.firm.has_support,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.firm_update(

@@ -278,3 +278,32 @@ def test_contact_form_offers_the_marks(login, support_firm, carla):
     assert response.status_code == 200
     assert "Say why it is not safe to contact them there." in text(response)
     assert timezone.now()
+
+
+def test_firm_sets_the_stale_case_days(login, support_firm):
+    """SPEC I14: the owner sets N on Firm details (default 7; 0 is off); a firm
+    without the Support module is not asked."""
+    owner = MembershipFactory(firm=support_firm, role=Role.OWNER)
+    url = reverse("firms:firm_edit")
+    client = login(owner)
+    assert 'name="stale_case_days" value="7"' in text(client.get(url))
+    data = {
+        "name": support_firm.name,
+        "brand_colour": "#1d4ed8",
+        "default_follow_up_days": 2,
+        "remortgage_review_months": 6,
+        "has_support": "on",
+        "stale_case_days": "14",
+    }
+    assert client.post(url, data).status_code == 302
+    support_firm.refresh_from_db()
+    assert support_firm.stale_case_days == 14
+    bad = client.post(url, {**data, "stale_case_days": "999"})
+    assert bad.status_code == 200
+    assert 'value="999"' in text(bad)
+
+
+def test_advice_firms_are_not_asked_for_stale_case_days(login, firm):
+    """SPEC I14: the setting belongs to the Support module."""
+    owner = MembershipFactory(firm=firm, role=Role.OWNER)
+    assert "stale_case_days" not in text(login(owner).get(reverse("firms:firm_edit")))
