@@ -66,6 +66,22 @@ class PersonForm(forms.Form):
     marketing_consent = forms.BooleanField(
         label=_("Agrees to marketing contact"), required=False
     )
+    address_unsafe = forms.BooleanField(
+        label=_("Address: not safe to contact"),
+        required=False,
+        help_text=_("Kept out of exports and letters, with a warning where shown."),
+    )
+    address_unsafe_reason = forms.CharField(
+        label=_("Why the address is not safe"), max_length=200, required=False
+    )
+    phone_unsafe = forms.BooleanField(
+        label=_("Phones: not safe to contact"),
+        required=False,
+        help_text=_("Kept out of exports, with a warning where shown."),
+    )
+    phone_unsafe_reason = forms.CharField(
+        label=_("Why the phones are not safe"), max_length=200, required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     allow_duplicate = forms.BooleanField(
         label=_("Yes, create a separate record anyway"),
@@ -149,6 +165,10 @@ class OrganisationForm(PersonForm):
     organisation = None  # type: ignore[assignment]  # remove a person-only field
     job_title = None  # type: ignore[assignment]  # remove a person-only field
     marketing_consent = None  # type: ignore[assignment]  # remove a person-only field
+    address_unsafe = None  # type: ignore[assignment]  # remove a person-only field
+    address_unsafe_reason = None  # type: ignore[assignment]  # remove a person-only field
+    phone_unsafe = None  # type: ignore[assignment]  # remove a person-only field
+    phone_unsafe_reason = None  # type: ignore[assignment]  # remove a person-only field
 
     field_order = ["organisation_name", "email", "other_phone"]
 

@@ -32,6 +32,12 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 
 ContactManager = models.Manager.from_queryset(ContactQuerySet)
 
+# What "not safe to contact" hides (SPEC I14).
+ADDRESS_FIELDS = frozenset(
+    {"address_line1", "address_line2", "town", "county", "postcode"}
+)
+PHONE_FIELDS = frozenset({"mobile", "other_phone"})
+
 
 class Contact(FirmOwnedModel):
     """A person or organisation; a client is a contact with a lead or case.
@@ -68,6 +74,12 @@ class Contact(FirmOwnedModel):
     town = models.CharField(max_length=80, blank=True)
     county = models.CharField(max_length=80, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # Safeguarding (SPEC I14): an address or phone that must not be used, e.g.
+    # where an abuser lives. Kept out of exports and letters, warned on display.
+    address_unsafe = models.BooleanField("address not safe to contact", default=False)
+    address_unsafe_reason = models.CharField(max_length=200, blank=True)
+    phone_unsafe = models.BooleanField("phones not safe to contact", default=False)
+    phone_unsafe_reason = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     marketing_consent = models.BooleanField(default=False)
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +175,19 @@ class Contact(FirmOwnedModel):
             return self.organisation_name or "(unnamed organisation)"
         name = f"{self.first_name} {self.last_name}".strip()
         return name or self.email or "(unnamed person)"
+
+    @property
+    def has_unsafe_contact(self) -> bool:
+        """Return whether the address or the phones are marked not safe (I14)."""
+        return self.address_unsafe or self.phone_unsafe
+
+    def export_value(self, field: str) -> Any:
+        """Return ``field`` for an export or a letter; blank if not safe (I14)."""
+        if self.address_unsafe and field in ADDRESS_FIELDS:
+            return ""
+        if self.phone_unsafe and field in PHONE_FIELDS:
+            return ""
+        return getattr(self, field)
 
 
 def contact_event_type_choices() -> list[tuple[str, Any]]:

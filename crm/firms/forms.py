@@ -111,6 +111,20 @@ class MemberForm(forms.Form):
         ),
     )
 
+    weekly_hours = forms.DecimalField(
+        label=_("Weekly hours available"),
+        required=False,
+        min_value=0,
+        max_value=80,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_(
+            "Hours a week this member has for casework; the Workload page "
+            "compares their planned hours with it. Leave blank if not known."
+        ),
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+
     def __init__(self, *args: Any, can_edit_permissions: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not can_edit_permissions:
@@ -146,6 +160,15 @@ class FirmForm(forms.Form):
             "follow-up this many months before the product end date."
         ),
     )
+    stale_case_days = forms.IntegerField(
+        label=_("Stale case alert (days)"),
+        min_value=0,
+        max_value=365,
+        help_text=_(
+            "Support cases: alert the case manager and managers when a High or "
+            "Urgent case has had no interaction for this many days. 0 turns it off."
+        ),
+    )
     has_advice = forms.BooleanField(
         label=_("Advice module (mortgages and protection)"), required=False
     )
@@ -162,12 +185,21 @@ class FirmForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, is_owner: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        is_owner: bool = True,
+        has_support: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not is_owner:
             field = self.fields["require_two_factor"]
             field.disabled = True
             field.help_text = _("Only the firm's owner can change this.")
+        if not has_support:
+            # A support-case setting: only a firm with the Support module has it.
+            del self.fields["stale_case_days"]
 
     def clean_case_reference_prefix(self) -> str:
         value = str(self.cleaned_data.get("case_reference_prefix", "")).upper()

@@ -7,7 +7,11 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -137,6 +141,15 @@ class Firm(models.Model):
             "any other page."
         ),
     )
+    stale_case_days = models.PositiveSmallIntegerField(
+        _("stale case alert (days)"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Alert when a High or Urgent support case has had no interaction for "
+            "this many days; 0 turns the alert off (SPEC I14)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,6 +206,15 @@ class Membership(FirmOwnedModel):
     granted = models.JSONField(default=list, blank=True)
     revoked = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
+    weekly_hours = models.DecimalField(
+        _("weekly hours available"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(80)],
+        help_text=_("Hours a week for casework, for the Workload page (SPEC I13)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects: ClassVar[models.Manager["Membership"]] = scoped(

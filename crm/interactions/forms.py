@@ -26,6 +26,14 @@ class InteractionForm(forms.Form):
         queryset=InteractionType.objects.none(),
         empty_label=_("Choose a type"),
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_("Optional: time spent, counted on the Workload page."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     notes = forms.CharField(
         label=_("Notes"),
         help_text=_("What was discussed or agreed."),

@@ -3,10 +3,13 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from crm.core.models import FirmOwnedModel, scoped
 from crm.interactions.choices import InteractionKind
+
+MAX_MINUTES = 24 * 60
 
 
 class Interaction(FirmOwnedModel):
@@ -26,6 +29,13 @@ class Interaction(FirmOwnedModel):
         related_name="+",
     )
     notes = models.TextField()
+    duration_minutes = models.PositiveIntegerField(
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MINUTES)],
+        help_text="Time spent, counted on the Workload page (SPEC I13).",
+    )
     contact = models.ForeignKey(
         "contacts.Contact",
         null=True,

@@ -120,6 +120,7 @@ def _record(
             "kind": [None, entry.kind],
             "type": [None, label],
             "occurred_at": [None, entry.occurred_at],
+            "duration_minutes": [None, entry.duration_minutes],
             "contact": [None, contact],
             "lead": [None, entry.lead],
             "case": [None, entry.case],
@@ -139,6 +140,7 @@ def interaction_log(
     contact: Contact | None = None,
     lead: Lead | None = None,
     case: Case | None = None,
+    duration_minutes: int | None = None,
 ) -> Interaction:
     """Log a call, visit, e-mail or meeting with a contact, about a lead or on a case.
 
@@ -172,6 +174,7 @@ def interaction_log(
         occurred_at=occurred_at,
         interaction_type=interaction_type,
         notes=_notes(notes),
+        duration_minutes=duration_minutes,
         contact=contact,
         lead=lead,
         case=case,

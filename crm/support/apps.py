@@ -26,12 +26,20 @@ class SupportConfig(AppConfig):
                 "support.referral": "Referral",
                 "support.referralout": "Referral out",
                 "support.referraloutupdate": "Partner update",
+                "support.stalecasealert": "Stale case alert",
+                "support.caseview": "Case view",
             }
         )
-        from crm.core import demo, nav
+        from crm.core import demo, nav, periodic
         from crm.core.permissions import Perm
         from crm.support import demo as support_demo
-        from crm.support import demo_outcomes, demo_referrals_out, registry
+        from crm.support import (
+            demo_outcomes,
+            demo_referrals_out,
+            demo_safeguarding,
+            jobs,
+            registry,
+        )
         from crm.support import principals as support_principals
 
         registry.register()
@@ -53,6 +61,22 @@ class SupportConfig(AppConfig):
                 perm=Perm.VIEW_ALL_CASES,
                 module="support",
                 prefix="/support/referrals/",
+            ),
+            nav.NavItem(
+                "Workload",
+                "support:workload",
+                order=64,
+                perm=Perm.MANAGE_MEMBERS,
+                module="support",
+                prefix="/support/workload/",
+            ),
+            nav.NavItem(
+                "Case views",
+                "support:case_view_list",
+                order=74,
+                perm=Perm.MANAGE_MEMBERS,
+                module="support",
+                prefix="/support/case-views/",
             ),
             nav.NavItem(
                 "Funder report",
@@ -80,6 +104,21 @@ class SupportConfig(AppConfig):
                 module="support",
             ),
         )
+        periodic.register(
+            periodic.Periodic(
+                name="support.stale_cases",
+                every=jobs.STALE_CHECK_EVERY,
+                run=jobs.enqueue_stale_checks,
+            )
+        )
+        periodic.register(
+            periodic.Periodic(
+                name="support.stale_digest",
+                every=jobs.DIGEST_EVERY,
+                run=jobs.enqueue_stale_digests,
+            )
+        )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)
         demo.register(demo_referrals_out.seed)
+        demo.register(demo_safeguarding.seed)

@@ -188,3 +188,16 @@ class ReferralOutEventType(models.TextChoices):
     REFERRED_OUT = "referred_out", _("Referred to an external service")
     REFERRAL_OUT_ACCEPTED = "referral_out_accepted", _("Referral accepted by partner")
     REFERRAL_OUT_DECLINED = "referral_out_declined", _("Referral declined by partner")
+
+
+class SafeguardingEventType(models.TextChoices):
+    """History entries of workload and safeguarding on a support case (I13, I14)."""
+
+    REASSIGNED = "case_reassigned", _("Case manager changed")
+    STALE_ALERT = "stale_alert", _("Stale case alert")
+
+
+# Concern levels that need watching: stale alerts and view logging (I14).
+WATCHED_LEVELS = (ConcernLevel.HIGH.value, ConcernLevel.URGENT.value)
+# Share of available hours from which a case manager is near capacity (I13).
+NEAR_CAPACITY = 0.85

@@ -67,6 +67,16 @@ class PlanForm(forms.Form):
     target_date = forms.DateField(
         label=_("Target date"), required=False, widget=DATE_INPUT
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_(
+            "Optional: how long it should take (the Workload page adds it up)."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     lead = LeadChoiceField(
         label=_("Lead"),
         queryset=User.objects.none(),
@@ -88,6 +98,7 @@ class PlanForm(forms.Form):
         return {
             "description": plan.description,
             "target_date": plan.target_date,
+            "duration_minutes": plan.duration_minutes,
             "lead": plan.lead_id,
             "status": plan.status,
         }

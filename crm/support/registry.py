@@ -18,6 +18,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseEventType
 from crm.contacts.models import Contact
 from crm.core import events, sections
+from crm.core.permissions import Perm
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
 from crm.support import selectors
@@ -29,6 +30,7 @@ from crm.support.choices import (
     PlanStatus,
     ReferralEventType,
     ReferralOutEventType,
+    SafeguardingEventType,
     ScorePoint,
     Scorer,
     SupportContactEventType,
@@ -47,6 +49,7 @@ FIELD_LABELS = {
     "pathway": "Pathway",
     "description": "Description",
     "target_date": "Target date",
+    "duration_minutes": "Duration (minutes)",
     "lead": "Lead",
     "status": "Status",
 }
@@ -184,11 +187,29 @@ FORMATTERS[ReferralOutEventType.REFERRAL_OUT_DECLINED] = _line(
 FORMATTERS[OutcomeEventType.SCORES_RECORDED] = _line(_scores, changes=False)
 FORMATTERS[OutcomeEventType.SCORE_LINK_SENT] = _line(_score_link, changes=False)
 FORMATTERS[ReferralEventType.OPENED_FROM_REFERRAL] = _line(_referral, changes=False)
+
+
+def _reassigned(p: dict[str, Any]) -> str:
+    was = p.get("from") or "nobody"
+    return f"Case manager changed from {was} to {p.get('to', '')} (Workload page)"
+
+
+def _stale(p: dict[str, Any]) -> str:
+    since = readable("target_date", str(p.get("since", ""))[:10])
+    return (
+        f"Stale case alert: no interaction for {p.get('days', '')} days "
+        f"(last in touch {since})"
+    )
+
+
+FORMATTERS[SafeguardingEventType.REASSIGNED] = _line(_reassigned, changes=False)
+FORMATTERS[SafeguardingEventType.STALE_ALERT] = _line(_stale, changes=False)
 EVENT_TYPES = (
     *SupportEventType.choices,
     *OutcomeEventType.choices,
     *ReferralEventType.choices,
     *ReferralOutEventType.choices,
+    *SafeguardingEventType.choices,
 )
 # How the kernel's own entries read on a support case.
 KERNEL_FORMATTERS: dict[str, events.Formatter] = {
@@ -237,6 +258,19 @@ def _due(
         "outcomes_overdue": selectors.outcomes_overdue_list(
             firm=firm, owner_id=user.pk, today=today, limit=DASHBOARD_ROWS
         ),
+    }
+
+
+def _stale_cases(
+    *, firm: Firm, user: User, principal: Principal, today: datetime.date
+) -> dict[str, Any]:
+    """Return the stale-case alerts the member is told about (I14)."""
+    is_manager = principal.has_perm(Perm.MANAGE_MEMBERS)
+    return {
+        "stale_alerts": selectors.stale_alert_list(
+            firm=firm, user=user, is_manager=is_manager, limit=DASHBOARD_ROWS
+        ),
+        "stale_alerts_manager": is_manager,
     }
 
 
@@ -290,6 +324,17 @@ def register() -> None:
             provider=_my_cases,
             region="tiles",
             order=20,
+            module="support",
+        )
+    )
+    sections.register(
+        sections.Section(
+            page="dashboard",
+            key="support_stale",
+            template="support/_dashboard_stale.html",
+            provider=_stale_cases,
+            region="tiles",
+            order=15,
             module="support",
         )
     )

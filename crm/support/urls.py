@@ -11,7 +11,9 @@ from crm.support.views import (
     plans,
     referrals,
     referrals_out,
+    safeguarding,
     services,
+    workload,
 )
 
 app_name = "support"
@@ -54,6 +56,13 @@ urlpatterns = [
         referrals.referral_decline,
         name="referral_decline",
     ),
+    path("support/workload/", workload.workload, name="workload"),
+    path(
+        "support/workload/reassign/",
+        workload.workload_reassign,
+        name="workload_reassign",
+    ),
+    path("support/case-views/", safeguarding.case_view_list, name="case_view_list"),
     path("support/funder-report/", funder.funder_report, name="funder_report"),
     path(
         "support/funder-report/export.csv",

@@ -35,6 +35,16 @@ class TaskForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_(
+            "Optional: how long it should take (the Workload page adds it up)."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     assignee = MemberChoiceField(
         label=_("Assigned to"),
         queryset=User.objects.none(),
@@ -74,6 +84,7 @@ class TaskForm(forms.Form):
             "title": task.title,
             "description": task.description,
             "due_date": task.due_date,
+            "duration_minutes": task.duration_minutes,
             "assignee": task.assignee_id,
             "priority": task.priority,
             "category": task.category_id,

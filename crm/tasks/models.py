@@ -3,11 +3,14 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
 from crm.core.models import FirmOwnedModel, scoped
 from crm.tasks.choices import TaskPriority, TaskStatus
+
+MAX_MINUTES = 24 * 60
 
 
 class Task(FirmOwnedModel):
@@ -16,6 +19,13 @@ class Task(FirmOwnedModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MINUTES)],
+        help_text="Time the task should take, counted on the Workload page (I13).",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

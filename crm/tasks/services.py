@@ -33,6 +33,7 @@ EDITABLE_FIELDS = (
     "title",
     "description",
     "due_date",
+    "duration_minutes",
     "assignee",
     "priority",
     "category",
@@ -120,6 +121,7 @@ def task_create(
     contact: Contact | None = None,
     lead: Lead | None = None,
     case: Case | None = None,
+    duration_minutes: int | None = None,
 ) -> Task:
     """Create a task, optionally about a contact, a lead or a case (and so its
     client); a case must be open (I8).
@@ -157,6 +159,7 @@ def task_create(
         title=title,
         description=description.strip(),
         due_date=due_date,
+        duration_minutes=duration_minutes,
         assignee=assignee,
         priority=priority or TaskPriority.NORMAL,
         category=category,
@@ -199,6 +202,7 @@ def task_update(
     assignee: User | None,
     priority: str,
     category: TaskCategory | None,
+    duration_minutes: int | None = None,
 ) -> Task:
     """Change a task's details; the audit log keeps the old and new values."""
     ensure_same_firm(firm, task)
@@ -211,6 +215,7 @@ def task_update(
     task.title = title
     task.description = description.strip()
     task.due_date = due_date
+    task.duration_minutes = duration_minutes
     task.assignee = assignee
     task.priority = priority
     task.category = category

@@ -35,6 +35,15 @@ CONTACT_FIELDS = (
     "notes",
     "marketing_consent",
 )
+# Safeguarding marks (SPEC I14): set by the same forms and services, but not
+# columns of imports or exports.
+SAFETY_FIELDS = (
+    "address_unsafe",
+    "address_unsafe_reason",
+    "phone_unsafe",
+    "phone_unsafe_reason",
+)
+EDITABLE_FIELDS = (*CONTACT_FIELDS, *SAFETY_FIELDS)
 
 
 class DuplicateContact(ApplicationError):
@@ -143,7 +152,23 @@ def find_duplicates(
 MAX_PHONE_DIGITS = 15
 
 
+def _validate_safety(contact: Contact) -> None:
+    """Require a reason for each "not safe to contact" mark; drop it when cleared."""
+    for mark in ("address_unsafe", "phone_unsafe"):
+        reason = f"{mark}_reason"
+        setattr(contact, reason, getattr(contact, reason).strip())
+        if not getattr(contact, mark):
+            setattr(contact, reason, "")
+        elif not getattr(contact, reason):
+            raise ApplicationError(
+                "Say why it is not safe to contact them there.",
+                "required",
+                {"field": reason},
+            )
+
+
 def _validate(firm: Firm, contact: Contact) -> None:
+    _validate_safety(contact)
     for field in ("mobile", "other_phone"):
         if len(normalise_phone(getattr(contact, field))) > MAX_PHONE_DIGITS:
             raise ApplicationError(
@@ -183,7 +208,7 @@ def contact_create(
     **fields: Any,
 ) -> Contact:
     """Create a contact; refuse a duplicate e-mail or mobile unless confirmed (B3)."""
-    unknown = set(fields) - set(CONTACT_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     contact = Contact(firm=firm, created_by=actor, **fields)
@@ -201,7 +226,7 @@ def contact_create(
     _save_keyed(firm, contact, email_changed=True)
     created = {
         name: [None, value]
-        for name, value in events.snapshot(contact, CONTACT_FIELDS).items()
+        for name, value in events.snapshot(contact, EDITABLE_FIELDS).items()
         if value not in (None, "", False)
     }
     events.record(
@@ -232,10 +257,10 @@ def contact_update(
     raises ``StaleVersion`` naming who changed what (A10).
     """
     ensure_same_firm(firm, contact)
-    unknown = set(fields) - set(CONTACT_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    before = events.snapshot(contact, CONTACT_FIELDS)
+    before = events.snapshot(contact, EDITABLE_FIELDS)
     for name, value in fields.items():
         setattr(contact, name, value)
     _validate(firm, contact)

@@ -76,7 +76,7 @@ def _cell(contact: Contact, field: str) -> str:
         return "yes" if contact.marketing_consent else "no"
     if field == "created_at":
         return timezone.localtime(contact.created_at).strftime("%Y-%m-%d %H:%M")
-    return str(getattr(contact, field))
+    return str(contact.export_value(field))
 
 
 def contact_export(

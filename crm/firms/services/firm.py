@@ -16,6 +16,7 @@ FIRM_EDITABLE = (
     "case_reference_prefix",
     "default_follow_up_days",
     "remortgage_review_months",
+    "stale_case_days",
     "has_advice",
     "has_support",
     "require_two_factor",

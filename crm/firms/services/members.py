@@ -1,6 +1,8 @@
 """Changing members: role, single-permission grants and revokes, activation."""
 
+import enum
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -10,6 +12,12 @@ from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.models import Firm, Membership, User
+
+
+class Keep(enum.Enum):
+    """A value not given: leave the field as it is."""
+
+    KEEP = "keep"
 
 
 def _require(membership: Membership, perm: Perm) -> None:
@@ -93,11 +101,13 @@ def membership_update(
     membership: Membership,
     role: str,
     permissions: Iterable[str] | None = None,
+    weekly_hours: Decimal | Keep | None = Keep.KEEP,
 ) -> Membership:
-    """Set a member's role and, for owners, their exact permissions.
+    """Set a member's role, weekly hours and, for owners, exact permissions.
 
     ``permissions`` is the full set the member should hold; what differs from
-    the role's defaults is stored as grants and revokes.
+    the role's defaults is stored as grants and revokes. ``weekly_hours``
+    (SPEC I13) is left alone unless given.
     """
     _require(actor_membership, Perm.MANAGE_MEMBERS)
     ensure_same_firm(firm, membership)
@@ -111,8 +121,10 @@ def membership_update(
         raise ApplicationError("Choose a role.", "invalid", {"field": "role"})
     if role != Role.OWNER:
         _guard_last_owner(firm, membership)
-    before = events.snapshot(membership, ("role", "granted", "revoked"))
+    before = events.snapshot(membership, ("role", "granted", "revoked", "weekly_hours"))
     membership.role = role
+    if not isinstance(weekly_hours, Keep):
+        membership.weekly_hours = weekly_hours
     if permissions is not None:
         if actor_membership.role != Role.OWNER:
             raise ApplicationError(

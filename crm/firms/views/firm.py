@@ -24,6 +24,7 @@ def firm_edit(request: StaffRequest) -> HttpResponse:
         request.POST or None,
         initial=FirmForm.initial_for(request.firm),
         is_owner=request.membership.role == Role.OWNER,
+        has_support=request.firm.has_support,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -38,7 +38,11 @@ def member_edit(request: StaffRequest, membership_id: int) -> HttpResponse:
     is_owner = request.membership.role == Role.OWNER
     form = MemberForm(
         request.POST or None,
-        initial={"role": member.role, "permissions": sorted(member.permissions)},
+        initial={
+            "role": member.role,
+            "permissions": sorted(member.permissions),
+            "weekly_hours": member.weekly_hours,
+        },
         can_edit_permissions=is_owner,
     )
     if request.method == "POST" and form.is_valid():
@@ -59,6 +63,7 @@ def member_edit(request: StaffRequest, membership_id: int) -> HttpResponse:
                 membership=member,
                 role=role,
                 permissions=permissions,
+                weekly_hours=form.cleaned_data["weekly_hours"],
             )
         except ApplicationError as exc:
             apply_error(form, exc)

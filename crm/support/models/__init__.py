@@ -1,4 +1,4 @@
-"""The support module's tables: cases, outcomes, referrals (SPEC I1-I12)."""
+"""The support module's tables: cases, outcomes, referrals, safeguarding (I1-I14)."""
 
 from crm.support.models.cases import (
     ExternalService,
@@ -17,8 +17,10 @@ from crm.support.models.outcomes import (
 )
 from crm.support.models.referrals import Referral, ReferralForm
 from crm.support.models.referrals_out import ReferralOut, ReferralOutUpdate
+from crm.support.models.safeguarding import CaseView, StaleCaseAlert
 
 __all__ = [
+    "CaseView",
     "ExternalService",
     "OpenPeriod",
     "OutcomeArea",
@@ -32,6 +34,7 @@ __all__ = [
     "Score",
     "ScoreLink",
     "ScoreSet",
+    "StaleCaseAlert",
     "SupportDetails",
     "SupportItem",
 ]

@@ -8,6 +8,7 @@ charity records lives here, in tables that start their indexes with the firm.
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -108,6 +109,13 @@ class PlannedSupport(FirmOwnedModel):
     )
     description = models.CharField(max_length=300)
     target_date = models.DateField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="Time the support should take, counted on the Workload page.",
+    )
     lead = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -47,6 +47,13 @@ from crm.support.selectors.referrals_out import (
     partner_updates,
     referral_out_for_token,
 )
+from crm.support.selectors.safeguarding import case_view_list, stale_alert_list
+from crm.support.selectors.workload import (
+    WorkloadRow,
+    week_of,
+    workload_case_list,
+    workload_rows,
+)
 
 __all__ = [
     "SECTION_LIMIT",
@@ -56,10 +63,12 @@ __all__ = [
     "OpenWork",
     "ReferralListQuery",
     "SupportCaseListQuery",
+    "WorkloadRow",
     "case_interactions",
     "case_open_work",
     "case_outcomes",
     "case_referrals_out",
+    "case_view_list",
     "cases_label",
     "days_open",
     "funder_report",
@@ -84,8 +93,12 @@ __all__ = [
     "score_link_for_token",
     "served_cases",
     "service_get",
+    "stale_alert_list",
     "support_case_get",
     "support_case_list",
     "support_case_page",
     "support_item_get",
+    "week_of",
+    "workload_case_list",
+    "workload_rows",
 ]

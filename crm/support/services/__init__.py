@@ -36,7 +36,13 @@ from crm.support.services.referrals_out import (
     referral_out_create,
     referral_out_respond,
 )
+from crm.support.services.safeguarding import (
+    case_view_log,
+    stale_cases_check,
+    stale_digest_send,
+)
 from crm.support.services.score_links import score_link_create, score_link_submit
+from crm.support.services.workload import cases_reassign
 
 __all__ = [
     "BENEFICIARY_FIXED",
@@ -45,6 +51,8 @@ __all__ = [
     "ReferralOutData",
     "ScaleData",
     "SupportCaseData",
+    "case_view_log",
+    "cases_reassign",
     "concern_change",
     "item_add",
     "item_remove",
@@ -69,6 +77,8 @@ __all__ = [
     "scores_record",
     "service_link",
     "service_unlink",
+    "stale_cases_check",
+    "stale_digest_send",
     "support_case_close",
     "support_case_create",
     "support_case_reopen",

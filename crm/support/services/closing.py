@@ -36,6 +36,7 @@ def _settle_open_work(*, firm: Firm, actor: User, case: Case, choice: str) -> No
         data = PlanData(
             description=plan.description,
             target_date=plan.target_date,
+            duration_minutes=plan.duration_minutes,
             lead=plan.lead,
             status=PLAN_STATUS_FOR[OpenWorkChoice(choice)],
         )

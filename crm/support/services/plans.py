@@ -16,7 +16,7 @@ from crm.support.choices import PlanStatus, SupportEventType
 from crm.support.models import PlannedSupport
 from crm.support.services.cases import check_support_case
 
-PLAN_FIELDS = ("description", "target_date", "lead", "status")
+PLAN_FIELDS = ("description", "target_date", "duration_minutes", "lead", "status")
 
 
 @dataclass
@@ -27,6 +27,7 @@ class PlanData:
     target_date: date | None = None
     lead: User | None = None
     status: str = PlanStatus.PLANNED
+    duration_minutes: int | None = None
 
 
 def _check(firm: Firm, data: PlanData, current_lead_id: int | None) -> None:
@@ -64,6 +65,7 @@ def plan_add(*, firm: Firm, actor: User, case: Case, data: PlanData) -> PlannedS
         case=case,
         description=data.description.strip(),
         target_date=data.target_date,
+        duration_minutes=data.duration_minutes,
         lead=data.lead,
         status=data.status,
     )
@@ -93,6 +95,7 @@ def plan_update(
     before = events.snapshot(plan, PLAN_FIELDS)
     plan.description = data.description.strip()
     plan.target_date = data.target_date
+    plan.duration_minutes = data.duration_minutes
     plan.lead = data.lead
     plan.status = data.status
     plan.full_clean()

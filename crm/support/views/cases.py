@@ -216,8 +216,14 @@ def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
 @require_GET
 @staff_view(module="support")
 def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
-    """Show a support case: its details, needs, plans, services and history."""
+    """Show a support case: its details, needs, plans, services and history.
+
+    A view of a High or Urgent case is logged for managers (I14).
+    """
     case = _case(request, case_id)
+    services.case_view_log(
+        firm=request.firm, viewer=request.user, case=case, now=timezone.now()
+    )
     return TemplateResponse(
         request, "support/case_detail.html", detail_context(request, case)
     )

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
@@ -19,7 +20,7 @@ from crm.core import events
 from crm.core.exceptions import ApplicationError
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
-from crm.support import selectors
+from crm.support import selectors, trend
 from crm.support.charts import case_chart
 from crm.support.choices import ItemKind, SupportEventType
 from crm.support.models import SupportItem
@@ -124,6 +125,14 @@ def detail_context(
         subject="case",
         variant=case.kind,
     )
+    concern_history = [
+        h for h in history if h.event.type == SupportEventType.CONCERN_CHANGED
+    ]
+    steps = trend.concern_steps(
+        opened_at=case.created_at,
+        current=details.concern_level,
+        changes=concern_history,
+    )
     here = case.get_absolute_url()
     linked = urlencode({"case": case.pk, "next": here})
     return {
@@ -134,9 +143,10 @@ def detail_context(
             "level": details.concern_level,
             "label": concern_label(details.concern_level),
         },
-        "concern_history": [
-            h for h in history if h.event.type == SupportEventType.CONCERN_CHANGED
-        ],
+        "concern_history": concern_history,
+        "concern_trend": trend.concern_trend(
+            steps=steps, until=case.closed_at or timezone.now()
+        ),
         "history": history,
         "outcome_scores": [
             {"outcome": o, "chart": case_chart(o)}

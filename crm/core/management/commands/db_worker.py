@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 from django_tasks_db.management.commands import db_worker as upstream
 from django_tasks_db.models import DBTaskResult
 
-from crm.core import concurrency, taskqueue
+from crm.core import concurrency, periodic, taskqueue
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class LeasedWorker(upstream.Worker):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.current: str | None = None
+        self.schedule = periodic.Schedule()
         self._stopped = threading.Event()
         self._keeper = threading.Thread(
             target=self._keep, name=f"task-lease-{self.worker_id}", daemon=True
@@ -59,7 +60,8 @@ class LeasedWorker(upstream.Worker):
             taskqueue.task_lease_drop(task_id=task_id, worker=self.worker_id)
 
     def _keep(self) -> None:
-        """Renew the lease in hand and retake lost tasks, every third of a lease."""
+        """Renew the lease in hand, retake lost tasks and run scheduled jobs
+        (``crm.core.periodic``), every third of a lease."""
         every = taskqueue.lease_length().total_seconds() / 3
         pruned_at = 0.0
         while not self._stopped.wait(every):
@@ -68,6 +70,7 @@ class LeasedWorker(upstream.Worker):
                 if (task_id := self.current) is not None:
                     taskqueue.task_lease_renew(task_id=task_id, worker=self.worker_id)
                 taskqueue.task_retake_expired()
+                self.schedule.run_due()
                 if time.monotonic() - pruned_at > PRUNE_EVERY_SECONDS:
                     pruned_at = time.monotonic()
                     with scopes_disabled():  # spent form tokens of every firm
