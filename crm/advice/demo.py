@@ -240,7 +240,7 @@ def _seed_mixed(firm: Firm) -> None:
     today = timezone.localdate()
     mortgage_type, extra = _mortgage_extra(rng, AdviceStatus.VALUATION_INSTRUCTED)
     extra["purpose"] = MortgagePurpose.PURCHASE
-    plans = (
+    plans: tuple[tuple[str, int, dict[str, object]], ...] = (
         (AdviceKind.MORTGAGE, -1, {"mortgage_type": mortgage_type, **extra}),
         (AdviceKind.PROTECTION, 5, {"mortgage_type": MortgageType.RESIDENTIAL}),
     )

@@ -21,8 +21,8 @@ from crm.cases.models import Case, CaseEvent
 from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
-from crm.firms.demo import MIXED_FIRM, SUPPORT_FIRM
 from crm.firms.choices import Role
+from crm.firms.demo import MIXED_FIRM, SUPPORT_FIRM
 from crm.firms.models import Firm, InteractionType, Membership, User
 from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionKind

@@ -24,8 +24,8 @@ from crm.cases.selectors import applicants_prefetch, with_follow_up_state
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
-from crm.core.queries import follow_up_state
 from crm.core.principals import Principal
+from crm.core.queries import follow_up_state
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
@@ -300,7 +300,7 @@ def follow_up_list(
     clients: four queries whatever the page size. Cases follow the member's
     case visibility; ties on a date list cases before leads, then by id.
     """
-    text = CharField()
+    text: CharField[str, str] = CharField()
     leads = (
         _my_lead_follow_ups(firm=firm, user=user, today=today)
         .annotate(row_kind=Value("lead", output_field=text))

@@ -107,7 +107,7 @@ def _tab_context(
         "today": counts["today"],
         "overdue": counts["overdue"],
     }
-    tabs = TASK_TABS
+    tabs: tuple[tuple[str, str], ...] = TASK_TABS
     if request.firm.has_advice:
         tabs = TABS
         tab_counts[FOLLOW_UPS] = selectors.follow_up_count(
@@ -138,7 +138,9 @@ def _follow_up_list(
     )
     page = page_of(rows, params=request.GET, per_page=PER_PAGE)
     context = {
-        **list_context(request.GET, spec=FOLLOW_UP_LIST, filterset=filterset, page=page),
+        **list_context(
+            request.GET, spec=FOLLOW_UP_LIST, filterset=filterset, page=page
+        ),
         **_tab_context(request, filterset, today),
         "list": FOLLOW_UP_LIST,
         "caption": FOLLOW_UP_LIST.caption,

@@ -47,9 +47,7 @@ def test_second_case_from_a_converted_lead_is_linked_and_listed(
     """SPEC C3: a protection case added from a converted lead links to the same lead;
     the lead stays Converted and lists both cases, and its history says so."""
     lead = LeadFactory(contact__firm=firm, owner=adviser.user)
-    mortgage = make_case(
-        firm, applicants=[lead.contact], owner=adviser.user, lead=lead
-    )
+    mortgage = make_case(firm, applicants=[lead.contact], owner=adviser.user, lead=lead)
     lead.refresh_from_db()
     converted_at = lead.converted_at
     assert lead.status == LeadStatus.CONVERTED
@@ -71,9 +69,12 @@ def test_second_case_from_a_converted_lead_is_linked_and_listed(
     body = text(adviser_client.get(lead.get_absolute_url()))
     assert mortgage.reference in body
     assert protection.reference in body
-    assert LeadEvent.objects.filter(
-        firm=firm, lead=lead, type=LeadEventType.CONVERTED
-    ).count() == 2
+    assert (
+        LeadEvent.objects.filter(
+            firm=firm, lead=lead, type=LeadEventType.CONVERTED
+        ).count()
+        == 2
+    )
 
 
 def test_lead_page_lists_only_the_cases_a_member_may_see(firm, login):

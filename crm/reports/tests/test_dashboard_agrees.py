@@ -1,4 +1,4 @@
-"""The dashboard's task and follow-up numbers are the Tasks page's tab counts (C4, J1)."""
+"""Dashboard task and follow-up numbers equal the Tasks tab counts (C4, J1)."""
 
 import datetime
 import html as html_lib
