@@ -76,7 +76,7 @@ FOLLOW_UP_LIST = ListSpec(
     tabs_label="Task views",
     tab_count_label="open",
     columns=(
-        Column("Follow up", classes="nowrap"),
+        Column("Follow up"),
         Column("Client"),
         Column("About"),
         Column("Stage"),

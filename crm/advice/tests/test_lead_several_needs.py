@@ -91,3 +91,20 @@ def test_lead_page_lists_only_the_cases_a_member_may_see(firm, login):
     body = text(login(member).get(lead.get_absolute_url()))
     assert mine.reference in body
     assert theirs.reference not in body
+
+
+def test_lead_history_names_each_case(firm, adviser, adviser_client):
+    """SPEC C3: the History tells the conversion from a later need's case, without
+    naming cases (the Cases card lists those the reader may see)."""
+    lead = LeadFactory(contact__firm=firm, owner=adviser.user)
+    first = make_case(firm, applicants=[lead.contact], lead=lead)
+    lead.refresh_from_db()
+    second = make_case(
+        firm, kind=AdviceKind.PROTECTION, applicants=[lead.contact], lead=lead
+    )
+    body = text(adviser_client.get(lead.get_absolute_url()))
+    history = body.split('id="history', 1)[1]
+    assert "Converted to a case" in history
+    assert "Another case added from the lead" in history
+    assert first.reference not in history
+    assert second.reference not in history
