@@ -33,7 +33,7 @@ from crm.cases.services.documents import document_upload
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
 from crm.firms.choices import Role
-from crm.firms.demo import ADVICE_FIRM
+from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
 from crm.leads.models import Lead
@@ -220,8 +220,54 @@ def _documents(firm: Firm, actor: User, case: Case, rng: random.Random) -> None:
         )
 
 
+def _seed_mixed(firm: Firm) -> None:
+    """Give the firm with both modules a client with two needs, once (C3).
+
+    Its lead at Meeting becomes a mortgage case, walked to Valuation
+    Instructed, and then a protection case from the same (converted) lead.
+    """
+    if Case.objects.filter(firm=firm).exists():
+        return
+    lead = (
+        Lead.objects.filter(firm=firm, status=OPEN_LEAD_STATUSES[-1])
+        .select_related("contact", "owner")
+        .order_by("id")
+        .first()
+    )
+    if lead is None or lead.owner is None:
+        return
+    rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
+    today = timezone.localdate()
+    mortgage_type, extra = _mortgage_extra(rng, AdviceStatus.VALUATION_INSTRUCTED)
+    extra["purpose"] = MortgagePurpose.PURCHASE
+    plans: tuple[tuple[str, int, dict[str, object]], ...] = (
+        (AdviceKind.MORTGAGE, -1, {"mortgage_type": mortgage_type, **extra}),
+        (AdviceKind.PROTECTION, 5, {"mortgage_type": MortgageType.RESIDENTIAL}),
+    )
+    for kind, follow_up, details in plans:
+        case = case_create(
+            firm=firm,
+            actor=lead.owner,
+            data=NewCase(
+                kind=kind,
+                applicants=[lead.contact],
+                owner=lead.owner,
+                status=AdviceStatus.NEW_LEAD,
+                follow_up_date=today + timedelta(days=follow_up),
+                note=case_notes(kind, details)[0],
+                lead=lead,
+                details={"offer_qualified": False, **details},
+            ),
+        )
+        if kind == AdviceKind.MORTGAGE:
+            _move(firm, lead.owner, case, AdviceStatus.VALUATION_INSTRUCTED)
+        lead.refresh_from_db()
+
+
 def seed(firms: dict[str, Firm]) -> None:
-    """Create the advice firm's demo cases; do nothing if it already has cases."""
+    """Create the advice firms' demo cases; do nothing where a firm has cases."""
+    if MIXED_FIRM in firms:
+        _seed_mixed(firms[MIXED_FIRM])
     firm = firms[ADVICE_FIRM]
     if Case.objects.filter(firm=firm).exists():
         return

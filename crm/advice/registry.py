@@ -26,13 +26,12 @@ from crm.advice.factfind.choices import (
 from crm.advice.models import MortgageDetails
 from crm.advice.services import remortgage
 from crm.cases import kinds
-from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
 from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
-from crm.leads import selectors as lead_selectors
+from crm.tasks import selectors as task_selectors
 
 
 def _detail_fields() -> set[str]:
@@ -115,17 +114,17 @@ DASHBOARD_ROWS = 8
 def _follow_ups(
     *, firm: Firm, user: User, principal: Principal, today: date
 ) -> dict[str, Any]:
-    """Return the member's case and lead follow-ups due by ``today`` (C4)."""
+    """Return the member's earliest case and lead follow-ups due by ``today`` (C4).
+
+    The same selectors as the Tasks page's My follow-ups tab, so the tile's
+    count is the tab's.
+    """
     return {
-        "follow_ups": list(
-            lead_selectors.lead_follow_up_list(
-                firm=firm, owner_id=user.pk, due_by=today
-            )[:DASHBOARD_ROWS]
+        "follow_ups": task_selectors.follow_up_list(
+            firm=firm, user=user, principal=principal, today=today, limit=DASHBOARD_ROWS
         ),
-        "case_follow_ups": list(
-            case_selectors.case_follow_up_list(
-                firm=firm, owner_id=user.pk, due_by=today
-            )[:DASHBOARD_ROWS]
+        "follow_up_count": task_selectors.follow_up_count(
+            firm=firm, user=user, principal=principal, today=today
         ),
     }
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from crm.contacts import services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
-from crm.firms.demo import ADVICE_FIRM, SUPPORT_FIRM
+from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM, SUPPORT_FIRM
 from crm.firms.models import Firm, Membership
 
 FIRST = """
@@ -150,3 +150,7 @@ def seed(firms: dict[str, Firm]) -> None:
                 email="h.okonjo@riverside.example",
                 allow_duplicate=True,
             )
+    mixed = firms.get(MIXED_FIRM)
+    if mixed is not None and not Contact.objects.filter(firm=mixed).exists():
+        # Its own generator, so the other firms' people stay as they were.
+        _people(mixed, 12, random.Random(2027), "example.net")  # noqa: S311 - demo data

@@ -12,6 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
 T = TypeVar("T", bound=Model)
+Row = TypeVar("Row")
 
 MAX_PAGE = 10_000
 # Counts shown on tabs and badges stop here ("1,000+"): a capped count reads
@@ -20,10 +21,10 @@ COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page(Generic[Row]):
     """One page of rows plus what the page links need."""
 
-    items: Sequence[T]
+    items: Sequence[Row]
     number: int
     per_page: int
     has_next: bool
@@ -74,6 +75,28 @@ def paginate(qs: QuerySet[T], *, params: QueryDict, per_page: int = 25) -> Page[
     return Page(
         items=rows[:per_page],
         number=number,
+        per_page=per_page,
+        has_next=len(rows) > per_page,
+        query=query.urlencode(),
+    )
+
+
+def page_offset(params: QueryDict, *, per_page: int) -> int:
+    """Return the offset of the page ``params`` asks for (for ``page_of``)."""
+    return (page_number(params) - 1) * per_page
+
+
+def page_of(rows: Sequence[Row], *, params: QueryDict, per_page: int) -> Page[Row]:
+    """Return a page of rows a selector fetched itself, one more than a page.
+
+    For lists that are not one queryset (e.g. several tables merged): the
+    selector reads ``per_page + 1`` rows from ``page_offset(...)``.
+    """
+    query = params.copy()
+    query.pop("page", None)
+    return Page(
+        items=rows[:per_page],
+        number=page_number(params),
         per_page=per_page,
         has_next=len(rows) > per_page,
         query=query.urlencode(),

@@ -1,4 +1,5 @@
-"""Demo data for firms: an advice firm and a charity with a user per role."""
+"""Demo data for firms: an advice firm and a charity with a user per role, and a
+small firm with both modules (advice and support) whose mixed pages need data."""
 
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ DEMO_PASSWORD = "casework-demo"  # noqa: S105 - printed for the demo on purpose
 
 ADVICE_FIRM = "Harbour Mortgages & Protection"
 SUPPORT_FIRM = "Bridge Support Trust"
+# Mortgage and protection advice and support casework in one firm (issue 13 item 6).
+MIXED_FIRM = "Severn Money & Housing Advice"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ DEMO_USERS = (
     DemoUser(
         "helen.carter@harbour.example", "Helen", "Carter", Role.MANAGER, SUPPORT_FIRM
     ),
+    DemoUser("nadia.ellis@severn.example", "Nadia", "Ellis", Role.OWNER, MIXED_FIRM),
+    DemoUser("owen.price@severn.example", "Owen", "Price", Role.ADVISER, MIXED_FIRM),
 )
 
 INTRODUCERS = {
@@ -98,7 +103,8 @@ def _user(spec: DemoUser) -> User:
 def _firm(name: str, owner: User, *, advice: bool, support: bool) -> Firm:
     firm = Firm.objects.filter(name=name).first()
     if firm is None:
-        colour = "#0f766e" if support and not advice else "#1d4ed8"
+        colours = {(False, True): "#0f766e", (True, True): "#6d28d9"}
+        colour = colours.get((advice, support), "#1d4ed8")
         firm = services.firm_create(
             name=name,
             owner=owner,
@@ -136,8 +142,8 @@ def _advice_setup(firm: Firm) -> None:
                 )
 
 
-def _support_setup(firm: Firm) -> None:
-    Branch.objects.get_or_create(firm=firm, name="Easton Community Hub")
+def _support_setup(firm: Firm, branch: str = "Easton Community Hub") -> None:
+    Branch.objects.get_or_create(firm=firm, name=branch)
     for name in SUPPORT_INTERACTION_TYPES:
         InteractionType.objects.get_or_create(firm=firm, name=name)
     for name in SUPPORT_TASK_CATEGORIES:
@@ -155,6 +161,7 @@ def seed() -> dict[str, Firm]:
         SUPPORT_FIRM: _firm(
             SUPPORT_FIRM, owners[SUPPORT_FIRM], advice=False, support=True
         ),
+        MIXED_FIRM: _firm(MIXED_FIRM, owners[MIXED_FIRM], advice=True, support=True),
     }
     for spec in DEMO_USERS:
         firm = firms[spec.firm]
@@ -165,6 +172,7 @@ def seed() -> dict[str, Firm]:
             )
     _advice_setup(firms[ADVICE_FIRM])
     _support_setup(firms[SUPPORT_FIRM])
+    _support_setup(firms[MIXED_FIRM], branch="Gloucester Road Office")
     return firms
 
 

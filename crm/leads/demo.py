@@ -15,7 +15,7 @@ from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent
 from crm.core import events
 from crm.firms.choices import Role
-from crm.firms.demo import ADVICE_FIRM
+from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
 from crm.leads import services
 from crm.leads.choices import (
@@ -138,8 +138,47 @@ def _backdate(lead: Lead, days_ago: int) -> None:
             ContactEvent.objects.filter(pk=timeline[i].pk).update(created_at=when)
 
 
+# The mixed firm's two leads: (moves, follow-up in days). The first becomes a
+# mortgage and then a protection case in the advice demo (C3).
+MIXED_LEADS = (((S.APPOINTMENT_SET, S.MEETING), -2), ((), 0))
+
+
+def _seed_mixed(firm: Firm) -> None:
+    """Give the firm with both modules two leads, once: one to convert, one due."""
+    if Lead.objects.filter(firm=firm).exists():
+        return
+    adviser = (
+        Membership.objects.filter(firm=firm, role=Role.ADVISER, is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+        .first()
+    )
+    if adviser is None:
+        return
+    clients = _clients(firm, adviser.user, len(MIXED_LEADS))
+    today = timezone.localdate()
+    for index, (client, (path, offset)) in enumerate(
+        zip(clients, MIXED_LEADS, strict=True)
+    ):
+        lead = services.lead_create(
+            firm=firm,
+            actor=adviser.user,
+            contact=client,
+            source=LeadSource.REFERRAL,
+            owner=adviser.user,
+            follow_up_date=today + timedelta(days=offset),
+            notes=NOTES[index],
+        )
+        for status in path:
+            services.lead_move(
+                firm=firm, actor=adviser.user, lead=lead, status=status, reason=""
+            )
+
+
 def seed(firms: dict[str, Firm]) -> None:
-    """Create the advice firm's demo leads; do nothing if it already has leads."""
+    """Create the advice firms' demo leads; do nothing where a firm has leads."""
+    if MIXED_FIRM in firms:
+        _seed_mixed(firms[MIXED_FIRM])
     firm = firms[ADVICE_FIRM]
     if Lead.objects.filter(firm=firm).exists():
         return

@@ -242,9 +242,12 @@ class LeadCreateForm(LeadDetailsForm):
 
 
 class BoardFilterForm(forms.Form):
-    """The board's adviser filter."""
+    """The board's adviser filter and its "recently converted" column toggle."""
 
     owner = _id_field(_("Adviser"))
+    converted = forms.BooleanField(
+        label=_("Show recently converted leads"), required=False
+    )
 
     def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

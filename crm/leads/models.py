@@ -113,6 +113,16 @@ class Lead(FirmOwnedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def can_add_case(self) -> bool:
+        """Return True if a case may be added from the lead (C3).
+
+        An open lead converts with its first case; a converted one keeps
+        adding cases for the client's further needs (protection after the
+        mortgage). A lead that is not proceeding is reopened first.
+        """
+        return self.is_open or self.status == LeadStatus.CONVERTED
+
 
 class LeadEvent(FirmOwnedModel):
     """One entry in a lead's history, written by the service that acted."""

@@ -58,12 +58,25 @@ def _created(params: dict[str, Any]) -> str:
     return f"Lead created at {_status_label(params.get('status', 'new_lead'))}"
 
 
+def _converted(params: dict[str, Any]) -> str:
+    """Say whether the lead converted or a later need added a case (C3).
+
+    The case is not named: the lead's page lists the cases the reader may
+    see, and a member who sees only their own cases must not learn another's
+    reference from the history.
+    """
+    if params.get("from") == LeadStatus.CONVERTED:
+        return "Another case added from the lead"
+    return "Converted to a case"
+
+
 SECTION_LIMIT = 10
 
 FORMATTERS: dict[str, events.Formatter] = {
     LeadEventType.CREATED: _created,
     LeadEventType.UPDATED: _updated,
     LeadEventType.STATUS_CHANGED: _moved,
+    LeadEventType.CONVERTED: _converted,
 }
 
 

@@ -7,7 +7,7 @@ today) for an open lead with a follow-up date, else "". The shared include
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -28,6 +28,7 @@ from django.utils import timezone
 from crm.contacts.models import Contact
 from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
+from crm.core.pagination import COUNT_CAP
 from crm.core.queries import follow_up_state
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, IntroducerBranch, Negotiator, User
@@ -35,6 +36,8 @@ from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
 from crm.leads.models import Lead, LeadEvent, LeadQuerySet
 
 BOARD_CARDS_PER_COLUMN = 50
+# The board's "Recently converted" column shows leads converted this many days ago.
+RECENTLY_CONVERTED_DAYS = 30
 
 Choices = list[tuple[int, str]]
 GroupedChoices = list[tuple[str, Choices]]
@@ -236,6 +239,46 @@ def lead_board(
         )
         for status in OPEN_STATUSES
     ]
+
+
+@dataclass(frozen=True)
+class ConvertedColumn:
+    """The board's "Recently converted" column: its newest cards and its total."""
+
+    leads: list[Lead]
+    count: int
+    days: int
+
+    @property
+    def more(self) -> int:
+        """Return how many recently converted leads are not shown as cards."""
+        return self.count - len(self.leads)
+
+
+def lead_converted_column(
+    *,
+    firm: Firm,
+    owner_id: int | None = None,
+    days: int = RECENTLY_CONVERTED_DAYS,
+    per_column: int = BOARD_CARDS_PER_COLUMN,
+) -> ConvertedColumn:
+    """Return the leads converted in the last ``days`` days, newest first (C3).
+
+    Two queries whatever the number of leads: a capped count and the cards.
+    """
+    since = timezone.now() - timedelta(days=days)
+    qs = Lead.objects.filter(
+        firm=firm, status=LeadStatus.CONVERTED, converted_at__gte=since
+    )
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    cards = list(
+        _with_follow_up_state(qs)
+        .select_related("contact", "owner", "introducer")
+        .order_by("-converted_at", "-id")[:per_column]
+    )
+    return ConvertedColumn(leads=cards, count=count, days=days)
 
 
 def lead_history(*, firm: Firm, lead: Lead) -> QuerySet[LeadEvent]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,12 +53,19 @@ def _status_label(value: Any) -> str:
 # The pipeline board
 
 
-def _board_context(request: StaffRequest, owner_id: int | None) -> dict[str, Any]:
+def _board_context(
+    request: StaffRequest, owner_id: int | None, *, converted: bool = False
+) -> dict[str, Any]:
     columns = selectors.lead_board(firm=request.firm, owner_id=owner_id)
     return {
         "columns": columns,
         "owner_id": owner_id,
         "open_count": sum(column.count for column in columns),
+        "converted": (
+            selectors.lead_converted_column(firm=request.firm, owner_id=owner_id)
+            if converted
+            else None
+        ),
         "can_edit": _can_edit(request),
     }
 
@@ -67,21 +74,35 @@ def _board_context(request: StaffRequest, owner_id: int | None) -> dict[str, Any
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")
 def lead_board(request: StaffRequest) -> TemplateResponse:
-    """Show open leads as columns by status, filtered by adviser (C2)."""
+    """Show open leads as columns by status, filtered by adviser (C2).
+
+    ``?converted=on`` adds a column of recently converted leads (C3), so the
+    board shows the clients who have moved on to cases too.
+    """
     form = BoardFilterForm(
         request.GET or None, owners=firm_selectors.member_choices(firm=request.firm)
     )
-    owner_id = form.cleaned_data["owner"] if form.is_bound and form.is_valid() else None
-    context = {"form": form, **_board_context(request, owner_id)}
+    valid = form.is_bound and form.is_valid()
+    owner_id = form.cleaned_data["owner"] if valid else None
+    converted = bool(form.cleaned_data["converted"]) if valid else False
+    context = {
+        "form": form,
+        **_board_context(request, owner_id, converted=converted),
+    }
     template = BOARD_TEMPLATE
     if request.htmx and not request.htmx.boosted:
         template += "#board"
     return TemplateResponse(request, template, context)
 
 
-def _board_url(owner_id: int | None) -> str:
+def _board_url(owner_id: int | None, *, converted: bool) -> str:
+    params = QueryDict(mutable=True)
+    if owner_id:
+        params["owner"] = str(owner_id)
+    if converted:
+        params["converted"] = "on"
     url = reverse("leads:lead_board")
-    return f"{url}?owner={owner_id}" if owner_id else url
+    return f"{url}?{params.urlencode()}" if params else url
 
 
 @require_POST
@@ -104,8 +125,12 @@ def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
         error = ""
         notice = f"{lead.contact.display_name} moved to {_status_label(status)}."
     owner_id = parse_id(request.POST.get("owner"))
+    converted = request.POST.get("converted") == "on"
     if request.htmx:
-        context = {**_board_context(request, owner_id), "error": error}
+        context = {
+            **_board_context(request, owner_id, converted=converted),
+            "error": error,
+        }
         context["notice"] = notice
         return TemplateResponse(request, BOARD_TEMPLATE + "#move_result", context)
     if error and request.POST.get("next") != "board":
@@ -115,7 +140,7 @@ def lead_move(request: StaffRequest, lead_id: int) -> HttpResponse:
     else:
         messages.success(request, notice)
     if request.POST.get("next") == "board":
-        return redirect(_board_url(owner_id))
+        return redirect(_board_url(owner_id, converted=converted))
     return redirect(lead)
 
 
@@ -177,7 +202,9 @@ def _detail_response(
         "can_edit": _can_edit(request),
         "move_error": move_error,
         "reason": request.POST.get("reason", "") if move_error else "",
-        "new_case_url": url_if_exists("advice:wizard_start") if lead.is_open else None,
+        "new_case_url": (
+            url_if_exists("advice:wizard_start") if lead.can_add_case else None
+        ),
     }
     found = sections.gather(
         "lead.page", firm=request.firm, lead=lead, principal=request.principal

@@ -21,8 +21,9 @@ from crm.cases.models import Case, CaseEvent
 from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact
-from crm.firms.demo import SUPPORT_FIRM
-from crm.firms.models import Firm, InteractionType, User
+from crm.firms.choices import Role
+from crm.firms.demo import MIXED_FIRM, SUPPORT_FIRM
+from crm.firms.models import Firm, InteractionType, Membership, User
 from crm.interactions import services as interaction_services
 from crm.interactions.choices import InteractionKind
 from crm.interactions.models import Interaction
@@ -338,8 +339,53 @@ def _tasks(s: Setup, case: Case, manager: User, other: User, index: int) -> None
         )
 
 
+# The mixed firm's one support case: its ``_case`` index (open, recent, no concern
+# story), for the client the advice demo gave a mortgage and a protection case.
+MIXED_CASE_INDEX = 13
+
+
+def _seed_mixed(firm: Firm) -> None:
+    """Give the firm with both modules one support case, once.
+
+    Its beneficiary is the client with the firm's advice cases, so the client
+    record, header search and dashboard show both modules side by side.
+    """
+    pathways = _pathways(firm)
+    if Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT).exists():
+        return
+    members = list(
+        Membership.objects.filter(firm=firm, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+    owners = [m.user for m in members if m.role == Role.OWNER]
+    managers = [m.user for m in members if m.role == Role.ADVISER]
+    beneficiary = (
+        Contact.objects.filter(firm=firm, case_applicants__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    types = list(InteractionType.objects.filter(firm=firm, is_active=True))
+    if not owners or not managers or beneficiary is None or not types:
+        return
+    rng = random.Random(13)  # noqa: S311 - repeatable demo data, not security
+    setup = Setup(
+        firm=firm,
+        owner=owners[0],
+        managers=managers,
+        pathways=pathways,
+        services=_organisations(firm, rng),
+        types=types,
+        rng=rng,
+        now=timezone.now(),
+    )
+    _case(setup, MIXED_CASE_INDEX, beneficiary)
+
+
 def seed(firms: dict[str, Firm]) -> None:
     """Create the charity's pathways, services and support cases, once."""
+    if MIXED_FIRM in firms:
+        _seed_mixed(firms[MIXED_FIRM])
     firm = firms[SUPPORT_FIRM]
     pathways = _pathways(firm)
     if Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT).exists():

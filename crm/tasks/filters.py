@@ -24,7 +24,7 @@ class TaskFilterSet(ListFilterSet):
     the other tabs still apply it.
     """
 
-    tabs = selectors.TABS
+    tabs = (*selectors.TABS, "follow_ups")
 
     assignee = IdChoiceFilter(label=_("Assigned to"))
     category = IdChoiceFilter(label=_("Category"))
@@ -56,8 +56,10 @@ class TaskFilterSet(ListFilterSet):
     def query(self) -> TaskListQuery:
         """Return the typed query; a filter with an error is left out."""
         data = self.cleaned
+        # My follow-ups lists no tasks; its tab counts read the other tabs' query.
+        tab = self.tab if self.tab in selectors.TABS else "mine"
         return TaskListQuery(
-            tab=cast(TaskTab, self.tab),
+            tab=cast(TaskTab, tab),
             assignee_id=data.get("assignee"),
             category_id=data.get("category"),
             status=cast(TaskStatusFilter, data.get("status") or DEFAULT_STATUS),

@@ -4,19 +4,31 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal, TypedDict
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from crm.cases.models import Case as CaseModel
 from crm.cases.models import CaseApplicant
-from crm.cases.policies import case_child_visibility
+from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.selectors import applicants_prefetch, with_follow_up_state
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.principals import Principal
+from crm.core.queries import follow_up_state
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
+from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
 from crm.leads.models import Lead
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
@@ -238,3 +250,103 @@ def task_category_choices(
         .filter(wanted)
         .order_by(Lower("name"), "id")
     )
+
+
+# My follow-ups (C4): the member's leads and cases to follow up, as one list
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One lead or case of the member's with a follow-up due by today (C4).
+
+    ``item`` is the ``Lead`` or the ``Case`` (annotated ``follow_up_state``,
+    with its client or applicants loaded), so a row links to it.
+    """
+
+    kind: Literal["lead", "case"]
+    item: Lead | CaseModel
+
+
+def _my_lead_follow_ups(*, firm: Firm, user: User, today: date) -> QuerySet[Lead]:
+    return Lead.objects.filter(
+        firm=firm,
+        owner=user,
+        status__in=OPEN_LEAD_STATUSES,
+        follow_up_date__lte=today,
+    )
+
+
+def _my_case_follow_ups(
+    *, firm: Firm, user: User, principal: Principal | None, today: date
+) -> QuerySet[CaseModel]:
+    return case_visibility(CaseModel.objects.filter(firm=firm), principal).filter(
+        owner=user, is_open=True, follow_up_date__lte=today
+    )
+
+
+def follow_up_list(
+    *,
+    firm: Firm,
+    user: User,
+    principal: Principal | None,
+    today: date,
+    offset: int = 0,
+    limit: int = 25,
+) -> list[FollowUp]:
+    """Return the member's lead and case follow-ups due by ``today``, earliest first.
+
+    The two tables are merged and paged in the database (one UNION query of
+    dates and ids), then the page's leads and cases are read with their
+    clients: four queries whatever the page size. Cases follow the member's
+    case visibility; ties on a date list cases before leads, then by id.
+    """
+    text: CharField[str, str] = CharField()
+    leads = (
+        _my_lead_follow_ups(firm=firm, user=user, today=today)
+        .annotate(row_kind=Value("lead", output_field=text))
+        .values_list("follow_up_date", "pk", "row_kind")
+    )
+    cases = (
+        _my_case_follow_ups(firm=firm, user=user, principal=principal, today=today)
+        .annotate(row_kind=Value("case", output_field=text))
+        .values_list("follow_up_date", "pk", "row_kind")
+    )
+    merged = leads.order_by().union(cases.order_by(), all=True)
+    order = ("follow_up_date", "row_kind", "pk")
+    rows = list(merged.order_by(*order)[offset : offset + limit])
+    lead_ids = [pk for _, pk, kind in rows if kind == "lead"]
+    case_ids = [pk for _, pk, kind in rows if kind == "case"]
+    found: dict[tuple[str, int], Lead | CaseModel] = {}
+    if lead_ids:
+        lead_qs = Lead.objects.filter(firm=firm, pk__in=lead_ids).select_related(
+            "contact"
+        )
+        lead_qs = lead_qs.annotate(
+            follow_up_state=follow_up_state(Q(status__in=OPEN_LEAD_STATUSES))
+        )
+        found |= {("lead", lead.pk): lead for lead in lead_qs}
+    if case_ids:
+        case_qs = with_follow_up_state(
+            CaseModel.objects.filter(firm=firm, pk__in=case_ids)
+        ).prefetch_related(applicants_prefetch())
+        found |= {("case", case.pk): case for case in case_qs}
+    return [
+        FollowUp(kind=kind, item=found[kind, pk])
+        for _, pk, kind in rows
+        if (kind, pk) in found
+    ]
+
+
+def follow_up_count(
+    *, firm: Firm, user: User, principal: Principal | None, today: date
+) -> int:
+    """Count the member's follow-ups due by ``today``: the tab and the dashboard.
+
+    One query, capped at ``COUNT_CAP + 1`` rows ("1,000+" on the page).
+    """
+    leads = _my_lead_follow_ups(firm=firm, user=user, today=today).values("pk")
+    cases = _my_case_follow_ups(
+        firm=firm, user=user, principal=principal, today=today
+    ).values("pk")
+    merged = leads.order_by().union(cases.order_by(), all=True)
+    return merged[: COUNT_CAP + 1].count()

@@ -20,7 +20,7 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id, safe_next_url
 from crm.core.listing import Column, ListSpec, list_context, tab_links
-from crm.core.pagination import paginate
+from crm.core.pagination import page_of, page_offset, paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
@@ -32,13 +32,15 @@ from crm.tasks.forms import TaskForm
 from crm.tasks.models import Task
 
 PER_PAGE = 25
-FOLLOW_UPS_SHOWN = 20
-TABS = (
+FOLLOW_UPS = "follow_ups"
+# Each tab says whose items it lists and counts: the member's or the firm's.
+TASK_TABS = (
     ("mine", "My tasks"),
-    ("today", "Due today"),
-    ("overdue", "Overdue"),
-    ("all", "All"),
+    ("today", "Firm: due today"),
+    ("overdue", "Firm: overdue"),
+    ("all", "Firm: all tasks"),
 )
+TABS = (*TASK_TABS, (FOLLOW_UPS, "My follow-ups"))
 
 
 TASK_LIST = ListSpec(
@@ -64,11 +66,34 @@ TASK_LIST = ListSpec(
     no_match_template="tasks/task_list.html#no_match",
 )
 
+FOLLOW_UP_LIST = ListSpec(
+    id="task",
+    title="Tasks",
+    caption="My lead and case follow-ups due today or overdue, earliest first",
+    filter_label="Filter tasks",
+    no_match="No follow-ups are due",
+    tabs=TABS,
+    tabs_label="Task views",
+    tab_count_label="open",
+    columns=(
+        Column("Follow up"),
+        Column("Client"),
+        Column("About"),
+        Column("Stage"),
+    ),
+    row_template="tasks/task_list.html#follow_up_row",
+    empty_template="tasks/task_list.html#follow_up_empty",
+)
+
 
 def _tab_context(
     request: StaffRequest, filterset: TaskFilterSet, today: date
 ) -> dict[str, Any]:
-    """Return the tabs, each with its capped open count (J1), and the caption."""
+    """Return the tabs, each with its capped count (J1, C4), and the caption.
+
+    My follow-ups is a tab of advice firms, whose leads and cases carry
+    follow-up dates.
+    """
     query = filterset.query()
     counts = selectors.task_counts(
         firm=request.firm,
@@ -82,36 +107,62 @@ def _tab_context(
         "today": counts["today"],
         "overdue": counts["overdue"],
     }
+    tabs: tuple[tuple[str, str], ...] = TASK_TABS
+    if request.firm.has_advice:
+        tabs = TABS
+        tab_counts[FOLLOW_UPS] = selectors.follow_up_count(
+            firm=request.firm,
+            user=request.user,
+            principal=request.principal,
+            today=today,
+        )
     return {
         "list": TASK_LIST,
-        "tabs": tab_links(filterset.params(), query.tab, TABS, tab_counts),
-        "caption": dict(TABS)[query.tab],
+        "tabs": tab_links(filterset.params(), filterset.tab, tabs, tab_counts),
+        "caption": dict(TABS)[filterset.tab],
         "today": today,
     }
 
 
-def _follow_ups(request: StaffRequest, today: date) -> dict[str, Any]:
-    """Return the member's lead follow-ups due by today, for advice firms (C4)."""
-    if not request.firm.has_advice:
-        return {"follow_ups": None}
-    leads = list(
-        lead_selectors.lead_follow_up_list(
-            firm=request.firm, owner_id=request.user.pk, due_by=today
-        )[: FOLLOW_UPS_SHOWN + 1]
+def _follow_up_list(
+    request: StaffRequest, filterset: TaskFilterSet, today: date
+) -> TemplateResponse:
+    """Show the member's lead and case follow-ups due by today, one list (C4)."""
+    rows = selectors.follow_up_list(
+        firm=request.firm,
+        user=request.user,
+        principal=request.principal,
+        today=today,
+        offset=page_offset(request.GET, per_page=PER_PAGE),
+        limit=PER_PAGE + 1,
     )
-    return {
-        "follow_ups": leads[:FOLLOW_UPS_SHOWN],
-        "more_follow_ups": len(leads) > FOLLOW_UPS_SHOWN,
+    page = page_of(rows, params=request.GET, per_page=PER_PAGE)
+    context = {
+        **list_context(
+            request.GET, spec=FOLLOW_UP_LIST, filterset=filterset, page=page
+        ),
+        **_tab_context(request, filterset, today),
+        "list": FOLLOW_UP_LIST,
+        "caption": FOLLOW_UP_LIST.caption,
+        "form": None,
+        "filtered": False,
+        "return_to": request.get_full_path(),
     }
+    template = "tasks/task_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return TemplateResponse(request, template, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view()
 def task_list(request: StaffRequest) -> TemplateResponse:
-    """Show tasks in tabs with filters, and the member's due follow-ups (J1, C4)."""
+    """Show tasks in tabs with filters, or the member's follow-ups (J1, C4)."""
     today = timezone.localdate()
     filterset = TaskFilterSet(request.GET or None, firm=request.firm)
+    if filterset.tab == FOLLOW_UPS:
+        return _follow_up_list(request, filterset, today)
     tasks = selectors.task_list(
         firm=request.firm,
         user=request.user,
@@ -125,10 +176,10 @@ def task_list(request: StaffRequest) -> TemplateResponse:
         **_tab_context(request, filterset, today),
         "return_to": request.get_full_path(),
     }
+    template = "tasks/task_list.html"
     if request.htmx and not request.htmx.boosted:
-        return TemplateResponse(request, "tasks/task_list.html#results", context)
-    context |= _follow_ups(request, today)
-    return TemplateResponse(request, "tasks/task_list.html", context)
+        template += "#results"
+    return TemplateResponse(request, template, context)
 
 
 def _linked(

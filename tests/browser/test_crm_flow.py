@@ -187,8 +187,8 @@ def test_person_duplicate_warning_search_lead_board_and_task_flow(
     assert task.lead_id is None
 
     tabs = page.get_by_role("navigation", name="Task views")
-    tabs.get_by_role("link", name=re.compile(r"^Due today")).click()
-    expect(tabs.locator("[aria-current=page]")).to_contain_text("Due today")
+    tabs.get_by_role("link", name=re.compile(r"^Firm: due today")).click()
+    expect(tabs.locator("[aria-current=page]")).to_contain_text("Firm: due today")
     _ready(page)
     row = page.locator(f"#task-{task.pk}")
     expect(row).to_contain_text("Send Ada the fact find")
@@ -267,9 +267,11 @@ def test_crm_pages_pass_basic_accessibility_checks(
         lead.contact.get_absolute_url(),
         "/clients/new/",
         "/leads/",
+        "/leads/?converted=on",
         "/leads/list/",
         lead.get_absolute_url(),
         "/tasks/",
+        "/tasks/?tab=follow_ups",
         "/tasks/new/",
         "/clients/import/",
     ]

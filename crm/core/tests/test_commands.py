@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from crm.cases.models import Case
+from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM, SUPPORT_FIRM
 from crm.firms.models import Firm, Introducer, Membership, Negotiator, User
 from crm.portal.models import RequestedAction
 
@@ -22,28 +23,39 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=StringIO())
-    assert Firm.objects.count() == 2
-    advice = Firm.objects.get(has_advice=True)
-    charity = Firm.objects.get(has_support=True)
-    assert charity.has_advice is False
+    assert Firm.objects.count() == 3
+    advice = Firm.objects.get(name=ADVICE_FIRM)
+    charity = Firm.objects.get(name=SUPPORT_FIRM)
+    mixed = Firm.objects.get(name=MIXED_FIRM)
+    assert (advice.has_advice, advice.has_support) == (True, False)
+    assert (charity.has_advice, charity.has_support) == (False, True)
+    # Issue 13 item 6: one demo firm has both modules, with a little of each.
+    assert (mixed.has_advice, mixed.has_support) == (True, True)
     assert Membership.objects.filter(firm=advice).count() == 5
     assert set(
         Membership.objects.filter(firm=advice).values_list("role", flat=True)
     ) == {"owner", "adviser", "administrator", "read_only"}
     assert Membership.objects.filter(firm=charity).count() == 4
+    assert Membership.objects.filter(firm=mixed).count() == 2
     assert Introducer.objects.filter(firm=advice).count() == 3
     assert Negotiator.objects.filter(firm=advice).count() == 12
-    assert User.objects.count() == 8
+    assert User.objects.count() == 10
     # Every kind's demo loader ran: advice cases for the firm, support cases
     # for the charity (a loader skipped by a moved module would leave none).
     kinds = set(Case.objects.values_list("firm_id", "kind").distinct())
     assert {(advice.pk, "mortgage"), (advice.pk, "protection")} <= kinds
     assert (charity.pk, "support") in kinds
+    assert {
+        (mixed.pk, "mortgage"),
+        (mixed.pk, "protection"),
+        (mixed.pk, "support"),
+    } <= kinds
     # The demo portal client has started their Fact Find in the portal.
     started = RequestedAction.objects.get(firm=advice, kind="fact_find")
     assert started.status == "in_progress"
     text = out.getvalue()
     assert "helen.carter@harbour.example" in text
+    assert "nadia.ellis@severn.example" in text
     assert "casework-demo" in text
 
 

@@ -600,3 +600,78 @@ def test_edit_keeps_an_archived_introducer_on_offer(firm, adviser_client):
     )
     body = text(adviser_client.get(reverse("leads:lead_edit", args=[lead.pk])))
     assert "Old Agents (archived)" in body
+
+
+# The "Recently converted" column (C3)
+
+
+def _converted(firm, days_ago, **extra):
+    return LeadFactory(
+        contact__firm=firm,
+        status=LeadStatus.CONVERTED,
+        converted_at=timezone.now() - timedelta(days=days_ago),
+        **extra,
+    )
+
+
+def test_board_shows_recently_converted_leads_only_when_asked(firm, adviser_client):
+    """SPEC C3: the toggle adds a column of leads converted in the last 30 days."""
+    recent = _converted(firm, 2)
+    old = _converted(firm, 45)
+    body = text(adviser_client.get(BOARD))
+    assert "Recently converted" not in body
+    assert recent.contact.display_name not in body
+    body = text(adviser_client.get(f"{BOARD}?converted=on"))
+    assert "Recently converted" in body
+    assert 'name="converted" id="id_converted" checked' in body
+    assert recent.get_absolute_url() in body
+    assert old.get_absolute_url() not in body
+    # The column is not a drop target and its cards have no move control.
+    assert 'data-drop-status="converted"' not in body
+    assert move_url(recent) not in body
+
+
+def test_converted_column_follows_the_adviser_filter(firm, adviser, adviser_client):
+    """SPEC C3: the column shows the filtered adviser's conversions only."""
+    mine = _converted(firm, 1, owner=adviser.user)
+    other = _converted(firm, 1)
+    body = text(adviser_client.get(f"{BOARD}?converted=on&owner={adviser.user_id}"))
+    assert mine.get_absolute_url() in body
+    assert other.get_absolute_url() not in body
+
+
+def test_converted_column_has_an_empty_state(firm, adviser_client):
+    """SPEC C3: with no recent conversion the column says so."""
+    LeadFactory(contact__firm=firm)
+    body = text(adviser_client.get(f"{BOARD}?converted=on"))
+    assert "No lead was converted in the last 30 days." in body
+
+
+def test_move_keeps_the_converted_column(firm, adviser_client):
+    """SPEC C3: a move from the board, htmx or not, keeps the toggle on."""
+    lead = LeadFactory(contact__firm=firm)
+    recent = _converted(firm, 3)
+    response = adviser_client.post(
+        move_url(lead), {"status": "call_back", "converted": "on"}, **HTMX
+    )
+    assert recent.get_absolute_url() in text(response)
+    response = adviser_client.post(
+        move_url(lead), {"status": "new_lead", "next": "board", "converted": "on"}
+    )
+    assert response.url == f"{BOARD}?converted=on"
+
+
+@pytest.mark.parametrize("rows", [3, 9])
+def test_board_with_converted_column_query_count_is_constant(
+    firm, owner, login, rows, django_assert_num_queries
+):
+    """SPEC C3: the column adds two queries however many leads were converted."""
+    client = login(owner)
+    for status in OPEN_STATUSES:
+        LeadFactory.create_batch(rows, contact__firm=firm, status=status)
+    for _ in range(rows):
+        _converted(firm, 1)
+    # the board's 6, then the column's capped count and its cards
+    with django_assert_num_queries(8):
+        response = client.get(f"{BOARD}?converted=on")
+    assert text(response).count('class="board-card"') == rows * 5

@@ -41,7 +41,8 @@ def text(response):
 def tab_counts(html):
     """Return ``{tab label: count}`` from the rendered tabs."""
     found = re.findall(
-        r'>\s*(My tasks|Due today|Overdue|All)\s*(?:<span class="badge[^"]*">(\d+))?',
+        r">\s*(My tasks|Firm: due today|Firm: overdue|Firm: all tasks|My follow-ups)"
+        r'\s*(?:<span class="badge[^"]*">(\d+))?',
         html.split('id="task-tabs"', 1)[1].split("</nav>", 1)[0],
     )
     return {label: int(count) if count else None for label, count in found}
@@ -59,9 +60,10 @@ def test_tabs_show_counts_and_mark_the_current_one(adviser_client, firm, adviser
     html = text(adviser_client.get("/tasks/", {"tab": "overdue"}))
     assert tab_counts(html) == {
         "My tasks": 2,
-        "Due today": 1,
-        "Overdue": 2,
-        "All": None,
+        "Firm: due today": 1,
+        "Firm: overdue": 2,
+        "Firm: all tasks": None,
+        "My follow-ups": 0,
     }
     assert re.search(r'href="\?tab=overdue"[^>]*aria-current="page"', html)
     assert html.count('aria-current="page"') == 2  # the tab and the sidebar item
@@ -134,52 +136,14 @@ def test_htmx_filter_returns_results_and_tab_counts(adviser_client, adviser, fir
     assert 'hx-swap-oob="true"' in html
 
 
-def test_follow_ups_card_lists_my_leads_due_today_or_overdue(
-    adviser_client, adviser, manager, firm
-):
-    """C4: my open leads with a follow-up date of today or earlier, with a badge."""
-    due = LeadFactory(
-        contact__firm=firm,
-        contact__first_name="Dana",
-        owner=adviser.user,
-        follow_up_date=TODAY,
-    )
-    LeadFactory(
-        contact__firm=firm,
-        contact__first_name="Olu",
-        owner=adviser.user,
-        follow_up_date=YESTERDAY,
-    )
-    LeadFactory(
-        contact__firm=firm,
-        contact__first_name="Tomorrow",
-        owner=adviser.user,
-        follow_up_date=TODAY + datetime.timedelta(days=1),
-    )
-    LeadFactory(
-        contact__firm=firm,
-        contact__first_name="Colleague",
-        owner=manager.user,
-        follow_up_date=YESTERDAY,
-    )
-    html = text(adviser_client.get("/tasks/"))
-    card = html.split('id="follow-ups-heading"', 1)[1]
-    assert "Dana" in card
-    assert "Olu" in card
-    assert "Tomorrow" not in card
-    assert "Colleague" not in card
-    assert f'href="/leads/{due.pk}/"' in card
-    assert "Due today</span>" in card
-    assert "Overdue</span>" in card
-    assert "New Lead" in card
-
-
-def test_support_firm_has_no_follow_ups_card(support_firm, login):
-    """Firms without the advice module have no leads, so no follow-ups card."""
+def test_support_firm_has_no_follow_ups_tab(support_firm, login):
+    """C4: firms without the advice module have no leads, so no My follow-ups tab."""
     from crm.firms.tests.factories import MembershipFactory
 
     client = login(MembershipFactory(firm=support_firm))
-    assert "follow-ups-heading" not in text(client.get("/tasks/"))
+    html = text(client.get("/tasks/"))
+    assert "My follow-ups" not in html
+    assert "tab=follow_ups" not in html
 
 
 def _rows(firm, user, n):
@@ -202,8 +166,8 @@ def _rows(firm, user, n):
 def test_tasks_page_query_count_is_constant(
     rows, adviser_client, adviser, firm, django_assert_num_queries
 ):
-    """Session, user, memberships; members, categories; five capped counts;
-    page; follow-ups."""
+    """Session, user, memberships; members, categories; five capped task counts;
+    the follow-ups count; page."""
     _rows(firm, adviser.user, rows)
     with django_assert_num_queries(12):
         response = adviser_client.get("/tasks/", {"tab": "all", "status": "all"})
@@ -215,9 +179,9 @@ def test_tasks_page_query_count_is_constant(
 def test_htmx_filter_query_count_is_constant(
     rows, adviser_client, adviser, firm, django_assert_num_queries
 ):
-    """The filter fragment skips the follow-ups card."""
+    """The filter fragment: the page's queries, its tabs' counts included."""
     _rows(firm, adviser.user, rows)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = adviser_client.get("/tasks/", {"tab": "all"}, headers=HTMX)
     assert response.status_code == 200
 
@@ -253,7 +217,7 @@ def test_complete_through_htmx_returns_the_row_and_new_counts(
     assert "task-row--overdue" not in html
     assert 'hx-swap-oob="true"' in html
     assert tab_counts(html)["My tasks"] == 1
-    assert tab_counts(html)["Overdue"] == 0
+    assert tab_counts(html)["Firm: overdue"] == 0
     task.refresh_from_db()
     assert task.status == "done"
 
@@ -266,7 +230,7 @@ def test_complete_through_htmx_query_count_is_constant(
     _rows(firm, adviser.user, rows)
     contact = ContactFactory(firm=firm)
     task = TaskFactory(firm=firm, assignee=adviser.user, contact=contact)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = adviser_client.post(
             f"/tasks/{task.pk}/complete/", {"tab": "mine"}, headers=HTMX
         )
