@@ -32,6 +32,8 @@ CONFLICT_CODES = frozenset(
         "not_ready",
         "in_flight",
         "already_sent",
+        "active_policy",
+        "top_up",
     }
 )
 

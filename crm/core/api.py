@@ -54,8 +54,10 @@ _Storable = AfterValidator(_storable)
 Text32 = Annotated[str, StringConstraints(max_length=32), _Storable]
 Text80 = Annotated[str, StringConstraints(max_length=80), _Storable]
 Text120 = Annotated[str, StringConstraints(max_length=120), _Storable]
+Text160 = Annotated[str, StringConstraints(max_length=160), _Storable]
 Text200 = Annotated[str, StringConstraints(max_length=200), _Storable]
 Text254 = Annotated[str, StringConstraints(max_length=254), _Storable]
+Text300 = Annotated[str, StringConstraints(max_length=300), _Storable]
 LongText = Annotated[str, StringConstraints(max_length=20_000), _Storable]
 
 

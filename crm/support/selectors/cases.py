@@ -185,6 +185,24 @@ def items_of(*, firm: Firm, case: Case, kind: str) -> list[SupportItem]:
     )
 
 
+def plans_of(*, firm: Firm, case: Case) -> list[PlannedSupport]:
+    """Return the case's planned support by target date, undated last."""
+    return list(
+        PlannedSupport.objects.filter(firm=firm, case=case).order_by(
+            F("target_date").asc(nulls_last=True), "id"
+        )
+    )
+
+
+def services_of(*, firm: Firm, case: Case) -> list[ExternalService]:
+    """Return the case's external services, oldest link first."""
+    return list(
+        ExternalService.objects.filter(firm=firm, case=case).order_by(
+            "created_at", "id"
+        )
+    )
+
+
 def days_open(periods: list[OpenPeriod]) -> int:
     """Return the whole days a case has been open, added up across reopens (I3)."""
     now = timezone.now()
