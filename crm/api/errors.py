@@ -49,6 +49,21 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def not_yours(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
+    """Return a 404 if a path id is not the caller's, whatever else is wrong.
+
+    Called before a request's own error (a bad body, a method the path does
+    not have) is answered, so that error never tells another firm's id apart
+    from a missing one.
+    """
+    match = request.resolver_match
+    try:
+        check_path_ids(request, dict(match.kwargs) if match else {})
+    except (Http404, ApplicationError, PermissionDenied):
+        return api.create_response(request, body("not_found", "Not found."), status=404)
+    return None
+
+
 def install(api: NinjaAPI) -> None:
     """Make ``api`` answer every error it knows as JSON with a code."""
 
@@ -80,13 +95,7 @@ def install(api: NinjaAPI) -> None:
         return respond(request, body("invalid", message, fields), 400)
 
     def hidden(request: HttpRequest) -> HttpResponse | None:
-        """Return a 404 if a path id is not the caller's, whatever else is wrong."""
-        match = request.resolver_match
-        try:
-            check_path_ids(request, dict(match.kwargs) if match else {})
-        except (Http404, ApplicationError):
-            return respond(request, body("not_found", "Not found."), 404)
-        return None
+        return not_yours(api, request)
 
     @api.exception_handler(ValidationError)
     def request_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -77,7 +77,8 @@ def _csrf_first(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
 
     A member's session is an ambient credential, so its unsafe requests are
     refused (403) without the token even on a path that has no such method;
-    a bearer token is sent on purpose and needs none.
+    a bearer token is sent on purpose and needs none. A method the path does
+    not have is 405 only for ids the caller may see; another firm's is 404.
     """
 
     @wraps(view)
@@ -94,7 +95,10 @@ def _csrf_first(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
                 errors.body("csrf_failed", "CSRF check failed."),
                 status=403,
             )
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and principal is not None:
+            return errors.not_yours(api, request) or response
+        return response
 
     return wrapper
 

@@ -17,6 +17,7 @@ from crm.core.api import (
     LongText,
     Text80,
     Text300,
+    principal_of,
     register_lookup,
     require,
     require_module,
@@ -173,7 +174,7 @@ def _renamed(exc: ApplicationError, fields: dict[str, str]) -> ApplicationError:
 
 def _items(request: HttpRequest, support_case_id: int, kind: str) -> list[SupportItem]:
     case = _case(request, support_case_id)
-    return selectors.items_of(firm=case.firm, case=case, kind=kind)
+    return selectors.items_of(firm=principal_of(request).firm, case=case, kind=kind)
 
 
 def _item_add(
@@ -312,7 +313,7 @@ def planned_support_list(
 ) -> list[PlannedSupport]:
     """List the planned support, by target date (undated last)."""
     case = _case(request, support_case_id)
-    return selectors.plans_of(firm=case.firm, case=case)
+    return selectors.plans_of(firm=principal_of(request).firm, case=case)
 
 
 @router.post(
@@ -396,7 +397,7 @@ def external_service_list(
 ) -> list[ExternalService]:
     """List the contacts linked to the case, oldest link first."""
     case = _case(request, support_case_id)
-    return selectors.services_of(firm=case.firm, case=case)
+    return selectors.services_of(firm=principal_of(request).firm, case=case)
 
 
 @router.post(
