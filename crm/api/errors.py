@@ -79,7 +79,8 @@ def install(api: NinjaAPI) -> None:
         if exc.code == "forbidden":
             return respond(request, body("forbidden", exc.message), 403)
         field = exc.field
-        fields = {f"body.{field}": [exc.message]} if field else {}
+        location = exc.extra.get("location", "body")
+        fields = {f"{location}.{field}": [exc.message]} if field else {}
         status = 409 if exc.code in CONFLICT_CODES else 400
         return respond(request, body(exc.code, exc.message, fields), status)
 

@@ -17,6 +17,7 @@ from crm.core.api import (
     Text80,
     Text120,
     Text160,
+    amount,
     principal_of,
     register_lookup,
     require,
@@ -34,8 +35,9 @@ from crm.protection.choices import (
 from crm.protection.models import Policy
 
 router = Router(tags=["Protection policies"])
-Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-Premium = Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)]
+# Above zero too: the service refuses 0 with a message (400).
+Money = amount(10)
+Premium = amount(8)
 Term = Annotated[int, Field(ge=1, le=services.MAX_TERM_YEARS)]
 
 

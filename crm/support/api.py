@@ -19,6 +19,7 @@ from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.core.api import (
+    MAX_ID,
     LongText,
     Text200,
     register_lookup,
@@ -40,7 +41,7 @@ router = Router(tags=["Support cases"])
 router.add_router("", api_sections.router)
 
 
-class ItemOut(Schema):
+class SupportItemOut(Schema):
     """A client need or a desired outcome."""
 
     id: int
@@ -50,7 +51,7 @@ class ItemOut(Schema):
     created_at: datetime
 
 
-class PlanOut(Schema):
+class SupportPlanOut(Schema):
     """A piece of planned support."""
 
     id: int
@@ -60,7 +61,7 @@ class PlanOut(Schema):
     lead_id: int | None
 
 
-class ServiceOut(Schema):
+class SupportServiceOut(Schema):
     """An external service working with the client."""
 
     id: int
@@ -72,10 +73,10 @@ class ServiceOut(Schema):
 class SupportOut(Schema):
     """A support case's needs, outcomes, planned support and external services."""
 
-    needs: list[ItemOut]
-    outcomes: list[ItemOut]
-    planned_support: list[PlanOut]
-    external_services: list[ServiceOut]
+    needs: list[SupportItemOut]
+    outcomes: list[SupportItemOut]
+    planned_support: list[SupportPlanOut]
+    external_services: list[SupportServiceOut]
     days_open: int
 
 
@@ -83,14 +84,18 @@ class SupportCaseIn(Schema):
     """A new support case for an existing contact, its beneficiary (I1)."""
 
     title: Text200
-    beneficiary_id: int = Field(..., ge=1, description="Fixed once the case exists.")
-    case_manager_id: int = Field(..., ge=1, description="A member's user id.")
+    beneficiary_id: int = Field(
+        ..., ge=1, le=MAX_ID, description="Fixed once the case exists."
+    )
+    case_manager_id: int = Field(
+        ..., ge=1, le=MAX_ID, description="A member's user id."
+    )
     start_date: date | None = Field(None, description="Today if left out.")
     duration: Duration = Duration.OPEN_ENDED
     expected_end_date: date | None = Field(
         None, description="Required when the duration is fixed."
     )
-    pathway_id: int | None = Field(None, ge=1)
+    pathway_id: int | None = Field(None, ge=1, le=MAX_ID)
     concern_level: ConcernLevel = ConcernLevel.LOW
     note: LongText = ""
 
@@ -103,12 +108,12 @@ class SupportCaseUpdateIn(Schema):
     """
 
     title: Text200 | None = None
-    beneficiary_id: int | None = Field(None, ge=1)
-    case_manager_id: int | None = Field(None, ge=1)
+    beneficiary_id: int | None = Field(None, ge=1, le=MAX_ID)
+    case_manager_id: int | None = Field(None, ge=1, le=MAX_ID)
     start_date: date | None = None
     duration: Duration | None = None
     expected_end_date: date | None = None
-    pathway_id: int | None = Field(None, ge=1)
+    pathway_id: int | None = Field(None, ge=1, le=MAX_ID)
     note: LongText | None = None
 
 

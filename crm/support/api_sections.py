@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
+    MAX_ID,
     LongText,
     Text80,
     Text300,
@@ -80,7 +81,9 @@ class PlanIn(Schema):
 
     description: Text300
     target_date: date | None = None
-    lead_id: int | None = Field(None, ge=1, description="A member's user id.")
+    lead_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A member's user id."
+    )
     status: PlanStatus = PlanStatus.PLANNED
 
 
@@ -89,7 +92,7 @@ class PlanUpdateIn(Schema):
 
     description: Text300 | None = None
     target_date: date | None = None
-    lead_id: int | None = Field(None, ge=1)
+    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
     status: PlanStatus | None = None
 
 
@@ -106,7 +109,7 @@ class ServiceOut(Schema):
 class ServiceIn(Schema):
     """Link a contact in a role; a note is logged as a touchpoint interaction."""
 
-    contact_id: int = Field(..., ge=1)
+    contact_id: int = Field(..., ge=1, le=MAX_ID)
     role: Text80
     note: LongText = ""
 
