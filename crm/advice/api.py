@@ -30,11 +30,11 @@ from crm.contacts import selectors as contact_selectors
 from crm.contacts.choices import ContactKind
 from crm.core.api import (
     MAX_ID,
+    Amount10,
     LongText,
     Text32,
     Text120,
     Text200,
-    amount,
     principal_of,
     register_lookup,
     require,
@@ -46,7 +46,6 @@ from crm.firms import selectors as firm_selectors
 from crm.leads import selectors as lead_selectors
 
 router = Router(tags=["Advice cases"])
-Amount = amount(10)
 
 
 class AdviceCaseIn(Schema):
@@ -96,8 +95,8 @@ class MortgageIn(Schema):
 
     mortgage_type: MortgageType = MortgageType.RESIDENTIAL
     purpose: MortgagePurpose | None = None
-    property_value: Amount | None = None
-    loan_amount: Amount | None = None
+    property_value: Amount10 | None = None
+    loan_amount: Amount10 | None = None
     term_years: int | None = Field(None, ge=0, le=100)
     term_months: int | None = Field(None, ge=0, le=100)
     repayment_method: RepaymentMethod | None = None

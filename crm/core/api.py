@@ -73,30 +73,35 @@ def _no_float(value: Any) -> Any:
     return value
 
 
-def amount(whole_digits: int) -> Any:
-    """Return a money input type: a whole number or a string with 2 decimals.
+def _amount_schema(whole_digits: int) -> WithJsonSchema:
+    pattern = f"^[0-9]{{1,{whole_digits}}}(\\.[0-9]{{1,2}})?$"
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 10**whole_digits - 1},
+                {"type": "string", "pattern": pattern},
+            ],
+            "description": 'A whole number, or a string such as "1250.50".',
+        }
+    )
 
-    The schema says exactly what is accepted (no floats, at most
-    ``whole_digits`` digits before the point and 2 after), so a client that
-    follows it is never refused for the shape of an amount.
-    """
-    return Annotated[
-        Decimal,
-        BeforeValidator(_no_float),
-        Field(ge=0, max_digits=whole_digits + 2, decimal_places=2),
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "integer", "minimum": 0, "maximum": 10**whole_digits - 1},
-                    {
-                        "type": "string",
-                        "pattern": f"^[0-9]{{1,{whole_digits}}}(\\.[0-9]{{1,2}})?$",
-                    },
-                ],
-                "description": 'A whole number, or a string such as "1250.50".',
-            }
-        ),
-    ]
+
+_NoFloat = BeforeValidator(_no_float)
+# Money inputs: a whole number or a string with 2 decimals, and the schema
+# says exactly that (no floats, at most 10 or 8 digits before the point), so
+# a client that follows the schema is never refused for an amount's shape.
+Amount10 = Annotated[
+    Decimal,
+    _NoFloat,
+    Field(ge=0, max_digits=12, decimal_places=2),
+    _amount_schema(10),
+]
+Amount8 = Annotated[
+    Decimal,
+    _NoFloat,
+    Field(ge=0, max_digits=10, decimal_places=2),
+    _amount_schema(8),
+]
 
 
 class ErrorOut(Schema):

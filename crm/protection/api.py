@@ -14,10 +14,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from crm.core.api import (
+    Amount8,
+    Amount10,
     Text80,
     Text120,
     Text160,
-    amount,
     principal_of,
     register_lookup,
     require,
@@ -35,9 +36,6 @@ from crm.protection.choices import (
 from crm.protection.models import Policy
 
 router = Router(tags=["Protection policies"])
-# Above zero too: the service refuses 0 with a message (400).
-Money = amount(10)
-Premium = amount(8)
 Term = Annotated[int, Field(ge=1, le=services.MAX_TERM_YEARS)]
 
 
@@ -70,8 +68,8 @@ class PolicyIn(Schema):
     provider: Text80 = ""
     product: Text120 = ""
     benefit_type: BenefitType | None = Field(None, description="Null: not known yet.")
-    benefit_amount: Money | None = None
-    premium: Premium | None = None
+    benefit_amount: Amount10 | None = None
+    premium: Amount8 | None = None
     premium_frequency: PremiumFrequency = PremiumFrequency.MONTHLY
     term_years: Term | None = None
     cover_basis: CoverBasis = CoverBasis.LEVEL

@@ -22,6 +22,7 @@ from crm.core.api import (
     MAX_ID,
     LongText,
     Text200,
+    principal_of,
     register_lookup,
     require,
     require_module,
@@ -32,13 +33,14 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.permissions import Perm
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
-from crm.support import api_sections, selectors, services
+from crm.support import api_plans, api_sections, selectors, services
 from crm.support.choices import ConcernLevel, Duration
-from crm.support.models import Pathway, SupportDetails
+from crm.support.models import Pathway
 from crm.support.services.cases import beneficiary_of
 
 router = Router(tags=["Support cases"])
 router.add_router("", api_sections.router)
+router.add_router("", api_plans.router)
 
 
 class SupportItemOut(Schema):
@@ -181,8 +183,8 @@ def _renamed(exc: ApplicationError) -> ApplicationError:
     return exc
 
 
-def _details_out(case: Case) -> dict[str, Any]:
-    details = SupportDetails.objects.get(firm_id=case.firm_id, case=case)
+def _details_out(firm: Firm, case: Case) -> dict[str, Any]:
+    details = selectors.support_details_get(firm=firm, case=case)
     return {
         "case_id": case.pk,
         "beneficiary_id": beneficiary_of(case).pk,
@@ -259,7 +261,9 @@ def support_case_details(
 )
 def support_case_get(request: HttpRequest, support_case_id: int) -> dict[str, Any]:
     """Return the support details of a support case (404 for other kinds)."""
-    return _details_out(_support_case(request, support_case_id))
+    return _details_out(
+        principal_of(request).firm, _support_case(request, support_case_id)
+    )
 
 
 @router.patch(
@@ -275,7 +279,7 @@ def support_case_update(
     principal = require(request, Perm.EDIT_CASES)
     firm = principal.firm
     case = _support_case(request, support_case_id)
-    details = SupportDetails.objects.select_related("pathway").get(firm=firm, case=case)
+    details = selectors.support_details_get(firm=firm, case=case)
     sent = data.model_dump(exclude_unset=True)
     manager_id = sent.get("case_manager_id") or case.owner_id
     values = services.SupportCaseData(
@@ -308,4 +312,6 @@ def support_case_update(
         )
     except ApplicationError as exc:
         raise _renamed(exc) from exc
-    return _details_out(_support_case(request, support_case_id))
+    return _details_out(
+        principal_of(request).firm, _support_case(request, support_case_id)
+    )

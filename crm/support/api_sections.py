@@ -1,22 +1,18 @@
-"""A support case's needs, outcomes, planned support and services (K1, I4-I6).
+"""A support case's needs and desired outcomes (K1, I4); helpers of its parts.
 
-Each is listed, added, changed and removed through the same services as the
-case page, so the page's rules hold: a closed case is read-only (409
-``case_closed``), a plan's lead is a member who may own work, the
-beneficiary is never their own external service, a contact is linked once.
+Listed, added, marked achieved and removed through the same services as the
+case page, so its rules hold: a closed case is read-only (409
+``case_closed``), an outcome is not achieved in the future. Planned support
+and external services are in ``api_plans``.
 """
 
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from crm.cases.models import Case
-from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
-    MAX_ID,
-    LongText,
-    Text80,
     Text300,
     principal_of,
     register_lookup,
@@ -27,11 +23,10 @@ from crm.core.api import (
 )
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.permissions import Perm
-from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
 from crm.support import selectors, services
-from crm.support.choices import ItemKind, PlanStatus
-from crm.support.models import ExternalService, PlannedSupport, SupportItem
+from crm.support.choices import ItemKind
+from crm.support.models import SupportItem
 
 router = Router(tags=["Support cases"])
 
@@ -63,58 +58,7 @@ class OutcomeUpdateIn(Schema):
     achieved_on: date | None
 
 
-class PlanOut(Schema):
-    """A piece of planned support (I5)."""
-
-    id: int
-    case_id: int
-    description: str
-    target_date: date | None
-    lead_id: int | None
-    status: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class PlanIn(Schema):
-    """A planned support entry; on change, a field left out stays as it is."""
-
-    description: Text300
-    target_date: date | None = None
-    lead_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="A member's user id."
-    )
-    status: PlanStatus = PlanStatus.PLANNED
-
-
-class PlanUpdateIn(Schema):
-    """The fields of a planned support entry to change."""
-
-    description: Text300 | None = None
-    target_date: date | None = None
-    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
-    status: PlanStatus | None = None
-
-
-class ServiceOut(Schema):
-    """An external service (a CRM contact in a role) working with the client (I6)."""
-
-    id: int
-    case_id: int
-    contact_id: int
-    role: str
-    created_at: datetime
-
-
-class ServiceIn(Schema):
-    """Link a contact in a role; a note is logged as a touchpoint interaction."""
-
-    contact_id: int = Field(..., ge=1, le=MAX_ID)
-    role: Text80
-    note: LongText = ""
-
-
-def _case(request: HttpRequest, support_case_id: int) -> Case:
+def case_of(request: HttpRequest, support_case_id: int) -> Case:
     principal = require_module(request, "support")
     return selectors.support_case_get(
         firm=principal.firm, case_id=support_case_id, principal=principal
@@ -139,33 +83,17 @@ def _outcome(request: HttpRequest, outcome_id: int) -> SupportItem:
     return _item(request, outcome_id, ItemKind.OUTCOME)
 
 
-def _plan(request: HttpRequest, planned_support_id: int) -> PlannedSupport:
-    principal = require_module(request, "support")
-    return selectors.plan_get(
-        firm=principal.firm, plan_id=planned_support_id, principal=principal
-    )
-
-
-def _service(request: HttpRequest, external_service_id: int) -> ExternalService:
-    principal = require_module(request, "support")
-    return selectors.service_get(
-        firm=principal.firm, link_id=external_service_id, principal=principal
-    )
-
-
 register_lookup("need_id", _need)
 register_lookup("outcome_id", _outcome)
-register_lookup("planned_support_id", _plan)
-register_lookup("external_service_id", _service)
 
 
-def _writer(request: HttpRequest) -> tuple[Firm, User]:
+def writer(request: HttpRequest) -> tuple[Firm, User]:
     principal = require(request, Perm.EDIT_CASES)
     require_module(request, "support")
     return principal.firm, user_of(principal)
 
 
-def _renamed(exc: ApplicationError, fields: dict[str, str]) -> ApplicationError:
+def renamed(exc: ApplicationError, fields: dict[str, str]) -> ApplicationError:
     """Name the API's field (``lead_id``) in a service's error."""
     if exc.field in fields:
         exc.extra["field"] = fields[exc.field]
@@ -176,15 +104,15 @@ def _renamed(exc: ApplicationError, fields: dict[str, str]) -> ApplicationError:
 
 
 def _items(request: HttpRequest, support_case_id: int, kind: str) -> list[SupportItem]:
-    case = _case(request, support_case_id)
+    case = case_of(request, support_case_id)
     return selectors.items_of(firm=principal_of(request).firm, case=case, kind=kind)
 
 
 def _item_add(
     request: HttpRequest, support_case_id: int, kind: str, text: str
 ) -> SupportItem:
-    firm, actor = _writer(request)
-    case = _case(request, support_case_id)
+    firm, actor = writer(request)
+    case = case_of(request, support_case_id)
     return services.item_add(firm=firm, actor=actor, case=case, kind=kind, text=text)
 
 
@@ -220,7 +148,7 @@ def need_create(
 )
 def need_delete(request: HttpRequest, need_id: int) -> Status[None]:
     """Remove a need; the case's history keeps its text."""
-    firm, actor = _writer(request)
+    firm, actor = writer(request)
     services.item_remove(firm=firm, actor=actor, item=_need(request, need_id))
     return Status(204, None)
 
@@ -260,7 +188,7 @@ def outcome_update(
     request: HttpRequest, outcome_id: int, data: OutcomeUpdateIn
 ) -> SupportItem:
     """Set the date achieved (not in the future), or null for not achieved."""
-    firm, actor = _writer(request)
+    firm, actor = writer(request)
     return services.outcome_set_achieved(
         firm=firm,
         actor=actor,
@@ -277,176 +205,6 @@ def outcome_update(
 )
 def outcome_delete(request: HttpRequest, outcome_id: int) -> Status[None]:
     """Remove a desired outcome; the case's history keeps its text."""
-    firm, actor = _writer(request)
+    firm, actor = writer(request)
     services.item_remove(firm=firm, actor=actor, item=_outcome(request, outcome_id))
-    return Status(204, None)
-
-
-# Planned support ----------------------------------------------------------------
-
-
-def _lead(
-    firm: Firm, lead_id: int | None, current: PlannedSupport | None
-) -> User | None:
-    """Return the member ``lead_id`` (the service checks they may own work)."""
-    if lead_id is None:
-        return None
-    if current is not None and current.lead_id == lead_id:
-        return current.lead
-    membership = (
-        firm_selectors.membership_list(firm=firm).filter(user_id=lead_id).first()
-    )
-    if membership is None:
-        raise ApplicationError(
-            "Choose a lead who is an active member of this firm.",
-            "invalid",
-            {"field": "lead_id"},
-        )
-    return membership.user
-
-
-@router.get(
-    "/cases/{int:support_case_id}/planned-support",
-    operation_id="planned_support_list",
-    summary="List a support case's planned support",
-    response=responses(200, list[PlanOut]),
-)
-def planned_support_list(
-    request: HttpRequest, support_case_id: int
-) -> list[PlannedSupport]:
-    """List the planned support, by target date (undated last)."""
-    case = _case(request, support_case_id)
-    return selectors.plans_of(firm=principal_of(request).firm, case=case)
-
-
-@router.post(
-    "/cases/{int:support_case_id}/planned-support",
-    operation_id="planned_support_create",
-    summary="Add planned support",
-    response=responses(201, PlanOut, write=True),
-)
-def planned_support_create(
-    request: HttpRequest, support_case_id: int, data: PlanIn
-) -> Status[PlannedSupport]:
-    """Add a planned support entry to an open case (I5)."""
-    firm, actor = _writer(request)
-    case = _case(request, support_case_id)
-    values = services.PlanData(
-        description=data.description,
-        target_date=data.target_date,
-        lead=_lead(firm, data.lead_id, None),
-        status=data.status,
-    )
-    try:
-        plan = services.plan_add(firm=firm, actor=actor, case=case, data=values)
-    except ApplicationError as exc:
-        raise _renamed(exc, {"lead": "lead_id"}) from exc
-    return Status(201, plan)
-
-
-@router.patch(
-    "/planned-support/{int:planned_support_id}",
-    operation_id="planned_support_update",
-    summary="Change planned support",
-    response=responses(200, PlanOut, write=True),
-)
-def planned_support_update(
-    request: HttpRequest, planned_support_id: int, data: PlanUpdateIn
-) -> PlannedSupport:
-    """Change the fields sent; history shows what changed."""
-    firm, actor = _writer(request)
-    plan = _plan(request, planned_support_id)
-    sent = data.model_dump(exclude_unset=True)
-    values = services.PlanData(
-        description=sent.get("description") or plan.description,
-        target_date=sent.get("target_date", plan.target_date),
-        lead=(_lead(firm, sent["lead_id"], plan) if "lead_id" in sent else plan.lead),
-        status=sent.get("status") or plan.status,
-    )
-    try:
-        return services.plan_update(firm=firm, actor=actor, plan=plan, data=values)
-    except ApplicationError as exc:
-        raise _renamed(exc, {"lead": "lead_id"}) from exc
-
-
-@router.delete(
-    "/planned-support/{int:planned_support_id}",
-    operation_id="planned_support_delete",
-    summary="Delete planned support",
-    response=responses(204, None, write=True),
-)
-def planned_support_delete(
-    request: HttpRequest, planned_support_id: int
-) -> Status[None]:
-    """Delete a planned support entry; history keeps its description."""
-    firm, actor = _writer(request)
-    services.plan_delete(
-        firm=firm, actor=actor, plan=_plan(request, planned_support_id)
-    )
-    return Status(204, None)
-
-
-# External services ----------------------------------------------------------------
-
-
-@router.get(
-    "/cases/{int:support_case_id}/external-services",
-    operation_id="external_service_list",
-    summary="List a support case's external services",
-    response=responses(200, list[ServiceOut]),
-)
-def external_service_list(
-    request: HttpRequest, support_case_id: int
-) -> list[ExternalService]:
-    """List the contacts linked to the case, oldest link first."""
-    case = _case(request, support_case_id)
-    return selectors.services_of(firm=principal_of(request).firm, case=case)
-
-
-@router.post(
-    "/cases/{int:support_case_id}/external-services",
-    operation_id="external_service_create",
-    summary="Link an external service",
-    response=responses(201, ServiceOut, write=True),
-)
-def external_service_create(
-    request: HttpRequest, support_case_id: int, data: ServiceIn
-) -> Status[ExternalService]:
-    """Link a contact (a GP, a solicitor...) to the case in a role (I6)."""
-    firm, actor = _writer(request)
-    case = _case(request, support_case_id)
-    try:
-        contact = contact_selectors.contact_get(firm=firm, contact_id=data.contact_id)
-    except NotFound as exc:
-        raise ApplicationError(
-            "Choose a contact of this firm.", "invalid", {"field": "contact_id"}
-        ) from exc
-    try:
-        link = services.service_link(
-            firm=firm,
-            actor=actor,
-            case=case,
-            contact=contact,
-            role=data.role,
-            note=data.note,
-        )
-    except ApplicationError as exc:
-        raise _renamed(exc, {"contact": "contact_id"}) from exc
-    return Status(201, link)
-
-
-@router.delete(
-    "/external-services/{int:external_service_id}",
-    operation_id="external_service_delete",
-    summary="Unlink an external service",
-    response=responses(204, None, write=True),
-)
-def external_service_delete(
-    request: HttpRequest, external_service_id: int
-) -> Status[None]:
-    """Unlink a contact from the case; history keeps who it was."""
-    firm, actor = _writer(request)
-    services.service_unlink(
-        firm=firm, actor=actor, link=_service(request, external_service_id)
-    )
     return Status(204, None)

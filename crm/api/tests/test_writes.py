@@ -2,6 +2,7 @@
 go through the page services, so the pages' rules hold (K1, G1, G4, I1-I6)."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -42,7 +43,7 @@ def charity(charity_owner: Membership) -> Client:
     return api_client(make_token(charity_owner)[1])
 
 
-def _send(client: Client, method: str, url: str, data: object = None) -> object:
+def _send(client: Client, method: str, url: str, data: object = None) -> Any:
     call = getattr(client, method)
     return call(url, data, content_type=JSON) if data is not None else call(url)
 

@@ -23,6 +23,7 @@ from crm.support.selectors.cases import (
     support_case_get,
     support_case_list,
     support_case_page,
+    support_details_get,
     support_item_get,
 )
 from crm.support.selectors.outcomes import (
@@ -81,5 +82,6 @@ __all__ = [
     "support_case_get",
     "support_case_list",
     "support_case_page",
+    "support_details_get",
     "support_item_get",
 ]

@@ -24,6 +24,7 @@ from crm.support.models import (
     OpenPeriod,
     Pathway,
     PlannedSupport,
+    SupportDetails,
     SupportItem,
 )
 from crm.tasks.choices import TaskStatus
@@ -183,6 +184,11 @@ def items_of(*, firm: Firm, case: Case, kind: str) -> list[SupportItem]:
             "created_at", "id"
         )
     )
+
+
+def support_details_get(*, firm: Firm, case: Case) -> SupportDetails:
+    """Return the support details of a support case, with its pathway."""
+    return SupportDetails.objects.select_related("pathway").get(firm=firm, case=case)
 
 
 def plans_of(*, firm: Firm, case: Case) -> list[PlannedSupport]:
