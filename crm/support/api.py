@@ -283,7 +283,7 @@ def support_case_update(
     sent = data.model_dump(exclude_unset=True)
     manager_id = sent.get("case_manager_id") or case.owner_id
     values = services.SupportCaseData(
-        title=sent.get("title") or case.title,
+        title=case.title if data.title is None else data.title,
         case_manager=(
             _member(firm, manager_id, "case_manager_id") if manager_id else None
         ),

@@ -177,7 +177,9 @@ def planned_support_update(
     plan = _plan(request, planned_support_id)
     sent = data.model_dump(exclude_unset=True)
     values = services.PlanData(
-        description=sent.get("description") or plan.description,
+        description=(
+            plan.description if data.description is None else data.description
+        ),
         target_date=sent.get("target_date", plan.target_date),
         lead=(_lead(firm, sent["lead_id"], plan) if "lead_id" in sent else plan.lead),
         status=sent.get("status") or plan.status,

@@ -264,6 +264,9 @@ def test_planned_support_is_added_changed_and_deleted(
     assert changed.status_code == 200
     assert changed.json()["lead_id"] == charity_owner.user_id
     assert changed.json()["description"] == "Weekly call"
+    blank = charity.patch(url, {"description": " "}, content_type=JSON)
+    assert blank.status_code == 400
+    assert list(blank.json()["fields"]) == ["body.description"]
     bad_lead = charity.patch(url, {"lead_id": 10**9}, content_type=JSON)
     assert bad_lead.status_code == 400
     assert list(bad_lead.json()["fields"]) == ["body.lead_id"]
