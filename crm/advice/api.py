@@ -8,6 +8,7 @@ different clients).
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -28,6 +29,8 @@ from crm.cases.services.core import NewCase, case_create
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.choices import ContactKind
 from crm.core.api import (
+    MAX_ID,
+    Amount10,
     LongText,
     Text32,
     Text120,
@@ -49,19 +52,21 @@ class AdviceCaseIn(Schema):
     """A new mortgage or protection case for one or two existing clients."""
 
     kind: AdviceKind
-    applicant_ids: list[int] = Field(
+    applicant_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         ..., min_length=1, max_length=2, description="Main applicant first."
     )
     status: Text32 = Field(
         "", description="A starting status; empty for the kind's first."
     )
-    owner_id: int | None = Field(None, ge=1, description="The adviser's user id.")
+    owner_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The adviser's user id."
+    )
     follow_up_date: date | None = None
     note: LongText = ""
-    lead_id: int | None = Field(None, ge=1)
-    introducer_id: int | None = Field(None, ge=1)
-    introducer_branch_id: int | None = Field(None, ge=1)
-    negotiator_id: int | None = Field(None, ge=1)
+    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
+    introducer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    introducer_branch_id: int | None = Field(None, ge=1, le=MAX_ID)
+    negotiator_id: int | None = Field(None, ge=1, le=MAX_ID)
     offer_qualified: bool = False
     mortgage_type: MortgageType = MortgageType.RESIDENTIAL
 
@@ -90,8 +95,8 @@ class MortgageIn(Schema):
 
     mortgage_type: MortgageType = MortgageType.RESIDENTIAL
     purpose: MortgagePurpose | None = None
-    property_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
-    loan_amount: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    property_value: Amount10 | None = None
+    loan_amount: Amount10 | None = None
     term_years: int | None = Field(None, ge=0, le=100)
     term_months: int | None = Field(None, ge=0, le=100)
     repayment_method: RepaymentMethod | None = None

@@ -32,6 +32,8 @@ CONFLICT_CODES = frozenset(
         "not_ready",
         "in_flight",
         "already_sent",
+        "active_policy",
+        "top_up",
     }
 )
 
@@ -45,6 +47,21 @@ def body(
 
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
+
+
+def not_yours(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
+    """Return a 404 if a path id is not the caller's, whatever else is wrong.
+
+    Called before a request's own error (a bad body, a method the path does
+    not have) is answered, so that error never tells another firm's id apart
+    from a missing one.
+    """
+    match = request.resolver_match
+    try:
+        check_path_ids(request, dict(match.kwargs) if match else {})
+    except (Http404, ApplicationError, PermissionDenied):
+        return api.create_response(request, body("not_found", "Not found."), status=404)
+    return None
 
 
 def install(api: NinjaAPI) -> None:
@@ -62,7 +79,8 @@ def install(api: NinjaAPI) -> None:
         if exc.code == "forbidden":
             return respond(request, body("forbidden", exc.message), 403)
         field = exc.field
-        fields = {f"body.{field}": [exc.message]} if field else {}
+        location = exc.extra.get("location", "body")
+        fields = {f"{location}.{field}": [exc.message]} if field else {}
         status = 409 if exc.code in CONFLICT_CODES else 400
         return respond(request, body(exc.code, exc.message, fields), status)
 
@@ -78,13 +96,7 @@ def install(api: NinjaAPI) -> None:
         return respond(request, body("invalid", message, fields), 400)
 
     def hidden(request: HttpRequest) -> HttpResponse | None:
-        """Return a 404 if a path id is not the caller's, whatever else is wrong."""
-        match = request.resolver_match
-        try:
-            check_path_ids(request, dict(match.kwargs) if match else {})
-        except (Http404, ApplicationError):
-            return respond(request, body("not_found", "Not found."), 404)
-        return None
+        return not_yours(api, request)
 
     @api.exception_handler(ValidationError)
     def request_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
-from django.urls import URLPattern, URLResolver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.utils import check_csrf
 
@@ -23,6 +24,7 @@ from crm.cases import api as cases_api
 from crm.concerthub import api as concerthub_api
 from crm.contacts import api as contacts_api
 from crm.core import principals
+from crm.core.http import MAX_ID
 from crm.core.policies import POLICY_ATTR
 from crm.interactions import api as interactions_api
 from crm.leads import api as leads_api
@@ -59,14 +61,14 @@ errors.install(api)
 api.add_router("/contacts", contacts_api.router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/cases", advice_api.router)
-api.add_router("/cases", support_api.router)
+api.add_router("", support_api.router)
 api.add_router("/leads", leads_api.router)
 api.add_router("/tasks", tasks_api.router)
 api.add_router("/interactions", interactions_api.router)
 api.add_router("", protection_api.router)
 api.add_router("", concerthub_api.router)
 
-PUBLIC_URL_NAMES = frozenset({"openapi-json", "openapi-view"})
+PUBLIC_URL_NAMES = frozenset({"openapi-json", "openapi-view", "no_such_path"})
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -77,7 +79,8 @@ def _csrf_first(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
 
     A member's session is an ambient credential, so its unsafe requests are
     refused (403) without the token even on a path that has no such method;
-    a bearer token is sent on purpose and needs none.
+    a bearer token is sent on purpose and needs none. A method the path does
+    not have is 405 only for ids the caller may see; another firm's is 404.
     """
 
     @wraps(view)
@@ -94,7 +97,15 @@ def _csrf_first(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
                 errors.body("csrf_failed", "CSRF check failed."),
                 status=403,
             )
-        return view(request, *args, **kwargs)
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            # No row has such an id, and the database could not compare it.
+            return api.create_response(
+                request, errors.body("not_found", "Not found."), status=404
+            )
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and principal is not None:
+            return errors.not_yours(api, request) or response
+        return response
 
     return wrapper
 
@@ -111,11 +122,24 @@ def _mark(patterns: Iterable[URLPattern | URLResolver]) -> None:
         # The auth classes above decide; the login backstop would redirect.
         callback.login_required = False
         if public:
-            callback.casework_public_reason = "the API's schema holds no firm data"
+            callback.casework_public_reason = (
+                "the API's schema holds no firm data; a path it lacks is a 404"
+            )
+
+
+@csrf_exempt  # it changes nothing, and a bearer token needs no CSRF token
+def no_such_path(request: HttpRequest, rest: str) -> HttpResponse:
+    """Answer a path the API does not have (``/cases/1.5``) in JSON, not HTML."""
+    return JsonResponse(errors.body("not_found", "Not found."), status=404)
 
 
 def urls() -> tuple[list[URLPattern | URLResolver], str, str]:
-    """Return the API's URL patterns, each marked with its policy."""
+    """Return the API's URL patterns, each marked with its policy.
+
+    The last one takes any other path under ``/api/v1/``, so a malformed id
+    is a JSON 404 like any other.
+    """
     patterns, app_name, namespace = api.urls
+    patterns = [*patterns, path("<path:rest>", no_such_path, name="no_such_path")]
     _mark(patterns)
     return patterns, app_name, namespace

@@ -18,6 +18,7 @@ from crm.cases.models import Case
 from crm.cases.services import status as status_services
 from crm.core.api import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     CursorPage,
     LongText,
@@ -87,8 +88,8 @@ class CaseFilter(Schema):
     tab: Tab = "all"
     kind: Text32 = Field("", description="A kind of case, e.g. 'mortgage'.")
     status: Text32 = Field("", description="A status of the chosen kind.")
-    owner_id: int | None = Field(None, ge=1)
-    introducer_id: int | None = Field(None, ge=1)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    introducer_id: int | None = Field(None, ge=1, le=MAX_ID)
     follow_up: FollowUp = ""
     created_from: date | None = None
     created_to: date | None = None
@@ -100,7 +101,7 @@ class CaseFilter(Schema):
 class CaseUpdateIn(Schema):
     """A case's adviser, follow-up date and note; a field left out stays."""
 
-    owner_id: int | None = Field(None, ge=1)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
     follow_up_date: date | None = None
     note: LongText | None = None
 
@@ -165,7 +166,9 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any
     """List the cases the principal may see, of every kind the firm has."""
     principal = principal_of(request)
     if filters.kind and case_kinds.find(filters.kind) is None:
-        raise ApplicationError("Unknown kind of case.", "invalid", {"field": "kind"})
+        raise ApplicationError(
+            "Unknown kind of case.", "invalid", {"field": "kind", "location": "query"}
+        )
     query = selectors.CaseListQuery(
         tab=filters.tab,
         kind=filters.kind,

@@ -33,7 +33,9 @@ class CaseKind:
     ``case_id``. ``module`` is the firm module (``Firm.has_<module>``) that
     must be on for the kind to be offered. ``create_details`` makes the
     kind's detail rows for a new case, ``check_new`` refuses a new case's data
-    with an ``ApplicationError``.
+    with an ``ApplicationError``. ``after_move`` and ``after_reopen`` run last
+    in the same transaction as a move or a reopen, whichever page or API
+    endpoint made it.
     """
 
     value: str
@@ -50,6 +52,7 @@ class CaseKind:
     create_details: "Callable[..., None] | None" = None
     check_new: "Callable[..., None] | None" = None
     after_move: "Callable[..., None] | None" = None
+    after_reopen: "Callable[..., None] | None" = None
     titled: bool = False
     create_url_name: str = ""
     create_label: Any = ""

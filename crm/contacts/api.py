@@ -12,6 +12,7 @@ from crm.contacts.filters import ARCHIVED, ContactFilterSet
 from crm.contacts.models import Contact
 from crm.core.api import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     CursorPage,
     LongText,
@@ -71,7 +72,7 @@ class ContactFields(Schema):
     preferred_name: Text80 | None = None
     organisation_name: Text120 | None = None
     organisation_id: int | None = Field(
-        None, ge=1, description="The organisation a person belongs to."
+        None, ge=1, le=MAX_ID, description="The organisation a person belongs to."
     )
     job_title: Text80 | None = None
     email: Text254 | None = None

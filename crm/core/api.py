@@ -15,15 +15,17 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
 
 from crm.core.exceptions import ApplicationError, NotFound
+from crm.core.http import MAX_ID as MAX_ID
 from crm.core.principals import Principal
 
 if TYPE_CHECKING:
@@ -49,14 +51,57 @@ def _storable(value: str) -> str:
     return value
 
 
+# The schema says what ``_storable`` refuses, so a client can tell beforehand.
 _Storable = AfterValidator(_storable)
+_NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
 # Input text types, by the longest value their columns hold.
-Text32 = Annotated[str, StringConstraints(max_length=32), _Storable]
-Text80 = Annotated[str, StringConstraints(max_length=80), _Storable]
-Text120 = Annotated[str, StringConstraints(max_length=120), _Storable]
-Text200 = Annotated[str, StringConstraints(max_length=200), _Storable]
-Text254 = Annotated[str, StringConstraints(max_length=254), _Storable]
-LongText = Annotated[str, StringConstraints(max_length=20_000), _Storable]
+Text32 = Annotated[str, StringConstraints(max_length=32), _Storable, _NoNul]
+Text80 = Annotated[str, StringConstraints(max_length=80), _Storable, _NoNul]
+Text120 = Annotated[str, StringConstraints(max_length=120), _Storable, _NoNul]
+Text160 = Annotated[str, StringConstraints(max_length=160), _Storable, _NoNul]
+Text200 = Annotated[str, StringConstraints(max_length=200), _Storable, _NoNul]
+Text254 = Annotated[str, StringConstraints(max_length=254), _Storable, _NoNul]
+Text300 = Annotated[str, StringConstraints(max_length=300), _Storable, _NoNul]
+LongText = Annotated[str, StringConstraints(max_length=20_000), _Storable, _NoNul]
+
+
+def _no_float(value: Any) -> Any:
+    """Refuse a JSON float: it cannot say 0.1 exactly; amounts are strings."""
+    if isinstance(value, float):
+        msg = 'Send an amount as a string, e.g. "1250.50", or a whole number.'
+        raise ValueError(msg)
+    return value
+
+
+def _amount_schema(whole_digits: int) -> WithJsonSchema:
+    pattern = f"^[0-9]{{1,{whole_digits}}}(\\.[0-9]{{1,2}})?$"
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 10**whole_digits - 1},
+                {"type": "string", "pattern": pattern},
+            ],
+            "description": 'A whole number, or a string such as "1250.50".',
+        }
+    )
+
+
+_NoFloat = BeforeValidator(_no_float)
+# Money inputs: a whole number or a string with 2 decimals, and the schema
+# says exactly that (no floats, at most 10 or 8 digits before the point), so
+# a client that follows the schema is never refused for an amount's shape.
+Amount10 = Annotated[
+    Decimal,
+    _NoFloat,
+    Field(ge=0, max_digits=12, decimal_places=2),
+    _amount_schema(10),
+]
+Amount8 = Annotated[
+    Decimal,
+    _NoFloat,
+    Field(ge=0, max_digits=10, decimal_places=2),
+    _amount_schema(8),
+]
 
 
 class ErrorOut(Schema):
@@ -91,13 +136,14 @@ class PageQuery(Schema):
 
 # Error responses every operation may give; routers add their success schema.
 READ_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,
 }
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 400: ErrorOut, 409: ErrorOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: ErrorOut}
 
 
 def responses(status: int, schema: Any, *, write: bool = False) -> dict[int, Any]:
@@ -146,13 +192,13 @@ def _decode(cursor: str) -> int:
         raise ApplicationError(
             "The cursor is not one this API gave out.",
             "invalid_cursor",
-            {"field": "cursor"},
+            {"field": "cursor", "location": "query"},
         ) from exc
     if after < 0:
         raise ApplicationError(
             "The cursor is not one this API gave out.",
             "invalid_cursor",
-            {"field": "cursor"},
+            {"field": "cursor", "location": "query"},
         )
     return after
 

@@ -10,6 +10,7 @@ from crm.cases.api import case_for
 from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     CursorPage,
     LongText,
@@ -49,8 +50,8 @@ class InteractionOut(Schema):
 class InteractionFilter(Schema):
     """Whose interactions to list: a contact's (with its leads') or a lead's."""
 
-    contact_id: int | None = Field(None, ge=1)
-    lead_id: int | None = Field(None, ge=1)
+    contact_id: int | None = Field(None, ge=1, le=MAX_ID)
+    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
     cursor: Text200 | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
@@ -62,14 +63,14 @@ class InteractionIn(Schema):
     kind: Literal["interaction", "note"] = "interaction"
     notes: LongText
     interaction_type_id: int | None = Field(
-        None, ge=1, description="Required for an interaction."
+        None, ge=1, le=MAX_ID, description="Required for an interaction."
     )
     occurred_at: datetime | None = Field(
         None, description="When it happened; required for an interaction."
     )
-    contact_id: int | None = Field(None, ge=1)
-    lead_id: int | None = Field(None, ge=1)
-    case_id: int | None = Field(None, ge=1)
+    contact_id: int | None = Field(None, ge=1, le=MAX_ID)
+    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
+    case_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 @router.get(

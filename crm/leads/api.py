@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     CursorPage,
     LongText,
@@ -59,9 +60,9 @@ class LeadFilter(Schema):
     status: LeadStatus | Literal["open", ""] = Field(
         "", description="A status, or 'open' for every open one."
     )
-    owner_id: int | None = Field(None, ge=1)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
     source: LeadSource | Literal[""] = ""
-    introducer_id: int | None = Field(None, ge=1)
+    introducer_id: int | None = Field(None, ge=1, le=MAX_ID)
     follow_up: Literal["", "due", "overdue"] = ""
     q: Text200 = Field("", description="Part of the client's name or e-mail.")
     cursor: Text200 | None = None
@@ -72,10 +73,12 @@ class LeadFields(Schema):
     """Who introduced the lead, who owns it, when to follow it up."""
 
     source: LeadSource = LeadSource.PHONE
-    owner_id: int | None = Field(None, ge=1, description="The adviser's user id.")
-    introducer_id: int | None = Field(None, ge=1)
-    introducer_branch_id: int | None = Field(None, ge=1)
-    negotiator_id: int | None = Field(None, ge=1)
+    owner_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The adviser's user id."
+    )
+    introducer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    introducer_branch_id: int | None = Field(None, ge=1, le=MAX_ID)
+    negotiator_id: int | None = Field(None, ge=1, le=MAX_ID)
     follow_up_date: date | None = None
     notes: LongText = ""
 
@@ -83,7 +86,7 @@ class LeadFields(Schema):
 class LeadIn(LeadFields):
     """A new lead for an existing client."""
 
-    contact_id: int = Field(..., ge=1)
+    contact_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class LeadMoveIn(Schema):

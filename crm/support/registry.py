@@ -38,6 +38,7 @@ from crm.support.choices import (
     SupportKind,
     SupportStatus,
 )
+from crm.support.services import cases as case_services
 
 FIELD_LABELS = {
     "title": "Title",
@@ -296,6 +297,8 @@ def register() -> None:
             create_label=_("Create case"),
             order=30,
             colours={s.value: s.colour for s in SupportStatus},
+            after_move=case_services.after_move,
+            after_reopen=case_services.after_reopen,
         )
     )
     for value, label in EVENT_TYPES:

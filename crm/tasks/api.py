@@ -10,6 +10,7 @@ from crm.cases.api import case_for
 from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     CursorPage,
     LongText,
@@ -56,8 +57,8 @@ class TaskFilter(Schema):
     tab: Literal["mine", "today", "overdue", "all"] = Field(
         "all", description="'mine' is the tasks of the token's member."
     )
-    assignee_id: int | None = Field(None, ge=1)
-    category_id: int | None = Field(None, ge=1)
+    assignee_id: int | None = Field(None, ge=1, le=MAX_ID)
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
     status: Literal["open", "done", "all"] = "open"
     cursor: Text200 | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
@@ -69,12 +70,14 @@ class TaskIn(Schema):
     title: Text200
     description: LongText = ""
     due_date: date | None = None
-    assignee_id: int | None = Field(None, ge=1, description="A member's user id.")
+    assignee_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A member's user id."
+    )
     priority: TaskPriority = TaskPriority.NORMAL
-    category_id: int | None = Field(None, ge=1)
-    contact_id: int | None = Field(None, ge=1)
-    lead_id: int | None = Field(None, ge=1)
-    case_id: int | None = Field(None, ge=1)
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
+    contact_id: int | None = Field(None, ge=1, le=MAX_ID)
+    lead_id: int | None = Field(None, ge=1, le=MAX_ID)
+    case_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _task(request: HttpRequest, task_id: int) -> Task:

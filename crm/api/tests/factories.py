@@ -17,7 +17,13 @@ from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
 from crm.firms.tests.factories import MembershipFactory
 from crm.protection.tests.factories import make_policy, protection_case
-from crm.support.tests.factories import make_support_case
+from crm.support.choices import ItemKind
+from crm.support.tests.factories import (
+    make_item,
+    make_link,
+    make_plan,
+    make_support_case,
+)
 
 
 def make_token(
@@ -68,3 +74,11 @@ def login_token(firm: Firm) -> Client:
     """Return a client using a read-write token of a new owner of ``firm``."""
     _token, key = make_token(MembershipFactory(firm=firm, role=Role.OWNER))
     return api_client(key)
+
+
+register("api:need_id")(lambda firm: make_item(make_support_case(firm)))
+register("api:outcome_id")(
+    lambda firm: make_item(make_support_case(firm), kind=ItemKind.OUTCOME)
+)
+register("api:planned_support_id")(lambda firm: make_plan(make_support_case(firm)))
+register("api:external_service_id")(lambda firm: make_link(make_support_case(firm)))

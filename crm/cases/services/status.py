@@ -179,6 +179,9 @@ def case_reopen(
         verb=AuditVerb.STATUS_CHANGE,
         changes={"status": [old, status], "is_open": [False, True], "reason": reason},
     )
+    after_reopen = kinds.get(case.kind).after_reopen
+    if after_reopen is not None:
+        after_reopen(firm=firm, actor=actor, case=case)
     return case
 
 

@@ -24,6 +24,7 @@ from crm.support.models import (
     OpenPeriod,
     Pathway,
     PlannedSupport,
+    SupportDetails,
     SupportItem,
 )
 from crm.tasks.choices import TaskStatus
@@ -180,6 +181,29 @@ def items_of(*, firm: Firm, case: Case, kind: str) -> list[SupportItem]:
     """Return the case's needs or outcomes, oldest first."""
     return list(
         SupportItem.objects.filter(firm=firm, case=case, kind=kind).order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def support_details_get(*, firm: Firm, case: Case) -> SupportDetails:
+    """Return the support details of a support case, with its pathway."""
+    return SupportDetails.objects.select_related("pathway").get(firm=firm, case=case)
+
+
+def plans_of(*, firm: Firm, case: Case) -> list[PlannedSupport]:
+    """Return the case's planned support by target date, undated last."""
+    return list(
+        PlannedSupport.objects.filter(firm=firm, case=case).order_by(
+            F("target_date").asc(nulls_last=True), "id"
+        )
+    )
+
+
+def services_of(*, firm: Firm, case: Case) -> list[ExternalService]:
+    """Return the case's external services, oldest link first."""
+    return list(
+        ExternalService.objects.filter(firm=firm, case=case).order_by(
             "created_at", "id"
         )
     )

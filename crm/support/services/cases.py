@@ -235,11 +235,22 @@ def support_case_update(
 def support_case_reopen(*, firm: Firm, actor: User, case: Case, reason: str) -> Case:
     """Reopen a closed case with a reason; its manager, plans and links are kept."""
     check_support_case(firm, case, open_only=False)
-    case = case_services.case_reopen(
+    return case_services.case_reopen(
         firm=firm, actor=actor, case=case, reason=reason, status=SupportStatus.OPEN
     )
+
+
+def after_move(*, firm: Firm, actor: User | None, case: Case, old: str) -> None:
+    """End the case's open period when it closes, however it was closed (I3)."""
+    if not case.is_open:
+        OpenPeriod.objects.filter(firm=firm, case=case, closed_at=None).update(
+            closed_at=case.closed_at
+        )
+
+
+def after_reopen(*, firm: Firm, actor: User | None, case: Case) -> None:
+    """Start a new open period when the case reopens, however it was reopened."""
     OpenPeriod.objects.create(firm=firm, case=case, opened_at=timezone.now())
-    return case
 
 
 @transaction.atomic

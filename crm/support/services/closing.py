@@ -14,7 +14,6 @@ from crm.core.exceptions import ApplicationError
 from crm.firms.models import Firm, User
 from crm.support import selectors
 from crm.support.choices import OpenWorkChoice, PlanStatus, SupportStatus
-from crm.support.models import OpenPeriod
 from crm.support.services.cases import check_support_case
 from crm.support.services.plans import PlanData, plan_update
 from crm.tasks import services as task_services
@@ -66,10 +65,7 @@ def support_case_close(
         )
     if open_work != OpenWorkChoice.LEAVE:
         _settle_open_work(firm=firm, actor=actor, case=case, choice=open_work)
-    case = case_services.case_move(
+    # The kind's ``after_move`` hook ends the case's open period.
+    return case_services.case_move(
         firm=firm, actor=actor, case=case, status=SupportStatus.CLOSED, reason=reason
     )
-    OpenPeriod.objects.filter(firm=firm, case=case, closed_at=None).update(
-        closed_at=case.closed_at
-    )
-    return case
