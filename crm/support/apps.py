@@ -71,14 +71,6 @@ class SupportConfig(AppConfig):
                 prefix="/support/workload/",
             ),
             nav.NavItem(
-                "Case views",
-                "support:case_view_list",
-                order=74,
-                perm=Perm.MANAGE_MEMBERS,
-                module="support",
-                prefix="/support/case-views/",
-            ),
-            nav.NavItem(
                 "Funder report",
                 "support:funder_report",
                 order=72,
@@ -89,6 +81,15 @@ class SupportConfig(AppConfig):
         )
         nav.register(
             nav.SETTINGS,
+            # Who opened High and Urgent cases (I14): beside the audit log.
+            nav.NavItem(
+                "High-concern case views",
+                "support:case_view_list",
+                order=78,
+                perm=Perm.MANAGE_MEMBERS,
+                module="support",
+                prefix="/support/case-views/",
+            ),
             nav.NavItem(
                 "Pathways",
                 "support:pathway_list",

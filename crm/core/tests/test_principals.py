@@ -78,6 +78,7 @@ def test_nav_items_come_in_their_order():
         "Tasks",
         "Cases",
         "Referrals",
+        "Workload",
         "Reports",
         "Funder report",
     ]
