@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crm.support",
     "crm.protection",
     "crm.concerthub",
+    "crm.income",
     "crm.reports",
     "crm.portal",
     "crm.api",

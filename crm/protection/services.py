@@ -140,7 +140,7 @@ def policy_update(
         actor=actor,
         subject=policy.case,
         type=ProtectionEventType.POLICY_UPDATED,
-        params={"policy": str(policy), "changes": changes},
+        params={"policy": str(policy), "policy_id": policy.pk, "changes": changes},
         verb=AuditVerb.UPDATE,
         audit_obj=policy,
         changes=changes,
