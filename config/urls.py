@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("crm.protection.urls")),
     path("", include("crm.concerthub.urls")),
     path("", include("crm.income.urls")),
+    path("", include("crm.complaints.urls")),
     path("", include("crm.portal.urls_staff")),
     path("portal/", include("crm.portal.urls")),
     path("", include("crm.api.urls")),

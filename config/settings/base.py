@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crm.cases",
     "crm.advice",
     "crm.support",
+    "crm.complaints",
     "crm.protection",
     "crm.concerthub",
     "crm.income",
