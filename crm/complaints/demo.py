@@ -16,37 +16,78 @@ from crm.complaints import services
 from crm.complaints.choices import ComplaintCategory, ComplaintOutcome, ComplaintRoute
 from crm.complaints.models import Complaint
 from crm.complaints.services import ComplaintData, ResolutionData
+from crm.firms.choices import Role
 from crm.firms.demo import ADVICE_FIRM, SUPPORT_FIRM
 from crm.firms.models import Firm, Membership
-from crm.firms.choices import Role
 
 # (days ago received, category, route, what was said, resolution or None)
 Plan = tuple[int, str, str, str, tuple[str, int, str | None] | None]
 ADVICE: tuple[Plan, ...] = (
-    (20, ComplaintCategory.SERVICE, ComplaintRoute.STANDARD,
-     "The client waited three weeks for a call back about their mortgage offer.", None),
-    (49, ComplaintCategory.FEES, ComplaintRoute.STANDARD,
-     "The client says the broker fee was not explained before the application.", None),
-    (60, ComplaintCategory.ADVICE, ComplaintRoute.STANDARD,
-     "The client feels they were advised into a longer fixed rate than they wanted.", None),
-    (1, ComplaintCategory.COMMUNICATION, ComplaintRoute.SUMMARY,
-     "Our letter named the wrong lender; the client wants it corrected.", None),
-    (90, ComplaintCategory.SERVICE, ComplaintRoute.STANDARD,
-     "The application was submitted late and the rate was withdrawn.",
-     (ComplaintOutcome.UPHELD, 40, "250.00")),
-    (120, ComplaintCategory.ADVICE, ComplaintRoute.STANDARD,
-     "The client says life cover was recommended when they only asked about a mortgage.",
-     (ComplaintOutcome.NOT_UPHELD, 50, None)),
-    (75, ComplaintCategory.STAFF, ComplaintRoute.STANDARD,
-     "The client found the adviser abrupt on the phone.",
-     (ComplaintOutcome.PARTLY_UPHELD, 30, "50.00")),
+    (
+        20,
+        ComplaintCategory.SERVICE,
+        ComplaintRoute.STANDARD,
+        "The client waited three weeks for a call back about their mortgage offer.",
+        None,
+    ),
+    (
+        49,
+        ComplaintCategory.FEES,
+        ComplaintRoute.STANDARD,
+        "The client says the broker fee was not explained before the application.",
+        None,
+    ),
+    (
+        60,
+        ComplaintCategory.ADVICE,
+        ComplaintRoute.STANDARD,
+        "The client feels they were advised into a longer fixed rate than they wanted.",
+        None,
+    ),
+    (
+        1,
+        ComplaintCategory.COMMUNICATION,
+        ComplaintRoute.SUMMARY,
+        "Our letter named the wrong lender; the client wants it corrected.",
+        None,
+    ),
+    (
+        90,
+        ComplaintCategory.SERVICE,
+        ComplaintRoute.STANDARD,
+        "The application was submitted late and the rate was withdrawn.",
+        (ComplaintOutcome.UPHELD, 40, "250.00"),
+    ),
+    (
+        120,
+        ComplaintCategory.ADVICE,
+        ComplaintRoute.STANDARD,
+        "The client says life cover was pushed when they asked about a mortgage.",
+        (ComplaintOutcome.NOT_UPHELD, 50, None),
+    ),
+    (
+        75,
+        ComplaintCategory.STAFF,
+        ComplaintRoute.STANDARD,
+        "The client found the adviser abrupt on the phone.",
+        (ComplaintOutcome.PARTLY_UPHELD, 30, "50.00"),
+    ),
 )
 SUPPORT: tuple[Plan, ...] = (
-    (12, ComplaintCategory.SERVICE, ComplaintRoute.STANDARD,
-     "The client missed two planned appointments that were not rearranged.", None),
-    (70, ComplaintCategory.STAFF, ComplaintRoute.STANDARD,
-     "The client felt their worker did not listen at the first meeting.",
-     (ComplaintOutcome.PARTLY_UPHELD, 35, None)),
+    (
+        12,
+        ComplaintCategory.SERVICE,
+        ComplaintRoute.STANDARD,
+        "The client missed two planned appointments that were not rearranged.",
+        None,
+    ),
+    (
+        70,
+        ComplaintCategory.STAFF,
+        ComplaintRoute.STANDARD,
+        "The client felt their worker did not listen at the first meeting.",
+        (ComplaintOutcome.PARTLY_UPHELD, 35, None),
+    ),
 )
 
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.cases.models import Case
+from crm.complaints.choices import ComplaintCategory, ComplaintOutcome, ComplaintRoute
 from crm.contacts.models import Contact
 from crm.core.models import FirmOwnedModel, scoped
-from crm.complaints.choices import ComplaintCategory, ComplaintOutcome, ComplaintRoute
 
 # Days before its deadline that an open complaint counts as "due this week".
 DUE_SOON_DAYS = 7
@@ -75,7 +75,9 @@ class Complaint(FirmOwnedModel):
     redress = models.DecimalField(
         _("redress paid (£)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    final_response_on = models.DateField(_("final response sent"), null=True, blank=True)
+    final_response_on = models.DateField(
+        _("final response sent"), null=True, blank=True
+    )
     resolution = models.TextField(_("resolution notes"), blank=True)
     reminder_task_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(

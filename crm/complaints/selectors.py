@@ -79,9 +79,7 @@ def complaint_counts(*, firm: Firm, today: datetime.date) -> dict[str, int]:
     return {key: int(value or 0) for key, value in row.items()}
 
 
-def complaints_due(
-    *, firm: Firm, today: datetime.date, limit: int
-) -> list[Complaint]:
+def complaints_due(*, firm: Firm, today: datetime.date, limit: int) -> list[Complaint]:
     """Return the open complaints due within a week, soonest first (dashboard)."""
     return list(
         Complaint.objects.filter(firm=firm)

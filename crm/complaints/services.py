@@ -3,8 +3,8 @@
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -97,7 +97,11 @@ def _reminder(
     due = complaint.due_on
     if complaint.route == ComplaintRoute.STANDARD:
         due = max(due - datetime.timedelta(days=REMINDER_DAYS_BEFORE), today)
-    case = complaint.case if complaint.case is not None and complaint.case.is_open else None
+    case = (
+        complaint.case
+        if complaint.case is not None and complaint.case.is_open
+        else None
+    )
     return task_services.task_create(
         firm=firm,
         actor=actor,

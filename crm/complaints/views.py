@@ -50,13 +50,21 @@ COMPLAINT_LIST = ListSpec(
     export_url="complaints:complaint_export",
     columns=(
         Column("Complaint", template="complaints/complaint_list.html#cell_ref"),
-        Column("Received", sort="received_on", classes="nowrap",
-               template="complaints/complaint_list.html#cell_received"),
+        Column(
+            "Received",
+            sort="received_on",
+            classes="nowrap",
+            template="complaints/complaint_list.html#cell_received",
+        ),
         Column("Category", sort="category", attr="get_category_display"),
         Column("About", template="complaints/complaint_list.html#cell_about"),
         Column("Handler", attr="handler.full_name", default="Nobody yet"),
-        Column("Final response", sort="due_on", classes="nowrap",
-               template="complaints/complaint_list.html#cell_due"),
+        Column(
+            "Final response",
+            sort="due_on",
+            classes="nowrap",
+            template="complaints/complaint_list.html#cell_due",
+        ),
         Column("Outcome", attr="get_outcome_display", default="—"),
     ),
     empty_template="complaints/complaint_list.html#empty",
@@ -77,7 +85,10 @@ def complaint_list(request: StaffRequest) -> TemplateResponse:
     counts = selectors.complaint_counts(firm=request.firm, today=today)
     context = {
         **list_context(
-            request.GET, spec=COMPLAINT_LIST, filterset=filterset, page=page,
+            request.GET,
+            spec=COMPLAINT_LIST,
+            filterset=filterset,
+            page=page,
             counts=counts,
         ),
         "today": today,
@@ -112,7 +123,9 @@ def complaint_export(request: StaffRequest) -> StreamingHttpResponse:
     )
 
 
-def _about(request: StaffRequest, data: QueryDict) -> tuple[Case | None, Contact | None]:
+def _about(
+    request: StaffRequest, data: QueryDict
+) -> tuple[Case | None, Contact | None]:
     """Return the case or client named in ``data`` (404 for a junk or foreign id)."""
     values = {key: data.get(key, "") for key in ("case", "contact")}
     ids = {key: parse_id(value) for key, value in values.items()}

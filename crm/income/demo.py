@@ -42,7 +42,11 @@ def _day(today: datetime.date, offset: int) -> datetime.date:
 
 
 def _commission(
-    firm: Firm, policy: Policy, amount: str, received_days_ago: int, today: datetime.date
+    firm: Firm,
+    policy: Policy,
+    amount: str,
+    received_days_ago: int,
+    today: datetime.date,
 ) -> IncomeLine:
     line = services.income_line_add(
         firm=firm,

@@ -187,6 +187,9 @@ def _sum(expression: Any, condition: Q, field: DecimalField = MONEY) -> Coalesce
 def _figures(today: datetime.date) -> dict[str, Any]:
     """Return the aggregates of one group of lines.
 
+    Percentages are applied by multiplying (never dividing), as SQLite keeps
+    whole amounts as integers and would divide them as integers.
+
     Expected counts every fee and commission not written off; received, what
     came in; overdue, what is still awaited past its date; clawed back, the
     clawbacks (as a positive sum). The shares are of what was received, net
@@ -197,14 +200,14 @@ def _figures(today: datetime.date) -> dict[str, Any]:
     received = Q(received_on__isnull=False)
     awaited = Q(received_on=None, written_off_on=None)
     introducer = ExpressionWrapper(
-        F("received_amount") * F("introducer_share_pct") / Value(Decimal(100)),
+        F("received_amount") * F("introducer_share_pct") * Value(Decimal("0.01")),
         output_field=SHARE,
     )
     adviser = ExpressionWrapper(
         F("received_amount")
         * (Value(Decimal(100)) - F("introducer_share_pct"))
         * F("adviser_share_pct")
-        / Value(Decimal(10000)),
+        * Value(Decimal("0.0001")),
         output_field=SHARE,
     )
     return {
@@ -271,9 +274,7 @@ def income_summary(
     )
     total = qs.aggregate(**figures)
     return IncomeSummary(
-        advisers=tuple(
-            _row(_person(r), r, r["case__owner_id"]) for r in advisers
-        ),
+        advisers=tuple(_row(_person(r), r, r["case__owner_id"]) for r in advisers),
         introducers=tuple(
             _row(r["name"] or "No introducer", r, r["case__introducer_id"])
             for r in introducers

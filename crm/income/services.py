@@ -172,7 +172,11 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def clawback_amount(
-    *, received: Decimal, indemnity_months: int, start: datetime.date, ended: datetime.date
+    *,
+    received: Decimal,
+    indemnity_months: int,
+    start: datetime.date,
+    ended: datetime.date,
 ) -> Decimal:
     """Return what a commission loses when its policy ends on ``ended`` (L3).
 
