@@ -215,9 +215,7 @@ def monthly_premiums(*, firm: Firm, case_ids: list[int]) -> dict[int, Decimal]:
     rows = (
         Policy.objects.filter(firm=firm, case_id__in=case_ids)
         .exclude(premium=None)
-        .exclude(
-            status__in=(PolicyStatus.NOT_TAKEN_UP, *ENDED_STATUSES)
-        )
+        .exclude(status__in=(PolicyStatus.NOT_TAKEN_UP, *ENDED_STATUSES))
         .values_list("case_id", "premium", "premium_frequency")
     )
     for case_id, premium, frequency in rows:
