@@ -63,7 +63,10 @@ class IncomeLineForm(forms.Form):
         self.policies = {p.pk: p for p in policies}
         field = self.fields["policy"]
         if policies:
-            field.choices = [("", _("None")), *((p.pk, str(p)) for p in policies)]
+            field.choices = [  # type: ignore[attr-defined]  # a ChoiceField
+                ("", _("None")),
+                *((p.pk, str(p)) for p in policies),
+            ]
         else:
             del self.fields["policy"]
             del self.fields["indemnity_months"]

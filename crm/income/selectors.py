@@ -33,9 +33,9 @@ from crm.income.models import IncomeLine, IncomeSettings, IntroducerShare
 from crm.protection.models import Policy
 
 PENNY = Decimal("0.01")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=16, decimal_places=2)
 # Extra precision for the shares, rounded to pence once summed.
-SHARE = DecimalField(max_digits=20, decimal_places=6)
+SHARE: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=20, decimal_places=6)
 
 
 def income_settings_get(*, firm: Firm) -> IncomeSettings:
@@ -176,7 +176,9 @@ def _lines(
     return qs.order_by()
 
 
-def _sum(expression: Any, condition: Q, field: DecimalField = MONEY) -> Coalesce:
+def _sum(
+    expression: Any, condition: Q, field: "DecimalField[Decimal, Decimal]" = MONEY
+) -> Coalesce:
     return Coalesce(
         Sum(expression, filter=condition, output_field=field),
         Value(Decimal(0)),

@@ -210,7 +210,7 @@ def policy_clawback(
                 line.written_off_on = ended
                 line.save(update_fields=["written_off_on"])
             continue
-        if line.has_clawback or line.received_amount is None:
+        if getattr(line, "has_clawback", False) or line.received_amount is None:
             continue
         amount = clawback_amount(
             received=line.received_amount,
@@ -274,7 +274,7 @@ def income_settings_update(
     rules.introducer_share_pct = introducer_share_pct
     rules.full_clean()
     rules.save()
-    changes = {
+    changes: dict[str, list[str | None]] = {
         name: [old, str(getattr(rules, name))]
         for name, old in before.items()
         if old != str(getattr(rules, name))

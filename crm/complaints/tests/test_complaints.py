@@ -84,11 +84,13 @@ def test_logging_creates_the_handlers_reminder_and_history(firm, owner, time_mac
     handler = MembershipFactory(firm=firm, role=Role.ADVISER).user
     case = make_case(firm)
     complaint = make_complaint(firm, case=case, actor=owner.user, handler=handler)
-    task = Task.objects.get(pk=complaint.reminder_task_id)
+    task = Task.objects.get(pk=complaint.reminder_task_id or 0)
     assert task.assignee == handler
     assert task.due_date == datetime.date(2026, 4, 20)
     assert task.case == case
-    assert complaint.contact == case.applicants.first().contact
+    first = case.applicants.first()
+    assert first is not None
+    assert complaint.contact == first.contact
     assert CaseEvent.objects.filter(
         case=case, type=ComplaintEventType.COMPLAINT_LOGGED
     ).exists()
@@ -120,7 +122,9 @@ def test_resolving_records_outcome_and_completes_the_reminder(
     complaint.refresh_from_db()
     assert complaint.is_open is False
     assert complaint.redress == Decimal("75.00")
-    assert Task.objects.get(pk=complaint.reminder_task_id).status == TaskStatus.DONE
+    assert (
+        Task.objects.get(pk=complaint.reminder_task_id or 0).status == TaskStatus.DONE
+    )
     with pytest.raises(ApplicationError, match="already"):
         services.complaint_resolve(
             firm=firm,
@@ -252,6 +256,7 @@ def test_members_without_the_permission_see_no_register(
     complaint = make_complaint(firm)
     assert adviser_client.get("/complaints/").status_code == 403
     assert adviser_client.get(complaint.get_absolute_url()).status_code == 403
+    assert complaint.case is not None
     page = adviser_client.get(complaint.case.get_absolute_url()).content.decode()
     assert 'id="complaints"' not in page  # the case's reminder task may name it
     assert login(manager).get("/complaints/").status_code == 200

@@ -78,7 +78,10 @@ def test_shares_come_from_the_firm_rules_and_the_introducers_own(firm):
     own = make_line(make_case(firm, introducer=agent))
     default = make_line(make_case(firm, introducer=other))
     none = make_line(make_case(firm))
-    assert (own.adviser_share_pct, own.introducer_share_pct) == (40, Decimal("12.5"))
+    assert (own.adviser_share_pct, own.introducer_share_pct) == (
+        Decimal(40),
+        Decimal("12.5"),
+    )
     assert default.introducer_share_pct == 20
     assert none.introducer_share_pct == 0
     services.income_settings_update(

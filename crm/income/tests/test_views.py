@@ -251,7 +251,10 @@ def test_income_settings_need_manage_firm(firm, adviser_client, owner_client):
     )
     assert response.status_code == 302
     rules = selectors.income_settings_get(firm=firm)
-    assert (rules.adviser_share_pct, rules.introducer_share_pct) == (45, 15)
+    assert (rules.adviser_share_pct, rules.introducer_share_pct) == (
+        Decimal(45),
+        Decimal(15),
+    )
     assert selectors.introducer_share_of(firm=firm, introducer_id=agent.pk) == 12
     bad = owner_client.post(
         "/settings/income/", {"adviser_share_pct": "140", "introducer_share_pct": "x"}
