@@ -60,6 +60,7 @@ def _dashboard_due(
             firm=firm, today=today, limit=DASHBOARD_ROWS
         ),
         "complaint_counts": selectors.complaint_counts(firm=firm, today=today),
+        "complaints_today": today,
     }
 
 

@@ -18,6 +18,11 @@ from crm.protection.models import Policy
 PERCENT = (MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100)))
 
 
+def _money_text(value: Decimal) -> str:
+    sign = "\u2212" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"
+
+
 class IncomeSettings(FirmOwnedModel):
     """The firm's split of income (L3): one row per firm, made on first save.
 
@@ -149,7 +154,7 @@ class IncomeLine(FirmOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} £{self.amount:,.2f}"
+        return f"{self.get_kind_display()} {self.amount_text}"
 
     def status_on(self, today: datetime.date) -> IncomeStatus:
         """Return where the line stands on ``today``."""
@@ -160,6 +165,18 @@ class IncomeLine(FirmOwnedModel):
         if self.expected_on < today:
             return IncomeStatus.OVERDUE
         return IncomeStatus.EXPECTED
+
+    @property
+    def amount_text(self) -> str:
+        """Return the amount as shown: "£1,200.00", or "−£950.00" for a clawback."""
+        return _money_text(self.amount)
+
+    @property
+    def received_text(self) -> str:
+        """Return the amount received as shown (empty if none)."""
+        if self.received_amount is None:
+            return ""
+        return _money_text(self.received_amount)
 
     @property
     def anchor(self) -> str:

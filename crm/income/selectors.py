@@ -121,6 +121,16 @@ class IncomeFigures:
     introducer_share: Decimal
     person_id: int | None = None
 
+    @property
+    def headline(self) -> tuple[tuple[str, Decimal], ...]:
+        """Return the four totals the Income page shows first, with labels."""
+        return (
+            ("Expected", self.expected),
+            ("Received", self.received),
+            ("Overdue", self.overdue),
+            ("Clawed back", self.clawed_back),
+        )
+
     def values(self) -> tuple[Decimal, ...]:
         """Return the figures in column order."""
         return (

@@ -224,7 +224,10 @@ def policy_clawback(
             firm=firm,
             case=line.case,
             kind=IncomeKind.CLAWBACK,
-            description=f"{policy} ended {ended:%d %b %Y}",
+            description=(
+                f"{policy.get_status_display()} {ended.day} {ended:%b %Y}, inside the "
+                f"{line.indemnity_months}-month indemnity period"
+            ),
             policy=policy,
             amount=-amount,
             expected_on=ended,
