@@ -57,9 +57,11 @@ def _dashboard_due(
         return {"complaints_due": None}
     return {
         "complaints_due": selectors.complaints_due(
-            firm=firm, today=today, limit=DASHBOARD_ROWS
+            firm=firm, today=today, limit=DASHBOARD_ROWS, principal=principal
         ),
-        "complaint_counts": selectors.complaint_counts(firm=firm, today=today),
+        "complaint_counts": selectors.complaint_counts(
+            firm=firm, today=today, principal=principal
+        ),
         "complaints_today": today,
     }
 

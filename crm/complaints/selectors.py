@@ -7,9 +7,11 @@ from typing import Literal
 from django.db.models import Count, Q, QuerySet
 
 from crm.cases.models import Case
+from crm.cases.policies import case_child_visibility
 from crm.complaints.models import DUE_SOON_DAYS, Complaint
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
+from crm.core.principals import Principal
 from crm.firms.models import Firm
 
 ComplaintTab = Literal["open", "due", "overdue", "resolved", "all"]
@@ -38,22 +40,28 @@ def due_soon_day(today: datetime.date) -> datetime.date:
 
 
 def complaint_list(
-    *, firm: Firm, query: ComplaintListQuery, today: datetime.date
+    *,
+    firm: Firm,
+    query: ComplaintListQuery,
+    today: datetime.date,
+    principal: Principal | None = None,
 ) -> QuerySet[Complaint]:
     """Return the register's complaints for ``query``, with case, client and handler.
 
     "due" keeps open complaints due within a week (overdue ones too);
-    "overdue" those past their deadline.
+    "overdue" those past their deadline. A member who sees only their own
+    cases sees complaints about those and about clients without a case.
     """
-    qs = Complaint.objects.filter(firm=firm)
+    tabbed = Complaint.objects.filter(firm=firm)
     if query.tab == "open":
-        qs = qs.open()
+        tabbed = tabbed.open()
     elif query.tab == "due":
-        qs = qs.due_by(due_soon_day(today))
+        tabbed = tabbed.due_by(due_soon_day(today))
     elif query.tab == "overdue":
-        qs = qs.open().filter(due_on__lt=today)
+        tabbed = tabbed.open().filter(due_on__lt=today)
     elif query.tab == "resolved":
-        qs = qs.resolved()
+        tabbed = tabbed.resolved()
+    qs = case_child_visibility(tabbed, principal)
     if query.category:
         qs = qs.filter(category=query.category)
     if query.handler_id is not None:
@@ -68,10 +76,13 @@ def complaint_list(
     )
 
 
-def complaint_counts(*, firm: Firm, today: datetime.date) -> dict[str, int]:
+def complaint_counts(
+    *, firm: Firm, today: datetime.date, principal: Principal | None = None
+) -> dict[str, int]:
     """Return how many complaints are open, due this week and overdue, in one query."""
     open_ = Q(final_response_on=None)
-    row = Complaint.objects.filter(firm=firm).aggregate(
+    visible = case_child_visibility(Complaint.objects.filter(firm=firm), principal)
+    row = visible.aggregate(
         open=Count("id", filter=open_),
         due=Count("id", filter=open_ & Q(due_on__lte=due_soon_day(today))),
         overdue=Count("id", filter=open_ & Q(due_on__lt=today)),
@@ -79,20 +90,29 @@ def complaint_counts(*, firm: Firm, today: datetime.date) -> dict[str, int]:
     return {key: int(value or 0) for key, value in row.items()}
 
 
-def complaints_due(*, firm: Firm, today: datetime.date, limit: int) -> list[Complaint]:
+def complaints_due(
+    *,
+    firm: Firm,
+    today: datetime.date,
+    limit: int,
+    principal: Principal | None = None,
+) -> list[Complaint]:
     """Return the open complaints due within a week, soonest first (dashboard)."""
+    due = Complaint.objects.filter(firm=firm).due_by(due_soon_day(today))
     return list(
-        Complaint.objects.filter(firm=firm)
-        .due_by(due_soon_day(today))
+        case_child_visibility(due, principal)
         .select_related("contact", "handler")
         .order_by("due_on", "id")[:limit]
     )
 
 
-def complaint_get(*, firm: Firm, complaint_id: int) -> Complaint:
-    """Return one of the firm's complaints, or raise ``NotFound``."""
+def complaint_get(
+    *, firm: Firm, complaint_id: int, principal: Principal | None = None
+) -> Complaint:
+    """Return one of the firm's complaints the principal may see, or raise."""
+    visible = case_child_visibility(Complaint.objects.filter(firm=firm), principal)
     found = (
-        Complaint.objects.filter(firm=firm, pk=complaint_id)
+        visible.filter(pk=complaint_id)
         .select_related("case", "contact", "handler", "created_by")
         .first()
     )

@@ -79,10 +79,15 @@ def complaint_list(request: StaffRequest) -> TemplateResponse:
     today = timezone.localdate()
     filterset = ComplaintFilterSet(request.GET or None, firm=request.firm)
     complaints = selectors.complaint_list(
-        firm=request.firm, query=filterset.query(), today=today
+        firm=request.firm,
+        query=filterset.query(),
+        today=today,
+        principal=request.principal,
     )
     page = paginate(complaints, params=request.GET, per_page=PER_PAGE)
-    counts = selectors.complaint_counts(firm=request.firm, today=today)
+    counts = selectors.complaint_counts(
+        firm=request.firm, today=today, principal=request.principal
+    )
     context = {
         **list_context(
             request.GET,
@@ -110,7 +115,10 @@ def complaint_export(request: StaffRequest) -> StreamingHttpResponse:
     filterset = ComplaintFilterSet(request.GET or None, firm=request.firm)
     query = filterset.query()
     complaints = selectors.complaint_list(
-        firm=request.firm, query=query, today=timezone.localdate()
+        firm=request.firm,
+        query=query,
+        today=timezone.localdate(),
+        principal=request.principal,
     )
     chunks = services.complaint_export(
         firm=request.firm,
@@ -132,7 +140,8 @@ def _about(
     if any(values[key] and ids[key] is None for key in values):
         raise NotFound
     if (case_id := ids["case"]) is not None:
-        return case_get(firm=request.firm, case_id=case_id), None
+        case = case_get(firm=request.firm, case_id=case_id, principal=request.principal)
+        return case, None
     if (contact_id := ids["contact"]) is not None:
         return None, contact_selectors.contact_get(
             firm=request.firm, contact_id=contact_id
@@ -187,7 +196,9 @@ def complaint_create(request: StaffRequest) -> HttpResponse:
 @staff_view(perm=Perm.MANAGE_COMPLAINTS)
 def complaint_detail(request: StaffRequest, complaint_id: int) -> HttpResponse:
     """Show a complaint and record its outcome and final response (M5)."""
-    complaint = selectors.complaint_get(firm=request.firm, complaint_id=complaint_id)
+    complaint = selectors.complaint_get(
+        firm=request.firm, complaint_id=complaint_id, principal=request.principal
+    )
     today = timezone.localdate()
     form = ResolutionForm(
         request.POST if request.method == "POST" else None,
