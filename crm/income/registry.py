@@ -35,7 +35,11 @@ def _income_section(
     lines = selectors.case_income_lines(firm=firm, case=case)
     for line in lines:
         line.status = line.status_on(today)  # type: ignore[attr-defined]  # for the template
-    policies = protection_selectors.case_policies(firm=firm, case=case)
+    policies = (
+        protection_selectors.case_policies(firm=firm, case=case)
+        if case.kind == AdviceKind.PROTECTION
+        else []
+    )
     return {
         "income_lines": lines,
         "income_form": IncomeLineForm(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from crm.advice.choices import AdviceKind
 from crm.cases.models import Case
 from crm.cases.selectors.cases import case_get
 from crm.contacts.views.exports import csv_response
@@ -51,7 +52,11 @@ def line_add(request: StaffRequest, case_id: int) -> HttpResponse:
         principal=request.principal,
         kinds=ADVICE_KINDS,
     )
-    policies = protection_selectors.case_policies(firm=request.firm, case=case)
+    policies = (
+        protection_selectors.case_policies(firm=request.firm, case=case)
+        if case.kind == AdviceKind.PROTECTION
+        else []
+    )
     form = IncomeLineForm(
         _data(request),
         policies=policies,
