@@ -168,7 +168,7 @@ class IncomeLine(FirmOwnedModel):
 
     @property
     def amount_text(self) -> str:
-        """Return the amount as shown: "£1,200.00", or "−£950.00" for a clawback."""
+        """Return the amount as shown: "£1,200.00", or with a minus sign if negative."""
         return _money_text(self.amount)
 
     @property
