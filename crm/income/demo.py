@@ -2,8 +2,8 @@
 
 Shares of 40% to the adviser and 20% to introducers by default; client and
 procuration fees across the mortgage cases (some received, one overdue);
-commission on the on-risk protection policy, and a lapsed policy whose
-commission was clawed back.
+commission on the on-risk protection policy, and a policy placed on another
+protection case that lapsed ten months in, its commission clawed back.
 """
 
 import datetime
@@ -19,7 +19,7 @@ from crm.income import services
 from crm.income.models import IncomeLine
 from crm.income.services import IncomeLineData
 from crm.protection import services as protection_services
-from crm.protection.choices import PolicyStatus
+from crm.protection.choices import BenefitType, PolicyStatus
 from crm.protection.models import Policy
 from crm.protection.services import FIELDS, PolicyData
 
@@ -112,28 +112,44 @@ def seed(firms: dict[str, Firm]) -> None:
     )
     if policies:
         _commission(firm, policies[0], "1240.00", 120, today)
-    recommended = (
-        Policy.objects.filter(firm=firm, status=PolicyStatus.RECOMMENDED)
-        .select_related("case__owner")
-        .order_by("id")
-        .first()
-    )
-    if recommended is not None:
+    lapsed = _lapsed_policy(firm)
+    if lapsed is not None:
         # Placed ten months ago, commission paid, then lapsed: clawed back.
-        data = {name: getattr(recommended, name) for name in FIELDS}
+        _commission(firm, lapsed, "820.00", 300, today)
+        data = {name: getattr(lapsed, name) for name in FIELDS}
         protection_services.policy_update(
             firm=firm,
-            actor=recommended.case.owner,
-            policy=recommended,
-            data=PolicyData(**{**data, "status": PolicyStatus.ON_RISK}),
-        )
-        _commission(firm, recommended, "820.00", 300, today)
-        protection_services.policy_update(
-            firm=firm,
-            actor=recommended.case.owner,
-            policy=recommended,
+            actor=lapsed.case.owner,
+            policy=lapsed,
             data=PolicyData(**{**data, "status": PolicyStatus.LAPSED}),
         )
         services.policy_clawback(
-            firm=firm, actor=recommended.case.owner, policy=recommended, ended=today
+            firm=firm, actor=lapsed.case.owner, policy=lapsed, ended=today
         )
+
+
+def _lapsed_policy(firm: Firm) -> Policy | None:
+    """Place a policy on a protection case that has none, to lapse it."""
+    case = (
+        Case.objects.filter(firm=firm, kind=AdviceKind.PROTECTION)
+        .exclude(pk__in=Policy.objects.filter(firm=firm).values("case_id"))
+        .select_related("owner")
+        .order_by("id")
+        .first()
+    )
+    if case is None:
+        return None
+    return protection_services.policy_add(
+        firm=firm,
+        actor=case.owner,
+        case=case,
+        data=PolicyData(
+            provider="Legal & General",
+            product="Life Insurance",
+            benefit_type=BenefitType.LIFE,
+            benefit_amount=Decimal(150000),
+            premium=Decimal("12.80"),
+            term_years=20,
+            status=PolicyStatus.ON_RISK,
+        ),
+    )
