@@ -114,7 +114,8 @@ def seed(firms: dict[str, Firm]) -> None:
         _commission(firm, policies[0], "1240.00", 120, today)
     lapsed = _lapsed_policy(firm)
     if lapsed is not None:
-        # Placed ten months ago, commission paid, then lapsed: clawed back.
+        # Placed ten months ago, commission paid, then lapsed: the status
+        # change claws the commission back (crm.protection.listeners).
         _commission(firm, lapsed, "820.00", 300, today)
         data = {name: getattr(lapsed, name) for name in FIELDS}
         protection_services.policy_update(
@@ -122,9 +123,6 @@ def seed(firms: dict[str, Firm]) -> None:
             actor=lapsed.case.owner,
             policy=lapsed,
             data=PolicyData(**{**data, "status": PolicyStatus.LAPSED}),
-        )
-        services.policy_clawback(
-            firm=firm, actor=lapsed.case.owner, policy=lapsed, ended=today
         )
 
 

@@ -1,28 +1,26 @@
 """What the income app adds to the registries (called from ``ready()``).
 
 The case page's Income section, the history entries income writes, and the
-subscriber that claws back commission when a policy lapses or is cancelled:
-the protection app records the status change, and this app hears of it once
-the change is committed, without protection knowing that income exists.
+listener that claws back commission when a policy lapses or is cancelled:
+protection reports the end inside its status change, without knowing that
+income exists.
 """
 
 from typing import Any
 
 from django.utils import timezone
-from django_scopes import scope
 
 from crm.advice.choices import AdviceKind
 from crm.cases.models import Case
 from crm.contacts.models import Contact
 from crm.core import events, sections
 from crm.core.principals import Principal
-from crm.firms.models import Firm, User
+from crm.firms.models import Firm
 from crm.income import selectors, services
 from crm.income.choices import IncomeEventType
 from crm.income.forms import IncomeLineForm, ReceiveForm
+from crm.protection import listeners as policy_listeners
 from crm.protection import selectors as protection_selectors
-from crm.protection.choices import ENDED_STATUSES, ProtectionEventType
-from crm.protection.models import Policy
 
 SECTION_ID = "income"
 
@@ -62,39 +60,8 @@ def _line(type: IncomeEventType) -> events.Formatter:
     return line
 
 
-def _ended_policy_id(event: events.RecordedEvent) -> int | None:
-    """Return the policy of a "policy updated" event that lapsed or cancelled it."""
-    if event.type != ProtectionEventType.POLICY_UPDATED:
-        return None
-    status = event.changes.get("status")
-    if not status or status[-1] not in ENDED_STATUSES:
-        return None
-    policy_id = event.params.get("policy_id")
-    return policy_id if isinstance(policy_id, int) else None
-
-
-def claw_back_on_policy_end(event: events.RecordedEvent) -> None:
-    """Claw back commission when a policy lapses or is cancelled (L3)."""
-    policy_id = _ended_policy_id(event)
-    if policy_id is None:
-        return
-    firm = Firm.objects.get(pk=event.firm_id)
-    with scope(firm=firm):
-        policy = Policy.objects.filter(firm=firm, pk=policy_id).first()
-        if policy is None:
-            return
-        actor = (
-            User.objects.filter(pk=event.actor_id).first()
-            if event.actor_id is not None
-            else None
-        )
-        services.policy_clawback(
-            firm=firm, actor=actor, policy=policy, ended=timezone.localdate()
-        )
-
-
 def register() -> None:
-    """Register the Income section, history entries and the clawback subscriber."""
+    """Register the Income section, history entries and the clawback listener."""
     for type in IncomeEventType:
         events.register("case", type, type.label, _line(type))
     sections.register(
@@ -109,4 +76,4 @@ def register() -> None:
             kinds=(AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value),
         )
     )
-    events.subscribe(claw_back_on_policy_end)
+    policy_listeners.register(services.policy_clawback)
