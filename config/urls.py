@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("crm.support.urls_public")),
     path("", include("crm.protection.urls")),
     path("", include("crm.concerthub.urls")),
+    path("", include("crm.income.urls")),
+    path("", include("crm.complaints.urls")),
     path("", include("crm.portal.urls_staff")),
     path("portal/", include("crm.portal.urls")),
     path("", include("crm.api.urls")),

@@ -27,6 +27,7 @@ class Perm(models.TextChoices):
     EXPORT_DATA = "export_data", _("Export data")
     VIEW_REPORTS = "view_reports", _("View reports")
     VIEW_AUDIT_LOG = "view_audit_log", _("View the audit log")
+    MANAGE_COMPLAINTS = "manage_complaints", _("Manage complaints")
 
 
 # What each permission lets a member do, in the words of the dashboard's
@@ -45,6 +46,9 @@ PLAIN_WORDS: dict[str, "StrOrPromise"] = {
     Perm.EXPORT_DATA: _("Export clients and cases to CSV"),
     Perm.VIEW_REPORTS: _("See the firm's reports"),
     Perm.VIEW_AUDIT_LOG: _("Read the audit log of every change"),
+    Perm.MANAGE_COMPLAINTS: _(
+        "Log complaints, record their outcome and keep the complaints register"
+    ),
 }
 
 # Permissions that decide what a member sees rather than a page they open.

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUBMIT_CONCERT_HUB,
             Perm.EXPORT_DATA,
             Perm.VIEW_REPORTS,
+            Perm.MANAGE_COMPLAINTS,
         }
     ),
     Role.ADVISER: frozenset(

@@ -27,10 +27,16 @@ class PolicyStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ON_RISK = "on_risk", _("On Risk")
     NOT_TAKEN_UP = "not_taken_up", _("Not Taken Up")
+    LAPSED = "lapsed", _("Lapsed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A case with one of these may not take a new quote: a top-up is a new case (G3).
 ACTIVE_STATUSES = frozenset({PolicyStatus.SUBMITTED, PolicyStatus.ON_RISK})
+
+# A policy that ends with one of these inside its commission's indemnity
+# period has that commission clawed back (L3).
+ENDED_STATUSES = frozenset({PolicyStatus.LAPSED, PolicyStatus.CANCELLED})
 
 
 class PremiumFrequency(models.TextChoices):

@@ -18,7 +18,12 @@ from crm.cases.selectors.cases import case_get
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
 from crm.firms.models import Firm
-from crm.protection.choices import ACTIVE_STATUSES, PolicyStatus, PremiumFrequency
+from crm.protection.choices import (
+    ACTIVE_STATUSES,
+    ENDED_STATUSES,
+    PolicyStatus,
+    PremiumFrequency,
+)
 from crm.protection.models import Policy
 from crm.protection.quotes import QUOTABLE, QuoteRequest
 
@@ -210,7 +215,7 @@ def monthly_premiums(*, firm: Firm, case_ids: list[int]) -> dict[int, Decimal]:
     rows = (
         Policy.objects.filter(firm=firm, case_id__in=case_ids)
         .exclude(premium=None)
-        .exclude(status=PolicyStatus.NOT_TAKEN_UP)
+        .exclude(status__in=(PolicyStatus.NOT_TAKEN_UP, *ENDED_STATUSES))
         .values_list("case_id", "premium", "premium_frequency")
     )
     for case_id, premium, frequency in rows:

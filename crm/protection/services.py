@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.factfind import services as factfind_services
@@ -15,8 +16,9 @@ from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
-from crm.protection import selectors
+from crm.protection import listeners, selectors
 from crm.protection.choices import (
+    ENDED_STATUSES,
     BenefitType,
     CoverBasis,
     PolicyStatus,
@@ -122,7 +124,9 @@ def policy_update(
     """Change a policy; history and audit show what changed.
 
     On a case whose submitted data is locked only the status may change
-    (On Risk, Not Taken Up): the rest goes through Amend and resubmit.
+    (On Risk, Not Taken Up): the rest goes through Amend and resubmit. A
+    policy that lapses or is cancelled is reported to the apps listening
+    (``crm.protection.listeners``), in this transaction.
     """
     _check_case(firm, policy.case)
     ensure_same_firm(firm, policy)
@@ -145,6 +149,10 @@ def policy_update(
         audit_obj=policy,
         changes=changes,
     )
+    if "status" in changes and policy.status in ENDED_STATUSES:
+        listeners.policy_ended(
+            firm=firm, actor=actor, policy=policy, ended=timezone.localdate()
+        )
     return policy
 
 

@@ -71,6 +71,26 @@ REPORTS: tuple[Report, ...] = (
         module="advice",
     ),
     Report(
+        key="income",
+        title="Income by adviser",
+        summary="Fees and commission expected, received, overdue and clawed back.",
+        dates="Expected or received between",
+        build=lambda f, p, q, t: selectors.income_by_adviser_report(
+            firm=f, principal=p, query=q, today=t
+        ),
+        module="advice",
+    ),
+    Report(
+        key="income-introducers",
+        title="Income by introducer",
+        summary="Fees and commission from each introducer's cases, and their share.",
+        dates="Expected or received between",
+        build=lambda f, p, q, t: selectors.income_by_introducer_report(
+            firm=f, principal=p, query=q, today=t
+        ),
+        module="advice",
+    ),
+    Report(
         key="submissions",
         title="Concert Hub submissions by status",
         summary="Where each case's latest Concert Hub submission stands.",

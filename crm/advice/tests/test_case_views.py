@@ -206,8 +206,9 @@ def test_case_page_query_count_is_constant(
         )
     # session, user, memberships; case; applicants; history; tasks; interactions;
     # fact finds (none yet, so no row prefetches), the portal's client actions
-    # and portal accounts
-    with django_assert_num_queries(12):
+    # and portal accounts; income lines; complaints about the case (the owner
+    # manages complaints)
+    with django_assert_num_queries(14):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
 

@@ -241,8 +241,9 @@ def test_case_page_query_count_with_three_rows_per_client(
     # interactions; fact finds; their addresses, commitments, policies; the
     # protection policies (readiness and their section); the network Firm ID
     # (no adviser, so no UID) and the Concert Hub submissions; the portal's
-    # client actions and portal accounts
-    with django_assert_num_queries(18):
+    # client actions and portal accounts; income lines; complaints about the
+    # case (the owner manages complaints)
+    with django_assert_num_queries(20):
         response = owner_client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert text(response).count('class="ff-client"') == 2

@@ -184,8 +184,9 @@ def test_client_record_query_count_is_constant(
             firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
         )
     # session, user, membership, contact, documents, cases, leads, tasks,
-    # interactions, timeline
-    with django_assert_num_queries(10):
+    # interactions, timeline, complaints about the client (the owner manages
+    # complaints)
+    with django_assert_num_queries(11):
         owner_client.get(f"/clients/{contact.pk}/")
 
 

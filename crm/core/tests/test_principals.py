@@ -81,6 +81,8 @@ def test_nav_items_come_in_their_order():
         "Workload",
         "Reports",
         "Funder report",
+        "Income",
+        "Complaints",
     ]
     settings_labels = [item.label for item in nav.items(nav.SETTINGS)]
     assert settings_labels[:3] == ["Firm details", "Members", "Branches"]

@@ -55,8 +55,9 @@ def test_case_page_query_count_is_constant(
     # protection policies (shared by the section and readiness); the network
     # Firm ID (the case has no adviser, so no UID is read); Concert Hub
     # submissions (their attempts are read only when there are any);
-    # documents; the portal's client actions and portal accounts
-    with django_assert_num_queries(18):
+    # documents; the portal's client actions and portal accounts; income
+    # lines; complaints about the case (the owner manages complaints)
+    with django_assert_num_queries(20):
         response = owner_client.get(case.get_absolute_url())
     assert text(response).count('<tr id="policy-') == rows
 

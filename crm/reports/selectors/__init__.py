@@ -12,6 +12,10 @@ from crm.reports.selectors.advice import (
 )
 from crm.reports.selectors.base import Column, ReportQuery, Row, Table
 from crm.reports.selectors.dashboard import dashboard_for_member, dashboard_summary
+from crm.reports.selectors.income import (
+    income_by_adviser_report,
+    income_by_introducer_report,
+)
 from crm.reports.selectors.support import (
     caseload_report,
     cases_report,
@@ -28,6 +32,8 @@ __all__ = [
     "conversion_report",
     "dashboard_for_member",
     "dashboard_summary",
+    "income_by_adviser_report",
+    "income_by_introducer_report",
     "outcomes_report",
     "pipeline_report",
     "premiums_report",
