@@ -24,13 +24,12 @@ content is no longer checked against ``body_hash``, but its links are.
 
 import hashlib
 import json
-from datetime import UTC
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from crm.core.models import AuditEvent

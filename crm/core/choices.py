@@ -35,3 +35,5 @@ class AuditVerb(models.TextChoices):
     INVITE_REVOKE = "invite_revoke", _("Revoked invitation")
     PASSWORD_RESET = "password_reset", _("Password reset")
     SUBMIT = "submit", _("Submitted")
+    VIEW = "view", _("Viewed")
+    ERASE = "erase", _("Erased")

@@ -47,9 +47,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         still verifies (``crm.core.auditchain``); the erasure's own audit row
         names the rows it redacted.
         """
-        return super().update(
-            object_repr=object_repr, changes=changes, redacted_at=at
-        )
+        return super().update(object_repr=object_repr, changes=changes, redacted_at=at)
 
 
 class AuditEvent(FirmOwnedModel):

@@ -92,6 +92,11 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             index=models.Index(fields=['firm', '-id'], name='audit_firm_chain'),
         ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='verb',
+            field=models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('archive', 'Archived'), ('restore', 'Restored'), ('status_change', 'Status changed'), ('export', 'Exported'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('permission_change', 'Permissions changed'), ('invite', 'Invited'), ('invite_accept', 'Accepted invitation'), ('invite_revoke', 'Revoked invitation'), ('password_reset', 'Password reset'), ('submit', 'Submitted'), ('view', 'Viewed'), ('erase', 'Erased')], max_length=32),
+        ),
         migrations.RunPython(create_head_function, drop_head_function),
         migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
     ]

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             result = auditchain.verify(firm_id)
             if result.broken is None:
                 self.stdout.write(
-                    f"{name} (firm {firm_id}): {result.rows} audit events, chain intact."
+                    f"{name} (firm {firm_id}): {result.rows} audit events, "
+                    "chain intact."
                 )
             else:
                 broken += 1
