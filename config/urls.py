@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("crm.protection.urls")),
     path("", include("crm.concerthub.urls")),
     path("", include("crm.portal.urls_staff")),
+    path("", include("crm.compliance.urls")),
     path("portal/", include("crm.portal.urls")),
     path("", include("crm.api.urls")),
     path("api/v1/", api_urls()),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crm.concerthub",
     "crm.reports",
     "crm.portal",
+    "crm.compliance",
     "crm.api",
 ]
 

@@ -74,6 +74,9 @@ class Contact(FirmOwnedModel):
     marketing_consent = models.BooleanField(default=False)
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
+    # When an erasure anonymised the contact (SPEC M3): their personal data
+    # is gone and the record only keeps counts and history in place.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     # Normalised search columns, written by services only.
     sort_name = models.CharField(max_length=200, editable=False, default="")
