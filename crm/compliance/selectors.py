@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from crm.cases import retention
 from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
@@ -172,11 +172,13 @@ def subject_data(*, firm: Firm, contact: Contact) -> SubjectData:
     data.cases = [
         _case_entry(a.case, a.position, history.get(a.case_id, [])) for a in applicants
     ]
-    own = Document.objects.filter(firm=firm, contact=contact)
-    sole_case = Document.objects.filter(
-        firm=firm, contact__isnull=True, case_id__in=set(case_ids) - joint
+    data.documents = list(
+        Document.objects.filter(
+            Q(contact=contact)
+            | Q(contact__isnull=True, case_id__in=set(case_ids) - joint),
+            firm=firm,
+        ).order_by("id")
     )
-    data.documents = list(own.union(sole_case).order_by("id"))
     data.withheld_documents = Document.objects.filter(
         firm=firm, contact__isnull=True, case_id__in=joint
     ).count()

@@ -115,7 +115,7 @@ def export_download(request: StaffRequest, export_id: int) -> FileResponse:
 def contact_erase(request: StaffRequest, contact_id: int) -> HttpResponse:
     """Confirm, then anonymise a client past retention (SPEC M3)."""
     contact = contact_get(firm=request.firm, contact_id=contact_id)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     hold = selectors.retention_status(firm=request.firm, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
