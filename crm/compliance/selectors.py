@@ -130,9 +130,10 @@ def _case_entry(case: Case, position: int, history: list[CaseEvent]) -> dict[str
     entry = row(case)
     entry["your_position"] = "main applicant" if position == 1 else "joint applicant"
     for rel in case._meta.related_objects:
-        if rel.one_to_one and hasattr(case, rel.get_accessor_name() or ""):
-            details = getattr(case, rel.get_accessor_name() or "")
-            entry[rel.related_model._meta.label_lower] = row(details)
+        model = rel.related_model
+        accessor = rel.get_accessor_name() or ""
+        if rel.one_to_one and isinstance(model, type) and hasattr(case, accessor):
+            entry[model._meta.label_lower] = row(getattr(case, accessor))
     entry["history"] = [
         {"type": e.get_type_display(), "at": plain(e.created_at)} for e in history
     ]

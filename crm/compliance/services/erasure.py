@@ -12,10 +12,12 @@ tasks, interactions, consent records with their versions and times), the
 case history, and the audit chain, whose links still verify.
 """
 
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from crm.cases import retention
@@ -27,7 +29,7 @@ from crm.contacts.services import apply_normalised
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
-from crm.core.models import AuditEvent
+from crm.core.models import AuditEvent, AuditEventQuerySet
 from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 
@@ -104,6 +106,13 @@ def _linked_rows(firm: Firm, contact: Contact) -> dict[str, int]:
     return counts
 
 
+def _delete_file_on_commit(file: FieldFile) -> None:
+    """Delete ``file`` from storage once the transaction commits (if it does)."""
+    name, storage = file.name, file.storage
+    if name:
+        transaction.on_commit(partial(storage.delete, name))
+
+
 def _documents(firm: Firm, contact: Contact, sole_cases: list[int]) -> int:
     """Delete the contact's documents (and a sole case's), files on commit."""
     documents = list(
@@ -113,28 +122,26 @@ def _documents(firm: Firm, contact: Contact, sole_cases: list[int]) -> int:
         )
     )
     for document in documents:
-        stored, storage = document.file.name, document.file.storage
+        _delete_file_on_commit(document.file)
         document.delete()
-        if stored:
-            transaction.on_commit(lambda s=stored, st=storage: st.delete(s))
     return len(documents)
 
 
 def _exports(firm: Firm, contact: Contact) -> None:
     for export in SubjectAccessExport.objects.filter(firm=firm, contact=contact):
-        stored, storage = export.file.name, export.file.storage
+        _delete_file_on_commit(export.file)
         export.delete()
-        if stored:
-            transaction.on_commit(lambda s=stored, st=storage: st.delete(s))
 
 
 def _redact_audit(firm: Firm, contact: Contact, words: list[str]) -> int:
     about = Q(object_type="contacts.contact", object_id=str(contact.pk))
     for word in words:
         about |= Q(object_repr__icontains=word) | Q(changes__icontains=word)
-    return AuditEvent.objects.filter(about, firm=firm, redacted_at__isnull=True).redact(
-        object_repr=ERASED, changes={"erased": True}, at=timezone.now()
+    rows = cast(
+        AuditEventQuerySet,
+        AuditEvent.objects.filter(about, firm=firm, redacted_at__isnull=True),
     )
+    return rows.redact(object_repr=ERASED, changes={"erased": True}, at=timezone.now())
 
 
 def _anonymise(contact: Contact) -> None:

@@ -61,7 +61,7 @@ def test_archive_holds_every_record_of_the_contact_and_nothing_of_the_joint_appl
 ):
     """SPEC M2: JSON of every linked record, their documents and a PDF; the
     joint applicant's own notes, tasks, documents and details stay out."""
-    alice, bob, case = joint
+    alice, _bob, case = joint
     with django_capture_on_commit_callbacks(execute=True):
         export = services.subject_access_start(
             firm=firm, actor=owner.user, contact=alice
@@ -99,7 +99,7 @@ def test_starting_an_export_is_audited(firm, owner, joint):
 
 
 def test_a_sole_clients_case_documents_are_included(firm):
-    """SPEC M2: a case's unassigned documents are theirs when they are its only client."""
+    """SPEC M2: a sole client gets their case's unassigned documents."""
     case = make_case(firm)
     contact = case.applicants.get().contact
     DocumentFactory(case=case, original_name="offer.pdf")
@@ -124,6 +124,7 @@ def test_export_page_polls_until_ready_then_offers_the_download(
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(f"/clients/{alice.pk}/subject-access/")
     export = SubjectAccessExport.objects.filter(firm=firm, contact=alice).first()
+    assert export is not None
     assert response.status_code == 302
     assert response["Location"] == f"/subject-access/{export.pk}/"
     page = owner_client.get(f"/subject-access/{export.pk}/").content.decode()

@@ -43,7 +43,7 @@ def test_a_period_below_the_minimum_is_refused(firm, owner):
 def test_an_open_case_holds_its_client(firm):
     """SPEC M1: a client with an open case is kept while the work goes on."""
     case = make_case(firm)
-    hold = retention.contact_hold(firm=firm, contact=case.applicants.first().contact)
+    hold = retention.contact_hold(firm=firm, contact=case.applicants.get().contact)
     assert hold is not None
     assert hold.until is None
     assert "still open" in hold.reason
@@ -52,7 +52,7 @@ def test_an_open_case_holds_its_client(firm):
 def test_a_closed_case_holds_until_its_period_ends(firm, owner):
     """SPEC M1: measured from the case's closure, by the firm's period for its kind."""
     case = close(make_case(firm), years_ago=1)
-    contact = case.applicants.first().contact
+    contact = case.applicants.get().contact
     hold = retention.contact_hold(firm=firm, contact=contact)
     assert hold is not None
     assert hold.until == retention.plus_years(timezone.localdate(case.closed_at), 3)
@@ -60,6 +60,7 @@ def test_a_closed_case_holds_until_its_period_ends(firm, owner):
         firm=firm, actor=owner.user, years={AdviceKind.MORTGAGE: 6}
     )
     hold = retention.contact_hold(firm=firm, contact=contact)
+    assert hold is not None
     assert hold.until == retention.plus_years(timezone.localdate(case.closed_at), 6)
     close(case, years_ago=7)
     assert retention.contact_hold(firm=firm, contact=contact) is None

@@ -182,7 +182,7 @@ def _validate(firm: Firm, contact: Contact) -> None:
 
 
 def _marketing_consent(
-    firm: Firm, actor: User | None, contact: Contact, source: ConsentSource
+    firm: Firm, actor: User | None, contact: Contact, source: str
 ) -> None:
     consent_row(
         firm=firm,
@@ -201,7 +201,7 @@ def contact_create(
     firm: Firm,
     actor: User | None,
     allow_duplicate: bool = False,
-    consent_source: ConsentSource = ConsentSource.STAFF,
+    consent_source: str = ConsentSource.STAFF,
     **fields: Any,
 ) -> Contact:
     """Create a contact; refuse a duplicate e-mail or mobile unless confirmed (B3).
@@ -252,7 +252,7 @@ def contact_update(
     contact: Contact,
     allow_duplicate: bool = False,
     version: int | None = None,
-    consent_source: ConsentSource = ConsentSource.STAFF,
+    consent_source: str = ConsentSource.STAFF,
     **fields: Any,
 ) -> Contact:
     """Change a contact's details; the timeline and audit log show what changed.

@@ -1,5 +1,7 @@
 """The audit hash chain and ``verify_audit`` (SPEC A7)."""
 
+from typing import cast
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -7,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from crm.core import auditchain, events
 from crm.core.choices import AuditVerb
-from crm.core.models import AuditEvent
+from crm.core.models import AuditEvent, AuditEventQuerySet
 from crm.core.tests.factories import AuditEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +77,9 @@ def test_a_redacted_row_keeps_the_chain_intact(firm):
     _write(firm, 3, prefix="Jane Doe ")
     with scopes_disabled():
         first = AuditEvent.objects.filter(firm=firm).order_by("id").first()
-        AuditEvent.objects.filter(pk=first.pk).redact(
-            object_repr="[erased]", changes={}, at=first.created_at
-        )
+        assert first is not None
+        rows = cast(AuditEventQuerySet, AuditEvent.objects.filter(pk=first.pk))
+        rows.redact(object_repr="[erased]", changes={}, at=first.created_at)
         assert AuditEvent.objects.get(pk=first.pk).object_repr == "[erased]"
     assert auditchain.verify(firm).broken is None
 
