@@ -137,17 +137,19 @@ def case_hold(
 ) -> Hold | None:
     """Return why ``case`` is still kept, or None once its period has passed."""
     years = years_by_kind.get(case.kind, NO_CASE_DEFAULT_YEARS)
+    # The reason names the kind, not the reference: a member who sees only
+    # their own cases must not learn a colleague's case from it.
+    kind = str(case.get_kind_display()).lower()
     if case.is_open or case.closed_at is None:
-        return Hold(None, f"case {case.reference} is still open")
+        return Hold(None, f"a {kind} case is still open")
     closed = timezone.localdate(case.closed_at)
     until = plus_years(closed, years)
     if until <= today:
         return None
     return Hold(
         until,
-        f"case {case.reference} closed on {_date(closed)} and "
-        f"{case.get_kind_display().lower()} records are kept for "
-        f"{years} year{'s' if years != 1 else ''}",
+        f"a {kind} case closed on {_date(closed)} and {kind} records are kept "
+        f"for {years} year{'s' if years != 1 else ''}",
     )
 
 

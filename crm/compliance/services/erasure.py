@@ -8,7 +8,8 @@ note of a case they are the only applicant on; and the personal data in
 audit rows about them (redacted, ``AuditEvent.redact``).
 
 What stays: every row, so counts and reports do not change (cases, leads,
-tasks, interactions, consent records with their versions and times), the
+tasks, interactions, consent records with their versions, times and
+sources, though not their IP addresses), the
 case history, and the audit chain, whose links still verify.
 """
 
@@ -24,7 +25,7 @@ from crm.cases import retention
 from crm.cases.models import Case, CaseApplicant, Document
 from crm.compliance.models import SubjectAccessExport
 from crm.contacts.choices import ContactKind
-from crm.contacts.models import Contact
+from crm.contacts.models import ConsentRecord, Contact
 from crm.contacts.services import apply_normalised
 from crm.core import events
 from crm.core.choices import AuditVerb
@@ -90,6 +91,13 @@ def _linked_rows(firm: Firm, contact: Contact) -> dict[str, int]:
         model = rel.related_model
         assert isinstance(model, type)  # noqa: S101 - a concrete model
         if model in (Contact, CaseApplicant, Document) or rel.many_to_many:
+            continue
+        if model is ConsentRecord:
+            # The consent history stays as evidence (its wording versions,
+            # times and sources are not personal); only the IP address goes.
+            ConsentRecord.objects.filter(firm=firm, contact=contact).update(
+                ip_address=None
+            )
             continue
         fields = _free_text(model)
         if not fields:

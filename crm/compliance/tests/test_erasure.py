@@ -9,7 +9,10 @@ from crm.cases.models import Case, Document
 from crm.cases.tests.factories import DocumentFactory, make_case
 from crm.compliance import services
 from crm.compliance.tests.helpers import close
-from crm.contacts.models import Contact
+from crm.contacts import services as contact_services
+from crm.contacts.choices import ConsentKind, ConsentSource
+from crm.contacts.consent import MARKETING_VERSION
+from crm.contacts.models import ConsentRecord, Contact
 from crm.contacts.tests.factories import ContactFactory
 from crm.core import auditchain
 from crm.core.exceptions import ApplicationError
@@ -27,6 +30,16 @@ def _past_retention(firm):
         last_name="Quartermaine",
         email="zebedee@ex.com",
         notes="Lives at the old mill.",
+    )
+    contact_services.consent_row(
+        firm=firm,
+        actor=None,
+        contact=contact,
+        kind=ConsentKind.MARKETING,
+        given=True,
+        text_version=MARKETING_VERSION,
+        source=ConsentSource.PORTAL,
+        ip_address="203.0.113.9",
     )
     case = make_case(firm, applicants=[contact])
     Case.objects.filter(pk=case.pk).update(note="Zebedee's divorce settlement.")
@@ -63,6 +76,9 @@ def test_erasure_past_retention_removes_personal_data_and_keeps_counts(
     assert (Case.objects.count(), Interaction.objects.count()) == counts
     assert Interaction.objects.get(contact=contact).notes == ""
     assert Case.objects.get(pk=case.pk).note == ""
+    consent = ConsentRecord.objects.get(contact=contact)
+    assert consent.text_version == MARKETING_VERSION
+    assert consent.ip_address is None
     assert not Document.objects.filter(contact=contact).exists()
     assert auditchain.verify(firm).broken is None
     for word in ("Zebedee", "Quartermaine", "zebedee@ex.com"):

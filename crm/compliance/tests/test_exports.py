@@ -113,7 +113,9 @@ def test_export_page_polls_until_ready_then_offers_the_download(
 ):
     """SPEC M2: progress shows through htmx polling; the download is audited."""
     alice, _bob, _case = joint
-    queued = SubjectAccessExportFactory(contact=alice)
+    queued = SubjectAccessExportFactory(
+        contact=alice, status=ExportStatus.QUEUED, progress=0, file=""
+    )
     page = owner_client.get(f"/subject-access/{queued.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page
     fragment = owner_client.get(
@@ -140,7 +142,9 @@ def test_export_page_polls_until_ready_then_offers_the_download(
 
 def test_download_of_an_unfinished_export_is_404(owner_client, firm):
     """A queued archive has no file yet: the download answers 404."""
-    export = SubjectAccessExportFactory(contact=ContactFactory(firm=firm))
+    export = SubjectAccessExportFactory(
+        contact=ContactFactory(firm=firm), status=ExportStatus.QUEUED, file=""
+    )
     assert owner_client.get(f"/subject-access/{export.pk}/download/").status_code == 404
 
 
