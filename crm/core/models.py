@@ -50,6 +50,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return super().update(object_repr=object_repr, changes=changes, redacted_at=at)
 
 
+def audit_now() -> Any:
+    """Return ``timezone.now()``, looked up at call time (so a patched clock counts)."""
+    return timezone.now()
+
+
 class AuditEvent(FirmOwnedModel):
     """One append-only entry of the audit trail (SPEC A7)."""
 
@@ -67,7 +72,7 @@ class AuditEvent(FirmOwnedModel):
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Set by the writer before the row is sealed, so the hash covers it.
-    created_at = models.DateTimeField(default=timezone.now, db_index=False)
+    created_at = models.DateTimeField(default=audit_now, db_index=False)
     # The hash chain (SPEC A7, see crm.core.auditchain): the previous row's
     # hash in this firm, the digest of this row's content, and this row's hash.
     prev_hash = models.CharField(max_length=64, blank=True)

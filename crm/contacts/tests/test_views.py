@@ -184,8 +184,9 @@ def test_client_record_query_count_is_constant(
             firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
         )
     # session, user, membership, contact, documents, cases, leads, tasks,
-    # interactions, timeline; the viewing's audit row and its chain head (A7)
-    with django_assert_num_queries(12):
+    # interactions, timeline; consents (M4); the viewing's audit row and its
+    # chain head (A7)
+    with django_assert_num_queries(13):
         owner_client.get(f"/clients/{contact.pk}/")
 
 
