@@ -23,7 +23,7 @@ class AuditEventFactory(factory.django.DjangoModelFactory[AuditEvent]):
     @classmethod
     def _create(cls, model_class: type[AuditEvent], *args, **kwargs) -> AuditEvent:
         # Rows join the hash chain as the event pipeline writes them (A7).
-        return auditchain.seal(model_class(*args, **kwargs))
+        return auditchain.seal(model_class(**kwargs))
 
 
 class StoredEmailFactory(factory.django.DjangoModelFactory[StoredEmail]):
