@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("crm.income.urls")),
     path("", include("crm.complaints.urls")),
     path("", include("crm.portal.urls_staff")),
+    path("", include("crm.compliance.urls")),
     path("portal/", include("crm.portal.urls")),
     path("", include("crm.api.urls")),
     path("", include("crm.webhooks.urls")),

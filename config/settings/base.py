@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crm.income",
     "crm.reports",
     "crm.portal",
+    "crm.compliance",
     "crm.api",
     "crm.webhooks",
 ]

@@ -161,6 +161,9 @@ def register() -> None:
             transitions=TRANSITIONS[AdviceKind.MORTGAGE],
             order=10,
             create_details=_create_mortgage_details,
+            # FCA MCOB 9.5: mortgage advice records at least three years.
+            retention_min_years=3,
+            retention_default_years=3,
             **common,
         )
     )
@@ -172,6 +175,9 @@ def register() -> None:
             statuses=_statuses(AdviceKind.PROTECTION),
             transitions=TRANSITIONS[AdviceKind.PROTECTION],
             order=20,
+            # FCA COBS 9.5: protection (life policy) advice records five years.
+            retention_min_years=5,
+            retention_default_years=5,
             **common,
         )
     )

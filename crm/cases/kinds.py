@@ -60,6 +60,11 @@ class CaseKind:
     not_reopenable: frozenset[str] = frozenset()
     extra: Mapping[str, Any] = field(default_factory=dict)
     colours: Mapping[str, str] = field(default_factory=dict)
+    # Records retention (SPEC M1): the years a closed case is kept, at least
+    # ``retention_min_years`` (the regulator's floor) and by default
+    # ``retention_default_years``; the firm may set more.
+    retention_min_years: int = 0
+    retention_default_years: int = 6
 
     def status_values(self) -> list[str]:
         """Return the kind's status values in pipeline order."""

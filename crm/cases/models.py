@@ -276,3 +276,27 @@ class Document(FirmOwnedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RetentionPeriod(FirmOwnedModel):
+    """How many years the firm keeps a closed case of one kind (SPEC M1).
+
+    ``kind`` is a case kind, or ``""`` for a client who has no case. A kind
+    with no row keeps its registered default (``CaseKind``).
+    """
+
+    kind = models.CharField(max_length=12, blank=True)
+    years = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[models.Manager["RetentionPeriod"]] = scoped(
+        models.Manager["RetentionPeriod"]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "kind"], name="retention_kind_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or 'no case'}: {self.years} years"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema, Status
 
 from crm.contacts import selectors, services
-from crm.contacts.choices import ContactKind, ContactTitle
+from crm.contacts.choices import ConsentSource, ContactKind, ContactTitle
 from crm.contacts.filters import ARCHIVED, ContactFilterSet
 from crm.contacts.models import Contact
 from crm.core.api import (
@@ -200,6 +200,7 @@ def contact_create(request: HttpRequest, data: ContactIn) -> Status[Contact]:
         firm=principal.firm,
         actor=principal.user,
         allow_duplicate=data.allow_duplicate,
+        consent_source=ConsentSource.API,
         **fields,
     )
     return Status(201, contact)
@@ -222,6 +223,7 @@ def contact_update(
         actor=principal.user,
         contact=contact,
         allow_duplicate=data.allow_duplicate,
+        consent_source=ConsentSource.API,
         **_fields(request, data),
     )
 

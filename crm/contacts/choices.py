@@ -52,3 +52,19 @@ class DuplicateMode(models.TextChoices):
 
     SKIP = "skip", _("Skip rows that match an existing contact")
     UPDATE = "update", _("Update the existing contact")
+
+
+class ConsentKind(models.TextChoices):
+    """What a client consented to (SPEC M4)."""
+
+    CREDIT = "credit", _("Credit search")
+    MARKETING = "marketing", _("Marketing")
+
+
+class ConsentSource(models.TextChoices):
+    """Where a consent (or its withdrawal) was recorded (SPEC M4)."""
+
+    STAFF = "staff", _("Recorded by a member")
+    PORTAL = "portal", _("Client portal")
+    IMPORT = "import", _("Contact import")
+    API = "api", _("API")

@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from crm.contacts.choices import (
+    ConsentKind,
+    ConsentSource,
     ContactKind,
     ContactTitle,
     DuplicateMode,
@@ -84,6 +86,9 @@ class Contact(FirmOwnedModel):
     marketing_consent = models.BooleanField(default=False)
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
+    # When an erasure anonymised the contact (SPEC M3): their personal data
+    # is gone and the record only keeps counts and history in place.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     # Normalised search columns, written by services only.
     sort_name = models.CharField(max_length=200, editable=False, default="")
@@ -308,3 +313,45 @@ class ContactImportError(FirmOwnedModel):
 
     def __str__(self) -> str:
         return f"Row {self.row_number}: {self.reason}"
+
+
+class ConsentRecord(FirmOwnedModel):
+    """One consent given or withdrawn, as it was recorded (SPEC M4).
+
+    Rows are only added: the latest of each kind is the client's current
+    answer, and the rows before it are the history.
+    """
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="consents"
+    )
+    kind = models.CharField(max_length=12, choices=ConsentKind.choices)
+    given = models.BooleanField()
+    text_version = models.CharField(max_length=40)
+    source = models.CharField(max_length=12, choices=ConsentSource.choices)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member who recorded it; empty when the client did.",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["ConsentRecord"]] = scoped(
+        models.Manager["ConsentRecord"]
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["firm", "contact", "-recorded_at"], name="consent_contact_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "given" if self.given else "withdrawn"
+        return f"{self.get_kind_display()} consent {state} ({self.text_version})"

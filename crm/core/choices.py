@@ -40,3 +40,5 @@ class AuditVerb(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
     RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes")
     RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    VIEW = "view", _("Viewed")
+    ERASE = "erase", _("Erased")

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from crm.core.choices import AuditVerb
 from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
@@ -38,6 +39,21 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         msg = "Audit events are append-only."
         raise ValueError(msg)
 
+    def redact(self, *, object_repr: str, changes: dict[str, Any], at: Any) -> int:
+        """Blank the personal data of these rows for an erasure (SPEC M3).
+
+        The only change audit rows allow: ``object_repr`` and ``changes`` are
+        replaced and ``redacted_at`` set. The chain fields stay, so every link
+        still verifies (``crm.core.auditchain``); the erasure's own audit row
+        names the rows it redacted.
+        """
+        return super().update(object_repr=object_repr, changes=changes, redacted_at=at)
+
+
+def audit_now() -> Any:
+    """Return ``timezone.now()``, looked up at call time (so a patched clock counts)."""
+    return timezone.now()
+
 
 class AuditEvent(FirmOwnedModel):
     """One append-only entry of the audit trail (SPEC A7)."""
@@ -55,7 +71,16 @@ class AuditEvent(FirmOwnedModel):
     object_repr = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
+    # Set by the writer before the row is sealed, so the hash covers it.
+    created_at = models.DateTimeField(default=audit_now, db_index=False)
+    # The hash chain (SPEC A7, see crm.core.auditchain): the previous row's
+    # hash in this firm, the digest of this row's content, and this row's hash.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    body_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    # Set when an erasure blanked the personal data of this row (SPEC M3):
+    # its content no longer matches body_hash, but its links still hold.
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager["AuditEvent"]] = scoped(
         models.Manager.from_queryset(AuditEventQuerySet)
@@ -74,6 +99,8 @@ class AuditEvent(FirmOwnedModel):
             models.Index(
                 fields=["firm", "verb", "-created_at"], name="audit_firm_verb"
             ),
+            # The chain's head: the firm's latest row by id.
+            models.Index(fields=["firm", "-id"], name="audit_firm_chain"),
         ]
 
     def __str__(self) -> str:

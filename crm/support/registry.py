@@ -296,6 +296,9 @@ def register() -> None:
             create_url_name="support:case_create",
             create_label=_("Create case"),
             order=30,
+            # No regulator's floor: the charity sets its own period.
+            retention_min_years=0,
+            retention_default_years=6,
             colours={s.value: s.colour for s in SupportStatus},
             after_move=case_services.after_move,
             after_reopen=case_services.after_reopen,

@@ -256,10 +256,10 @@ def test_section_save_query_count(adviser_client, firm, django_assert_num_querie
     applicant = applicant_of(case, 1)
     # login (3); applicant, case, applicants; savepoint, fact find for update,
     # full_clean's firm and contact checks, update, case event, timeline entry
-    # (and its contact), audit, release; reload: fact finds and their 3 row
-    # tables, D&N; the protection policies' and the network Firm ID's
-    # readiness checks
-    with django_assert_num_queries(23):
+    # (and its contact), audit chain head (A7), audit, release; reload: fact
+    # finds and their 3 row tables, D&N; the protection policies' and the
+    # network Firm ID's readiness checks
+    with django_assert_num_queries(24):
         response = adviser_client.post(
             url(applicant, "income"), {"net_monthly_income": "3100"}, **HTMX
         )
@@ -271,8 +271,9 @@ def test_dn_save_query_count(adviser_client, firm, django_assert_num_queries):
     case = _three_clients_case(firm)
     # as a Fact Find save, less the timeline entry's contact (the protection
     # policies' and network Firm ID's readiness checks included), plus the
-    # Concert Hub lock's read of the latest submission
-    with django_assert_num_queries(23):
+    # Concert Hub lock's read of the latest submission, plus the audit
+    # chain's head (A7)
+    with django_assert_num_queries(24):
         response = adviser_client.post(
             reverse("advice:demands_needs_advice", kwargs={"case_id": case.pk}),
             {"recommendation": "Level term."},

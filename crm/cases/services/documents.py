@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
+from crm.cases import retention
 from crm.cases.choices import CaseContactEventType, CaseEventType, DocumentType
 from crm.cases.models import Case, Document
 from crm.contacts.choices import ContactEventType
@@ -234,8 +235,16 @@ def document_download_record(
 
 @transaction.atomic
 def document_delete(*, firm: Firm, actor: User | None, document: Document) -> None:
-    """Delete ``document``'s row, then its file once the deletion is committed."""
+    """Delete ``document``'s row, then its file once the deletion is committed.
+
+    Refused inside the document's retention period (SPEC M1), with the date
+    it ends; see ``crm.cases.retention``.
+    """
     ensure_same_firm(firm, document)
+    retention.refuse_if_held(
+        retention.document_hold(firm=firm, document=document),
+        f"The document {document.original_name}",
+    )
     stored = document.file.name
     storage = document.file.storage
     _record(

@@ -1,5 +1,6 @@
 """Writes about contacts. Import the module and call ``services.x``."""
 
+from crm.contacts.services.consents import consent_record, consent_row
 from crm.contacts.services.contacts import (
     CONTACT_FIELDS,
     DuplicateContact,
@@ -8,6 +9,7 @@ from crm.contacts.services.contacts import (
     contact_create,
     contact_set_archived,
     contact_update,
+    contact_view_record,
     email_holder,
     find_duplicates,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "DuplicateContact",
     "EmailTaken",
     "apply_normalised",
+    "consent_record",
+    "consent_row",
     "contact_create",
     "contact_export",
     "contact_import_errors_export",
@@ -33,6 +37,7 @@ __all__ = [
     "contact_import_upload",
     "contact_set_archived",
     "contact_update",
+    "contact_view_record",
     "email_holder",
     "find_duplicates",
 ]

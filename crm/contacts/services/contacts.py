@@ -5,9 +5,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crm.contacts.choices import ContactEventType, ContactKind
+from crm.contacts.choices import (
+    ConsentKind,
+    ConsentSource,
+    ContactEventType,
+    ContactKind,
+)
+from crm.contacts.consent import MARKETING_VERSION
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
+from crm.contacts.services.consents import consent_row
 from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -199,15 +206,34 @@ def _validate(firm: Firm, contact: Contact) -> None:
         )
 
 
+def _marketing_consent(
+    firm: Firm, actor: User | None, contact: Contact, source: str
+) -> None:
+    consent_row(
+        firm=firm,
+        actor=actor,
+        contact=contact,
+        kind=ConsentKind.MARKETING,
+        given=contact.marketing_consent,
+        text_version=MARKETING_VERSION,
+        source=source,
+    )
+
+
 @transaction.atomic
 def contact_create(
     *,
     firm: Firm,
     actor: User | None,
     allow_duplicate: bool = False,
+    consent_source: str = ConsentSource.STAFF,
     **fields: Any,
 ) -> Contact:
-    """Create a contact; refuse a duplicate e-mail or mobile unless confirmed (B3)."""
+    """Create a contact; refuse a duplicate e-mail or mobile unless confirmed (B3).
+
+    A marketing consent given is recorded with its wording's version and
+    ``consent_source`` (M4).
+    """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
@@ -224,6 +250,8 @@ def contact_create(
     apply_normalised(contact)
     contact.full_clean()
     _save_keyed(firm, contact, email_changed=True)
+    if contact.marketing_consent:
+        _marketing_consent(firm, actor, contact, consent_source)
     created = {
         name: [None, value]
         for name, value in events.snapshot(contact, EDITABLE_FIELDS).items()
@@ -249,9 +277,13 @@ def contact_update(
     contact: Contact,
     allow_duplicate: bool = False,
     version: int | None = None,
+    consent_source: str = ConsentSource.STAFF,
     **fields: Any,
 ) -> Contact:
     """Change a contact's details; the timeline and audit log show what changed.
+
+    A marketing consent given or withdrawn is recorded with its wording's
+    version and ``consent_source`` (M4).
 
     ``version`` is the one the form was opened on: a save over a newer one
     raises ``StaleVersion`` naming who changed what (A10).
@@ -281,6 +313,8 @@ def contact_update(
     if changes:
         concurrency.claim_version(firm=firm, instance=contact, version=version)
         _save_keyed(firm, contact, email_changed="email" in changes)
+        if "marketing_consent" in changes:
+            _marketing_consent(firm, actor, contact, consent_source)
         events.record(
             firm=firm,
             actor=actor,
@@ -293,6 +327,21 @@ def contact_update(
             changes=changes,
         )
     return contact
+
+
+def contact_view_record(*, firm: Firm, actor: User | None, contact: Contact) -> None:
+    """Write the audit event for a member opening ``contact``'s record (A7).
+
+    One row, so no transaction of its own (a savepoint would cost two more
+    queries on every page view); the audit writer opens one if none is open.
+    """
+    ensure_same_firm(firm, contact)
+    events.record(
+        firm=firm,
+        actor=actor,
+        audit_obj=contact,
+        verb=AuditVerb.VIEW,
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ worker that lost the import to a restart commits nothing more.
 import csv
 import logging
 from contextlib import closing
-from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.db import transaction
@@ -37,7 +36,9 @@ from crm.contacts.forms_import import ImportRow, missing_name, new_contact_kind
 from crm.contacts.models import Contact, ContactImport, ContactImportError
 from crm.contacts.normalise import normalise_phone
 from crm.contacts.selectors.imports import csv_records
+from crm.contacts.services.consents import consent_rows_imported
 from crm.contacts.services.contacts import apply_normalised
+from crm.contacts.services.import_counts import ImportCounts
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.firms.models import Firm
@@ -53,40 +54,6 @@ EMAIL_TAKEN = "Another contact already has this e-mail address (A10)."
 
 class _Superseded(Exception):
     """The import is no longer this run's: it was restarted, or another run moved on."""
-
-
-@dataclass
-class _Counts:
-    processed: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    errors: int = 0
-
-    def __add__(self, other: "_Counts") -> "_Counts":
-        return _Counts(
-            *(a + b for a, b in zip(astuple(self), astuple(other), strict=True))
-        )
-
-    @classmethod
-    def of(cls, contact_import: ContactImport) -> "_Counts":
-        """Return the counts an import has committed so far."""
-        return cls(
-            processed=contact_import.processed_rows,
-            created=contact_import.created_count,
-            updated=contact_import.updated_count,
-            skipped=contact_import.skipped_count,
-            errors=contact_import.error_count,
-        )
-
-    def as_fields(self) -> dict[str, int]:
-        return {
-            "processed_rows": self.processed,
-            "created_count": self.created,
-            "updated_count": self.updated,
-            "skipped_count": self.skipped,
-            "error_count": self.errors,
-        }
 
 
 class _Run:
@@ -108,8 +75,10 @@ class _Run:
             + _NORMALISED
         )
         self.now = timezone.now()
+        # Contacts (by id()) whose marketing consent this batch gave or withdrew.
+        self.consent_changed: set[int] = set()
         # A restarted run carries on from what earlier runs committed.
-        self.counts = _Counts.of(contact_import)
+        self.counts = ImportCounts.of(contact_import)
         self.position = 0
         try:
             url = reverse("contacts:import_detail", args=[contact_import.pk])
@@ -169,8 +138,8 @@ class _Run:
                 )
         return found
 
-    def _batch(self, rows: list[tuple[int, list[str]]]) -> _Counts:
-        counts = _Counts(processed=len(rows))
+    def _batch(self, rows: list[tuple[int, list[str]]]) -> ImportCounts:
+        counts = ImportCounts(processed=len(rows))
         errors: list[ContactImportError] = []
         accepted: list[tuple[int, list[str], dict[str, Any]]] = []
         for number, cells in rows:
@@ -244,6 +213,13 @@ class _Run:
         Contact.objects.bulk_create(created)
         if updated:
             Contact.objects.bulk_update(updated, self.update_fields)
+        consent_rows_imported(
+            firm=self.firm,
+            actor=self.actor,
+            contacts=[c for c, _ in touched.values() if id(c) in self.consent_changed],
+            at=self.now,
+        )
+        self.consent_changed.clear()
         new = {id(c) for c in created}
         name = self.contact_import.original_name
         events.record_timeline(
@@ -275,6 +251,7 @@ class _Run:
         contact.kind = new_contact_kind(values)
         if contact.marketing_consent:
             contact.marketing_consent_at = self.now
+            self.consent_changed.add(id(contact))
         apply_normalised(contact)
         contact.email_key = contact.email_norm or None
         return contact
@@ -287,6 +264,8 @@ class _Run:
             setattr(contact, field, value)
         if contact.marketing_consent and not consent_before:
             contact.marketing_consent_at = self.now
+        if contact.marketing_consent != consent_before:
+            self.consent_changed.add(id(contact))
         if contact.kind == ContactKind.ORGANISATION:
             contact.organisation = None
         apply_normalised(contact)

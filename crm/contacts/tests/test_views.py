@@ -185,8 +185,8 @@ def test_client_record_query_count_is_constant(
         )
     # session, user, membership, contact, documents, cases, leads, tasks,
     # interactions, timeline, complaints about the client (the owner manages
-    # complaints)
-    with django_assert_num_queries(11):
+    # complaints); consents (M4); the viewing's audit row and its chain head (A7)
+    with django_assert_num_queries(14):
         owner_client.get(f"/clients/{contact.pk}/")
 
 

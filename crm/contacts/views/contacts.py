@@ -220,4 +220,10 @@ def contact_detail(request: StaffRequest, contact_id: int) -> TemplateResponse:
     template = "contacts/contact_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#timeline"
+    else:
+        # Each opening of the record is audited (SPEC A7); paging its
+        # timeline is not a new viewing.
+        services.contact_view_record(
+            firm=request.firm, actor=request.user, contact=contact
+        )
     return TemplateResponse(request, template, {"contact": contact, **context})

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models, transaction
 
+from crm.core import auditchain
 from crm.core.audit import object_type_of, plain
 from crm.core.choices import AuditVerb
 from crm.core.events.registry import is_registered
@@ -212,8 +213,7 @@ def _audit(
         changes=plain(changes or {}),
         ip_address=client_ip(),
     )
-    event.save()
-    return event
+    return auditchain.seal(event)
 
 
 def record(

@@ -2,6 +2,7 @@
 
 import factory
 
+from crm.core import auditchain
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent, DeliveryAttempt, OutboxMessage, StoredEmail
 from crm.core.testing.isolation import register
@@ -18,6 +19,11 @@ class AuditEventFactory(factory.django.DjangoModelFactory[AuditEvent]):
     object_type = "firms.branch"
     object_id = "1"
     object_repr = "Branch"
+
+    @classmethod
+    def _create(cls, model_class: type[AuditEvent], *args, **kwargs) -> AuditEvent:
+        # Rows join the hash chain as the event pipeline writes them (A7).
+        return auditchain.seal(model_class(**kwargs))
 
 
 class StoredEmailFactory(factory.django.DjangoModelFactory[StoredEmail]):

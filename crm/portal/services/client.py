@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from crm.cases.choices import DocumentType
 from crm.cases.services.documents import document_file_check, document_upload
+from crm.contacts import services as contact_services
+from crm.contacts.choices import ConsentKind, ConsentSource
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -144,6 +146,18 @@ def consent_confirm(
     )
     record.full_clean()
     record.save()
+    # The client record's consent history (M4) shows it with marketing's.
+    contact_services.consent_row(
+        firm=account.firm,
+        actor=None,
+        contact=account.contact,
+        kind=ConsentKind.CREDIT,
+        given=True,
+        text_version=version,
+        source=ConsentSource.PORTAL,
+        at=now,
+        ip_address=ip,
+    )
     action.status = ActionStatus.DONE
     action.completed_at = now
     action.save(update_fields=["status", "completed_at", "updated_at"])

@@ -338,5 +338,6 @@ def test_page_and_section_save_query_counts(
 PAGE_QUERIES = 7
 # Those reads; the action locked; the Fact Find service's lock, checks, update
 # and its case, timeline and audit rows; the status move, its event and audit
-# row; two savepoints and their releases; the Fact Find re-read for the answer.
-SAVE_QUERIES = 23
+# row; two savepoints and their releases; the Fact Find re-read for the answer;
+# the audit hash chain's head read before each of the two audit rows (A7).
+SAVE_QUERIES = 25

@@ -1,0 +1,164 @@
+"""The per-firm hash chain of the audit trail (SPEC A7).
+
+Each audit row stores the hash of the firm's previous row (``prev_hash``),
+the digest of its own content (``body_hash``) and its hash,
+``sha256(prev_hash + body_hash)``. Changing, removing or reordering a row
+breaks the link to the next one, which :func:`verify` reports.
+
+:func:`seal` is the one place a row joins the chain; the event pipeline
+calls it for every audit row. It reads the firm's chain head with one query,
+under a lock held until the transaction ends, so two writers never chain
+from the same row:
+
+- PostgreSQL: ``casework_audit_head(firm_id)`` (migration
+  ``core.0009_audit_chain``) takes a transaction-level advisory lock on the
+  firm and then reads the head. Being a PL/pgSQL function, its read sees
+  rows committed while it waited for the lock, which a single SQL statement
+  would not.
+- SQLite: transactions start ``IMMEDIATE`` (settings), so writers are
+  already serialised and a plain read of the head is safe.
+
+An erasure may blank a row's personal data (``redacted_at``); such a row's
+content is no longer checked against ``body_hash``, but its links are.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django_scopes import scopes_disabled
+
+from crm.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from crm.firms.models import Firm
+
+GENESIS = "0" * 64
+# The advisory-lock class of the audit chain (the firm id is the other key).
+LOCK_CLASS = 190007
+
+
+def body_digest(event: AuditEvent) -> str:
+    """Return the SHA-256 of ``event``'s content, in a canonical form."""
+    created = event.created_at
+    assert created is not None  # noqa: S101 - set by seal()
+    body = [
+        event.firm_id,
+        event.actor_id,
+        str(event.verb),
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.changes,
+        event.ip_address or "",
+        created.astimezone(UTC).isoformat(timespec="microseconds"),
+    ]
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def link(prev_hash: str, body_hash: str) -> str:
+    """Return a row's hash from the previous row's hash and its own digest."""
+    return hashlib.sha256(f"{prev_hash}{body_hash}".encode()).hexdigest()
+
+
+def head(firm_id: int) -> str:
+    """Lock the firm's chain until the transaction ends; return its last hash.
+
+    One query. Call inside a transaction (``seal`` does).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT casework_audit_head(%s)", [firm_id])
+            row = cursor.fetchone()
+        last = row[0] if row else None
+    else:
+        with scopes_disabled():
+            last = (
+                AuditEvent.objects.filter(firm_id=firm_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+    return last or GENESIS
+
+
+def seal(event: AuditEvent) -> AuditEvent:
+    """Chain and insert the unsaved ``event`` (one query besides the insert)."""
+    with transaction.atomic(savepoint=False):
+        prev = head(event.firm_id)
+        event.prev_hash = prev
+        event.body_hash = body_digest(event)
+        event.hash = link(prev, event.body_hash)
+        event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link of a firm's chain."""
+
+    firm_id: int
+    event_id: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"firm {self.firm_id}: audit event {self.event_id}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A firm's chain checked end to end."""
+
+    firm_id: int
+    rows: int
+    broken: Break | None
+
+
+def _rows(firm_id: int) -> Iterator[AuditEvent]:
+    with scopes_disabled():
+        yield from (
+            AuditEvent.objects.filter(firm_id=firm_id)
+            .order_by("id")
+            .only(
+                "id",
+                "firm_id",
+                "actor_id",
+                "verb",
+                "object_type",
+                "object_id",
+                "object_repr",
+                "changes",
+                "ip_address",
+                "created_at",
+                "prev_hash",
+                "body_hash",
+                "hash",
+                "redacted_at",
+            )
+            .iterator(chunk_size=2000)
+        )
+
+
+def verify(firm: "Firm | int") -> Verified:
+    """Walk the firm's chain in id order; return the first broken link, if any."""
+    firm_id = firm if isinstance(firm, int) else firm.pk
+    prev = GENESIS
+    count = 0
+    for event in _rows(firm_id):
+        count += 1
+        reason = ""
+        if event.prev_hash != prev:
+            reason = "its previous hash does not match the row before it"
+        elif event.redacted_at is None and event.body_hash != body_digest(event):
+            reason = "its content was changed after it was written"
+        elif event.hash != link(event.prev_hash, event.body_hash):
+            reason = "its hash does not match its content"
+        if reason:
+            return Verified(firm_id, count, Break(firm_id, event.pk, reason))
+        prev = event.hash
+    return Verified(firm_id, count, None)
