@@ -7,14 +7,31 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.mail import send_mail
 from django.core.management import call_command
 
 from crm.cases.models import Case
+from crm.core import demo
+from crm.core.models import StoredEmail
 from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM, SUPPORT_FIRM
 from crm.firms.models import Firm, Introducer, Membership, Negotiator, User
 from crm.portal.models import RequestedAction
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_seed_demo_never_sends_to_a_mail_server(settings, monkeypatch):
+    """With SMTP configured (DEBUG off), the demo's e-mails go to the mailbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens
+
+    def seed() -> None:
+        send_mail("Demo", "Hello", "casework@example.com", ["someone@example.com"])
+
+    monkeypatch.setattr(demo, "seed", seed)
+    call_command("seed_demo", stdout=StringIO())
+    assert StoredEmail.objects.get().recipient == "someone@example.com"
 
 
 @pytest.mark.django_db
