@@ -66,8 +66,14 @@ LongText = Annotated[str, StringConstraints(max_length=20_000), _Storable, _NoNu
 
 
 def _no_float(value: Any) -> Any:
-    """Refuse a JSON float: it cannot say 0.1 exactly; amounts are strings."""
+    """Refuse a JSON float: it cannot say 0.1 exactly; amounts are strings.
+
+    A float with nothing after the point (``3000.0``) is a whole number, as
+    JSON Schema's ``integer`` says, and is taken as one.
+    """
     if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
         msg = 'Send an amount as a string, e.g. "1250.50", or a whole number.'
         raise ValueError(msg)
     return value
