@@ -199,6 +199,21 @@ def case_get(request: HttpRequest, case_id: int) -> Case:
     return case_for(request, case_id)
 
 
+@router.get(
+    "/{int:case_id}/applicants",
+    operation_id="case_applicant_list",
+    summary="List a case's applicants",
+    response=responses(200, list[ApplicantOut]),
+)
+def case_applicant_list(request: HttpRequest, case_id: int) -> list[Any]:
+    """List the clients on a case, the main applicant first.
+
+    Applicants are set when the case is opened; no service adds or removes
+    one later, so neither does the API.
+    """
+    return list(case_for(request, case_id).applicants.all())
+
+
 @router.patch(
     "/{int:case_id}",
     operation_id="case_update",

@@ -33,7 +33,7 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.permissions import Perm
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
-from crm.support import api_plans, api_sections, selectors, services
+from crm.support import api_outcomes, api_plans, api_sections, selectors, services
 from crm.support.choices import ConcernLevel, Duration
 from crm.support.models import Pathway
 from crm.support.services.cases import beneficiary_of
@@ -41,6 +41,7 @@ from crm.support.services.cases import beneficiary_of
 router = Router(tags=["Support cases"])
 router.add_router("", api_sections.router)
 router.add_router("", api_plans.router)
+router.add_router("", api_outcomes.router)
 
 
 class SupportItemOut(Schema):

@@ -37,6 +37,7 @@ from crm.support.selectors.outcomes import (
     scale_list,
     scale_options,
     score_link_for_token,
+    score_sets_of,
 )
 from crm.support.selectors.referrals import (
     ReferralListQuery,
@@ -95,6 +96,7 @@ __all__ = [
     "scale_list",
     "scale_options",
     "score_link_for_token",
+    "score_sets_of",
     "served_cases",
     "service_get",
     "services_of",

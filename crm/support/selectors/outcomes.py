@@ -75,6 +75,17 @@ def score_link_for_token(*, token_hash: str) -> ScoreLink | None:
         )
 
 
+def score_sets_of(*, firm: Firm, case: Case) -> list[ScoreSet]:
+    """Return the case's sets of scores with their numbers, oldest first (I10)."""
+    return list(
+        ScoreSet.objects.filter(firm=firm, case=case)
+        .prefetch_related(
+            Prefetch("scores", queryset=Score.objects.filter(firm=firm).order_by("id"))
+        )
+        .order_by("recorded_on", "id")
+    )
+
+
 @dataclass
 class ScaleOutcome:
     """One scale's scores on a case: columns of sets, rows of areas, the chart."""
