@@ -7,6 +7,8 @@ from django_scopes import scopes_disabled
 
 from bench.generate import bench_firm, bench_user
 from crm.advice.choices import AdviceKind
+from crm.api import services as api_services
+from crm.api.choices import TokenScope
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
 from crm.firms.models import Firm, Membership
@@ -34,6 +36,7 @@ class BenchContext:
     email_part: str
     phone_part: str
     leads: list[tuple[int, int]]
+    api_key: str = ""
 
 
 def build_context(*, lead_count: int) -> BenchContext:
@@ -45,6 +48,24 @@ def build_context(*, lead_count: int) -> BenchContext:
     user = bench_user()
     with scopes_disabled():
         return _pick(firm, user.pk, lead_count)
+
+
+def _api_key(firm: Firm, user_id: int) -> str:
+    """Return the key of a new read token of the bench member (shown only once).
+
+    Keys are stored hashed, so each run makes its own token, as a firm's
+    owner would on the API tokens page.
+    """
+    member = Membership.objects.select_related("user").get(firm=firm, user_id=user_id)
+    _token, key = api_services.token_create(
+        firm=firm,
+        actor=member.user,
+        actor_membership=member,
+        name="Bench run",
+        membership=member,
+        scope=TokenScope.READ,
+    )
+    return key
 
 
 def _pick(firm: Firm, user_id: int, lead_count: int) -> BenchContext:
@@ -107,4 +128,5 @@ def _pick(firm: Firm, user_id: int, lead_count: int) -> BenchContext:
         email_part=sample.email[3:14],
         phone_part=sample.mobile_norm[-6:],
         leads=leads,
+        api_key=_api_key(firm, user_id),
     )

@@ -17,7 +17,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from bench import activity, rows
+from bench import activity, extras, rows
 from bench.loader import LoadStats, Row, Table, analyse, fast_session, load
 from bench.pages import support_case_available
 from crm.advice.models import MortgageDetails
@@ -113,7 +113,10 @@ def matches(plan: Plan) -> bool:
         stale = _support_enabled() and not support and plan.cases >= 100
         # Data from before the generator wrote protection policies (reports).
         policies = Policy.objects.filter(firm=large).exists() or plan.cases < 100
-        return small and big and not stale and policies
+        # Data from before the generator wrote income lines and complaints.
+        income = _model("income", "IncomeLine")
+        lines = income is None or income._default_manager.filter(firm=large).exists()
+        return small and big and not stale and policies and (lines or plan.cases < 100)
 
 
 def bench_user() -> User:
@@ -179,10 +182,17 @@ def _lookups(firm: Firm) -> dict[str, list[int]]:
         pathway._default_manager.bulk_create(
             pathway(firm=firm, name=name) for name in ("Housing", "Debt", "Wellbeing")
         )
+    scale = _model("support", "OutcomeScale")
+    scales = []
+    if scale is not None:
+        scales = scale._default_manager.bulk_create(
+            scale(firm=firm, name=name) for name in ("Housing stability", "Wellbeing")
+        )
     return {
         "interaction_types": [t.pk for t in types],
         "task_categories": [c.pk for c in categories],
         "introducers": [i.pk for i in introducers],
+        "outcome_scales": [s.pk for s in scales],
     }
 
 
@@ -226,6 +236,7 @@ def generate(
                     interaction_types=lookups["interaction_types"],
                     task_categories=lookups["task_categories"],
                     introducers=lookups["introducers"],
+                    outcome_scales=lookups["outcome_scales"],
                 )
             )
             plans[firm.pk] = part
@@ -252,6 +263,14 @@ def generate(
                 ),
             ),
             (Task, lambda t, r: activity.tasks(t, r, _p(r).tasks, rng, clock)),
+            (
+                _model("income", "IncomeLine"),
+                lambda t, r: extras.income_lines(t, r, rng, clock),
+            ),
+            (
+                _model("complaints", "Complaint"),
+                lambda t, r: extras.complaints(t, r, rng, clock),
+            ),
         ]
         if support:
             steps += [
@@ -262,6 +281,10 @@ def generate(
                 (
                     _model("support", "OpenPeriod"),
                     lambda t, r: activity.open_periods(t, r, clock),
+                ),
+                (
+                    _model("support", "ScoreSet"),
+                    lambda t, r: extras.score_sets(t, r, rng, clock),
                 ),
             ]
         with fast_session() as real:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench import sql, sql_reports
+from bench import sql, sql_api, sql_pages, sql_reports
 from bench.context import BenchContext
 from bench.pages import support_case_available, support_case_url
 
@@ -36,6 +36,7 @@ class Operation:
     headers: dict[str, str] = field(default_factory=dict)
     expect: int = 200
     writes: bool = False
+    bearer: bool = False
 
 
 def _url(name: str, **kwargs: Any) -> str:
@@ -100,6 +101,60 @@ def _report_operations() -> list[Operation]:
     return [
         Operation(f"report_{key}", label, _report_path(key), _report_raw(raw))
         for key, label, raw in REPORTS
+    ]
+
+
+def _page_operations() -> list[Operation]:
+    """Return the boards (issue 13), the Income page and the complaints register."""
+    return [
+        Operation(
+            "board_mortgages",
+            "Mortgages board: every stage, 20 cards each",
+            lambda c, i: _url("advice:mortgage_board"),
+            lambda c, i: sql_pages.board(c, "mortgage"),
+        ),
+        Operation(
+            "board_protection",
+            "Protection board: every stage, with premiums",
+            lambda c, i: _url("advice:protection_board"),
+            lambda c, i: sql_pages.board(c, "protection"),
+        ),
+        Operation(
+            "income",
+            "Income page: totals, by adviser, by introducer",
+            lambda c, i: _url("income:income_page"),
+            lambda c, i: sql_pages.income(c),
+        ),
+        Operation(
+            "complaints",
+            "Complaints register: first page and counts",
+            lambda c, i: _url("complaints:complaint_list"),
+            lambda c, i: sql_pages.complaints(c),
+        ),
+    ]
+
+
+API = (
+    ("api_contacts", "API: GET /api/v1/contacts", "contacts", sql_api.contacts),
+    ("api_cases", "API: GET /api/v1/cases", "cases", sql_api.cases),
+    ("api_case", "API: GET /api/v1/cases/{id}", "cases/{case}", sql_api.case),
+    ("api_leads", "API: GET /api/v1/leads", "leads", sql_api.leads),
+    ("api_tasks", "API: GET /api/v1/tasks", "tasks", sql_api.tasks),
+)
+
+
+def _api_path(resource: str) -> Callable[[BenchContext, int], str]:
+    return lambda c, i: "/api/v1/" + resource.format(case=c.case_id)
+
+
+def api_operations() -> list[Operation]:
+    """Return the REST API's main reads (issue 17), sent with a bearer token.
+
+    No session: the lower bound reads the token, not the session and user.
+    """
+    return [
+        Operation(name, label, _api_path(resource), _report_raw(raw), bearer=True)
+        for name, label, resource, raw in API
     ]
 
 
@@ -201,10 +256,12 @@ def operations(ctx: BenchContext) -> list[Operation]:
             lambda c, i: _url("tasks:task_list"),
             lambda c, i: [sql.my_tasks(c)],
         ),
+        *_page_operations(),
     ]
     # Every page first reads the session, the user and their memberships:
     # the lower bound reads them too, so the ratio compares like with like.
     ops = [replace(op, raw=_with_request_context(op.raw)) for op in ops]
+    ops += api_operations()
     if support_case_available() and ctx.support_case_id is not None:
         ops.append(
             Operation(
@@ -232,6 +289,14 @@ def operations(ctx: BenchContext) -> list[Operation]:
                         c, c.support_case_id or 0, details="support_supportdetails"
                     )
                 ),
+            )
+        )
+        ops.append(
+            Operation(
+                "funder_report",
+                "Funder report: latest outcome scores by scale",
+                lambda c, i: _url("support:funder_report"),
+                _with_request_context(lambda c, i: sql_pages.funder_report(c)),
             )
         )
     return ops

@@ -67,6 +67,7 @@ class FirmRefs:
     interaction_types: list[int]
     task_categories: list[int]
     introducers: list[int]
+    outcome_scales: list[int] = field(default_factory=list)
     contacts: range = range(0)
     leads: "array[int]" = field(default_factory=lambda: array("q"))
     lead_contacts: "array[int]" = field(default_factory=lambda: array("q"))

@@ -28,6 +28,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The API's operations send a few hundred requests a minute on one token.
+API_RATE_LIMIT = 1_000_000
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # WhiteNoise warns once per process that STATIC_ROOT is missing; static files

@@ -12,10 +12,13 @@ from bench.loader import Table
 from crm.advice.choices import AdviceKind
 from crm.advice.models import MortgageDetails
 from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
+from crm.complaints.models import Complaint
 from crm.contacts.models import Contact
 from crm.firms.models import Firm, Membership
+from crm.income.models import IncomeLine
 from crm.interactions.models import Interaction
 from crm.leads.models import Lead
+from crm.support.models import ScoreSet
 from crm.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +75,25 @@ def test_every_case_has_a_main_client_and_counters_follow_numbers(generated):
         top = cases.filter(kind=counter.kind).order_by("-number").first()
         assert top is not None
         assert counter.last_number == top.number
+
+
+def test_later_pages_get_their_rows_on_the_firms_own_cases(generated):
+    """Scores, income lines and complaints for the funder report, the Income
+    page and the complaints register (issues 18, 19), each on its own firm's
+    cases: support cases scored, advice cases earning, a few complaints."""
+    firm = Firm.objects.get(name=LARGE_FIRM)
+    for model in (ScoreSet, IncomeLine, Complaint):
+        rows = model.objects.filter(firm=firm)
+        assert rows.exists(), model.__name__
+        assert not model.objects.exclude(case__firm_id=F("firm_id")).exists()
+    assert not ScoreSet.objects.exclude(case__kind="support").exists()
+    assert not IncomeLine.objects.exclude(
+        case__kind__in=[AdviceKind.MORTGAGE, AdviceKind.PROTECTION]
+    ).exists()
+    # One latest set per scored case, beside its start set.
+    latest = ScoreSet.objects.filter(firm=firm, is_latest=True)
+    assert latest.count() * 2 == ScoreSet.objects.filter(firm=firm).count()
+    assert Complaint.objects.filter(firm=firm).count() >= 3
 
 
 def test_bench_member_owns_the_large_firm(generated):

@@ -16,6 +16,18 @@ pytestmark = pytest.mark.django_db
 TINY = Plan(
     contacts=120, leads=60, cases=40, interactions=200, tasks=60, firms=2, advisers=3
 )
+# Issue 13 (boards), 17 (the REST API), 18 (funder report), 19 (income, complaints).
+NEW_OPERATIONS = (
+    "board_mortgages",
+    "board_protection",
+    "income",
+    "complaints",
+    "api_contacts",
+    "api_cases",
+    "api_case",
+    "api_leads",
+    "api_tasks",
+)
 FIGURES = {
     "p50_ms",
     "p95_ms",
@@ -50,6 +62,7 @@ def test_every_operation_answers_and_gets_figures(entry):
         "case_detail",
     ]
     assert {"wizard_create", "lead_convert", "task_list"} <= set(names)
+    assert set(NEW_OPERATIONS) <= set(names)
     for op in entry["operations"]:
         assert set(op) >= FIGURES
         assert op["requests"] == 2
@@ -89,7 +102,9 @@ def test_percentile_is_nearest_rank():
 
 
 def test_operations_cover_the_issue_list(entry):
-    """The support case page joins the list once its URL exists."""
+    """The support case page and the funder report join the list once their
+    URLs exist; the boards, Income, complaints and the API are always timed
+    (issues 13, 17, 18, 19)."""
     from bench.context import build_context
     from bench.pages import support_case_available
 
@@ -98,6 +113,32 @@ def test_operations_cover_the_issue_list(entry):
     support = support_case_available() and ctx.case_id is not None
     assert ("support_case_detail" in names) is support
     assert ("support_case_list" in names) is support
+    assert ("funder_report" in names) is support
+    assert set(NEW_OPERATIONS) <= names
+
+
+def test_api_operations_send_the_bench_token_and_no_session(entry):
+    """The API's operations go with a bearer key of a read token of the bench
+    member; their lower bound reads that token, not a session (issue 17)."""
+    from django_scopes import scopes_disabled
+
+    from bench.context import build_context
+    from crm.api.models import ApiToken
+
+    ctx = build_context(lead_count=1)
+    with scopes_disabled():
+        token = ApiToken.objects.select_related("membership").get(
+            prefix=ctx.api_key[:10]
+        )
+    assert token.scope == "read"
+    assert token.membership.user_id == ctx.user_id
+    ops = operations(ctx)
+    api = [op for op in ops if op.name.startswith("api_")]
+    assert [op.name for op in api] == list(NEW_OPERATIONS[4:])
+    assert [op.name for op in ops if op.bearer] == [op.name for op in api]
+    for op in api:
+        assert "api_apitoken" in op.raw(ctx, 0)[0][0]
+        assert "django_session" not in " ".join(sql for sql, _ in op.raw(ctx, 0))
 
 
 def test_command_refuses_a_database_not_named_bench():

@@ -1,0 +1,166 @@
+"""Hand-written SQL for the boards, the funder report, Income and complaints.
+
+Each function is the lower bound of one page: what a person would write to
+read the same rows, one statement per figure set (issues 13, 18 and 19).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from bench.context import BenchContext
+from bench.sql import Statement, case_list_choices
+from crm.advice.choices import CLOSED_STATUSES
+from crm.advice.selectors.board import (
+    BOARD_CARDS_PER_COLUMN,
+    RECENT_DAYS,
+    board_stages,
+)
+
+PAGE = 25
+
+
+def _in(values: list[str]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def board(ctx: BenchContext, kind: str) -> list[Statement]:
+    """A board: its stage counts, then each stage's newest cards with clients."""
+    stages = [str(s) for s in board_stages(kind)]
+    closed = [s for s in stages if s in CLOSED_STATUSES]
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    where = (
+        f"c.firm_id = %s AND c.kind = %s AND c.status IN ({_in(stages)}) "
+        f"AND (c.is_open OR (c.closed_at >= %s AND c.status IN ({_in(closed)})))"
+    )
+    params = [ctx.firm_id, kind, *stages, since, *closed]
+    cards = (
+        "SELECT r.*, u.first_name, u.last_name, m.loan_amount, "  # noqa: S608
+        "ct.first_name, ct.last_name FROM ("
+        "SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.status "
+        "ORDER BY c.created_at DESC, c.id DESC) AS rn "
+        f"FROM cases_case c WHERE {where}) r "
+        "LEFT JOIN firms_user u ON u.id = r.owner_id "
+        "LEFT JOIN advice_mortgagedetails m ON m.case_id = r.id "
+        "LEFT JOIN cases_caseapplicant a ON a.case_id = r.id "
+        "LEFT JOIN contacts_contact ct ON ct.id = a.contact_id "
+        "WHERE r.rn <= %s ORDER BY r.created_at DESC, r.id DESC, a.position"
+    )
+    statements = [
+        *case_list_choices(ctx),
+        (
+            f"SELECT c.status, COUNT(c.id) FROM cases_case c WHERE {where} "  # noqa: S608
+            "GROUP BY c.status",
+            params,
+        ),
+        (cards, [*params, BOARD_CARDS_PER_COLUMN]),
+    ]
+    if kind == "protection":
+        statements.append(
+            (
+                "SELECT p.case_id, p.premium, p.premium_frequency "  # noqa: S608
+                "FROM protection_policy p JOIN ("
+                "SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.status "
+                "ORDER BY c.created_at DESC, c.id DESC) AS rn "
+                f"FROM cases_case c WHERE {where}) r ON r.id = p.case_id "
+                "WHERE r.rn <= %s AND p.firm_id = %s AND p.premium IS NOT NULL "
+                "AND p.status NOT IN ('not_taken_up', 'cancelled', 'lapsed')",
+                [*params, BOARD_CARDS_PER_COLUMN, ctx.firm_id],
+            )
+        )
+    return statements
+
+
+def funder_report(ctx: BenchContext) -> list[Statement]:
+    """The scales and pathways to filter by, then the latest sets per scale."""
+    return [
+        (
+            "SELECT id, name FROM support_outcomescale WHERE firm_id = %s "
+            "ORDER BY name, id",
+            [ctx.firm_id],
+        ),
+        (
+            "SELECT id, name, is_active FROM support_pathway WHERE firm_id = %s "
+            "ORDER BY is_active DESC, lower(name), id",
+            [ctx.firm_id],
+        ),
+        (
+            "SELECT s.scale_id, o.name, o.min_score, o.max_score, p.name, "
+            "COUNT(s.id), AVG(s.baseline), AVG(s.average), "
+            "SUM(CASE WHEN s.average > s.baseline THEN 1 ELSE 0 END) "
+            "FROM support_scoreset s "
+            "JOIN support_outcomescale o ON o.id = s.scale_id "
+            "LEFT JOIN support_supportdetails d ON d.case_id = s.case_id "
+            "LEFT JOIN support_pathway p ON p.id = d.pathway_id "
+            "WHERE s.firm_id = %s AND s.is_latest = %s AND s.scorer = %s "
+            "GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 1, 5",
+            [ctx.firm_id, True, "case_manager"],
+        ),
+    ]
+
+
+INCOME_SUMS = (
+    "SUM(CASE WHEN l.kind <> 'clawback' AND l.written_off_on IS NULL "
+    "THEN l.amount END), "
+    "SUM(CASE WHEN l.kind <> 'clawback' AND l.received_on IS NOT NULL "
+    "THEN l.received_amount END), "
+    "SUM(CASE WHEN l.received_on IS NULL AND l.written_off_on IS NULL "
+    "AND l.expected_on < %s THEN l.amount END), "
+    "SUM(CASE WHEN l.kind = 'clawback' THEN l.amount END), "
+    "SUM(CASE WHEN l.received_on IS NOT NULL THEN l.received_amount "
+    "* (100 - l.introducer_share_pct) * l.adviser_share_pct / 10000 END), "
+    "SUM(CASE WHEN l.received_on IS NOT NULL THEN l.received_amount "
+    "* l.introducer_share_pct / 100 END), COUNT(l.id)"
+)
+
+
+def income(ctx: BenchContext) -> list[Statement]:
+    """The Income page: the firm's totals, then by adviser and by introducer."""
+    today = timezone.localdate()
+    return [
+        *case_list_choices(ctx),
+        (
+            f"SELECT {INCOME_SUMS} FROM income_incomeline l "  # noqa: S608 - fixed SQL
+            "WHERE l.firm_id = %s",
+            [today, ctx.firm_id],
+        ),
+        (
+            f"SELECT c.owner_id, u.first_name, u.last_name, u.email, {INCOME_SUMS} "  # noqa: S608
+            "FROM income_incomeline l JOIN cases_case c ON c.id = l.case_id "
+            "LEFT JOIN firms_user u ON u.id = c.owner_id WHERE l.firm_id = %s "
+            "GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 1",
+            [today, ctx.firm_id],
+        ),
+        (
+            f"SELECT c.introducer_id, i.name, {INCOME_SUMS} "  # noqa: S608
+            "FROM income_incomeline l JOIN cases_case c ON c.id = l.case_id "
+            "LEFT JOIN firms_introducer i ON i.id = c.introducer_id "
+            "WHERE l.firm_id = %s GROUP BY 1, 2 ORDER BY 2, 1",
+            [today, ctx.firm_id],
+        ),
+    ]
+
+
+def complaints(ctx: BenchContext) -> list[Statement]:
+    """The complaints register: the members, a page by due date, the counts."""
+    today = timezone.localdate()
+    return [
+        case_list_choices(ctx)[0],
+        (
+            "SELECT k.*, c.reference, c.title, ct.first_name, ct.last_name, "
+            "u.first_name, u.last_name FROM complaints_complaint k "
+            "LEFT JOIN cases_case c ON c.id = k.case_id "
+            "LEFT JOIN contacts_contact ct ON ct.id = k.contact_id "
+            "LEFT JOIN firms_user u ON u.id = k.handler_id "
+            "WHERE k.firm_id = %s ORDER BY k.due_on, k.id LIMIT %s",
+            [ctx.firm_id, PAGE + 1],
+        ),
+        (
+            "SELECT SUM(CASE WHEN final_response_on IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN final_response_on IS NULL AND due_on <= %s "
+            "THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN final_response_on IS NULL AND due_on < %s "
+            "THEN 1 ELSE 0 END) FROM complaints_complaint WHERE firm_id = %s",
+            [today + timedelta(days=7), today, ctx.firm_id],
+        ),
+    ]
