@@ -154,15 +154,22 @@ def api(token_key: str) -> Client:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the page crawls once per CI run: in the SQLite pass.
+    """Run the page crawls and the browser tests once per CI run: on SQLite.
 
     A crawl loads the whole demo and opens every page to check its markup
-    (every link a member may follow, no CSP violation): what it checks does
-    not depend on the database, and on PostgreSQL it would add minutes.
+    (every link a member may follow, no CSP violation); a browser test drives
+    pages through Chromium. What they check is what the browser gets, which
+    does not depend on the database, and on PostgreSQL they would add
+    minutes: the rest of the suite, which runs on both, covers the database.
+    ``BROWSER_TESTS_ON_POSTGRES=1`` runs them on PostgreSQL too.
     """
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
-    skip = pytest.mark.skip(reason="page crawl: run in the SQLite pass")
+    browser_too = os.environ.get("BROWSER_TESTS_ON_POSTGRES") == "1"
+    crawl = pytest.mark.skip(reason="page crawl: run in the SQLite pass")
+    browser = pytest.mark.skip(reason="browser test: run in the SQLite pass")
     for item in items:
         if "crawl" in item.keywords:
-            item.add_marker(skip)
+            item.add_marker(crawl)
+        elif not browser_too and item.nodeid.startswith("tests/browser/"):
+            item.add_marker(browser)
