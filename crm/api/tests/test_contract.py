@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
@@ -61,6 +63,21 @@ schema = schemathesis.openapi.from_dict(json.loads(SNAPSHOT.read_text()), config
 schema.app = get_wsgi_application()
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Keep the test's database connection open across in-process requests.
+
+    The WSGI handler closes old connections when a request starts and ends;
+    on PostgreSQL that closes the connection holding the test's transaction.
+    Django's test client disconnects the same handler while it calls the app.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def seed(firm: Firm) -> dict[str, int]:

@@ -78,7 +78,9 @@ def _check(*, user: User, code: str) -> Verified | None:
         )
         # verify_token refuses a code at or before the last one used (replay).
         return "app" if device is not None and device.verify_token(code) else None
-    if len(code) != RECOVERY_CODE_LENGTH:
+    if len(code) != RECOVERY_CODE_LENGTH or not set(code) <= set(RECOVERY_ALPHABET):
+        # Not a recovery code's shape: nothing to look up (and a NUL byte,
+        # which PostgreSQL refuses in a query, never reaches the database).
         return None
     # One DELETE: of two requests racing with one code, only one removes it.
     deleted, _rows = StaticToken.objects.filter(device__user=user, token=code).delete()
