@@ -165,8 +165,7 @@ def _reverse(model: type[models.Model]) -> list[Any]:
 def _direct(firm: Firm, contact: Contact, data: SubjectData) -> None:
     """Add every row that points at ``contact`` (and its child rows)."""
     for rel in _reverse(Contact):
-        model = rel.related_model
-        assert isinstance(model, type)  # noqa: S101 - a concrete model
+        model: type[models.Model] = rel.related_model
         label = model._meta.label_lower
         if model in _SPECIAL or (label, rel.field.name) in _NOT_ABOUT:
             continue
@@ -189,8 +188,7 @@ def _case_rows(firm: Firm, case: Case, *, joint: bool) -> dict[str, Any]:
     """
     found: dict[str, list[dict[str, Any]]] = {}
     for rel in _reverse(Case):
-        model = rel.related_model
-        assert isinstance(model, type)  # noqa: S101 - a concrete model
+        model: type[models.Model] = rel.related_model
         label = model._meta.label_lower
         if rel.one_to_one or label in _CASE_SKIP:
             continue
