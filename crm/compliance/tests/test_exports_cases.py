@@ -8,6 +8,7 @@ from crm.advice.factfind.models import FactFind
 from crm.complaints.models import Complaint
 from crm.complaints.tests.factories import make_complaint
 from crm.compliance import selectors
+from crm.compliance.pdf import summary_pdf
 from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
 from crm.contacts.tests.factories import ContactFactory
@@ -137,3 +138,4 @@ def test_a_sole_support_case_brings_every_support_record(firm):
     assert len(score_set["related"]["support.score"]) == 2
     assert rows["tasks.task"][0]["title"] == "Book the case review"
     assert "support.supportdetails" in data.cases[0]
+    assert summary_pdf(data, firm_name="Bridge").startswith(b"%PDF")
