@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from crm.cases import retention
 from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
+from crm.compliance import names
 from crm.compliance.models import SubjectAccessExport
 from crm.contacts.models import ConsentRecord, Contact
 from crm.core.audit import plain
@@ -29,6 +30,8 @@ _SKIP_FIELDS = frozenset(
     }
 )
 _SECRET_WORDS = ("hash", "token", "secret", "password")
+# What a joint applicant's name reads as in the subject's archive.
+OTHER = "[the other applicant]"
 # Relations handled on their own: a client's cases (and only their part of a
 # joint case), their documents (files), the people of an organisation (each
 # their own subject) and the archives themselves.
@@ -252,26 +255,34 @@ def subject_data(*, firm: Firm, contact: Contact) -> SubjectData:
         .order_by("case_id")
     )
     case_ids = [a.case_id for a in applicants]
-    joint = set(
+    others: dict[int, set[str]] = {}
+    for co in (
         CaseApplicant.objects.filter(firm=firm, case_id__in=case_ids)
         .exclude(contact=contact)
-        .values_list("case_id", flat=True)
-    )
+        .select_related("contact")
+    ):
+        others.setdefault(co.case_id, set()).update(names.words_of(co.contact))
+    joint = set(others)
     history: dict[int, list[CaseEvent]] = {}
     for event in CaseEvent.objects.filter(firm=firm, case_id__in=case_ids).order_by(
         "created_at", "id"
     ):
         history.setdefault(event.case_id, []).append(event)
-    data.cases = [
-        _case_entry(
+    own = {w.lower() for w in names.words_of(contact)}
+    for a in applicants:
+        entry = _case_entry(
             firm,
             a.case,
             a.position,
             history.get(a.case_id, []),
             joint=a.case_id in joint,
         )
-        for a in applicants
-    ]
+        # A joint case's own text may name the other applicant (a policy's
+        # lives assured, a title): their name is masked, the rest stays.
+        other = names.pattern(
+            w for w in others.get(a.case_id, ()) if w.lower() not in own
+        )
+        data.cases.append(entry if other is None else names.mask(entry, other, OTHER))
     data.documents = list(
         Document.objects.filter(
             Q(contact=contact)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from crm.cases import retention
 from crm.cases.models import CaseApplicant, Document
+from crm.compliance import names
 from crm.compliance.models import SubjectAccessExport
 from crm.compliance.services import erasure_text
 from crm.contacts.choices import ContactKind
@@ -207,7 +208,7 @@ def contact_erase(*, firm: Firm, actor: User | None, contact: Contact) -> Contac
     rows = erasure_text.erase_case_text(
         firm=firm,
         contact=contact,
-        words=erasure_text.words_of(contact),
+        words=names.words_of(contact),
         sole_cases=sole_cases,
         joint_cases=sorted(case_ids - set(sole_cases)),
     )

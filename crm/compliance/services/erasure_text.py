@@ -29,6 +29,7 @@ from django.db import models
 from crm.advice.factfind.models import DemandsNeeds
 from crm.cases.models import Case, CaseEvent
 from crm.complaints.models import Complaint
+from crm.compliance.names import pattern
 from crm.concerthub.models import Submission
 from crm.contacts.models import Contact
 from crm.firms.models import Firm
@@ -112,29 +113,6 @@ _CASE_TEXT: tuple[tuple[type[models.Model], str, tuple[str, ...], bool], ...] = 
 )
 
 
-def words_of(contact: Contact) -> list[str]:
-    """Return the words that name ``contact`` in free text (read before erasure)."""
-    found = {
-        contact.display_name,
-        contact.first_name,
-        contact.preferred_name,
-        contact.last_name,
-        contact.organisation_name,
-        contact.email,
-        contact.mobile,
-        contact.other_phone,
-    }
-    return sorted(w.strip() for w in found if w and len(w.strip()) >= 3)
-
-
-def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted(words, key=len, reverse=True)
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
 def scrub(value: Any, *, whole: bool, names: re.Pattern[str] | None) -> Any:
     """Return ``value`` with its text about the contact replaced.
 
@@ -210,10 +188,10 @@ def erase_case_text(
 ) -> dict[str, int]:
     """Clear the free text naming ``contact`` on their cases; return counts.
 
-    ``words`` come from :func:`words_of`, read before the contact is
-    anonymised.
+    ``words`` come from ``crm.compliance.names.words_of``, read before the
+    contact is anonymised.
     """
-    names = _pattern(words)
+    names = pattern(words)
     counts: dict[str, int] = {}
 
     def add(label: str, number: int) -> None:

@@ -41,7 +41,9 @@ def joint_protection(firm):
     FactFind.objects.filter(contact=bob).update(
         employer="Bobcorp Widgets", health_details="Bobby's knee operation"
     )
-    make_policy(case, provider="Legal & General", lives_assured="Joint lives")
+    make_policy(
+        case, provider="Legal & General", lives_assured="Alice and Bobby Otherperson"
+    )
     make_line(case, kind="client_fee", amount="350.00")
     Submission.objects.create(
         firm=firm,
@@ -76,7 +78,9 @@ def test_a_joint_case_brings_its_rows_but_not_the_other_applicants_data(
     entry = data.cases[0]
     rows = entry["records"]
     assert entry["reference"] == case.reference
-    assert rows["protection.policy"][0]["provider"] == "Legal & General"
+    policy = rows["protection.policy"][0]
+    assert policy["provider"] == "Legal & General"
+    assert policy["lives_assured"] == "Alice and [the other applicant]"
     assert rows["income.incomeline"][0]["amount"] == "350.00"
     submission = rows["concerthub.submission"][0]
     assert submission["status"] == SubmissionStatus.RECEIVED
