@@ -3,7 +3,7 @@
 Rows pointing at the contact are blanked by ``erasure._linked_rows``. This
 clears the text that names them on rows of their cases, which point at the
 case instead: the case's title, note and close reason, its history entries'
-free text (notes, reasons, labels...), complaints, referrals in and out
+free text (notes, reasons, texts...), complaints, referrals in and out
 with their updates, support needs, outcomes and planned support, the
 Demands & Needs' notes, a submission's payload, and a case-level task or
 note.
@@ -47,14 +47,14 @@ from crm.tasks.models import Task
 
 ERASED = "[erased]"
 # Keys of a history entry's parameters that hold free text (at any depth:
-# a ``changes`` map names the changed columns the same way).
+# a ``changes`` map names the changed columns the same way). A label (an
+# interaction type, "Touchpoint with <name>") goes only when it names them.
 FREE_KEYS = frozenset(
     {
         "amends",
         "client",
         "close_reason",
         "description",
-        "label",
         "message",
         "needs",
         "note",

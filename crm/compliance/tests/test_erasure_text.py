@@ -74,6 +74,13 @@ def zed(firm):
         type="closed",
         parameters={"from": "open", "to": "closed", "reason": "Moved to Leeds"},
     )
+    for label in ("Phone call", "Touchpoint with Zedekiah Quartermaine"):
+        CaseEvent.objects.create(
+            firm=firm,
+            case=support,
+            type="interaction_logged",
+            parameters={"label": label},
+        )
     joint = make_case(firm, applicants=[zed, bob])
     CaseEvent.objects.create(
         firm=firm,
@@ -164,6 +171,8 @@ def test_erasure_clears_the_free_text_naming_the_client_on_their_cases(
     reason = CaseEvent.objects.get(case=support, type="closed").parameters
     assert reason == {"from": "open", "to": "closed", "reason": ERASED}
     assert Complaint.objects.get(case=support).summary == ERASED
+    labels = CaseEvent.objects.filter(case=support, type="interaction_logged")
+    assert sorted(e.parameters["label"] for e in labels) == ["Phone call", ERASED]
     for case in (support, joint):
         response = owner_client.get(case.get_absolute_url())
         assert response.status_code == 200
