@@ -86,6 +86,14 @@ def summary_pdf(data: SubjectData, *, firm_name: str) -> bytes:
             pdf,
             {k: case.get(k) for k in ("kind", "status", "created_at", "closed_at")},
         )
+        for label, rows in sorted(case.get("records", {}).items()):
+            pdf.multi_cell(
+                0,
+                5,
+                _latin(f"{label}: {len(rows)} record(s)"),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
     _heading(pdf, "Other records")
     for label, rows in sorted(data.records.items()):
         if label in ("contacts.contact", "cases.document"):

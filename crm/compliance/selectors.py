@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from crm.cases import retention
 from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
+from crm.compliance import names
 from crm.compliance.models import SubjectAccessExport
 from crm.contacts.models import ConsentRecord, Contact
 from crm.core.audit import plain
@@ -29,10 +30,50 @@ _SKIP_FIELDS = frozenset(
     }
 )
 _SECRET_WORDS = ("hash", "token", "secret", "password")
+# What a joint applicant's name reads as in the subject's archive.
+OTHER = "[the other applicant]"
 # Relations handled on their own: a client's cases (and only their part of a
-# joint case), their documents (files), and the people of an organisation
-# (each their own subject).
-_SPECIAL = frozenset({CaseApplicant, Document, Contact})
+# joint case), their documents (files), the people of an organisation (each
+# their own subject) and the archives themselves.
+_SPECIAL = frozenset({CaseApplicant, Document, Contact, SubjectAccessExport})
+# Rows pointing at a contact who is not their subject: a partner a referral
+# went to holds the referred client's data, not their own.
+_NOT_ABOUT = frozenset({("support.referralout", "partner")})
+# Case rows that belong to one applicant (their ``contact``): theirs come in
+# with the rows that point at them; a row pointing at no one comes in only
+# on a case they are the sole applicant on.
+_PERSONAL = frozenset(
+    {
+        "tasks.task",
+        "interactions.interaction",
+        "portal.requestedaction",
+        "support.referral",
+        "complaints.complaint",
+    }
+)
+# Case rows handled on their own (applicants, documents, history), or that
+# are about the staff rather than the client (who viewed a case).
+_CASE_SKIP = frozenset(
+    {"cases.caseapplicant", "cases.document", "cases.caseevent", "support.caseview"}
+)
+# On a joint case, the columns kept of a row that may hold the other
+# applicant's data (a submission's payload holds both applicants).
+_JOINT_COLUMNS = {
+    "concerthub.submission": frozenset(
+        {
+            "id",
+            "case_id",
+            "number",
+            "status",
+            "is_latest",
+            "partner_id",
+            "received_at",
+            "sent_at",
+            "created_at",
+            "updated_at",
+        }
+    ),
+}
 
 
 def export_get(*, firm: Firm, export_id: int) -> SubjectAccessExport:
@@ -73,7 +114,11 @@ def row(obj: models.Model) -> dict[str, Any]:
     """Return ``obj``'s own columns as JSON-ready values (related rows by id)."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
-        if f.name in _SKIP_FIELDS or any(w in f.name for w in _SECRET_WORDS):
+        if (
+            f.name in _SKIP_FIELDS
+            or f.name.endswith("_key")
+            or any(w in f.name for w in _SECRET_WORDS)
+        ):
             continue
         value = getattr(obj, f.attname)
         if isinstance(f, models.FileField):
@@ -111,12 +156,21 @@ class SubjectData:
     cases: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _reverse(model: type[models.Model]) -> list[Any]:
+    """Return the relations pointing at ``model``, those without a name too."""
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and not f.many_to_many
+    ]
+
+
 def _direct(firm: Firm, contact: Contact, data: SubjectData) -> None:
     """Add every row that points at ``contact`` (and its child rows)."""
-    for rel in Contact._meta.related_objects:
-        model = rel.related_model
-        assert isinstance(model, type)  # noqa: S101 - a concrete model
-        if model in _SPECIAL or rel.many_to_many:
+    for rel in _reverse(Contact):
+        model: type[models.Model] = rel.related_model
+        label = model._meta.label_lower
+        if model in _SPECIAL or (label, rel.field.name) in _NOT_ABOUT:
             continue
         for obj in _manager(model).filter(firm=firm, **{rel.field.name: contact}):
             entry = row(obj)
@@ -126,7 +180,45 @@ def _direct(firm: Firm, contact: Contact, data: SubjectData) -> None:
             data.records.setdefault(model._meta.label_lower, []).append(entry)
 
 
-def _case_entry(case: Case, position: int, history: list[CaseEvent]) -> dict[str, Any]:
+def _case_rows(firm: Firm, case: Case, *, joint: bool) -> dict[str, Any]:
+    """Return the rows of ``case`` about its applicants (not one's own rows).
+
+    Protection policies, submissions, support needs, outcomes and scores,
+    planned support, external services, referrals, income lines... A row
+    of one applicant (``_PERSONAL``) comes in only when it points at no one
+    on a sole case; a row that may hold both applicants' data keeps only
+    its ``_JOINT_COLUMNS`` on a joint case.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for rel in _reverse(Case):
+        model: type[models.Model] = rel.related_model
+        label = model._meta.label_lower
+        if rel.one_to_one or label in _CASE_SKIP:
+            continue
+        rows = _manager(model).filter(firm=firm, **{rel.field.name: case})
+        if label in _PERSONAL:
+            if joint:
+                continue
+            rows = rows.filter(contact__isnull=True)
+        entries = []
+        for obj in rows.order_by("pk"):
+            entry = row(obj)
+            columns = _JOINT_COLUMNS.get(label)
+            if joint and columns is not None:
+                entry = {k: v for k, v in entry.items() if k in columns}
+            else:
+                children = _children(firm, obj)
+                if children:
+                    entry["related"] = children
+            entries.append(entry)
+        if entries:
+            found[label] = entries
+    return found
+
+
+def _case_entry(
+    firm: Firm, case: Case, position: int, history: list[CaseEvent], *, joint: bool
+) -> dict[str, Any]:
     entry = row(case)
     entry["your_position"] = "main applicant" if position == 1 else "joint applicant"
     for rel in case._meta.related_objects:
@@ -134,6 +226,7 @@ def _case_entry(case: Case, position: int, history: list[CaseEvent]) -> dict[str
         accessor = rel.get_accessor_name() or ""
         if rel.one_to_one and isinstance(model, type) and hasattr(case, accessor):
             entry[model._meta.label_lower] = row(getattr(case, accessor))
+    entry["records"] = _case_rows(firm, case, joint=joint)
     entry["history"] = [
         {"type": e.get_type_display(), "at": plain(e.created_at)} for e in history
     ]
@@ -144,8 +237,10 @@ def subject_data(*, firm: Firm, contact: Contact) -> SubjectData:
     """Gather every record about ``contact`` and nothing about anyone else.
 
     Rows that point at the contact are theirs, with their child rows. A case
-    they are an applicant on is theirs too (its columns, kind details and the
-    kinds of its history entries), but not the rows of the case's other
+    they are an applicant on is theirs too (its columns, kind details, the
+    rows about its applicants (``_case_rows``: policies, submissions, support
+    records, referrals, income...) and the kinds of its history entries),
+    but not the rows of the case's other
     applicant: a joint applicant's own records point at that applicant, so
     they never come in. Documents filed on the contact come with their files;
     a case's unassigned documents come only when the contact is its sole
@@ -160,19 +255,34 @@ def subject_data(*, firm: Firm, contact: Contact) -> SubjectData:
         .order_by("case_id")
     )
     case_ids = [a.case_id for a in applicants]
-    joint = set(
+    others: dict[int, set[str]] = {}
+    for co in (
         CaseApplicant.objects.filter(firm=firm, case_id__in=case_ids)
         .exclude(contact=contact)
-        .values_list("case_id", flat=True)
-    )
+        .select_related("contact")
+    ):
+        others.setdefault(co.case_id, set()).update(names.words_of(co.contact))
+    joint = set(others)
     history: dict[int, list[CaseEvent]] = {}
     for event in CaseEvent.objects.filter(firm=firm, case_id__in=case_ids).order_by(
         "created_at", "id"
     ):
         history.setdefault(event.case_id, []).append(event)
-    data.cases = [
-        _case_entry(a.case, a.position, history.get(a.case_id, [])) for a in applicants
-    ]
+    own = {w.lower() for w in names.words_of(contact)}
+    for a in applicants:
+        entry = _case_entry(
+            firm,
+            a.case,
+            a.position,
+            history.get(a.case_id, []),
+            joint=a.case_id in joint,
+        )
+        # A joint case's own text may name the other applicant (a policy's
+        # lives assured, a title): their name is masked, the rest stays.
+        other = names.pattern(
+            w for w in others.get(a.case_id, ()) if w.lower() not in own
+        )
+        data.cases.append(entry if other is None else names.mask(entry, other, OTHER))
     data.documents = list(
         Document.objects.filter(
             Q(contact=contact)

@@ -3,9 +3,11 @@
 What goes: the contact's names, contact details, date of birth, address and
 notes; the free text of every row that points at them (timeline summaries,
 interaction notes, task descriptions, lead notes, Fact Find answers...);
-their documents and files; their subject access archives; the title and
-note of a case they are the only applicant on; and the personal data in
-audit rows about them (redacted, ``AuditEvent.redact``).
+their documents and files; their subject access archives; the free text
+of their cases that names them (``erasure_text``: a sole case's title,
+note, close reason, history notes and reasons, complaints, referrals,
+support records...; on a joint case only the text naming them); and the
+personal data in audit rows about them (redacted, ``AuditEvent.redact``).
 
 What stays: every row, so counts and reports do not change (cases, leads,
 tasks, interactions, consent records with their versions, times and
@@ -22,8 +24,10 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from crm.cases import retention
-from crm.cases.models import Case, CaseApplicant, Document
+from crm.cases.models import CaseApplicant, Document
+from crm.compliance import names
 from crm.compliance.models import SubjectAccessExport
+from crm.compliance.services import erasure_text
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import ConsentRecord, Contact
 from crm.contacts.services import apply_normalised
@@ -195,13 +199,21 @@ def contact_erase(*, firm: Firm, actor: User | None, contact: Contact) -> Contac
     applicants = CaseApplicant.objects.filter(
         firm=firm, case__applicants__contact=contact
     )
-    sole_cases = [
+    case_ids = set(applicants.values_list("case_id", flat=True))
+    sole_cases = sorted(
         case_id
-        for case_id in set(applicants.values_list("case_id", flat=True))
+        for case_id in case_ids
         if applicants.filter(case_id=case_id).count() == 1
-    ]
-    Case.objects.filter(firm=firm, pk__in=sole_cases).update(title="", note="")
-    rows = _linked_rows(firm, contact)
+    )
+    rows = erasure_text.erase_case_text(
+        firm=firm,
+        contact=contact,
+        words=names.words_of(contact),
+        sole_cases=sole_cases,
+        joint_cases=sorted(case_ids - set(sole_cases)),
+    )
+    for label, number in _linked_rows(firm, contact).items():
+        rows[label] = rows.get(label, 0) + number
     documents = _documents(firm, contact, sole_cases)
     _exports(firm, contact)
     _anonymise(contact)
