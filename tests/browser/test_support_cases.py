@@ -57,10 +57,17 @@ def _pick(page: Page, label: str, field: str, contact: Contact, typed: str) -> N
 
 
 def _add_item(page: Page, section: str, box_label: str, text: str) -> None:
-    """Type ``text`` in the box under ``section`` and press its Add button."""
+    """Type ``text`` in the box under ``section`` and press its Add button.
+
+    Waits until the page has loaded and no request is in flight first: on a
+    busy machine a box filled while the page was still settling was sent
+    empty.
+    """
+    page.wait_for_load_state("networkidle")
     region = _section(page, section)
     box = region.get_by_label(box_label, exact=True)
     box.fill(text)
+    expect(box).to_have_value(text)
     region.get_by_role("button", name=re.compile(r"^Add\b")).click()
     expect(_section(page, section).get_by_text(text, exact=True)).to_be_visible()
     expect(_section(page, section).get_by_label(box_label, exact=True)).to_have_value(
