@@ -38,8 +38,13 @@ def interaction_list_for(
     elif case is not None:
         qs = qs.filter(case=case)
     else:
-        on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(
-            "case_id"
+        # The client's few case ids as values, not a subquery: with a list,
+        # PostgreSQL combines the contact and case indexes; with a subquery
+        # it walked the firm's whole table in date order (0.7 s at 3M rows).
+        on_cases = list(
+            CaseApplicant.objects.filter(firm=firm, contact=contact).values_list(
+                "case_id", flat=True
+            )
         )
         qs = qs.filter(Q(contact=contact) | Q(case_id__in=on_cases))
     return qs.order_by("-occurred_at", "-id")

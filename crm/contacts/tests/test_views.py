@@ -185,8 +185,10 @@ def test_client_record_query_count_is_constant(
         )
     # session, user, membership, contact, documents, cases, leads, tasks,
     # interactions, timeline, complaints about the client (the owner manages
-    # complaints); consents (M4); the viewing's audit row and its chain head (A7)
-    with django_assert_num_queries(14):
+    # complaints); consents (M4); the viewing's audit row and its chain head (A7);
+    # the client's case ids, read once each by the task and interaction lists
+    # (as values, so PostgreSQL can use both indexes: 0.7 s -> 0.03 s at 3M rows)
+    with django_assert_num_queries(16):
         owner_client.get(f"/clients/{contact.pk}/")
 
 
