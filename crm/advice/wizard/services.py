@@ -69,9 +69,17 @@ def previous_step(draft: dict[str, Any], before: str) -> str | None:
 
 
 def draft_save(*, firm: Firm, user: User, data: dict[str, Any]) -> WizardDraft:
-    """Keep the member's half-filled wizard so a reload or Back keeps it."""
-    draft, _ = WizardDraft.objects.update_or_create(
-        firm=firm, user=user, defaults={"data": data}
+    """Keep the member's half-filled wizard so a reload or Back keeps it.
+
+    One upsert (``INSERT … ON CONFLICT DO UPDATE``), not a read then a write:
+    posts of the same step at once (a double click racing Create Case, which
+    deletes the draft) must not trip over each other's row (A10).
+    """
+    (draft,) = WizardDraft.objects.bulk_create(
+        [WizardDraft(firm=firm, user=user, data=data)],
+        update_conflicts=True,
+        unique_fields=["firm", "user"],
+        update_fields=["data", "updated_at"],
     )
     return draft
 
