@@ -130,6 +130,14 @@ class Case(FirmOwnedModel):
                 condition=models.Q(is_open=True),
                 name="case_open_follow",
             ),
+            # A member's own follow-ups due (Tasks > My follow-ups, the
+            # dashboard): without it PostgreSQL intersects the owner index
+            # with the firm's open follow-ups (57,000 rows at 300k cases).
+            models.Index(
+                fields=["firm", "owner", "follow_up_date", "id"],
+                condition=models.Q(is_open=True),
+                name="case_open_owner_follow",
+            ),
             # Newest first: the Cases lists' default order, for every tab of a
             # firm with both modules (the kind filter is read off the scan)...
             models.Index(
