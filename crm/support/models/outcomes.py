@@ -133,6 +133,17 @@ class ScoreSet(FirmOwnedModel):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The case's support details, joined on the case id both rows carry
+    # (no column): the funder report groups by pathway without joining the
+    # firm's whole cases table in between (SPEC I10).
+    support = models.ForeignObject(
+        "support.SupportDetails",
+        on_delete=models.DO_NOTHING,
+        from_fields=["case"],
+        to_fields=["case"],
+        related_name="+",
+        null=True,
+    )
 
     objects: ClassVar[models.Manager["ScoreSet"]] = scoped(models.Manager["ScoreSet"])
 

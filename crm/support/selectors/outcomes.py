@@ -216,14 +216,14 @@ def funder_report(
     if scale_id is not None:
         qs = qs.filter(scale_id=scale_id)
     if pathway_id is not None:
-        qs = qs.filter(case__support__pathway_id=pathway_id)
+        qs = qs.filter(support__pathway_id=pathway_id)
     grouped = (
         qs.values(
             "scale_id",
             "scale__name",
             "scale__min_score",
             "scale__max_score",
-            "case__support__pathway__name",
+            "support__pathway__name",
         )
         .annotate(
             cases=Count("id"),
@@ -231,7 +231,7 @@ def funder_report(
             latest=Avg("average"),
             improved=Count("id", filter=Q(average__gt=F("baseline"))),
         )
-        .order_by("scale__name", "scale_id", "case__support__pathway__name")
+        .order_by("scale__name", "scale_id", "support__pathway__name")
     )
     by_scale: dict[int, list[FunderRow]] = {}
     for g in grouped:
@@ -241,7 +241,7 @@ def funder_report(
                 scale=g["scale__name"],
                 min_score=g["scale__min_score"],
                 max_score=g["scale__max_score"],
-                pathway=g["case__support__pathway__name"] or NO_PATHWAY,
+                pathway=g["support__pathway__name"] or NO_PATHWAY,
                 cases=g["cases"],
                 start=round(float(g["start"]), 2),
                 latest=round(float(g["latest"]), 2),
