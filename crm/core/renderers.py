@@ -136,6 +136,9 @@ def _errors(context: Mapping[str, Any]) -> str:
 def _field(context: Mapping[str, Any]) -> str:
     """``core/forms/field.html``, its inner whitespace kept."""
     field = context["field"]
+    # A lazily translated label is translated once here, not three times
+    # over inside ``label_tag`` (its truth, its last character, its escaping).
+    label = str(field.label) if field.label else ""
     css = field.css_classes()
     out = ["\n<div", f' class="{_e(css)}"' if css else "", ">\n  "]
     if field.use_fieldset:
@@ -144,13 +147,13 @@ def _field(context: Mapping[str, Any]) -> str:
             "\n    <fieldset",
             f' aria-describedby="{_e(described)}"' if described else "",
             ">\n      ",
-            _e(field.legend_tag()) if field.label else "",
+            _e(field.legend_tag(label)) if label else "",
             f"\n      {_e(field)}\n    </fieldset>\n  ",
         ]
     else:
         out += [
             "\n    ",
-            _e(field.label_tag()) if field.label else "",
+            _e(field.label_tag(label)) if label else "",
             f"\n    {_e(field)}\n  ",
         ]
     out.append("\n  ")

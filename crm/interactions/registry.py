@@ -41,8 +41,14 @@ def _case_interactions(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the case's own interactions and notes for its page (D1, J2)."""
-    found = selectors.interaction_list_for(firm=firm, principal=principal, case=case)
-    return {"case_interactions": list(found[:SECTION_LIMIT])}
+    found = list(
+        selectors.interaction_list_for(firm=firm, principal=principal, case=case)[
+            :SECTION_LIMIT
+        ]
+    )
+    for entry in found:
+        entry.case = case  # the page's own case: not joined again
+    return {"case_interactions": found}
 
 
 def register() -> None:

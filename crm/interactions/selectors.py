@@ -23,20 +23,21 @@ def interaction_list_for(
     """Return the interactions and notes on a contact, a lead or a case.
 
     A contact's include its leads' and those of every case it is on (a joint
-    applicant's too); a case's are its own only. Newest first, with the type,
-    author and case loaded for each row; one on a case ``principal`` may not
-    see is left out.
+    applicant's too); a case's are its own only. Newest first, with the type
+    and author loaded for each row, and the case for a contact's or a lead's
+    (a case's own rows share the case the caller holds); one on a case
+    ``principal`` may not see is left out.
     """
     if sum(x is not None for x in (contact, lead, case)) != 1:
         msg = "Pass exactly one of contact, lead or case."
         raise ValueError(msg)
     qs = case_child_visibility(
         Interaction.objects.filter(firm=firm), principal
-    ).select_related("interaction_type", "created_by", "case")
-    if lead is not None:
-        qs = qs.filter(lead=lead)
-    elif case is not None:
+    ).select_related("interaction_type", "created_by")
+    if case is not None:
         qs = qs.filter(case=case)
+    elif lead is not None:
+        qs = qs.filter(lead=lead)
     else:
         # The client's few case ids as values, not a subquery: with a list,
         # PostgreSQL combines the contact and case indexes; with a subquery
@@ -47,6 +48,8 @@ def interaction_list_for(
             )
         )
         qs = qs.filter(Q(contact=contact) | Q(case_id__in=on_cases))
+    if case is None:
+        qs = qs.select_related("case")
     return qs.order_by("-occurred_at", "-id")
 
 

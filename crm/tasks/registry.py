@@ -42,8 +42,14 @@ def _case_tasks(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the case's own tasks for its page (D1, J1)."""
-    found = selectors.task_list_for(firm=firm, principal=principal, case=case)
-    return {"case_tasks": list(found[:SECTION_LIMIT])}
+    found = list(
+        selectors.task_list_for(firm=firm, principal=principal, case=case)[
+            :SECTION_LIMIT
+        ]
+    )
+    for task in found:
+        task.case = case  # the page's own case: not joined again
+    return {"case_tasks": found}
 
 
 DASHBOARD_ROWS = 8
