@@ -1,7 +1,7 @@
 """Reads of income: a case's lines, the firm's split, and the totals (L3).
 
-The totals are computed by the database: one aggregate query per grouping
-(adviser, introducer, or the whole firm), never a loop over lines.
+The totals are computed by the database: one aggregate query grouped by
+adviser and introducer, never a loop over lines (see ``income_summary``).
 """
 
 import datetime
@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -229,12 +228,21 @@ def _figures(today: datetime.date) -> dict[str, Any]:
         "clawed_back": _sum("amount", clawback),
         "adviser_share": _sum(adviser, received, SHARE),
         "introducer_share": _sum(introducer, received, SHARE),
-        "lines": Count("id"),
     }
 
 
 def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(PENNY)
+
+
+FIGURES = (
+    "expected",
+    "received",
+    "overdue",
+    "clawed_back",
+    "adviser_share",
+    "introducer_share",
+)
 
 
 def _row(label: str, row: dict[str, Any], person_id: int | None) -> IncomeFigures:
@@ -255,6 +263,21 @@ def _person(row: dict[str, Any]) -> str:
     return name or row["email"] or "Unassigned"
 
 
+def _add(into: dict[Any, dict[str, Any]], key: Any, group: dict[str, Any]) -> None:
+    """Add one group's sums to the person's (or the total's), exactly."""
+    found = into.get(key)
+    if found is None:
+        into[key] = {**group, **{f: Decimal(group[f] or 0) for f in FIGURES}}
+        return
+    for name in FIGURES:
+        found[name] += Decimal(group[name] or 0)
+
+
+def _last_if_none(value: Any) -> tuple[bool, Any]:
+    """Sort key putting None after every value, as ``NULLS LAST`` does."""
+    return (value is None, "" if value is None else value)
+
+
 def income_summary(
     *,
     firm: Firm,
@@ -264,32 +287,49 @@ def income_summary(
 ) -> IncomeSummary:
     """Return expected, received, overdue and clawed-back income (L3).
 
-    Three aggregate queries: per adviser (the case owner), per introducer
-    (the case's), and the total.
+    One aggregate query, grouped by the case's adviser and introducer
+    together: the database sums the lines (74,000 at the bench's scale) once,
+    in a single pass, and answers a group per adviser and introducer pair
+    (tens to hundreds). Each adviser's, each introducer's and the firm's
+    figures are the sums of their groups, added here exactly (Decimals);
+    three queries each joining every line to its case cost three passes.
     """
     qs = _lines(firm=firm, principal=principal, query=query)
-    figures = _figures(today)
-    advisers = (
-        qs.values(
-            "case__owner_id",
-            first=F("case__owner__first_name"),
-            last=F("case__owner__last_name"),
-            email=F("case__owner__email"),
-        )
-        .annotate(**figures)
-        .order_by("first", "last", "case__owner_id")
+    groups = qs.values(
+        "case__owner_id",
+        "case__introducer_id",
+        first=F("case__owner__first_name"),
+        last=F("case__owner__last_name"),
+        email=F("case__owner__email"),
+        name=F("case__introducer__name"),
+    ).annotate(**_figures(today))
+    advisers: dict[Any, dict[str, Any]] = {}
+    introducers: dict[Any, dict[str, Any]] = {}
+    total: dict[Any, dict[str, Any]] = {None: dict.fromkeys(FIGURES, Decimal(0))}
+    for group in groups:
+        _add(advisers, group["case__owner_id"], group)
+        _add(introducers, group["case__introducer_id"], group)
+        _add(total, None, group)
+    by_adviser = sorted(
+        advisers.values(),
+        key=lambda r: (
+            _last_if_none(r["first"]),
+            _last_if_none(r["last"]),
+            _last_if_none(r["case__owner_id"]),
+        ),
     )
-    introducers = (
-        qs.values("case__introducer_id", name=F("case__introducer__name"))
-        .annotate(**figures)
-        .order_by(F("name").asc(nulls_last=True), "case__introducer_id")
+    by_introducer = sorted(
+        introducers.values(),
+        key=lambda r: (
+            _last_if_none(r["name"]),
+            _last_if_none(r["case__introducer_id"]),
+        ),
     )
-    total = qs.aggregate(**figures)
     return IncomeSummary(
-        advisers=tuple(_row(_person(r), r, r["case__owner_id"]) for r in advisers),
+        advisers=tuple(_row(_person(r), r, r["case__owner_id"]) for r in by_adviser),
         introducers=tuple(
             _row(r["name"] or "No introducer", r, r["case__introducer_id"])
-            for r in introducers
+            for r in by_introducer
         ),
-        total=_row("Total", total, None),
+        total=_row("Total", total[None], None),
     )

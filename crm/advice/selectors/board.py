@@ -9,10 +9,13 @@ On Risk) shows the cases closed there in the last ``RECENT_DAYS`` days only.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from crm.advice.choices import (
     CLOSED_STATUSES,
@@ -37,6 +40,20 @@ BOARD_KINDS = {
 }
 BOARD_SLUGS = {str(kind): slug for slug, kind in BOARD_KINDS.items()}
 FOLLOW_UP_FILTERS = ("due", "overdue", "none")
+# What a card shows: the case's own columns, its adviser's name, its loan.
+CARD_FIELDS = (
+    "id",
+    "firm_id",
+    "kind",
+    "status",
+    "reference",
+    "follow_up_date",
+    "created_at",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__email",
+    "mortgage__loan_amount",
+)
 
 
 def board_stages(kind: str) -> list[AdviceStatus]:
@@ -81,6 +98,20 @@ class BoardColumn:
     moves: list[AdviceStatus] = field(default_factory=list)
     closed: bool = False
 
+    @cached_property
+    def move_values(self) -> str:
+        """Return the stages a card may move to, space-separated (``data-moves``)."""
+        return " ".join(str(status.value) for status in self.moves)
+
+    @cached_property
+    def move_options(self) -> SafeString:
+        """Return the "Move to" control's options, drawn once for every card."""
+        return format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((s.value, s.label) for s in self.moves),
+        )
+
     @property
     def more(self) -> int:
         """Return how many cases the column has beyond the cards it shows."""
@@ -124,7 +155,8 @@ def case_board(
     """Return a kind's board: a column per stage, newest cases first in each.
 
     Costs one query per stage for the ids (each an index range with a LIMIT)
-    plus three: the counts, the cards, and their clients.
+    plus three: the counts, the cards (only the columns a card shows), and
+    their clients.
     """
     qs = _board_cases(
         firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
@@ -148,7 +180,8 @@ def case_board(
     if ids:
         found = (
             with_follow_up_state(Case.objects.filter(firm=firm, pk__in=ids))
-            .select_related("owner", "mortgage", "introducer")
+            .select_related("owner", "mortgage")
+            .only(*CARD_FIELDS)
             .prefetch_related(applicants_prefetch())
             .order_by("-created_at", "-id")
         )

@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -86,6 +88,21 @@ def _hidden(filters: BoardFilters) -> dict[str, Any]:
     }
 
 
+def _hidden_inputs(filters: BoardFilters) -> SafeString:
+    """Return the filters as hidden inputs, drawn once for every card's form."""
+    return format_html_join(
+        "\n",
+        '<input type="hidden" name="{}" value="{}">',
+        ((k, v) for k, v in _hidden(filters).items() if v != ""),
+    )
+
+
+def _clients(case: Case) -> str:
+    """Return a card's title: its applicants' names, joined ("No client" if none)."""
+    names = [applicant.contact.display_name for applicant in case.applicants.all()]
+    return " & ".join(names) or "No client"
+
+
 def _figure(case: Case, figures: dict[int, str]) -> str:
     """Return a card's key figure: a mortgage's loan, else what an app added."""
     if case.kind == AdviceKind.MORTGAGE:
@@ -108,13 +125,15 @@ def _board_context(
     for column in columns:
         for case in column.cases:
             case.card_figure = _figure(case, figures)  # type: ignore[attr-defined]  # shown on the card
+            case.move_url = reverse("advice:board_move", kwargs={"case_id": case.pk})  # type: ignore[attr-defined]  # the card's move form posts here
+            case.card_clients = _clients(case)  # type: ignore[attr-defined]  # the card's title
     list_params = {"kind": kind, **filters.list_params()}
     return {
         "board": board,
         "kind": kinds.get(kind),
         "columns": columns,
         "filters": filters,
-        "hidden": _hidden(filters),
+        "hidden_inputs": _hidden_inputs(filters),
         "hidden_json": json.dumps(_hidden(filters)),
         "figure_label": "Loan" if kind == AdviceKind.MORTGAGE else "Premium",
         "filtered": filters != BoardFilters(),

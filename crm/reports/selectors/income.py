@@ -1,6 +1,6 @@
 """Income reports (L3): the Income page's figures per adviser and per introducer.
 
-The income app computes them (one aggregate query per grouping); these turn
+The income app computes them (one aggregate query for both); these turn
 them into report tables, so the chart, the table and the CSV read the same.
 """
 
