@@ -71,7 +71,7 @@ def _adviser_step(ctx: BenchContext, i: int) -> dict[str, Any]:
 RawStatements = Callable[[BenchContext, int], list[Statement]]
 
 
-def _with_request_context(raw: RawStatements) -> RawStatements:
+def with_request_context(raw: RawStatements) -> RawStatements:
     def statements(ctx: BenchContext, i: int) -> list[Statement]:
         return [*sql.request_context(ctx), *raw(ctx, i)]
 
@@ -260,7 +260,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
     ]
     # Every page first reads the session, the user and their memberships:
     # the lower bound reads them too, so the ratio compares like with like.
-    ops = [replace(op, raw=_with_request_context(op.raw)) for op in ops]
+    ops = [replace(op, raw=with_request_context(op.raw)) for op in ops]
     ops += api_operations()
     if support_case_available() and ctx.support_case_id is not None:
         ops.append(
@@ -268,7 +268,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
                 "report_caseload",
                 "Report: support caseload",
                 _report_path("caseload"),
-                _with_request_context(lambda c, i: sql_reports.caseload(c)),
+                with_request_context(lambda c, i: sql_reports.caseload(c)),
             )
         )
         ops.append(
@@ -276,7 +276,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
                 "support_case_list",
                 "Support cases list: Open tab, 25 rows",
                 lambda c, i: _url("support:case_list") + "?tab=open",
-                _with_request_context(lambda c, i: sql.support_cases_open(c)),
+                with_request_context(lambda c, i: sql.support_cases_open(c)),
             )
         )
         ops.append(
@@ -284,7 +284,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
                 "support_case_detail",
                 "Support case page",
                 lambda c, i: support_case_url(c.support_case_id or 0) or "",
-                _with_request_context(
+                with_request_context(
                     lambda c, i: sql.case_page(
                         c, c.support_case_id or 0, details="support_supportdetails"
                     )
@@ -296,7 +296,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
                 "funder_report",
                 "Funder report: latest outcome scores by scale",
                 lambda c, i: _url("support:funder_report"),
-                _with_request_context(lambda c, i: sql_pages.funder_report(c)),
+                with_request_context(lambda c, i: sql_pages.funder_report(c)),
             )
         )
     return ops

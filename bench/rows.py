@@ -215,6 +215,7 @@ def cases(
             "reference": f"{kind_registry.get(kind).reference_code}-{number:05d}",
             "title": f"{kind.title()} case {number}",
             "status": status,
+            "status_rank": kind_registry.status_rank(status),
             "is_open": is_open,
             "owner_id": rng.choice(refs.users),
             "follow_up_date": clock.around_today(rng)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from bench import load, operations
+from bench import load, operations, ops_paging
 from bench.context import BenchContext, build_context
 from bench.generate import bench_user
 from bench.loader import analyse
@@ -63,7 +63,7 @@ def run_suite(
     api = Client(HTTP_AUTHORIZATION=f"Bearer {ctx.api_key}")
     counts = _counts(ctx.firm_id)
     results = []
-    for op in operations.operations(ctx):
+    for op in [*operations.operations(ctx), *ops_paging.paging_operations(ctx)]:
         if only and op.name not in only:
             continue
         if op.name == "lead_convert" and len(ctx.leads) < requests:

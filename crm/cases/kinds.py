@@ -127,6 +127,19 @@ def status_choices() -> list[Choice]:
     return list(_status_labels().items())
 
 
+def status_rank(value: str) -> int:
+    """Return ``value``'s place in ``status_choices()``: ``Case.status_rank``.
+
+    The Cases lists sort by status in pipeline order through this stored,
+    indexed rank; an unknown status ranks last.
+    """
+    labels = _status_labels()
+    for rank, known in enumerate(labels):
+        if known == value:
+            return rank
+    return len(labels)
+
+
 def _status_labels_uncached() -> dict[str, Any]:
     labels: dict[str, Any] = {}
     for kind in all_kinds():

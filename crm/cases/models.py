@@ -55,6 +55,9 @@ class Case(FirmOwnedModel):
     title = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=32, choices=case_status_choices)
     is_open = models.BooleanField(default=True)
+    # The status's place in pipeline order (``kinds.status_rank``), kept by the
+    # status services, so a list sorted by status reads an index.
+    status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -154,6 +157,16 @@ class Case(FirmOwnedModel):
                 name="case_firm_owner_status",
             ),
             models.Index(fields=["firm", "lead"], name="case_firm_lead"),
+            # Sorted by status in pipeline order, newest first within a status
+            # (both directions: the rank turns, the newest-first does not).
+            models.Index(
+                fields=["firm", "status_rank", "-created_at", "-id"],
+                name="case_firm_status_rank",
+            ),
+            models.Index(
+                fields=["firm", "-status_rank", "-created_at", "-id"],
+                name="case_firm_status_rank_desc",
+            ),
         ]
 
     def __str__(self) -> str:

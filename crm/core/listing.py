@@ -19,7 +19,7 @@ from django.template.loader import get_template
 from django.utils.html import escape
 
 from crm.core.filters import ListFilterSet
-from crm.core.pagination import Page
+from crm.core.pagination import PAGE_PARAMS, Page
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,8 @@ class Header:
 def _with(params: QueryDict, key: str, value: str) -> str:
     """Return a "?..." link of ``params`` with ``key`` set to ``value``, on page 1."""
     query = params.copy()
-    query.pop("page", None)
+    for name in PAGE_PARAMS:
+        query.pop(name, None)
     query[key] = value
     return "?" + query.urlencode()
 
@@ -200,7 +201,8 @@ def list_context(
 ) -> dict[str, Any]:
     """Return what ``components/list_page.html`` needs for one list page."""
     export = params.copy()
-    export.pop("page", None)
+    for name in PAGE_PARAMS:
+        export.pop(name, None)
     return {
         "filterset": filterset,
         "form": filterset.form,

@@ -1,7 +1,10 @@
 """Pagination that never counts the whole table.
 
 A ``COUNT(*)`` over a large firm costs seconds; this fetches one row more than
-a page to know whether a next page exists.
+a page to know whether a next page exists. The big lists page by key
+(``keyset_paginate``: ``?after=`` / ``?before=`` cursors), so a deep page
+costs what the first does; short lists (settings, a case's records) keep
+``?page=N``.
 """
 
 from collections.abc import Sequence
@@ -10,6 +13,8 @@ from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+
+from crm.core import keyset
 
 T = TypeVar("T", bound=Model)
 Row = TypeVar("Row")
@@ -29,14 +34,24 @@ class Page(Generic[Row]):
     per_page: int
     has_next: bool
     query: str
+    # Set on a page by key: the rows before it and the cursors either side.
+    offset: int | None = None
+    next_cursor: str = ""
+    previous_cursor: str = ""
 
     @property
     def has_previous(self) -> bool:
+        if self.offset is not None:
+            return bool(self.previous_cursor)
         return self.number > 1
 
     @property
     def start_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.items else 0
+        if not self.items:
+            return 0
+        if self.offset is not None:
+            return self.offset + 1
+        return (self.number - 1) * self.per_page + 1
 
     @property
     def end_index(self) -> int:
@@ -47,12 +62,24 @@ class Page(Generic[Row]):
         params["page"] = str(number)
         return "?" + params.urlencode()
 
+    def _cursor_url(self, name: str, cursor: str) -> str:
+        params = QueryDict(self.query, mutable=True)
+        params[name] = cursor
+        return "?" + params.urlencode()
+
     @property
     def next_url(self) -> str:
+        if self.offset is not None:
+            return self._cursor_url("after", self.next_cursor)
         return self._url(self.number + 1)
 
     @property
     def previous_url(self) -> str:
+        if self.offset is not None:
+            if self.offset <= self.per_page:
+                # The first page: its plain link, as the list opens.
+                return "?" + self.query
+            return self._cursor_url("before", self.previous_cursor)
         return self._url(self.number - 1)
 
 
@@ -100,4 +127,40 @@ def page_of(rows: Sequence[Row], *, params: QueryDict, per_page: int) -> Page[Ro
         per_page=per_page,
         has_next=len(rows) > per_page,
         query=query.urlencode(),
+    )
+
+
+PAGE_PARAMS = ("page", "after", "before")
+
+
+def keyset_paginate(
+    qs: QuerySet[T], *, params: QueryDict, per_page: int = 25
+) -> Page[T]:
+    """Return the page of ``qs`` after ``?after=`` (or before ``?before=``), by key.
+
+    One query of ``per_page + 1`` rows read from the ordering's index at the
+    cursor, however deep the page (``crm.core.keyset``). A cursor that is not
+    one of this list's (edited, or of another sort) opens the first page.
+    """
+    query = params.copy()
+    for name in PAGE_PARAMS:
+        query.pop(name, None)
+    try:
+        part = keyset.fetch(
+            qs,
+            limit=per_page,
+            after=params.get("after", ""),
+            before=params.get("before", ""),
+        )
+    except keyset.InvalidCursor:
+        part = keyset.fetch(qs, limit=per_page)
+    return Page(
+        items=part.rows,
+        number=part.offset // per_page + 1,
+        per_page=per_page,
+        has_next=part.next_cursor is not None,
+        query=query.urlencode(),
+        offset=part.offset,
+        next_cursor=part.next_cursor or "",
+        previous_cursor=part.previous_cursor or "",
     )

@@ -22,6 +22,11 @@ class ConcernLevel(models.TextChoices):
         """Return the badge colour of this level (its own ``badge--concern-*``)."""
         return f"concern-{self.value}"
 
+    @property
+    def rank(self) -> int:
+        """Return this level's place, lowest first: ``SupportDetails.concern_rank``."""
+        return list(ConcernLevel).index(self)
+
 
 class ItemKind(models.TextChoices):
     NEED = "need", _("Client need")

@@ -20,7 +20,7 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id, safe_next_url
 from crm.core.listing import Column, ListSpec, list_context, tab_links
-from crm.core.pagination import page_of, page_offset, paginate
+from crm.core.pagination import keyset_paginate, page_of, page_offset
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
@@ -170,7 +170,7 @@ def task_list(request: StaffRequest) -> TemplateResponse:
         today=today,
         **filterset.query().as_kwargs(),
     )
-    page = paginate(tasks, params=request.GET, per_page=PER_PAGE)
+    page = keyset_paginate(tasks, params=request.GET, per_page=PER_PAGE)
     context = {
         **list_context(request.GET, spec=TASK_LIST, filterset=filterset, page=page),
         **_tab_context(request, filterset, today),

@@ -32,7 +32,7 @@ from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import paginate
+from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
@@ -108,7 +108,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         principal=request.principal,
         **query.as_kwargs(),
     )
-    page = paginate(cases, params=request.GET, per_page=PER_PAGE)
+    page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
     leads = []
     if search is not None and not page.items:
         leads = selectors.leads_without_case(

@@ -116,6 +116,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         reference=reference,
         title=data.title.strip(),
         status=data.status,
+        status_rank=kinds.status_rank(data.status),
         is_open=True,
         owner=data.owner,
         follow_up_date=data.follow_up_date,

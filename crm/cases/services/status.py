@@ -88,7 +88,8 @@ def case_move(
     reason = reason.strip()[:REASON_MAX]
     closing = kind.is_closed_status(new)
     case.status = new
-    fields = ["status", "updated_at"]
+    case.status_rank = kinds.status_rank(new)
+    fields = ["status", "status_rank", "updated_at"]
     if closing:
         case.is_open = False
         case.closed_at = timezone.now()
@@ -157,12 +158,20 @@ def case_reopen(
         )
     old = case.status
     case.status = status
+    case.status_rank = kinds.status_rank(status)
     case.is_open = True
     case.closed_at = None
     case.close_reason = ""
     case.full_clean()
     case.save(
-        update_fields=["status", "is_open", "closed_at", "close_reason", "updated_at"]
+        update_fields=[
+            "status",
+            "status_rank",
+            "is_open",
+            "closed_at",
+            "close_reason",
+            "updated_at",
+        ]
     )
     params = {"from": old, "to": status, "reason": reason}
     events.record(

@@ -21,7 +21,7 @@ from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import paginate
+from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
@@ -62,7 +62,7 @@ def contact_list(request: StaffRequest) -> TemplateResponse:
     found = selectors.contact_list(
         firm=request.firm, search_limit=SEARCH_LIMIT, **query.as_kwargs()
     )
-    page = paginate(found.contacts, params=request.GET, per_page=PER_PAGE)
+    page = keyset_paginate(found.contacts, params=request.GET, per_page=PER_PAGE)
     context = {
         **list_context(request.GET, spec=CONTACT_LIST, filterset=filterset, page=page),
         "q": query.q,

@@ -57,6 +57,9 @@ class SupportDetails(FirmOwnedModel):
     concern_level = models.CharField(
         max_length=8, choices=ConcernLevel.choices, default=ConcernLevel.LOW
     )
+    # ``ConcernLevel(concern_level).rank``, kept by the support services, so
+    # the list sorted by concern reads an index (0 is Low, the default).
+    concern_rank = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects: ClassVar[models.Manager["SupportDetails"]] = scoped(
         models.Manager["SupportDetails"]
@@ -68,7 +71,18 @@ class SupportDetails(FirmOwnedModel):
             models.Index(fields=["firm", "concern_level"], name="support_concern"),
             # Not "support_pathway": that is the Pathway table's name.
             models.Index(fields=["firm", "pathway"], name="support_pathway_idx"),
-            models.Index(fields=["firm", "start_date"], name="support_start"),
+            # The support list sorted by concern (either way), newest case
+            # first within a level; by start date; and a start date range.
+            models.Index(
+                fields=["firm", "concern_rank", "-case"], name="support_concern_rank"
+            ),
+            models.Index(
+                fields=["firm", "-concern_rank", "-case"],
+                name="support_concern_rank_desc",
+            ),
+            models.Index(
+                fields=["firm", "start_date", "case"], name="support_start_case"
+            ),
         ]
 
     def __str__(self) -> str:

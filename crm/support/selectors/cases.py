@@ -4,8 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Case as Switch
-from django.db.models import F, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils import timezone
 
 from crm.cases import kinds as case_kinds
@@ -31,20 +30,15 @@ from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
 
 SECTION_LIMIT = 20
-_CONCERN_ORDER = Switch(
-    *(
-        When(support__concern_level=value, then=Value(i))
-        for i, value in enumerate(ConcernLevel.values)
-    ),
-    output_field=IntegerField(),
-)
 SUPPORT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
     "start": (F("support__start_date").asc(nulls_last=True), "id"),
     "-start": (F("support__start_date").desc(nulls_last=True), "-id"),
-    "concern": (_CONCERN_ORDER.asc(), "-created_at", "-id"),
-    "-concern": (_CONCERN_ORDER.desc(), "-created_at", "-id"),
+    # Stored and indexed on the details (``concern_rank``); newest case first
+    # within a level, by id, which the same index holds.
+    "concern": ("support__concern_rank", "-id"),
+    "-concern": ("-support__concern_rank", "-id"),
 }
 
 
@@ -121,7 +115,9 @@ def support_case_list(
             )
         qs = qs.filter(match)
     if sort in SUPPORT_SORTS:
-        qs = qs.order_by(*SUPPORT_SORTS[sort])
+        # Every support case has its details: joined, not outer-joined, so a
+        # sort on them can read their index in order.
+        qs = qs.filter(support__isnull=False).order_by(*SUPPORT_SORTS[sort])
     return qs.select_related("support", "support__pathway")
 
 

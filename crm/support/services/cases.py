@@ -158,6 +158,7 @@ def support_case_create(
         expected_end_date=data.expected_end_date if fixed else None,
         pathway=data.pathway,
         concern_level=concern_level,
+        concern_rank=ConcernLevel(concern_level).rank,
     )
     details.full_clean()
     details.save()
@@ -277,7 +278,8 @@ def concern_change(
             {"field": "level"},
         )
     details.concern_level = level
-    details.save(update_fields=["concern_level"])
+    details.concern_rank = ConcernLevel(level).rank
+    details.save(update_fields=["concern_level", "concern_rank"])
     params = {"from": old, "to": level, "reason": reason}
     events.record(
         firm=firm,

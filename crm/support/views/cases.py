@@ -23,7 +23,7 @@ from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import paginate
+from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
@@ -78,7 +78,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     cases = selectors.support_case_list(
         firm=request.firm, principal=request.principal, **filterset.query().as_kwargs()
     )
-    page = paginate(cases, params=request.GET, per_page=PER_PAGE)
+    page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
     heading = selectors.cases_label(firm=request.firm)
     context = {
         **list_context(request.GET, spec=CASE_LIST, filterset=filterset, page=page),

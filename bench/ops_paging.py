@@ -1,0 +1,154 @@
+"""Deep pages and sorts on computed columns (issue 21, items 2 and 3).
+
+The Clients list 19,900 rows in (page 797), followed by its Next link as a
+member would; the Cases list sorted by status in pipeline order and by client;
+the Support cases list by concern level and by start date. The lower bound is
+the hand-written keyset statement on the same indexes.
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from bench import sql
+from bench.context import BenchContext
+from bench.operations import Operation, Statement, with_request_context
+from bench.pages import support_case_available
+from crm.contacts import selectors as contact_selectors
+from crm.core import keyset
+from crm.firms.models import Firm
+
+DEEP = 19_900
+CASE_KINDS = "kind IN ('mortgage', 'protection')"
+
+
+@functools.cache
+def _deep_clients(firm_id: int) -> tuple[str, list[Any]]:
+    """Return the Clients list's cursor after row ``DEEP`` and that row's key.
+
+    Read once, untimed, with an offset; the timed request follows the cursor
+    as the page's Next link would.
+    """
+    with scopes_disabled():
+        firm = Firm.objects.get(pk=firm_id)
+        qs = contact_selectors.contact_list(firm=firm, search_limit=500).contacts
+        found = keyset.terms(qs)
+        names = [f"k{i}" for i in range(len(found))]
+        keyed = qs.annotate(
+            **{n: t.expression for n, t in zip(names, found, strict=True)}
+        )
+        values = list(keyed.values_list(*names)[DEEP - 1])
+    return keyset.encode(found, values, DEEP), values
+
+
+def _deep_path(ctx: BenchContext, i: int) -> str:
+    cursor, _values = _deep_clients(ctx.firm_id)
+    return reverse("contacts:contact_list") + "?" + urlencode({"after": cursor})
+
+
+def _deep_raw(ctx: BenchContext, i: int) -> list[Statement]:
+    _cursor, (name, pk) = _deep_clients(ctx.firm_id)
+    return [
+        (
+            "SELECT id, kind, first_name, last_name, organisation_name, email, mobile, "
+            "town FROM contacts_contact WHERE firm_id = %s AND NOT is_archived "
+            "AND (sort_name, id) > (%s, %s) ORDER BY sort_name, id LIMIT %s",
+            [ctx.firm_id, name, pk, sql.PAGE],
+        )
+    ]
+
+
+def _cases(order: str) -> Callable[[BenchContext, int], list[Statement]]:
+    outer = ", ".join("p." + term.strip() for term in order.split(","))
+
+    def raw(ctx: BenchContext, i: int) -> list[Statement]:
+        page = (
+            f"SELECT {sql._CASE_COLUMNS}, status_rank FROM cases_case "  # noqa: S608
+            "WHERE firm_id = %s "
+            f"AND {CASE_KINDS} ORDER BY {order} LIMIT %s"
+        )
+        return [
+            *sql.case_list_choices(ctx),
+            (sql._applicants_of(page, outer), [ctx.firm_id, sql.PAGE]),
+        ]
+
+    return raw
+
+
+def _cases_by_client(ctx: BenchContext, i: int) -> list[Statement]:
+    page = (
+        "SELECT c.id, c.reference, c.kind, c.status, c.follow_up_date, c.created_at, "  # noqa: S608
+        "c.owner_id, ct.sort_name FROM cases_case c "
+        "JOIN cases_caseapplicant a ON a.case_id = c.id AND a.position = 1 "
+        "JOIN contacts_contact ct ON ct.id = a.contact_id "
+        f"WHERE c.firm_id = %s AND c.{CASE_KINDS} "
+        "ORDER BY ct.sort_name, c.id LIMIT %s"
+    )
+    return [
+        *sql.case_list_choices(ctx),
+        (sql._applicants_of(page, "p.sort_name, p.id"), [ctx.firm_id, sql.PAGE]),
+    ]
+
+
+def _support(order: str) -> Callable[[BenchContext, int], list[Statement]]:
+    def raw(ctx: BenchContext, i: int) -> list[Statement]:
+        page = (
+            "SELECT c.id, c.reference, c.title, c.status, c.created_at, c.owner_id, "  # noqa: S608
+            "s.start_date, s.concern_level, s.concern_rank FROM cases_case c "
+            "JOIN support_supportdetails s ON s.case_id = c.id "
+            "WHERE c.firm_id = %s AND c.kind = 'support' "
+            f"ORDER BY {order} LIMIT %s"
+        )
+        outer = order.replace("c.", "p.").replace("s.", "p.")
+        members, _introducers = sql.case_list_choices(ctx)
+        return [members, (sql._applicants_of(page, outer), [ctx.firm_id, sql.PAGE])]
+
+    return raw
+
+
+def paging_operations(ctx: BenchContext) -> list[Operation]:
+    """Return the deep Clients page and the sorts on computed columns."""
+    cases = reverse("advice:case_list")
+    ops = [
+        Operation(
+            "contact_list_deep",
+            f"Clients list: the page after row {DEEP:,} (Next link)",
+            _deep_path,
+            _deep_raw,
+        ),
+        Operation(
+            "cases_by_status",
+            "Cases list: All tab, by status in pipeline order",
+            lambda c, i: cases + "?sort=status",
+            _cases("status_rank, created_at DESC, id DESC"),
+        ),
+        Operation(
+            "cases_by_client",
+            "Cases list: All tab, by client name",
+            lambda c, i: cases + "?sort=client",
+            _cases_by_client,
+        ),
+    ]
+    if support_case_available() and ctx.support_case_id is not None:
+        support = reverse("support:case_list")
+        ops += [
+            Operation(
+                "support_by_concern",
+                "Support cases list: All tab, by concern level (highest first)",
+                lambda c, i: support + "?sort=-concern",
+                _support("s.concern_rank DESC, c.id DESC"),
+            ),
+            Operation(
+                "support_by_start",
+                "Support cases list: All tab, by start date",
+                lambda c, i: support + "?sort=start",
+                _support("s.start_date, c.id"),
+            ),
+        ]
+    # Every page first reads the session, the user and their memberships.
+    return [replace(op, raw=with_request_context(op.raw)) for op in ops]
