@@ -12,7 +12,7 @@ import logging
 import socket
 import socketserver
 import threading
-from typing import Any
+from typing import IO, Any, cast
 from wsgiref.simple_server import (
     ServerHandler,
     WSGIRequestHandler,
@@ -60,6 +60,7 @@ class KeepAliveServerHandler(ServerHandler):
     """Answer in HTTP/1.1 (the app always sets ``Content-Length``)."""
 
     http_version = "1.1"
+    request_handler: WSGIRequestHandler
 
 
 class Handler(WSGIRequestHandler):
@@ -108,15 +109,18 @@ class Handler(WSGIRequestHandler):
             keep_alive = False
         else:
             environ["wsgi.input"] = body
+        app = self.server.get_app()
+        if app is None:
+            return
         handler = KeepAliveServerHandler(
             environ.pop("wsgi.input", self.rfile),
-            self.wfile,
+            cast("IO[bytes]", self.wfile),
             self.get_stderr(),
             environ,
             multithread=False,
         )
         handler.request_handler = self
-        handler.run(self.server.get_app())
+        handler.run(app)
         self.close_connection = not keep_alive or self.dropped
 
     def _body(self, environ: dict[str, Any]) -> io.BytesIO | None:

@@ -27,8 +27,8 @@ import functools
 import ipaddress
 import json
 import logging
-import re
 import os
+import re
 import socket
 import ssl
 import threading
@@ -405,7 +405,7 @@ def _client(key: ClientKey) -> httpx.Client:
     recently used client goes once there are ``MAX_CLIENTS``; a forked
     process starts with none of its parent's.
     """
-    global _clients_pid  # noqa: PLW0603 - the per-process client cache
+    global _clients_pid
     with _clients_lock:
         if _clients_pid != os.getpid():
             _clients.clear()
