@@ -3,12 +3,14 @@
 The worker calls :func:`deliver` outside any transaction, in the message
 firm's scope; it posts the payload with the submission's one idempotency key
 (while a worker holds the message, the submission shows as Sending: see
-``Submission.shown_status``; no write is spent on it). :func:`on_outcome`
+``Submission.shown_status``; no write is spent on it). :func:`on_outcomes`
 runs in the transaction that records the outbox attempt, and moves the
 submission on with it: Received (the partner's id, the policies now
 Submitted), Queued again for a retry, Rejected (a 4xx answer, with the
 partner's errors) or Failed - needs attention (retries used up).
 """
+
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,11 +21,19 @@ from crm.core import events
 from crm.core.outbound import post_json
 from crm.core.outbox.choices import DeliveryAttemptOutcome
 from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
-from crm.core.outbox.registry import DeliveryResult
+from crm.core.outbox.registry import DeliveryResult, Outcome
 from crm.protection.choices import PolicyStatus
 from crm.protection.models import Policy
 
 MESSAGE_MAX = 500
+SAVED_FIELDS = [
+    "status",
+    "partner_id",
+    "received_at",
+    "errors",
+    "last_error",
+    "updated_at",
+]
 
 
 def deliver(message: OutboxMessage) -> DeliveryResult:
@@ -65,55 +75,27 @@ def _summary(attempt: DeliveryAttempt, errors: list[dict[str, str]]) -> str:
     return (attempt.error or attempt.response_excerpt)[:MESSAGE_MAX]
 
 
-def _received(submission: Submission, attempt: DeliveryAttempt) -> None:
-    body = partner.parse_json(attempt.response_excerpt)
-    body = body if isinstance(body, dict) else {}
-    submission.status = SubmissionStatus.RECEIVED
-    submission.partner_id = str(body.get("submission_id", ""))[:20]
-    submission.received_at = timezone.now()
-    Policy.objects.filter(
-        firm_id=submission.firm_id,
-        pk__in=[v for k, v in submission.refs.items() if k.startswith("P")],
-        status__in=(PolicyStatus.QUOTED, PolicyStatus.RECOMMENDED),
-    ).update(status=PolicyStatus.SUBMITTED)
-
-
-def on_outcome(message: OutboxMessage, attempt: DeliveryAttempt) -> None:
-    """Record the attempt on the submission and move the submission on."""
-    # The message row is already locked by this transaction's update, and a
-    # submission has one message, so no second lock is needed here.
-    found = list(
-        Submission.objects.select_related("case", "firm").filter(
-            firm_id=message.firm_id, message=message
-        )[:1]
-    )
-    if not found:
-        return
-    submission = found[0]
-    errors = _partner_errors(attempt)
+def _outcome(attempt: DeliveryAttempt) -> AttemptOutcome:
     rejected = attempt.status_code is not None and 400 <= attempt.status_code < 500
     if attempt.outcome == DeliveryAttemptOutcome.DELIVERED:
-        outcome = AttemptOutcome.RECEIVED
-    elif attempt.outcome == DeliveryAttemptOutcome.RETRY:
-        outcome = AttemptOutcome.RETRY
-    elif rejected:
-        outcome = AttemptOutcome.REJECTED
-    else:
-        outcome = AttemptOutcome.FAILED
+        return AttemptOutcome.RECEIVED
+    if attempt.outcome == DeliveryAttemptOutcome.RETRY:
+        return AttemptOutcome.RETRY
+    return AttemptOutcome.REJECTED if rejected else AttemptOutcome.FAILED
+
+
+def _move(
+    submission: Submission, attempt: DeliveryAttempt, outcome: AttemptOutcome
+) -> tuple[str, list[dict[str, str]]]:
+    """Set the submission's new state on it; return the summary and errors."""
+    errors = _partner_errors(attempt)
     summary = _summary(attempt, errors)
-    SubmissionAttempt.objects.create(
-        firm_id=submission.firm_id,
-        submission=submission,
-        started_at=attempt.started_at,
-        duration_ms=attempt.duration_ms,
-        status_code=attempt.status_code,
-        outcome=outcome,
-        message=summary,
-    )
-    event = None
     if outcome == AttemptOutcome.RECEIVED:
-        _received(submission, attempt)
-        event = SubmissionEventType.RECEIVED
+        body = partner.parse_json(attempt.response_excerpt)
+        body = body if isinstance(body, dict) else {}
+        submission.status = SubmissionStatus.RECEIVED
+        submission.partner_id = str(body.get("submission_id", ""))[:20]
+        submission.received_at = timezone.now()
     elif outcome == AttemptOutcome.RETRY:
         submission.status = SubmissionStatus.QUEUED
         submission.last_error = summary
@@ -121,31 +103,82 @@ def on_outcome(message: OutboxMessage, attempt: DeliveryAttempt) -> None:
         submission.status = SubmissionStatus.REJECTED
         submission.errors = errors
         submission.last_error = summary
-        event = SubmissionEventType.REJECTED
     else:
         submission.status = SubmissionStatus.FAILED
         submission.last_error = summary
-        event = SubmissionEventType.FAILED
     submission.updated_at = timezone.now()
-    submission.save(
-        update_fields=[
-            "status",
-            "partner_id",
-            "received_at",
-            "errors",
-            "last_error",
-            "updated_at",
-        ]
-    )
-    if event is not None:
-        events.record(
-            firm=submission.firm,
-            actor=None,
-            subject=submission.case,
-            type=event,
-            params={
-                "number": submission.number,
-                "reference": submission.partner_id,
-                "errors": len(errors),
-            },
+    return summary, errors
+
+
+EVENTS = {
+    AttemptOutcome.RECEIVED: SubmissionEventType.RECEIVED,
+    AttemptOutcome.REJECTED: SubmissionEventType.REJECTED,
+    AttemptOutcome.FAILED: SubmissionEventType.FAILED,
+}
+
+
+def on_outcomes(outcomes: list[Outcome]) -> None:
+    """Record one firm's attempts on their submissions and move those on.
+
+    A few statements for the whole batch: the submissions read together,
+    their attempt rows inserted together, the received ones' policies marked
+    Submitted in one update, the submissions saved in one update, and the
+    case history of each received, rejected or failed one in one insert.
+    """
+    # The message rows are already locked by this transaction's update, and
+    # a submission has one message, so no second lock is needed here.
+    firm_id = outcomes[0][0].firm_id
+    found = {
+        s.message_id: s
+        for s in Submission.objects.select_related("case", "firm").filter(
+            firm_id=firm_id, message_id__in=[m.pk for m, _ in outcomes]
         )
+    }
+    rows: list[SubmissionAttempt] = []
+    moved: list[Submission] = []
+    policies: list[Any] = []
+    history: list[events.Happened] = []
+    for message, attempt in outcomes:
+        submission = found.get(message.pk)
+        if submission is None:
+            continue
+        outcome = _outcome(attempt)
+        summary, errors = _move(submission, attempt, outcome)
+        rows.append(
+            SubmissionAttempt(
+                firm_id=submission.firm_id,
+                submission=submission,
+                started_at=attempt.started_at,
+                duration_ms=attempt.duration_ms,
+                status_code=attempt.status_code,
+                outcome=outcome,
+                message=summary,
+            )
+        )
+        moved.append(submission)
+        if outcome == AttemptOutcome.RECEIVED:
+            policies.extend(v for k, v in submission.refs.items() if k.startswith("P"))
+        if outcome in EVENTS:
+            history.append(
+                events.Happened(
+                    subject=submission.case,
+                    type=EVENTS[outcome],
+                    params={
+                        "number": submission.number,
+                        "reference": submission.partner_id,
+                        "errors": len(errors),
+                    },
+                )
+            )
+    if not moved:
+        return
+    SubmissionAttempt.objects.bulk_create(rows)
+    if policies:
+        Policy.objects.filter(
+            firm_id=firm_id,
+            pk__in=policies,
+            status__in=(PolicyStatus.QUOTED, PolicyStatus.RECOMMENDED),
+        ).update(status=PolicyStatus.SUBMITTED)
+    Submission.objects.bulk_update(moved, SAVED_FIELDS)
+    if history:
+        events.record_many(firm=moved[0].firm, actor=None, happened=history)

@@ -134,7 +134,7 @@ def _needing_attention(
 
 def register() -> None:
     """Register the handler, history, blockers, lock, case section and menus."""
-    register_handler(TOPIC, delivery.deliver, on_outcome=delivery.on_outcome)
+    register_handler(TOPIC, delivery.deliver, on_outcomes=delivery.on_outcomes)
     for type in SubmissionEventType:
         events.register("case", type, type.label, _line(type))
     readiness.register("concert_hub_network", network_blockers, order=30)

@@ -11,6 +11,10 @@ enforces it). Every call here:
   original ``Host`` header and TLS server name are kept), so a second DNS
   answer cannot send the request somewhere else;
 - sets a connect and a read timeout, and an overall deadline for the body;
+- keeps connections alive: one client per host name, port and checked
+  address in each process, so a worker sending one message after another to
+  the same partner reuses its connection (every request is checked first, as
+  above; a connection is never shared between two host names);
 - never follows redirects: a 3xx comes back as a failed result;
 - sends ``Idempotency-Key`` and ``User-Agent: Casework/<version>``;
 - reads at most ``max_body`` bytes of the response.
@@ -23,10 +27,13 @@ import functools
 import ipaddress
 import json
 import logging
+import os
 import re
 import socket
 import ssl
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +53,10 @@ MAX_BODY_BYTES = 64 * 1024
 EXCERPT_CHARS = 1000
 DEFAULT_PORTS = {"http": 80, "https": 443}
 RETRYABLE_STATUSES = frozenset({408, 429})
+# Kept-alive clients per process, and how long an idle connection is kept.
+MAX_CLIENTS = 32
+KEEPALIVE_SECONDS = 5.0
+MAX_IDLE_CONNECTIONS = 4
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # The clock for durations and the body deadline (replaced in tests).
@@ -380,6 +391,55 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
+ClientKey = tuple[str, str, int, str]
+_clients: "OrderedDict[ClientKey, httpx.Client]" = OrderedDict()
+_clients_lock = threading.Lock()
+_clients_pid = os.getpid()
+
+
+def _client(key: ClientKey) -> httpx.Client:
+    """Return this process's client for ``key`` (scheme, host, port, address).
+
+    A client holds the kept-alive connections to one checked address for one
+    host name (its TLS server name and ``Host``), never another's. The least
+    recently used client goes once there are ``MAX_CLIENTS``; a forked
+    process starts with none of its parent's.
+    """
+    global _clients_pid
+    with _clients_lock:
+        if _clients_pid != os.getpid():
+            _clients.clear()
+            _clients_pid = os.getpid()
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+        client = httpx.Client(
+            follow_redirects=False,
+            trust_env=False,
+            verify=_tls_context(),
+            limits=httpx.Limits(
+                max_keepalive_connections=MAX_IDLE_CONNECTIONS,
+                keepalive_expiry=KEEPALIVE_SECONDS,
+            ),
+        )
+        _clients[key] = client
+        while len(_clients) > MAX_CLIENTS:
+            # Not closed here: another thread may be using it; its idle
+            # connections close when it is collected.
+            _clients.popitem(last=False)
+        return client
+
+
+def close_clients() -> None:
+    """Close every kept-alive connection of this process (tests, shutdown)."""
+    with _clients_lock:
+        clients = list(_clients.values())
+        _clients.clear()
+    for client in clients:
+        client.close()
+
+
 def _send(
     *,
     method: str,
@@ -402,22 +462,17 @@ def _send(
     }
     extensions = {"sni_hostname": host} if url.scheme == "https" else {}
     deadline = started + connect_timeout + 2 * timeout
+    port = url.port or DEFAULT_PORTS[url.scheme]
+    client = _client((url.scheme, host.lower(), port, str(ip)))
     try:
-        with (
-            httpx.Client(
-                timeout=httpx.Timeout(timeout, connect=connect_timeout),
-                follow_redirects=False,
-                trust_env=False,
-                verify=_tls_context(),
-            ) as client,
-            client.stream(
-                method,
-                url.copy_with(host=str(ip)),
-                content=body or None,
-                headers=request_headers,
-                extensions=extensions,
-            ) as response,
-        ):
+        with client.stream(
+            method,
+            url.copy_with(host=str(ip)),
+            content=body or None,
+            headers=request_headers,
+            extensions=extensions,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        ) as response:
             content, truncated = _read_capped(response, max_body, deadline)
             return HttpResult(
                 status_code=response.status_code,

@@ -7,6 +7,7 @@ rows into lines with :func:`history_entries`.
 
 from crm.core.audit import Snapshot, diff, snapshot
 from crm.core.events.history import HistoryEntry, history_entries
+from crm.core.events.many import Happened, record_many
 from crm.core.events.pipeline import (
     Recorded,
     RecordedEvent,
@@ -41,6 +42,7 @@ from crm.core.events.registry import (
 __all__ = [
     "EventType",
     "Formatter",
+    "Happened",
     "HistoryEntry",
     "HistoryLine",
     "Recorded",
@@ -57,6 +59,7 @@ __all__ = [
     "is_registered",
     "label_of",
     "record",
+    "record_many",
     "record_timeline",
     "register",
     "register_formatter",

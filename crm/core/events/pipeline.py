@@ -50,6 +50,18 @@ class HistoryWriter(Protocol):
     ) -> models.Model: ...
 
 
+class HistoryBatchWriter(Protocol):
+    """Write many history rows of one model at once: (subject, type, parameters)."""
+
+    def __call__(
+        self,
+        *,
+        firm: "Firm",
+        actor: "User | None",
+        entries: list[tuple[Any, str, dict[str, Any]]],
+    ) -> Sequence[models.Model]: ...
+
+
 class TimelineWriter(Protocol):
     """Write one client-timeline entry for ``contact`` and return it (saved)."""
 
@@ -117,6 +129,7 @@ Subscriber = Callable[[RecordedEvent], None]
 Writer = Callable[[RecordedEvent, models.Model | None], None]
 
 _HISTORY: dict[type[models.Model], tuple[str, HistoryWriter]] = {}
+_HISTORY_BATCH: dict[type[models.Model], HistoryBatchWriter] = {}
 _TIMELINE: list[TimelineWriter] = []
 _TIMELINE_BATCH: list[TimelineBatchWriter] = []
 _SUBSCRIBERS: list[Subscriber] = []
@@ -124,14 +137,23 @@ _WRITERS: list[Writer] = []
 
 
 def register_history(
-    model: type[models.Model], *, subject: str, writer: HistoryWriter
+    model: type[models.Model],
+    *,
+    subject: str,
+    writer: HistoryWriter,
+    batch: HistoryBatchWriter | None = None,
 ) -> None:
-    """Make ``writer`` write the history of ``model`` rows, as event ``subject``."""
+    """Make ``writer`` write the history of ``model`` rows, as event ``subject``.
+
+    ``batch``, if given, writes many rows at once for ``events.record_many``.
+    """
     existing = _HISTORY.get(model)
     if existing is not None and existing != (subject, writer):
         msg = f"History of {model._meta.label} is registered twice."
         raise ValueError(msg)
     _HISTORY[model] = (subject, writer)
+    if batch is not None:
+        _HISTORY_BATCH[model] = batch
 
 
 def register_timeline(writer: TimelineWriter, batch: TimelineBatchWriter) -> None:

@@ -30,7 +30,7 @@ from crm.core.outbox.models import (
     DeliveryAttempt,
     OutboxMessage,
 )
-from crm.core.outbox.registry import DeliveryResult, handler_for, outcome_hook_for
+from crm.core.outbox.registry import DeliveryResult, handler_for, outcomes_hook_for
 
 if TYPE_CHECKING:
     from crm.firms.models import Firm, User
@@ -323,9 +323,9 @@ def _record(
         return attempt
     for name, value in changes.items():
         setattr(message, name, value)
-    hook = outcome_hook_for(message.topic)
+    hook = outcomes_hook_for(message.topic)
     if hook is not None:
-        hook(message, attempt)
+        hook([(message, attempt)])
     return attempt
 
 

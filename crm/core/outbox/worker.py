@@ -9,7 +9,7 @@ import uuid
 
 from django.db import close_old_connections
 
-from crm.core.outbox import services
+from crm.core.outbox import batch, services
 
 logger = logging.getLogger(__name__)
 
@@ -78,16 +78,13 @@ class OutboxWorker:
             messages = services.outbox_claim(worker=self.name, limit=self.batch)
             if not messages:
                 break
-            for position, message in enumerate(messages):
-                if self.stopping:
-                    # Hand back what was claimed but not tried, for another worker.
-                    services.outbox_release(
-                        worker=self.name,
-                        message_ids=[m.pk for m in messages[position:]],
-                    )
-                    break
-                if services.outbox_deliver_claimed(message=message, worker=self.name):
-                    tries += 1
+            # Send the batch, then record every outcome in one transaction;
+            # a stopping worker hands back what it has not sent.
+            tried = batch.outbox_send_batch(
+                messages=messages, worker=self.name, stopping=lambda: self.stopping
+            )
+            batch.outbox_record_batch(tried=tried, worker=self.name)
+            tries += len(tried)
         return tries
 
     def run_forever(self) -> None:

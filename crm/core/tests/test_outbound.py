@@ -30,6 +30,8 @@ class _Handler(BaseHTTPRequestHandler):
     """Answer by path: /ok, /slow, /redirect, /unavailable, /bad, /big."""
 
     server: "_Server"
+    # Keep connections alive, as the client expects of a partner.
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):
         """Keep the test output quiet."""
@@ -38,6 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         self.server.requests.append((self.path, dict(self.headers), body))
+        self.server.peers.append(self.client_address)
         if self.path == "/slow":
             self.server.release.wait(10)
         if self.path == "/garbage":
@@ -63,6 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     requests: list[tuple[str, dict[str, str], bytes]]
+    peers: list[tuple[str, int]]
     release: threading.Event
 
     def handle_error(self, request, client_address):
@@ -73,6 +77,7 @@ class _Server(ThreadingHTTPServer):
 def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.requests = []
+    httpd.peers = []
     httpd.release = threading.Event()
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -87,6 +92,7 @@ def server():
 def local(server, settings):
     """Allow the test server's 127.0.0.1:<port>; return a URL maker."""
     server.requests.clear()
+    server.peers.clear()
     port = server.server_address[1]
     settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS = [f"127.0.0.1:{port}"]
     return lambda path: f"http://127.0.0.1:{port}{path}"
@@ -154,6 +160,53 @@ def test_post_sends_json_with_idempotency_key_and_user_agent(server, local):
     assert headers["X-Signature"] == "abc"
     assert headers["Host"] == f"127.0.0.1:{server.server_address[1]}"
     assert json.loads(body) == {"on": "2026-06-01", "amount": 1}
+
+
+def test_one_connection_serves_requests_to_the_same_host(server, local):
+    """A second request to the same host reuses the kept-alive connection."""
+    outbound.close_clients()
+    assert _post(local("/ok")).ok is True
+    assert _post(local("/ok"), idempotency_key="key-2").ok is True
+    first, second = server.peers
+    assert first == second
+
+
+def test_a_kept_connection_still_passes_every_guard(server, local, settings):
+    """Each request is checked before a kept connection is used: once the
+    address is no longer allowed, nothing is sent on it."""
+    outbound.close_clients()
+    assert _post(local("/ok")).ok is True
+    settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS = []
+    refused = _post(local("/ok"))
+    assert refused.error_kind == OutboundErrorKind.DESTINATION_REFUSED
+    assert len(server.requests) == 1
+
+
+def test_two_host_names_never_share_a_connection(server, local, settings, fake_dns):
+    """A name resolving to the same address gets its own connection."""
+    outbound.close_clients()
+    port = server.server_address[1]
+    fake_dns["partner.example"] = ["127.0.0.1"]
+    settings.OUTBOUND_ALLOWED_PRIVATE_HOSTS = [
+        f"127.0.0.1:{port}",
+        f"partner.example:{port}",
+    ]
+    assert _post(local("/ok")).ok is True
+    assert _post(f"http://partner.example:{port}/ok").ok is True
+    assert server.peers[0] != server.peers[1]
+    assert server.requests[1][1]["Host"] == f"partner.example:{port}"
+
+
+def test_a_forked_process_starts_without_its_parents_clients(local, monkeypatch):
+    """Connections are never shared with a child process (pre-forking servers)."""
+    outbound.close_clients()
+    assert _post(local("/ok")).ok is True
+    assert outbound._clients
+    ((key, parents),) = outbound._clients.items()
+    assert outbound._client(key) is parents
+    monkeypatch.setattr(outbound, "_clients_pid", -1)
+    assert outbound._client(key) is not parents
+    assert outbound._clients_pid != -1
 
 
 def test_the_checked_address_is_the_one_connected_to(server, settings, fake_dns):
