@@ -1,11 +1,13 @@
 """Writes of the complaints register: log a complaint, record its outcome (M5)."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import holidays
 from django.db import transaction
 
 from crm.cases.models import Case, CaseApplicant
@@ -30,11 +32,25 @@ SUMMARY_BUSINESS_DAYS = 3
 REMINDER_DAYS_BEFORE = 7
 
 
+@functools.cache
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    """Return England & Wales bank holidays of a year, substitute days included."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_business_day(day: datetime.date) -> bool:
+    """Return whether ``day`` is a weekday and not an E&W bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
 def add_business_days(day: datetime.date, count: int) -> datetime.date:
-    """Return the ``count``-th weekday after ``day`` (bank holidays not counted)."""
+    """Return the ``count``-th business day after ``day``.
+
+    Weekends and England & Wales bank holidays are not business days.
+    """
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_business_day(day):
             count -= 1
     return day
 
