@@ -9,10 +9,11 @@ from typing import Any
 
 import holidays
 from django.db import transaction
+from django.db.models import F
 
 from crm.cases.models import Case, CaseApplicant
 from crm.complaints.choices import ComplaintEventType, ComplaintRoute
-from crm.complaints.models import Complaint
+from crm.complaints.models import Complaint, ComplaintReferenceCounter
 from crm.contacts.models import Contact
 from crm.contacts.services.exports import csv_chunks
 from crm.core import events
@@ -83,6 +84,24 @@ class ResolutionData:
     final_response_on: datetime.date
     redress: Decimal | None = None
     resolution: str = ""
+
+
+def next_number(*, firm: Firm) -> int:
+    """Return the firm's next complaint number (CP-0001, CP-0002...).
+
+    Allocated like case references (``crm.cases.services.next_reference``):
+    the counter row is incremented with an UPDATE inside the caller's
+    transaction, so concurrent complaints get distinct numbers.
+    """
+    counter, _ = ComplaintReferenceCounter.objects.get_or_create(firm=firm)
+    ComplaintReferenceCounter.objects.filter(pk=counter.pk).update(
+        last_number=F("last_number") + 1
+    )
+    return (
+        ComplaintReferenceCounter.objects.filter(pk=counter.pk)
+        .values_list("last_number", flat=True)
+        .get()
+    )
 
 
 def _refuse(message: str, field: str) -> ApplicationError:
@@ -156,6 +175,7 @@ def complaint_log(
         contact = _main_client(firm, data.case)
     complaint = Complaint(
         firm=firm,
+        number=next_number(firm=firm),
         case=data.case,
         contact=contact,
         received_on=data.received_on,
