@@ -2,7 +2,9 @@
 
 import pytest
 
+from crm.contacts.models import Contact
 from crm.core import erasure
+from crm.firms.models import Firm
 
 
 @pytest.fixture
@@ -24,8 +26,9 @@ def test_run_calls_every_hook_and_adds_up_their_counts(clean_registry):
 
     erasure.register("first", first)
     erasure.register("second", second)
-    assert erasure.run(firm="F", contact="C") == {"app.one": 3, "app.two": 3}
-    assert calls == [("first", "F", "C"), ("second", "F", "C")]
+    firm, contact = Firm(name="F"), Contact(last_name="C")
+    assert erasure.run(firm=firm, contact=contact) == {"app.one": 3, "app.two": 3}
+    assert calls == [("first", firm, contact), ("second", firm, contact)]
 
 
 def test_a_key_registered_twice_with_another_hook_is_refused(clean_registry):
