@@ -84,7 +84,8 @@ def complaints(
     """Yield a few complaints on the firm's cases, a third still open."""
     wanted = max(LEAST_COMPLAINTS, round(len(refs.cases) * COMPLAINTS_PER_CASE))
     step = max(1, len(refs.cases) // wanted)
-    for index in range(0, min(len(refs.cases), wanted * step), step):
+    indexes = range(0, min(len(refs.cases), wanted * step), step)
+    for number, index in enumerate(indexes, start=1):
         received = clock.around_today(rng, 300)
         received = min(received, clock.now.date())
         resolved = rng.random() < 0.66
@@ -94,6 +95,7 @@ def complaints(
             "case_id": refs.cases[index],
             "contact_id": refs.case_contacts[index],
             "received_on": received,
+            "number": number,
             "category": rng.choice(CATEGORIES),
             "handler_id": refs.users[index % len(refs.users)],
             "summary": "Bench complaint about the service.",

@@ -317,6 +317,17 @@ def _counters(refs: list[rows.FirmRefs]) -> None:
         for kind, number in ref.last_numbers.items()
         if kinds.find(kind) is not None
     )
+    complaint = _model("complaints", "Complaint")
+    counter = _model("complaints", "ComplaintReferenceCounter")
+    if complaint is None or counter is None:
+        return
+    with scopes_disabled():
+        last = complaint._default_manager.values("firm_id").annotate(
+            last=models.Max("number")
+        )
+        counter._default_manager.bulk_create(
+            counter(firm_id=row["firm_id"], last_number=row["last"]) for row in last
+        )
 
 
 def database_label() -> str:

@@ -1,8 +1,5 @@
 """The advice Cases list's filters: one FilterSet for the page, the CSV and the API."""
 
-from typing import Any
-
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +10,7 @@ from crm.cases import selectors as case_selectors
 from crm.core.filters import (
     ChoiceFilter,
     DateFilter,
+    DateRangeFilterForm,
     IdChoiceFilter,
     ListFilterSet,
     SearchFilter,
@@ -27,16 +25,10 @@ FOLLOW_UP_CHOICES = [
 ]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(DateRangeFilterForm):
     """Checks across the Cases filters: the date range must not run backwards."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and end < start:
-            self.add_error("created_to", _("Choose a date on or after the start."))
-            data.pop("created_to", None)
-        return data
+    date_range = ("created_from", "created_to")
 
 
 def _statuses_of(kinds: list[str]) -> list[AdviceStatus]:

@@ -1,29 +1,26 @@
 """The complaints register's tab and filters: one FilterSet for page and CSV."""
 
-from typing import Any, cast
+from typing import cast
 
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crm.complaints import selectors
 from crm.complaints.choices import ComplaintCategory
 from crm.complaints.selectors import ComplaintListQuery, ComplaintTab
-from crm.core.filters import ChoiceFilter, DateFilter, IdChoiceFilter, ListFilterSet
+from crm.core.filters import (
+    ChoiceFilter,
+    DateFilter,
+    DateRangeFilterForm,
+    IdChoiceFilter,
+    ListFilterSet,
+)
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 
 
-class ComplaintFilterForm(forms.Form):
+class ComplaintFilterForm(DateRangeFilterForm):
     """Checks across the filters: the date range must not run backwards."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Choose a date on or after the start."))
-            data.pop("date_to", None)
-        return data
 
 
 class ComplaintFilterSet(ListFilterSet):

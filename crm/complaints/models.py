@@ -67,6 +67,7 @@ class Complaint(FirmOwnedModel):
         related_name="+",
         verbose_name=_("handler"),
     )
+    number = models.PositiveIntegerField(editable=False)
     summary = models.TextField(_("what the client said"))
     due_on = models.DateField(_("final response due"))
     outcome = models.CharField(
@@ -99,6 +100,11 @@ class Complaint(FirmOwnedModel):
             ),
             models.Index(fields=["firm", "received_on"], name="complaint_received"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "number"], name="complaint_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Complaint {self.reference}"
@@ -108,8 +114,8 @@ class Complaint(FirmOwnedModel):
 
     @property
     def reference(self) -> str:
-        """Return the register's reference, e.g. "CP-0007"."""
-        return f"CP-{self.pk:04d}" if self.pk else "CP-new"
+        """Return the register's reference, e.g. "CP-0007": numbered per firm."""
+        return f"CP-{self.number:04d}" if self.number else "CP-new"
 
     @property
     def is_open(self) -> bool:
@@ -119,3 +125,21 @@ class Complaint(FirmOwnedModel):
     def can_resolve(self) -> bool:
         """Return whether an outcome and final response may be recorded."""
         return self.is_open
+
+
+class ComplaintReferenceCounter(FirmOwnedModel):
+    """The last number given to a complaint in one firm (safe allocation)."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager["ComplaintReferenceCounter"]] = scoped(
+        models.Manager["ComplaintReferenceCounter"]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm"], name="complaint_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"complaints: {self.last_number}"

@@ -1,16 +1,19 @@
 """Writes of the complaints register: log a complaint, record its outcome (M5)."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import holidays
 from django.db import transaction
+from django.db.models import F
 
 from crm.cases.models import Case, CaseApplicant
 from crm.complaints.choices import ComplaintEventType, ComplaintRoute
-from crm.complaints.models import Complaint
+from crm.complaints.models import Complaint, ComplaintReferenceCounter
 from crm.contacts.models import Contact
 from crm.contacts.services.exports import csv_chunks
 from crm.core import events
@@ -30,11 +33,25 @@ SUMMARY_BUSINESS_DAYS = 3
 REMINDER_DAYS_BEFORE = 7
 
 
+@functools.cache
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    """Return England & Wales bank holidays of a year, substitute days included."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_business_day(day: datetime.date) -> bool:
+    """Return whether ``day`` is a weekday and not an E&W bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
 def add_business_days(day: datetime.date, count: int) -> datetime.date:
-    """Return the ``count``-th weekday after ``day`` (bank holidays not counted)."""
+    """Return the ``count``-th business day after ``day``.
+
+    Weekends and England & Wales bank holidays are not business days.
+    """
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_business_day(day):
             count -= 1
     return day
 
@@ -67,6 +84,24 @@ class ResolutionData:
     final_response_on: datetime.date
     redress: Decimal | None = None
     resolution: str = ""
+
+
+def next_number(*, firm: Firm) -> int:
+    """Return the firm's next complaint number (CP-0001, CP-0002...).
+
+    Allocated like case references (``crm.cases.services.next_reference``):
+    the counter row is incremented with an UPDATE inside the caller's
+    transaction, so concurrent complaints get distinct numbers.
+    """
+    counter, _ = ComplaintReferenceCounter.objects.get_or_create(firm=firm)
+    ComplaintReferenceCounter.objects.filter(pk=counter.pk).update(
+        last_number=F("last_number") + 1
+    )
+    return (
+        ComplaintReferenceCounter.objects.filter(pk=counter.pk)
+        .values_list("last_number", flat=True)
+        .get()
+    )
 
 
 def _refuse(message: str, field: str) -> ApplicationError:
@@ -140,6 +175,7 @@ def complaint_log(
         contact = _main_client(firm, data.case)
     complaint = Complaint(
         firm=firm,
+        number=next_number(firm=firm),
         case=data.case,
         contact=contact,
         received_on=data.received_on,

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.core import fields, principals, selectors
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from crm.firms.models import Firm
 
 # What "no filter" looks like once cleaned.
@@ -104,6 +106,28 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
         return f"?tab={self.tab}" if self.tabs else "?"
 
 
+class DateRangeFilterForm(forms.Form):
+    """Checks across a list's filters: its date range must not run backwards.
+
+    ``date_range`` names the start and end filters; an end before the start is
+    an error on the end filter (``date_range_error``), which is then left out.
+    """
+
+    date_range: ClassVar[tuple[str, str]] = ("date_from", "date_to")
+    date_range_error: ClassVar["StrOrPromise"] = _(
+        "Choose a date on or after the start."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start_name, end_name = self.date_range
+        start, end = data.get(start_name), data.get(end_name)
+        if start and end and end < start:
+            self.add_error(end_name, self.date_range_error)
+            data.pop(end_name, None)
+        return data
+
+
 class IdChoiceFilter(django_filters.Filter):  # type: ignore[misc]  # django-filter is untyped
     """A choice of one of the firm's records by id, cleaned to ``int`` or None."""
 
@@ -131,16 +155,10 @@ class SearchFilter(django_filters.Filter):  # type: ignore[misc]  # django-filte
 # The Audit log's filters (A7).
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeFilterForm):
     """Checks across the Audit log filters: the date range must not run backwards."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
-            data.pop("date_to", None)
-        return data
+    date_range_error = _("The end date is before the start date.")
 
 
 class AuditFilterSet(ListFilterSet):

@@ -1,27 +1,17 @@
 """The Income page's filters: one FilterSet for the page and its CSV (L3)."""
 
-from typing import Any
-
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from crm.core.filters import DateFilter, IdChoiceFilter, ListFilterSet
+from crm.core.filters import (
+    DateFilter,
+    DateRangeFilterForm,
+    IdChoiceFilter,
+    ListFilterSet,
+)
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 from crm.income.selectors import IncomeQuery
-
-
-class IncomeFilterForm(forms.Form):
-    """Checks across the filters: the date range must not run backwards."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Choose a date on or after the start."))
-            data.pop("date_to", None)
-        return data
 
 
 class IncomeFilterSet(ListFilterSet):
@@ -33,7 +23,7 @@ class IncomeFilterSet(ListFilterSet):
     introducer = IdChoiceFilter(label=_("Introducer"))
 
     class Meta:
-        form = IncomeFilterForm
+        form = DateRangeFilterForm
 
     def __init__(self, data: QueryDict | None, *, firm: Firm) -> None:
         super().__init__(data)

@@ -21,10 +21,12 @@ class PortalConfig(AppConfig):
                 "portal.actionupload": "Client upload",
             }
         )
-        from crm.core import demo
+        from crm.core import demo, erasure
         from crm.portal import demo as portal_demo
         from crm.portal import registry
+        from crm.portal.services import erasure as portal_erasure
 
         registry.register()
+        erasure.register("portal", portal_erasure.contact_portal_erase)
         demo.register(portal_demo.seed)
         demo.register_logins(portal_demo.login_lines)

@@ -1,27 +1,21 @@
 """The reports' filters: one FilterSet for the report page and its CSV."""
 
-from typing import Any
-
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from crm.core.filters import DateFilter, IdChoiceFilter, ListFilterSet
+from crm.core.filters import (
+    DateFilter,
+    DateRangeFilterForm,
+    IdChoiceFilter,
+    ListFilterSet,
+)
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm
 from crm.reports.selectors import ReportQuery
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(DateRangeFilterForm):
     """Checks across the report filters: the date range must not run backwards."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Choose a date on or after the start."))
-            data.pop("date_to", None)
-        return data
 
 
 class ReportFilterSet(ListFilterSet):

@@ -1,8 +1,5 @@
 """The support Cases list's filters: one FilterSet for the page, the CSV and the API."""
 
-from typing import Any
-
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +7,7 @@ from crm.cases import selectors as case_selectors
 from crm.core.filters import (
     ChoiceFilter,
     DateFilter,
+    DateRangeFilterForm,
     IdChoiceFilter,
     ListFilterSet,
     SearchFilter,
@@ -22,16 +20,10 @@ from crm.support import selectors
 from crm.support.choices import ConcernLevel, ReferralStatus, Scorer, SupportStatus
 
 
-class SupportCaseFilterForm(forms.Form):
+class SupportCaseFilterForm(DateRangeFilterForm):
     """Checks across the filters: the start-date range must not run backwards."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start_from"), data.get("start_to")
-        if start and end and end < start:
-            self.add_error("start_to", _("Choose a date on or after the start."))
-            data.pop("start_to", None)
-        return data
+    date_range = ("start_from", "start_to")
 
 
 class SupportCaseFilterSet(ListFilterSet):
@@ -118,16 +110,8 @@ class ReferralFilterSet(ListFilterSet):
         return selectors.ReferralListQuery(tab=self.tab, q=self.cleaned.get("q") or "")
 
 
-class FunderFilterForm(forms.Form):
+class FunderFilterForm(DateRangeFilterForm):
     """Checks across the funder report's filters: the period must not run backwards."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Choose a date on or after the start."))
-            data.pop("date_to", None)
-        return data
 
 
 class FunderFilterSet(ListFilterSet):

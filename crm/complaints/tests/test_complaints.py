@@ -45,10 +45,30 @@ def _at(day: datetime.date) -> datetime.datetime:
         # Friday + 3 business days: the Wednesday after.
         (datetime.date(2026, 3, 6), ComplaintRoute.SUMMARY, datetime.date(2026, 3, 11)),
         (datetime.date(2026, 3, 2), ComplaintRoute.SUMMARY, datetime.date(2026, 3, 5)),
+        # Christmas 2026: Friday 25th, Saturday 26th, Monday 28th (Boxing Day
+        # substitute) are not counted: Tuesday 29th, Wednesday 30th, Thursday 31st.
+        (
+            datetime.date(2026, 12, 24),
+            ComplaintRoute.SUMMARY,
+            datetime.date(2026, 12, 31),
+        ),
+        # Easter 2027: Good Friday 26 March and Easter Monday 29 March skipped.
+        (
+            datetime.date(2027, 3, 25),
+            ComplaintRoute.SUMMARY,
+            datetime.date(2027, 4, 1),
+        ),
+        # New Year across the year end: Friday 1 January 2027 skipped.
+        (
+            datetime.date(2026, 12, 30),
+            ComplaintRoute.SUMMARY,
+            datetime.date(2027, 1, 5),
+        ),
     ],
 )
 def test_deadline_follows_the_fca_rules(received, route, due):
-    """SPEC M5: eight weeks for a final response; 3 business days for a summary."""
+    """SPEC M5: eight weeks for a final response; 3 business days for a summary,
+    England & Wales bank holidays not counted."""
     assert services.deadline(received, route) == due
 
 

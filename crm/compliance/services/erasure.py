@@ -7,7 +7,10 @@ their documents and files; their subject access archives; the free text
 of their cases that names them (``erasure_text``: a sole case's title,
 note, close reason, history notes and reasons, complaints, referrals,
 support records...; on a joint case only the text naming them); and the
-personal data in audit rows about them (redacted, ``AuditEvent.redact``).
+personal data in audit rows about them (redacted, ``AuditEvent.redact``);
+and what higher apps keep about them, through the hooks they register in
+``crm.core.erasure`` (the portal's invitation addresses, consent IP
+addresses and review reasons).
 
 What stays: every row, so counts and reports do not change (cases, leads,
 tasks, interactions, consent records with their versions, times and
@@ -31,6 +34,7 @@ from crm.compliance.services import erasure_text
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import ConsentRecord, Contact
 from crm.contacts.services import apply_normalised
+from crm.core import erasure as erasure_hooks
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -212,7 +216,10 @@ def contact_erase(*, firm: Firm, actor: User | None, contact: Contact) -> Contac
         sole_cases=sole_cases,
         joint_cases=sorted(case_ids - set(sole_cases)),
     )
-    for label, number in _linked_rows(firm, contact).items():
+    for label, number in [
+        *_linked_rows(firm, contact).items(),
+        *erasure_hooks.run(firm=firm, contact=contact).items(),
+    ]:
         rows[label] = rows.get(label, 0) + number
     documents = _documents(firm, contact, sole_cases)
     _exports(firm, contact)

@@ -19,6 +19,9 @@ from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
 from crm.interactions.models import Interaction
 from crm.interactions.tests.factories import NoteFactory
+from crm.portal.choices import ActionKind
+from crm.portal.models import CreditConsent, PortalInvitation, RequestedAction
+from crm.portal.tests.factories import make_action
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +148,50 @@ def test_erase_page_needs_manage_firm(adviser_client, firm):
     """SPEC A4: only members who manage the firm erase clients."""
     contact = ContactFactory(firm=firm)
     assert adviser_client.get(f"/clients/{contact.pk}/erase/").status_code == 403
+
+
+def test_erasure_clears_the_portal_records(firm, other_firm, owner):
+    """SPEC M3: the portal's invitation address, consent IP address and review
+    reason go (through the portal's erasure hook); the rows stay, and another
+    client's and another firm's do not change."""
+    contact, case = _past_retention(firm)
+    consent_action = make_action(firm, case=case, contact=contact)
+    CreditConsent.objects.create(
+        firm=firm,
+        action=consent_action,
+        contact=contact,
+        text_version="v1",
+        confirmed_at=timezone.now(),
+        ip_address="198.51.100.7",
+    )
+    make_action(
+        firm,
+        case=case,
+        contact=contact,
+        kind=ActionKind.IDENTITY,
+        review_reason="Zebedee's passport photo is blurred.",
+    )
+    PortalInvitation.objects.create(
+        firm=firm,
+        contact=contact,
+        case=case,
+        email="zebedee@ex.com",
+        token_hash="a" * 64,
+        expires_at=timezone.now(),
+    )
+    other = make_action(other_firm, review_reason="Keep this one.")
+    services.contact_erase(firm=firm, actor=owner.user, contact=contact)
+    assert list(
+        PortalInvitation.objects.filter(contact=contact).values_list("email", flat=True)
+    ) == [""]
+    assert CreditConsent.objects.get(contact=contact).ip_address is None
+    assert set(
+        RequestedAction.objects.filter(contact=contact).values_list(
+            "review_reason", flat=True
+        )
+    ) == {""}
+    other.refresh_from_db()
+    assert other.review_reason == "Keep this one."
+    audit = AuditEvent.objects.filter(verb="erase").latest("pk")
+    assert audit.changes["rows_blanked"]["portal.portalinvitation"] == 1
+    assert audit.changes["rows_blanked"]["portal.creditconsent"] == 1
