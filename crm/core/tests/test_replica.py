@@ -6,9 +6,10 @@ the suite uses, and drives the app against them in a separate process
 (``replica_driver.py``), judging by each server's own statistics. It runs in
 every pass of the suite: it does not touch the suite's database. The
 clusters are kept between runs (the first run migrates, about a minute; later
-runs take a few seconds) and stopped at the end.
+runs take a few seconds) and stopped by the last test process to finish.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -45,22 +46,40 @@ def clusters():
         "PGCLUSTER_DB": DB,
     }
     script = str(ROOT / "scripts" / "replica.sh")
-    subprocess.run([script, "start"], env=env, check=True, capture_output=True)
-    yield env
-    subprocess.run([script, "stop"], env=env, check=True, capture_output=True)
+    # Each test process holds a shared lock while it uses the clusters; the
+    # last one out (the one that then gets the lock alone) stops them, so one
+    # xdist worker never stops them under another.
+    users = Path(env["PGCLUSTER_DIR"]).with_suffix(".users")
+    users.parent.mkdir(parents=True, exist_ok=True)
+    with users.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        subprocess.run([script, "start"], env=env, check=True, capture_output=True)
+        yield env
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another process still uses them and will stop them
+        subprocess.run([script, "stop"], env=env, check=True, capture_output=True)
 
 
 def _drive(mode: str, **env: str) -> dict[str, Any]:
-    """Run the driver in ``mode`` with ``env``; return the figures it printed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "crm.core.tests.replica_driver", mode],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """Run the driver in ``mode`` with ``env``; return the figures it printed.
+
+    One driver at a time (xdist may run both tests at once): each judges by
+    the servers' counters, which another's traffic would move.
+    """
+    with (ROOT / "var" / "pgcluster-test.drive").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [sys.executable, "-m", "crm.core.tests.replica_driver", mode],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
