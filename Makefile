@@ -120,7 +120,7 @@ bench: install wrk
 # The list page with and without a streaming replica and through PgBouncer, on
 # the clusters of scripts/replica.sh (its own small bench data: cheap).
 PG_BIN ?= /usr/lib/postgresql/15/bin
-BENCH_REPLICA_SCALE ?= 0.05
+BENCH_REPLICA_SCALE ?= 0.01
 BENCH_REPLICA_SECONDS ?= 10
 BENCH_REPLICA_ENV = PGCLUSTER_DB=casework_bench
 BENCH_REPLICA_DB = DATABASE_URL=postgres://postgres@127.0.0.1:5433/casework_bench \
