@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck pytest install chromium format migrate seed clean help bench wrk
+.PHONY: run test lint typecheck pytest install chromium format migrate seed clean help bench wrk \
+	replica replica-stop pgbouncer bench-replica
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web server + worker"
 	@echo "make test   - install test needs, run lint, type checks and the test suite"
 	@echo "make format - format Python and templates"
 	@echo "make bench  - benchmark every page on SQLite and PostgreSQL (BENCH_SCALE=0.01 for a quick run)"
+	@echo "make replica - start a PostgreSQL primary, a streaming standby and PgBouncer (var/pgcluster)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +46,20 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# A real primary + streaming standby (+ PgBouncer) on this machine: README, "Scaling out".
+pgbouncer:
+	@command -v pgbouncer >/dev/null 2>&1 || { \
+	  echo "Installing Debian's pgbouncer for the scale-out setup..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }
+
+replica: pgbouncer
+	scripts/replica.sh pgbouncer
+
+replica-stop:
+	scripts/replica.sh stop
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,7 +71,7 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .
 
-pytest: $(VENV)/.dev-installed chromium
+pytest: $(VENV)/.dev-installed chromium pgbouncer
 	scripts/pytest.sh
 
 test: lint typecheck pytest
@@ -97,7 +113,25 @@ bench: install wrk
 	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_run --scale $(BENCH_SCALE) \
 	  --requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
 	DATABASE_URL=$(BENCH_PG) $(BENCH_RUN) bench_deliveries
+	@if [ -x $(PG_BIN)/pg_ctl ]; then $(MAKE) --no-print-directory bench-replica; \
+	  else echo "Replica benchmark skipped: no PostgreSQL server binaries in $(PG_BIN)."; fi
 	@echo "Results: bench/RESULTS.md"
+
+# The list page with and without a streaming replica and through PgBouncer, on
+# the clusters of scripts/replica.sh (its own small bench data: cheap).
+PG_BIN ?= /usr/lib/postgresql/15/bin
+BENCH_REPLICA_SCALE ?= 0.01
+BENCH_REPLICA_SECONDS ?= 10
+BENCH_REPLICA_ENV = PGCLUSTER_DB=casework_bench
+BENCH_REPLICA_DB = DATABASE_URL=postgres://postgres@127.0.0.1:5433/casework_bench \
+	DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5434/casework_bench
+
+bench-replica: install wrk pgbouncer
+	$(BENCH_REPLICA_ENV) scripts/replica.sh pgbouncer
+	$(BENCH_REPLICA_DB) $(BENCH_RUN) migrate --noinput -v0
+	$(BENCH_REPLICA_DB) $(BENCH_RUN) bench_data --scale $(BENCH_REPLICA_SCALE) --replace
+	$(BENCH_REPLICA_DB) $(BENCH_RUN) bench_replica --load-seconds $(BENCH_REPLICA_SECONDS) \
+	  --pgbouncer-url postgres://postgres@127.0.0.1:6433/casework_bench
 
 clean:
 	rm -rf $(VENV) var staticfiles .coverage htmlcov .mypy_cache .ruff_cache

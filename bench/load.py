@@ -72,9 +72,17 @@ def _wait_for(port: int, timeout: float = 30) -> None:
 
 
 def measure(
-    path: str, session_cookie: str, *, seconds: int = 20, connections: int = 8
+    path: str,
+    session_cookie: str,
+    *,
+    seconds: int = 20,
+    connections: int = 8,
+    extra_env: dict[str, str] | None = None,
 ) -> Throughput:
-    """Serve the app with gunicorn and load ``path`` with ``wrk``."""
+    """Serve the app with gunicorn and load ``path`` with ``wrk``.
+
+    ``extra_env`` overrides the server's environment (e.g. the databases).
+    """
     wrk = wrk_path()
     if wrk is None:
         msg = "wrk is not installed (make bench installs Debian's wrk)"
@@ -82,6 +90,7 @@ def measure(
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     env["DATABASE_URL"] = _database_url()
+    env.update(extra_env or {})
     server = subprocess.Popen(  # noqa: S603 - fixed arguments
         [
             sys.executable,

@@ -130,6 +130,7 @@ def render(data: dict[str, Any], notes: str = "") -> str:
             "",
         ]
     lines += _deliveries(data)
+    lines += _replica(data)
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)
@@ -179,6 +180,32 @@ def _deliveries(data: dict[str, Any]) -> list[str]:
             "|---|---:|---:|---:|---:|---:|",
             *cpu_rows,
         ]
+    return [*lines, ""]
+
+
+def _replica(data: dict[str, Any]) -> list[str]:
+    """List-page throughput with and without the replica (``bench_replica``)."""
+    found = data.get("replica")
+    if not found:
+        return []
+    counts = ", ".join(f"{k} {v:,}" for k, v in found.get("counts", {}).items())
+    lines = [
+        "## Read replica and PgBouncer",
+        "",
+        f"`{found['path']}` loaded by `wrk` through gunicorn on a primary and its "
+        "streaming standby on this machine (`make bench-replica`, "
+        f"`scripts/replica.sh`; {counts}). Both servers share the same cores, so "
+        "this shows the routing and its cost, not the gain of a second machine.",
+        "",
+        "| set-up | requests/s | p95 ms | errors | standby transactions |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for run in found["runs"]:
+        errors = run["non_2xx"] + run.get("timeouts", 0)
+        lines.append(
+            f"| {run['setup']} | {run['requests_per_second']:.0f} | "
+            f"{run['p95_ms']:.1f} | {errors} | {run['standby_transactions']:,} |"
+        )
     return [*lines, ""]
 
 

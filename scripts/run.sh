@@ -9,6 +9,8 @@ PORT="${PORT:-8000}"
 SIMULATOR_PORT="${SIMULATOR_PORT:-8765}"
 export CONCERT_HUB_URL="${CONCERT_HUB_URL:-http://127.0.0.1:${SIMULATOR_PORT}}"
 export OUTBOUND_ALLOWED_PRIVATE_HOSTS="${OUTBOUND_ALLOWED_PRIVATE_HOSTS:-127.0.0.1:${SIMULATOR_PORT}}"
+TASK_WORKERS="${TASK_WORKERS:-1}"
+OUTBOX_WORKERS="${OUTBOX_WORKERS:-1}"
 PY=.venv/bin/python
 
 pids=()
@@ -26,11 +28,18 @@ pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
 # The workers are started again if they die; the web server keeps serving.
-scripts/keep_running.sh "Background worker" \
-  $PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
-pids+=($!)
-scripts/keep_running.sh "Outbox worker" $PY manage.py outbox_worker &
-pids+=($!)
+# Any number of each worker may drain the queues at once (their claims are
+# row locks with SKIP LOCKED on PostgreSQL, serialised writes on SQLite):
+# TASK_WORKERS and OUTBOX_WORKERS set how many (README, "Scaling out").
+for n in $(seq 1 "$TASK_WORKERS"); do
+  scripts/keep_running.sh "Background worker $n" \
+    $PY manage.py db_worker --queue-name '*' --interval 1 --no-reload &
+  pids+=($!)
+done
+for n in $(seq 1 "$OUTBOX_WORKERS"); do
+  scripts/keep_running.sh "Outbox worker $n" $PY manage.py outbox_worker &
+  pids+=($!)
+done
 
 # Wait until the login page answers, then say where to go.
 for _ in $(seq 1 60); do
@@ -45,8 +54,8 @@ cat <<MSG
 
   Casework is running:  http://127.0.0.1:${PORT}/
   Dev mailbox:          http://127.0.0.1:${PORT}/dev/mailbox/
-  Background worker:    running (manage.py db_worker, restarted if it stops)
-  Outbox worker:        running (manage.py outbox_worker, restarted if it stops)
+  Background workers:   ${TASK_WORKERS} (manage.py db_worker, restarted if one stops)
+  Outbox workers:       ${OUTBOX_WORKERS} (manage.py outbox_worker, restarted if one stops)
   Concert Hub simulator: http://127.0.0.1:${SIMULATOR_PORT}/  (sends go to ${CONCERT_HUB_URL})
 
 MSG

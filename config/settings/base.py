@@ -134,6 +134,31 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A PostgreSQL streaming read replica (README, "Scaling out"; scripts/replica.sh
+# runs one on this machine): pages marked replica-safe (lists, search, reports)
+# read from it, except for REPLICA_STICKY_SECONDS after the member's own write
+# (crm.core.replica). Writes and migrations always go to the primary. In the
+# test suite the alias mirrors the default database.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["crm.core.replica.ReplicaRouter"]
+    # Last, so the session, member and firm are read from the primary first.
+    MIDDLEWARE = [*MIDDLEWARE, "crm.core.replica.ReplicaReadsMiddleware"]
+
+# Through PgBouncer in transaction pooling mode (DATABASE_POOLER=transaction),
+# consecutive transactions may run on different server connections, so nothing
+# may outlive a transaction: no server-side cursors (Django's .iterator() holds
+# one open across transactions) and no prepared statements. The code keeps no
+# other session state (the audit chain's lock is pg_advisory_xact_lock).
+if env.str("DATABASE_POOLER", default="") == "transaction":
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

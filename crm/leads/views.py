@@ -26,6 +26,7 @@ from crm.core.http import parse_id
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
+from crm.core.replica import replica_reads
 from crm.core.shell import url_if_exists
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
@@ -167,6 +168,7 @@ LEAD_LIST = ListSpec(
 )
 
 
+@replica_reads
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")

@@ -34,6 +34,7 @@ from crm.core.forms_errors import apply_error
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
+from crm.core.replica import replica_reads
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
@@ -94,6 +95,7 @@ CASE_LIST = ListSpec(
 )
 
 
+@replica_reads
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view(module="advice")

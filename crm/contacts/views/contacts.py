@@ -23,6 +23,7 @@ from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
+from crm.core.replica import replica_reads
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 
@@ -52,6 +53,7 @@ CONTACT_LIST = ListSpec(
 )
 
 
+@replica_reads
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view()

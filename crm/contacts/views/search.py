@@ -8,6 +8,7 @@ from crm.contacts import search
 from crm.contacts.choices import ContactKind
 from crm.core import sections
 from crm.core.policies import staff_view
+from crm.core.replica import replica_reads
 from crm.core.types import StaffRequest
 
 DROPDOWN_LIMIT = 8
@@ -15,6 +16,7 @@ PAGE_LIMIT = 50
 PICKER_LIMIT = 10
 
 
+@replica_reads
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view()

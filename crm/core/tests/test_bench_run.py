@@ -186,3 +186,45 @@ def test_results_show_concert_hub_deliveries_against_their_budget():
     # CPU per delivery, where the run measured it: 2,000 ms / 7 ms = 286/s.
     assert "| postgresql | 5.5 | 0.9 | 0.6 | 7.0 | 286 |" in markdown
     assert "| sqlite | " not in markdown.split("CPU milliseconds")[1]
+
+
+def test_results_show_the_replica_runs_side_by_side():
+    """``bench_replica`` figures get a table: one row per set-up (issue 21 item 6)."""
+    run = {
+        "path": "/clients/",
+        "workers": 4,
+        "connections": 8,
+        "seconds": 10,
+        "per_core": 50.0,
+        "cores": 2,
+        "non_2xx": 0,
+        "timeouts": 0,
+    }
+    data = {
+        "date": "2026-12-06",
+        "replica": {
+            "path": "/clients/",
+            "counts": {"contacts": 10_000},
+            "runs": [
+                {
+                    **run,
+                    "setup": "primary only",
+                    "requests_per_second": 100.0,
+                    "p95_ms": 80.0,
+                    "standby_transactions": 0,
+                },
+                {
+                    **run,
+                    "setup": "primary + replica",
+                    "requests_per_second": 98.0,
+                    "p95_ms": 82.5,
+                    "standby_transactions": 2_940,
+                },
+            ],
+        },
+    }
+    markdown = report.render(data)
+    assert "## Read replica and PgBouncer" in markdown
+    assert "contacts 10,000" in markdown
+    assert "| primary only | 100 | 80.0 | 0 | 0 |" in markdown
+    assert "| primary + replica | 98 | 82.5 | 0 | 2,940 |" in markdown

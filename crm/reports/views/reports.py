@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm.contacts.views.exports import csv_response
 from crm.core.policies import staff_view
+from crm.core.replica import replica_reads
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.reports import catalogue, charts, services
@@ -33,6 +34,7 @@ def report_index(request: StaffRequest) -> TemplateResponse:
     )
 
 
+@replica_reads
 @require_GET
 @staff_view(perm=Perm.VIEW_REPORTS)
 @vary_on_headers("HX-Request")
