@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_retention_period'),
+        ('cases', '0008_case_status_rank'),
         ('firms', '0007_stale_case_days_weekly_hours'),
         ('leads', '0002_lead_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0006_workload_safeguarding'),
+        ('support', '0007_concern_rank'),
     ]
 
     operations = [
