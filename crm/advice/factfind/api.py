@@ -147,7 +147,7 @@ def fact_find_update(
     case_id: int,
     contact_id: int,
     section: FactFindSection,
-    data: dict[str, Any] = Body(...),  # noqa: B008  # ninja's way to take a free object
+    data: Body[dict[str, Any]],
 ) -> dict[str, Any]:
     """Change the fields sent of one section; the case's history shows it.
 
@@ -212,7 +212,7 @@ def demands_needs_update(
     request: HttpRequest,
     case_id: int,
     section: DemandsNeedsSection,
-    data: dict[str, Any] = Body(...),  # noqa: B008  # ninja's way to take a free object
+    data: Body[dict[str, Any]],
 ) -> dict[str, Any]:
     """Change the fields sent of one part (400 for a part the kind lacks).
 
