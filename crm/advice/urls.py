@@ -34,7 +34,7 @@ urlpatterns = [
         name="case_applicant_add",
     ),
     path(
-        "cases/<int:case_id>/applicants/<int:contact_id>/remove/",
+        "cases/applicants/<int:applicant_id>/remove/",
         applicants.case_applicant_remove,
         name="case_applicant_remove",
     ),

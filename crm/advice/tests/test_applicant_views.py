@@ -15,9 +15,9 @@ def add_url(case):
 
 
 def remove_url(case, contact):
+    applicant = CaseApplicant.objects.get(case=case, contact=contact)
     return reverse(
-        "advice:case_applicant_remove",
-        kwargs={"case_id": case.pk, "contact_id": contact.pk},
+        "advice:case_applicant_remove", kwargs={"applicant_id": applicant.pk}
     )
 
 
@@ -99,12 +99,13 @@ def test_the_main_applicant_is_not_removed_from_the_page(owner_client, firm):
 
 
 def test_another_firms_case_or_client_is_404(owner_client, firm, other_firm):
-    """Another firm's case, or a client not on this case, is 404."""
+    """Another firm's case or case client is 404; their contact is not picked."""
     theirs = make_case(other_firm)
     assert owner_client.get(add_url(theirs)).status_code == 404
+    their_main = theirs.applicants.get().contact
+    assert owner_client.get(remove_url(theirs, their_main)).status_code == 404
     mine = make_case(firm)
     stranger = ContactFactory(firm=other_firm)
-    assert owner_client.get(remove_url(mine, stranger)).status_code == 404
     assert (
         owner_client.post(add_url(mine), {"contact": str(stranger.pk)}).status_code
         == 400

@@ -13,11 +13,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from crm.advice import selectors
+from crm.advice.factfind import selectors as ff_selectors
 from crm.cases import services as case_services
 from crm.cases.models import Case
 from crm.contacts import selectors as contact_selectors
-from crm.contacts.models import Contact
-from crm.core.exceptions import ApplicationError, NotFound
+from crm.core.exceptions import ApplicationError
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
@@ -70,17 +70,12 @@ def case_applicant_add(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
-def case_applicant_remove(
-    request: StaffRequest, case_id: int, contact_id: int
-) -> HttpResponse:
+def case_applicant_remove(request: StaffRequest, applicant_id: int) -> HttpResponse:
     """Ask, then take the joint applicant off the case (the main one stays)."""
-    case = _case(request, case_id)
-    applicant = next(
-        (a for a in case.applicants.all() if a.contact_id == contact_id), None
+    applicant = ff_selectors.applicant_get(
+        firm=request.firm, applicant_id=applicant_id, principal=request.principal
     )
-    if applicant is None:
-        raise NotFound
-    contact: Contact = applicant.contact
+    case, contact = applicant.case, applicant.contact
     error = ""
     if request.method == "POST":
         try:
