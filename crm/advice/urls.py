@@ -4,7 +4,7 @@ from django.urls import path
 
 from crm.advice.factfind.urls import urlpatterns as factfind_urlpatterns
 from crm.advice.urls_wizard import urlpatterns as wizard_urlpatterns
-from crm.advice.views import board, cases, mortgage
+from crm.advice.views import applicants, board, cases, mortgage
 
 app_name = "advice"
 
@@ -28,6 +28,16 @@ urlpatterns = [
     path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
     path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
     path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path(
+        "cases/<int:case_id>/applicants/add/",
+        applicants.case_applicant_add,
+        name="case_applicant_add",
+    ),
+    path(
+        "cases/applicants/<int:applicant_id>/remove/",
+        applicants.case_applicant_remove,
+        name="case_applicant_remove",
+    ),
     path("cases/<int:case_id>/mortgage/", mortgage.mortgage_edit, name="mortgage_edit"),
     *factfind_urlpatterns,
     *wizard_urlpatterns,

@@ -34,6 +34,10 @@ CONFLICT_CODES = frozenset(
         "already_sent",
         "active_policy",
         "top_up",
+        "applicants_fixed",
+        "applicant_limit",
+        "main_applicant",
+        "decided",
     }
 )
 

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.utils import check_csrf
 
 from crm.advice import api as advice_api
+from crm.advice.factfind import api as factfind_api
 from crm.api import errors
 from crm.api.auth import MemberSessionAuth, PrincipalThrottle, TokenAuth
 from crm.cases import api as cases_api
@@ -61,6 +62,7 @@ errors.install(api)
 api.add_router("/contacts", contacts_api.router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/cases", advice_api.router)
+api.add_router("/cases", factfind_api.router)
 api.add_router("", support_api.router)
 api.add_router("/leads", leads_api.router)
 api.add_router("/tasks", tasks_api.router)

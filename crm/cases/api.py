@@ -10,12 +10,14 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from crm.cases import kinds as case_kinds
 from crm.cases import selectors
 from crm.cases.models import Case
+from crm.cases.services import applicants as applicant_services
 from crm.cases.services import status as status_services
+from crm.contacts import selectors as contact_selectors
 from crm.core.api import (
     DEFAULT_LIMIT,
     MAX_ID,
@@ -48,6 +50,12 @@ class ApplicantOut(Schema):
     contact_id: int
     position: int
     display_name: str = Field(..., alias="contact.display_name")
+
+
+class ApplicantIn(Schema):
+    """The client (a person of the firm) to add as the joint applicant."""
+
+    contact_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class CaseOut(Schema):
@@ -206,12 +214,53 @@ def case_get(request: HttpRequest, case_id: int) -> Case:
     response=responses(200, list[ApplicantOut]),
 )
 def case_applicant_list(request: HttpRequest, case_id: int) -> list[Any]:
-    """List the clients on a case, the main applicant first.
-
-    Applicants are set when the case is opened; no service adds or removes
-    one later, so neither does the API.
-    """
+    """List the clients on a case, the main applicant first."""
     return list(case_for(request, case_id).applicants.all())
+
+
+@router.post(
+    "/{int:case_id}/applicants",
+    operation_id="case_applicant_add",
+    summary="Add a joint applicant to a case",
+    response=responses(201, list[ApplicantOut], write=True),
+)
+def case_applicant_add(
+    request: HttpRequest, case_id: int, data: ApplicantIn
+) -> Status[list[Any]]:
+    """Add a client as the joint applicant of an open mortgage or protection case.
+
+    409 when the case is closed or locked, already has two clients, or is a
+    support case (its beneficiary never changes); 400 for a client already on
+    the case or an organisation; 404 for another firm's client.
+    """
+    principal = require(request, Perm.EDIT_CASES)
+    case = case_for(request, case_id)
+    contact = contact_selectors.contact_get(
+        firm=principal.firm, contact_id=data.contact_id
+    )
+    applicant_services.case_applicant_add(
+        firm=principal.firm, actor=principal.user, case=case, contact=contact
+    )
+    return Status(201, list(case_for(request, case_id).applicants.all()))
+
+
+@router.delete(
+    "/{int:case_id}/applicants/{int:contact_id}",
+    operation_id="case_applicant_remove",
+    summary="Remove a case's joint applicant",
+    response=responses(204, None, write=True),
+)
+def case_applicant_remove(
+    request: HttpRequest, case_id: int, contact_id: int
+) -> Status[None]:
+    """Take the joint applicant off an open case; the main applicant stays (409)."""
+    principal = require(request, Perm.EDIT_CASES)
+    case = case_for(request, case_id)
+    contact = contact_selectors.contact_get(firm=principal.firm, contact_id=contact_id)
+    applicant_services.case_applicant_remove(
+        firm=principal.firm, actor=principal.user, case=case, contact=contact
+    )
+    return Status(204, None)
 
 
 @router.patch(

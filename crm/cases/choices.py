@@ -18,6 +18,8 @@ class CaseEventType(models.TextChoices):
     REOPENED = "reopened", _("Case reopened")
     DOCUMENT_ADDED = "document_added", _("Document uploaded")
     DOCUMENT_DELETED = "document_deleted", _("Document deleted")
+    APPLICANT_ADDED = "applicant_added", _("Joint applicant added")
+    APPLICANT_REMOVED = "applicant_removed", _("Joint applicant removed")
 
 
 class CaseContactEventType(models.TextChoices):
@@ -26,6 +28,7 @@ class CaseContactEventType(models.TextChoices):
     CASE_CREATED = "case_created", _("Case created")
     DOCUMENT = "document", _("Document uploaded")
     CASE_STATUS = "case_status", _("Case status changed")
+    CASE_APPLICANTS = "case_applicants", _("Case clients changed")
 
 
 class DocumentType(models.TextChoices):

@@ -29,7 +29,9 @@ class CaseKind:
     ``statuses`` are ``(value, label)`` pairs in pipeline order;
     ``transitions`` maps each status to the statuses a case may move to;
     ``closed_statuses`` are those where the work is over; ``start_statuses``
-    those a new case may start at. ``detail_url_name`` is reversed with
+    those a new case may start at. ``max_applicants`` is how many clients a
+    case of the kind may have (2: a joint case; 1: the client is fixed, as a
+    support case's beneficiary is). ``detail_url_name`` is reversed with
     ``case_id``. ``module`` is the firm module (``Firm.has_<module>``) that
     must be on for the kind to be offered. ``create_details`` makes the
     kind's detail rows for a new case, ``check_new`` refuses a new case's data
@@ -54,6 +56,7 @@ class CaseKind:
     after_move: "Callable[..., None] | None" = None
     after_reopen: "Callable[..., None] | None" = None
     titled: bool = False
+    max_applicants: int = 2
     create_url_name: str = ""
     create_label: Any = ""
     reason_required: frozenset[str] = frozenset()

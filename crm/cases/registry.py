@@ -76,12 +76,23 @@ def _updated(params: dict[str, Any]) -> events.HistoryLine:
     )
 
 
+def _applicant(prefix: str) -> events.Formatter:
+    """Return a formatter of a joint applicant's change: "<prefix>: <name>"."""
+
+    def formatter(params: dict[str, Any]) -> str:
+        return f"{prefix}: {params.get('name', '')}"
+
+    return formatter
+
+
 FORMATTERS: dict[str, events.Formatter] = {
     CaseEventType.CREATED: _created,
     CaseEventType.UPDATED: _updated,
     CaseEventType.STATUS_CHANGED: _move("Moved"),
     CaseEventType.CLOSED: _move("Closed: moved"),
     CaseEventType.REOPENED: _move("Reopened: moved"),
+    CaseEventType.APPLICANT_ADDED: _applicant("Joint applicant added"),
+    CaseEventType.APPLICANT_REMOVED: _applicant("Joint applicant removed"),
 }
 
 

@@ -34,8 +34,20 @@ router = Router(tags=["Contacts"])
 SEARCH_LIMIT = 500
 
 
+def _safe(contact: Contact, field: str) -> str:
+    """Return ``field`` as an export shows it: blank if marked not safe (I14)."""
+    value: str = contact.export_value(field)
+    return value
+
+
 class ContactOut(Schema):
-    """A person or organisation."""
+    """A person or organisation.
+
+    When ``address_unsafe`` is true the address fields are blank, and when
+    ``phone_unsafe`` is true ``mobile`` and ``other_phone`` are, as in the
+    CSV export (SPEC I14): a value marked not safe to contact is withheld
+    from everything that leaves the app, and the flag says why it is blank.
+    """
 
     id: int
     kind: ContactKind
@@ -58,9 +70,43 @@ class ContactOut(Schema):
     postcode: str
     notes: str
     marketing_consent: bool
+    address_unsafe: bool = Field(
+        ..., description="The address is not safe to contact: it is withheld."
+    )
+    phone_unsafe: bool = Field(
+        ..., description="The phones are not safe to contact: they are withheld."
+    )
     is_archived: bool
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_mobile(contact: Contact) -> str:
+        return _safe(contact, "mobile")
+
+    @staticmethod
+    def resolve_other_phone(contact: Contact) -> str:
+        return _safe(contact, "other_phone")
+
+    @staticmethod
+    def resolve_address_line1(contact: Contact) -> str:
+        return _safe(contact, "address_line1")
+
+    @staticmethod
+    def resolve_address_line2(contact: Contact) -> str:
+        return _safe(contact, "address_line2")
+
+    @staticmethod
+    def resolve_town(contact: Contact) -> str:
+        return _safe(contact, "town")
+
+    @staticmethod
+    def resolve_county(contact: Contact) -> str:
+        return _safe(contact, "county")
+
+    @staticmethod
+    def resolve_postcode(contact: Contact) -> str:
+        return _safe(contact, "postcode")
 
 
 class ContactFields(Schema):

@@ -2,17 +2,20 @@
 
 Policies are added, changed and removed through the same services as the
 case page, so the locked-data rule (G4: after Concert Hub received the case
-only a policy's status may change) and the field checks hold. Quotes (G2,
-with the top-up guard of G3) are run on the quote page.
+only a policy's status may change) and the field checks hold. Quotes (G2)
+are run and selected through the quote page's form and services, so the
+top-up guard (G3) answers 409 ``top_up`` here as it refuses there.
 """
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from crm.cases.api import CaseOut, case_for
+from crm.cases.models import Case
 from crm.core.api import (
     Amount8,
     Amount10,
@@ -25,6 +28,7 @@ from crm.core.api import (
     require_module,
     responses,
 )
+from crm.core.exceptions import ApplicationError
 from crm.core.permissions import Perm
 from crm.protection import selectors, services
 from crm.protection.choices import (
@@ -33,7 +37,9 @@ from crm.protection.choices import (
     PolicyStatus,
     PremiumFrequency,
 )
+from crm.protection.forms import QuoteForm
 from crm.protection.models import Policy
+from crm.protection.quotes import QUOTABLE, Quote, quote_all
 
 router = Router(tags=["Protection policies"])
 Term = Annotated[int, Field(ge=1, le=services.MAX_TERM_YEARS)]
@@ -97,7 +103,7 @@ def _policy(request: HttpRequest, policy_id: int) -> Policy:
     )
 
 
-def _protection_case(request: HttpRequest, protection_case_id: int) -> object:
+def _protection_case(request: HttpRequest, protection_case_id: int) -> Case:
     principal = require_module(request, "advice")
     return selectors.protection_case_get(
         firm=principal.firm, case_id=protection_case_id, principal=principal
@@ -186,3 +192,153 @@ def policy_delete(request: HttpRequest, policy_id: int) -> Status[None]:
     policy = _policy(request, policy_id)
     services.policy_remove(firm=principal.firm, actor=principal.user, policy=policy)
     return Status(204, None)
+
+
+# Quotes (G2) and the top-up guard (G3) -----------------------------------
+
+
+class QuoteQuery(Schema):
+    """The cover to price; a field left out comes from the case's D&N."""
+
+    benefit_type: BenefitType | None = Field(
+        None, description=f"One of {', '.join(QUOTABLE)}; others are not quoted."
+    )
+    amount: Amount10 | None = None
+    term_years: int | None = Field(None, ge=5, le=40)
+    cover_basis: CoverBasis | None = None
+
+
+class QuoteSelectIn(QuoteQuery):
+    """The quote to save, by the ``reference`` a quote run gave, and its cover."""
+
+    quote: Text80 = Field(..., description="A quote's reference, e.g. 'rates:avi'.")
+
+
+class QuoteOut(Schema):
+    """One provider's monthly premium for the cover asked."""
+
+    reference: str
+    provider: str
+    product: str
+    benefit_type: str
+    amount: Decimal
+    term_years: int
+    cover_basis: str
+    premium: Decimal
+
+
+class NeededOut(Schema):
+    """Something pricing needs that the Fact Find or D&N lacks."""
+
+    section: str
+    label: str
+
+
+class QuotesOut(Schema):
+    """A quote run: whether pricing was possible, what it lacks, the quotes."""
+
+    ready: bool
+    missing: list[NeededOut]
+    quotes: list[QuoteOut]
+
+
+def _run(
+    request: HttpRequest, case: Case, data: QuoteQuery
+) -> tuple[selectors.QuoteBasis, list[Quote]]:
+    """Price the case's main client as the quote page does, cheapest first.
+
+    The cover sent is checked by the page's form; what is left out comes from
+    the D&N. An unready basis (no date of birth...) prices nothing.
+    """
+    principal = principal_of(request)
+    basis = selectors.quote_basis(
+        facts=selectors.quote_facts(firm=principal.firm, case=case)
+    )
+    if not basis.ready:
+        return basis, []
+    sent = data.model_dump(exclude_none=True, include=set(QuoteQuery.model_fields))
+    form = QuoteForm({**QuoteForm.initial_from(basis), **sent})
+    if not form.is_valid():
+        name, messages = next(iter(form.errors.items()))
+        raise ApplicationError(
+            str(messages[0]), "invalid", {"field": name, "location": "body"}
+        )
+    wanted = basis.request(**form.cleaned_data)
+    quotes = quote_all(wanted) if wanted is not None else []
+    return basis, sorted(quotes, key=lambda q: q.premium)
+
+
+@router.post(
+    "/cases/{int:protection_case_id}/quotes",
+    operation_id="quote_run",
+    summary="Run a quote for a protection case",
+    response=responses(200, QuotesOut),
+)
+def quote_run(
+    request: HttpRequest, protection_case_id: int, data: QuoteQuery
+) -> dict[str, Any]:
+    """Price the main client across providers from the Fact Find and D&N (G2).
+
+    Changes nothing, so a read-only token may run it. When the Fact Find or
+    D&N lacks what pricing needs, ``ready`` is false and ``missing`` says what.
+    """
+    case = _protection_case(request, protection_case_id)
+    basis, quotes = _run(request, case, data)
+    return {"ready": basis.ready, "missing": basis.missing, "quotes": quotes}
+
+
+@router.post(
+    "/cases/{int:protection_case_id}/quotes/select",
+    operation_id="quote_select",
+    summary="Save a quote to a protection case as a policy",
+    response=responses(201, PolicyOut, write=True),
+)
+def quote_select(
+    request: HttpRequest, protection_case_id: int, data: QuoteSelectIn
+) -> Status[Policy]:
+    """Save the chosen quote as a Quoted policy, as the quote page's Select does.
+
+    409 ``top_up`` when the case already has a submitted or on-risk policy:
+    a top-up is a new case (``top_up_case_create``). 409 ``not_ready`` when
+    the Fact Find or D&N lacks what pricing needs.
+    """
+    principal = require(request, Perm.EDIT_CASES)
+    case = _protection_case(request, protection_case_id)
+    basis, quotes = _run(request, case, data)
+    if not basis.ready:
+        missing = ", ".join(n.label for n in basis.missing)
+        raise ApplicationError(f"Pricing needs: {missing}.", "not_ready")
+    chosen = next((q for q in quotes if q.reference == data.quote), None)
+    if chosen is None:
+        raise ApplicationError(
+            "That quote is not available for this cover: run the quote again.",
+            "invalid",
+            {"field": "quote"},
+        )
+    policy = services.quote_select(
+        firm=principal.firm,
+        actor=principal.user,
+        case=case,
+        quote=chosen,
+        lives_assured=basis.applicant.contact.display_name if basis.applicant else "",
+    )
+    return Status(201, policy)
+
+
+@router.post(
+    "/cases/{int:protection_case_id}/top-up",
+    operation_id="top_up_case_create",
+    summary="Open a top-up protection case",
+    response=responses(201, CaseOut, write=True),
+)
+def top_up_case_create(request: HttpRequest, protection_case_id: int) -> Status[Case]:
+    """Open a new protection case for the same clients and adviser (G3).
+
+    It starts with this case's D&N protection part, ready for a quote run.
+    """
+    principal = require(request, Perm.EDIT_CASES)
+    case = _protection_case(request, protection_case_id)
+    new = services.top_up_case_create(
+        firm=principal.firm, actor=principal.user, case=case
+    )
+    return Status(201, case_for(request, new.pk))

@@ -33,7 +33,14 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.permissions import Perm
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, User
-from crm.support import api_outcomes, api_plans, api_sections, selectors, services
+from crm.support import (
+    api_outcomes,
+    api_plans,
+    api_referrals,
+    api_sections,
+    selectors,
+    services,
+)
 from crm.support.choices import ConcernLevel, Duration
 from crm.support.models import Pathway
 from crm.support.services.cases import beneficiary_of
@@ -42,6 +49,7 @@ router = Router(tags=["Support cases"])
 router.add_router("", api_sections.router)
 router.add_router("", api_plans.router)
 router.add_router("", api_outcomes.router)
+router.add_router("", api_referrals.router)
 
 
 class SupportItemOut(Schema):

@@ -293,6 +293,8 @@ def register() -> None:
             detail_url_name="support:case_detail",
             list_url_name="support:case_list",
             titled=True,
+            # A support case has one beneficiary, who never changes (I1).
+            max_applicants=1,
             create_url_name="support:case_create",
             create_label=_("Create case"),
             order=30,

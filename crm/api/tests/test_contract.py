@@ -39,6 +39,7 @@ from crm.support.tests.factories import (
     make_item,
     make_link,
     make_plan,
+    make_referral,
     make_support_case,
 )
 from crm.tasks.tests.factories import TaskFactory
@@ -99,6 +100,7 @@ def seed(firm: Firm) -> dict[str, int]:
         "outcome_id": make_item(support, kind=ItemKind.OUTCOME).pk,
         "planned_support_id": make_plan(support).pk,
         "external_service_id": make_link(support).pk,
+        "referral_id": make_referral(firm).pk,
     }
 
 

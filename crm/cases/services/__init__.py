@@ -1,5 +1,9 @@
 """Writes about cases of every kind. Import the module and call ``services.x``."""
 
+from crm.cases.services.applicants import (
+    case_applicant_add,
+    case_applicant_remove,
+)
 from crm.cases.services.core import (
     NewCase,
     case_create,
@@ -20,6 +24,8 @@ from crm.cases.services.status import (
 
 __all__ = [
     "NewCase",
+    "case_applicant_add",
+    "case_applicant_remove",
     "case_create",
     "case_move",
     "case_reopen",

@@ -134,3 +134,26 @@ def test_another_firms_contact_is_404_even_with_a_bad_body(api, other_firm):
     )
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_values_not_safe_to_contact_are_withheld_as_in_the_csv(api, firm):
+    """SPEC I14: the API blanks an unsafe address or phones and says so."""
+    contact = ContactFactory(
+        firm=firm,
+        mobile="07700 900123",
+        address_line1="1 High Street",
+        postcode="AB1 2CD",
+        address_unsafe=True,
+        address_unsafe_reason="Shared post",
+    )
+    body = api.get(f"/api/v1/contacts/{contact.pk}").json()
+    assert body["address_unsafe"] is True
+    assert body["phone_unsafe"] is False
+    assert (body["address_line1"], body["postcode"]) == ("", "")
+    assert body["mobile"] == "07700 900123"
+    assert "address_unsafe_reason" not in body
+    contact.phone_unsafe = True
+    contact.save()
+    listed = api.get("/api/v1/contacts").json()["items"]
+    row = next(item for item in listed if item["id"] == contact.pk)
+    assert (row["mobile"], row["phone_unsafe"]) == ("", True)
