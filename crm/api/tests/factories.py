@@ -22,6 +22,7 @@ from crm.support.tests.factories import (
     make_item,
     make_link,
     make_plan,
+    make_referral,
     make_support_case,
 )
 
@@ -82,3 +83,4 @@ register("api:outcome_id")(
 )
 register("api:planned_support_id")(lambda firm: make_plan(make_support_case(firm)))
 register("api:external_service_id")(lambda firm: make_link(make_support_case(firm)))
+register("api:referral_id")(lambda firm: make_referral(firm))
