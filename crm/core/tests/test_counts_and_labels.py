@@ -26,7 +26,7 @@ def test_count_cap_shows_the_cap_with_a_plus_past_it():
 
 
 def test_task_counts_stop_one_past_the_cap(firm, adviser, monkeypatch):
-    """Each count stops at COUNT_CAP + 1, which the pages show as "1,000+"."""
+    """Each count reads at most COUNT_CAP + 1 rows, so big firms count fast."""
     monkeypatch.setattr(task_selectors, "COUNT_CAP", 2)
     for _ in range(5):
         TaskFactory(firm=firm, assignee=adviser.user)
