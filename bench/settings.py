@@ -9,7 +9,12 @@ import os
 import warnings
 
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
+# At least 50 characters: the WSGI entry point (the load test's gunicorn)
+# refuses a weaker key with DEBUG off, as in production.
+os.environ.setdefault(
+    "SECRET_KEY",
+    "bench-secret-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz",
+)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
