@@ -17,6 +17,7 @@ from django.utils import timezone
 from crm.concerthub import partner
 from crm.concerthub.choices import AttemptOutcome, SubmissionEventType, SubmissionStatus
 from crm.concerthub.models import Submission, SubmissionAttempt
+from crm.concerthub.troubleshoot import describe
 from crm.core import events
 from crm.core.outbound import post_json
 from crm.core.outbox.choices import DeliveryAttemptOutcome
@@ -69,7 +70,12 @@ def _partner_errors(attempt: DeliveryAttempt) -> list[dict[str, str]]:
 
 def _summary(attempt: DeliveryAttempt, errors: list[dict[str, str]]) -> str:
     if errors:
-        return "; ".join(e["message"] for e in errors)[:MESSAGE_MAX]
+        return "; ".join(
+            f"{where}: {e['message']}"
+            if (where := describe(e["path"]))
+            else e["message"]
+            for e in errors
+        )[:MESSAGE_MAX]
     if attempt.outcome == DeliveryAttemptOutcome.DELIVERED:
         return "Received"
     return (attempt.error or attempt.response_excerpt)[:MESSAGE_MAX]

@@ -136,6 +136,31 @@ def _place(case: Case, refs: dict[str, int], path: str) -> tuple[str, str, str]:
     return "Submission", "/".join(parts), page
 
 
+def describe(path: str) -> str:
+    """Return a partner error path in our words, e.g. "Policy 1, Term (years)".
+
+    Needs no case: the worker writes it into the submission's one-line summary
+    (the Submissions page and the dashboard show it), where the case page's
+    troubleshooting panel has the links of :func:`fixes`.
+    """
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return ""
+    head = parts[0]
+    if head in ("firm_id", "adviser_uid"):
+        return "Network Firm ID" if head == "firm_id" else "Adviser UID"
+    if head in ("kyc", "mp") and len(parts) >= 3 and parts[2].isdigit():
+        noun, table = (
+            ("Client", CLIENT_FIELDS) if head == "kyc" else ("Policy", POLICY_FIELDS)
+        )
+        label, _target = _under(parts[3:], table)
+        where = f"{noun} {int(parts[2]) + 1}"
+        return f"{where}, {label}" if label else where
+    if head == "mp" and parts[1:2] == ["advice_summary"]:
+        return "Demands & Needs, Recommendation rationale"
+    return "/".join(parts)
+
+
 def fixes(*, case: Case, refs: dict[str, int], errors: list[Any]) -> list[Fix]:
     """Return each partner error placed on our field, in the partner's order."""
     found = []

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from crm.cases.models import CaseEvent
-from crm.concerthub import services
+from crm.concerthub import services, troubleshoot
 from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.diff import pending_changes
 from crm.concerthub.models import Submission
@@ -90,6 +90,8 @@ def test_a_rejection_is_mapped_to_our_fields_and_resubmit_succeeds(firm, hub):
     assert first.status == SubmissionStatus.REJECTED
     assert first.attempts.count() == 1
     assert first.errors[0]["path"] == "/mp/policies/0/term_years"
+    # The one-line summary (Submissions page, dashboard) names our field.
+    assert first.last_error.startswith("Policy 1, Term (years): ")
     assert "ch_rejected" in event_types(case)
     policy = Policy.objects.get(case=case)
     data = protection.PolicyData(
@@ -277,3 +279,20 @@ def test_a_rejected_amendment_resubmitted_still_amends_what_was_received(firm, h
     assert fixed.payload["amends_submission_id"] == first.partner_id
     assert fixed.payload["amendment_reason"] == "New term"
     assert fixed.reason == "New term"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/mp/policies/1/premium/amount", "Policy 2, Premium"),
+        ("/kyc/clients/0/contact/phone", "Client 1, Mobile"),
+        ("/kyc/clients/1", "Client 2"),
+        ("/firm_id", "Network Firm ID"),
+        ("/mp/advice_summary", "Demands & Needs, Recommendation rationale"),
+        ("/unknown/thing", "unknown/thing"),
+        ("", ""),
+    ],
+)
+def test_a_partner_error_path_is_described_in_our_words(path, words):
+    """G6: the summary a member reads names our field, not a JSON pointer."""
+    assert troubleshoot.describe(path) == words
