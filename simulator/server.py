@@ -73,6 +73,11 @@ class Handler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # wsgiref sends the status and headers, then the body, in two writes:
+        # with Nagle's algorithm on, the body waits for the client's delayed
+        # ACK of the headers (about 40 ms on a kept-alive connection).
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
 

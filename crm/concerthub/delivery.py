@@ -10,8 +10,10 @@ Submitted), Queued again for a retry, Rejected (a 4xx answer, with the
 partner's errors) or Failed - needs attention (retries used up).
 """
 
+from datetime import datetime
 from typing import Any
 
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
 from crm.concerthub import partner
@@ -91,7 +93,10 @@ def _outcome(attempt: DeliveryAttempt) -> AttemptOutcome:
 
 
 def _move(
-    submission: Submission, attempt: DeliveryAttempt, outcome: AttemptOutcome
+    submission: Submission,
+    attempt: DeliveryAttempt,
+    outcome: AttemptOutcome,
+    now: datetime,
 ) -> tuple[str, list[dict[str, str]]]:
     """Set the submission's new state on it; return the summary and errors."""
     errors = _partner_errors(attempt)
@@ -101,7 +106,7 @@ def _move(
         body = body if isinstance(body, dict) else {}
         submission.status = SubmissionStatus.RECEIVED
         submission.partner_id = str(body.get("submission_id", ""))[:20]
-        submission.received_at = timezone.now()
+        submission.received_at = now
     elif outcome == AttemptOutcome.RETRY:
         submission.status = SubmissionStatus.QUEUED
         submission.last_error = summary
@@ -112,8 +117,31 @@ def _move(
     else:
         submission.status = SubmissionStatus.FAILED
         submission.last_error = summary
-    submission.updated_at = timezone.now()
+    submission.updated_at = now
     return summary, errors
+
+
+def _save(moved: list[Submission], now: datetime) -> None:
+    """Save the moved submissions: the received ones (nearly all) in one update.
+
+    Received ones differ only in the partner's id, so one ``CASE`` on that
+    column replaces ``bulk_update``'s six (whose expressions cost more Python
+    than the rest of a batch's recording); the few others use ``bulk_update``.
+    """
+    received = [s for s in moved if s.status == SubmissionStatus.RECEIVED]
+    others = [s for s in moved if s.status != SubmissionStatus.RECEIVED]
+    if received:
+        Submission.objects.filter(pk__in=[s.pk for s in received]).update(
+            status=SubmissionStatus.RECEIVED,
+            received_at=now,
+            updated_at=now,
+            partner_id=Case(
+                *(When(pk=s.pk, then=Value(s.partner_id)) for s in received),
+                output_field=CharField(),
+            ),
+        )
+    if others:
+        Submission.objects.bulk_update(others, SAVED_FIELDS)
 
 
 EVENTS = {
@@ -134,6 +162,7 @@ def on_outcomes(outcomes: list[Outcome]) -> None:
     # The message rows are already locked by this transaction's update, and
     # a submission has one message, so no second lock is needed here.
     firm_id = outcomes[0][0].firm_id
+    now = timezone.now()
     found = {
         s.message_id: s
         for s in Submission.objects.select_related("case", "firm").filter(
@@ -149,7 +178,7 @@ def on_outcomes(outcomes: list[Outcome]) -> None:
         if submission is None:
             continue
         outcome = _outcome(attempt)
-        summary, errors = _move(submission, attempt, outcome)
+        summary, errors = _move(submission, attempt, outcome, now)
         rows.append(
             SubmissionAttempt(
                 firm_id=submission.firm_id,
@@ -185,6 +214,6 @@ def on_outcomes(outcomes: list[Outcome]) -> None:
             pk__in=policies,
             status__in=(PolicyStatus.QUOTED, PolicyStatus.RECOMMENDED),
         ).update(status=PolicyStatus.SUBMITTED)
-    Submission.objects.bulk_update(moved, SAVED_FIELDS)
+    _save(moved, now)
     if history:
         events.record_many(firm=moved[0].firm, actor=None, happened=history)

@@ -21,7 +21,7 @@ class WebhooksConfig(AppConfig):
                 "webhooks.webhookdelivery": "Webhook delivery",
             }
         )
-        events.register_writer(services.event_enqueue)
+        events.register_writer(services.event_enqueue, many=services.events_enqueue)
         register_handler(
             delivery.TOPIC, delivery.deliver, on_outcome=delivery.on_outcome
         )

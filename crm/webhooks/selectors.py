@@ -21,16 +21,17 @@ def endpoint_get(*, firm: Firm, endpoint_id: int) -> WebhookEndpoint:
         raise NotFound from exc
 
 
-def endpoints_listening(*, firm_id: int, event_type: str) -> list[WebhookEndpoint]:
-    """Return the firm's active endpoints subscribed to ``event_type``, with firm.
+def endpoints_active(*, firm_id: int) -> list[WebhookEndpoint]:
+    """Return the firm's active endpoints, with firm: one indexed query.
 
-    One indexed query; the subscription list is filtered here, as JSON
-    containment is not portable to SQLite.
+    Callers filter by subscription (``subscribes_to``): JSON containment is
+    not portable to SQLite.
     """
-    endpoints = WebhookEndpoint.objects.filter(
-        firm_id=firm_id, is_active=True
-    ).select_related("firm")
-    return [e for e in endpoints if e.subscribes_to(event_type)]
+    return list(
+        WebhookEndpoint.objects.filter(firm_id=firm_id, is_active=True).select_related(
+            "firm"
+        )
+    )
 
 
 def delivery_list(

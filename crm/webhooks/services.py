@@ -1,13 +1,15 @@
 """Writes of the webhooks app: endpoints, queued events, tests and redrives (K3).
 
-Events reach webhooks at the pipeline seam: :func:`event_enqueue` is
-registered with ``crm.core.events.register_writer`` and runs inside the
+Events reach webhooks at the pipeline seam: :func:`event_enqueue` (and
+:func:`events_enqueue` for a batch) is registered with
+``crm.core.events.register_writer`` and runs inside the
 transaction of every recorded event, so each matching endpoint's outbox
 message commits or rolls back with the change it reports. The outbox worker
 delivers them (``crm.webhooks.delivery``).
 """
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -204,26 +206,39 @@ def event_enqueue(event: events.RecordedEvent, subject: models.Model | None) -> 
     that does costs one query when no endpoint listens. Every endpoint gets
     the same event id, which stays the same on every retry.
     """
-    spec = catalogue.for_source(event.subject, event.type)
-    if spec is None:
-        return
-    endpoints = selectors.endpoints_listening(
-        firm_id=event.firm_id, event_type=spec.name
-    )
-    if not endpoints:
-        return
-    event_id = new_event_id()
-    occurred_at = timezone.now().isoformat()
-    data = spec.data(event, subject)
-    for endpoint in endpoints:
-        _queue(
-            firm=endpoint.firm,
-            endpoint=endpoint,
-            event_id=event_id,
-            event_type=spec.name,
-            occurred_at=occurred_at,
-            data=data,
-        )
+    events_enqueue([(event, subject)])
+
+
+def events_enqueue(
+    pairs: Sequence[tuple[events.RecordedEvent, models.Model | None]],
+) -> None:
+    """Queue a batch of events (``events.record_many``), reading endpoints once.
+
+    One query per firm whose events a webhook offers, however many events
+    the batch holds (a worker's 20 Concert Hub outcomes: one, not 20).
+    """
+    listening: dict[int, list[WebhookEndpoint]] = {}
+    for event, subject in pairs:
+        spec = catalogue.for_source(event.subject, event.type)
+        if spec is None:
+            continue
+        if event.firm_id not in listening:
+            listening[event.firm_id] = selectors.endpoints_active(firm_id=event.firm_id)
+        endpoints = [e for e in listening[event.firm_id] if e.subscribes_to(spec.name)]
+        if not endpoints:
+            continue
+        event_id = new_event_id()
+        occurred_at = timezone.now().isoformat()
+        data = spec.data(event, subject)
+        for endpoint in endpoints:
+            _queue(
+                firm=endpoint.firm,
+                endpoint=endpoint,
+                event_id=event_id,
+                event_type=spec.name,
+                occurred_at=occurred_at,
+                data=data,
+            )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import socket
 
 from simulator.server import Running
 
@@ -42,3 +43,22 @@ def test_stopping_the_server_closes_idle_connections() -> None:
         assert sock.recv(1) == b""
     finally:
         connection.close()
+
+
+def test_answers_are_not_held_back_by_nagles_algorithm() -> None:
+    """The status and headers, then the body, go out at once (TCP_NODELAY).
+
+    wsgiref writes them separately; with Nagle's algorithm the body would wait
+    for the client's delayed ACK, about 40 ms per request on a kept-alive
+    connection (deliveries per second depend on it).
+    """
+    running = Running().start()
+    connection = http.client.HTTPConnection(running.host, running.port, timeout=5)
+    try:
+        connection.request("GET", "/health")
+        connection.getresponse().read()
+        (accepted,) = running.server.connections
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        connection.close()
+        running.stop()

@@ -3,7 +3,8 @@
 :func:`record_many` is :func:`crm.core.events.record` for a list of events
 that write only their subjects' history (no timeline, no audit row): the
 history rows of each model go in one insert when its app registered a batch
-writer, and writers and subscribers hear of every event as ``record``'s do.
+writer, and writers and subscribers hear of every event as ``record``'s do (a
+writer registered with a ``many`` form hears of the whole batch in one call).
 """
 
 from collections import defaultdict
@@ -47,6 +48,7 @@ def record_many(
         pipeline._check_type(history[0], one.type)
         by_model[model].append(one)
     recorded: list[pipeline.RecordedEvent] = []
+    pairs: list[tuple[pipeline.RecordedEvent, models.Model | None]] = []
     for model, items in by_model.items():
         subject_label, writer = pipeline._HISTORY[model]
         batch = pipeline._HISTORY_BATCH.get(model)
@@ -75,8 +77,15 @@ def record_many(
                 changes={},
                 actor_id=actor.pk if actor is not None else None,
             )
-            for write in list(pipeline._WRITERS):
-                write(event, h.subject)
-            pipeline._notify(event)
+            pairs.append((event, h.subject))
             recorded.append(event)
+    for write in list(pipeline._WRITERS):
+        many = pipeline._WRITERS_MANY.get(write)
+        if many is not None:
+            many(pairs)
+        else:
+            for event, subject in pairs:
+                write(event, subject)
+    for event in recorded:
+        pipeline._notify(event)
     return recorded

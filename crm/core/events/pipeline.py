@@ -127,6 +127,8 @@ class TimelineBatchWriter(Protocol):
 Subscriber = Callable[[RecordedEvent], None]
 # Called inside the recording transaction with the event and its subject.
 Writer = Callable[[RecordedEvent, models.Model | None], None]
+# A writer's form for a batch (``record_many``): every (event, subject) at once.
+ManyWriter = Callable[[Sequence[tuple[RecordedEvent, models.Model | None]]], None]
 
 _HISTORY: dict[type[models.Model], tuple[str, HistoryWriter]] = {}
 _HISTORY_BATCH: dict[type[models.Model], HistoryBatchWriter] = {}
@@ -134,6 +136,7 @@ _TIMELINE: list[TimelineWriter] = []
 _TIMELINE_BATCH: list[TimelineBatchWriter] = []
 _SUBSCRIBERS: list[Subscriber] = []
 _WRITERS: list[Writer] = []
+_WRITERS_MANY: dict[Writer, ManyWriter] = {}
 
 
 def register_history(
@@ -177,21 +180,26 @@ def unsubscribe(subscriber: Subscriber) -> None:
         _SUBSCRIBERS.remove(subscriber)
 
 
-def register_writer(writer: Writer) -> None:
+def register_writer(writer: Writer, *, many: ManyWriter | None = None) -> None:
     """Call ``writer(event, subject)`` with every event, inside its transaction.
 
     A writer's rows commit or roll back with the change they report (the
     webhooks' outbox messages). It must be quick and read little: it runs on
     every recorded event. ``subject`` is None for events recorded without one.
+    ``many``, if given, takes a whole ``record_many`` batch in one call (so a
+    worker's batch of outcomes costs one read, not one per event).
     """
     if writer not in _WRITERS:
         _WRITERS.append(writer)
+    if many is not None:
+        _WRITERS_MANY[writer] = many
 
 
 def unregister_writer(writer: Writer) -> None:
     """Stop calling ``writer`` (for tests)."""
     if writer in _WRITERS:
         _WRITERS.remove(writer)
+    _WRITERS_MANY.pop(writer, None)
 
 
 def _model_of(instance: models.Model) -> type[models.Model]:

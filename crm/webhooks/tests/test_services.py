@@ -4,7 +4,8 @@ import json
 import socket
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from crm.advice.choices import AdviceStatus
 from crm.cases.services import case_move
@@ -203,6 +204,41 @@ def test_firm_without_endpoints_pays_one_query_per_offered_event(
         services.event_enqueue(
             RecordedEvent(**{**event.__dict__, "type": "document_deleted"}), None
         )
+
+
+@pytest.mark.django_db
+def test_a_batch_of_events_reads_the_endpoints_once_and_queues_each(
+    firm, django_assert_num_queries
+):
+    """SPEC K3, G5: a worker's batch (``record_many``) asks for endpoints once,
+    and every event still gets its own delivery to each listening endpoint."""
+    endpoint = make_endpoint(firm, event_types=["case.created"])
+    make_endpoint(firm, name="Paused", is_active=False)
+    created = [
+        RecordedEvent(
+            firm_id=firm.pk,
+            subject="case",
+            subject_id=str(n),
+            type="created",
+            params={},
+            changes={},
+            actor_id=None,
+        )
+        for n in (1, 2, 3)
+    ]
+    unoffered = RecordedEvent(**{**created[0].__dict__, "type": "document_deleted"})
+    pairs = [(e, None) for e in [*created, unoffered]]
+    # One event alone: one read of the endpoints, then its message and delivery.
+    with CaptureQueriesContext(connection) as alone:
+        services.event_enqueue(created[0], None)
+    per_event = len(alone) - 1
+    # The batch reads the endpoints once, then queues each event as before.
+    with django_assert_num_queries(1 + per_event * len(created[1:])):
+        services.events_enqueue(pairs[1:])
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert deliveries.count() == 3
+    assert len(set(deliveries.values_list("event_id", flat=True))) == 3
+    assert not WebhookDelivery.objects.exclude(endpoint=endpoint).exists()
 
 
 @pytest.mark.django_db
