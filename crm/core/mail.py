@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 
 from crm.core.models import StoredEmail
@@ -69,6 +69,13 @@ class DatabaseEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
+def _render_text(name: str, context: dict[str, object]) -> str:
+    """Render a plain-text template: no HTML escaping ("Smith & Jones", not
+    "Smith &amp; Jones", in a subject line or a text body)."""
+    engine = engines["django"].engine  # type: ignore[attr-defined]  # DjangoTemplates
+    return str(engine.get_template(name).render(Context(context, autoescape=False)))
+
+
 def send_templated_mail(
     *,
     firm: "Firm | None",
@@ -86,8 +93,8 @@ def send_templated_mail(
     message to them as well as to its recipient).
     """
     context = {"firm": firm, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+    body = _render_text(f"{template}_body.txt", context)
     from_email = settings.DEFAULT_FROM_EMAIL
     headers = {}
     if firm is not None:

@@ -156,3 +156,23 @@ def test_deploy_check_refuses_the_dev_mailbox_in_production(settings):
     assert [m.id for m in dev_mailbox_off_in_production()] == ["casework.E001"]
     settings.DEV_MAILBOX = False
     assert dev_mailbox_off_in_production() == []
+
+
+def test_plain_text_mail_is_not_html_escaped(db_mail, firm):
+    """A firm called "Smith & Jones" reads so in the subject and the text body,
+    not "Smith &amp; Jones" (the .txt templates are not HTML)."""
+    firm.name = "Smith & Jones <Advice>"
+    send_templated_mail(
+        firm=firm,
+        to="someone@example.com",
+        template="firms/email/two_factor_reset",
+        context={
+            "member": {"first_name": "Al"},
+            "owner": {"full_name": "Helen", "email": "h@x"},
+            "path": "/mfa/",
+        },
+    )
+    row = StoredEmail.objects.get()
+    assert row.subject == "Your two-factor sign-in to Smith & Jones <Advice> was reset"
+    assert "&amp;" not in row.body
+    assert "Smith & Jones <Advice>" in row.body
