@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
 SIMULATOR_PORT="${SIMULATOR_PORT:-8765}"
+# Links in e-mail (invitations, password resets) point at this server.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 export CONCERT_HUB_URL="${CONCERT_HUB_URL:-http://127.0.0.1:${SIMULATOR_PORT}}"
 export OUTBOUND_ALLOWED_PRIVATE_HOSTS="${OUTBOUND_ALLOWED_PRIVATE_HOSTS:-127.0.0.1:${SIMULATOR_PORT}}"
 TASK_WORKERS="${TASK_WORKERS:-1}"
