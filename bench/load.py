@@ -5,6 +5,7 @@ sending its next request when the previous answer arrives. p95 comes from a
 small Lua ``done`` hook, since ``wrk --latency`` prints 50/75/90/99 only.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,23 @@ def _wait_for(port: int, timeout: float = 30) -> None:
     raise RuntimeError(msg)
 
 
+def _wait_answering(url: str, cookie: str, timeout: float = 120) -> None:
+    """Wait until ``url`` answers 200 with the session, as each worker will."""
+    name, value = cookie.split(": ", 1)
+    request = urllib.request.Request(url, headers={name: value})  # noqa: S310 - our own server
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(request, timeout=30) as answer,  # noqa: S310
+        ):
+            if answer.status == 200:
+                return
+        time.sleep(0.2)
+    msg = f"{url} did not answer 200 within {timeout:.0f} s"
+    raise RuntimeError(msg)
+
+
 def measure(
     path: str,
     session_cookie: str,
@@ -102,6 +121,10 @@ def measure(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # Load the app once, before the port opens and the workers fork:
+            # on a busy machine four workers importing Django each took longer
+            # than the warm-up, and the load test counted their start-up.
+            "--preload",
             "config.wsgi:application",
         ],
         cwd=BASE_DIR,
@@ -113,6 +136,7 @@ def measure(
             script.write(P95_SCRIPT)
         url = f"http://127.0.0.1:{port}{path}"
         cookie = f"Cookie: {settings.SESSION_COOKIE_NAME}={session_cookie}"
+        _wait_answering(url, cookie)
         args = [  # a slow page must count as slow, not as a timeout error
             wrk,
             "-t2",
