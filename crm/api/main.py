@@ -19,6 +19,7 @@ from ninja.utils import check_csrf
 
 from crm.advice import api as advice_api
 from crm.advice.factfind import api as factfind_api
+from crm.advice.factfind import api_rows as factfind_rows_api
 from crm.api import errors
 from crm.api.auth import MemberSessionAuth, PrincipalThrottle, TokenAuth
 from crm.cases import api as cases_api
@@ -62,6 +63,8 @@ errors.install(api)
 api.add_router("/contacts", contacts_api.router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/cases", advice_api.router)
+# The rows' paths first: the section path's ``{section}`` would match them.
+api.add_router("/cases", factfind_rows_api.router)
 api.add_router("/cases", factfind_api.router)
 api.add_router("", support_api.router)
 api.add_router("/leads", leads_api.router)

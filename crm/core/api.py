@@ -19,7 +19,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from crm.core import keyset
 from crm.core.exceptions import ApplicationError, NotFound
@@ -53,6 +59,7 @@ def _storable(value: str) -> str:
 _Storable = AfterValidator(_storable)
 _NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
 # Input text types, by the longest value their columns hold.
+Text10 = Annotated[str, StringConstraints(max_length=10), _Storable, _NoNul]
 Text32 = Annotated[str, StringConstraints(max_length=32), _Storable, _NoNul]
 Text80 = Annotated[str, StringConstraints(max_length=80), _Storable, _NoNul]
 Text120 = Annotated[str, StringConstraints(max_length=120), _Storable, _NoNul]
@@ -106,6 +113,15 @@ Amount8 = Annotated[
     Field(ge=0, max_digits=10, decimal_places=2),
     _amount_schema(8),
 ]
+
+
+def _pence(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# Money outputs: always with pence ("4000.00"), whether the value was just
+# typed ("4000") or read back from the database.
+Money = Annotated[Decimal, PlainSerializer(_pence, return_type=str)]
 
 
 class ErrorOut(Schema):
