@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 from crm.contacts import selectors, services
 from crm.contacts.choices import ConsentSource, ContactKind, ContactTitle
@@ -115,6 +115,20 @@ class ContactFields(Schema):
 
 class ContactIn(ContactFields):
     """A new contact: a person needs a first or last name, an organisation a name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "person",
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "email": "ada@example.com",
+                    "mobile": "07700 900123",
+                }
+            ]
+        }
+    )
 
     kind: ContactKind = ContactKind.PERSON
 

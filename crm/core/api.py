@@ -57,7 +57,9 @@ def _storable(value: str) -> str:
 
 # The schema says what ``_storable`` refuses, so a client can tell beforehand.
 _Storable = AfterValidator(_storable)
-_NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+# The docs page would fill its examples from the pattern (random text), so
+# each text field shows a plain "string" instead.
+_NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$", "examples": ["string"]})
 # Input text types, by the longest value their columns hold.
 Text10 = Annotated[str, StringConstraints(max_length=10), _Storable, _NoNul]
 Text32 = Annotated[str, StringConstraints(max_length=32), _Storable, _NoNul]
@@ -90,7 +92,7 @@ def _amount_schema(whole_digits: int) -> WithJsonSchema:
         {
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": 10**whole_digits - 1},
-                {"type": "string", "pattern": pattern},
+                {"type": "string", "pattern": pattern, "examples": ["1250.50"]},
             ],
             "description": 'A whole number, or a string such as "1250.50".',
         }

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from crm.advice import selectors as advice_selectors
 from crm.advice.factfind import selectors, services
@@ -46,6 +47,19 @@ ROWS = "/{int:case_id}/fact-finds/{int:contact_id}"
 class AddressIn(Schema):
     """An address the client lived at; leave ``moved_out`` out for the current one."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "line1": "4 Quay Street",
+                    "town": "Leith",
+                    "postcode": "EH6 6AA",
+                    "moved_in": "2019-03-01",
+                }
+            ]
+        }
+    )
+
     line1: Text120 = Field(..., description="The address, without town or postcode.")
     town: Text80 = ""
     postcode: Text10
@@ -67,6 +81,19 @@ class AddressOut(Schema):
 class CommitmentIn(Schema):
     """A regular outgoing or credit commitment: a loan, a card, childcare..."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "loan",
+                    "description": "Car loan",
+                    "monthly_payment": "180.50",
+                    "balance": "4000",
+                }
+            ]
+        }
+    )
+
     kind: CommitmentKind
     description: Text120 = ""
     monthly_payment: Amount8
@@ -85,6 +112,19 @@ class CommitmentOut(Schema):
 
 class ExistingPolicyIn(Schema):
     """A protection or insurance policy the client already holds."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "provider": "Aviva",
+                    "kind": "life",
+                    "cover_amount": "100000",
+                    "monthly_premium": "18.50",
+                }
+            ]
+        }
+    )
 
     provider: Text80
     kind: PolicyKind
