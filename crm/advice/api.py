@@ -6,12 +6,15 @@ for mortgages only, the lead's client must be on the case, one or two
 different clients).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from functools import partial
+from typing import Annotated, TypeVar
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from crm.advice import selectors
 from crm.advice.choices import (
@@ -46,14 +49,22 @@ from crm.firms import selectors as firm_selectors
 from crm.leads import selectors as lead_selectors
 
 router = Router(tags=["Advice cases"])
+T = TypeVar("T")
 
 
 class AdviceCaseIn(Schema):
     """A new mortgage or protection case for one or two existing clients."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"kind": "mortgage", "applicant_ids": [1]}]}
+    )
+
     kind: AdviceKind
     applicant_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
-        ..., min_length=1, max_length=2, description="Main applicant first."
+        ...,
+        min_length=1,
+        max_length=2,
+        description="People's contact ids (from /contacts), main applicant first.",
     )
     status: Text32 = Field(
         "", description="A starting status; empty for the kind's first."
@@ -109,11 +120,29 @@ class MortgageIn(Schema):
     product_end_date: date | None = None
 
 
+def _referenced(field: str, noun: str, get: Callable[[], T]) -> T:
+    """Return what ``get`` finds; an id the firm lacks is 400 naming ``field``.
+
+    An id in the body is input like any other, so it is named as wrong, not
+    answered 404 as if the path were; another firm's id reads as missing.
+    """
+    try:
+        return get()
+    except NotFound as exc:
+        raise ApplicationError(
+            f"Choose {noun} of this firm.", "invalid", {"field": field}
+        ) from exc
+
+
 def _new_case(request: HttpRequest, data: AdviceCaseIn) -> NewCase:
     firm = require(request, Perm.EDIT_CASES).firm
     applicants = []
     for contact_id in data.applicant_ids:
-        contact = contact_selectors.contact_get(firm=firm, contact_id=contact_id)
+        contact = _referenced(
+            "applicant_ids",
+            "a contact",
+            partial(contact_selectors.contact_get, firm=firm, contact_id=contact_id),
+        )
         if contact.kind != ContactKind.PERSON:
             raise ApplicationError(
                 "A case's clients are people.", "invalid", {"field": "applicant_ids"}
@@ -122,16 +151,34 @@ def _new_case(request: HttpRequest, data: AdviceCaseIn) -> NewCase:
     kind = case_kinds.get(data.kind)
     introducer = branch = negotiator = None
     if data.introducer_id is not None:
-        introducer = firm_selectors.introducer_get(
-            firm=firm, introducer_id=data.introducer_id
+        introducer = _referenced(
+            "introducer_id",
+            "an introducer",
+            partial(
+                firm_selectors.introducer_get,
+                firm=firm,
+                introducer_id=data.introducer_id,
+            ),
         )
     if data.introducer_branch_id is not None:
-        branch = firm_selectors.introducer_branch_get(
-            firm=firm, introducer_branch_id=data.introducer_branch_id
+        branch = _referenced(
+            "introducer_branch_id",
+            "an introducer branch",
+            partial(
+                firm_selectors.introducer_branch_get,
+                firm=firm,
+                introducer_branch_id=data.introducer_branch_id,
+            ),
         )
     if data.negotiator_id is not None:
-        negotiator = firm_selectors.negotiator_get(
-            firm=firm, negotiator_id=data.negotiator_id
+        negotiator = _referenced(
+            "negotiator_id",
+            "a negotiator",
+            partial(
+                firm_selectors.negotiator_get,
+                firm=firm,
+                negotiator_id=data.negotiator_id,
+            ),
         )
     return NewCase(
         kind=data.kind,
@@ -144,7 +191,11 @@ def _new_case(request: HttpRequest, data: AdviceCaseIn) -> NewCase:
         introducer_branch=branch,
         negotiator=negotiator,
         lead=(
-            lead_selectors.lead_get(firm=firm, lead_id=data.lead_id)
+            _referenced(
+                "lead_id",
+                "a lead",
+                partial(lead_selectors.lead_get, firm=firm, lead_id=data.lead_id),
+            )
             if data.lead_id is not None
             else None
         ),

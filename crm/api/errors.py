@@ -53,6 +53,36 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _message(error: dict[str, Any]) -> str:
+    """Return a request error's message, saying what to send where it can."""
+    kind = str(error.get("type", ""))
+    if kind.startswith("datetime_"):
+        return "Enter a date and time as ISO 8601, e.g. 2026-01-31T09:30:00Z."
+    if kind.startswith("date_") and kind not in {"date_past", "date_future"}:
+        return "Enter a date as YYYY-MM-DD, e.g. 2026-01-31."
+    if kind == "missing" and tuple(error.get("loc", ())) == ("body",):
+        return "Send a JSON object as the request body."
+    return str(error.get("msg", "Invalid value."))
+
+
+def body_field_locs(
+    errors: list[dict[str, Any]], body_params: set[str]
+) -> list[dict[str, Any]]:
+    """Name body fields as services do: ``body.email``, not ``body.data.email``.
+
+    django-ninja puts the view's body parameter's name after ``body``; with
+    one body parameter that name says nothing, and a 400 from a service
+    names the same field without it.
+    """
+    if len(body_params) != 1:
+        return errors
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if len(loc) >= 2 and loc[0] == "body" and loc[1] in body_params:
+            error["loc"] = (loc[0], *loc[2:])
+    return errors
+
+
 def not_yours(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
     """Return a 404 if a path id is not the caller's, whatever else is wrong.
 
@@ -108,9 +138,7 @@ def install(api: NinjaAPI) -> None:
             return response
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
-            fields.setdefault(_loc(error.get("loc", ())), []).append(
-                str(error.get("msg", "Invalid value."))
-            )
+            fields.setdefault(_loc(error.get("loc", ())), []).append(_message(error))
         message = "The request is not valid: " + ", ".join(sorted(fields)) + "."
         return respond(request, body("validation_error", message, fields), 422)
 

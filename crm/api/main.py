@@ -15,10 +15,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.utils import check_csrf
 
 from crm.advice import api as advice_api
 from crm.advice.factfind import api as factfind_api
+from crm.advice.factfind import api_rows as factfind_rows_api
 from crm.api import errors
 from crm.api.auth import MemberSessionAuth, PrincipalThrottle, TokenAuth
 from crm.cases import api as cases_api
@@ -34,7 +36,21 @@ from crm.support import api as support_api
 from crm.tasks import api as tasks_api
 
 DESCRIPTION = """\
-Casework's REST API. Every call acts in one firm, as one principal:
+Casework's REST API. Every call acts in one firm, as one principal.
+
+**First steps**
+
+1. In Casework, open **Settings, then API tokens** (members who manage the
+   firm can), make a *Read and write* token and copy its key: it is shown once.
+2. Press **Authorize** below and paste the key under *TokenAuth*. Outside
+   this page, send it yourself:
+   `curl -H "Authorization: Bearer <key>" https://<your Casework>/api/v1/contacts`
+3. `POST /api/v1/contacts` adds a client; `POST /api/v1/cases/advice` opens a
+   mortgage case for them (`applicant_ids`: the contact's `id`);
+   `POST /api/v1/cases/{case_id}/move` moves it to one of the case's
+   `next_statuses`; `GET /api/v1/cases/{case_id}` reads it back.
+
+**Who you are**
 
 * **An API token** (Settings, then API tokens): send it as
   `Authorization: Bearer <key>`. A token acts as the member it was made for,
@@ -43,12 +59,34 @@ Casework's REST API. Every call acts in one firm, as one principal:
   writes then need the `X-CSRFToken` header, as the docs page sends.
 
 Errors are JSON: `{"code": "...", "message": "...", "fields": {...}}`, with a
-stable `code`. Another firm's ids answer 404. Lists are paged by cursor: pass
+stable `code`; `fields` names each wrong field (`body.email`, `query.limit`).
+422 means the request does not fit the schema, 400 that a rule refused a
+value, 409 that the object's state forbids the change (the message says what
+would be allowed). Another firm's ids answer 404. Lists are paged by cursor: pass
 `next_cursor` back as `cursor`. Each token may make a limited number of
 requests a minute; past it the answer is 429 with `Retry-After`.
 """
 
-api = NinjaAPI(
+
+class CaseworkAPI(NinjaAPI):
+    """The API, naming a body's fields in 422s as its 400s name them."""
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> ValidationError:
+        """Return the request's validation error with ``body.<field>`` locations."""
+        found = []
+        for context in error_contexts:
+            error = super().validation_error_from_error_contexts([context])
+            if context.model.__ninja_param_source__ == "body":
+                params = set(context.model.model_fields)
+                found += errors.body_field_locs(list(error.errors), params)
+            else:
+                found += error.errors
+        return ValidationError(found)
+
+
+api = CaseworkAPI(
     title="Casework API",
     version="1",
     description=DESCRIPTION,
@@ -62,6 +100,8 @@ errors.install(api)
 api.add_router("/contacts", contacts_api.router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/cases", advice_api.router)
+# The rows' paths first: the section path's ``{section}`` would match them.
+api.add_router("/cases", factfind_rows_api.router)
 api.add_router("/cases", factfind_api.router)
 api.add_router("", support_api.router)
 api.add_router("/leads", leads_api.router)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from crm.cases import kinds as case_kinds
 from crm.cases import selectors
@@ -84,10 +85,28 @@ class CaseOut(Schema):
     created_at: datetime
     updated_at: datetime
     applicants: list[ApplicantOut]
+    next_statuses: list[str] = Field(
+        ...,
+        description=(
+            "The statuses the case may move to now (POST /cases/{case_id}/move),"
+            " in pipeline order; empty once it is closed."
+        ),
+    )
 
     @staticmethod
     def resolve_applicants(case: Case) -> list[Any]:
         return list(case.applicants.all())
+
+    @staticmethod
+    def resolve_next_statuses(case: Case) -> list[str]:
+        return next_statuses(case)
+
+
+def next_statuses(case: Case) -> list[str]:
+    """Return the statuses ``case`` may move to, in its kind's pipeline order."""
+    kind = case_kinds.get(case.kind)
+    allowed = kind.moves_from(case.status)
+    return [status for status in kind.status_values() if status in allowed]
 
 
 class CaseFilter(Schema):
@@ -117,7 +136,11 @@ class CaseUpdateIn(Schema):
 class MoveIn(Schema):
     """The status to move to; some statuses (not proceeding) need a reason."""
 
-    status: Text32
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "meeting"}]})
+
+    status: Text32 = Field(
+        ..., description="One of the case's ``next_statuses``, e.g. 'meeting'."
+    )
     reason: Text254 = ""
 
 
@@ -300,13 +323,20 @@ def case_move(request: HttpRequest, case_id: int, data: MoveIn) -> Case:
     """Move the case as its kind's transition table allows (409 otherwise)."""
     principal = require(request, Perm.EDIT_CASES)
     case = case_for(request, case_id)
-    status_services.case_move(
-        firm=principal.firm,
-        actor=principal.user,
-        case=case,
-        status=data.status,
-        reason=data.reason,
-    )
+    try:
+        status_services.case_move(
+            firm=principal.firm,
+            actor=principal.user,
+            case=case,
+            status=data.status,
+            reason=data.reason,
+        )
+    except ApplicationError as exc:
+        if exc.code != "illegal_transition":
+            raise
+        allowed = ", ".join(next_statuses(case)) or "none (it is closed)"
+        message = f"{exc.message} It may move to: {allowed}."
+        raise ApplicationError(message, exc.code, exc.extra) from exc
     return case_for(request, case_id)
 
 

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict, model_validator
 
 from crm.contacts import selectors, services
 from crm.contacts.choices import ConsentSource, ContactKind, ContactTitle
 from crm.contacts.filters import ARCHIVED, ContactFilterSet
-from crm.contacts.models import Contact
+from crm.contacts.models import WITHHELD_BY, Contact
 from crm.core.api import (
     DEFAULT_LIMIT,
     MAX_ID,
@@ -32,12 +33,6 @@ from crm.core.permissions import Perm
 
 router = Router(tags=["Contacts"])
 SEARCH_LIMIT = 500
-
-
-def _safe(contact: Contact, field: str) -> str:
-    """Return ``field`` as an export shows it: blank if marked not safe (I14)."""
-    value: str = contact.export_value(field)
-    return value
 
 
 class ContactOut(Schema):
@@ -80,33 +75,14 @@ class ContactOut(Schema):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_mobile(contact: Contact) -> str:
-        return _safe(contact, "mobile")
-
-    @staticmethod
-    def resolve_other_phone(contact: Contact) -> str:
-        return _safe(contact, "other_phone")
-
-    @staticmethod
-    def resolve_address_line1(contact: Contact) -> str:
-        return _safe(contact, "address_line1")
-
-    @staticmethod
-    def resolve_address_line2(contact: Contact) -> str:
-        return _safe(contact, "address_line2")
-
-    @staticmethod
-    def resolve_town(contact: Contact) -> str:
-        return _safe(contact, "town")
-
-    @staticmethod
-    def resolve_county(contact: Contact) -> str:
-        return _safe(contact, "county")
-
-    @staticmethod
-    def resolve_postcode(contact: Contact) -> str:
-        return _safe(contact, "postcode")
+    @model_validator(mode="after")
+    def _withhold_unsafe(self) -> "ContactOut":
+        """Blank the fields a "not safe" flag withholds, as the CSV export does."""
+        for flag, fields in WITHHELD_BY.items():
+            if getattr(self, flag):
+                for name in fields:
+                    setattr(self, name, "")
+        return self
 
 
 class ContactFields(Schema):
@@ -139,6 +115,20 @@ class ContactFields(Schema):
 
 class ContactIn(ContactFields):
     """A new contact: a person needs a first or last name, an organisation a name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "person",
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "email": "ada@example.com",
+                    "mobile": "07700 900123",
+                }
+            ]
+        }
+    )
 
     kind: ContactKind = ContactKind.PERSON
 

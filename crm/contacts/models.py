@@ -39,6 +39,11 @@ ADDRESS_FIELDS = frozenset(
     {"address_line1", "address_line2", "town", "county", "postcode"}
 )
 PHONE_FIELDS = frozenset({"mobile", "other_phone"})
+# Each "not safe" flag and the fields it blanks wherever a contact leaves the app.
+WITHHELD_BY: dict[str, frozenset[str]] = {
+    "address_unsafe": ADDRESS_FIELDS,
+    "phone_unsafe": PHONE_FIELDS,
+}
 
 
 class Contact(FirmOwnedModel):
@@ -188,10 +193,9 @@ class Contact(FirmOwnedModel):
 
     def export_value(self, field: str) -> Any:
         """Return ``field`` for an export or a letter; blank if not safe (I14)."""
-        if self.address_unsafe and field in ADDRESS_FIELDS:
-            return ""
-        if self.phone_unsafe and field in PHONE_FIELDS:
-            return ""
+        for flag, fields in WITHHELD_BY.items():
+            if field in fields and getattr(self, flag):
+                return ""
         return getattr(self, field)
 
 

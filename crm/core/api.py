@@ -19,7 +19,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from crm.core import keyset
 from crm.core.exceptions import ApplicationError, NotFound
@@ -51,8 +57,11 @@ def _storable(value: str) -> str:
 
 # The schema says what ``_storable`` refuses, so a client can tell beforehand.
 _Storable = AfterValidator(_storable)
-_NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+# The docs page would fill its examples from the pattern (random text), so
+# each text field shows a plain "string" instead.
+_NoNul = Field(json_schema_extra={"pattern": "^[^\\u0000]*$", "examples": ["string"]})
 # Input text types, by the longest value their columns hold.
+Text10 = Annotated[str, StringConstraints(max_length=10), _Storable, _NoNul]
 Text32 = Annotated[str, StringConstraints(max_length=32), _Storable, _NoNul]
 Text80 = Annotated[str, StringConstraints(max_length=80), _Storable, _NoNul]
 Text120 = Annotated[str, StringConstraints(max_length=120), _Storable, _NoNul]
@@ -83,7 +92,7 @@ def _amount_schema(whole_digits: int) -> WithJsonSchema:
         {
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": 10**whole_digits - 1},
-                {"type": "string", "pattern": pattern},
+                {"type": "string", "pattern": pattern, "examples": ["1250.50"]},
             ],
             "description": 'A whole number, or a string such as "1250.50".',
         }
@@ -106,6 +115,15 @@ Amount8 = Annotated[
     Field(ge=0, max_digits=10, decimal_places=2),
     _amount_schema(8),
 ]
+
+
+def _pence(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# Money outputs: always with pence ("4000.00"), whether the value was just
+# typed ("4000") or read back from the database.
+Money = Annotated[Decimal, PlainSerializer(_pence, return_type=str)]
 
 
 class ErrorOut(Schema):

@@ -5,7 +5,7 @@ by the same service, so the API and the page take the same values and the
 same locks hold (a case's D&N is locked once Concert Hub has the case). A
 change is a PATCH of one section: the fields sent replace theirs, the rest
 stay. The Fact Find's row sections (addresses, commitments, existing
-policies) are read here and changed on the case page.
+policies) are read here and changed row by row in ``api_rows``.
 """
 
 from datetime import date

@@ -94,6 +94,7 @@ class FactFindEventType(models.TextChoices):
 
     FACT_FIND_UPDATED = "fact_find_updated", _("Fact Find updated")
     FACT_FIND_ROW_ADDED = "fact_find_row_added", _("Fact Find entry added")
+    FACT_FIND_ROW_UPDATED = "fact_find_row_updated", _("Fact Find entry changed")
     FACT_FIND_ROW_REMOVED = "fact_find_row_removed", _("Fact Find entry removed")
     DEMANDS_NEEDS_UPDATED = "demands_needs_updated", _("Demands & Needs updated")
 

@@ -7,9 +7,10 @@ and rows a case has.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 
 from crm.advice.factfind.models import DemandsNeeds, FactFind
+from crm.advice.factfind.sections import FACT_FIND
 from crm.advice.selectors import advice_case_get
 from crm.cases.models import Case, CaseApplicant
 from crm.core.exceptions import NotFound
@@ -104,3 +105,19 @@ def applicant_get(
         firm=firm, case_id=applicant.case_id, principal=principal
     )
     return applicant
+
+
+def fact_find_row_get(*, firm: Firm, section: str, row_id: int) -> Model:
+    """Return the firm's row ``row_id`` of row section ``section``, or raise.
+
+    Whose Fact Find the row is on is the caller's to check (a service
+    refuses a row of another client's Fact Find).
+    """
+    model = FACT_FIND[section].model
+    if model is None:
+        msg = f"Not a row section: {section!r}"
+        raise ValueError(msg)
+    row = model._default_manager.filter(firm=firm, pk=row_id).first()
+    if row is None:
+        raise NotFound
+    return row

@@ -7,6 +7,7 @@ says who typed the change: ``"staff"`` on the case page, ``"client"`` in the
 portal, so the history can mark client-entered changes.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -18,7 +19,7 @@ from crm.advice.factfind.choices import (
     FactFindEventType,
 )
 from crm.advice.factfind.models import DemandsNeeds, FactFind
-from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND
+from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND, SectionSpec
 from crm.cases import locks
 from crm.cases.models import Case
 from crm.contacts.models import Contact
@@ -97,6 +98,20 @@ def _check_case(firm: Firm, case: Case | None, contact: Contact) -> None:
         ensure_same_firm(firm, case)
 
 
+def _stored(obj: models.Model, name: str, value: Any) -> Any:
+    """Return ``value`` as its column stores it: stripped text, amounts in pence.
+
+    So a value compares equal to the same value read back ("4000" and
+    "4000.00"), and an unchanged save records no change.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    field = obj._meta.get_field(name)
+    if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
+        return value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
 def _apply(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Set ``data`` on ``obj``, validate and save what changed; return the changes.
 
@@ -106,14 +121,15 @@ def _apply(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
     created = obj.pk is None
     before = events.snapshot(obj, data)
     for name, value in data.items():
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+        setattr(obj, name, _stored(obj, name, value))
     obj.full_clean(validate_unique=False)
     changes = events.diff(before, obj)
     if changes:
         if created:
             obj.save()
         else:
-            obj.save(update_fields=[*changes, "updated_at"])
+            stamped = ["updated_at"] if hasattr(obj, "updated_at") else []
+            obj.save(update_fields=[*changes, *stamped])
     return changes
 
 
@@ -168,6 +184,31 @@ def fact_find_update(
     return fact_find
 
 
+def _row_spec(section: str) -> tuple[SectionSpec, type[models.Model]]:
+    """Return the spec of row section ``section`` and its model; refuse others."""
+    spec = FACT_FIND.get(section)
+    if spec is None or spec.model is None:
+        msg = f"Unknown Fact Find row section: {section!r}"
+        raise ValueError(msg)
+    return spec, spec.model
+
+
+def _row_for_update(
+    model: type[models.Model], *, firm: Firm, contact: Contact, row_id: int
+) -> models.Model:
+    """Return the row ``row_id`` of ``contact``'s Fact Find, locked, or refuse it."""
+    row = (
+        model._default_manager.select_for_update()
+        .filter(firm=firm, fact_find__contact=contact, pk=row_id)
+        .first()
+    )
+    if row is None:
+        raise ApplicationError(
+            "That entry is no longer on this Fact Find.", "not_found"
+        )
+    return row
+
+
 @transaction.atomic
 def fact_find_row_add(
     *,
@@ -182,15 +223,14 @@ def fact_find_row_add(
     """Add an address, commitment or existing policy to ``contact``'s Fact Find."""
     _check_case(firm, case, contact)
     _check_source(source)
-    spec = FACT_FIND.get(section)
-    if spec is None or spec.model is None:
-        msg = f"Unknown Fact Find row section: {section!r}"
-        raise ValueError(msg)
+    spec, model = _row_spec(section)
     fact_find = _fact_find_for_update(firm=firm, contact=contact)
     if fact_find.pk is None:
         fact_find.save()
-    clean = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
-    row = spec.model(firm=firm, fact_find=fact_find, **clean)
+    row = model(firm=firm, fact_find=fact_find)
+    clean = {name: _stored(row, name, value) for name, value in data.items()}
+    for name, value in clean.items():
+        setattr(row, name, value)
     row.full_clean()
     row.save()
     _record(
@@ -213,6 +253,54 @@ def fact_find_row_add(
 
 
 @transaction.atomic
+def fact_find_row_update(
+    *,
+    firm: Firm,
+    actor: User | None,
+    contact: Contact,
+    section: str,
+    row_id: int,
+    data: dict[str, Any],
+    case: Case | None = None,
+    source: str = ChangeSource.STAFF,
+) -> models.Model:
+    """Change one row of a row section of ``contact``'s Fact Find.
+
+    Only the changed columns are saved, and history shows them; a row of
+    another client's Fact Find (or none) is refused, as on removal.
+    """
+    _check_case(firm, case, contact)
+    _check_source(source)
+    spec, model = _row_spec(section)
+    unknown = set(data) - set(spec.fields)
+    if unknown:
+        msg = f"Fields outside section {section}: {sorted(unknown)}"
+        raise ValueError(msg)
+    row = _row_for_update(model, firm=firm, contact=contact, row_id=row_id)
+    changes = _apply(row, data)
+    if not changes:
+        return row
+    _record(
+        firm=firm,
+        actor=actor,
+        case=case,
+        contacts=[contact],
+        type=FactFindEventType.FACT_FIND_ROW_UPDATED,
+        params={
+            "section": spec.title,
+            "client": contact.display_name,
+            "source": source,
+            "row": str(row),
+            "changes": _labelled(type(row), changes),
+        },
+        verb=AuditVerb.UPDATE,
+        obj=row,
+        changes=changes,
+    )
+    return row
+
+
+@transaction.atomic
 def fact_find_row_remove(
     *,
     firm: Firm,
@@ -229,20 +317,8 @@ def fact_find_row_remove(
     """
     _check_case(firm, case, contact)
     _check_source(source)
-    spec = FACT_FIND.get(section)
-    if spec is None or spec.model is None:
-        msg = f"Unknown Fact Find row section: {section!r}"
-        raise ValueError(msg)
-    manager = spec.model._default_manager
-    row = (
-        manager.select_for_update()
-        .filter(firm=firm, fact_find__contact=contact, pk=row_id)
-        .first()
-    )
-    if row is None:
-        raise ApplicationError(
-            "That entry is no longer on this Fact Find.", "not_found"
-        )
+    spec, model = _row_spec(section)
+    row = _row_for_update(model, firm=firm, contact=contact, row_id=row_id)
     described, row_pk = str(row), row.pk
     row.delete()
     row.pk = row_pk  # the audit row names the deleted row's id

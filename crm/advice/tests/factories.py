@@ -102,6 +102,45 @@ def complete_demands_needs(firm: Firm, case: Case) -> DemandsNeeds:
     return dn
 
 
+# One row of each row section, as the case page would add it.
+FACT_FIND_ROWS: dict[str, dict[str, Any]] = {
+    "addresses": {
+        "line1": "4 Quay Street",
+        "town": "Leith",
+        "postcode": "EH6 6AA",
+        "moved_in": timezone.localdate().replace(year=2019, month=3, day=1),
+        "moved_out": None,
+    },
+    "commitments": {
+        "kind": "loan",
+        "description": "Car loan",
+        "monthly_payment": Decimal("180.50"),
+        "balance": Decimal(4000),
+    },
+    "policies": {
+        "provider": "Aviva",
+        "kind": "life",
+        "cover_amount": Decimal(100000),
+        "monthly_premium": Decimal(18),
+    },
+}
+
+
+def make_fact_find_row(
+    firm: Firm, section: str, case: Case | None = None, **data: Any
+) -> Any:
+    """Add a row of ``section`` to the main client's Fact Find on ``case``."""
+    case = case if case is not None else make_case(firm)
+    return services.fact_find_row_add(
+        firm=firm,
+        actor=None,
+        contact=applicant_of(case).contact,
+        case=case,
+        section=section,
+        data={**FACT_FIND_ROWS[section], **data},
+    )
+
+
 register("advice:applicant_id")(
     lambda firm: make_case(firm, kind=AdviceKind.PROTECTION).applicants.first()
 )

@@ -10,11 +10,13 @@ from django.utils import timezone
 from crm.advice import completeness, readiness
 from crm.advice.choices import AdviceKind
 from crm.advice.factfind import services
-from crm.advice.factfind.models import FactFind, FactFindAddress
+from crm.advice.factfind.models import FactFind, FactFindAddress, FactFindCommitment
 from crm.advice.tests.factories import (
+    FACT_FIND_ROWS,
     applicant_of,
     complete_demands_needs,
     complete_fact_find,
+    make_fact_find_row,
 )
 from crm.cases.models import CaseEvent
 from crm.cases.tests.factories import make_case
@@ -216,7 +218,7 @@ def test_demands_needs_part_must_match_the_kind(firm):
     )
     assert dn.deposit == Decimal(25000)
     event = CaseEvent.objects.get(case=case, type="demands_needs_updated")
-    assert event.parameters["changes"] == {"Deposit (£)": [None, "25000"]}
+    assert event.parameters["changes"] == {"Deposit (£)": [None, "25000.00"]}
 
 
 def test_address_history_must_cover_three_years(firm):
@@ -316,3 +318,55 @@ def test_other_apps_can_add_blocker_providers(firm):
         readiness.unregister("test_extra")
     assert blockers[-1] == extra
     assert len(blockers) > 1
+
+
+def test_f1_a_row_is_changed_with_its_changes_on_the_history(firm):
+    """F1: only what changed is saved and shown; another client's row is refused."""
+    case = make_case(firm)
+    contact = applicant_of(case).contact
+    row = make_fact_find_row(firm, "commitments", case)
+    changed = services.fact_find_row_update(
+        firm=firm,
+        actor=None,
+        contact=contact,
+        case=case,
+        section="commitments",
+        row_id=row.pk,
+        data={**FACT_FIND_ROWS["commitments"], "balance": Decimal(3500)},
+    )
+    assert FactFindCommitment.objects.get(pk=changed.pk).balance == Decimal(3500)
+    entry = CaseEvent.objects.get(case=case, type="fact_find_row_updated")
+    assert entry.parameters["changes"] == {
+        "Balance outstanding (£)": ["4000.00", "3500.00"]
+    }
+    unchanged = services.fact_find_row_update(
+        firm=firm,
+        actor=None,
+        contact=contact,
+        case=case,
+        section="commitments",
+        row_id=row.pk,
+        data={"balance": Decimal("3500.0"), "monthly_payment": Decimal("180.5")},
+    )
+    assert unchanged.balance == Decimal("3500.00")  # type: ignore[attr-defined]  # a commitment
+    assert (
+        CaseEvent.objects.filter(case=case, type="fact_find_row_updated").count() == 1
+    )
+    with pytest.raises(ApplicationError, match="no longer"):
+        services.fact_find_row_update(
+            firm=firm,
+            actor=None,
+            contact=ContactFactory(firm=firm),
+            section="commitments",
+            row_id=row.pk,
+            data={"balance": None},
+        )
+    with pytest.raises(ValidationError):
+        services.fact_find_row_update(
+            firm=firm,
+            actor=None,
+            contact=contact,
+            section="commitments",
+            row_id=row.pk,
+            data={"monthly_payment": None},
+        )

@@ -5,6 +5,7 @@ from typing import Any
 import factory
 from django.test import Client
 
+from crm.advice.tests.factories import make_fact_find_row
 from crm.api import services
 from crm.api.choices import TokenScope
 from crm.api.models import ApiToken
@@ -68,6 +69,9 @@ register("api:policy_id")(
     lambda firm: make_policy(protection_case(firm, complete=False))
 )
 register("api:submission_id")(make_submission)
+register("api:address_id")(lambda firm: make_fact_find_row(firm, "addresses"))
+register("api:commitment_id")(lambda firm: make_fact_find_row(firm, "commitments"))
+register("api:existing_policy_id")(lambda firm: make_fact_find_row(firm, "policies"))
 
 
 @principal_logins.register(principals.API, namespaces=frozenset({"api"}))

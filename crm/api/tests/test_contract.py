@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 
+from crm.advice.tests.factories import make_fact_find_row
 from crm.api.tests.factories import make_token
 from crm.cases.tests.factories import make_case
 from crm.concerthub.tests.factories import make_submission
@@ -83,11 +84,16 @@ def _keep_the_test_connection() -> Any:
 
 def seed(firm: Firm) -> dict[str, int]:
     """Give ``firm`` one of each object the API names by id; return the ids."""
-    mortgage = make_case(firm)
+    client = ContactFactory(firm=firm)
+    # The client is on the mortgage case, so its Fact Find's paths are reached.
+    mortgage = make_case(firm, applicants=[client])
     protection = protection_case(firm, complete=False)
     support = make_support_case(firm)
     return {
-        "contact_id": ContactFactory(firm=firm).pk,
+        "contact_id": client.pk,
+        "address_id": make_fact_find_row(firm, "addresses", mortgage).pk,
+        "commitment_id": make_fact_find_row(firm, "commitments", mortgage).pk,
+        "existing_policy_id": make_fact_find_row(firm, "policies", mortgage).pk,
         "lead_id": LeadFactory(contact__firm=firm).pk,
         "task_id": TaskFactory(firm=firm).pk,
         "case_id": mortgage.pk,

@@ -110,7 +110,7 @@ def test_a_beneficiary_is_referred_out_with_consent(
     assert [r["id"] for r in listed] == [sent.json()["id"]]
     bad = charity.post(url, {**body, "consent_method": "telepathy"}, content_type=JSON)
     assert bad.status_code == 422
-    assert list(bad.json()["fields"]) == ["body.data.consent_method"]
+    assert list(bad.json()["fields"]) == ["body.consent_method"]
 
 
 def test_a_read_token_reads_the_queue_but_does_not_decide(support_firm, owner_member):

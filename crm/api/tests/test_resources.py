@@ -148,6 +148,40 @@ def test_an_illegal_move_is_409(api, firm):
     assert response.json()["code"] == "illegal_transition"
 
 
+def test_k1_a_case_says_where_it_may_move(api, firm):
+    """K1 D3: ``next_statuses`` is the transition table's row, in pipeline order,
+    and a refused move names them, so a newcomer need not guess a status."""
+    case = make_case(firm)
+    shown = api.get(f"/api/v1/cases/{case.pk}").json()["next_statuses"]
+    expected = ["call_back", "meeting", "decision_in_principle", "not_proceeding_with"]
+    assert shown == expected
+    refused = api.post(
+        f"/api/v1/cases/{case.pk}/move", {"status": "contacted"}, content_type=JSON
+    ).json()
+    assert refused["message"].endswith(f"It may move to: {', '.join(shown)}.")
+    moved = api.post(
+        f"/api/v1/cases/{case.pk}/move", {"status": "meeting"}, content_type=JSON
+    )
+    assert "pre_offer_processing" in moved.json()["next_statuses"]
+
+
+def test_k2_an_unknown_id_in_a_new_cases_body_names_its_field(api, firm, other_firm):
+    """K2: a body id the firm lacks (or another firm's) is 400 on its field."""
+    theirs = ContactFactory(firm=other_firm)
+    for body, field in (
+        ({"applicant_ids": [theirs.pk]}, "body.applicant_ids"),
+        (
+            {"applicant_ids": [ContactFactory(firm=firm).pk], "lead_id": 10**9},
+            "body.lead_id",
+        ),
+    ):
+        response = api.post(
+            "/api/v1/cases/advice", {"kind": "mortgage", **body}, content_type=JSON
+        )
+        assert response.status_code == 400, response.content
+        assert list(response.json()["fields"]) == [field]
+
+
 def test_a_joint_case_needs_two_different_people(api, firm):
     """The same client twice is refused (same-client block)."""
     contact = ContactFactory(firm=firm)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.contacts.models import Contact
+from crm.contacts.models import ADDRESS_FIELDS, PHONE_FIELDS, Contact
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.models import AuditEvent
 
@@ -72,16 +72,27 @@ def test_a_duplicate_contact_is_409_with_the_services_code(api, firm):
 
 
 def test_validation_errors_name_the_field(api):
-    """A wrong type is 422 and ``fields`` says which field."""
+    """K2: a wrong type is 422 and ``fields`` names the field as a 400 does.
+
+    ``body.date_of_birth``, not django-ninja's ``body.data.date_of_birth``
+    (``data`` is the view's parameter); a date says how to write one.
+    """
     response = api.post(
         "/api/v1/contacts",
-        {"first_name": "x" * 81, "date_of_birth": "soon"},
+        {"first_name": "x" * 81, "date_of_birth": "31/12/1980"},
         content_type="application/json",
     )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error"
-    assert set(body["fields"]) == {"body.data.first_name", "body.data.date_of_birth"}
+    assert set(body["fields"]) == {"body.first_name", "body.date_of_birth"}
+    assert body["fields"]["body.date_of_birth"] == [
+        "Enter a date as YYYY-MM-DD, e.g. 2026-01-31."
+    ]
+    empty = api.post("/api/v1/contacts", "", content_type="application/json")
+    assert empty.json()["fields"] == {
+        "body": ["Send a JSON object as the request body."]
+    }
 
 
 def test_a_service_rule_names_its_field(api):
@@ -157,3 +168,29 @@ def test_values_not_safe_to_contact_are_withheld_as_in_the_csv(api, firm):
     listed = api.get("/api/v1/contacts").json()["items"]
     row = next(item for item in listed if item["id"] == contact.pk)
     assert (row["mobile"], row["phone_unsafe"]) == ("", True)
+
+
+@pytest.mark.parametrize(
+    ("address_unsafe", "phone_unsafe"), [(True, False), (False, True), (True, True)]
+)
+def test_i14_the_api_withholds_exactly_what_the_export_does(
+    api, firm, address_unsafe, phone_unsafe
+):
+    """SPEC I14: every withheld field is blank in the API when the CSV blanks it."""
+    contact = ContactFactory(
+        firm=firm,
+        mobile="07700 900123",
+        other_phone="0131 496 0000",
+        address_line1="1 High Street",
+        address_line2="Flat 2",
+        town="Leith",
+        county="Midlothian",
+        postcode="EH6 1AA",
+        address_unsafe=address_unsafe,
+        phone_unsafe=phone_unsafe,
+    )
+    body = api.get(f"/api/v1/contacts/{contact.pk}").json()
+    fields = sorted(ADDRESS_FIELDS | PHONE_FIELDS)
+    assert [body[f] for f in fields] == [contact.export_value(f) for f in fields]
+    assert any(body[f] == "" for f in fields) is True
+    assert any(body[f] != "" for f in fields) is (not (address_unsafe and phone_unsafe))
