@@ -19,7 +19,12 @@ LONG_EMAIL = "wanda.okonkwo-fitzwilliam.family@example-longdomain.co.uk"
 def _box(locator: Locator) -> dict[str, float]:
     box = locator.bounding_box()
     assert box is not None
-    return box
+    return {
+        "x": box["x"],
+        "y": box["y"],
+        "width": box["width"],
+        "height": box["height"],
+    }
 
 
 def _inside(inner: Locator, outer: Locator) -> bool:
