@@ -43,6 +43,8 @@ class AdviceConfig(AppConfig):
                 module="advice",
                 perm=Perm.EDIT_CASES,
                 prefix="/cases/new/",
+                group="new_case",
+                choice_label="Mortgage or protection case",
             ),
         )
         demo.register(advice_demo.seed)

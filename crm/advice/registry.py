@@ -149,6 +149,7 @@ def register() -> None:
         "detail_url_name": "advice:case_detail",
         "create_url_name": "advice:wizard_start",
         "create_label": _("+ New Case"),
+        "create_choice": _("Mortgage or protection case"),
         "list_url_name": "advice:case_list",
         "check_new": _check_new,
     }

@@ -59,6 +59,8 @@ class CaseKind:
     max_applicants: int = 2
     create_url_name: str = ""
     create_label: Any = ""
+    # Its name among the kinds of a firm with several: "Support case".
+    create_choice: Any = ""
     reason_required: frozenset[str] = frozenset()
     not_reopenable: frozenset[str] = frozenset()
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -97,12 +97,23 @@ FORMATTERS: dict[str, events.Formatter] = {
 
 
 def _create_links(firm: Firm) -> list[dict[str, Any]]:
-    """Return the pages that open a case of each kind the firm has, once each."""
+    """Return the pages that open a case of each kind the firm has, once each.
+
+    Each link has the kind's button ``label`` (one kind: the record shows
+    that button) and its ``choice`` label (several: one + New Case lists them).
+    """
     links: dict[str, dict[str, Any]] = {}
     for kind in kinds.kinds_for(firm):
         if kind.create_url_name:
             url = kinds.create_url(kind)
-            links.setdefault(url, {"label": kind.create_label, "url": url})
+            links.setdefault(
+                url,
+                {
+                    "label": kind.create_label,
+                    "choice": kind.create_choice or kind.create_label,
+                    "url": url,
+                },
+            )
     return list(links.values())
 
 
@@ -113,9 +124,20 @@ def _contact_cases(
     cases = case_selectors.case_list_for_contact(
         firm=firm, contact=contact, principal=principal
     )
+    links = _create_links(firm)
+    several = len(links) > 1
     return {
         "cases": list(cases[:SECTION_LIMIT]),
-        "case_create_links": _create_links(firm),
+        # One kind: its own button; several: one + New Case listing them.
+        "case_create_links": [] if several else links,
+        "case_create_choices": (
+            [
+                {"label": link["choice"], "url": f"{link['url']}?contact={contact.pk}"}
+                for link in links
+            ]
+            if several
+            else []
+        ),
     }
 
 

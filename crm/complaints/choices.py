@@ -34,3 +34,4 @@ class ComplaintEventType(models.TextChoices):
 
     COMPLAINT_LOGGED = "complaint_logged", _("Complaint logged")
     COMPLAINT_RESOLVED = "complaint_resolved", _("Complaint resolved")
+    COMPLAINT_UPDATED = "complaint_updated", _("Complaint corrected")

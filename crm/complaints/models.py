@@ -89,6 +89,9 @@ class Complaint(FirmOwnedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every edit (lost-update check)."
+    )
 
     objects: ClassVar["ComplaintManager[Complaint]"] = scoped(ComplaintManager)
 

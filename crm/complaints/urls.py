@@ -15,4 +15,9 @@ urlpatterns = [
         views.complaint_detail,
         name="complaint_detail",
     ),
+    path(
+        "complaints/<int:complaint_id>/edit/",
+        views.complaint_edit,
+        name="complaint_edit",
+    ),
 ]

@@ -15,7 +15,7 @@ from crm.cases.models import Case
 from crm.cases.selectors.cases import case_get
 from crm.complaints import selectors, services
 from crm.complaints.filters import ComplaintFilterSet
-from crm.complaints.forms import ComplaintForm, ResolutionForm
+from crm.complaints.forms import ComplaintEditForm, ComplaintForm, ResolutionForm
 from crm.contacts import selectors as contact_selectors
 from crm.contacts.models import Contact
 from crm.contacts.views.exports import csv_response
@@ -222,4 +222,39 @@ def complaint_detail(request: StaffRequest, complaint_id: int) -> HttpResponse:
         request,
         "complaints/complaint_detail.html",
         {"complaint": complaint, "form": form, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.MANAGE_COMPLAINTS)
+def complaint_edit(request: StaffRequest, complaint_id: int) -> HttpResponse:
+    """Correct a complaint, and its outcome once resolved (M5, A10)."""
+    complaint = selectors.complaint_get(
+        firm=request.firm, complaint_id=complaint_id, principal=request.principal
+    )
+    form = ComplaintEditForm(
+        request.POST if request.method == "POST" else None,
+        members=task_selectors.task_assignee_choices(firm=request.firm),
+        resolved=not complaint.is_open,
+        initial=ComplaintEditForm.initial_for(complaint),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.complaint_update(
+                firm=request.firm,
+                actor=request.user,
+                complaint=complaint,
+                changes=form.to_changes(),
+                today=timezone.localdate(),
+                version=form.cleaned_data["version"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{complaint} saved.")
+            return redirect(complaint.get_absolute_url())
+    return TemplateResponse(
+        request,
+        "complaints/complaint_edit.html",
+        {"complaint": complaint, "form": form},
     )

@@ -21,6 +21,12 @@ class NavItem:
     ``both_label`` replaces ``label`` for firms with more than one module (a Support
     firm calls its cases "Cases", as seed 004 does). ``order`` places the item
     in its menu; ``perm`` is the permission a principal needs to see it.
+
+    Items of one ``group`` (header actions) show as one button: the first
+    visible item alone, or, when several are visible, one disclosure menu
+    named by the first item's ``label`` that lists each by its
+    ``choice_label``. A ``solo=False`` item shows only as such a choice, never
+    as a button of its own.
     """
 
     label: str
@@ -31,6 +37,9 @@ class NavItem:
     module: str = ""
     prefix: str = ""
     dev_only: bool = False
+    group: str = ""
+    choice_label: str = ""
+    solo: bool = True
 
 
 _items: dict[str, dict[str, NavItem]] = {menu: {} for menu in MENUS}

@@ -28,11 +28,14 @@ def url_if_exists(url_name: str) -> str | None:
     return _url(url_name)
 
 
-def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:
+def _shown(
+    request: HttpRequest, menu: str
+) -> list[tuple[nav.NavItem, dict[str, object]]]:
+    """Return ``menu``'s items the principal may see, each with its entry."""
     principal = request.principal  # type: ignore[attr-defined]  # set by FirmContextMiddleware
     firm = principal.firm
     path = request.path
-    visible = []
+    shown = []
     for item in nav.items(menu):
         url = url_if_exists(item.url_name)
         if url is None:
@@ -46,8 +49,40 @@ def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:
         active = path == url or bool(item.prefix and path.startswith(item.prefix))
         shared = len(firm.modules) > 1
         label = item.both_label if item.both_label and shared else item.label
-        visible.append({"label": label, "url": url, "active": active})
-    return visible
+        shown.append((item, {"label": label, "url": url, "active": active}))
+    return shown
+
+
+def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:
+    return [entry for _item, entry in _shown(request, menu)]
+
+
+def _actions(request: HttpRequest) -> list[dict[str, object]]:
+    """Return the header's actions, a group's items as one button or one menu.
+
+    A firm with one kind of case gets its one + New Case link; a firm with
+    several gets one + New Case that opens a list of the kinds the member may
+    create, each a real link (SPEC A8, E1).
+    """
+    shown = _shown(request, nav.ACTIONS)
+    choices: dict[str, list[dict[str, object]]] = {}
+    for item, entry in shown:
+        if item.group:
+            choice = {"label": item.choice_label or item.label, "url": entry["url"]}
+            choices.setdefault(item.group, []).append(choice)
+    actions: list[dict[str, object]] = []
+    for item, entry in shown:
+        if not item.group:
+            actions.append(entry)
+            continue
+        group = choices.pop(item.group, None)
+        if group is None:
+            continue  # the group is shown already, by its first item
+        if len(group) > 1:
+            actions.append({**entry, "choices": group})
+        elif item.solo:
+            actions.append(entry)
+    return actions
 
 
 def brand_text_colour(hex_colour: str) -> str:
@@ -74,6 +109,6 @@ def shell_context(request: HttpRequest) -> dict[str, object]:
         "nav": _visible(request, nav.MAIN),
         "settings_nav": _visible(request, nav.SETTINGS),
         "search_url": url_if_exists("contacts:search"),
-        "actions": _visible(request, nav.ACTIONS),
+        "actions": _actions(request),
         "brand_text": brand_text_colour(firm.brand_colour),
     }

@@ -32,3 +32,5 @@ class IncomeEventType(models.TextChoices):
     INCOME_EXPECTED = "income_expected", _("Income expected")
     INCOME_RECEIVED = "income_received", _("Income received")
     INCOME_CLAWBACK = "income_clawback", _("Commission clawed back")
+    INCOME_UPDATED = "income_updated", _("Income changed")
+    INCOME_REMOVED = "income_removed", _("Income removed")

@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.concurrency import VersionField
 from crm.core.fields import DateField, IdChoiceField
 from crm.firms.models import Introducer
 from crm.income.choices import ADDABLE_KINDS
+from crm.income.models import IncomeLine
 from crm.income.services import MAX_INDEMNITY_MONTHS, IncomeLineData
 from crm.protection.models import Policy
 
@@ -58,8 +60,13 @@ class IncomeLineForm(forms.Form):
         help_text=_("If the policy lapses inside it, the rest is clawed back."),
     )
 
-    def __init__(self, *args: Any, policies: list[Policy], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, policies: list[Policy], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if editing:
+            # An edit carries the version it was opened on (A10).
+            self.fields["version"] = VersionField()
         self.policies = {p.pk: p for p in policies}
         field = self.fields["policy"]
         if policies:
@@ -70,6 +77,19 @@ class IncomeLineForm(forms.Form):
         else:
             del self.fields["policy"]
             del self.fields["indemnity_months"]
+
+    @classmethod
+    def initial_for(cls, line: IncomeLine) -> dict[str, Any]:
+        """Return the edit form's initial data from ``line``."""
+        return {
+            "kind": line.kind,
+            "amount": line.amount,
+            "expected_on": line.expected_on,
+            "description": line.description,
+            "policy": line.policy_id,
+            "indemnity_months": line.indemnity_months,
+            "version": line.version,
+        }
 
     def to_data(self) -> IncomeLineData:
         """Return the cleaned values as the service's input."""
@@ -83,6 +103,12 @@ class IncomeLineForm(forms.Form):
             policy=self.policies.get(policy_id) if policy_id else None,
             indemnity_months=data.get("indemnity_months"),
         )
+
+
+class VersionForm(forms.Form):
+    """A confirmation that carries the version its page was opened on (A10)."""
+
+    version = VersionField()
 
 
 class ReceiveForm(forms.Form):

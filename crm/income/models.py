@@ -140,6 +140,9 @@ class IncomeLine(FirmOwnedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every edit (lost-update check)."
+    )
 
     objects: ClassVar[models.Manager["IncomeLine"]] = scoped(
         models.Manager["IncomeLine"]
@@ -165,6 +168,14 @@ class IncomeLine(FirmOwnedModel):
         if self.expected_on < today:
             return IncomeStatus.OVERDUE
         return IncomeStatus.EXPECTED
+
+    def can_change(self) -> bool:
+        """Return whether the line may be edited or removed: no money has moved."""
+        return (
+            self.kind != IncomeKind.CLAWBACK
+            and self.received_on is None
+            and self.written_off_on is None
+        )
 
     @property
     def amount_text(self) -> str:

@@ -27,7 +27,13 @@ from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.income import selectors, services
 from crm.income.filters import IncomeFilterSet
-from crm.income.forms import IncomeLineForm, IncomeSettingsForm, ReceiveForm
+from crm.income.forms import (
+    IncomeLineForm,
+    IncomeSettingsForm,
+    ReceiveForm,
+    VersionForm,
+)
+from crm.income.models import IncomeLine
 from crm.income.registry import SECTION_ID
 from crm.protection import selectors as protection_selectors
 
@@ -42,6 +48,20 @@ def _data(request: StaffRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _refuse_moved(request: StaffRequest, line: IncomeLine) -> HttpResponse | None:
+    """Send a visitor of a received or written-off line's form back to the case."""
+    if line.can_change():
+        return None
+    messages.error(request, f"{line} can no longer be changed: its money has moved.")
+    return _back(line.case, line.anchor)
+
+
+def _policies(request: StaffRequest, case: Case) -> list[Any]:
+    if case.kind != AdviceKind.PROTECTION:
+        return []
+    return list(protection_selectors.case_policies(firm=request.firm, case=case))
+
+
 @require_http_methods(["GET", "POST"])
 @staff_view(perm=Perm.EDIT_CASES, module="advice")
 def line_add(request: StaffRequest, case_id: int) -> HttpResponse:
@@ -52,14 +72,9 @@ def line_add(request: StaffRequest, case_id: int) -> HttpResponse:
         principal=request.principal,
         kinds=ADVICE_KINDS,
     )
-    policies = (
-        protection_selectors.case_policies(firm=request.firm, case=case)
-        if case.kind == AdviceKind.PROTECTION
-        else []
-    )
     form = IncomeLineForm(
         _data(request),
-        policies=policies,
+        policies=_policies(request, case),
         initial={"expected_on": timezone.localdate()},
     )
     if form.is_bound and form.is_valid():
@@ -107,6 +122,73 @@ def line_receive(request: StaffRequest, line_id: int) -> HttpResponse:
         request,
         "income/line_receive.html",
         {"case": line.case, "line": line, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def line_edit(request: StaffRequest, line_id: int) -> HttpResponse:
+    """Correct an expected fee or commission; a stale save is refused (L3, A10)."""
+    line = selectors.income_line_get(
+        firm=request.firm, line_id=line_id, principal=request.principal
+    )
+    if (refused := _refuse_moved(request, line)) is not None:
+        return refused
+    form = IncomeLineForm(
+        _data(request),
+        policies=_policies(request, line.case),
+        editing=True,
+        initial=IncomeLineForm.initial_for(line),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.income_line_update(
+                firm=request.firm,
+                actor=request.user,
+                line=line,
+                data=form.to_data(),
+                version=form.cleaned_data["version"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Income saved: {line}.")
+            return _back(line.case, line.anchor)
+    return TemplateResponse(
+        request,
+        "income/line_form.html",
+        {"case": line.case, "line": line, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(perm=Perm.EDIT_CASES, module="advice")
+def line_delete(request: StaffRequest, line_id: int) -> HttpResponse:
+    """Ask, then remove an expected fee or commission added in error (L3)."""
+    line = selectors.income_line_get(
+        firm=request.firm, line_id=line_id, principal=request.principal
+    )
+    if (refused := _refuse_moved(request, line)) is not None:
+        return refused
+    form = VersionForm(_data(request), initial={"version": line.version})
+    if form.is_bound and form.is_valid():
+        try:
+            services.income_line_delete(
+                firm=request.firm,
+                actor=request.user,
+                line=line,
+                version=form.cleaned_data["version"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Income removed: {line}.")
+            return _back(line.case)
+    return TemplateResponse(
+        request,
+        "income/line_delete.html",
+        {"case": line.case, "line": line, "form": form},
+        status=409 if form.errors else 200,
     )
 
 

@@ -79,6 +79,21 @@ class SupportConfig(AppConfig):
                 prefix="/support/funder-report/",
             ),
         )
+        # One + New Case for a firm with both modules offers a support case too;
+        # a support-only charity keeps Create case on its lists (seed 004).
+        nav.register(
+            nav.ACTIONS,
+            nav.NavItem(
+                "Create case",
+                "support:case_create",
+                order=30,
+                module="support",
+                perm=Perm.EDIT_CASES,
+                group="new_case",
+                choice_label="Support case",
+                solo=False,
+            ),
+        )
         nav.register(
             nav.SETTINGS,
             # Who opened High and Urgent cases (I14): beside the audit log.

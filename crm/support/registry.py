@@ -297,6 +297,7 @@ def register() -> None:
             max_applicants=1,
             create_url_name="support:case_create",
             create_label=_("Create case"),
+            create_choice=_("Support case"),
             order=30,
             # No regulator's floor: the charity sets its own period.
             retention_min_years=0,

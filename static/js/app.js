@@ -13,14 +13,14 @@
     }
     // A Print button (the handover summary): the browser's print dialog.
     if (event.target.closest("[data-print]")) { window.print(); return; }
-    // Close an open user menu when clicking elsewhere.
-    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    // Close an open user menu or action menu when clicking elsewhere.
+    document.querySelectorAll("details.usermenu[open], details.dropmenu[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
-    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.usermenu[open], details.dropmenu[open]").forEach(function (menu) {
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     });

@@ -353,10 +353,11 @@ def test_support_only_search_finds_cases_by_reference_and_title(db, login):
 
 
 def test_client_record_offers_a_new_case_of_each_kind_the_firm_has(db, login):
-    """The record's header opens the wizard or Create case for this client.
+    """B4: the record's header opens a new case of each kind for this client.
 
-    Advice firms get + New Case, charities Create case, a firm with both
-    modules both; a read-only member gets neither (re-cut issue, kinds).
+    A firm with both modules gets one + New Case listing the wizard and a
+    support case, each pre-filled with the client; a read-only member gets
+    neither (re-cut issue, kinds).
     """
     from crm.firms.choices import Role
     from crm.firms.tests.factories import FirmFactory, MembershipFactory
@@ -365,12 +366,46 @@ def test_client_record_offers_a_new_case_of_each_kind_the_firm_has(db, login):
     contact = ContactFactory(firm=both)
     owner = MembershipFactory(firm=both, role=Role.OWNER)
     body = login(owner).get(contact.get_absolute_url()).content.decode()
-    assert f'href="/cases/new/?contact={contact.pk}">+ New Case' in body
-    assert f'href="/support/cases/new/?contact={contact.pk}">Create case' in body
+    actions = body[body.index('class="page-header__actions"') :]
+    actions = actions[: actions.index("</div>")]
+    assert actions.count("+ New Case") == 1
+    assert ">+ New Case</summary>" in actions
+    assert (
+        f'href="/cases/new/?contact={contact.pk}">Mortgage or protection case</a>'
+        in actions
+    )
+    assert (
+        f'href="/support/cases/new/?contact={contact.pk}">Support case</a>' in actions
+    )
+    assert "Create case" not in actions
     reader = MembershipFactory(firm=both, role=Role.READ_ONLY)
     body = login(reader).get(contact.get_absolute_url()).content.decode()
-    assert "+ New Case" not in body
-    assert "Create case" not in body
+    main = body[body.index("<main") :]
+    assert "+ New Case" not in main
+    assert "Support case</a>" not in main
+
+
+def test_a_single_module_firm_record_links_straight_to_its_kind(db, login):
+    """B4: an advice firm's record opens the wizard, a charity's Create case."""
+    from crm.firms.choices import Role
+    from crm.firms.tests.factories import FirmFactory, MembershipFactory
+
+    advice = FirmFactory(has_advice=True, has_support=False)
+    contact = ContactFactory(firm=advice)
+    body = login(MembershipFactory(firm=advice, role=Role.OWNER)).get(
+        contact.get_absolute_url()
+    )
+    assert (
+        f'href="/cases/new/?contact={contact.pk}">+ New Case' in body.content.decode()
+    )
+    charity = FirmFactory(has_advice=False, has_support=True)
+    person = ContactFactory(firm=charity)
+    body = login(MembershipFactory(firm=charity, role=Role.OWNER)).get(
+        person.get_absolute_url()
+    )
+    text = body.content.decode()
+    assert f'href="/support/cases/new/?contact={person.pk}">Create case' in text
+    assert 'class="dropmenu"' not in text
 
 
 def test_a_second_post_of_the_new_client_form_creates_nothing(owner_client, firm):

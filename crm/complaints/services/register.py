@@ -2,10 +2,8 @@
 
 import datetime
 import functools
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import holidays
 from django.db import transaction
@@ -15,7 +13,6 @@ from crm.cases.models import Case, CaseApplicant
 from crm.complaints.choices import ComplaintEventType, ComplaintRoute
 from crm.complaints.models import Complaint, ComplaintReferenceCounter
 from crm.contacts.models import Contact
-from crm.contacts.services.exports import csv_chunks
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -104,7 +101,7 @@ def next_number(*, firm: Firm) -> int:
     )
 
 
-def _refuse(message: str, field: str) -> ApplicationError:
+def refuse(message: str, field: str) -> ApplicationError:
     return ApplicationError(message, "invalid", {"field": field})
 
 
@@ -118,20 +115,29 @@ def _main_client(firm: Firm, case: Case) -> Contact | None:
     return applicant.contact if applicant is not None else None
 
 
-def _check_handler(firm: Firm, handler: User | None) -> None:
+def check_handler(firm: Firm, handler: User | None) -> None:
     if handler is None:
         return
     if not Membership.objects.filter(firm=firm, user=handler, is_active=True).exists():
-        raise _refuse("Choose a member of the firm.", "handler")
+        raise refuse("Choose a member of the firm.", "handler")
+
+
+def reminder_title(complaint: Complaint) -> str:
+    """Return the title of the handler's reminder task, naming the deadline."""
+    return f"Final response due {complaint.due_on:%d %b %Y}: {complaint.reference}"
+
+
+def reminder_due(complaint: Complaint, today: datetime.date) -> datetime.date:
+    """Return when the reminder falls due: a week early for a standard deadline."""
+    if complaint.route != ComplaintRoute.STANDARD:
+        return complaint.due_on
+    return max(complaint.due_on - datetime.timedelta(days=REMINDER_DAYS_BEFORE), today)
 
 
 def _reminder(
     firm: Firm, actor: User, complaint: Complaint, today: datetime.date
 ) -> Task:
     """Create the handler's task to send the final response before the deadline."""
-    due = complaint.due_on
-    if complaint.route == ComplaintRoute.STANDARD:
-        due = max(due - datetime.timedelta(days=REMINDER_DAYS_BEFORE), today)
     case = (
         complaint.case
         if complaint.case is not None and complaint.case.is_open
@@ -140,10 +146,10 @@ def _reminder(
     return task_services.task_create(
         firm=firm,
         actor=actor,
-        title=f"Final response due {complaint.due_on:%d %b %Y}: {complaint.reference}",
+        title=reminder_title(complaint),
         description=f"{complaint.get_category_display()} complaint. "
         f"Record the outcome in the complaints register.",
-        due_date=due,
+        due_date=reminder_due(complaint, today),
         assignee=complaint.handler,
         priority=TaskPriority.HIGH,
         category=None,
@@ -166,10 +172,10 @@ def complaint_log(
     if data.case is None and data.contact is None:
         raise ApplicationError("Choose the case or client the complaint is about.")
     if data.received_on > today:
-        raise _refuse("Enter today's date or an earlier one.", "received_on")
+        raise refuse("Enter today's date or an earlier one.", "received_on")
     if not data.summary.strip():
-        raise _refuse("Say what the client complained about.", "summary")
-    _check_handler(firm, data.handler)
+        raise refuse("Say what the client complained about.", "summary")
+    check_handler(firm, data.handler)
     contact = data.contact
     if contact is None and data.case is not None:
         contact = _main_client(firm, data.case)
@@ -226,14 +232,14 @@ def complaint_resolve(
     if not complaint.can_resolve():
         raise ApplicationError("This complaint already has its final response.")
     if data.final_response_on > today:
-        raise _refuse("Enter today's date or an earlier one.", "final_response_on")
+        raise refuse("Enter today's date or an earlier one.", "final_response_on")
     if data.final_response_on < complaint.received_on:
-        raise _refuse(
+        raise refuse(
             "The final response cannot come before the complaint was received.",
             "final_response_on",
         )
     if data.redress is not None and data.redress < 0:
-        raise _refuse("Enter an amount of zero or more.", "redress")
+        raise refuse("Enter an amount of zero or more.", "redress")
     complaint.outcome = data.outcome
     complaint.final_response_on = data.final_response_on
     complaint.redress = data.redress
@@ -266,55 +272,3 @@ def complaint_resolve(
         },
     )
     return complaint
-
-
-def _date(value: datetime.date | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-@transaction.atomic
-def complaint_export(
-    *, firm: Firm, actor: User, complaints: Iterable[Complaint], filters: dict[str, Any]
-) -> Iterator[str]:
-    """Return the register as CSV (one row a complaint), and record the export."""
-    events.record(
-        firm=firm,
-        actor=actor,
-        verb=AuditVerb.EXPORT,
-        object_type="complaints.complaint",
-        object_id="",
-        object_repr="Complaints register CSV export",
-        changes={name: [None, value] for name, value in filters.items() if value},
-    )
-    header = [
-        "Reference",
-        "Received",
-        "Category",
-        "Handling",
-        "Case",
-        "Client",
-        "Handler",
-        "Final response due",
-        "Final response sent",
-        "Outcome",
-        "Redress (£)",
-        "What the client said",
-    ]
-    rows = (
-        [
-            c.reference,
-            _date(c.received_on),
-            c.get_category_display(),
-            "Summary resolution" if c.route == ComplaintRoute.SUMMARY else "Standard",
-            c.case.reference if c.case is not None else "",
-            c.contact.display_name if c.contact is not None else "",
-            c.handler.full_name if c.handler is not None else "",
-            _date(c.due_on),
-            _date(c.final_response_on),
-            c.get_outcome_display(),
-            f"{c.redress:f}" if c.redress is not None else "",
-            c.summary,
-        ]
-        for c in complaints
-    )
-    return csv_chunks(header, rows)
