@@ -89,3 +89,20 @@ def test_wizard_and_invite_step_fit_a_phone(new_page, log_in, live_server):
         page.locator(".invite-client__email"), page.locator(".invite-client")
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_single_checkbox_sits_before_its_label_in_a_plain_form(
+    new_page, log_in, live_server
+):
+    """The firm settings form draws its fields straight into the form (no wrapper
+    div): each box still comes first, on its label's line."""
+    firm = FirmFactory(has_advice=True)
+    owner = MembershipFactory(firm=firm, role=Role.OWNER)
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, owner)
+    page.goto(f"{live_server.url}/settings/firm/")
+    for field in ("has_advice", "has_support", "require_two_factor"):
+        box_at = _box(page.locator(f"#id_{field}"))
+        label_at = _box(page.locator(f"label[for='id_{field}']"))
+        assert box_at["x"] < label_at["x"]
+        assert abs(box_at["y"] - label_at["y"]) < label_at["height"]
