@@ -102,7 +102,12 @@ TEMPLATES = [
                 "crm.core.context_processors.shell",
                 "crm.core.context_processors.csp",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            # crm.core.templatetags.dates replaces Django's ``date`` filter with
+            # one that writes the common formats directly (same output).
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "crm.core.templatetags.dates",
+            ],
         },
     },
 ]
