@@ -6,6 +6,7 @@ the median time of ``--requests`` more and the time inside each template;
 comparison between two runs. Nothing is saved to the bench results.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from bench import operations, ops_paging
-from bench.context import build_context
+from bench.context import BenchContext, build_context
 from bench.generate import database_label
+from bench.operations import Operation, Statement
 from bench.profile import profile_operation
 from bench.suite import logged_in_client
 
@@ -29,11 +31,25 @@ DEFAULT_PAGES = (
 )
 
 
+def _no_sql(ctx: BenchContext, i: int) -> list[Statement]:
+    return []
+
+
+def _fixed(path: str) -> Callable[[BenchContext, int], str]:
+    return lambda ctx, i: path
+
+
 class Command(BaseCommand):
     help = "Count the Python calls and time the templates of the hot pages."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--only", nargs="*", default=list(DEFAULT_PAGES))
+        parser.add_argument(
+            "--path",
+            nargs="*",
+            default=[],
+            help="also profile these paths (GET), e.g. /leads/list/",
+        )
         parser.add_argument("--requests", type=int, default=20)
         parser.add_argument("--html", type=Path, default=None)
         parser.add_argument("--top", type=int, default=0, help="print N functions")
@@ -48,7 +64,12 @@ class Command(BaseCommand):
         client = logged_in_client(ctx)
         ops = [*operations.operations(ctx), *ops_paging.paging_operations(ctx)]
         by_name = {op.name: op for op in ops}
-        for name in options["only"]:
+        paths = {}
+        for path in options["path"]:
+            name = "path_" + (path.strip("/").replace("/", "_") or "root")
+            paths[name] = path
+            by_name[name] = Operation(name, path, _fixed(path), _no_sql)
+        for name in [*options["only"], *paths]:
             if name not in by_name:
                 raise CommandError(f"No operation {name!r}")
             result = profile_operation(
