@@ -169,6 +169,8 @@ def _inline(node: IncludeNode) -> "_Inline | None":
     name = node.template.var
     if not isinstance(name, str) or node.template.filters or node.isolated_context:
         return None
+    if name.startswith("."):  # relative to the including template: left as is
+        return None
     included = _compiled(get_template(name)).nodelist
     if not all(isinstance(n, _STATELESS) for n in included.get_nodes_by_type(Node)):
         return None
