@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
+from crm.core.wsgi import frozen_after_first_request
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-application = get_wsgi_application()
+application = frozen_after_first_request(get_wsgi_application())
 
 try:
     _key = settings.SECRET_KEY  # Django refuses an empty key on access

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from crm.core.links import reverse_ids
+
 if TYPE_CHECKING:
     from crm.cases.models import Case
     from crm.firms.models import Firm
@@ -184,7 +186,7 @@ def status_label(value: str) -> str:
 
 def detail_url(case: "Case") -> str:
     """Return the URL of ``case``'s page, as its kind registered it."""
-    return reverse(get(case.kind).detail_url_name, kwargs={"case_id": case.pk})
+    return reverse_ids(get(case.kind).detail_url_name, case_id=case.pk)
 
 
 def create_url(kind: CaseKind) -> str:

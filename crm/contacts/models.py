@@ -5,7 +5,6 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from crm.contacts.choices import (
     ConsentKind,
@@ -16,6 +15,7 @@ from crm.contacts.choices import (
     ImportStatus,
 )
 from crm.core import events
+from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
 
 
@@ -172,7 +172,7 @@ class Contact(FirmOwnedModel):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact_detail", kwargs={"contact_id": self.pk})
+        return reverse_ids("contacts:contact_detail", contact_id=self.pk)
 
     @property
     def is_person(self) -> bool:

@@ -49,9 +49,16 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
         self.queryset = None
         self.request = None
         self.form_prefix = None
-        self.filters = copy.deepcopy(self.base_filters)
-        for filter_ in self.filters.values():
+        # Each filter is the class's own, copied with its ``extra`` (which
+        # ``set_choices`` fills): a deep copy of every filter and its lazy
+        # label cost the Cases list some 1,200 Python calls a request.
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.__dict__.pop("_field", None)
+            filter_.extra = dict(base.extra)
             filter_.parent = self
+            self.filters[name] = filter_
 
     def set_choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         """Offer ``choices`` in filter ``name`` (before the form is built)."""

@@ -13,9 +13,18 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.http import QueryDict
-from django.template import engines
-from django.template.base import NodeList, Template, TextNode
+from django.template import Context, engines
+from django.template.base import Node, NodeList, Template, TextNode, VariableNode
+from django.template.defaulttags import (
+    CommentNode,
+    ForNode,
+    IfNode,
+    LoadNode,
+    URLNode,
+    WithNode,
+)
 from django.template.loader import get_template
+from django.template.loader_tags import IncludeNode
 from django.utils.html import escape
 
 from crm.core.filters import ListFilterSet
@@ -120,8 +129,65 @@ def _build_row(columns: tuple[Column, ...]) -> Template:
             nodes.extend(_compiled(engine.from_string(cell)).nodelist)
         nodes.append(TextNode("</td>"))
     nodes.append(TextNode("</tr>"))
-    row.nodelist = nodes
+    row.nodelist = _inlined(nodes)
     return row
+
+
+# Nodes that keep no state between renders in the render context, so an
+# included template made only of them draws the same inline.
+_STATELESS = (
+    TextNode,
+    VariableNode,
+    IfNode,
+    ForNode,
+    WithNode,
+    CommentNode,
+    LoadNode,
+    URLNode,
+    IncludeNode,
+)
+
+
+def _inlined(nodes: NodeList) -> NodeList:
+    """Return ``nodes`` with each ``{% include "name" with ... %}`` drawn in place.
+
+    A cell such as ``{% include "cases/_status.html" with case=row %}`` (which
+    includes the badge in turn) costs an include per row, each a template
+    lookup, a render-context state and a context push. A literal include of a
+    template that keeps no render state (no cycle, ifchanged, blocks...) is
+    replaced by that template's nodes under the same ``with`` values.
+    """
+    out = NodeList()
+    for node in nodes:
+        inline = _inline(node) if isinstance(node, IncludeNode) else None
+        out.append(node if inline is None else inline)
+    return out
+
+
+def _inline(node: IncludeNode) -> "_Inline | None":
+    """Return the include drawn in place, or None if it must stay an include."""
+    name = node.template.var
+    if not isinstance(name, str) or node.template.filters or node.isolated_context:
+        return None
+    if name.startswith("."):  # relative to the including template: left as is
+        return None
+    included = _compiled(get_template(name)).nodelist
+    if not all(isinstance(n, _STATELESS) for n in included.get_nodes_by_type(Node)):
+        return None
+    return _Inline(_inlined(included), node.extra_context)
+
+
+class _Inline(Node):
+    """An included template's nodes, drawn with its ``with`` values pushed."""
+
+    def __init__(self, nodelist: NodeList, extra_context: dict[str, Any]) -> None:
+        self.nodelist = nodelist
+        self.extra_context = extra_context
+
+    def render(self, context: Context) -> str:
+        values = {k: v.resolve(context) for k, v in self.extra_context.items()}
+        with context.push(**values):
+            return self.nodelist.render(context)
 
 
 _cached_row = functools.cache(_build_row)

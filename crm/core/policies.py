@@ -8,7 +8,7 @@ anyone may open, with the reason written down.
 """
 
 from collections.abc import Callable, Iterator
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLResolver, get_resolver, get_urlconf
 from django_scopes import scope
 
 from crm.core import principals
@@ -167,21 +167,36 @@ def refusal(url: str, principal: Any) -> str | None:
     policy, is never refused here. Pages use it (through the ``openable``
     filter) to leave out links a member could not follow (issue 14).
     """
+    policy = _route_policy(urlsplit(url).path or "/", get_resolver(get_urlconf()))
+    if policy is None:
+        return None
+    view_name, perm, module = policy
+    if principal is None:
+        return f"{view_name} needs a member"
+    if module and not principal.firm.has_module(module):
+        return f"{view_name} needs the {module} module"
+    if perm and not principal.has_perm(perm):
+        return f"{view_name} needs {perm}"
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _route_policy(path: str, resolver: URLResolver) -> tuple[str, Any, str] | None:
+    """Return the view name, permission and module of the view at ``path``.
+
+    None for a path that is no page, or a view that needs neither. Resolving
+    walks the URL patterns (about 290 Python calls); a case page asks for each
+    of its readiness links, most of them the same path.
+    """
     try:
-        match = resolve(urlsplit(url).path or "/")
+        match = resolver.resolve(path)
     except Resolver404:
         return None
     perm = getattr(match.func, "casework_perm", None)
     module = getattr(match.func, "casework_module", "")
     if not perm and not module:
         return None
-    if principal is None:
-        return f"{match.view_name} needs a member"
-    if module and not principal.firm.has_module(module):
-        return f"{match.view_name} needs the {module} module"
-    if perm and not principal.has_perm(perm):
-        return f"{match.view_name} needs {perm}"
-    return None
+    return match.view_name, perm, module
 
 
 def _routed_views(patterns: list[Any]) -> Iterator[Callable[..., Any]]:

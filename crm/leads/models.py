@@ -4,8 +4,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
 from crm.leads.choices import OPEN_STATUSES, LeadEventType, LeadSource, LeadStatus
 
@@ -100,7 +100,7 @@ class Lead(FirmOwnedModel):
         return f"Lead #{self.pk}: {self.contact}"
 
     def get_absolute_url(self) -> str:
-        return reverse("leads:lead_detail", kwargs={"lead_id": self.pk})
+        return reverse_ids("leads:lead_detail", lead_id=self.pk)
 
     @property
     def status_colour(self) -> str:

@@ -5,8 +5,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 
+from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
 from crm.tasks.choices import TaskPriority, TaskStatus
 
@@ -105,7 +105,7 @@ class Task(FirmOwnedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:task_edit", kwargs={"task_id": self.pk})
+        return reverse_ids("tasks:task_edit", task_id=self.pk)
 
     @property
     def status_colour(self) -> str:

@@ -156,6 +156,18 @@ def test_refusal_reads_the_views_policy(firm, read_only):
     assert refusal("/no/such/page/", read_only) is None
 
 
+def test_refusal_remembers_each_path_per_urlconf(firm, read_only, settings):
+    """A path's policy is resolved once per URLconf: another URLconf answers anew."""
+    edit = "advice:case_edit needs edit_cases"
+    assert refusal("/cases/1/edit/#notes", read_only) == edit
+    assert refusal("/cases/1/edit/", read_only) == edit
+    settings.ROOT_URLCONF = "crm.core.tests.urlconfs.moved"
+    assert refusal("/cases/1/edit/", read_only) is None
+    assert refusal("/people/3/record/", read_only) is None
+    settings.ROOT_URLCONF = "config.urls"
+    assert refusal("/cases/1/edit/", read_only) == edit
+
+
 def test_readiness_names_a_blocker_without_a_link_a_reader_could_not_follow(
     firm, read_only, owner, login
 ):

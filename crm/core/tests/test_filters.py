@@ -98,3 +98,22 @@ def test_the_error_is_shown_next_to_its_field(owner_client):
     ).content.decode()
     assert 'id="id_date_to_error"' in body
     assert 'aria-describedby="id_date_to_error"' in body
+
+
+def test_each_filterset_has_its_own_filters_and_choices(firm, other_firm):
+    """Two FilterSets never share a filter, its choices or its field (issue 21).
+
+    The filters are copied shallowly (not deep-copied) for speed; what a page
+    sets on its copy must stay out of the class's and the next request's.
+    """
+    first = parse("", firm)
+    second = parse("", other_firm)
+    assert first.filters["actor"] is not second.filters["actor"]
+    assert first.filters["actor"] is not AuditFilterSet.base_filters["actor"]
+    first.set_choices("verb", [("", "Any"), ("only-here", "Only here")])
+    assert "only-here" not in dict(second.filters["verb"].extra["choices"])
+    assert "choices" not in AuditFilterSet.base_filters["verb"].extra
+    assert first.form.fields["verb"] is not second.form.fields["verb"]
+    first.filters["actor"].label = "Changed"
+    assert second.filters["actor"].label == "Who"
+    assert first.filters["actor"].parent is first

@@ -83,7 +83,14 @@ def member_choices(*, firm: Firm, owners_only: bool = False) -> list[tuple[int, 
     members = membership_list(firm=firm, include_inactive=False)
     if owners_only:
         members = members.filter(role__in=OWNER_ROLES)
-    return [(m.user_id, m.user.full_name or m.user.email) for m in members]
+    # Four columns, not two rows of models (every filter bar reads this list).
+    names = members.values_list(
+        "user_id", "user__first_name", "user__last_name", "user__email"
+    )
+    return [
+        (user_id, f"{first} {last}".strip() or email)
+        for user_id, first, last, email in names
+    ]
 
 
 def owner_membership_qs(*, firm: Firm) -> QuerySet[Membership]:

@@ -159,3 +159,13 @@ def test_support_case_create_refuses_a_read_only_case_manager(support_firm):
             ),
         )
     assert make_support_case(support_firm).owner is not None
+
+
+def test_member_choices_name_each_member_or_their_email(firm, adviser):
+    """A member's name is "First Last", or their e-mail when both are blank."""
+    nameless = MembershipFactory(firm=firm, role=Role.ADVISER)
+    nameless.user.first_name = nameless.user.last_name = ""
+    nameless.user.save()
+    names = dict(selectors.member_choices(firm=firm))
+    assert names[adviser.user_id] == adviser.user.full_name
+    assert names[nameless.user_id] == nameless.user.email
