@@ -58,6 +58,10 @@ class Case(FirmOwnedModel):
     # The status's place in pipeline order (``kinds.status_rank``), kept by the
     # status services, so a list sorted by status reads an index.
     status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The main applicant's ``Contact.sort_name`` ("surname first"), kept by the
+    # case and contact services, so a list sorted by client reads an index
+    # instead of joining every case to its client and sorting them all.
+    client_sort_name = models.CharField(max_length=200, default="", editable=False)
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,6 +170,15 @@ class Case(FirmOwnedModel):
             models.Index(
                 fields=["firm", "-status_rank", "-created_at", "-id"],
                 name="case_firm_status_rank_desc",
+            ),
+            # Sorted by client name (either way: a backward scan), for every
+            # kind of a firm and for one kind.
+            models.Index(
+                fields=["firm", "client_sort_name", "id"], name="case_firm_client"
+            ),
+            models.Index(
+                fields=["firm", "kind", "client_sort_name", "id"],
+                name="case_firm_kind_client",
             ),
         ]
 
