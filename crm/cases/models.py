@@ -180,6 +180,24 @@ class Case(FirmOwnedModel):
                 fields=["firm", "kind", "client_sort_name", "id"],
                 name="case_firm_kind_client",
             ),
+            # One kind's list by status in pipeline order (a support list: its
+            # ranks come after every advice status, which the firm-wide index
+            # above would read first) and by title.
+            models.Index(
+                fields=["firm", "kind", "status_rank", "-created_at", "-id"],
+                name="case_firm_kind_status_rank",
+            ),
+            models.Index(
+                fields=["firm", "kind", "title", "id"], name="case_firm_kind_title"
+            ),
+            # Every tab by follow-up date, undated last (the Open tab has its
+            # partial index). Latest first, undated last, has on PostgreSQL
+            # only "case_firm_follow_up_desc" (firm, follow_up_date DESC NULLS
+            # LAST, id DESC), made by migration 0011: SQLite cannot write NULLS
+            # LAST in an index, and its backward scan of this one needs none.
+            models.Index(
+                fields=["firm", "follow_up_date", "id"], name="case_firm_follow_up"
+            ),
         ]
 
     def __str__(self) -> str:
