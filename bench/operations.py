@@ -254,7 +254,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "task_list",
             "Tasks page: my tasks",
             lambda c, i: _url("tasks:task_list"),
-            lambda c, i: [sql.my_tasks(c)],
+            lambda c, i: sql_pages.tasks_page(c),
         ),
         *_page_operations(),
     ]

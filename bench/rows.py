@@ -69,6 +69,8 @@ class FirmRefs:
     introducers: list[int]
     outcome_scales: list[int] = field(default_factory=list)
     contacts: range = range(0)
+    # Each contact's sort name, by its place in ``contacts`` (cases copy it).
+    sort_names: list[str] = field(default_factory=list)
     leads: "array[int]" = field(default_factory=lambda: array("q"))
     lead_contacts: "array[int]" = field(default_factory=lambda: array("q"))
     cases: "array[int]" = field(default_factory=lambda: array("q"))
@@ -96,6 +98,7 @@ def contacts(
     """Yield ``count`` people (2% organisations) with unique e-mails and mobiles."""
     start = table.next_id
     refs.contacts = range(start, start + count)
+    refs.sort_names = []
     names: dict[tuple[str, str], tuple[str, str]] = {}
     for _ in range(count):
         pk = table.allocate()
@@ -135,6 +138,7 @@ def contacts(
         row |= {"email": email, "email_norm": normalise_email(email)}
         row |= {"mobile": mobile, "mobile_norm": normalise_phone(mobile)}
         row["is_archived"] = pk % 40 == 0
+        refs.sort_names.append(row["sort_name"])
         yield row
 
 
@@ -216,6 +220,7 @@ def cases(
             "title": f"{kind.title()} case {number}",
             "status": status,
             "status_rank": kind_registry.status_rank(status),
+            "client_sort_name": refs.sort_names[contact - refs.contacts.start],
             "is_open": is_open,
             "owner_id": rng.choice(refs.users),
             "follow_up_date": clock.around_today(rng)

@@ -1,21 +1,24 @@
-"""Hand-written SQL for the boards, the funder report, Income and complaints.
+"""Hand-written SQL for the boards, the funder report, Income, complaints, Tasks.
 
 Each function is the lower bound of one page: what a person would write to
 read the same rows, one statement per figure set (issues 13, 18 and 19).
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from bench.context import BenchContext
-from bench.sql import Statement, case_list_choices
+from bench.sql import Statement, case_list_choices, my_tasks
 from crm.advice.choices import CLOSED_STATUSES
 from crm.advice.selectors.board import (
     BOARD_CARDS_PER_COLUMN,
     RECENT_DAYS,
     board_stages,
 )
+from crm.core.pagination import COUNT_CAP
+from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
 
 PAGE = 25
 
@@ -156,4 +159,52 @@ def complaints(ctx: BenchContext) -> list[Statement]:
             "THEN 1 ELSE 0 END) FROM complaints_complaint WHERE firm_id = %s",
             [today + timedelta(days=7), today, ctx.firm_id],
         ),
+    ]
+
+
+def tasks_page(ctx: BenchContext) -> list[Statement]:
+    """The Tasks page: member and category choices, the member's open tasks,
+    the tab counts and the My follow-ups count.
+
+    The counts are the page's own design, each capped at ``COUNT_CAP + 1``
+    rows through its own index ("1,000+"); the bound makes the same five
+    counts by hand (one conditional aggregate reads every open task that is
+    the member's or due by today instead: 60 ms on the bench firm).
+    """
+    today = timezone.localdate()
+    cap = COUNT_CAP + 1
+    members, _introducers = case_list_choices(ctx)
+    open_tasks = (
+        "SELECT count(*) FROM (SELECT 1 FROM tasks_task WHERE firm_id = %s "
+        "AND status = 'open' AND {} LIMIT %s) t"
+    )
+    counts: list[tuple[str, list[Any]]] = [
+        ("assignee_id = %s", [ctx.user_id]),
+        ("due_date = %s", [today]),
+        ("due_date < %s", [today]),
+        ("assignee_id = %s AND due_date = %s", [ctx.user_id, today]),
+        ("assignee_id = %s AND due_date < %s", [ctx.user_id, today]),
+    ]
+    statuses = [str(s) for s in OPEN_LEAD_STATUSES]
+    follow_ups = (
+        "SELECT count(*) FROM (SELECT id FROM leads_lead WHERE firm_id = %s "  # noqa: S608
+        f"AND owner_id = %s AND follow_up_date <= %s AND status IN ({_in(statuses)}) "
+        "UNION ALL SELECT id FROM cases_case WHERE firm_id = %s AND owner_id = %s "
+        "AND is_open AND follow_up_date <= %s LIMIT %s) f"
+    )
+    leads = [ctx.firm_id, ctx.user_id, today, *statuses]
+    cases = [ctx.firm_id, ctx.user_id, today, cap]
+    return [
+        members,
+        (
+            "SELECT id, name, is_active FROM firms_taskcategory WHERE firm_id = %s "
+            "ORDER BY is_active DESC, lower(name), id",
+            [ctx.firm_id],
+        ),
+        my_tasks(ctx),
+        *(
+            (open_tasks.format(where), [ctx.firm_id, *params, cap])
+            for where, params in counts
+        ),
+        (follow_ups, [*leads, *cases]),
     ]

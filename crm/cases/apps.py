@@ -22,3 +22,8 @@ class CasesConfig(AppConfig):
         from crm.cases import registry
 
         registry.register()
+        from crm.cases import services
+        from crm.contacts import renames
+
+        # Cases keep their main applicant's sort name (the client sort).
+        renames.register("cases.client_sort_name", services.case_client_names_refresh)

@@ -58,6 +58,10 @@ class Case(FirmOwnedModel):
     # The status's place in pipeline order (``kinds.status_rank``), kept by the
     # status services, so a list sorted by status reads an index.
     status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The main applicant's ``Contact.sort_name`` ("surname first"), kept by the
+    # case and contact services, so a list sorted by client reads an index
+    # instead of joining every case to its client and sorting them all.
+    client_sort_name = models.CharField(max_length=200, default="", editable=False)
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,6 +170,33 @@ class Case(FirmOwnedModel):
             models.Index(
                 fields=["firm", "-status_rank", "-created_at", "-id"],
                 name="case_firm_status_rank_desc",
+            ),
+            # Sorted by client name (either way: a backward scan), for every
+            # kind of a firm and for one kind.
+            models.Index(
+                fields=["firm", "client_sort_name", "id"], name="case_firm_client"
+            ),
+            models.Index(
+                fields=["firm", "kind", "client_sort_name", "id"],
+                name="case_firm_kind_client",
+            ),
+            # One kind's list by status in pipeline order (a support list: its
+            # ranks come after every advice status, which the firm-wide index
+            # above would read first) and by title.
+            models.Index(
+                fields=["firm", "kind", "status_rank", "-created_at", "-id"],
+                name="case_firm_kind_status_rank",
+            ),
+            models.Index(
+                fields=["firm", "kind", "title", "id"], name="case_firm_kind_title"
+            ),
+            # Every tab by follow-up date, undated last (the Open tab has its
+            # partial index). Latest first, undated last, has on PostgreSQL
+            # only "case_firm_follow_up_desc" (firm, follow_up_date DESC NULLS
+            # LAST, id DESC), made by migration 0011: SQLite cannot write NULLS
+            # LAST in an index, and its backward scan of this one needs none.
+            models.Index(
+                fields=["firm", "follow_up_date", "id"], name="case_firm_follow_up"
             ),
         ]
 

@@ -43,6 +43,12 @@ RELATED = ("assignee", "category", "contact", "lead__contact", "case")
 # lead's client (38 columns each) halves the Python cost of compiling and
 # reading the query.
 RECORD_RELATED = ("assignee", "category", "case")
+# What a list of tasks shows (the Tasks page, the dashboard, the API): a task
+# about a lead carries the lead's client as its own ``contact`` (the services
+# set it), so the lead's client is not joined a second time. That second
+# join of the contacts table took PostgreSQL's planning of the Tasks page's
+# list from 1.9 ms to 10.4 ms (0.5 ms to run it).
+LIST_RELATED = ("assignee", "category", "contact", "case")
 
 
 class TaskCounts(TypedDict):
@@ -83,11 +89,13 @@ class TaskListQuery:
         return {"assignee_id": self.assignee_id, "category_id": self.category_id}
 
 
-def _tasks(firm: Firm, principal: Principal | None) -> QuerySet[Task]:
+def _tasks(
+    firm: Firm, principal: Principal | None, related: tuple[str, ...] = RELATED
+) -> QuerySet[Task]:
     """Return the firm's tasks ``principal`` may see: a task on a case follows it."""
     return case_child_visibility(
         Task.objects.filter(firm=firm), principal
-    ).select_related(*RELATED)
+    ).select_related(*related)
 
 
 def task_get(*, firm: Firm, task_id: int, principal: Principal | None) -> Task:
@@ -120,7 +128,7 @@ def task_list(
     ``all``; finished tasks are listed most recently completed first.
     """
     today = today or timezone.localdate()
-    qs = _tasks(firm, principal)
+    qs = _tasks(firm, principal, LIST_RELATED)
     if tab == "mine":
         qs = qs.filter(assignee=user)
     elif assignee_id is not None:

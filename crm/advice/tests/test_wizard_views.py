@@ -83,6 +83,7 @@ def test_mortgage_single_with_new_client_creates_case_and_client(
     assert case.status == AdviceStatus.CALL_BACK
     assert case.owner == adviser.user
     assert list(case.applicants.values_list("contact", flat=True)) == [contact.pk]
+    assert case.client_sort_name == "lee ann"  # the client sort (issue 21)
     page = text(adviser_client.get(response.url))
     assert case.get_absolute_url() in page
     assert contact.get_absolute_url() in page
@@ -464,6 +465,7 @@ def test_entry_from_a_lead_fills_it_in_and_converts_the_lead(
     assert lead.status == LeadStatus.CONVERTED
     assert case.lead == lead
     assert case.applicants.get().contact_id == lead.contact_id
+    assert case.client_sort_name == lead.contact.sort_name  # issue 21
     assert case.negotiator == negotiator
     assert reverse("leads:lead_detail", args=[lead.pk]) in text(
         adviser_client.get(response.url)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from crm.cases.models import Case
 from crm.cases.tests.factories import make_case
 from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
@@ -111,6 +112,9 @@ def test_a_mortgage_case_is_opened_moved_and_read_back(api, firm, owner):
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["reference"].startswith("MTG-")
+    # The client sort's stored name (issue 21) is filled through the API too.
+    stored = Case.objects.filter(pk=case["id"]).values_list("client_sort_name")
+    assert stored.get() == ("byron ada",)
     moved = api.post(
         f"/api/v1/cases/{case['id']}/move",
         {"status": "call_back"},

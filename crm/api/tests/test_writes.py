@@ -158,6 +158,8 @@ def test_a_support_case_is_opened_and_its_beneficiary_is_fixed(
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["kind"] == "support"
+    stored = Case.objects.filter(pk=case["id"]).values_list("client_sort_name")
+    assert stored.get() == (beneficiary.sort_name,)  # the client sort (issue 21)
     assert case["reference"].startswith("SUP-")
     url = f"/api/v1/cases/{case['id']}/details"
     details = charity.get(url).json()

@@ -61,9 +61,10 @@ CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-created": ("-created_at", "-id"),
     "reference": ("kind", "number", "id"),
     "-reference": ("-kind", "-number", "-id"),
-    # The main applicant's sort name, joined (see ``case_list``).
-    "client": ("main_sort_name", "id"),
-    "-client": ("-main_sort_name", "-id"),
+    # The main applicant's sort name, stored and indexed
+    # (``Case.client_sort_name``).
+    "client": ("client_sort_name", "id"),
+    "-client": ("-client_sort_name", "-id"),
     # Ranked by the registry at query time (see ``_ranked``).
     "kind": (),
     "-kind": (),
@@ -231,13 +232,6 @@ def case_list(
             )
         )
         qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
-    if sort.lstrip("-") == "client":
-        # Only the client sort needs the main applicant's name in SQL: a join
-        # (every case has one), so the database can read the clients' name
-        # index in order instead of sorting every case.
-        qs = qs.filter(applicants__position=1).annotate(
-            main_sort_name=F("applicants__contact__sort_name")
-        )
     order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT]) or _ranked(
         sort.lstrip("-"), descending=sort.startswith("-")
     )

@@ -3,6 +3,7 @@
 from crm.cases.services.applicants import (
     case_applicant_add,
     case_applicant_remove,
+    case_client_names_refresh,
 )
 from crm.cases.services.core import (
     NewCase,
@@ -26,6 +27,7 @@ __all__ = [
     "NewCase",
     "case_applicant_add",
     "case_applicant_remove",
+    "case_client_names_refresh",
     "case_create",
     "case_move",
     "case_reopen",

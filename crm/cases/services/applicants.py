@@ -6,9 +6,17 @@ the kind's ``max_applicants``: a support case's beneficiary never changes.
 The main applicant is never removed, so a case always has a client. Each
 change locks the case row, writes one history entry, an entry on the
 timeline of both clients and the audit row.
+
+Neither change touches the main applicant, so neither changes the case's
+``client_sort_name``; a rename of the main applicant does, through
+``case_client_names_refresh``, which the contacts services call by the
+rename registry (``crm.contacts.renames``).
 """
 
+from collections.abc import Collection
+
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from crm.cases import kinds, locks
 from crm.cases.choices import CaseContactEventType, CaseEventType
@@ -166,4 +174,23 @@ def case_applicant_remove(
         clients=[a.contact for a in applicants],
         before=before,
         after=[a.contact.display_name for a in applicants if a is not applicant],
+    )
+
+
+def case_client_names_refresh(*, firm: Firm, contact_ids: Collection[int]) -> int:
+    """Copy the sort names of ``contact_ids`` onto the cases they are main on.
+
+    One UPDATE, however many contacts were renamed (an import renames up to
+    a batch at once); returns the number of cases updated. No event of its
+    own: the rename that calls it records one. Called in the caller's
+    transaction through ``crm.contacts.renames``.
+    """
+    mains = CaseApplicant.objects.filter(
+        firm=firm, contact_id__in=list(contact_ids), position=1
+    )
+    name = CaseApplicant.objects.filter(
+        firm=firm, case_id=OuterRef("pk"), position=1
+    ).values("contact__sort_name")[:1]
+    return Case.objects.filter(firm=firm, pk__in=mains.values("case_id")).update(
+        client_sort_name=Subquery(name)
     )

@@ -117,6 +117,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         title=data.title.strip(),
         status=data.status,
         status_rank=kinds.status_rank(data.status),
+        client_sort_name=data.applicants[0].sort_name,
         is_open=True,
         owner=data.owner,
         follow_up_date=data.follow_up_date,

@@ -31,6 +31,7 @@ from crm.cases.models import CaseApplicant, Document
 from crm.compliance import names
 from crm.compliance.models import SubjectAccessExport
 from crm.compliance.services import erasure_text
+from crm.contacts import renames
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import ConsentRecord, Contact
 from crm.contacts.services import apply_normalised
@@ -225,6 +226,8 @@ def contact_erase(*, firm: Firm, actor: User | None, contact: Contact) -> Contac
     _exports(firm, contact)
     _anonymise(contact)
     contact.save()
+    # Cases keep their main applicant's sort name ("erased client").
+    renames.run(firm=firm, contact_ids=[contact.pk])
     redacted = _redact_audit(firm, contact, words)
     events.record(
         firm=firm,

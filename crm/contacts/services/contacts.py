@@ -5,6 +5,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crm.contacts import renames
 from crm.contacts.choices import (
     ConsentKind,
     ConsentSource,
@@ -307,12 +308,15 @@ def contact_update(
             raise DuplicateContact(duplicates, email=normalise_email(contact.email))
     if contact.marketing_consent and not before["marketing_consent"]:
         contact.marketing_consent_at = timezone.now()
+    sort_name = contact.sort_name
     apply_normalised(contact)
     contact.full_clean()
     changes = events.diff(before, contact)
     if changes:
         concurrency.claim_version(firm=firm, instance=contact, version=version)
         _save_keyed(firm, contact, email_changed="email" in changes)
+        if contact.sort_name != sort_name:
+            renames.run(firm=firm, contact_ids=[contact.pk])
         if "marketing_consent" in changes:
             _marketing_consent(firm, actor, contact, consent_source)
         events.record(

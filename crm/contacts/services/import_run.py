@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from crm.contacts import renames
 from crm.contacts.choices import (
     ContactEventType,
     ContactKind,
@@ -77,6 +78,8 @@ class _Run:
         self.now = timezone.now()
         # Contacts (by id()) whose marketing consent this batch gave or withdrew.
         self.consent_changed: set[int] = set()
+        # Existing contacts (by pk) whose sort name this batch changed.
+        self.renamed: set[int] = set()
         # A restarted run carries on from what earlier runs committed.
         self.counts = ImportCounts.of(contact_import)
         self.position = 0
@@ -213,6 +216,9 @@ class _Run:
         Contact.objects.bulk_create(created)
         if updated:
             Contact.objects.bulk_update(updated, self.update_fields)
+        # Their cases keep the main applicant's sort name: one UPDATE.
+        renames.run(firm=self.firm, contact_ids=self.renamed)
+        self.renamed.clear()
         consent_rows_imported(
             firm=self.firm,
             actor=self.actor,
@@ -260,6 +266,7 @@ class _Run:
         """Overwrite ``contact``'s fields with the row's non-blank values."""
         consent_before = contact.marketing_consent
         email_before = contact.email_norm
+        sort_before = contact.sort_name
         for field, value in values.items():
             setattr(contact, field, value)
         if contact.marketing_consent and not consent_before:
@@ -271,6 +278,8 @@ class _Run:
         apply_normalised(contact)
         if contact.email_norm != email_before:
             contact.email_key = contact.email_norm or None
+        if contact.pk is not None and contact.sort_name != sort_before:
+            self.renamed.add(contact.pk)
         contact.updated_at = self.now
 
     def _error(self, number: int, cells: list[str], reason: str) -> ContactImportError:

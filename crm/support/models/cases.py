@@ -83,6 +83,11 @@ class SupportDetails(FirmOwnedModel):
             models.Index(
                 fields=["firm", "start_date", "case"], name="support_start_case"
             ),
+            # Newest start first with undated cases last ("-start") has, on
+            # PostgreSQL only, "support_start_desc": (firm, start_date DESC
+            # NULLS LAST, case DESC), made by migration 0009, as SQLite cannot
+            # write NULLS LAST in an index (and needs none: its backward scan
+            # of the index above already puts NULLs last).
         ]
 
     def __str__(self) -> str:

@@ -33,12 +33,23 @@ SECTION_LIMIT = 20
 SUPPORT_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
-    "start": (F("support__start_date").asc(nulls_last=True), "id"),
-    "-start": (F("support__start_date").desc(nulls_last=True), "-id"),
+    # Ties are broken by the details' own case id before the case's (the same
+    # value): PostgreSQL knows the two are equal, SQLite does not, and without
+    # it sorts every case of a level or date to find a page.
+    "start": (
+        F("support__start_date").asc(nulls_last=True),
+        "support__case_id",
+        "id",
+    ),
+    "-start": (
+        F("support__start_date").desc(nulls_last=True),
+        "-support__case_id",
+        "-id",
+    ),
     # Stored and indexed on the details (``concern_rank``); newest case first
     # within a level, by id, which the same index holds.
-    "concern": ("support__concern_rank", "-id"),
-    "-concern": ("-support__concern_rank", "-id"),
+    "concern": ("support__concern_rank", "-support__case_id", "-id"),
+    "-concern": ("-support__concern_rank", "-support__case_id", "-id"),
 }
 
 
@@ -115,9 +126,12 @@ def support_case_list(
             )
         qs = qs.filter(match)
     if sort in SUPPORT_SORTS:
-        # Every support case has its details: joined, not outer-joined, so a
-        # sort on them can read their index in order.
-        qs = qs.filter(support__isnull=False).order_by(*SUPPORT_SORTS[sort])
+        # Every support case has its details: joined, not outer-joined, and
+        # filtered by the details' own firm, so a sort on them reads their
+        # (firm, ...) index in order and stops after a page. The case's firm
+        # alone does not say the details' firm to the database, which then
+        # joined and sorted every support case of the firm.
+        qs = qs.filter(support__firm=firm).order_by(*SUPPORT_SORTS[sort])
     return qs.select_related("support", "support__pathway")
 
 

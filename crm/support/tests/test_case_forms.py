@@ -68,6 +68,7 @@ def test_create_opens_the_case_and_redirects(sup_client, support_firm, sup_owner
     assert case.title == "Housing support"
     assert case.owner == sup_owner.user
     assert case.applicants.get().contact == ada
+    assert case.client_sort_name == ada.sort_name  # the client sort (issue 21)
     details = SupportDetails.objects.get(case=case)
     assert (details.start_date, details.pathway, details.concern_level) == (
         date(2026, 3, 2),

@@ -549,3 +549,19 @@ def test_partials_have_an_empty_state(firm, staff_request):
     contact = ContactFactory(firm=firm)
     html = _render("tasks/_for_contact.html", staff_request, contact=contact, tasks=[])
     assert "No tasks for this client." in html
+
+
+def test_a_lead_task_names_the_leads_client_read_once(adviser_client, adviser, firm):
+    """J1, issue 21: a task about a lead links to the lead with its client's
+    name, taken from the task's own client (set from the lead when the task
+    was added), so the list joins the contacts table once."""
+    lead = LeadFactory(contact__firm=firm, contact__first_name="Lena")
+    task = TaskFactory(
+        firm=firm, assignee=adviser.user, contact=lead.contact, lead=lead
+    )
+    html = text(adviser_client.get("/tasks/", {"tab": "mine"}))
+    link = f'<a href="/leads/{lead.pk}/">{lead.contact.display_name}</a>'
+    assert link in html
+    qs = selectors.task_list(firm=firm, tab="mine", user=adviser.user, principal=None)
+    assert str(qs.query).count('JOIN "contacts_contact"') == 1
+    assert list(qs) == [task]
