@@ -39,6 +39,8 @@ ADDRESS_FIELDS = frozenset(
     {"address_line1", "address_line2", "town", "county", "postcode"}
 )
 PHONE_FIELDS = frozenset({"mobile", "other_phone"})
+# What ``Contact.display_name`` reads: a query for names alone loads only these.
+NAME_FIELDS = ("kind", "organisation_name", "first_name", "last_name", "email")
 
 
 class Contact(FirmOwnedModel):

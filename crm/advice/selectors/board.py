@@ -25,9 +25,10 @@ from crm.advice.choices import (
     AdviceKind,
     AdviceStatus,
 )
-from crm.cases.models import Case, CaseQuerySet
+from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.cases.policies import case_visibility
-from crm.cases.selectors.cases import applicants_prefetch, with_follow_up_state
+from crm.cases.selectors.cases import with_follow_up_state
+from crm.contacts.models import NAME_FIELDS
 from crm.core import sections
 from crm.core.principals import Principal
 from crm.firms.models import Firm
@@ -48,7 +49,6 @@ CARD_FIELDS = (
     "status",
     "reference",
     "follow_up_date",
-    "created_at",
     "owner__first_name",
     "owner__last_name",
     "owner__email",
@@ -95,6 +95,8 @@ class BoardColumn:
     status: AdviceStatus
     count: int
     cases: list[Case] = field(default_factory=list)
+    # Case id -> its card's title, the applicants' names (shared by the columns).
+    clients: dict[int, str] = field(default_factory=dict)
     moves: list[AdviceStatus] = field(default_factory=list)
     closed: bool = False
 
@@ -156,7 +158,7 @@ def case_board(
 
     Costs one query per stage for the ids (each an index range with a LIMIT)
     plus three: the counts, the cards (only the columns a card shows), and
-    their clients.
+    their clients' names.
     """
     qs = _board_cases(
         firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
@@ -177,26 +179,52 @@ def case_board(
                 .values_list("id", flat=True)[:per_column]
             )
     cards: dict[str, list[Case]] = {stage: [] for stage in stages}
+    clients: dict[int, str] = {}
     if ids:
-        found = (
+        found = in_bulk_ordered(
             with_follow_up_state(Case.objects.filter(firm=firm, pk__in=ids))
             .select_related("owner", "mortgage")
-            .only(*CARD_FIELDS)
-            .prefetch_related(applicants_prefetch())
-            .order_by("-created_at", "-id")
+            .only(*CARD_FIELDS),
+            ids,
         )
         for case in found:
             cards[case.status].append(case)
+        clients = _client_names(firm=firm, case_ids=ids)
     return [
         BoardColumn(
             status=stage,
             count=counts.get(stage, 0),
             cases=cards[stage],
+            clients=clients,
             moves=card_moves(kind, stage),
             closed=stage in CLOSED_STATUSES,
         )
         for stage in stages
     ]
+
+
+def in_bulk_ordered(qs: CaseQuerySet, ids: list[int]) -> list[Case]:
+    """Return ``qs``'s rows in the order of ``ids`` (one query, no ORDER BY)."""
+    found = {case.pk: case for case in qs.order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _client_names(*, firm: Firm, case_ids: list[int]) -> dict[int, str]:
+    """Return each case's applicants' names, joined ("Ada Byron & Tom Byron").
+
+    One query of the names alone: a prefetch of the applicants would build a
+    queryset per case and read every column of every client.
+    """
+    applicants = (
+        CaseApplicant.objects.filter(firm=firm, case_id__in=case_ids)
+        .select_related("contact")
+        .only("case_id", *(f"contact__{name}" for name in NAME_FIELDS))
+        .order_by("case_id", "position")
+    )
+    names: dict[int, list[str]] = {}
+    for applicant in applicants:
+        names.setdefault(applicant.case_id, []).append(applicant.contact.display_name)
+    return {case_id: " & ".join(shown) for case_id, shown in names.items()}
 
 
 def card_figures(*, firm: Firm, kind: str, columns: list[BoardColumn]) -> Any:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.models import MortgageDetails
 from crm.advice.selectors.board import BoardFilters, case_board
-from crm.cases.models import Case
+from crm.cases.models import Case, CaseApplicant
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.tests.factories import IntroducerFactory
@@ -239,3 +239,40 @@ def test_other_firms_case_cannot_be_moved(owner_client, other_firm):
     """Another firm's case is 404 on the board's move."""
     case = make_case(other_firm)
     assert owner_client.post(move_url(case), {"status": "meeting"}).status_code == 404
+
+
+def test_cards_escape_what_was_typed_and_say_no_client(owner_client, firm):
+    """A card drawn in Python escapes names and references as the template did (D2)."""
+    typed = ContactFactory(firm=firm, first_name="<b>Ada</b>", last_name="O'Neil & Co")
+    named = make_case(firm, applicants=[typed])
+    alone = make_case(firm, status=S.MEETING)
+    CaseApplicant.objects.filter(case=alone).delete()
+    body = text(owner_client.get(MORTGAGES))
+    assert "&lt;b&gt;Ada&lt;/b&gt; O&#x27;Neil &amp; Co" in body
+    assert "<b>Ada</b>" not in body
+    assert f'<a href="{named.get_absolute_url()}">' in body
+    assert f'id="case-card-{alone.pk}"' in body
+    card = body.split(f'id="case-card-{alone.pk}"')[1].split("</li>")[0]
+    assert "No client" in card
+    assert f'data-move-url="{move_url(alone)}"' in card
+    assert f'<label for="move-{alone.pk}">Move' in card
+    assert 'name="csrfmiddlewaretoken"' in card
+
+
+def test_cards_show_follow_up_state_as_the_lists_do(owner_client, firm):
+    """Overdue and due-today follow-ups carry their badges; none says None (C4, D2)."""
+    today = timezone.localdate()
+    overdue = make_case(firm, follow_up_date=today - timedelta(days=3))
+    due = make_case(firm, follow_up_date=today)
+    none = make_case(firm)
+    body = text(owner_client.get(MORTGAGES))
+
+    def card(case):
+        return body.split(f'id="case-card-{case.pk}"')[1].split("</li>")[0]
+
+    shown = today - timedelta(days=3)
+    assert f'<time datetime="{shown.isoformat()}">' in card(overdue)
+    assert f"{shown.day} {shown:%b %Y}</time>" in card(overdue)
+    assert "badge--red" in card(overdue)
+    assert "Due today" in card(due)
+    assert '<span class="muted">None</span>' in card(none)
