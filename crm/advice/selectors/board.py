@@ -1,18 +1,23 @@
 """The Mortgages and Protection boards: a column per stage, capped (SPEC D2).
 
-A board reads in a fixed number of queries whatever the number of cases: one
-count per stage in a single grouped query, the first ``per_column`` ids of
-each column through the ``(firm, kind, status, ...)`` index, then the cards
-of all columns in one query with their clients. A closing stage (Completed,
+A board reads in a fixed number of queries whatever the number of cases: the
+stages' counts in one query, the first ``per_column`` ids of each column (one
+query on PostgreSQL, one per stage on SQLite), then the cards of all columns
+in one query and their clients' names in another. Each read goes through a
+partial index of the boards (``case_board_open``, ``case_board_closed``): a
+column's first cards are an index range with a ``LIMIT`` and its count reads
+the index alone, so neither grows with the table. A closing stage (Completed,
 On Risk) shows the cases closed there in the last ``RECENT_DAYS`` days only.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -33,7 +38,7 @@ from crm.core import sections
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
-BOARD_CARDS_PER_COLUMN = 20
+BOARD_CARDS_PER_COLUMN = 10
 RECENT_DAYS = 30
 BOARD_KINDS = {
     "mortgages": AdviceKind.MORTGAGE,
@@ -41,7 +46,9 @@ BOARD_KINDS = {
 }
 BOARD_SLUGS = {str(kind): slug for slug, kind in BOARD_KINDS.items()}
 FOLLOW_UP_FILTERS = ("due", "overdue", "none")
-# What a card shows: the case's own columns, its adviser's name, its loan.
+# What a card shows: the case's own columns, its adviser's name, its loan
+# (a protection card's premium comes from the ``case.board`` sections).
+MORTGAGE_FIELDS = ("mortgage__loan_amount",)
 CARD_FIELDS = (
     "id",
     "firm_id",
@@ -49,10 +56,12 @@ CARD_FIELDS = (
     "status",
     "reference",
     "follow_up_date",
+    "created_at",
+    "closed_at",
     "owner__first_name",
     "owner__last_name",
     "owner__email",
-    "mortgage__loan_amount",
+    *MORTGAGE_FIELDS,
 )
 
 
@@ -123,15 +132,8 @@ class BoardColumn:
 def _board_cases(
     *, firm: Firm, kind: str, principal: Principal | None, filters: BoardFilters
 ) -> CaseQuerySet:
-    """Return the cases a board may show: open ones, and recently closed ones."""
+    """Return the kind's cases the member may see, narrowed by the filters."""
     qs = case_visibility(Case.objects.filter(firm=firm, kind=kind), principal)
-    stages = board_stages(kind)
-    closed = [s for s in stages if s in CLOSED_STATUSES]
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    qs = qs.filter(
-        Q(is_open=True) | Q(status__in=closed, closed_at__gte=since),
-        status__in=stages,
-    )
     if filters.owner_id is not None:
         qs = qs.filter(owner_id=filters.owner_id)
     if filters.introducer_id is not None:
@@ -146,6 +148,61 @@ def _board_cases(
     return qs
 
 
+def _stage_cases(qs: CaseQuerySet, stages: list[AdviceStatus]) -> CaseQuerySet:
+    """Return the cases ``stages`` show, read through the boards' indexes.
+
+    Open stages show their open cases, newest first (``case_board_open``); a
+    closing stage the cases closed there in the last ``RECENT_DAYS`` days,
+    latest first (``case_board_closed``). A case at a closing stage is
+    closed and one at an open stage is open (the status services keep it so).
+    """
+    if all(stage in CLOSED_STATUSES for stage in stages):
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        return qs.filter(
+            is_open=False, status__in=stages, closed_at__gte=since
+        ).order_by("-closed_at", "-id")
+    return qs.filter(is_open=True, status__in=stages).order_by("-created_at", "-id")
+
+
+def _counts(qs: CaseQuerySet, stages: list[AdviceStatus]) -> dict[str, int]:
+    """Return each stage's number of cases, in one query.
+
+    The open stages' counts and the closing stages' are two grouped reads, each
+    from its partial index alone (no table rows), joined by ``UNION ALL``.
+    """
+    closing = [stage for stage in stages if stage in CLOSED_STATUSES]
+    parts = [
+        _stage_cases(qs, group)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+        for group in ([s for s in stages if s not in closing], closing)
+        if group
+    ]
+    return dict(parts[0].union(*parts[1:], all=True))
+
+
+def _first_ids(
+    qs: CaseQuerySet, stages: list[AdviceStatus], per_column: int
+) -> list[int]:
+    """Return the first ``per_column`` case ids of each stage.
+
+    One ``UNION ALL`` of a ``LIMIT`` per stage where the database takes a
+    ``LIMIT`` inside a compound statement (PostgreSQL), else a query per stage
+    (SQLite); each reads only its rows through the stage's index.
+    """
+    parts = [
+        _stage_cases(qs, [stage]).values_list("id", flat=True)[:per_column]
+        for stage in stages
+    ]
+    if not parts:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        return list(parts[0].union(*parts[1:], all=True))
+    return [pk for part in parts for pk in part]
+
+
 def case_board(
     *,
     firm: Firm,
@@ -156,39 +213,30 @@ def case_board(
 ) -> list[BoardColumn]:
     """Return a kind's board: a column per stage, newest cases first in each.
 
-    Costs one query per stage for the ids (each an index range with a LIMIT)
-    plus three: the counts, the cards (only the columns a card shows), and
-    their clients' names.
+    Costs three queries, four on SQLite plus one per stage with cases: the
+    counts, the first ids of each stage (``_first_ids``), the cards (only the
+    columns a card shows) and their clients' names.
     """
     qs = _board_cases(
         firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
     )
-    counts = dict(
-        qs.order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
     stages = board_stages(kind)
-    ids: list[int] = []
-    for stage in stages:
-        if counts.get(stage):
-            ids += list(
-                qs.filter(status=stage)
-                .order_by("-created_at", "-id")
-                .values_list("id", flat=True)[:per_column]
-            )
+    counts = _counts(qs, stages)
+    ids = _first_ids(qs, [s for s in stages if counts.get(s)], per_column)
     cards: dict[str, list[Case]] = {stage: [] for stage in stages}
     clients: dict[int, str] = {}
     if ids:
-        found = in_bulk_ordered(
+        mortgage = kind == AdviceKind.MORTGAGE
+        found = (
             with_follow_up_state(Case.objects.filter(firm=firm, pk__in=ids))
-            .select_related("owner", "mortgage")
-            .only(*CARD_FIELDS),
-            ids,
+            .select_related("owner", *(["mortgage"] if mortgage else []))
+            .only(*(f for f in CARD_FIELDS if mortgage or f not in MORTGAGE_FIELDS))
+            .order_by()
         )
         for case in found:
             cards[case.status].append(case)
+        for stage, shown in cards.items():
+            shown.sort(key=_newest_first(stage), reverse=True)
         clients = _client_names(firm=firm, case_ids=ids)
     return [
         BoardColumn(
@@ -203,10 +251,11 @@ def case_board(
     ]
 
 
-def in_bulk_ordered(qs: CaseQuerySet, ids: list[int]) -> list[Case]:
-    """Return ``qs``'s rows in the order of ``ids`` (one query, no ORDER BY)."""
-    found = {case.pk: case for case in qs.order_by()}
-    return [found[pk] for pk in ids if pk in found]
+def _newest_first(stage: str) -> Callable[[Case], tuple[datetime | None, int]]:
+    """Return the sort key of a column's cards: its ``_stage_cases`` order."""
+    if stage in CLOSED_STATUSES:
+        return lambda case: (case.closed_at, case.pk)
+    return lambda case: (case.created_at, case.pk)
 
 
 def _client_names(*, firm: Firm, case_ids: list[int]) -> dict[int, str]:
