@@ -39,8 +39,18 @@ ADDRESS_FIELDS = frozenset(
     {"address_line1", "address_line2", "town", "county", "postcode"}
 )
 PHONE_FIELDS = frozenset({"mobile", "other_phone"})
-# What ``Contact.display_name`` reads: a query for names alone loads only these.
+# What ``contact_name`` reads, in its order: a query for names reads only these.
 NAME_FIELDS = ("kind", "organisation_name", "first_name", "last_name", "email")
+
+
+def contact_name(
+    kind: str, organisation_name: str, first_name: str, last_name: str, email: str
+) -> str:
+    """Return a contact's name to show from its ``NAME_FIELDS`` (``display_name``)."""
+    if kind == ContactKind.ORGANISATION:
+        return organisation_name or "(unnamed organisation)"
+    name = f"{first_name} {last_name}".strip()
+    return name or email or "(unnamed person)"
 
 
 class Contact(FirmOwnedModel):
@@ -178,10 +188,13 @@ class Contact(FirmOwnedModel):
     @property
     def display_name(self) -> str:
         """Return the name to show: 'First Last' or the organisation's name."""
-        if self.kind == ContactKind.ORGANISATION:
-            return self.organisation_name or "(unnamed organisation)"
-        name = f"{self.first_name} {self.last_name}".strip()
-        return name or self.email or "(unnamed person)"
+        return contact_name(
+            self.kind,
+            self.organisation_name,
+            self.first_name,
+            self.last_name,
+            self.email,
+        )
 
     @property
     def has_unsafe_contact(self) -> bool:

@@ -13,6 +13,7 @@ from crm.advice.models import MortgageDetails
 from crm.advice.selectors.board import BoardFilters, case_board
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.tests.factories import make_case
+from crm.contacts.choices import ContactKind
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.tests.factories import IntroducerFactory
 from crm.protection.tests.factories import make_policy
@@ -297,3 +298,18 @@ def test_columns_list_newest_first_and_closings_latest_first(firm):
     assert [c.pk for c in columns[S.MEETING].cases] == [newer.pk, older.pk]
     assert [c.pk for c in columns[S.COMPLETED].cases] == [late.pk, early.pk]
     assert (columns[S.MEETING].count, columns[S.COMPLETED].count) == (2, 2)
+
+
+def test_card_title_names_each_applicant_in_order(firm):
+    """A joint case's card names its main applicant, then the joint one (D2)."""
+    main = ContactFactory(firm=firm, first_name="Ada", last_name="Byron")
+    joint = ContactFactory(
+        firm=firm,
+        kind=ContactKind.ORGANISATION,
+        first_name="",
+        last_name="",
+        organisation_name="Byron Holdings Ltd",
+    )
+    case = make_case(firm, applicants=[main, joint])
+    columns = {c.status: c for c in case_board(firm=firm, kind=AdviceKind.MORTGAGE)}
+    assert columns[S.NEW_LEAD].clients[case.pk] == "Ada Byron & Byron Holdings Ltd"
