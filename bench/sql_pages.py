@@ -54,9 +54,11 @@ def board(ctx: BenchContext, kind: str) -> list[Statement]:
         else:
             where, order = "c.is_open", "c.created_at"
             params += [ctx.firm_id, kind, stage, BOARD_CARDS_PER_COLUMN]
+        # Each LIMIT inside its own subquery: SQLite takes none in a compound.
         parts.append(
-            f"(SELECT c.id FROM cases_case c WHERE {base} AND c.status = %s "  # noqa: S608
-            f"AND {where} ORDER BY {order} DESC, c.id DESC LIMIT %s)"
+            f"SELECT s{len(parts)}.id FROM (SELECT c.id FROM cases_case c "  # noqa: S608
+            f"WHERE {base} AND c.status = %s AND {where} "
+            f"ORDER BY {order} DESC, c.id DESC LIMIT %s) s{len(parts)}"
         )
     first = " UNION ALL ".join(parts)
     cards = (
