@@ -46,8 +46,9 @@ BOARD_KINDS = {
 }
 BOARD_SLUGS = {str(kind): slug for slug, kind in BOARD_KINDS.items()}
 FOLLOW_UP_FILTERS = ("due", "overdue", "none")
-# What a card shows: the case's own columns, its adviser's name, its loan
-# (a protection card's premium comes from the ``case.board`` sections).
+# What a card shows: the case's own columns, its adviser's name, its loan (a
+# protection card's premium comes from the ``case.board`` sections); and the
+# dates its column is ordered by.
 MORTGAGE_FIELDS = ("mortgage__loan_amount",)
 CARD_FIELDS = (
     "id",
