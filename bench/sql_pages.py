@@ -5,6 +5,7 @@ read the same rows, one statement per figure set (issues 13, 18 and 19).
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -46,7 +47,8 @@ def board(ctx: BenchContext, kind: str) -> list[Statement]:
         "AND c.closed_at >= %s GROUP BY c.status"
     )
     count_params = [ctx.firm_id, kind, *open_, ctx.firm_id, kind, *closed, since]
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for stage in stages:
         if stage in CLOSED_STATUSES:
             where, order = "NOT c.is_open AND c.closed_at >= %s", "c.closed_at"

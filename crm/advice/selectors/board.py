@@ -214,9 +214,12 @@ def case_board(
 ) -> list[BoardColumn]:
     """Return a kind's board: a column per stage, newest cases first in each.
 
-    Costs three queries, four on SQLite plus one per stage with cases: the
-    counts, the first ids of each stage (``_first_ids``), the cards (only the
-    columns a card shows) and their clients' names.
+    Costs four queries whatever the number of cards: the counts, the first ids
+    of each stage (``_first_ids``; on SQLite a query per stage with cases),
+    the cards (only the columns a card shows) and their clients' names. The
+    ids are read first, not as the cards' subquery: PostgreSQL hash-joins a
+    ``UNION`` subquery against a scan of the whole table when it guesses the
+    table small, where ``id = ANY(...)`` is always the primary key's index.
     """
     qs = _board_cases(
         firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
