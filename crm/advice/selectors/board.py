@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count
+from django.db import connection, connections, router
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -35,6 +34,7 @@ from crm.cases.policies import case_visibility
 from crm.cases.selectors.cases import with_follow_up_state
 from crm.contacts.models import NAME_FIELDS, contact_name
 from crm.core import sections
+from crm.core.pagination import COUNT_CAP
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -129,6 +129,21 @@ class BoardColumn:
         """Return how many cases the column has beyond the cards it shows."""
         return max(self.count - len(self.cases), 0)
 
+    @property
+    def capped(self) -> bool:
+        """Return whether the column holds more cases than were counted."""
+        return self.count > COUNT_CAP + len(self.cases)
+
+    @property
+    def count_label(self) -> str:
+        """Return the column's count as its badge shows it ("1,000+" past the cap)."""
+        return f"{COUNT_CAP:,}+" if self.capped else f"{self.count:,}"
+
+    @property
+    def more_label(self) -> str:
+        """Return the "N more" of the column's link ("1,000+" past the cap)."""
+        return f"{COUNT_CAP:,}+" if self.capped else f"{self.more:,}"
+
 
 def _board_cases(
     *, firm: Firm, kind: str, principal: Principal | None, filters: BoardFilters
@@ -165,23 +180,33 @@ def _stage_cases(qs: CaseQuerySet, stages: list[AdviceStatus]) -> CaseQuerySet:
     return qs.filter(is_open=True, status__in=stages).order_by("-created_at", "-id")
 
 
-def _counts(qs: CaseQuerySet, stages: list[AdviceStatus]) -> dict[str, int]:
-    """Return each stage's number of cases, in one query.
+def _counts(
+    qs: CaseQuerySet, stages: list[AdviceStatus], per_column: int
+) -> dict[str, int]:
+    """Return each stage's number of cases, counted up to a cap, in one query.
 
-    The open stages' counts and the closing stages' are two grouped reads, each
-    from its partial index alone (no table rows), joined by ``UNION ALL``.
+    Each stage reads at most ``COUNT_CAP + per_column + 1`` entries of its
+    index, so a count costs the same at 300,000 cases as at 300: an exact
+    count read every open case of the kind (about 63,000 index entries for
+    the bench firm's Mortgages board, 30-35 ms on the shared machine, against
+    0.25 ms a stage capped). Over the cap a column shows "1,000+" and so does
+    its "more" link (``BoardColumn.capped``). Django cannot count a sliced
+    queryset inside a ``UNION``, so each stage's compiled query is wrapped in
+    ``SELECT <stage>, COUNT(*) FROM (...)`` here.
     """
-    closing = [stage for stage in stages if stage in CLOSED_STATUSES]
-    parts = [
-        _stage_cases(qs, group)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-        for group in ([s for s in stages if s not in closing], closing)
-        if group
-    ]
-    return dict(parts[0].union(*parts[1:], all=True))
+    cap = COUNT_CAP + per_column + 1
+    alias = router.db_for_read(Case)
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, stage in enumerate(stages):
+        part = _stage_cases(qs, [stage]).order_by().values_list("id")[:cap]
+        sql, part_params = part.query.get_compiler(using=alias).as_sql()
+        # The stage's position is this code's own number; the rest is Django's.
+        parts.append(f"SELECT {index:d}, COUNT(*) FROM ({sql}) AS s{index:d}")  # noqa: S608
+        params += part_params
+    with connections[alias].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {stages[index]: n for index, n in cursor.fetchall() if n}
 
 
 def _first_ids(
@@ -225,7 +250,7 @@ def case_board(
         firm=firm, kind=kind, principal=principal, filters=filters or BoardFilters()
     )
     stages = board_stages(kind)
-    counts = _counts(qs, stages)
+    counts = _counts(qs, stages, per_column)
     ids = _first_ids(qs, [s for s in stages if counts.get(s)], per_column)
     cards: dict[str, list[Case]] = {stage: [] for stage in stages}
     clients: dict[int, str] = {}

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.models import MortgageDetails
+from crm.advice.selectors import board as board_selectors
 from crm.advice.selectors.board import BoardFilters, case_board
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.tests.factories import make_case
@@ -313,3 +314,19 @@ def test_card_title_names_each_applicant_in_order(firm):
     case = make_case(firm, applicants=[main, joint])
     columns = {c.status: c for c in case_board(firm=firm, kind=AdviceKind.MORTGAGE)}
     assert columns[S.NEW_LEAD].clients[case.pk] == "Ada Byron & Byron Holdings Ltd"
+
+
+def test_column_counts_stop_at_the_cap_and_say_so(owner_client, firm, monkeypatch):
+    """Past the cap a column's badge and its "more" link say "N+" (D2)."""
+    monkeypatch.setattr(board_selectors, "COUNT_CAP", 3)
+    for _ in range(14):  # past the cap and the page's 10 cards
+        make_case(firm, status=S.MEETING)
+    make_case(firm, status=S.CALL_BACK)
+    columns = case_board(firm=firm, kind=AdviceKind.MORTGAGE, per_column=2)
+    meeting = next(c for c in columns if c.status == S.MEETING)
+    call_back = next(c for c in columns if c.status == S.CALL_BACK)
+    assert (len(meeting.cases), meeting.capped) == (2, True)
+    assert (meeting.count_label, meeting.more_label) == ("3+", "3+")
+    assert (call_back.count, call_back.capped, call_back.count_label) == (1, False, "1")
+    body = text(owner_client.get(MORTGAGES))
+    assert "3+ more at Meeting in the list" in body
