@@ -17,51 +17,48 @@ from crm.advice.selectors.board import (
     RECENT_DAYS,
     board_stages,
 )
+from crm.core.pagination import COUNT_CAP
 
 PAGE = 25
-
-
-def _in(values: list[str]) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def board(ctx: BenchContext, kind: str) -> list[Statement]:
     """A board: its stage counts, then each stage's first cards with clients.
 
-    What a person would write for the same rows: the counts of the open stages
-    and of the closing stage's recent closings in one statement, then one
+    What a person would write for the same rows: each stage's count capped as
+    the page caps it (a LIMIT per stage), all in one statement, then one
     statement for the cards: each stage's first ids (an index range with a
     LIMIT), joined to the adviser, the loan and the applicants' names; on the
     Protection board, the premiums of those cards.
     """
     stages = [str(s) for s in board_stages(kind)]
-    closed = [s for s in stages if s in CLOSED_STATUSES]
-    open_ = [s for s in stages if s not in CLOSED_STATUSES]
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     base = "c.firm_id = %s AND c.kind = %s"
-    counts = (
-        f"SELECT c.status, COUNT(*) FROM cases_case c WHERE {base} "  # noqa: S608
-        f"AND c.is_open AND c.status IN ({_in(open_)}) GROUP BY c.status "
-        f"UNION ALL SELECT c.status, COUNT(*) FROM cases_case c WHERE {base} "
-        f"AND NOT c.is_open AND c.status IN ({_in(closed)}) "
-        "AND c.closed_at >= %s GROUP BY c.status"
-    )
-    count_params = [ctx.firm_id, kind, *open_, ctx.firm_id, kind, *closed, since]
+    cap = COUNT_CAP + BOARD_CARDS_PER_COLUMN + 1
+    counted: list[str] = []
+    count_params: list[Any] = []
     parts: list[str] = []
     params: list[Any] = []
-    for stage in stages:
+    for i, stage in enumerate(stages):
         if stage in CLOSED_STATUSES:
             where, order = "NOT c.is_open AND c.closed_at >= %s", "c.closed_at"
-            params += [ctx.firm_id, kind, stage, since, BOARD_CARDS_PER_COLUMN]
+            stage_params = [ctx.firm_id, kind, stage, since]
         else:
             where, order = "c.is_open", "c.created_at"
-            params += [ctx.firm_id, kind, stage, BOARD_CARDS_PER_COLUMN]
+            stage_params = [ctx.firm_id, kind, stage]
         # Each LIMIT inside its own subquery: SQLite takes none in a compound.
-        parts.append(
-            f"SELECT s{len(parts)}.id FROM (SELECT c.id FROM cases_case c "  # noqa: S608
-            f"WHERE {base} AND c.status = %s AND {where} "
-            f"ORDER BY {order} DESC, c.id DESC LIMIT %s) s{len(parts)}"
+        counted.append(
+            f"SELECT {i}, COUNT(*) FROM (SELECT c.id FROM cases_case c "  # noqa: S608
+            f"WHERE {base} AND c.status = %s AND {where} LIMIT %s) n{i}"
         )
+        count_params += [*stage_params, cap]
+        parts.append(
+            f"SELECT s{i}.id FROM (SELECT c.id FROM cases_case c "  # noqa: S608
+            f"WHERE {base} AND c.status = %s AND {where} "
+            f"ORDER BY {order} DESC, c.id DESC LIMIT %s) s{i}"
+        )
+        params += [*stage_params, BOARD_CARDS_PER_COLUMN]
+    counts = " UNION ALL ".join(counted)
     first = " UNION ALL ".join(parts)
     cards = (
         "SELECT c.id, c.kind, c.reference, c.status, c.follow_up_date, "  # noqa: S608
