@@ -5,9 +5,10 @@ stages' counts in one query, the first ``per_column`` ids of each column (one
 query on PostgreSQL, one per stage on SQLite), then the cards of all columns
 in one query and their clients' names in another. Each read goes through a
 partial index of the boards (``case_board_open``, ``case_board_closed``): a
-column's first cards are an index range with a ``LIMIT`` and its count reads
-the index alone, so neither grows with the table. A closing stage (Completed,
-On Risk) shows the cases closed there in the last ``RECENT_DAYS`` days only.
+column's first cards are an index range with a ``LIMIT``, and its count stops
+past ``COUNT_CAP`` ("1,000+"), so neither grows with the table. A closing
+stage (Completed, On Risk) shows the cases closed there in the last
+``RECENT_DAYS`` days only, latest first.
 """
 
 from collections.abc import Callable
@@ -164,20 +165,20 @@ def _board_cases(
     return qs
 
 
-def _stage_cases(qs: CaseQuerySet, stages: list[AdviceStatus]) -> CaseQuerySet:
-    """Return the cases ``stages`` show, read through the boards' indexes.
+def _stage_cases(qs: CaseQuerySet, stage: AdviceStatus) -> CaseQuerySet:
+    """Return the cases ``stage``'s column shows, read through the boards' indexes.
 
-    Open stages show their open cases, newest first (``case_board_open``); a
+    An open stage shows its open cases, newest first (``case_board_open``); a
     closing stage the cases closed there in the last ``RECENT_DAYS`` days,
-    latest first (``case_board_closed``). A case at a closing stage is
-    closed and one at an open stage is open (the status services keep it so).
+    latest first (``case_board_closed``). A case at a closing stage is closed
+    and one at an open stage is open (the status services keep it so).
     """
-    if all(stage in CLOSED_STATUSES for stage in stages):
+    if stage in CLOSED_STATUSES:
         since = timezone.now() - timedelta(days=RECENT_DAYS)
-        return qs.filter(
-            is_open=False, status__in=stages, closed_at__gte=since
-        ).order_by("-closed_at", "-id")
-    return qs.filter(is_open=True, status__in=stages).order_by("-created_at", "-id")
+        return qs.filter(is_open=False, status=stage, closed_at__gte=since).order_by(
+            "-closed_at", "-id"
+        )
+    return qs.filter(is_open=True, status=stage).order_by("-created_at", "-id")
 
 
 def _counts(
@@ -199,7 +200,7 @@ def _counts(
     parts: list[str] = []
     params: list[Any] = []
     for index, stage in enumerate(stages):
-        part = _stage_cases(qs, [stage]).order_by().values_list("id")[:cap]
+        part = _stage_cases(qs, stage).order_by().values_list("id")[:cap]
         sql, part_params = part.query.get_compiler(using=alias).as_sql()
         # The stage's position is this code's own number; the rest is Django's.
         parts.append(f"SELECT {index:d}, COUNT(*) FROM ({sql}) AS s{index:d}")  # noqa: S608
@@ -219,7 +220,7 @@ def _first_ids(
     (SQLite); each reads only its rows through the stage's index.
     """
     parts = [
-        _stage_cases(qs, [stage]).values_list("id", flat=True)[:per_column]
+        _stage_cases(qs, stage).values_list("id", flat=True)[:per_column]
         for stage in stages
     ]
     if not parts:
