@@ -109,7 +109,7 @@ def _page_operations() -> list[Operation]:
     return [
         Operation(
             "board_mortgages",
-            "Mortgages board: every stage, 20 cards each",
+            "Mortgages board: every stage, 10 cards each",
             lambda c, i: _url("advice:mortgage_board"),
             lambda c, i: sql_pages.board(c, "mortgage"),
         ),

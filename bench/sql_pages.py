@@ -28,47 +28,68 @@ def _in(values: list[str]) -> str:
 
 
 def board(ctx: BenchContext, kind: str) -> list[Statement]:
-    """A board: its stage counts, then each stage's newest cards with clients."""
+    """A board: its stage counts, then each stage's first cards with clients.
+
+    What a person would write for the same rows: each stage's count capped as
+    the page caps it (a LIMIT per stage), all in one statement, then one
+    statement for the cards: each stage's first ids (an index range with a
+    LIMIT), joined to the adviser, the loan and the applicants' names; on the
+    Protection board, the premiums of those cards.
+    """
     stages = [str(s) for s in board_stages(kind)]
-    closed = [s for s in stages if s in CLOSED_STATUSES]
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    where = (
-        f"c.firm_id = %s AND c.kind = %s AND c.status IN ({_in(stages)}) "
-        f"AND (c.is_open OR (c.closed_at >= %s AND c.status IN ({_in(closed)})))"
-    )
-    params = [ctx.firm_id, kind, *stages, since, *closed]
+    base = "c.firm_id = %s AND c.kind = %s"
+    cap = COUNT_CAP + BOARD_CARDS_PER_COLUMN + 1
+    counted: list[str] = []
+    count_params: list[Any] = []
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, stage in enumerate(stages):
+        if stage in CLOSED_STATUSES:
+            where, order = "NOT c.is_open AND c.closed_at >= %s", "c.closed_at"
+            stage_params = [ctx.firm_id, kind, stage, since]
+        else:
+            where, order = "c.is_open", "c.created_at"
+            stage_params = [ctx.firm_id, kind, stage]
+        # Each LIMIT inside its own subquery: SQLite takes none in a compound.
+        counted.append(
+            f"SELECT {i}, COUNT(*) FROM (SELECT c.id FROM cases_case c "  # noqa: S608
+            f"WHERE {base} AND c.status = %s AND {where} LIMIT %s) n{i}"
+        )
+        count_params += [*stage_params, cap]
+        parts.append(
+            f"SELECT s{i}.id FROM (SELECT c.id FROM cases_case c "  # noqa: S608
+            f"WHERE {base} AND c.status = %s AND {where} "
+            f"ORDER BY {order} DESC, c.id DESC LIMIT %s) s{i}"
+        )
+        params += [*stage_params, BOARD_CARDS_PER_COLUMN]
+    counts = " UNION ALL ".join(counted)
+    first = " UNION ALL ".join(parts)
     cards = (
-        "SELECT r.*, u.first_name, u.last_name, m.loan_amount, "  # noqa: S608
-        "ct.first_name, ct.last_name FROM ("
-        "SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.status "
-        "ORDER BY c.created_at DESC, c.id DESC) AS rn "
-        f"FROM cases_case c WHERE {where}) r "
-        "LEFT JOIN firms_user u ON u.id = r.owner_id "
-        "LEFT JOIN advice_mortgagedetails m ON m.case_id = r.id "
-        "LEFT JOIN cases_caseapplicant a ON a.case_id = r.id "
+        "SELECT c.id, c.kind, c.reference, c.status, c.follow_up_date, "  # noqa: S608
+        "c.created_at, c.closed_at, u.first_name, u.last_name, u.email, "
+        "m.loan_amount, ct.kind, ct.organisation_name, ct.first_name, "
+        "ct.last_name, ct.email "
+        f"FROM ({first}) f JOIN cases_case c ON c.id = f.id "
+        "LEFT JOIN firms_user u ON u.id = c.owner_id "
+        "LEFT JOIN advice_mortgagedetails m ON m.case_id = c.id "
+        "LEFT JOIN cases_caseapplicant a ON a.case_id = c.id "
         "LEFT JOIN contacts_contact ct ON ct.id = a.contact_id "
-        "WHERE r.rn <= %s ORDER BY r.created_at DESC, r.id DESC, a.position"
+        "ORDER BY c.id, a.position"
     )
     statements = [
         *case_list_choices(ctx),
-        (
-            f"SELECT c.status, COUNT(c.id) FROM cases_case c WHERE {where} "  # noqa: S608
-            "GROUP BY c.status",
-            params,
-        ),
-        (cards, [*params, BOARD_CARDS_PER_COLUMN]),
+        (counts, count_params),
+        (cards, params),
     ]
     if kind == "protection":
         statements.append(
             (
                 "SELECT p.case_id, p.premium, p.premium_frequency "  # noqa: S608
-                "FROM protection_policy p JOIN ("
-                "SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.status "
-                "ORDER BY c.created_at DESC, c.id DESC) AS rn "
-                f"FROM cases_case c WHERE {where}) r ON r.id = p.case_id "
-                "WHERE r.rn <= %s AND p.firm_id = %s AND p.premium IS NOT NULL "
+                f"FROM protection_policy p WHERE p.case_id IN ({first}) "
+                "AND p.firm_id = %s AND p.premium IS NOT NULL "
                 "AND p.status NOT IN ('not_taken_up', 'cancelled', 'lapsed')",
-                [*params, BOARD_CARDS_PER_COLUMN, ctx.firm_id],
+                [*params, ctx.firm_id],
             )
         )
     return statements

@@ -130,6 +130,20 @@ class Case(FirmOwnedModel):
                 fields=["firm", "owner", "is_open", "status"], name="case_firm_owner"
             ),
             models.Index(fields=["firm", "kind", "status"], name="case_firm_kind"),
+            # The boards (SPEC D2): an open stage's newest cases, and its count
+            # read from the index alone (SQLite reads an index alone only when
+            # it holds every column named, the condition's "is_open" too)...
+            models.Index(
+                fields=["firm", "kind", "status", "-created_at", "-id", "is_open"],
+                condition=models.Q(is_open=True),
+                name="case_board_open",
+            ),
+            # ...and a closing stage's cases closed lately, latest first.
+            models.Index(
+                fields=["firm", "kind", "status", "-closed_at", "-id", "is_open"],
+                condition=models.Q(is_open=False),
+                name="case_board_closed",
+            ),
             # The Open tab sorted by follow-up: SQLite matches the bare
             # "is_open" Django writes only through a partial index.
             models.Index(

@@ -44,6 +44,18 @@ WITHHELD_BY: dict[str, frozenset[str]] = {
     "address_unsafe": ADDRESS_FIELDS,
     "phone_unsafe": PHONE_FIELDS,
 }
+# What ``contact_name`` reads, in its order: a query for names reads only these.
+NAME_FIELDS = ("kind", "organisation_name", "first_name", "last_name", "email")
+
+
+def contact_name(
+    kind: str, organisation_name: str, first_name: str, last_name: str, email: str
+) -> str:
+    """Return a contact's name to show from its ``NAME_FIELDS`` (``display_name``)."""
+    if kind == ContactKind.ORGANISATION:
+        return organisation_name or "(unnamed organisation)"
+    name = f"{first_name} {last_name}".strip()
+    return name or email or "(unnamed person)"
 
 
 class Contact(FirmOwnedModel):
@@ -181,10 +193,13 @@ class Contact(FirmOwnedModel):
     @property
     def display_name(self) -> str:
         """Return the name to show: 'First Last' or the organisation's name."""
-        if self.kind == ContactKind.ORGANISATION:
-            return self.organisation_name or "(unnamed organisation)"
-        name = f"{self.first_name} {self.last_name}".strip()
-        return name or self.email or "(unnamed person)"
+        return contact_name(
+            self.kind,
+            self.organisation_name,
+            self.first_name,
+            self.last_name,
+            self.email,
+        )
 
     @property
     def has_unsafe_contact(self) -> bool:

@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -31,10 +32,9 @@ from crm.advice.selectors.board import (
     card_figures,
 )
 from crm.advice.selectors.board import case_board as board_columns
-from crm.advice.views import moves
+from crm.advice.views import board_cards, moves
 from crm.cases import kinds
 from crm.cases import services as case_services
-from crm.cases.models import Case
 from crm.core.exceptions import ApplicationError
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
@@ -97,22 +97,6 @@ def _hidden_inputs(filters: BoardFilters) -> SafeString:
     )
 
 
-def _clients(case: Case) -> str:
-    """Return a card's title: its applicants' names, joined ("No client" if none)."""
-    names = [applicant.contact.display_name for applicant in case.applicants.all()]
-    return " & ".join(names) or "No client"
-
-
-def _figure(case: Case, figures: dict[int, str]) -> str:
-    """Return a card's key figure: a mortgage's loan, else what an app added."""
-    if case.kind == AdviceKind.MORTGAGE:
-        details = getattr(case, "mortgage", None)
-        if details is None or details.loan_amount is None:
-            return ""
-        return f"£{details.loan_amount:,.0f}"
-    return figures.get(case.pk, "")
-
-
 def _board_context(
     request: StaffRequest, board: str, filters: BoardFilters
 ) -> dict[str, Any]:
@@ -121,25 +105,29 @@ def _board_context(
         firm=request.firm, kind=kind, principal=request.principal, filters=filters
     )
     extra = card_figures(firm=request.firm, kind=kind, columns=columns)
-    figures = extra.context.get("card_figures", {})
-    for column in columns:
-        for case in column.cases:
-            case.card_figure = _figure(case, figures)  # type: ignore[attr-defined]  # shown on the card
-            case.move_url = reverse("advice:board_move", kwargs={"case_id": case.pk})  # type: ignore[attr-defined]  # the card's move form posts here
-            case.card_clients = _clients(case)  # type: ignore[attr-defined]  # the card's title
+    can_edit = request.membership.has_perm(Perm.EDIT_CASES)
+    style = board_cards.CardStyle(
+        kind=kind,
+        figure_label="Loan" if kind == AdviceKind.MORTGAGE else "Premium",
+        can_edit=can_edit,
+        csrf_input=format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+            get_token(request),
+        ),
+        hidden_inputs=_hidden_inputs(filters),
+        figures=extra.context.get("card_figures", {}),
+    )
     list_params = {"kind": kind, **filters.list_params()}
     return {
         "board": board,
         "kind": kinds.get(kind),
-        "columns": columns,
+        "columns": board_cards.draw_columns(columns, style),
         "filters": filters,
-        "hidden_inputs": _hidden_inputs(filters),
         "hidden_json": json.dumps(_hidden(filters)),
-        "figure_label": "Loan" if kind == AdviceKind.MORTGAGE else "Premium",
         "filtered": filters != BoardFilters(),
         "case_count": sum(column.count for column in columns),
         "list_query": urlencode(list_params),
-        "can_edit": request.membership.has_perm(Perm.EDIT_CASES),
+        "can_edit": can_edit,
         "board_url": reverse(board_url_name(board)),
         "boards": [
             (reverse(board_url_name(slug)), kinds.get(k).label)
