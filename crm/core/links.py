@@ -13,7 +13,13 @@ markers do not fit, arguments both by position and by name) goes to Django's
 from collections.abc import Sequence
 from typing import Any
 
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import (
+    NoReverseMatch,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    reverse,
+)
 
 # Ten-digit markers: no route of this project has such digits of its own.
 _MARKERS = (9_876_543_201, 9_876_543_202, 9_876_543_203)
@@ -29,11 +35,16 @@ def _pattern(
     if count > len(_MARKERS):
         return None
     markers = _MARKERS[:count]
-    if isinstance(names, int):
-        url = reverse(viewname, args=markers, current_app=current_app)
-    else:
-        kwargs = dict(zip(names, markers, strict=True))
-        url = reverse(viewname, kwargs=kwargs, current_app=current_app)
+    try:
+        if isinstance(names, int):
+            url = reverse(viewname, args=markers, current_app=current_app)
+        else:
+            kwargs = dict(zip(names, markers, strict=True))
+            url = reverse(viewname, kwargs=kwargs, current_app=current_app)
+    except NoReverseMatch:
+        # A pattern narrower than any id (say, four digits), or no such route:
+        # Django's reverse with the real ids decides.
+        return None
     pieces: list[str] = []
     rest = url
     for marker in map(str, markers):

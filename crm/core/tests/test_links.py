@@ -58,6 +58,16 @@ def test_reverse_ids_follows_the_script_prefix_and_the_urlconf():
     )
 
 
+def test_a_pattern_narrower_than_the_markers_is_left_to_django():
+    """A route taking four digits cannot be reversed with ten-digit markers;
+    Django's reverse with the real id gives its URL (and its refusal)."""
+    with override_settings(ROOT_URLCONF="crm.core.tests.urlconfs.narrow"):
+        assert quick_reverse("year", kwargs={"year": 2026}) == "/years/2026/"
+        assert quick_reverse("year", args=[1999]) == "/years/1999/"
+        with pytest.raises(NoReverseMatch):
+            quick_reverse("year", kwargs={"year": 12345})
+
+
 TEMPLATES = [
     "{% url 'tasks:task_edit' 42 %}",
     "{% url 'tasks:task_edit' task_id=7 %}",
