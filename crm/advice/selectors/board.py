@@ -264,7 +264,10 @@ def case_board(
             .order_by()
         )
         for case in found:
-            cards[case.status].append(case)
+            # A case moved out of the board's stages (closed as Not Proceeding
+            # With, say) between the two reads is left out, not a KeyError.
+            if case.status in cards:
+                cards[case.status].append(case)
         for stage, shown in cards.items():
             shown.sort(key=_newest_first(stage), reverse=True)
         clients = _client_names(firm=firm, case_ids=ids)

@@ -330,3 +330,23 @@ def test_column_counts_stop_at_the_cap_and_say_so(owner_client, firm, monkeypatc
     assert (call_back.count, call_back.capped, call_back.count_label) == (1, False, "1")
     body = text(owner_client.get(MORTGAGES))
     assert "3+ more at Meeting in the list" in body
+
+
+def test_a_case_closed_between_the_boards_two_reads_is_left_out(firm, monkeypatch):
+    """D2: a colleague closing a case (Not Proceeding With, no column) after the
+    board read its ids but before it read the cards: no 500, the card is gone."""
+    kept = make_case(firm)
+    dropped = make_case(firm)
+    first_ids = board_selectors._first_ids
+
+    def then_closed(*args, **kwargs):
+        ids = first_ids(*args, **kwargs)
+        Case.objects.filter(pk=dropped.pk).update(
+            status=S.NOT_PROCEEDING_WITH, is_open=False, closed_at=timezone.now()
+        )
+        return ids
+
+    monkeypatch.setattr(board_selectors, "_first_ids", then_closed)
+    columns = case_board(firm=firm, kind=AdviceKind.MORTGAGE)
+    shown = [case.pk for column in columns for case in column.cases]
+    assert shown == [kept.pk]

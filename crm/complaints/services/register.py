@@ -13,7 +13,7 @@ from crm.cases.models import Case, CaseApplicant
 from crm.complaints.choices import ComplaintEventType, ComplaintRoute
 from crm.complaints.models import Complaint, ComplaintReferenceCounter
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -226,9 +226,20 @@ def complaint_resolve(
 ) -> Complaint:
     """Record a complaint's outcome, redress and final response; close it (M5).
 
-    The handler's reminder task, if still open, is completed.
+    The handler's reminder task, if still open, is completed. The checks read
+    the stored dates under a row lock (the page's copy may predate a colleague's
+    correction), and the version moves on, so an edit form opened before the
+    outcome was recorded cannot save over it unawares (A10).
     """
     ensure_same_firm(firm, complaint)
+    stored = (
+        Complaint.objects.select_for_update()
+        .filter(firm=firm, pk=complaint.pk)
+        .values_list("received_on", "final_response_on")
+        .first()
+    )
+    if stored is not None:
+        complaint.received_on, complaint.final_response_on = stored
     if not complaint.can_resolve():
         raise ApplicationError("This complaint already has its final response.")
     if data.final_response_on > today:
@@ -245,6 +256,7 @@ def complaint_resolve(
     complaint.redress = data.redress
     complaint.resolution = data.resolution.strip()
     complaint.full_clean()
+    concurrency.claim_version(firm=firm, instance=complaint, version=None)
     complaint.save(
         update_fields=["outcome", "final_response_on", "redress", "resolution"]
     )

@@ -197,6 +197,47 @@ def test_a_stale_correction_is_refused(firm, owner):
         )
 
 
+def test_an_edit_opened_before_the_outcome_was_recorded_is_refused(firm, owner):
+    """A10, M5: recording the outcome moves the version on, so a correction form
+    opened before it cannot save over the final response unawares."""
+    complaint = make_complaint(firm, actor=owner.user, received_on=RECEIVED)
+    opened_on = complaint.version
+    stale = Complaint.objects.get(pk=complaint.pk)
+    _resolve(complaint, owner)
+    with pytest.raises(StaleVersion):
+        services.complaint_update(
+            firm=firm,
+            actor=owner.user,
+            complaint=stale,
+            changes=_changes(stale, received_on=datetime.date(2026, 3, 19)),
+            today=timezone.localdate(),
+            version=opened_on,
+        )
+    assert Complaint.objects.get(pk=complaint.pk).received_on == RECEIVED
+
+
+def test_resolving_checks_the_stored_dates_not_the_pages_copy(firm, owner):
+    """M5: a received date corrected after the resolve page opened still bounds
+    the final response (the checks read the row under a lock)."""
+    complaint = make_complaint(
+        firm, actor=owner.user, received_on=datetime.date(2026, 3, 2)
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(
+        received_on=datetime.date(2026, 3, 18)
+    )
+    with pytest.raises(ApplicationError, match="cannot come before"):
+        services.complaint_resolve(
+            firm=firm,
+            actor=owner.user,
+            complaint=complaint,
+            data=ResolutionData(
+                outcome=ComplaintOutcome.NOT_UPHELD,
+                final_response_on=datetime.date(2026, 3, 10),
+            ),
+            today=timezone.localdate(),
+        )
+
+
 # Views
 
 

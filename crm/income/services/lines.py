@@ -171,6 +171,24 @@ EDITABLE_FIELDS = (
 )
 
 
+def _lock_still_expected(line: IncomeLine, verb: str) -> None:
+    """Lock the line's row and refuse it if its money has moved since it was read.
+
+    The page's copy may be stale: a colleague can mark the line received, or
+    its policy's end write it off, after the edit page opened, and neither
+    raises the version. Under the row lock the stored state decides.
+    """
+    stored = (
+        IncomeLine.objects.select_for_update()
+        .filter(firm_id=line.firm_id, pk=line.pk)
+        .values_list("received_on", "written_off_on")
+        .first()
+    )
+    if stored is not None:
+        line.received_on, line.written_off_on = stored
+    _check_still_expected(line, verb)
+
+
 def _check_still_expected(line: IncomeLine, verb: str) -> None:
     """Refuse a change to a line whose money has moved (received, written off)."""
     if line.kind == IncomeKind.CLAWBACK:
@@ -206,7 +224,7 @@ def income_line_update(
     newer one raises ``StaleVersion`` naming who changed what (A10).
     """
     ensure_same_firm(firm, line)
-    _check_still_expected(line, "changed")
+    _lock_still_expected(line, "changed")
     _check(firm, line.case, data)
     before = events.snapshot(line, EDITABLE_FIELDS)
     line.kind = data.kind
@@ -249,7 +267,7 @@ def income_line_delete(
     for an edit: a line changed since the page was opened is not removed.
     """
     ensure_same_firm(firm, line)
-    _check_still_expected(line, "removed")
+    _lock_still_expected(line, "removed")
     concurrency.claim_version(firm=firm, instance=line, version=version)
     events.record(
         firm=firm,

@@ -92,6 +92,27 @@ def test_a_received_line_can_be_neither_edited_nor_removed(firm, owner):
     assert IncomeLine.objects.filter(pk=line.pk).exists()
 
 
+def test_a_line_received_after_the_page_opened_is_neither_edited_nor_removed(
+    firm, owner
+):
+    """L3, A10: marking received does not raise the version, so the stored state,
+    read under a row lock, decides, not the copy the edit page loaded."""
+    line = make_line(make_case(firm))
+    IncomeLine.objects.filter(pk=line.pk).update(received_on=datetime.date(2026, 6, 1))
+    data = IncomeLineData(kind="client_fee", amount=Decimal(1), expected_on=TODAY)
+    with pytest.raises(ApplicationError, match="marked received"):
+        services.income_line_update(
+            firm=firm, actor=owner.user, line=line, data=data, version=line.version
+        )
+    stale = IncomeLine.objects.get(pk=line.pk)
+    stale.received_on = None
+    with pytest.raises(ApplicationError, match="marked received"):
+        services.income_line_delete(
+            firm=firm, actor=owner.user, line=stale, version=stale.version
+        )
+    assert IncomeLine.objects.get(pk=line.pk).amount == line.amount
+
+
 def test_removing_a_line_keeps_its_history_and_audit(firm, owner):
     """L3/A7: the removed line is named in the case history and the audit log."""
     line = make_line(make_case(firm), amount="500.00")
