@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('cases', '0002_support_title_events'),
@@ -14,11 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(condition=models.Q(('is_open', True)), fields=['firm', 'follow_up_date', 'id'], name='case_open_follow'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(fields=['firm', 'owner', 'status', '-created_at', '-id'], name='case_firm_owner_status'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('cases', '0003_list_indexes'),
@@ -14,11 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(fields=['firm', '-created_at', '-id'], name='case_firm_created'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(fields=['firm', 'kind', '-created_at', '-id'], name='case_firm_kind_created'),
         ),

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import migrations, models
 
 from crm.cases import kinds
+from crm.core.migration_ops import AddIndexOnline
 
 FIELD = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -42,6 +43,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the indexes are built online (crm.core.migration_ops)
     dependencies = [("cases", "0007_retention_period")]
 
     operations = [
@@ -52,14 +54,14 @@ class Migration(migrations.Migration):
             database_operations=[migrations.RunPython(add_column, drop_column)],
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="case",
             index=models.Index(
                 fields=["firm", "status_rank", "-created_at", "-id"],
                 name="case_firm_status_rank",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="case",
             index=models.Index(
                 fields=["firm", "-status_rank", "-created_at", "-id"],

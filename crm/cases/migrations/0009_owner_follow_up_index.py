@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # the index is built online (crm.core.migration_ops)
 
     dependencies = [
         ('cases', '0008_case_status_rank'),
@@ -14,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(condition=models.Q(('is_open', True)), fields=['firm', 'owner', 'follow_up_date', 'id'], name='case_open_owner_follow'),
         ),

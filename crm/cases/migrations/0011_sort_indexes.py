@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline, create_index_online
+
 FOLLOW_UP_DESC = "case_firm_follow_up_desc"
 
 
@@ -21,9 +23,11 @@ def create(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     table = schema_editor.quote_name(apps.get_model("cases", "case")._meta.db_table)
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {FOLLOW_UP_DESC} ON {table} "
-        "(firm_id, follow_up_date DESC NULLS LAST, id DESC)"
+    create_index_online(
+        schema_editor,
+        FOLLOW_UP_DESC,
+        table,
+        "firm_id, follow_up_date DESC NULLS LAST, id DESC",
     )
 
 
@@ -33,23 +37,24 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the indexes are built online (crm.core.migration_ops)
     dependencies = [("cases", "0010_case_client_sort_name")]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="case",
             index=models.Index(
                 fields=["firm", "kind", "status_rank", "-created_at", "-id"],
                 name="case_firm_kind_status_rank",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="case",
             index=models.Index(
                 fields=["firm", "kind", "title", "id"], name="case_firm_kind_title"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="case",
             index=models.Index(
                 fields=["firm", "follow_up_date", "id"], name="case_firm_follow_up"

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # the indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('cases', '0011_sort_indexes'),
@@ -14,11 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(condition=models.Q(('is_open', True)), fields=['firm', 'kind', 'status', '-created_at', '-id', 'is_open'], name='case_board_open'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(condition=models.Q(('is_open', False)), fields=['firm', 'kind', 'status', '-closed_at', '-id', 'is_open'], name='case_board_closed'),
         ),

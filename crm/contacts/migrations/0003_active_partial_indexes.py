@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 def _sqlite_search_name_partial(apps, schema_editor):
     """Make the SQLite first-name prefix index partial, like the others."""
@@ -26,6 +28,7 @@ def _sqlite_search_name_full(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('contacts', '0002_search_indexes'),
@@ -43,15 +46,15 @@ class Migration(migrations.Migration):
             model_name='contact',
             name='contact_firm_created',
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='contact',
             index=models.Index(condition=models.Q(('is_archived', False)), fields=['firm', 'sort_name', 'id'], name='contact_firm_sort'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='contact',
             index=models.Index(condition=models.Q(('is_archived', True)), fields=['firm', 'sort_name', 'id'], name='contact_firm_sort_archived'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='contact',
             index=models.Index(condition=models.Q(('is_archived', False)), fields=['firm', '-created_at'], name='contact_firm_created'),
         ),

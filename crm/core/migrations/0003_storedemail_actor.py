@@ -4,8 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('core', '0002_initial'),
@@ -19,7 +22,7 @@ class Migration(migrations.Migration):
             name='actor',
             field=models.ForeignKey(blank=True, help_text='The member whose action sent the message, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='storedemail',
             index=models.Index(fields=['actor', '-created_at'], name='mail_actor_time'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('core', '0004_outbox'),
@@ -13,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='auditevent',
             index=models.Index(fields=['firm', 'verb', '-created_at'], name='audit_firm_verb'),
         ),

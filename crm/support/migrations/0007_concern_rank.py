@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 LEVELS = ("low", "medium", "high", "urgent")  # ConcernLevel, in rank order
 
 
@@ -26,6 +28,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the indexes are built online (crm.core.migration_ops)
     dependencies = [("support", "0006_workload_safeguarding")]
 
     operations = [
@@ -36,20 +39,20 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="supportdetails",
             index=models.Index(
                 fields=["firm", "concern_rank", "-case"], name="support_concern_rank"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="supportdetails",
             index=models.Index(
                 fields=["firm", "-concern_rank", "-case"],
                 name="support_concern_rank_desc",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="supportdetails",
             index=models.Index(
                 fields=["firm", "start_date", "case"], name="support_start_case"

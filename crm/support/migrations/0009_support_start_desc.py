@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import migrations
 
+from crm.core.migration_ops import create_index_online
+
 NAME = "support_start_desc"
 
 
@@ -22,9 +24,8 @@ def create(apps: Any, schema_editor: Any) -> None:
     table = schema_editor.quote_name(
         apps.get_model("support", "supportdetails")._meta.db_table
     )
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {NAME} ON {table} "
-        "(firm_id, start_date DESC NULLS LAST, case_id DESC)"
+    create_index_online(
+        schema_editor, NAME, table, "firm_id, start_date DESC NULLS LAST, case_id DESC"
     )
 
 
@@ -34,6 +35,7 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the index is built online (crm.core.migration_ops)
     dependencies = [("support", "0008_score_set_support")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -4,8 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.core.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # indexes are built online (crm.core.migration_ops)
 
     dependencies = [
         ('cases', '0002_support_title_events'),
@@ -22,7 +25,7 @@ class Migration(migrations.Migration):
             name='case',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.case'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='task',
             index=models.Index(fields=['firm', 'case', 'status'], name='task_firm_case'),
         ),
