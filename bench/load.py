@@ -3,6 +3,12 @@
 The load is bounded: ``wrk`` keeps a fixed number of connections, each
 sending its next request when the previous answer arrives. p95 comes from a
 small Lua ``done`` hook, since ``wrk --latency`` prints 50/75/90/99 only.
+
+On one machine the web workers share its cores with ``wrk`` and the database,
+so requests per second over the machine's cores understates what a core of a
+web node serves. The workers' own CPU time over the timed run (``/proc``)
+gives that directly: ``web_per_core`` is 1000 over their CPU milliseconds a
+request.
 """
 
 import contextlib
@@ -46,6 +52,8 @@ class Throughput:
     p95_ms: float
     non_2xx: int
     timeouts: int
+    worker_cpu_ms: float = 0.0
+    web_per_core: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +68,39 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+WARM_REQUESTS = 10 * WORKERS
+
+
+def _warm_up(args: list[str], timeout: float = 120) -> None:
+    """Load the page until every worker has likely served it a few times.
+
+    A worker's first request compiles the templates (about 2 s of CPU), which
+    must not land in the timed run; on a busy machine 2 s of warm-up may not
+    reach every worker, so warm until ``WARM_REQUESTS`` answers (or time out).
+    """
+    served = 0
+    deadline = time.monotonic() + timeout
+    while served < WARM_REQUESTS and time.monotonic() < deadline:
+        out = subprocess.run(args, capture_output=True, check=True, text=True).stdout  # noqa: S603
+        done = re.search(r"(\d+) requests in", out)
+        served += int(done.group(1)) if done else 0
+
+
+def _workers_cpu_seconds(master: int) -> float:
+    """Return the CPU seconds (user + system) the master's children have used."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for child in children:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / tick
 
 
 def _wait_for(port: int, timeout: float = 30) -> None:
@@ -150,18 +191,32 @@ def measure(
             script.name,
             url,
         ]
-        subprocess.run(args, capture_output=True, check=True)  # noqa: S603 - warm-up
+        _warm_up(args)
         args[args.index("-d2s")] = f"-d{seconds}s"
+        cpu_before = _workers_cpu_seconds(server.pid)
         out = subprocess.run(args, capture_output=True, check=True, text=True).stdout  # noqa: S603
+        cpu = _workers_cpu_seconds(server.pid) - cpu_before
         Path(script.name).unlink()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return _parse(out, path, seconds, connections)
+    return _parse(out, path, seconds, connections, worker_cpu_seconds=cpu)
 
 
-def _parse(out: str, path: str, seconds: int, connections: int) -> Throughput:
+def _parse(
+    out: str,
+    path: str,
+    seconds: int,
+    connections: int,
+    *,
+    worker_cpu_seconds: float = 0.0,
+) -> Throughput:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]  # wrk always prints it
+    done = re.search(r"(\d+) requests in", out)
+    requests = int(done.group(1)) if done else 0
+    cpu_ms = (
+        worker_cpu_seconds * 1000 / requests if requests and worker_cpu_seconds else 0.0
+    )
     p95 = int(re.search(r"P95_US (\d+)", out).group(1)) / 1000  # type: ignore[union-attr]  # printed by the Lua hook
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     cores = os.cpu_count() or 1
@@ -176,6 +231,8 @@ def _parse(out: str, path: str, seconds: int, connections: int) -> Throughput:
         p95_ms=p95,
         non_2xx=int(bad.group(1)) if bad else 0,
         timeouts=int(re.search(r"TIMEOUTS (\d+)", out).group(1)),  # type: ignore[union-attr]  # printed by the Lua hook
+        worker_cpu_ms=round(cpu_ms, 2),
+        web_per_core=round(1000 / cpu_ms, 1) if cpu_ms else 0.0,
     )
 
 

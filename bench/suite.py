@@ -108,7 +108,8 @@ def run_load(
     entry["throughput"] = result.as_dict()
     log(
         f"  throughput {result.requests_per_second:.0f} req/s "
-        f"({result.per_core:.0f}/core), p95 {result.p95_ms:.1f} ms, "
+        f"({result.per_core:.0f}/core; workers {result.worker_cpu_ms:.1f} ms CPU "
+        f"a request, {result.web_per_core:.0f}/web core), p95 {result.p95_ms:.1f} ms, "
         f"{result.timeouts} timeouts"
     )
 
