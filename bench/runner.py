@@ -22,7 +22,7 @@ from django.test import Client
 
 from bench.context import BenchContext
 from bench.operations import Operation, Statement
-from crm.core.wsgi import in_large_frame
+from crm.core.frames import in_large_frame
 
 WARM_UP = 3
 FETCH_METHODS = ("fetchone", "fetchmany", "fetchall")

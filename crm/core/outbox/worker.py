@@ -9,6 +9,7 @@ import uuid
 
 from django.db import close_old_connections
 
+from crm.core.frames import in_large_frame
 from crm.core.outbox import batch, services
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class OutboxWorker:
         while not self.stopping:
             close_old_connections()
             try:
-                tries = self.run_once()
+                tries = in_large_frame(self.run_once)  # crm/core/frames.py
             except Exception:
                 # A database hiccup must not end the worker; try again shortly.
                 logger.exception("Outbox worker %s: pass failed", self.name)

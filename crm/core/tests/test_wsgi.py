@@ -6,7 +6,8 @@ import sys
 from collections.abc import Callable
 from types import FrameType
 
-from crm.core.wsgi import frozen_after_first_request, in_large_frame
+from crm.core.frames import in_large_frame
+from crm.core.wsgi import frozen_after_first_request
 
 
 def test_first_request_freezes_what_is_alive_and_later_ones_do_not():

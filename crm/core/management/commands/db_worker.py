@@ -21,6 +21,7 @@ from django_tasks_db.management.commands import db_worker as upstream
 from django_tasks_db.models import DBTaskResult
 
 from crm.core import concurrency, periodic, taskqueue
+from crm.core.frames import in_large_frame
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class LeasedWorker(upstream.Worker):
         taskqueue.task_lease_take(task_id=task_id, worker=self.worker_id)
         self.current = task_id
         try:
-            super().run_task(db_task_result)
+            in_large_frame(super().run_task, db_task_result)  # crm/core/frames.py
         finally:
             self.current = None
             taskqueue.task_lease_drop(task_id=task_id, worker=self.worker_id)
