@@ -66,10 +66,17 @@ class RowPage:
         self.context = context
         self._urls: dict[tuple[str, str], tuple[str, str]] = {}
         self._days: dict[date, str] = {}
+        self._once: dict[str, Any] = {}
 
     def get(self, name: str, default: Any = "") -> Any:
         """Return the template context's value ``name``."""
         return self.context.get(name, default)
+
+    def once(self, name: str, make: Callable[[], Any]) -> Any:
+        """Return ``make()``, called on the first row of the page only."""
+        if name not in self._once:
+            self._once[name] = make()
+        return self._once[name]
 
     @cached_property
     def permissions(self) -> Collection[str]:
@@ -84,12 +91,12 @@ class RowPage:
         return today if isinstance(today, date) else timezone.localdate()
 
     def url(self, name: str, key: str, pk: int) -> str:
-        """Return ``reverse(name, kwargs={key: pk})``, reversed once a page."""
+        """Return ``{% url name key=pk %}`` (escaped), reversed once a page."""
         parts = self._urls.get((name, key))
         if parts is None:
             url = reverse(name, kwargs={key: _SLOT})
             before, _slot, after = url.rpartition(_SLOT)
-            parts = self._urls[(name, key)] = (before, after)
+            parts = self._urls[(name, key)] = (e(before), e(after))
         return f"{parts[0]}{pk}{parts[1]}"
 
     def day(self, value: date) -> str:
