@@ -81,10 +81,11 @@ def _about(task: Task, page: RowPage) -> str:
     if task.case:
         case = task.case
         url = page.url(kinds.get(case.kind).detail_url_name, "case_id", case.pk)
-        name = f'<span class="muted">· {e(contact.display_name)}</span>'
+        name = (
+            f'<span class="muted">· {e(contact.display_name)}</span>' if contact else ""
+        )
         return (
-            f'\n        <a href="{url}">{e(case.reference)}</a>'
-            f"\n        {name if contact else ''}\n      "
+            f'\n        <a href="{url}">{e(case.reference)}</a>\n        {name}\n      '
         )
     if task.lead_id:
         url = page.url("leads:lead_detail", "lead_id", task.lead_id)
