@@ -13,7 +13,7 @@ template's whitespace (the newlines and indents around its tags).
 """
 
 import html
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -42,15 +42,19 @@ def e(value: object) -> str:
 def lookup(row: object, path: str) -> object:
     """Return the dotted attribute ``path`` of ``row`` as ``{{ row.path }}`` finds it.
 
-    A missing attribute, or a step past None, is "" (the template engine's
-    ``string_if_invalid``); a callable on the way is called.
+    A mapping's key comes before an attribute; a missing one, or a step past
+    None, is "" (the template engine's ``string_if_invalid``); a callable on
+    the way is called.
     """
     value: Any = row
     for name in path.split("."):
-        try:
-            value = getattr(value, name)
-        except AttributeError:
-            return ""
+        if isinstance(value, Mapping) and name in value:
+            value = value[name]
+        else:
+            try:
+                value = getattr(value, name)
+            except AttributeError:
+                return ""
         if callable(value) and not getattr(value, "do_not_call_in_templates", False):
             value = value()
     return value

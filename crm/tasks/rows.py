@@ -95,7 +95,7 @@ def _about(task: Task, page: RowPage) -> str:
             '\n        <span class="muted">(lead)</span>\n      '
         )
     if contact:
-        url = page.url("contacts:contact_detail", "contact_id", task.contact_id)
+        url = page.url("contacts:contact_detail", "contact_id", contact.pk)
         return f'\n        <a href="{url}">{e(contact.display_name)}</a>\n      '
     return '\n        <span class="muted">—</span>\n      '
 

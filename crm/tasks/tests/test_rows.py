@@ -1,6 +1,7 @@
 """The Tasks list's rows drawn in Python read as the row template draws them."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -36,7 +37,7 @@ def _tasks(firm):
     contact = ContactFactory(firm=firm, first_name=NASTY)
     case = make_case(firm, applicants=[contact])
     lead = LeadFactory(contact=contact)
-    links = [
+    links: list[dict[str, Any]] = [
         {"case": case, "contact": contact},
         {"case": case},
         {"lead": lead, "contact": contact},
