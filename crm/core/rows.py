@@ -13,7 +13,7 @@ template's whitespace (the newlines and indents around its tags).
 """
 
 import html
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -42,13 +42,13 @@ def e(value: object) -> str:
 def lookup(row: object, path: str) -> object:
     """Return the dotted attribute ``path`` of ``row`` as ``{{ row.path }}`` finds it.
 
-    A mapping's key comes before an attribute; a missing one, or a step past
+    A dict's key comes before an attribute; a missing one, or a step past
     None, is "" (the template engine's ``string_if_invalid``); a callable on
     the way is called.
     """
     value: Any = row
     for name in path.split("."):
-        if isinstance(value, Mapping) and name in value:
+        if isinstance(value, dict) and name in value:
             value = value[name]
         else:
             try:

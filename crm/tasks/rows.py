@@ -13,8 +13,10 @@ from django.template.defaultfilters import truncatechars
 from django.template.defaulttags import CsrfTokenNode
 
 from crm.cases import kinds
-from crm.core.rows import RowPage, badge, e, lookup
+from crm.cases.models import Case
+from crm.core.rows import RowPage, badge, e, follow_up, lookup
 from crm.tasks.models import Task
+from crm.tasks.selectors import FollowUp
 
 ROW = """
   <tr id="task-{pk}"
@@ -168,3 +170,38 @@ def _next(page: RowPage) -> tuple[str, str]:
     """Return ``return_to`` as ``|urlencode`` and as ``{{ }}`` draw it."""
     return_to: Any = page.get("return_to")
     return e(quote(str(return_to), safe="/")), e(return_to)
+
+
+FOLLOW_UP_ROW = (
+    '\n  \n    <tr class="task-row{overdue}">\n      <td>{follow_up}</td>'
+    "\n      <td>\n        \n          {clients}\n        \n      </td>"
+    "\n      <td>\n        \n          {about}\n        \n      </td>"
+    "\n      <td>\n        \n          \n{status}\n\n        \n      </td>"
+    "\n    </tr>\n  \n"
+)
+
+
+def follow_up_row(row: FollowUp, page: RowPage) -> str:
+    """Return ``tasks/task_list.html#follow_up_row`` for a lead or case."""
+    item = row.item
+    if isinstance(item, Case):
+        names = " &amp; ".join(
+            [e(applicant.contact.display_name) for applicant in item.applicants.all()]
+        )
+        url = page.url(kinds.get(item.kind).detail_url_name, "case_id", item.pk)
+        about = (
+            f'<a href="{url}">{e(item.reference)}</a>\n          '
+            f'<span class="muted">· {e(item.get_kind_display())} case</span>'
+        )
+    else:
+        names = e(item.contact.display_name)
+        url = page.url("leads:lead_detail", "lead_id", item.pk)
+        about = f'<a href="{url}">Lead #{item.pk}</a>'
+    state = getattr(item, "follow_up_state", "")
+    return FOLLOW_UP_ROW.format(
+        overdue=" task-row--overdue" if state == "overdue" else "",
+        follow_up=follow_up(item, page),
+        clients=names,
+        about=about,
+        status=badge(item.status_colour, item.get_status_display()),
+    )

@@ -83,6 +83,7 @@ FOLLOW_UP_LIST = ListSpec(
         Column("Stage"),
     ),
     row_template="tasks/task_list.html#follow_up_row",
+    draw_row=rows.follow_up_row,
     empty_template="tasks/task_list.html#follow_up_empty",
 )
 

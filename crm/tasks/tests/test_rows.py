@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.advice.choices import AdviceKind
+from crm.cases.models import Case, CaseApplicant
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.tests.rows import both_ways
@@ -14,7 +16,7 @@ from crm.firms.tests.factories import TaskCategoryFactory, UserFactory
 from crm.leads.tests.factories import LeadFactory
 from crm.tasks.choices import TaskPriority, TaskStatus
 from crm.tasks.tests.factories import TaskFactory
-from crm.tasks.views import TASK_LIST
+from crm.tasks.views import FOLLOW_UP_LIST, TASK_LIST
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,38 @@ def test_rows_drawn_in_python_match_the_templates(
     assert "Overdue" in drawn[1]
     assert "Due today" in drawn[1]
     assert ("Reopen" in drawn[1]) is (member == "owner")
+
+
+def test_follow_up_rows_drawn_in_python_match_the_templates(
+    owner_client, owner, firm, monkeypatch
+):
+    """Leads and cases, overdue and due today, joint or no clients draw alike."""
+    today = timezone.localdate()
+    made = 0
+    for i, status in enumerate(["new_lead", "call_back", "appointment_set", "meeting"]):
+        LeadFactory(
+            contact=ContactFactory(firm=firm, first_name=NASTY),
+            status=status,
+            owner=owner.user,
+            follow_up_date=today - timedelta(days=i % 2),
+        )
+        made += 1
+    for i, status in enumerate(["new_lead", "call_back", "meeting", "fact_find"]):
+        applicants = [ContactFactory(firm=firm, first_name=NASTY)]
+        if i % 2:
+            applicants.append(ContactFactory(firm=firm))
+        kind = AdviceKind.PROTECTION if i == 3 else AdviceKind.MORTGAGE
+        case = make_case(firm, kind=kind, applicants=applicants)
+        if i == 2:  # a case left without a client
+            CaseApplicant.objects.filter(case=case).delete()
+        Case.objects.filter(pk=case.pk).update(
+            status=status, owner=owner.user, follow_up_date=today - timedelta(days=i)
+        )
+        made += 1
+    url = reverse("tasks:task_list") + "?tab=follow_ups"
+    drawn, templated = both_ways(owner_client, url, monkeypatch)
+    assert FOLLOW_UP_LIST.row_drawer is not None
+    assert drawn == templated
+    assert drawn[1].count("<tr") == made + 1
+    assert "task-row--overdue" in drawn[1]
+    assert "Lead #" in drawn[1]
