@@ -67,7 +67,8 @@ def openable(url: str, request: HttpRequest) -> bool:
     return policies.refusal(str(url), getattr(request, "principal", None)) is None
 
 
-# The whitespace the template's loop draws around each row.
+# The whitespace the template's loop draws around each row (each drawn list's
+# test compares the page with the loop's).
 _ROW_BEFORE = "\n          \n            "
 _ROW_AFTER = "\n          \n        "
 
@@ -84,7 +85,7 @@ class ListRowsNode(Node):
         if draw is None:
             return self.nodelist.render(context)
         page = RowPage(context)
-        rows = [draw(row, page) for row in context["page"].items]
+        rows = [draw(row, page) for row in getattr(context.get("page"), "items", ())]
         drawn = "".join([f"{_ROW_BEFORE}{row}{_ROW_AFTER}" for row in rows])
         # Every cell drawer escapes its values, as the cell templates do.
         return mark_safe(drawn)  # noqa: S308
