@@ -29,6 +29,7 @@ from django.utils.html import escape
 
 from crm.core.filters import ListFilterSet
 from crm.core.pagination import PAGE_PARAMS, Page
+from crm.core.rows import Cell, RowPage, e, lookup
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Column:
     ``"advice/case_list.html#cell_client"``) or else ``attr`` (a dotted path
     on the row, ``default`` when empty); ``classes`` go on the cell.
     ``hide_label`` keeps the header's label for screen readers only (a column
-    of buttons).
+    of buttons). ``draw`` draws the cell's ``template`` in Python, for the
+    rows of a page (``crm.core.rows``); an ``attr`` cell has one already.
     """
 
     label: str
@@ -50,6 +52,14 @@ class Column:
     default: str = ""
     classes: str = ""
     hide_label: bool = False
+    draw: Cell | None = None
+
+    @property
+    def drawer(self) -> Cell | None:
+        """Return the cell drawn in Python, or None if only its template draws it."""
+        if self.draw is not None or self.template:
+            return self.draw
+        return _attr_cell(self.attr, self.default)
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,8 @@ class ListSpec:
     ``<id>-export``, ``<id>-results-status``). ``empty_template`` is the
     state with no rows at all; ``no_match_template`` replaces the shared
     "no rows for these filters" state; ``notice_template`` shows above the
-    rows; ``row_template`` replaces the cells with a whole ``<tr>``.
+    rows; ``row_template`` replaces the cells with a whole ``<tr>``, and
+    ``draw_row`` draws that row in Python (``crm.core.rows``).
     ``oob_fields`` are filters whose choices follow the others, re-sent with
     the results. ``tab_count_label`` says what a tab's count counts, for
     screen readers ("open").
@@ -79,6 +90,7 @@ class ListSpec:
     no_match_template: str = ""
     notice_template: str = ""
     row_template: str = ""
+    draw_row: Cell | None = None
     oob_fields: tuple[str, ...] = ()
     tab_count_label: str = ""
 
@@ -86,6 +98,48 @@ class ListSpec:
     def compiled_row(self) -> Any:
         """Return the row of cells compiled once into one template (see ``row_of``)."""
         return row_of(self.columns)
+
+    @property
+    def row_drawer(self) -> Cell | None:
+        """Return the whole row drawn in Python, or None if templates must draw it.
+
+        A list of cells is drawn in Python when every column has a drawer.
+        """
+        if self.row_template:
+            return self.draw_row
+        return _row_drawer(self.columns)
+
+
+def _attr_cell(attr: str, default: str) -> Cell:
+    """Return ``{{ row.<attr>|default:"<default>" }}`` drawn in Python."""
+    if not _ATTR.match(attr):
+        msg = f"Bad cell attribute: {attr!r}"
+        raise ValueError(msg)
+    default = default.replace("\\", "").replace('"', "")
+
+    def cell(row: Any, page: RowPage) -> str:
+        value = lookup(row, attr)
+        return e(value) if value else default
+
+    return cell
+
+
+@functools.cache
+def _row_drawer(columns: tuple[Column, ...]) -> Cell | None:
+    """Return ``row_of(columns)`` drawn in Python, if every column can be."""
+    cells = []
+    for column in columns:
+        drawer = column.drawer
+        if drawer is None:
+            return None
+        classes = f' class="{escape(column.classes)}"' if column.classes else ""
+        cells.append((f"<td{classes}>", drawer))
+
+    def row(item: Any, page: RowPage) -> str:
+        drawn = "".join([f"{td}{draw(item, page)}</td>" for td, draw in cells])
+        return f"<tr>{drawn}</tr>"
+
+    return row
 
 
 _ATTR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")

@@ -27,11 +27,12 @@ from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
+from crm.core.rows import created_at
 from crm.core.shell import url_if_exists
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
-from crm.leads import selectors, services
+from crm.leads import rows, selectors, services
 from crm.leads.choices import LeadStatus
 from crm.leads.filters import LeadFilterSet
 from crm.leads.forms import BoardFilterForm, LeadCreateForm, LeadDetailsForm
@@ -155,14 +156,24 @@ LEAD_LIST = ListSpec(
     filter_label="Filter leads",
     no_match="No leads match these filters",
     columns=(
-        Column("Client", "name", "leads/lead_list.html#client"),
-        Column("Status", "status", "leads/lead_list.html#status"),
+        Column("Client", "name", "leads/lead_list.html#client", draw=rows.client),
+        Column("Status", "status", "leads/lead_list.html#status", draw=rows.status),
         Column("Adviser", attr="owner", default="Unassigned"),
-        Column("Source", template="leads/lead_list.html#source"),
+        Column("Source", template="leads/lead_list.html#source", draw=rows.source),
         Column(
-            "Follow-up", "follow_up", "leads/lead_list.html#follow_up", classes="nowrap"
+            "Follow-up",
+            "follow_up",
+            "leads/lead_list.html#follow_up",
+            classes="nowrap",
+            draw=rows.follow_up_cell,
         ),
-        Column("Created", "created", "leads/lead_list.html#created", classes="nowrap"),
+        Column(
+            "Created",
+            "created",
+            "leads/lead_list.html#created",
+            classes="nowrap",
+            draw=created_at,
+        ),
     ),
     empty_template="leads/lead_list.html#empty",
 )

@@ -26,7 +26,7 @@ from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.leads import selectors as lead_selectors
 from crm.leads.models import Lead
-from crm.tasks import selectors, services
+from crm.tasks import rows, selectors, services
 from crm.tasks.filters import TaskFilterSet
 from crm.tasks.forms import TaskForm
 from crm.tasks.models import Task
@@ -62,6 +62,7 @@ TASK_LIST = ListSpec(
         Column("Actions", hide_label=True),
     ),
     row_template="tasks/task_list.html#row",
+    draw_row=rows.row,
     empty_template="tasks/task_list.html#empty",
     no_match_template="tasks/task_list.html#no_match",
 )
@@ -82,6 +83,7 @@ FOLLOW_UP_LIST = ListSpec(
         Column("Stage"),
     ),
     row_template="tasks/task_list.html#follow_up_row",
+    draw_row=rows.follow_up_row,
     empty_template="tasks/task_list.html#follow_up_empty",
 )
 

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm.advice import selectors, services
+from crm.advice import rows, selectors, services
 from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.advice.factfind import page as factfind_page
 from crm.advice.factfind import selectors as factfind_selectors
 from crm.advice.filters import CaseFilterSet
 from crm.advice.forms import CaseEditForm, CaseReopenForm
 from crm.advice.views import moves
+from crm.cases import rows as case_rows
 from crm.cases import selectors as case_selectors
 from crm.cases import services as case_services
 from crm.cases.models import Case
@@ -35,6 +36,7 @@ from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
+from crm.core.rows import created_at
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
@@ -75,18 +77,30 @@ CASE_LIST = ListSpec(
             "reference",
             "advice/case_list.html#reference",
             classes="nowrap",
+            draw=case_rows.reference,
         ),
-        Column("Client", "client", "advice/case_list.html#client"),
-        Column("Kind", "kind", "advice/case_list.html#kind"),
-        Column("Status", "status", "advice/case_list.html#status"),
+        Column(
+            "Client", "client", "advice/case_list.html#client", draw=case_rows.clients
+        ),
+        Column("Kind", "kind", "advice/case_list.html#kind", draw=rows.kind),
+        Column(
+            "Status", "status", "advice/case_list.html#status", draw=case_rows.status
+        ),
         Column("Owner", "owner", attr="owner", default="Unassigned"),
         Column(
             "Follow-up",
             "follow_up",
             "advice/case_list.html#follow_up",
             classes="nowrap",
+            draw=rows.follow_up_cell,
         ),
-        Column("Created", "created", "advice/case_list.html#created", classes="nowrap"),
+        Column(
+            "Created",
+            "created",
+            "advice/case_list.html#created",
+            classes="nowrap",
+            draw=created_at,
+        ),
     ),
     empty_template="advice/case_list.html#empty",
     no_match_template="advice/case_list.html#no_match",

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm.contacts import selectors, services
+from crm.contacts import rows, selectors, services
 from crm.contacts.choices import ContactKind
 from crm.contacts.filters import ContactFilterSet
 from crm.contacts.forms import OrganisationForm, PersonForm
@@ -24,6 +24,7 @@ from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
+from crm.core.rows import created_at
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 
@@ -39,12 +40,20 @@ CONTACT_LIST = ListSpec(
     no_match="No clients match these filters",
     export_url="contacts:contact_export",
     columns=(
-        Column("Name", "name", "contacts/contact_list.html#name"),
+        Column("Name", "name", "contacts/contact_list.html#name", draw=rows.name),
         Column("E-mail", attr="email", default="—"),
-        Column("Mobile / phone", template="contacts/contact_list.html#phone"),
+        Column(
+            "Mobile / phone",
+            template="contacts/contact_list.html#phone",
+            draw=rows.phone,
+        ),
         Column("Town", attr="town", default="—"),
         Column(
-            "Added", "created", "contacts/contact_list.html#added", classes="nowrap"
+            "Added",
+            "created",
+            "contacts/contact_list.html#added",
+            classes="nowrap",
+            draw=created_at,
         ),
     ),
     empty_template="contacts/contact_list.html#empty",

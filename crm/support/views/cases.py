@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from crm.cases import rows as case_rows
 from crm.cases.models import Case
 from crm.contacts import services as contact_services
 from crm.contacts.views.exports import csv_response
@@ -26,10 +27,11 @@ from crm.core.listing import Column, ListSpec, list_context
 from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
+from crm.core.rows import created_at
 from crm.core.types import StaffRequest
 from crm.firms import selectors as firm_selectors
 from crm.firms.choices import Perm
-from crm.support import forms, selectors, services
+from crm.support import forms, rows, selectors, services
 from crm.support.choices import ConcernLevel
 from crm.support.filters import SupportCaseFilterSet
 from crm.support.services.exports import support_case_export
@@ -55,15 +57,35 @@ CASE_LIST = ListSpec(
             "reference",
             "support/case_list.html#reference",
             classes="nowrap",
+            draw=case_rows.reference,
         ),
-        Column("Title", "title", "support/case_list.html#title"),
-        Column("Beneficiary", "client", "support/case_list.html#client"),
-        Column("Case manager", "owner", attr="owner", default="Unassigned"),
-        Column("Start date", "start", "support/case_list.html#start", classes="nowrap"),
-        Column("Concern", "concern", "support/case_list.html#concern"),
-        Column("Status", "status", "support/case_list.html#status"),
+        Column("Title", "title", "support/case_list.html#title", draw=rows.title),
         Column(
-            "Created", "created", "support/case_list.html#created", classes="nowrap"
+            "Beneficiary",
+            "client",
+            "support/case_list.html#client",
+            draw=case_rows.clients,
+        ),
+        Column("Case manager", "owner", attr="owner", default="Unassigned"),
+        Column(
+            "Start date",
+            "start",
+            "support/case_list.html#start",
+            classes="nowrap",
+            draw=rows.start,
+        ),
+        Column(
+            "Concern", "concern", "support/case_list.html#concern", draw=rows.concern
+        ),
+        Column(
+            "Status", "status", "support/case_list.html#status", draw=case_rows.status
+        ),
+        Column(
+            "Created",
+            "created",
+            "support/case_list.html#created",
+            classes="nowrap",
+            draw=created_at,
         ),
     ),
     empty_template="support/case_list.html#empty",
