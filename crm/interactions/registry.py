@@ -20,10 +20,10 @@ SECTION_LIMIT = 10
 def _contact_interactions(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
-    found = selectors.interaction_list_for(
-        firm=firm, principal=principal, contact=contact
+    found = selectors.interaction_recent_for_contact(
+        firm=firm, principal=principal, contact=contact, limit=SECTION_LIMIT
     )
-    return {"interactions": list(found[:SECTION_LIMIT])}
+    return {"interactions": found}
 
 
 def _lead_interactions(

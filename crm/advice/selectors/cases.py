@@ -7,9 +7,7 @@ from django.db.models import Count
 
 from crm.advice.choices import TRANSITIONS, AdviceKind, AdviceStatus
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.selectors.cases import (
-    case_get,
-)
+from crm.cases.selectors.cases import CASE_RELATED, case_get
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.leads.models import Lead
@@ -27,12 +25,16 @@ ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
 def advice_case_get(
     *, firm: Firm, case_id: int, principal: Principal | None = None
 ) -> Case:
-    """Return one of the firm's advice cases with its mortgage details and D&N."""
+    """Return one of the firm's advice cases with its mortgage details and D&N.
+
+    The lead it came from is not joined: the page links to it by its id.
+    """
     return case_get(
         firm=firm,
         case_id=case_id,
         principal=principal,
         kinds=ADVICE_KINDS,
+        related=tuple(name for name in CASE_RELATED if name != "lead"),
         select=(
             "mortgage__review_of",
             "remortgage_review__case",

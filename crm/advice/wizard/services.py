@@ -322,25 +322,24 @@ def preference_save(
     introducer_branch: IntroducerBranch | None,
     negotiator: Negotiator | None,
     follow_up_date: date | None,
-) -> WizardPreference:
+) -> None:
     """Remember the member's adviser, introducer chain and follow-up (E7).
 
     The follow-up is kept as "in N days" from today, so it moves with time.
+    One UPDATE once the member has a preference row (``update_or_create``
+    reads it first, under a savepoint: four statements).
     """
     days = None
     if follow_up_date is not None:
         days = min(
             max((follow_up_date - timezone.localdate()).days, 0), MAX_FOLLOW_UP_DAYS
         )
-    preference, _ = WizardPreference.objects.update_or_create(
-        firm=firm,
-        user=user,
-        defaults={
-            "adviser": adviser,
-            "introducer": introducer,
-            "introducer_branch": introducer_branch,
-            "negotiator": negotiator,
-            "follow_up_days": days,
-        },
-    )
-    return preference
+    values = {
+        "adviser": adviser,
+        "introducer": introducer,
+        "introducer_branch": introducer_branch,
+        "negotiator": negotiator,
+        "follow_up_days": days,
+    }
+    if not WizardPreference.objects.filter(firm=firm, user=user).update(**values):
+        WizardPreference.objects.update_or_create(firm=firm, user=user, defaults=values)

@@ -99,6 +99,17 @@ def with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
     return qs.annotate(follow_up_state=follow_up_state(Q(is_open=True)))
 
 
+# The rows a case's page may show beside the case, joined by ``case_get``.
+CASE_RELATED = (
+    "owner",
+    "introducer",
+    "introducer_branch",
+    "negotiator",
+    "lead",
+    "created_by",
+)
+
+
 def case_get(
     *,
     firm: Firm,
@@ -106,25 +117,20 @@ def case_get(
     principal: Principal | None = None,
     kinds: tuple[str, ...] | None = None,
     select: tuple[str, ...] = (),
+    related: tuple[str, ...] = CASE_RELATED,
 ) -> Case:
     """Return one of the firm's cases with its related rows, or raise ``NotFound``.
 
     With ``principal``, a case they may not see is also ``NotFound``; with
     ``kinds``, so is a case of another kind. ``select`` names the kind's
-    one-to-one details to join (e.g. ``"mortgage"``).
+    one-to-one details to join (e.g. ``"mortgage"``); ``related`` the case's
+    own relations to join, for a page that shows fewer than ``CASE_RELATED``
+    (PostgreSQL's planning time doubles with about each joined table).
     """
     qs = case_visibility(Case.objects.filter(firm=firm), principal)
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
-    qs = qs.select_related(
-        "owner",
-        *select,
-        "introducer",
-        "introducer_branch",
-        "negotiator",
-        "lead",
-        "created_by",
-    ).prefetch_related(applicants_prefetch())
+    qs = qs.select_related(*related, *select).prefetch_related(applicants_prefetch())
     try:
         return with_follow_up_state(qs).get(pk=case_id)
     except Case.DoesNotExist as exc:

@@ -12,7 +12,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -29,16 +29,13 @@ def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
     The counter row is created once, then incremented with an UPDATE inside
     the caller's transaction: PostgreSQL locks the row and SQLite's IMMEDIATE
     transactions serialise writers, so concurrent creates get distinct numbers.
+    Two queries once the row exists (the UPDATE, then reading the number).
     """
-    counter, _ = CaseReferenceCounter.objects.get_or_create(firm=firm, kind=kind)
-    CaseReferenceCounter.objects.filter(pk=counter.pk).update(
-        last_number=F("last_number") + 1
-    )
-    number = (
-        CaseReferenceCounter.objects.filter(pk=counter.pk)
-        .values_list("last_number", flat=True)
-        .get()
-    )
+    counter = CaseReferenceCounter.objects.filter(firm=firm, kind=kind)
+    if not counter.update(last_number=F("last_number") + 1):
+        CaseReferenceCounter.objects.get_or_create(firm=firm, kind=kind)
+        counter.update(last_number=F("last_number") + 1)
+    number = counter.values_list("last_number", flat=True).get()
     code = kinds.get(kind).reference_code
     prefix = f"{firm.case_reference_prefix}-" if firm.case_reference_prefix else ""
     return number, f"{prefix}{code}-{number:05d}"
@@ -129,7 +126,20 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         negotiator=data.negotiator,
         created_by=actor,
     )
-    case.full_clean()
+    # The firm, the actor, the owner (``may_own`` read their membership), the
+    # lead and the introducer chain are rows already read and checked above.
+    validation.full_clean(
+        case,
+        held=(
+            "firm",
+            "created_by",
+            "owner",
+            "lead",
+            "introducer",
+            "introducer_branch",
+            "negotiator",
+        ),
+    )
     case.save()
     CaseApplicant.objects.bulk_create(
         CaseApplicant(firm=firm, case=case, contact=contact, position=position)

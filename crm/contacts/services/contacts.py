@@ -16,7 +16,7 @@ from crm.contacts.consent import MARKETING_VERSION
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
 from crm.contacts.services.consents import consent_row
-from crm.core import concurrency, events
+from crm.core import concurrency, events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -249,7 +249,8 @@ def contact_create(
     if contact.marketing_consent:
         contact.marketing_consent_at = timezone.now()
     apply_normalised(contact)
-    contact.full_clean()
+    # The firm and the actor are rows the caller holds: not read again.
+    validation.full_clean(contact, held=("firm", "created_by"))
     _save_keyed(firm, contact, email_changed=True)
     if contact.marketing_consent:
         _marketing_consent(firm, actor, contact, consent_source)

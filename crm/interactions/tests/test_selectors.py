@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.firms.tests.factories import InteractionTypeFactory
 from crm.interactions import selectors
@@ -77,3 +78,35 @@ def test_type_choices_are_the_firms_active_types_by_name(firm, other_firm):
     InteractionTypeFactory(firm=firm, name="Fax", is_active=False)
     InteractionTypeFactory(firm=other_firm, name="Alpha")
     assert list(selectors.interaction_type_choices(firm=firm)) == [call, visit]
+
+
+def test_recent_for_a_contact_are_the_lists_newest_rows(
+    firm, other_firm, django_assert_num_queries
+):
+    """The record's section shows the newest rows of the contact's list: its own
+    and those of every case it is on, a joint applicant's too, in two queries."""
+    contact, joint = ContactFactory(firm=firm), ContactFactory(firm=firm)
+    case = make_case(firm, applicants=[contact, joint])
+    now = timezone.now()
+    rows = [
+        InteractionFactory(
+            contact=(contact, joint, contact)[i % 3],
+            case=case if i % 3 else None,
+            occurred_at=now - datetime.timedelta(hours=i // 2),
+        )
+        for i in range(12)
+    ]
+    InteractionFactory(contact=ContactFactory(firm=firm), occurred_at=now)
+    InteractionFactory(contact=ContactFactory(firm=other_firm), occurred_at=now)
+    expected = list(
+        selectors.interaction_list_for(principal=None, firm=firm, contact=contact)[:5]
+    )
+    with django_assert_num_queries(2):
+        found = selectors.interaction_recent_for_contact(
+            principal=None, firm=firm, contact=contact, limit=5
+        )
+        cases = [e.case for e in found]
+    assert found == expected
+    assert len(found) == 5
+    assert {e.pk for e in found} <= {e.pk for e in rows}
+    assert case in cases

@@ -141,8 +141,11 @@ def support_case_get(
     """Return one of the firm's support cases, or raise ``NotFound``.
 
     A case of another kind is ``NotFound`` too, as is one ``principal`` may not see.
+    Only its owner is joined: support pages show no introducer, lead or creator.
     """
-    case = case_selectors.case_get(firm=firm, case_id=case_id, principal=principal)
+    case = case_selectors.case_get(
+        firm=firm, case_id=case_id, principal=principal, related=("owner",)
+    )
     if case.kind != SupportKind.SUPPORT:
         raise NotFound
     return case

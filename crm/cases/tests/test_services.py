@@ -1,0 +1,47 @@
+"""Case services: numbering, and the checks ``case_create`` runs before saving."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from crm.cases.models import CaseReferenceCounter
+from crm.cases.services import next_reference
+from crm.cases.tests.factories import make_case
+from crm.core import validation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_next_reference_takes_two_queries_once_the_counter_exists(
+    firm, django_assert_num_queries
+):
+    """The first number creates the counter; later ones update it and read it."""
+    first, _ = next_reference(firm=firm, kind="mortgage")
+    with django_assert_num_queries(2):
+        second, reference = next_reference(firm=firm, kind="mortgage")
+    assert second == first + 1
+    assert reference.endswith(f"-{second:05d}")
+
+
+def test_held_foreign_keys_are_not_read_again(firm, django_assert_num_queries):
+    """A held key skips its row read; the unique checks still run (one query)."""
+    counter = CaseReferenceCounter(firm=firm, kind="protection")
+    with django_assert_num_queries(2):
+        counter.full_clean()
+    with django_assert_num_queries(1):
+        validation.full_clean(counter, held=("firm",))
+
+
+def test_held_fields_still_get_their_unique_checks(firm):
+    """A held firm is still part of the (firm, kind) uniqueness check."""
+    make_case(firm)
+    counter = CaseReferenceCounter(firm=firm, kind="mortgage")
+    with pytest.raises(ValidationError, match="already exists"):
+        validation.full_clean(counter, held=("firm",))
+
+
+def test_other_fields_are_still_checked(firm):
+    """Only the held keys' row reads are skipped: a bad choice is still refused."""
+    counter = CaseReferenceCounter(firm=firm, kind="no-such-kind", last_number=-1)
+    with pytest.raises(ValidationError) as caught:
+        validation.full_clean(counter, held=("firm",))
+    assert set(caught.value.message_dict) == {"kind", "last_number"}
