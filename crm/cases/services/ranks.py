@@ -16,7 +16,6 @@ from crm.cases import kinds
 from crm.cases.models import Case
 
 
-@transaction.atomic
 def case_ranks_refresh(*, using: str = "default") -> int:
     """Set every case's kind and status ranks from the registry; return rows changed.
 
@@ -25,7 +24,7 @@ def case_ranks_refresh(*, using: str = "default") -> int:
     is for data migrations and operators, outside any firm's scope.
     """
     changed = 0
-    with scopes_disabled():
+    with transaction.atomic(using=using), scopes_disabled():
         cases = Case.objects.using(using)
         for kind in kinds.all_kinds():
             rank = kinds.kind_rank(kind.value)
