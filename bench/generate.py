@@ -237,6 +237,9 @@ def generate(
                     task_categories=lookups["task_categories"],
                     introducers=lookups["introducers"],
                     outcome_scales=lookups["outcome_scales"],
+                    user_names={
+                        u.pk: u.full_name for u in User.objects.filter(pk__in=users)
+                    },
                 )
             )
             plans[firm.pk] = part

@@ -1,9 +1,10 @@
 """Deep pages and sorts on computed columns (issue 21, items 2 and 3).
 
 The Clients list 19,900 rows in (page 797), followed by its Next link as a
-member would; the Cases list sorted by status in pipeline order and by client;
-the Support cases list by concern level and by start date. The lower bound is
-the hand-written keyset statement on the same indexes.
+member would; the Cases list sorted by status in pipeline order, by client, by
+kind and by owner; the Support cases list by concern level, by start date and
+by case manager. The lower bound is the hand-written keyset statement on the
+same indexes.
 """
 
 import functools
@@ -71,7 +72,8 @@ def _cases(order: str) -> Callable[[BenchContext, int], list[Statement]]:
 
     def raw(ctx: BenchContext, i: int) -> list[Statement]:
         page = (
-            f"SELECT {sql._CASE_COLUMNS}, status_rank, client_sort_name "  # noqa: S608
+            f"SELECT {sql._CASE_COLUMNS}, status_rank, client_sort_name, "  # noqa: S608
+            "kind_rank, owner_sort_name "
             "FROM cases_case "
             "WHERE firm_id = %s "
             f"AND {CASE_KINDS} ORDER BY {order} LIMIT %s"
@@ -88,14 +90,17 @@ def _support(order: str) -> Callable[[BenchContext, int], list[Statement]]:
     def raw(ctx: BenchContext, i: int) -> list[Statement]:
         page = (
             "SELECT c.id, c.reference, c.title, c.status, c.created_at, c.owner_id, "  # noqa: S608
-            "s.start_date, s.concern_level, s.concern_rank FROM cases_case c "
+            "c.owner_sort_name, s.start_date, s.concern_level, s.concern_rank "
+            "FROM cases_case c "
             "JOIN support_supportdetails s ON s.case_id = c.id "
             # The details' own firm too, so that their (firm, ...) index
             # gives the order (the case's firm says nothing about theirs).
             "WHERE c.firm_id = %s AND s.firm_id = %s AND c.kind = 'support' "
             f"ORDER BY {order} LIMIT %s"
         )
-        outer = order.replace("s.case_id", "p.id").replace("s.", "p.")
+        outer = (
+            order.replace("s.case_id", "p.id").replace("s.", "p.").replace("c.", "p.")
+        )
         members, _introducers = sql.case_list_choices(ctx)
         params = [ctx.firm_id, ctx.firm_id, sql.PAGE]
         return [members, (sql._applicants_of(page, outer), params)]
@@ -126,6 +131,20 @@ def paging_operations(ctx: BenchContext) -> list[Operation]:
             # Stored on the case and indexed with the firm, as the page reads it.
             _cases("client_sort_name, id"),
         ),
+        Operation(
+            "cases_by_kind",
+            "Cases list: All tab, by kind",
+            lambda c, i: cases + "?sort=kind",
+            # Stored on the case (the kind's order) and indexed with the firm.
+            _cases("kind_rank, created_at DESC, id DESC"),
+        ),
+        Operation(
+            "cases_by_owner",
+            "Cases list: All tab, by owner (unassigned last)",
+            lambda c, i: cases + "?sort=owner",
+            # The owner's name, stored on the case and indexed with the firm.
+            _cases("owner_sort_name NULLS LAST, id"),
+        ),
     ]
     if support_case_available() and ctx.support_case_id is not None:
         support = reverse("support:case_list")
@@ -143,6 +162,12 @@ def paging_operations(ctx: BenchContext) -> list[Operation]:
                 "Support cases list: All tab, by start date",
                 lambda c, i: support + "?sort=start",
                 _support("s.start_date, s.case_id"),
+            ),
+            Operation(
+                "support_by_manager",
+                "Support cases list: All tab, by case manager (unassigned last)",
+                lambda c, i: support + "?sort=owner",
+                _support("c.owner_sort_name NULLS LAST, c.id"),
             ),
         ]
     # Every page first reads the session, the user and their memberships.

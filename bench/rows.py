@@ -77,6 +77,8 @@ class FirmRefs:
     case_kinds: list[str] = field(default_factory=list)
     case_contacts: "array[int]" = field(default_factory=lambda: array("q"))
     last_numbers: dict[str, int] = field(default_factory=dict)
+    # Each member's full name by user id (a case copies its owner's).
+    user_names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -211,6 +213,7 @@ def cases(
         refs.case_kinds.append(kind)
         refs.case_contacts.append(contact)
         created = clock.past(rng, 3 * 365)
+        owner = rng.choice(refs.users)
         yield {
             "id": pk,
             "firm_id": refs.firm_id,
@@ -221,8 +224,10 @@ def cases(
             "status": status,
             "status_rank": kind_registry.status_rank(status),
             "client_sort_name": refs.sort_names[contact - refs.contacts.start],
+            "kind_rank": kind_registry.kind_rank(kind),
             "is_open": is_open,
-            "owner_id": rng.choice(refs.users),
+            "owner_id": owner,
+            "owner_sort_name": refs.user_names.get(owner),
             "follow_up_date": clock.around_today(rng)
             if is_open and rng.random() < 0.7
             else None,

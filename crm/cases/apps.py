@@ -27,3 +27,10 @@ class CasesConfig(AppConfig):
 
         # Cases keep their main applicant's sort name (the client sort).
         renames.register("cases.client_sort_name", services.case_client_names_refresh)
+        from crm.firms import renames as member_renames
+
+        # Cases keep their owner's name (the owner sort).
+        member_renames.register(
+            "cases.owner_sort_name", services.case_owner_names_refresh
+        )
+        from crm.cases import checks  # noqa: F401  (registers the checks)

@@ -87,6 +87,8 @@ class CaseKind:
 
 
 _KINDS: dict[str, CaseKind] = {}
+# The kind rank of a kind no app registers (``Case.kind_rank`` is a small int).
+RANK_UNKNOWN = 32767
 
 
 def register(kind: CaseKind) -> CaseKind:
@@ -98,6 +100,22 @@ def register(kind: CaseKind) -> CaseKind:
     unknown = set(kind.transitions) - set(kind.status_values())
     if unknown:
         msg = f"Case kind {kind.value!r}: transitions name unknown {sorted(unknown)}."
+        raise ValueError(msg)
+    if not 0 <= kind.order < RANK_UNKNOWN:
+        msg = f"Case kind {kind.value!r}: order must be 0 to {RANK_UNKNOWN - 1}."
+        raise ValueError(msg)
+    same_order = [
+        k.value
+        for k in _KINDS.values()
+        if k.order == kind.order and k.value != kind.value
+    ]
+    if same_order:
+        # ``order`` is stored on each case (``Case.kind_rank``): two kinds
+        # with one order would mix their cases in a list sorted by kind.
+        msg = (
+            f"Case kind {kind.value!r} has the order {kind.order} of "
+            f"{same_order[0]!r}; each kind needs its own."
+        )
         raise ValueError(msg)
     _KINDS[kind.value] = kind
     _status_labels.cache_clear()
@@ -145,6 +163,20 @@ def status_rank(value: str) -> int:
         if known == value:
             return rank
     return len(labels)
+
+
+def kind_rank(value: str) -> int:
+    """Return kind ``value``'s ``order``: ``Case.kind_rank``.
+
+    The Cases lists sort by kind in menu order through this stored, indexed
+    rank. It is the kind's own ``order``, not its place among the kinds, so
+    registering a new kind leaves every stored rank right; changing a kind's
+    ``order`` needs ``crm.cases.services.case_ranks_refresh`` (a data
+    migration), which the ``cases.W001`` check asks for. An unknown kind
+    ranks last.
+    """
+    found = _KINDS.get(value)
+    return found.order if found is not None else RANK_UNKNOWN
 
 
 def _status_labels_uncached() -> dict[str, Any]:

@@ -62,6 +62,17 @@ class Case(FirmOwnedModel):
     # case and contact services, so a list sorted by client reads an index
     # instead of joining every case to its client and sorting them all.
     client_sort_name = models.CharField(max_length=200, default="", editable=False)
+    # The kind's menu order (``kinds.kind_rank``), set when the case opens (a
+    # case never changes kind), so a list sorted by kind reads an index.
+    kind_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The owner's full name, first name first (``owner_sort_name``), kept by
+    # every service that sets the owner and by a member's rename (through
+    # ``crm.firms.renames``), so a list sorted by owner reads an index. NULL
+    # is "unassigned", which sorts last either way, as the owner sort always
+    # has.
+    owner_sort_name = models.CharField(  # noqa: DJ001  # NULL: no owner, sorts last
+        max_length=301, null=True, blank=True, editable=False
+    )
     owner = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -203,6 +214,28 @@ class Case(FirmOwnedModel):
             ),
             models.Index(
                 fields=["firm", "kind", "title", "id"], name="case_firm_kind_title"
+            ),
+            # Sorted by kind in menu order, newest first within a kind (both
+            # directions, as for status). A list of some kinds reads the range
+            # of their ranks (``case_list`` adds it to the kind filter).
+            models.Index(
+                fields=["firm", "kind_rank", "-created_at", "-id"],
+                name="case_firm_kind_rank",
+            ),
+            models.Index(
+                fields=["firm", "-kind_rank", "-created_at", "-id"],
+                name="case_firm_kind_rank_desc",
+            ),
+            # Sorted by owner, unassigned last: for every kind and for one (a
+            # support list by case manager). Latest name first, unassigned
+            # last, has on PostgreSQL only the "DESC NULLS LAST" twins made by
+            # migration 0013; SQLite reads these for both directions.
+            models.Index(
+                fields=["firm", "owner_sort_name", "id"], name="case_firm_owner_name"
+            ),
+            models.Index(
+                fields=["firm", "kind", "owner_sort_name", "id"],
+                name="case_firm_kind_owner_name",
             ),
             # Every tab by follow-up date, undated last (the Open tab has its
             # partial index). Latest first, undated last, has on PostgreSQL

@@ -15,6 +15,7 @@ A migration that adds an index to one of the large tables uses these
 since they came in).
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.postgres.operations import AddIndexConcurrently
@@ -65,13 +66,18 @@ def create_index_online(
 
 
 def backfill(
-    schema_editor: Any, table: str, assignment: str, batch: int = BACKFILL_BATCH
+    schema_editor: Any,
+    table: str,
+    assignment: str,
+    params: Sequence[Any] = (),
+    batch: int = BACKFILL_BATCH,
 ) -> None:
     """Run ``UPDATE table SET <assignment>`` over id ranges of ``batch`` rows.
 
     ``assignment`` is SQL that may refer to the row as ``table`` (e.g. a
-    correlated subquery). Each range commits on its own when the migration is
-    not atomic, so no writer waits longer than one batch.
+    correlated subquery), with ``params`` for its placeholders. Each range
+    commits on its own when the migration is not atomic, so no writer waits
+    longer than one batch.
     """
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608
@@ -83,6 +89,6 @@ def backfill(
         with transaction.atomic(using=schema_editor.connection.alias):
             schema_editor.execute(
                 f"UPDATE {table} SET {assignment} WHERE id >= %s AND id < %s",  # noqa: S608
-                [start, start + batch],
+                [*params, start, start + batch],
             )
         start += batch

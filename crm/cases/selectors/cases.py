@@ -9,16 +9,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case as Switch
 from django.db.models import (
     F,
-    IntegerField,
     OrderBy,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -41,21 +37,6 @@ TABS = ("all", "open", "closed")
 FOLLOW_UP_FILTERS = ("due", "overdue")
 
 
-def _rank(field: str, values: list[str]) -> Switch:
-    """Return an expression ranking ``field`` by its place in ``values``."""
-    return Switch(
-        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)),
-        output_field=IntegerField(),
-    )
-
-
-def _ranked(field: str, descending: bool) -> tuple[str | OrderBy, ...]:
-    """Order by the registry's order of kinds, newest first within."""
-    values = [value for value, _label in case_kinds.kind_choices()]
-    rank = _rank(field, values)
-    return (rank.desc() if descending else rank.asc(), "-created_at", "-id")
-
-
 CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
@@ -65,22 +46,17 @@ CASE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     # (``Case.client_sort_name``).
     "client": ("client_sort_name", "id"),
     "-client": ("-client_sort_name", "-id"),
-    # Ranked by the registry at query time (see ``_ranked``).
-    "kind": (),
-    "-kind": (),
+    # The kinds' menu order, stored and indexed (``Case.kind_rank``), newest
+    # first within a kind.
+    "kind": ("kind_rank", "-created_at", "-id"),
+    "-kind": ("-kind_rank", "-created_at", "-id"),
     # Pipeline order, stored and indexed (``Case.status_rank``).
     "status": ("status_rank", "-created_at", "-id"),
     "-status": ("-status_rank", "-created_at", "-id"),
-    "owner": (
-        F("owner__first_name").asc(nulls_last=True),
-        F("owner__last_name").asc(nulls_last=True),
-        "id",
-    ),
-    "-owner": (
-        F("owner__first_name").desc(nulls_last=True),
-        F("owner__last_name").desc(nulls_last=True),
-        "-id",
-    ),
+    # The owner's full name, stored and indexed (``Case.owner_sort_name``);
+    # unassigned (NULL) last either way.
+    "owner": (F("owner_sort_name").asc(nulls_last=True), "id"),
+    "-owner": (F("owner_sort_name").desc(nulls_last=True), "-id"),
     "follow_up": (F("follow_up_date").asc(nulls_last=True), "id"),
     "-follow_up": (F("follow_up_date").desc(nulls_last=True), "-id"),
 }
@@ -207,10 +183,19 @@ def case_list(
         qs = qs.open()
     elif tab == "closed":
         qs = qs.closed()
+    chosen: tuple[str, ...] | None = kinds
     if case_kinds.find(kind) is not None:
+        chosen = (kind,)
         qs = qs.filter(kind=kind)
     elif kinds is not None:
         qs = qs.filter(kind__in=kinds)
+    if chosen and sort.lstrip("-") == "kind":
+        # The same cases, said as the range of their kinds' stored ranks: the
+        # rank index is then read from the first chosen kind (a list of
+        # advice cases by kind, latest kind first, would otherwise pass every
+        # support case first) and stops after a page.
+        ranks = [case_kinds.kind_rank(value) for value in chosen]
+        qs = qs.filter(kind_rank__gte=min(ranks), kind_rank__lte=max(ranks))
     if status in dict(case_kinds.status_choices()):
         qs = qs.filter(status=status)
     if owner_id is not None:
@@ -238,9 +223,7 @@ def case_list(
             )
         )
         qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
-    order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT]) or _ranked(
-        sort.lstrip("-"), descending=sort.startswith("-")
-    )
+    order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
     return (
         with_follow_up_state(qs)
         .select_related("owner")

@@ -16,6 +16,8 @@ from crm.cases.services.documents import (
     document_file_check,
     document_upload,
 )
+from crm.cases.services.owners import case_owner_names_refresh, owner_sort_name
+from crm.cases.services.ranks import case_ranks_refresh
 from crm.cases.services.status import (
     case_move,
     case_reopen,
@@ -30,6 +32,8 @@ __all__ = [
     "case_client_names_refresh",
     "case_create",
     "case_move",
+    "case_owner_names_refresh",
+    "case_ranks_refresh",
     "case_reopen",
     "case_update",
     "document_delete",
@@ -37,5 +41,6 @@ __all__ = [
     "document_file_check",
     "document_upload",
     "next_reference",
+    "owner_sort_name",
     "reopen_statuses",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
+from crm.cases.services.owners import owner_sort_name
 from crm.contacts.models import Contact
 from crm.core import events, validation
 from crm.core.choices import AuditVerb
@@ -115,8 +116,10 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         status=data.status,
         status_rank=kinds.status_rank(data.status),
         client_sort_name=data.applicants[0].sort_name,
+        kind_rank=kinds.kind_rank(data.kind),
         is_open=True,
         owner=data.owner,
+        owner_sort_name=owner_sort_name(data.owner),
         follow_up_date=data.follow_up_date,
         note=data.note,
         is_joint=len(data.applicants) == 2,

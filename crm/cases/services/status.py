@@ -13,6 +13,7 @@ from django.utils import timezone
 from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant
+from crm.cases.services.owners import owner_sort_name
 from crm.contacts.models import Contact
 from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
@@ -223,6 +224,7 @@ def case_update(
         )
     before = events.snapshot(case, DETAIL_FIELDS)
     case.owner = owner
+    case.owner_sort_name = owner_sort_name(owner)
     case.follow_up_date = follow_up_date
     case.note = note.strip()
     case.full_clean()
@@ -230,7 +232,7 @@ def case_update(
     if not changes:
         return case
     concurrency.claim_version(firm=firm, instance=case, version=version)
-    case.save(update_fields=[*DETAIL_FIELDS, "updated_at"])
+    case.save(update_fields=[*DETAIL_FIELDS, "owner_sort_name", "updated_at"])
     events.record(
         firm=firm,
         actor=actor,

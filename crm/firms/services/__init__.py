@@ -41,6 +41,7 @@ from crm.firms.services.members import (
     membership_create,
     membership_set_active,
     membership_update,
+    user_rename,
 )
 from crm.firms.services.mfa import (
     recovery_codes_regenerate,
@@ -89,4 +90,5 @@ __all__ = [
     "two_factor_enable",
     "two_factor_reset",
     "two_factor_verify",
+    "user_rename",
 ]

@@ -1,4 +1,4 @@
-"""Changing members: role, single-permission grants and revokes, activation."""
+"""Changing members: role, single-permission grants and revokes, activation, name."""
 
 import enum
 from collections.abc import Iterable
@@ -10,8 +10,10 @@ from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.firms import renames
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.models import Firm, Membership, User
+from crm.firms.selectors import membership_list_for_user
 
 
 class Keep(enum.Enum):
@@ -190,3 +192,36 @@ def membership_set_active(
         changes={"is_active": [not active, active]},
     )
     return membership
+
+
+@transaction.atomic
+def user_rename(*, user: User, first_name: str, last_name: str) -> User:
+    """Change a member's own name, in every firm they belong to.
+
+    Apps that keep a copy of the name (a case's owner sort name) follow in
+    the same transaction, through the member rename registry
+    (``crm.firms.renames``). Each of the member's firms gets an audit row.
+    """
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
+        raise ApplicationError(
+            "Enter your first name.", "invalid", {"field": "first_name"}
+        )
+    if (first_name, last_name) == (user.first_name, user.last_name):
+        return user
+    before = user.full_name
+    user.first_name, user.last_name = first_name, last_name
+    user.full_clean(
+        exclude=["password"], validate_unique=False, validate_constraints=False
+    )
+    user.save(update_fields=["first_name", "last_name"])
+    renames.run(user_ids=[user.pk])
+    for membership in membership_list_for_user(user=user):
+        events.record(
+            firm=membership.firm,
+            actor=user,
+            verb=AuditVerb.UPDATE,
+            subject=user,
+            changes={"name": [before, user.full_name]},
+        )
+    return user

@@ -214,3 +214,17 @@ def test_manager_cannot_reactivate_an_owner(firm, owner, manager):
             membership=second,
             active=True,
         )
+
+
+def test_a_rename_is_audited_in_each_of_the_members_firms(firm, other_firm):
+    """A member's new name is one change to one user, recorded in every firm
+    they work in, with the old and new names."""
+    user = UserFactory(first_name="Ada", last_name="Lovelace")
+    for each in (firm, other_firm):
+        MembershipFactory(firm=each, user=user)
+    services.user_rename(user=user, first_name="Ada", last_name="King")
+    for each in (firm, other_firm):
+        (event,) = AuditEvent.objects.filter(
+            firm=each, object_type="firms.user", object_id=str(user.pk)
+        )
+        assert event.changes == {"name": ["Ada Lovelace", "Ada King"]}

@@ -205,6 +205,7 @@ def support_case_update(
     details_before = events.snapshot(details, DETAIL_FIELDS)
     case.title = data.title.strip()
     case.owner = data.case_manager
+    case.owner_sort_name = case_services.owner_sort_name(data.case_manager)
     case.note = data.note.strip()
     details.start_date = data.start_date
     details.duration = data.duration
@@ -218,7 +219,7 @@ def support_case_update(
     if not changes:
         return case
     concurrency.claim_version(firm=firm, instance=case, version=version)
-    case.save(update_fields=[*CASE_FIELDS, "updated_at"])
+    case.save(update_fields=[*CASE_FIELDS, "owner_sort_name", "updated_at"])
     details.save(update_fields=list(DETAIL_FIELDS))
     events.record(
         firm=firm,

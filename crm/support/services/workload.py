@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from crm.cases import services as case_services
 from crm.cases.models import Case
 from crm.core import events
 from crm.core.choices import AuditVerb
@@ -73,7 +74,10 @@ def cases_reassign(
     if not moved:
         return []
     Case.objects.filter(firm=firm, pk__in=[c.pk for c in moved]).update(
-        owner=case_manager, updated_at=timezone.now(), version=F("version") + 1
+        owner=case_manager,
+        owner_sort_name=case_services.owner_sort_name(case_manager),
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )
     for case in moved:
         before = case.owner
