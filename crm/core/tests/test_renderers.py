@@ -40,6 +40,12 @@ class Everything(forms.Form):
         widget=forms.RadioSelect,
         help_text=mark_safe("Pick <em>one</em>"),
     )
+    ids = forms.TypedChoiceField(
+        choices=[("", "Any"), (1, "One & <1>"), (-2, "'Two'"), (30, 'Thirty "30"')],
+        coerce=int,
+        required=False,
+        widget=forms.Select(attrs={"data-n": 7, "title": "It's <it>"}),
+    )
     unlabelled = forms.CharField(required=False, label="")
     search = forms.CharField(
         required=False,
@@ -64,8 +70,9 @@ VALUES = [
         "notes": "Line 1\n<b>Line 2</b>",
         "search": "x",
         "radio": "g",
+        "ids": "-2",
     },
-    {"text": "", "number": "junk", "choice": "nope", "notes": ""},
+    {"text": "", "number": "junk", "choice": "nope", "notes": "", "ids": "30"},
 ]
 
 
