@@ -230,7 +230,9 @@ TWO_FACTOR_PENDING_SECONDS = 5 * 60
 PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=20)
 
-# Sessions and cookies.
+# Sessions and cookies. Django's database sessions, loaded with one plain
+# SELECT instead of an ORM query compiled on every request (crm/core/sessions.py).
+SESSION_ENGINE = "crm.core.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
