@@ -32,7 +32,7 @@ _catalog_gettext = trans_real.DjangoTranslation.gettext
 def _memo_gettext(self: Any, message: str) -> str:
     """Return ``message`` translated, from this catalog's memo when it has it."""
     try:
-        return self._crm_gettext_memo[message]  # type: ignore[no-any-return]
+        return self._crm_gettext_memo[message]  # type: ignore[no-any-return]  # the memo holds str
     except AttributeError:
         self._crm_gettext_memo = {}
     except KeyError:
