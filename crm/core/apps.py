@@ -11,9 +11,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from crm.core import (
             checks,  # noqa: F401 - registers the system checks
+            i18n,
             nav,
         )
         from crm.core.permissions import Perm
+
+        i18n.install()
 
         nav.register(
             nav.SETTINGS,

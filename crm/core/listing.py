@@ -5,6 +5,7 @@ A list page is one selector, one FilterSet (``crm.core.filters``), one tuple of
 ``list_context`` gives that template everything it shares with other lists.
 """
 
+import copy
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -258,7 +259,9 @@ class Header:
 
 def _with(params: QueryDict, key: str, value: str) -> str:
     """Return a "?..." link of ``params`` with ``key`` set to ``value``, on page 1."""
-    query = params.copy()
+    # A shallow copy: its lists are only replaced or dropped, never changed in
+    # place (``params.copy()`` deep-copies, about 80 calls; ten links a page).
+    query = copy.copy(params)
     for name in PAGE_PARAMS:
         query.pop(name, None)
     query[key] = value
@@ -320,7 +323,7 @@ def list_context(
     counts: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Return what ``components/list_page.html`` needs for one list page."""
-    export = params.copy()
+    export = copy.copy(params)  # shallow, as in _with
     for name in PAGE_PARAMS:
         export.pop(name, None)
     return {

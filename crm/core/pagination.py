@@ -7,6 +7,7 @@ costs what the first does; short lists (settings, a case's records) keep
 ``?page=N``.
 """
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -97,7 +98,7 @@ def paginate(qs: QuerySet[T], *, params: QueryDict, per_page: int = 25) -> Page[
     number = page_number(params)
     offset = (number - 1) * per_page
     rows = list(qs[offset : offset + per_page + 1])
-    query = params.copy()
+    query = copy.copy(params)  # shallow: keys are only dropped (no deepcopy)
     query.pop("page", None)
     return Page(
         items=rows[:per_page],
@@ -119,7 +120,7 @@ def page_of(rows: Sequence[Row], *, params: QueryDict, per_page: int) -> Page[Ro
     For lists that are not one queryset (e.g. several tables merged): the
     selector reads ``per_page + 1`` rows from ``page_offset(...)``.
     """
-    query = params.copy()
+    query = copy.copy(params)  # shallow: keys are only dropped (no deepcopy)
     query.pop("page", None)
     return Page(
         items=rows[:per_page],
@@ -142,7 +143,7 @@ def keyset_paginate(
     cursor, however deep the page (``crm.core.keyset``). A cursor that is not
     one of this list's (edited, or of another sort) opens the first page.
     """
-    query = params.copy()
+    query = copy.copy(params)  # shallow: keys are only dropped (no deepcopy)
     for name in PAGE_PARAMS:
         query.pop(name, None)
     try:

@@ -15,9 +15,11 @@ hundreds of them, and each template render costs far more than the string.
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDGETS = "django/forms/widgets/"
 # Widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
@@ -39,11 +41,26 @@ INPUT_TYPES = (
 )
 
 
+# Django's ``escape`` is ``html.escape`` (quote=True) behind ``keep_lazy`` and
+# ``SafeString``: about 20 Python calls for a short plain string, and a page of
+# forms escapes thousands. For a plain ``str`` (exactly, not a subclass such as
+# ``SafeString``) one ``translate`` with the same five entities gives the same
+# text: each character is replaced on its own, as html.escape's replaces
+# (ampersands first) do.
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
 def _s(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``: "%s" % value, escaped unless it was safe.
 
     The filter is ``is_safe``, so a safe value stays safe through it.
     """
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    if type(value) is int:
+        return str(value)  # "%s" of an int; digits and "-" need no escaping
     text = "%s" % (value,)  # noqa: UP031 - exactly what the filter does
     if isinstance(value, SafeData):
         return text
@@ -52,6 +69,11 @@ def _s(value: Any) -> str:
 
 def _e(value: Any) -> str:
     """``{{ value }}``: escaped unless already safe."""
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)  # type: ignore[no-any-return]  # a str's
+    if kind is SafeString:
+        return value  # type: ignore[no-any-return]  # conditional_escape's answer
     return str(conditional_escape(value))
 
 
@@ -133,6 +155,42 @@ def _errors(context: Mapping[str, Any]) -> str:
     return f'<ul class="{_e(context["error_class"])}"{ident}>{items}</ul>'
 
 
+def _label_tag(field: BoundField, contents: str, tag: str) -> str:
+    """``field.label_tag(contents)`` (``legend_tag`` for "legend"), as Django's.
+
+    Django 5.2's ``BoundField.label_tag`` adds the suffix with ``format_html``
+    and draws the label template through the form's renderer, about 110
+    Python calls a label; this is the same steps, drawn here. A form or field
+    that changes any of them is left to Django.
+    """
+    form = field.form
+    if (
+        type(field).label_tag is not BoundField.label_tag
+        or type(field).legend_tag is not BoundField.legend_tag
+        or form.template_name_label != "django/forms/label.html"
+        or type(form.renderer).render is not FormRenderer.render
+    ):
+        return (
+            field.legend_tag(contents) if tag == "legend" else field.label_tag(contents)
+        )
+    inner = field.field
+    suffix = inner.label_suffix if inner.label_suffix is not None else form.label_suffix
+    text = _e(contents)
+    if suffix and contents and contents[-1] not in gettext(":?.!"):
+        text += _e(suffix)
+    widget = inner.widget
+    id_ = widget.attrs.get("id") or field.auto_id
+    if not id_:
+        return text.strip()
+    attrs: dict[str, Any] = {}
+    id_for_label = widget.id_for_label(id_)
+    if id_for_label:
+        attrs["for"] = id_for_label
+    if inner.required and hasattr(form, "required_css_class"):
+        attrs["class"] = form.required_css_class
+    return f"<{tag}{attrs_html(attrs)}>{text}</{tag}>"
+
+
 def _field(context: Mapping[str, Any]) -> str:
     """``core/forms/field.html``, its inner whitespace kept."""
     field = context["field"]
@@ -147,13 +205,13 @@ def _field(context: Mapping[str, Any]) -> str:
             "\n    <fieldset",
             f' aria-describedby="{_e(described)}"' if described else "",
             ">\n      ",
-            _e(field.legend_tag(label)) if label else "",
+            _label_tag(field, label, "legend") if label else "",
             f"\n      {_e(field)}\n    </fieldset>\n  ",
         ]
     else:
         out += [
             "\n    ",
-            _e(field.label_tag(label)) if label else "",
+            _label_tag(field, label, "label") if label else "",
             f"\n    {_e(field)}\n  ",
         ]
     out.append("\n  ")

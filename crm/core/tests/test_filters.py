@@ -117,3 +117,21 @@ def test_each_filterset_has_its_own_filters_and_choices(firm, other_firm):
     first.filters["actor"].label = "Changed"
     assert second.filters["actor"].label == "Who"
     assert first.filters["actor"].parent is first
+
+
+def test_the_form_takes_the_filtersets_own_fields_and_later_forms_copy_them(firm):
+    """The first form uses the fields made for the FilterSet; another gets copies."""
+    filterset = parse("verb=delete", firm)
+    form = filterset.form
+    assert form.fields["verb"] is filterset.filters["verb"].field
+    assert form.is_valid() is True
+    other = type(form)(QueryDict("verb=update"))
+    assert other.fields["verb"] is not form.fields["verb"]
+    assert other.fields["verb"].widget is not form.fields["verb"].widget
+    assert other.is_valid() is True
+    assert (form.cleaned_data["verb"], other.cleaned_data["verb"]) == (
+        "delete",
+        "update",
+    )
+    # A second FilterSet builds fields of its own.
+    assert parse("", firm).form.fields["verb"] is not form.fields["verb"]

@@ -40,7 +40,19 @@ class Everything(forms.Form):
         widget=forms.RadioSelect,
         help_text=mark_safe("Pick <em>one</em>"),
     )
+    ids = forms.TypedChoiceField(
+        choices=[("", "Any"), (1, "One & <1>"), (-2, "'Two'"), (30, 'Thirty "30"')],
+        coerce=int,
+        required=False,
+        widget=forms.Select(attrs={"data-n": 7, "title": "It's <it>"}),
+    )
     unlabelled = forms.CharField(required=False, label="")
+    question = forms.CharField(required=False, label="Ready? ")
+    suffixed = forms.CharField(
+        label=mark_safe("<i>Safe</i>"),
+        label_suffix=" &",
+        widget=forms.TextInput(attrs={"id": "own-id"}),
+    )
     search = forms.CharField(
         required=False,
         widget=forms.TextInput(
@@ -64,8 +76,9 @@ VALUES = [
         "notes": "Line 1\n<b>Line 2</b>",
         "search": "x",
         "radio": "g",
+        "ids": "-2",
     },
-    {"text": "", "number": "junk", "choice": "nope", "notes": ""},
+    {"text": "", "number": "junk", "choice": "nope", "notes": "", "ids": "30"},
 ]
 
 
@@ -114,6 +127,23 @@ def test_form_errors_render_as_the_templates_do():
     fast, slow = forms_
     assert str(fast) == str(slow)
     assert "Whole &lt;form&gt; wrong" in str(fast)
+
+
+@pytest.mark.parametrize("auto_id", [False, "f-%s"])
+@pytest.mark.parametrize("label_suffix", [None, "", " -"])
+def test_labels_render_as_the_templates_do(auto_id, label_suffix):
+    """Labels and legends without ids, with the form's own ids and suffixes."""
+    fast, slow = (
+        Everything(
+            {"text": "x"},
+            auto_id=auto_id,
+            label_suffix=label_suffix,
+            renderer=renderer,
+        )
+        for renderer in (FormRenderer(), _TemplatesOnly())
+    )
+    for name in fast.fields:
+        assert fast[name].as_field_group() == slow[name].as_field_group(), name
 
 
 class _TemplatesOnly(FormRenderer):
