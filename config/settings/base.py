@@ -281,6 +281,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
+# The pages are written in British English only. Without this list Django
+# offers every language it ships, and a browser asking for French got Django's
+# own strings in French ("Rechercher :") inside English pages.
+LANGUAGES = [("en-gb", "British English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -37,3 +37,11 @@ def test_memo_answers_as_the_catalog_does_and_stays_bounded(monkeypatch):
     for message in ("Yes", "No", "Monday", "Yes"):
         assert catalog.gettext(message) == i18n._catalog_gettext(catalog, message)
     assert set(catalog._crm_gettext_memo) == {"Yes", "No"}  # type: ignore[attr-defined]  # set by the memo
+
+
+def test_a_browser_asking_for_another_language_gets_british_english(client):
+    """LANGUAGES holds en-gb alone: Accept-Language cannot mix in Django's own
+    strings in another language."""
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en-gb"
