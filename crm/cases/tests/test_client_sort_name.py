@@ -152,6 +152,7 @@ def test_the_migration_fills_every_case_from_its_main_applicant(firm):
     class Editor:
         """The part of a schema editor the fill uses, inside the test's transaction."""
 
+        connection = connection
         quote_name = staticmethod(connection.ops.quote_name)
 
         def execute(self, sql, params=()):
