@@ -1,9 +1,12 @@
-"""Results: ``bench/results/<date>.json`` (one entry per database) and ``RESULTS.md``.
+"""Results: ``bench/results/<date>.json`` (one entry per database and scale) and
+``RESULTS.md``.
 
 The budget (issue 7): each page's p95 under 50 ms on PostgreSQL (100 ms on
 SQLite), its queries within 1.5x of the hand-written SQL on PostgreSQL, a
 constant query count, and at least 150 requests per second per core from
-gunicorn on the Cases list.
+gunicorn on the Cases list. Issue 21 item 5: at a larger scale (5: 5,000,000
+contacts in one firm) each page's p95 within 1.25x of its p95 at scale 1,
+shown side by side.
 """
 
 import json
@@ -19,6 +22,19 @@ RAW_RATIO_BUDGET = 1.5
 PER_CORE_BUDGET = 150.0
 DELIVERIES_BUDGET = 200.0  # Concert Hub deliveries per second, two workers
 DELIVERIES_KEPT = 0.8  # of that, with 250,000 finished rows present
+BASE_SCALE = 1.0
+SCALE_RATIO_BUDGET = 1.25  # p95 at a larger scale against the same page at scale 1
+
+
+def entry_key(vendor: str, scale: float) -> str:
+    """Return the results key of a run: the vendor at scale 1, with the scale else.
+
+    Scale 1 keeps the plain vendor key older results files use, so a run at
+    another scale sits beside it instead of overwriting it.
+    """
+    if float(scale) == BASE_SCALE:
+        return vendor
+    return f"{vendor} scale {float(scale):g}"
 
 
 def verdict(vendor: str, op: dict[str, Any]) -> list[str]:
@@ -37,12 +53,16 @@ def verdict(vendor: str, op: dict[str, Any]) -> list[str]:
 
 
 def save(vendor: str, entry: dict[str, Any], *, directory: Path = RESULTS_DIR) -> Path:
-    """Merge one database's results into today's JSON file; return its path."""
+    """Merge one database's results, at their scale, into today's JSON file.
+
+    Return the file's path.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{date.today().isoformat()}.json"  # noqa: DTZ011 - a file name
     data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     data.setdefault("date", date.today().isoformat())  # noqa: DTZ011 - a file name
-    data.setdefault("databases", {})[vendor] = entry
+    key = entry_key(vendor, entry.get("scale", BASE_SCALE))
+    data.setdefault("databases", {})[key] = entry
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path
 
@@ -108,8 +128,16 @@ def _throughput(entry: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(data: dict[str, Any], notes: str = "") -> str:
-    """Return RESULTS.md for one results file."""
+def render(
+    data: dict[str, Any],
+    notes: str = "",
+    baselines: dict[str, tuple[str, dict[str, Any]]] | None = None,
+) -> str:
+    """Return RESULTS.md for one results file.
+
+    ``baselines`` maps a vendor to (date, scale-1 entry) from an earlier file,
+    for a larger-scale run whose file has no scale-1 run to stand beside.
+    """
     lines = [
         "# Benchmark results",
         "",
@@ -118,7 +146,8 @@ def render(data: dict[str, Any], notes: str = "") -> str:
         "see the README (Benchmarks).",
         "",
     ]
-    for vendor, entry in data.get("databases", {}).items():
+    for key, entry in data.get("databases", {}).items():
+        vendor = entry.get("vendor", key)
         counts = ", ".join(f"{k} {v:,}" for k, v in entry.get("counts", {}).items())
         lines += [
             f"## {vendor} (scale {entry.get('scale')}: {counts})",
@@ -139,11 +168,112 @@ def render(data: dict[str, Any], notes: str = "") -> str:
             *_throughput(entry),
             "",
         ]
+    lines += _scales(data, baselines or {})
     lines += _deliveries(data)
     lines += _replica(data)
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)
+
+
+def _scales(
+    data: dict[str, Any], baselines: dict[str, tuple[str, dict[str, Any]]]
+) -> list[str]:
+    """Each larger-scale run's p95 beside scale 1's, page by page (issue 21 item 5)."""
+    runs = data.get("databases", {})
+    lines: list[str] = []
+    for key, entry in runs.items():
+        vendor = entry.get("vendor", key)
+        scale = float(entry.get("scale", BASE_SCALE))
+        if scale <= BASE_SCALE:
+            continue
+        if _is_base(runs.get(vendor)):
+            base, since = runs[vendor], ""
+        elif vendor in baselines:
+            when, base = baselines[vendor]
+            since = f" (scale 1 from the run of {when})"
+        else:
+            continue
+        lines += _scale_table(vendor, base, entry, since)
+    return lines
+
+
+def _scale_table(
+    vendor: str, base: dict[str, Any], large: dict[str, Any], since: str
+) -> list[str]:
+    scale = f"{float(large['scale']):g}"
+    by_name = {op["name"]: op for op in base.get("operations", [])}
+    rows = []
+    passed = compared = 0
+    for op in large.get("operations", []):
+        small = by_name.get(op["name"])
+        if small is None:
+            rows.append(
+                f"| {op['label']} | - | {op['p95_ms']:.1f} | - | - / "
+                f"{op['queries_max']} | - / {op['query_ms_p50']:.2f} | not run at 1 |"
+            )
+            continue
+        ratio = op["p95_ms"] / small["p95_ms"] if small["p95_ms"] else float("inf")
+        ok = ratio <= SCALE_RATIO_BUDGET
+        compared += 1
+        passed += ok
+        rows.append(
+            f"| {op['label']} | {small['p95_ms']:.1f} | {op['p95_ms']:.1f} | "
+            f"{ratio:.2f}x | {small['queries_max']} / {op['queries_max']} | "
+            f"{small['query_ms_p50']:.2f} / {op['query_ms_p50']:.2f} | "
+            + ("pass" if ok else f"**over {SCALE_RATIO_BUDGET}x**")
+            + " |"
+        )
+
+    def counts(entry: dict[str, Any]) -> str:
+        return ", ".join(f"{k} {v:,}" for k, v in entry.get("counts", {}).items())
+
+    return [
+        f"## {vendor}: scale {scale} beside scale 1",
+        "",
+        f"Each page's p95 at scale {scale} ({counts(large)}) against scale 1 "
+        f"({counts(base)}){since}; budget: at most {SCALE_RATIO_BUDGET}x. "
+        f"{passed} of {compared} pages within it.",
+        "",
+        f"| operation | p95 ms (1) | p95 ms ({scale}) | ratio | queries (1 / {scale}) "
+        f"| queries ms p50 (1 / {scale}) | budget |",
+        "|---|---:|---:|---:|---:|---:|---|",
+        *rows,
+        "",
+    ]
+
+
+def baselines_for(
+    data: dict[str, Any], directory: Path = RESULTS_DIR
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Return, per vendor, the newest scale-1 entry of an earlier results file.
+
+    Only for vendors whose larger-scale run in ``data`` has no scale-1 run
+    beside it (the two were timed on different days).
+    """
+    runs = data.get("databases", {})
+    wanted = {
+        entry.get("vendor", key)
+        for key, entry in runs.items()
+        if float(entry.get("scale", BASE_SCALE)) > BASE_SCALE
+    } - {vendor for vendor in runs if _is_base(runs[vendor])}
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for path in sorted(directory.glob("*.json"), reverse=True):
+        if not wanted - set(found):
+            break
+        if path.stem >= str(data.get("date", "")):
+            continue
+        older = json.loads(path.read_text()).get("databases", {})
+        for vendor in wanted - set(found):
+            if _is_base(older.get(vendor)):
+                found[vendor] = (path.stem, older[vendor])
+    return found
+
+
+def _is_base(entry: dict[str, Any] | None) -> bool:
+    """Return whether ``entry`` is a run at scale 1 (older files keyed quick runs
+    at 0.01 by the vendor alone too)."""
+    return entry is not None and float(entry.get("scale", 0)) == BASE_SCALE
 
 
 def _deliveries(data: dict[str, Any]) -> list[str]:
@@ -222,5 +352,5 @@ def _replica(data: dict[str, Any]) -> list[str]:
 def write_markdown(data: dict[str, Any], notes_file: Path | None = None) -> Path:
     """Write RESULTS.md from ``data``, appending the notes file if there is one."""
     notes = notes_file.read_text() if notes_file and notes_file.exists() else ""
-    RESULTS_MD.write_text(render(data, notes))
+    RESULTS_MD.write_text(render(data, notes, baselines_for(data)))
     return RESULTS_MD

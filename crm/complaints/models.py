@@ -102,6 +102,15 @@ class Complaint(FirmOwnedModel):
                 fields=["firm", "final_response_on", "due_on"], name="complaint_due"
             ),
             models.Index(fields=["firm", "received_on"], name="complaint_received"),
+            # The register opens on open complaints, soonest due first: this
+            # index gives the first page in order, so a firm with many open
+            # complaints does not join and sort them all (``IS NULL`` in
+            # ``complaint_due`` does not serve the order).
+            models.Index(
+                fields=["firm", "due_on", "id"],
+                condition=models.Q(final_response_on=None),
+                name="complaint_open_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -220,9 +220,13 @@ def task_counts(
     firm_wide = Q(assignee_id=assignee_id) if assignee_id is not None else Q()
     due_today = Q(due_date=today)
     overdue = Q(due_date__lt=today)
+    # Each count's condition is either the member's own or due by today, so
+    # no "mine or due by today" filter is added: with that OR, PostgreSQL
+    # combined two bitmaps and read every task due today in the firm before
+    # the cap (5,538 index entries at 2.5M tasks) instead of 1,001 in order.
     qs = case_child_visibility(
         Task.objects.filter(firm=firm, status=TaskStatus.OPEN), principal
-    ).filter(mine | (firm_wide & Q(due_date__lte=today)))
+    )
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
 

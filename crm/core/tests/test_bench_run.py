@@ -73,10 +73,12 @@ def test_every_operation_answers_and_gets_figures(entry):
 
 
 def test_results_file_and_markdown_name_every_operation(entry, tmp_path):
-    """The JSON keeps one entry per database; RESULTS.md has a row per operation."""
+    """The JSON keeps one entry per database and scale; RESULTS.md has a row per
+    operation."""
     path = report.save("sqlite", entry, directory=tmp_path)
     data = json.loads(path.read_text())
-    assert data["databases"]["sqlite"]["operations"] == entry["operations"]
+    key = report.entry_key("sqlite", entry["scale"])
+    assert data["databases"][key]["operations"] == entry["operations"]
     markdown = report.render(data)
     for op in entry["operations"]:
         assert f"| {op['label']} |" in markdown

@@ -29,7 +29,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-only",
             action="store_true",
-            help="measure only the throughput, into today's results for this database",
+            help=(
+                "measure only the throughput, into today's results for this "
+                "database at --scale"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,7 +41,8 @@ class Command(BaseCommand):
             raise CommandError(msg)
         self.stdout.write(f"{database_label()}: {options['requests']} requests each")
         if options["load_only"]:
-            entry = report.latest().get("databases", {}).get(connection.vendor)
+            key = report.entry_key(connection.vendor, options["scale"])
+            entry = report.latest().get("databases", {}).get(key)
             if entry is None:
                 msg = "No earlier results for this database to add the load test to."
                 raise CommandError(msg)
