@@ -12,24 +12,13 @@ from collections.abc import Callable, Collection
 
 from django.db import models
 
+from crm.core.hooks import Hooks
+
 Hook = Callable[..., int]
 
-_HOOKS: dict[str, Hook] = {}
-
-
-def register(key: str, hook: Hook) -> Hook:
-    """Add ``hook`` under ``key`` (from the owning app's ``ready()``)."""
-    existing = _HOOKS.get(key)
-    if existing is not None and existing is not hook:
-        msg = f"Rename hook {key} is registered twice."
-        raise ValueError(msg)
-    _HOOKS[key] = hook
-    return hook
-
-
-def hooks() -> dict[str, Hook]:
-    """Return the registered hooks by key."""
-    return dict(_HOOKS)
+_HOOKS = Hooks("Rename")
+register = _HOOKS.register
+hooks = _HOOKS.all
 
 
 def run(*, firm: models.Model, contact_ids: Collection[int]) -> int:
@@ -37,4 +26,4 @@ def run(*, firm: models.Model, contact_ids: Collection[int]) -> int:
     if not contact_ids:
         return 0
     ids = sorted(set(contact_ids))
-    return sum(hook(firm=firm, contact_ids=ids) for hook in _HOOKS.values())
+    return sum(hook(firm=firm, contact_ids=ids) for hook in _HOOKS.all().values())

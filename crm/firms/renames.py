@@ -9,24 +9,13 @@ its ``AppConfig.ready()``. Every service that changes a member's name calls
 
 from collections.abc import Callable, Collection
 
+from crm.core.hooks import Hooks
+
 Hook = Callable[..., int]
 
-_HOOKS: dict[str, Hook] = {}
-
-
-def register(key: str, hook: Hook) -> Hook:
-    """Add ``hook`` under ``key`` (from the owning app's ``ready()``)."""
-    existing = _HOOKS.get(key)
-    if existing is not None and existing is not hook:
-        msg = f"Member rename hook {key} is registered twice."
-        raise ValueError(msg)
-    _HOOKS[key] = hook
-    return hook
-
-
-def hooks() -> dict[str, Hook]:
-    """Return the registered hooks by key."""
-    return dict(_HOOKS)
+_HOOKS = Hooks("Member rename")
+register = _HOOKS.register
+hooks = _HOOKS.all
 
 
 def run(*, user_ids: Collection[int]) -> int:
@@ -34,4 +23,4 @@ def run(*, user_ids: Collection[int]) -> int:
     if not user_ids:
         return 0
     ids = sorted(set(user_ids))
-    return sum(hook(user_ids=ids) for hook in _HOOKS.values())
+    return sum(hook(user_ids=ids) for hook in _HOOKS.all().values())
