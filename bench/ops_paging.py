@@ -20,11 +20,17 @@ from bench import sql
 from bench.context import BenchContext
 from bench.operations import Operation, Statement, with_request_context
 from bench.pages import support_case_available
+from crm.advice.selectors import ADVICE_KINDS
+from crm.cases import selectors as case_selectors
 from crm.contacts import selectors as contact_selectors
 from crm.core import keyset
 from crm.firms.models import Firm
 
 DEEP = 19_900
+# Inside a long tie: the kind sort's first term has two values among the
+# advice cases and the owner sort's about forty, so row 100,000 lies deep in
+# one run of equal values (bench/NOTES.md items 23 and 28).
+DEEP_TIE = 100_000
 CASE_KINDS = "kind IN ('mortgage', 'protection')"
 
 
@@ -65,6 +71,54 @@ def _deep_raw(ctx: BenchContext, i: int) -> list[Statement]:
             [ctx.firm_id, name, pk, sql.PAGE],
         )
     ]
+
+
+@functools.cache
+def _deep_cases(firm_id: int, sort: str) -> tuple[str, list[Any]]:
+    """Return the Cases list's cursor after row ``DEEP_TIE`` in ``sort``, and key."""
+    with scopes_disabled():
+        firm = Firm.objects.get(pk=firm_id)
+        qs = case_selectors.case_list(firm=firm, kinds=ADVICE_KINDS, sort=sort)
+        found = keyset.terms(qs)
+        names = [f"k{i}" for i in range(len(found))]
+        keyed = qs.annotate(
+            **{n: t.expression for n, t in zip(names, found, strict=True)}
+        )
+        depth = max(1, min(DEEP_TIE, qs.count()))
+        values = list(keyed.values_list(*names)[depth - 1])
+    return keyset.encode(found, values, depth), values
+
+
+def _deep_cases_path(sort: str) -> Callable[[BenchContext, int], str]:
+    def path(ctx: BenchContext, i: int) -> str:
+        cursor, _values = _deep_cases(ctx.firm_id, sort)
+        query = {"tab": "all", "sort": sort, "after": cursor}
+        return reverse("advice:case_list") + "?" + urlencode(query)
+
+    return path
+
+
+def _deep_cases_raw(
+    sort: str, order: str, after: str
+) -> Callable[[BenchContext, int], list[Statement]]:
+    """The hand-written page: the key's own range of the index (``after``)."""
+    outer = ", ".join("p." + term.strip() for term in order.split(","))
+
+    def raw(ctx: BenchContext, i: int) -> list[Statement]:
+        _cursor, values = _deep_cases(ctx.firm_id, sort)
+        page = (
+            f"SELECT {sql._CASE_COLUMNS}, status_rank, client_sort_name, "  # noqa: S608
+            "kind_rank, owner_sort_name "
+            "FROM cases_case "
+            f"WHERE firm_id = %s AND {CASE_KINDS} AND {after} "
+            f"ORDER BY {order} LIMIT %s"
+        )
+        return [
+            *sql.case_list_choices(ctx),
+            (sql._applicants_of(page, outer), [ctx.firm_id, *values, sql.PAGE]),
+        ]
+
+    return raw
 
 
 def _cases(order: str) -> Callable[[BenchContext, int], list[Statement]]:
@@ -144,6 +198,26 @@ def paging_operations(ctx: BenchContext) -> list[Operation]:
             lambda c, i: cases + "?sort=owner",
             # The owner's name, stored on the case and indexed with the firm.
             _cases("owner_sort_name NULLS LAST, id"),
+        ),
+        Operation(
+            "cases_by_kind_deep",
+            f"Cases list: by kind, the page after row {DEEP_TIE:,} (inside a tie)",
+            _deep_cases_path("kind"),
+            _deep_cases_raw(
+                "kind",
+                "kind_rank, created_at DESC, id DESC",
+                "kind_rank = %s AND (created_at, id) < (%s, %s)",
+            ),
+        ),
+        Operation(
+            "cases_by_owner_deep",
+            f"Cases list: by owner, the page after row {DEEP_TIE:,} (inside a tie)",
+            _deep_cases_path("owner"),
+            _deep_cases_raw(
+                "owner",
+                "owner_sort_name NULLS LAST, id",
+                "owner_sort_name = %s AND id > %s",
+            ),
         ),
     ]
     if support_case_available() and ctx.support_case_id is not None:

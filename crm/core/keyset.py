@@ -22,14 +22,21 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
-from django.db.models import Expression, F, Model, OrderBy, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    Model,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
-    GreaterThanOrEqual,
     IsNull,
     LessThan,
-    LessThanOrEqual,
 )
 
 M = TypeVar("M", bound=Model)
@@ -131,27 +138,58 @@ def decode(found: Sequence[Term], cursor: str) -> tuple[list[Any], int]:
     return values, before
 
 
-def _after(term: Term, value: Any) -> Q | None:
-    """Return the rows strictly after ``value`` in ``term``'s order (None: none)."""
+class RowAfter(Expression):
+    """``(a, b, id) > (x, y, n)``: one row comparison the index seeks to.
+
+    For terms that share a direction and are never NULL, the rows after a key
+    are one range of the index in both databases; spelled out as ``a > x OR
+    (a = x AND ...)`` the planners seek to ``a >= x`` at best and filter every
+    row of a long tie before the key.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, terms: Sequence[Any], values: Sequence[Any], *, less: bool):
+        super().__init__()
+        self.terms = list(terms)
+        self.values = list(values)
+        self.less = less
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.terms
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.terms = list(exprs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        columns, values, params = [], [], []
+        for term in self.terms:
+            sql, found = compiler.compile(term)
+            columns.append(sql)
+            params.extend(found)
+        for term, value in zip(self.terms, self.values, strict=True):
+            sql, found = compiler.compile(Value(value, output_field=term.output_field))
+            values.append(sql)
+            params.extend(found)
+        op = "<" if self.less else ">"
+        return f"({', '.join(columns)}) {op} ({', '.join(values)})", params
+
+
+def _after(term: Term, value: Any) -> list[Q]:
+    """Return the rows strictly after ``value`` in ``term``'s order, as ranges.
+
+    A column whose NULLs sort after its values gives two ranges, the values
+    after ``value`` and then the NULLs: "``> x`` or NULL" is no range of an
+    index, so the planner would read the index from its start.
+    """
     expression = term.expression
     if value is None:
-        return None if term.nulls_after else ~Q(IsNull(expression, True))
+        return [] if term.nulls_after else [~Q(IsNull(expression, True))]
     beyond = LessThan if term.descending else GreaterThan
-    found = Q(beyond(expression, value))
+    found = [Q(beyond(expression, value))]
     if term.nulls_after and term.nulls_last is not None:
-        found |= Q(IsNull(expression, True))
-    return found
-
-
-def _from(term: Term, value: Any) -> Q | None:
-    """Return the rows at or after ``value``: a range the index seeks to."""
-    expression = term.expression
-    if value is None:
-        return Q(IsNull(expression, True)) if term.nulls_after else None
-    beyond = LessThanOrEqual if term.descending else GreaterThanOrEqual
-    found = Q(beyond(expression, value))
-    if term.nulls_after and term.nulls_last is not None:
-        found |= Q(IsNull(expression, True))
+        found.append(Q(IsNull(expression, True)))
     return found
 
 
@@ -161,21 +199,49 @@ def _equal(term: Term, value: Any) -> Q:
     return Q(Exact(term.expression, value))
 
 
-def after_key(found: Sequence[Term], values: Sequence[Any]) -> Q:
-    """Return the rows after the key ``values`` in the order ``found``.
+def _comparable(term: Term, value: Any) -> bool:
+    """Return True if ``term`` can stand in a row comparison (never NULL)."""
+    return term.nulls_last is None and value is not None
 
-    ``(a > x) OR (a = x AND (b > y OR ...))``, and ``a >= x`` beside it so
-    that the database reads the index from ``x`` on rather than filtering
-    every row before it.
+
+def after_key(found: Sequence[Term], values: Sequence[Any]) -> list[Q]:
+    """Return the rows after the key ``values`` in the order ``found``, as ranges.
+
+    Each range is one range of an index on the ordering, and the ranges
+    follow each other in the ordering: the first holds the rows tied with
+    the key on the leading terms and after it on the rest (one row
+    comparison over the trailing terms that share a direction), the next
+    the rows after the key on the term before, and so on. A page is nearly
+    always filled from the first range, in one query; a page that crosses
+    into the next value of a leading term reads the next range too.
     """
-    *head, last = zip(found, values, strict=True)
-    condition = _after(*last) or Q(pk__in=[])
-    for term, value in reversed(head):
-        tied = _equal(term, value) & condition
-        strictly = _after(term, value)
-        condition = tied if strictly is None else strictly | tied
-    start = _from(found[0], values[0])
-    return condition if start is None else start & condition
+    last = len(found) - 1
+    tail = last
+    while (
+        tail > 0
+        and _comparable(found[tail - 1], values[tail - 1])
+        and found[tail - 1].descending == found[last].descending
+    ):
+        tail -= 1
+
+    def tied(upto: int) -> Q:
+        condition = Q()
+        for term, value in zip(found[:upto], values[:upto], strict=True):
+            condition &= _equal(term, value)
+        return condition
+
+    if tail == last:
+        ranges = [tied(last) & part for part in _after(found[last], values[last])]
+    else:
+        rest = RowAfter(
+            [t.expression for t in found[tail:]],
+            values[tail:],
+            less=found[last].descending,
+        )
+        ranges = [tied(tail) & Q(rest)]
+    for level in range(tail - 1, -1, -1):
+        ranges += [tied(level) & part for part in _after(found[level], values[level])]
+    return ranges
 
 
 def _flipped(found: Sequence[Term]) -> list[Term]:
@@ -202,9 +268,10 @@ class Slice(Generic[M]):
 def fetch(
     qs: QuerySet[M], *, limit: int, after: str = "", before: str = ""
 ) -> Slice[M]:
-    """Return ``limit`` rows of ``qs`` after (or before) a cursor, in one query.
+    """Return ``limit`` rows of ``qs`` after (or before) a cursor.
 
-    Reads ``limit + 1`` rows to know whether another page follows. Raises
+    Reads ``limit + 1`` rows to know whether another page follows (a page
+    that crosses a leading term's value reads the next range too). Raises
     ``InvalidCursor`` for a cursor this ordering did not give out.
     """
     found = terms(qs)
@@ -212,13 +279,19 @@ def fetch(
     keyed = qs.annotate(**{n: t.expression for n, t in zip(names, found, strict=True)})
     backwards = bool(before) and not after
     offset = before_count = 0
+    ranges = [Q()]
     if after:
         values, offset = decode(found, after)
-        keyed = keyed.filter(after_key(found, values))
+        ranges = after_key(found, values)
     elif before:
         values, before_count = decode(found, before)
-        keyed = keyed.reverse().filter(after_key(_flipped(found), values))
-    rows = list(keyed[: limit + 1])
+        keyed = keyed.reverse()
+        ranges = after_key(_flipped(found), values)
+    rows: list[M] = []
+    for condition in ranges:
+        rows.extend(keyed.filter(condition)[: limit + 1 - len(rows)])
+        if len(rows) > limit:
+            break
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:

@@ -5,7 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crm.advice.choices import AdviceKind, AdviceStatus
@@ -153,3 +155,39 @@ def test_a_deep_page_of_clients_costs_the_first_page_queries(
     with django_assert_num_queries(4):
         body = owner_client.get("/clients/" + html.unescape(found.group(1))).content
     assert f"Showing 26\u2013{25 + rows}" in body.decode()
+
+
+def test_a_page_inside_a_tie_seeks_to_its_key(firm, cases):
+    """Issue 21 item 2: a cursor inside a run of equal first terms (every case
+    here is a protection case, so the kind sort is one long tie) reads from
+    the key on: the tied term is an equality and the rest one row comparison,
+    a single range of the index, not a filter over every row of the run
+    before the key. The page costs the first page's queries."""
+    qs = case_selectors.case_list(firm=firm, sort="kind")
+    with CaptureQueriesContext(connection) as first_page:
+        first = keyset.fetch(qs, limit=2)
+    assert first.next_cursor is not None
+    with CaptureQueriesContext(connection) as next_page:
+        second = keyset.fetch(qs, limit=2, after=first.next_cursor)
+    assert len(next_page) == len(first_page)
+    where = next_page.captured_queries[0]["sql"].split(" WHERE ", 1)[1]
+    assert '"cases_case"."kind_rank" = ' in where
+    assert '("cases_case"."created_at", "cases_case"."id") < (' in where
+    assert " OR " not in where
+    assert [c.pk for c in second.rows] == [c.pk for c in qs][2:4]
+
+
+def test_the_ranges_after_a_key_follow_the_order(firm):
+    """The ranges after an owner key: the owner's later cases, then later
+    owners, then the unassigned (NULLs last): each one index range, in turn."""
+    qs = case_selectors.case_list(firm=firm, sort="owner")
+    found = keyset.terms(qs)
+    ranges = keyset.after_key(found, ["Ann Lee", 7])
+    assert len(ranges) == 3
+    sql = [str(qs.filter(r).query).split(" WHERE ", 1)[1] for r in ranges]
+    assert '"owner_sort_name" = Ann Lee AND "cases_case"."id" > 7' in sql[0]
+    assert '"owner_sort_name" > Ann Lee' in sql[1]
+    assert '"owner_sort_name" IS NULL' in sql[2]
+    assert all(" OR " not in part for part in sql)
+    unassigned = keyset.after_key(found, [None, 7])
+    assert len(unassigned) == 1
