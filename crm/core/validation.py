@@ -41,3 +41,18 @@ def full_clean(instance: models.Model, *, held: Iterable[str] = ()) -> None:
 
 def _failed(errors: dict[str, list[ValidationError]]) -> set[str]:
     return {name for name in errors if name != NON_FIELD_ERRORS}
+
+
+def clean_changed(instance: models.Model, *, fields: Iterable[str]) -> None:
+    """Run ``instance.full_clean()`` on a stored row of which only ``fields`` changed.
+
+    The other fields were valid when the row was stored, and checking them
+    again costs a read per foreign key and per unique constraint (a case's
+    move re-read its firm, owner, creator, lead and introducer and looked its
+    number and reference up twice: seven statements for a new status). The
+    changed fields are cleaned and every unique or constraint check that
+    involves one of them runs, as does the model's ``clean()``.
+    """
+    changed = set(fields)
+    others = [f.name for f in instance._meta.concrete_fields if f.name not in changed]
+    instance.full_clean(exclude=others)

@@ -15,7 +15,7 @@ from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.services.owners import owner_sort_name
 from crm.contacts.models import Contact
-from crm.core import concurrency, events
+from crm.core import concurrency, events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -96,7 +96,7 @@ def case_move(
         case.closed_at = timezone.now()
         case.close_reason = reason
         fields += ["is_open", "closed_at", "close_reason"]
-    case.full_clean()
+    validation.clean_changed(case, fields=fields)
     case.save(update_fields=fields)
     params = {"from": old, "to": new, "reason": reason}
     summary = f"{case.reference} moved from {_label(old)} to {_label(new)}"
@@ -163,17 +163,9 @@ def case_reopen(
     case.is_open = True
     case.closed_at = None
     case.close_reason = ""
-    case.full_clean()
-    case.save(
-        update_fields=[
-            "status",
-            "status_rank",
-            "is_open",
-            "closed_at",
-            "close_reason",
-            "updated_at",
-        ]
-    )
+    fields = ["status", "status_rank", "is_open", "closed_at", "close_reason"]
+    validation.clean_changed(case, fields=fields)
+    case.save(update_fields=[*fields, "updated_at"])
     params = {"from": old, "to": status, "reason": reason}
     events.record(
         firm=firm,
@@ -227,7 +219,8 @@ def case_update(
     case.owner_sort_name = owner_sort_name(owner)
     case.follow_up_date = follow_up_date
     case.note = note.strip()
-    case.full_clean()
+    # A new owner was checked above (``may_own`` read their membership).
+    validation.clean_changed(case, fields=("follow_up_date", "note", "owner_sort_name"))
     changes = events.diff(before, case)
     if not changes:
         return case

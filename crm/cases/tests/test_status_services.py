@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from crm.advice import services as advice_services
 from crm.advice.choices import (
@@ -21,6 +22,7 @@ from crm.cases.models import Case, CaseEvent
 from crm.cases.tests.factories import make_case
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory
+from crm.core import validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.models import AuditEvent
@@ -340,3 +342,47 @@ def test_case_create_refuses_a_negotiator_from_another_branch(firm):
             negotiator=negotiator,
         )
     assert exc.value.field == "negotiator"
+
+
+def test_a_move_reads_no_row_the_case_already_holds(
+    firm, staff, django_assert_num_queries
+):
+    """Issue 21 item 4: a move validates what changed (the status and what
+    closing sets), not the case's firm, owner, creator, lead, introducer chain
+    and unique number again: ten statements with a lead, an introducer, a
+    branch and a negotiator on the case, as without them."""
+    branch = IntroducerBranchFactory(introducer__firm=firm)
+    case = make_case(
+        firm,
+        kind=AdviceKind.MORTGAGE,
+        status=S.NEW_LEAD,
+        owner=staff.user,
+        introducer=branch.introducer,
+        introducer_branch=branch,
+        negotiator=NegotiatorFactory(branch=branch),
+    )
+    with django_assert_num_queries(10):
+        move(firm, case, S.CALL_BACK, actor=staff.user)
+    with django_assert_num_queries(10):
+        move(
+            firm, case, S.NOT_PROCEEDING_WITH, reason="Went elsewhere", actor=staff.user
+        )
+    case.refresh_from_db()
+    assert (case.status, case.is_open, case.close_reason) == (
+        S.NOT_PROCEEDING_WITH,
+        False,
+        "Went elsewhere",
+    )
+
+
+def test_a_move_still_refuses_a_value_its_field_refuses(firm, staff):
+    """What changed is still cleaned: a value its field refuses fails as a
+    validation error, not in the database."""
+    case = make_case(
+        firm, kind=AdviceKind.MORTGAGE, status=S.NEW_LEAD, owner=staff.user
+    )
+    case.status_rank = -1  # a PositiveSmallIntegerField refuses it
+    with pytest.raises(ValidationError) as caught:
+        validation.clean_changed(case, fields=["status_rank"])
+    assert "status_rank" in caught.value.message_dict
+    validation.clean_changed(case, fields=["status"])  # the rest is not re-checked
