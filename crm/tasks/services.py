@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from crm.cases.models import Case, CaseApplicant
 from crm.contacts.models import Contact
-from crm.core import events
+from crm.core import events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -219,7 +219,11 @@ def task_update(
     task.assignee = assignee
     task.priority = priority
     task.category = category
-    task.full_clean()
+    # A new assignee and category were checked above; the rest is the task's.
+    validation.clean_changed(
+        task,
+        fields=("title", "description", "due_date", "duration_minutes", "priority"),
+    )
     changes = events.diff(before, task)
     if changes:
         task.save(update_fields=list(changes))
@@ -238,8 +242,8 @@ def task_complete(*, firm: Firm, actor: User, task: Task) -> Task:
         raise ApplicationError("This task is already done.", "invalid_status")
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
-    task.completed_by = actor
-    task.full_clean()
+    task.completed_by = actor  # the acting member, checked by the view's policy
+    validation.clean_changed(task, fields=("status", "completed_at"))
     task.save(update_fields=["status", "completed_at", "completed_by"])
     events.record(
         firm=firm,
@@ -260,7 +264,7 @@ def task_cancel(*, firm: Firm, actor: User, task: Task) -> Task:
     if task.status != TaskStatus.OPEN:
         raise ApplicationError("Only an open task can be cancelled.", "invalid_status")
     task.status = TaskStatus.CANCELLED
-    task.full_clean()
+    validation.clean_changed(task, fields=("status",))
     task.save(update_fields=["status"])
     events.record(
         firm=firm,
@@ -283,7 +287,7 @@ def task_reopen(*, firm: Firm, actor: User, task: Task) -> Task:
     task.status = TaskStatus.OPEN
     task.completed_at = None
     task.completed_by = None
-    task.full_clean()
+    validation.clean_changed(task, fields=("status", "completed_at", "completed_by"))
     task.save(update_fields=["status", "completed_at", "completed_by"])
     events.record(
         firm=firm,

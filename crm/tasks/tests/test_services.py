@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crm.contacts.models import ContactEvent
 from crm.contacts.tests.factories import ContactFactory
@@ -235,3 +237,23 @@ def test_status_changes_refuse_another_firms_task(firm, other_firm, adviser, ver
     task = TaskFactory(firm=other_firm)
     with pytest.raises(ApplicationError, match="not in this firm"):
         getattr(services, verb)(firm=firm, actor=adviser.user, task=task)
+
+
+def test_ticking_a_task_reads_none_of_its_rows_again(firm, adviser):
+    """Issue 21 item 4: completing or reopening a task validates its new
+    status, not its firm, category, assignee and creator again (a read each):
+    the update, the client's timeline (which reads the client), the audit
+    chain's head and row."""
+    contact = ContactFactory(firm=firm)
+    category = TaskCategoryFactory(firm=firm)
+    task = create(firm, adviser.user, contact=contact, category=category)
+    task.refresh_from_db()
+    with CaptureQueriesContext(connection) as done:
+        services.task_complete(firm=firm, actor=adviser.user, task=task)
+    with CaptureQueriesContext(connection) as reopened:
+        services.task_reopen(firm=firm, actor=adviser.user, task=task)
+    for captured in (done, reopened):
+        read = " ".join(q["sql"].split(" WHERE ")[0] for q in captured)
+        for table in ("firms_firm", "firms_user", "firms_taskcategory"):
+            assert f'FROM "{table}"' not in read
+    assert (len(done), len(reopened)) == (7, 5)
