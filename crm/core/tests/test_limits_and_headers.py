@@ -14,7 +14,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from crm.core import principals
 from crm.core.mail import send_templated_mail
+from crm.core.tests.test_urls import ID_KWARG, _factory, _fill, all_routes
 from crm.firms.forms import FirmForm
 from crm.firms.tests.factories import FirmFactory
 
@@ -44,6 +46,41 @@ def test_signed_in_pages_are_not_stored_by_any_cache(owner_client, client):
     assert "no-store" in page["Cache-Control"]
     assert "private" in page["Cache-Control"]
     assert "no-store" in client.get("/login/")["Cache-Control"]  # never_cache
+
+
+# Downloads of personal data, by URL name; ids come from the isolation factories.
+DOWNLOADS = (
+    "cases:document_download",
+    "contacts:contact_export",
+    "contacts:import_errors_csv",
+    "advice:case_export",
+    "support:case_export",
+    "income:income_export",
+    "complaints:complaint_export",
+)
+
+
+@pytest.mark.django_db
+def test_downloads_with_personal_data_are_not_stored_by_any_cache(
+    firm, owner, login, login_as
+):
+    """Documents and CSV exports carry no-store, for members and portal clients."""
+    firm.has_support = True
+    firm.save(update_fields=["has_support"])
+    staff = login(owner)
+    routes = {name: route for route, name, _pattern in all_routes()}
+    stored = []
+    for name in DOWNLOADS:
+        route = routes[name]
+        ids = {k: _factory(name, k)(firm).pk for k in ID_KWARG.findall(route)}
+        response = staff.get(_fill(route, ids))
+        cache = response.get("Cache-Control", "")
+        if response.status_code != 200 or "no-store" not in cache:
+            stored.append(f"{name}: {response.status_code} {cache!r}")
+    portal = login_as(principals.CLIENT, firm).get("/portal/")
+    if "no-store" not in portal.get("Cache-Control", ""):
+        stored.append(f"portal: {portal.status_code} {portal.get('Cache-Control')}")
+    assert stored == []
 
 
 def test_hsts_preload_is_opt_in(settings):

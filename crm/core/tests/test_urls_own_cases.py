@@ -9,13 +9,17 @@ that belong to no case (contacts, leads, settings) are swept for leaks of a
 hidden case's details instead: its reference, its task, its note and its
 document never appear on any page the limited member can open.
 
-Which objects hang off a case is read from the data (the object is a case or
-has a ``case`` set), so routes added later are covered without editing here.
+Which objects hang off a case is read from the data (the object is a case, or
+reaches one through its foreign keys: a ``case``, or a row that has one), so
+routes added later are covered without editing here; a new id kwarg without
+an isolation factory fails the sweep by name. The API answers the member's
+session too, so its JSON is swept with the pages.
 """
 
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import Model
 
 from crm.cases.models import Case
@@ -25,15 +29,19 @@ from crm.core.permissions import Perm
 from crm.core.tests.test_urls import ID_KWARG, _factory, _fill, _id_routes, all_routes
 from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
-from crm.firms.tests.factories import MembershipFactory
+from crm.firms.tests.factories import InteractionTypeFactory, MembershipFactory
+from crm.interactions.models import Interaction
 from crm.interactions.tests.factories import NoteFactory
 from crm.leads.tests.factories import LeadFactory
+from crm.tasks.models import Task
 from crm.tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 # Staff routes only: the portal's client principal has its own policy.
 OTHER_PRINCIPALS = ("portal",)
+# Rows point at their author, assignee or owner; those lead to every case.
+PEOPLE = (get_user_model(), Membership)
 
 
 @pytest.fixture(autouse=True)
@@ -64,13 +72,24 @@ def limited(firm: Firm, colleague: Membership) -> Membership:
     )
 
 
-def _case_of(obj: Model) -> Case | None:
-    """Return the case ``obj`` is or hangs off, or None for a firm-wide object."""
+def _case_of(obj: Model, depth: int = 3) -> Case | None:
+    """Return the case ``obj`` is or hangs off, or None for a firm-wide object.
+
+    Foreign keys are followed a few steps (a fact-find row's section's case),
+    but not to the firm or to people, which every row has.
+    """
     if isinstance(obj, Case):
         return obj
-    if getattr(obj, "case_id", None) is not None:
-        case: Case = obj.case  # type: ignore[attr-defined]  # any model with a case
-        return case
+    if depth == 0:
+        return None
+    for field in obj._meta.concrete_fields:
+        target = field.related_model
+        if not field.many_to_one or target in (Firm, *PEOPLE):
+            continue
+        parent = getattr(obj, field.name)
+        case = _case_of(parent, depth - 1) if parent is not None else None
+        if case is not None:
+            return case
     return None
 
 
@@ -84,6 +103,19 @@ def _staff_id_routes() -> list[tuple[str, str, list[str]]]:
 
 def _objects(firm: Firm, name: str, kwargs: list[str]) -> dict[str, Any]:
     return {k: _factory(name, k)(firm) for k in kwargs}
+
+
+def test_every_staff_id_route_has_an_isolation_factory():
+    """A new id kwarg fails here by name rather than being skipped by the sweeps."""
+    missing = sorted(
+        {
+            f"{name}: {k}"
+            for _route, name, kwargs in _staff_id_routes()
+            for k in kwargs
+            if _factory(name, k) is None
+        }
+    )
+    assert missing == [], f"register isolation factories for: {missing}"
 
 
 def _statuses(client, path: str) -> tuple[int, int]:
@@ -184,7 +216,8 @@ def test_no_page_shows_a_hidden_case_or_what_hangs_off_it(hidden, firm, limited,
         else:
             response = client.get(_fill(route, values) + query)
             kind = response.get("Content-Type", "")
-            if response.status_code != 200 or not ("html" in kind or "csv" in kind):
+            shown = any(t in kind for t in ("html", "csv", "json"))
+            if response.status_code != 200 or not shown:
                 continue
             seen += 1
             raw = (
@@ -196,3 +229,37 @@ def test_no_page_shows_a_hidden_case_or_what_hangs_off_it(hidden, firm, limited,
             leaks += [f"{name}: {m}" for m in hidden["marks"] if m in body]
     assert leaks == [], "\n".join(leaks)
     assert seen >= 20
+
+
+def test_a_hidden_case_named_in_an_api_body_is_not_found(
+    firm, colleague, limited, login
+):
+    """Ids in a request body (a task's or an interaction's case) obey the policy too."""
+    contact = ContactFactory(firm=firm)
+    case = make_case(firm, applicants=[contact], owner=colleague.user)
+    call = InteractionTypeFactory(firm=firm)
+    client = login(limited)
+    task_body = {"title": "Chase the case", "case_id": case.pk}
+    interaction_body = {
+        "notes": "On the case",
+        "interaction_type_id": call.pk,
+        "occurred_at": "2026-01-05T10:00:00Z",
+        "case_id": case.pk,
+    }
+
+    def post(path, body):
+        return client.post(path, body, content_type="application/json").status_code
+
+    hidden = (
+        post("/api/v1/tasks", task_body),
+        post("/api/v1/interactions", interaction_body),
+    )
+    assert hidden == (404, 404)
+    assert Task.objects.filter(case=case).exists() is False
+    assert Interaction.objects.filter(case=case).exists() is False
+    Case.objects.filter(pk=case.pk).update(owner=limited.user)
+    own = (
+        post("/api/v1/tasks", task_body),
+        post("/api/v1/interactions", interaction_body),
+    )
+    assert own == (201, 201)
