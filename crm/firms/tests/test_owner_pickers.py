@@ -188,12 +188,13 @@ def test_planned_support_lead_picker_does_not_offer_a_read_only_member(
 
 def test_plan_add_refuses_a_read_only_lead(support_firm):
     """Planned support cannot be led by a Read-only member."""
+    owner = MembershipFactory(firm=support_firm, role=Role.OWNER)
     reader = MembershipFactory(firm=support_firm, role=Role.READ_ONLY)
     case = make_support_case(support_firm)
     with pytest.raises(ApplicationError, match="Choose a lead"):
         support_services.plan_add(
             firm=support_firm,
-            actor=case.owner,
+            actor=owner.user,
             case=case,
             data=support_services.PlanData(description="Call", lead=reader.user),
         )
