@@ -1,8 +1,10 @@
-"""Demo leads: about forty at the advice firm, in every status (C1, C2, C4).
+"""Demo leads: about forty at the advice firm, every status but Converted (C1, C2, C4).
 
 Leads are made and moved through the services, so each has its history, its
 client's timeline entries and audit events; their dates are then spread over
-the last two months so the lists and histories look lived in.
+the last two months so the lists and histories look lived in. A lead becomes
+Converted only when a case is opened from it (``crm.advice.demo`` does that
+through ``case_create``), so no demo lead is Converted without its case.
 """
 
 import random
@@ -13,17 +15,11 @@ from django.utils import timezone
 from crm.contacts import services as contact_services
 from crm.contacts.choices import ContactKind
 from crm.contacts.models import Contact, ContactEvent
-from crm.core import events
 from crm.firms.choices import Role
 from crm.firms.demo import ADVICE_FIRM, MIXED_FIRM
 from crm.firms.models import Firm, Membership, Negotiator, User
 from crm.leads import services
-from crm.leads.choices import (
-    LeadContactEventType,
-    LeadEventType,
-    LeadSource,
-    LeadStatus,
-)
+from crm.leads.choices import LeadSource, LeadStatus
 from crm.leads.models import Lead, LeadEvent
 
 S = LeadStatus
@@ -33,9 +29,8 @@ PLAN: tuple[tuple[LeadStatus, int, tuple[LeadStatus, ...]], ...] = (
     (S.NEW_LEAD, 9, ()),
     (S.CALL_BACK, 8, (S.CALL_BACK,)),
     (S.APPOINTMENT_SET, 7, (S.CALL_BACK, S.APPOINTMENT_SET)),
-    (S.MEETING, 6, (S.APPOINTMENT_SET, S.MEETING)),
+    (S.MEETING, 11, (S.APPOINTMENT_SET, S.MEETING)),
     (S.NOT_PROCEEDING, 5, (S.CALL_BACK, S.NOT_PROCEEDING)),
-    (S.CONVERTED, 5, (S.APPOINTMENT_SET, S.MEETING)),
 )
 LEAD_COUNT = sum(count for _, count, _ in PLAN)
 
@@ -97,27 +92,6 @@ def _clients(firm: Firm, actor: User, count: int) -> list[Contact]:
             )
         )
     return people
-
-
-def _mark_converted(firm: Firm, actor: User, lead: Lead) -> None:
-    """Record a conversion, as adding a case to the lead will (cases feature)."""
-    old = lead.status
-    lead.status = LeadStatus.CONVERTED
-    lead.converted_at = timezone.now()
-    lead.follow_up_date = None
-    lead.save(update_fields=["status", "converted_at", "follow_up_date", "updated_at"])
-    events.record(
-        firm=firm,
-        actor=actor,
-        subject=lead,
-        type=LeadEventType.CONVERTED,
-        params={"from": old, "to": LeadStatus.CONVERTED},
-        timeline=[lead.contact],
-        timeline_type=LeadContactEventType.LEAD_CONVERTED,
-        summary="Lead converted to a case",
-        link=lead.get_absolute_url(),
-        timeline_params={"lead_id": lead.pk},
-    )
 
 
 def _backdate(lead: Lead, days_ago: int) -> None:
@@ -199,8 +173,8 @@ def seed(firms: dict[str, Firm]) -> None:
     clients = _clients(firm, advisers[0], LEAD_COUNT)
     rng.shuffle(clients)
     today = timezone.localdate()
-    statuses = [(final, path) for final, count, path in PLAN for _ in range(count)]
-    for client, (final, path) in zip(clients, statuses, strict=True):
+    paths = [path for _final, count, path in PLAN for _ in range(count)]
+    for client, path in zip(clients, paths, strict=True):
         adviser = rng.choice(advisers)
         negotiator = rng.choice(negotiators) if rng.random() < 0.4 else None
         offset = rng.choice(FOLLOW_UPS)
@@ -223,6 +197,4 @@ def seed(firms: dict[str, Firm]) -> None:
             services.lead_move(
                 firm=firm, actor=adviser, lead=lead, status=status, reason=reason
             )
-        if final == S.CONVERTED:
-            _mark_converted(firm, adviser, lead)
         _backdate(lead, rng.randint(len(path) + 2, 60))

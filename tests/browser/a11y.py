@@ -40,6 +40,21 @@ _CHECK = """
     if (!el.checkVisibility({ visibilityProperty: true })) continue;
     if (!labelled(el)) problems.push(`${describe(el)} has no label`);
   }
+  // A box that scrolls must take keyboard focus, or hold something that does,
+  // or a keyboard cannot scroll it (axe's scrollable-region-focusable).
+  const focusable = "a[href], button, input, select, textarea, summary, [tabindex]";
+  const scrolls = (value) => value === "auto" || value === "scroll";
+  for (const el of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    const wide = scrolls(style.overflowX) && el.scrollWidth > el.clientWidth;
+    const tall = scrolls(style.overflowY) && el.scrollHeight > el.clientHeight;
+    if (!wide && !tall) continue;
+    if (el.matches(focusable) && el.tabIndex >= 0) continue;
+    const inside = [...el.querySelectorAll(focusable)];
+    if (inside.some((child) => child.tabIndex >= 0)) continue;
+    const name = el.tagName.toLowerCase() + (el.className ? `.${el.className}` : "");
+    problems.push(`${name} scrolls but takes no keyboard focus`);
+  }
   return problems;
 }
 """
@@ -50,7 +65,8 @@ def a11y_problems(page: Page) -> list[str]:
 
     Check that ``<html>`` has a ``lang``, that there is exactly one ``h1`` and
     that every visible form control has a label: ``label[for]``, a wrapping
-    label, ``aria-label`` or ``aria-labelledby``.
+    label, ``aria-label`` or ``aria-labelledby``; and that a box which scrolls
+    (a wide table on a phone) can take keyboard focus or holds something that can.
     """
     problems: list[str] = page.evaluate(_CHECK)
     return problems

@@ -182,3 +182,70 @@ def test_phone_width_case_pages_tasks_and_documents_do_not_scroll_sideways(
         )
         assert widths[0] <= widths[1], path
         assert a11y_problems(page) == [], path
+
+
+def test_issue_pages_pass_the_accessibility_check_at_desktop_and_phone_width(
+    new_page, log_in, live_server: LiveServer
+):
+    """At 1366 and 390 px the audit log, + New Case with a draft, Tasks, the
+    support case page and its close page, and lists with their filters open
+    fit the screen and pass the accessibility check; the user menu is named
+    and the firm's name and logo are whole at both widths."""
+    from crm.support.tests.factories import make_link, make_plan, make_support_case
+    from crm.tasks.tests.factories import TaskFactory
+
+    firm = FirmFactory(
+        name="Severn Money & Housing Advice", has_advice=True, has_support=True
+    )
+    owner = MembershipFactory(firm=firm, role=Role.OWNER)
+    for name in ("Abbott", "Abel", "Abram"):
+        ContactFactory(firm=firm, last_name=name)
+    support = make_support_case(firm, title="Rent arrears and eviction risk")
+    make_plan(support, "Apply for a discretionary housing payment")
+    make_link(support)
+    TaskFactory(firm=firm, case=support, assignee=owner.user, title="Call back")
+    paths = [
+        "/settings/audit-log/",
+        "/cases/new/",
+        "/tasks/",
+        "/tasks/?tab=all",
+        support.get_absolute_url(),
+        f"{support.get_absolute_url()}close/",
+        "/clients/",
+        "/support/cases/",
+    ]
+    for width in (1366, 390):
+        page = new_page(viewport={"width": width, "height": 900})
+        log_in(page, owner)
+        page.goto(f"{live_server.url}/cases/new/?restart=1")
+        page.get_by_role("radio", name="Residential", exact=True).check()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator("#step-heading")).to_have_text(
+            "Step 2 of 5: Main applicant"
+        )
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("load")
+            toggle = page.locator("details.filters-toggle > summary")
+            if toggle.count() and toggle.first.is_visible():
+                toggle.first.click()
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth,"
+                " document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], (width, path)
+            assert a11y_problems(page) == [], (width, path)
+        page.goto(f"{live_server.url}/cases/new/")
+        expect(page.get_by_role("link", name="Continue")).to_be_visible()
+        expect(page.locator("details.usermenu summary")).to_have_accessible_name(
+            re.compile(owner.user.full_name)
+        )
+        if width == 390:
+            page.get_by_role("button", name="Menu").click()
+        firm_name = page.locator(".sidebar__firm" if width == 390 else ".topbar__firm")
+        expect(firm_name).to_contain_text(firm.name)
+        fits = firm_name.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert fits is True, width
+        logo = page.locator(".topbar__logo").bounding_box()
+        assert logo is not None
+        assert abs(logo["width"] - logo["height"]) < 1, width

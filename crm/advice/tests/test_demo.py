@@ -9,7 +9,7 @@ from crm.advice.models import MortgageDetails
 from crm.cases.models import Case, CaseApplicant, CaseEvent, Document
 from crm.firms import demo as firms_demo
 from crm.leads import demo as leads_demo
-from crm.leads.choices import LeadStatus
+from crm.leads.choices import LeadEventType, LeadStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,22 @@ def test_seed_covers_every_status_of_both_kinds(firms):
     document = Document.objects.filter(firm=firm).first()
     assert document is not None
     assert document.file.read() == demo.DEMO_PDF
+
+
+def test_every_converted_lead_has_the_case_it_became(firms):
+    """A demo lead is Converted only by opening a case from it, through the
+    service: no lead shows Converted without its case (issue 14, item 9)."""
+    from crm.leads.models import Lead, LeadEvent
+
+    demo.seed(firms)
+
+    firm = firms[firms_demo.ADVICE_FIRM]
+    converted = Lead.objects.filter(firm=firm, status=LeadStatus.CONVERTED)
+    assert converted.count() == demo.LEADS_TO_CONVERT
+    assert converted.filter(cases__isnull=True).exists() is False
+    for lead in converted:
+        event = LeadEvent.objects.get(lead=lead, type=LeadEventType.CONVERTED)
+        assert event.parameters["case_id"] in {case.pk for case in lead.cases.all()}
 
 
 def test_seed_twice_changes_nothing(firms):

@@ -543,3 +543,36 @@ def test_introducer_chain_check_refuses_another_firms_rows(firm, other_firm):
             negotiator=negotiator,
         )
     assert (exc.value.code, exc.value.field) == ("not_found", "introducer")
+
+
+# Shared helpers: one transaction each (issue 14, item 7)
+
+
+def test_lookup_helpers_keep_no_change_whose_audit_row_failed(firm, owner, monkeypatch):
+    """save_new, save_changes and save_active are atomic: when the audit write
+    fails after the save, the row is not left inserted, renamed or archived."""
+    from crm.core import events as core_events
+    from crm.firms.services import lookups
+
+    def fail(**kwargs):
+        raise RuntimeError("audit write failed")
+
+    branch = BranchFactory(firm=firm, name="Leeds")
+    monkeypatch.setattr(core_events, "record", fail)
+    with pytest.raises(RuntimeError):
+        lookups.save_new(
+            Branch(firm=firm, name="York"),
+            firm=firm,
+            actor=owner.user,
+            fields=("name",),
+        )
+    with pytest.raises(RuntimeError):
+        lookups.save_changes(
+            branch, firm=firm, actor=owner.user, values={"name": "Hull"}
+        )
+    with pytest.raises(RuntimeError):
+        lookups.save_active(branch, firm=firm, actor=owner.user, active=False)
+
+    assert Branch.objects.filter(firm=firm, name="York").exists() is False
+    branch.refresh_from_db()
+    assert (branch.name, branch.is_active) == ("Leeds", True)

@@ -169,3 +169,47 @@ def test_member_choices_name_each_member_or_their_email(firm, adviser):
     names = dict(selectors.member_choices(firm=firm))
     assert names[adviser.user_id] == adviser.user.full_name
     assert names[nameless.user_id] == nameless.user.email
+
+
+def test_planned_support_lead_picker_does_not_offer_a_read_only_member(
+    support_firm, login
+):
+    """The planned support form's lead picker skips Read-only and leavers."""
+    owner = MembershipFactory(firm=support_firm, role=Role.OWNER)
+    reader = MembershipFactory(firm=support_firm, role=Role.READ_ONLY)
+    leaver = MembershipFactory(firm=support_firm, role=Role.ADVISER, is_active=False)
+    case = make_support_case(support_firm)
+    url = reverse("support:plan_create", kwargs={"case_id": case.pk})
+    html = login(owner).get(url).content.decode()
+    assert _offered(html, owner.user_id) is True
+    assert _offered(html, reader.user_id) is False
+    assert _offered(html, leaver.user_id) is False
+
+
+def test_plan_add_refuses_a_read_only_lead(support_firm):
+    """Planned support cannot be led by a Read-only member."""
+    owner = MembershipFactory(firm=support_firm, role=Role.OWNER)
+    reader = MembershipFactory(firm=support_firm, role=Role.READ_ONLY)
+    case = make_support_case(support_firm)
+    with pytest.raises(ApplicationError, match="Choose a lead"):
+        support_services.plan_add(
+            firm=support_firm,
+            actor=owner.user,
+            case=case,
+            data=support_services.PlanData(description="Call", lead=reader.user),
+        )
+
+
+def test_task_create_refuses_a_member_who_has_left(firm, adviser, left):
+    """A task cannot be assigned to a member who is no longer active."""
+    with pytest.raises(ApplicationError, match=REFUSED):
+        task_services.task_create(
+            firm=firm,
+            actor=adviser.user,
+            title="Call back",
+            description="",
+            due_date=date(2030, 1, 1),
+            assignee=left.user,
+            priority=TaskPriority.NORMAL,
+            category=None,
+        )
