@@ -6,7 +6,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 
-def full_clean(instance: models.Model, *, held: Iterable[str] = ()) -> None:
+def full_clean(
+    instance: models.Model,
+    *,
+    held: Iterable[str] = (),
+    assured_unique: Iterable[str] = (),
+) -> None:
     """Run ``instance.full_clean()``, trusting the foreign keys named in ``held``.
 
     Django checks a foreign key by reading its row, one query per key. A
@@ -15,8 +20,14 @@ def full_clean(instance: models.Model, *, held: Iterable[str] = ()) -> None:
     ``held`` names those fields, whose checks alone are skipped. Every other
     check is run, the unique and constraint checks on ``held`` fields included
     (``full_clean(exclude=...)`` would skip those too).
+
+    ``assured_unique`` names fields whose values the service made unique
+    itself (a case's number and reference, taken from the firm's counter
+    under its row lock): the unique and constraint checks that involve them
+    are skipped, as each costs a read and the database enforces them anyway.
     """
     held = set(held)
+    assured = set(assured_unique)
     errors: dict[str, list[ValidationError]] = {}
     try:
         instance.clean_fields(exclude=held)
@@ -28,11 +39,11 @@ def full_clean(instance: models.Model, *, held: Iterable[str] = ()) -> None:
         errors = exc.update_error_dict(errors)
     # As Django's: the unique and constraint checks skip fields that failed.
     try:
-        instance.validate_unique(exclude=_failed(errors))
+        instance.validate_unique(exclude=_failed(errors) | assured)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     try:
-        instance.validate_constraints(exclude=_failed(errors))
+        instance.validate_constraints(exclude=_failed(errors) | assured)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     if errors:

@@ -130,7 +130,8 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         created_by=actor,
     )
     # The firm, the actor, the owner (``may_own`` read their membership), the
-    # lead and the introducer chain are rows already read and checked above.
+    # lead and the introducer chain are rows already read and checked above;
+    # the number and reference come from the counter, under its row lock.
     validation.full_clean(
         case,
         held=(
@@ -142,6 +143,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
             "introducer_branch",
             "negotiator",
         ),
+        assured_unique=("number", "reference"),
     )
     case.save()
     CaseApplicant.objects.bulk_create(
