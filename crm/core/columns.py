@@ -13,6 +13,11 @@ identity is known without binding: the same tuple, in the same order, with
 the same parts (the test compares it with Django's own for every way a
 ``Col`` is made). Subclasses of ``Col`` and any constructor other than
 Django 5.2's keep Django's generic identity.
+
+The compiler also asks each selected column for its converters, and a
+``Col`` first compares its target with its output field (``Field.__eq__``,
+about four calls) though for a plain column they are the same object; the
+direct version answers that case by identity and leaves the rest to Django.
 """
 
 from typing import Any
@@ -45,10 +50,21 @@ def _col_identity(self: Any) -> Any:
     )
 
 
+_django_converters: Any = Col.get_db_converters
+
+
+def _col_converters(self: Any, connection: Any) -> Any:
+    """Return ``Col.get_db_converters``, deciding "same field" by identity first."""
+    if self.target is self.output_field:
+        return self.output_field.get_db_converters(connection)
+    return _django_converters(self, connection)
+
+
 def install() -> None:
-    """Give ``Col`` the direct identity (idempotent)."""
+    """Give ``Col`` the direct identity and converters (idempotent)."""
     if "identity" in vars(Col):
         return
+    Col.get_db_converters = _col_converters  # type: ignore[method-assign]  # Django offers no hook for a column's converters
     identity = cached_property(_col_identity)
     identity.__set_name__(Col, "identity")
     setattr(Col, "identity", identity)  # noqa: B010 - Django offers no hook for an expression's identity

@@ -63,3 +63,23 @@ def test_column_identity_is_installed_and_leaves_subclasses_to_django():
     wider = Wider("T1", target)
     assert wider.identity == _generic(wider)
     assert wider.identity[0] is Wider
+
+
+@pytest.mark.django_db
+def test_column_converters_are_djangos():
+    """Every selected column gets the converters Django's own method gives."""
+    from django.db import connection
+
+    cols = _selected_columns()
+    assert any(col.target is col.output_field for col in cols)
+    for col in cols:
+        assert col.get_db_converters(connection) == columns._django_converters(
+            col, connection
+        )
+    target = Contact._meta.get_field("created_at")
+    other = Case._meta.get_field("created_at")
+    mixed = Col("T1", target, other)
+    assert mixed.get_db_converters(connection) == columns._django_converters(
+        mixed, connection
+    )
+    assert Col.get_db_converters is columns._col_converters
