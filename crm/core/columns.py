@@ -22,12 +22,21 @@ direct version answers that case by identity and leaves the rest to Django.
 
 from typing import Any
 
+from django.db.models import Field
 from django.db.models.expressions import Col, Expression
 from django.utils.functional import cached_property
 
-_PARAMETERS = ("alias", "target", "output_field")
 # Django's generic identity (a cached_property of Expression).
 _django_identity: Any = vars(Expression)["identity"]
+
+
+def _field_identity(value: Any) -> Any:
+    """Return ``Expression._identity`` of a field or None, else defer to it."""
+    if value is None:
+        return None
+    if isinstance(value, Field) and value.name and value.model:
+        return value.model._meta.label, value.name
+    return Expression._identity(value)  # type: ignore[attr-defined]  # untyped in django-stubs
 
 
 def _col_identity(self: Any) -> Any:
@@ -35,18 +44,16 @@ def _col_identity(self: Any) -> Any:
     if type(self) is not Col:
         return _django_identity.func(self)
     args, kwargs = self._constructor_args  # type: ignore[attr-defined]  # set by @deconstructible
-    if len(args) > len(_PARAMETERS) or not set(kwargs) <= set(_PARAMETERS):
+    if kwargs or not 2 <= len(args) <= 3:  # Col(alias, target[, output_field])
         return _django_identity.func(self)
-    bound = dict(zip(_PARAMETERS, args, strict=False))
-    if set(bound) & set(kwargs) or not {"alias", "target"} <= {*bound, *kwargs}:
+    alias, target, *rest = args
+    if alias is not None and type(alias) is not str:
         return _django_identity.func(self)
-    bound.update(kwargs)
-    made = Expression._identity  # type: ignore[attr-defined]  # untyped in django-stubs
     return (
         Col,
-        ("alias", made(bound["alias"])),
-        ("target", made(bound["target"])),
-        ("output_field", made(bound.get("output_field"))),
+        ("alias", alias),
+        ("target", _field_identity(target)),
+        ("output_field", _field_identity(rest[0] if rest else None)),
     )
 
 
