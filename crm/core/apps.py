@@ -11,11 +11,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from crm.core import (
             checks,  # noqa: F401 - registers the system checks
+            columns,
             i18n,
             nav,
         )
         from crm.core.permissions import Perm
 
+        columns.install()
         i18n.install()
 
         nav.register(

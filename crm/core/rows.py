@@ -14,7 +14,7 @@ template's whitespace (the newlines and indents around its tags).
 
 import html
 from collections.abc import Callable, Collection
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
@@ -94,6 +94,11 @@ class RowPage:
         today = self.context.get("today")
         return today if isinstance(today, date) else timezone.localdate()
 
+    @cached_property
+    def zone(self) -> tzinfo:
+        """Return the current time zone, read once a page."""
+        return timezone.get_current_timezone()
+
     def url(self, name: str, key: str, pk: int) -> str:
         """Return ``{% url name key=pk %}`` (escaped), reversed once a page."""
         parts = self._urls.get((name, key))
@@ -121,7 +126,8 @@ def created(value: datetime | None, page: RowPage) -> str:
     """Return a row's ``<time>`` of a timestamp, as the lists' ``created`` cells."""
     if value is None:
         return '\n  <time datetime=""></time>\n'
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    # ``timezone.localtime`` of an aware value, with the zone read once a page.
+    local = value.astimezone(page.zone) if value.utcoffset() is not None else value
     return (
         f'\n  <time datetime="{e(local.isoformat())}">{page.day(local.date())}</time>\n'
     )

@@ -9,12 +9,19 @@ from django.template.base import Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
-from crm.core import audit, policies, sections
+from crm.core import audit, chrome, policies, sections
 from crm.core.pagination import COUNT_CAP
 from crm.core.rows import RowPage
 from crm.core.shell import brand_text_colour
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def chrome_html(context: Context) -> SafeString:
+    """Draw the shell's header, user menu and sidebar (crm/core/chrome.py)."""
+    values = chrome.chrome_of(context.get("request"), context.get("shell") or {})
+    return chrome.draw(values, context.get("csrf_token"))
 
 
 @register.filter
