@@ -12,6 +12,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.cases.services.owners import owner_sort_name
+from crm.cases.tally import services as tally
 from crm.contacts.models import Contact
 from crm.core import events, validation
 from crm.core.choices import AuditVerb
@@ -151,6 +152,7 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     create_details = kinds.get(data.kind).create_details
     if create_details is not None:
         create_details(firm=firm, case=case, details=data.details)
+    tally.case_moved(firm_id=firm.pk, before=None, after=tally.state_of(case))
     events.record(
         firm=firm,
         actor=actor,

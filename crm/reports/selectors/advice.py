@@ -9,8 +9,9 @@ from django.db.models.functions import TruncMonth
 
 from crm.advice.selectors import ADVICE_KINDS
 from crm.cases import kinds as case_kinds
-from crm.cases.models import Case
-from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.policies import case_child_visibility
+from crm.cases.tally.selectors import tally_counts
+from crm.cases.tally.services import OPEN
 from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
 from crm.core.principals import Principal
@@ -53,31 +54,31 @@ def pipeline_report(
 ) -> Table:
     """Return open advice cases by stage (rows) and adviser (columns).
 
-    The date range bounds when the cases were opened.
+    The date range bounds when the cases were opened. Read from the case
+    tally (``crm.cases.tally``): stages x advisers x the range's months and
+    partial-month days, whatever the number of cases.
     """
-    visible = case_visibility(
-        Case.objects.filter(firm=firm, kind__in=ADVICE_KINDS, is_open=True), principal
-    )
-    qs = for_people(
-        in_range(visible, "created_at", query.date_from, query.date_to), query
-    )
-    counts = (
-        qs.order_by()
-        .values(
-            "status",
-            "owner_id",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__email",
-        )
-        .annotate(n=Count("id"))
+    counts = tally_counts(
+        firm=firm,
+        principal=principal,
+        facts=[OPEN],
+        kinds=list(ADVICE_KINDS),
+        fields=("status", "owner_key"),
+        date_from=query.date_from,
+        date_to=query.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
+        owner_names=True,
     )
     cells: dict[tuple[str, int | None], int] = {}
     advisers: dict[int | None, str] = {}
     for row in counts:
-        cells[row["status"], row["owner_id"]] = row["n"]
-        advisers[row["owner_id"]] = person_label(
-            row["owner__first_name"], row["owner__last_name"], row["owner__email"]
+        if not row["total"]:
+            continue
+        pk = row["owner_key"] or None
+        cells[row["status"], pk] = cells.get((row["status"], pk), 0) + row["total"]
+        advisers[pk] = person_label(
+            row["owner_first_name"], row["owner_last_name"], row["owner_email"]
         )
     order = sorted(advisers, key=lambda pk: (pk is None, advisers[pk].lower()))
     rows = []
