@@ -60,6 +60,10 @@ class NewCase:
     lead: Lead | None = None
     # Kind-specific fields, checked and stored by the kind's registered hooks.
     details: dict[str, Any] = field(default_factory=dict)
+    # The case tally's detail (``CaseKind.tally_detail``) when the kind's own
+    # service makes the detail row after ``case_create`` (support: the
+    # concern level it is about to set); None reads it from the case.
+    tally_detail: str | None = None
 
 
 def _check(firm: Firm, data: NewCase) -> None:
@@ -152,7 +156,8 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     create_details = kinds.get(data.kind).create_details
     if create_details is not None:
         create_details(firm=firm, case=case, details=data.details)
-    tally.case_moved(firm_id=firm.pk, before=None, after=tally.state_of(case))
+    counted = tally.state_of(case, detail=data.tally_detail)
+    tally.case_moved(firm_id=firm.pk, before=None, after=counted)
     events.record(
         firm=firm,
         actor=actor,

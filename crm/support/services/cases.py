@@ -148,6 +148,7 @@ def support_case_create(
             status=SupportStatus.OPEN,
             note=data.note.strip(),
             title=data.title,
+            tally_detail=concern_level,
         ),
     )
     fixed = data.duration == Duration.FIXED
