@@ -64,23 +64,27 @@ def periods(
     return [(ALL_TIME, EPOCH), *keys] if all_time else keys
 
 
-def range_q(
+Piece = tuple[str, datetime.date | None, datetime.date | None]
+
+
+def range_pieces(
     date_from: datetime.date | None,
     date_to: datetime.date | None,
     *,
     all_time: bool = False,
-) -> Q:
-    """Return the rows whose periods tile the inclusive range exactly once.
+) -> list[Piece]:
+    """Return ``(grain, first, last)`` pieces (inclusive periods, None: open)
+    that tile the inclusive range exactly once.
 
     Whole months come from month rows, the partial months at either end from
     day rows. ``all_time`` says the table keeps an all-time row, used when
     the range has no bounds; without it an open range reads month rows.
     """
     if date_from is None and date_to is None and all_time:
-        return Q(grain=ALL_TIME)
+        return [(ALL_TIME, None, None)]
     if date_from is not None and date_to is not None and date_from > date_to:
-        return Q(pk__in=[])
-    # Whole months: [first_full, end_full) by month start.
+        return []
+    # Whole months: those starting in [first_full, end_full).
     first_full = None
     if date_from is not None:
         first_full = date_from if date_from.day == 1 else next_month(date_from)
@@ -89,18 +93,35 @@ def range_q(
         last_day = next_month(date_to) - datetime.timedelta(days=1)
         end_full = next_month(date_to) if date_to == last_day else month_of(date_to)
     if first_full is not None and end_full is not None and first_full >= end_full:
-        # No whole month inside: day rows only.
-        return Q(grain=DAY, period__gte=date_from, period__lte=date_to)
-    months = Q(grain=MONTH)
-    if first_full is not None:
-        months &= Q(period__gte=first_full)
-    if end_full is not None:
-        months &= Q(period__lt=end_full)
-    q = months
-    if date_from is not None and first_full != date_from:
-        q |= Q(grain=DAY, period__gte=date_from, period__lt=first_full)
+        return [(DAY, date_from, date_to)]  # no whole month inside
+    one_day = datetime.timedelta(days=1)
+    last_month = end_full - one_day if end_full is not None else None
+    pieces: list[Piece] = [(MONTH, first_full, last_month)]
+    if date_from is not None and first_full is not None and first_full != date_from:
+        pieces.append((DAY, date_from, first_full - one_day))
     if date_to is not None and end_full is not None and end_full <= date_to:
-        q |= Q(grain=DAY, period__gte=end_full, period__lte=date_to)
+        pieces.append((DAY, end_full, date_to))
+    return pieces
+
+
+def range_q(
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    *,
+    all_time: bool = False,
+    **pinned: Any,
+) -> Q:
+    """Return the rows of ``range_pieces``, each piece a flat condition with
+    ``pinned`` (the key columns before the period), so that PostgreSQL reads
+    each piece as one index range (a bitmap OR of them)."""
+    q = Q(pk__in=[])
+    for grain, first, last in range_pieces(date_from, date_to, all_time=all_time):
+        piece = Q(grain=grain, **pinned)
+        if first is not None:
+            piece &= Q(period__gte=first)
+        if last is not None:
+            piece &= Q(period__lte=last)
+        q |= piece
     return q
 
 

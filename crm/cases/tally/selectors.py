@@ -62,10 +62,12 @@ def tally_counts(
     qs = CaseTally.objects.filter(firm=firm, kind__in=list(kinds))
     if not visible or not facts:
         return qs.none().values(*fields)
-    wanted = Q()
+    wanted = Q(pk__in=[])
     for fact in facts:
-        wanted |= Q(
-            rollups.range_q(date_from, date_to, all_time=fact == OPEN),
+        wanted |= rollups.range_q(
+            date_from,
+            date_to,
+            all_time=fact == OPEN,
             fact=fact,
             by=_grouping(fact, owner, introducer_id),
         )
