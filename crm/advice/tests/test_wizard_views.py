@@ -611,8 +611,9 @@ def test_step_page_query_count_is_constant(
 
 # Create Case: the queries of the final post, savepoints included, the same on
 # SQLite and PostgreSQL (58 and 52 on SQLite before the counter, held-key and preference
-# changes).
-CREATE_QUERIES = {"new client": 49, "lead": 44}
+# changes). One of them is the case tally's upsert (issue 21 item 5: the
+# reports' summary rows move in the same transaction; 49 and 44 before).
+CREATE_QUERIES = {"new client": 50, "lead": 45}
 
 
 @pytest.mark.parametrize("source", list(CREATE_QUERIES))
