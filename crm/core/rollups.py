@@ -31,7 +31,7 @@ writers, DESIGN B2) move its count between keys in the same transaction:
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models
 from django.db.models import Q
@@ -143,14 +143,14 @@ def upsert(
     connection = connections[using]
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = [meta.get_field(name) for name in key_fields]
-    columns = [quote(f.column) for f in fields]  # type: ignore[union-attr]  # concrete fields
+    fields = [cast(models.Field[Any, Any], meta.get_field(name)) for name in key_fields]
+    columns = [quote(str(f.column)) for f in fields]
     table = quote(meta.db_table)
     one = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
     params: list[Any] = []
     for key, n in rows:
         for field, value in zip(fields, key, strict=True):
-            params.append(field.get_db_prep_value(value, connection))  # type: ignore[union-attr]  # concrete fields
+            params.append(field.get_db_prep_value(value, connection))
         params.append(n)
     # Names come from the model's meta, quoted; every value is a parameter.
     sql = (

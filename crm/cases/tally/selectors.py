@@ -9,7 +9,7 @@ depends on the range and the filters, never on the number of cases.
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
@@ -61,7 +61,7 @@ def tally_counts(
     visible, owner = visible_owner(principal, owner_id)
     qs = CaseTally.objects.filter(firm=firm, kind__in=list(kinds))
     if not visible or not facts:
-        return qs.none().values(*fields)
+        return cast("QuerySet[CaseTally, dict[str, Any]]", qs.none().values(*fields))
     wanted = Q(pk__in=[])
     for fact in facts:
         wanted |= rollups.range_q(
@@ -85,4 +85,4 @@ def tally_counts(
                 for name in NAME_FIELDS
             }
         )
-    return rows
+    return cast("QuerySet[CaseTally, dict[str, Any]]", rows)

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from crm.advice.choices import AdviceKind
 from crm.cases import kinds
-from crm.cases.models import Case, CaseTally
+from crm.cases.models import Case
 from crm.cases.services import case_move, case_reopen, case_update
 from crm.cases.services.status import reopen_statuses
 from crm.cases.tally import services as tally
-from crm.cases.tally.models import KEY
+from crm.cases.tally.models import KEY, CaseTally
 from crm.cases.tests.factories import make_case
 from crm.core import demo, rollups
 from crm.firms.choices import Role
