@@ -23,6 +23,7 @@ from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead
+from crm.leads.tally import services as lead_tally
 
 
 def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
@@ -186,9 +187,13 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
     """Mark the lead Converted and link it to ``case`` (C3); a lead may lead to many."""
     previous = lead.status
     if previous != LeadStatus.CONVERTED:
+        counted = lead_tally.state_of(lead)
         lead.status = LeadStatus.CONVERTED
         lead.converted_at = timezone.now()
         lead.save(update_fields=["status", "converted_at", "updated_at"])
+        lead_tally.lead_moved(
+            firm_id=firm.pk, before=counted, after=lead_tally.state_of(lead)
+        )
     events.record(
         firm=firm,
         actor=actor,

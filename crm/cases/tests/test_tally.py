@@ -20,6 +20,10 @@ from crm.cases.tests.factories import make_case
 from crm.core import demo, rollups
 from crm.firms.choices import Role
 from crm.firms.tests.factories import IntroducerFactory, MembershipFactory
+from crm.leads.models import Lead
+from crm.leads.tally import services as lead_tally
+from crm.leads.tally.models import KEY as LEAD_KEY
+from crm.leads.tally.models import LeadTally
 from crm.support import services as support_services
 from crm.support.choices import ConcernLevel, SupportKind
 from crm.support.tests.factories import make_support_case
@@ -200,6 +204,12 @@ def test_demo_seed_leaves_the_tally_right():
     ids = sorted(set(Case.objects.values_list("firm_id", flat=True)))
     assert ids
     assert _stored(ids) == _fresh(ids)
+    for firm_id in ids:
+        leads = lead_tally.tally_counts(Lead, firm_id)
+        assert {
+            tuple(getattr(r, name) for name in LEAD_KEY[1:]): r.n
+            for r in LeadTally.objects.filter(firm_id=firm_id).exclude(n=0)
+        } == {key: n for key, n in leads.items() if n}
 
 
 def test_range_rows_tile_the_range_exactly(firm):

@@ -4,8 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Case as Conditional
-from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, F, Q, Sum, Value, When
 
 from crm.advice.selectors import ADVICE_KINDS
 from crm.cases import kinds as case_kinds
@@ -16,8 +15,8 @@ from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
 from crm.core.principals import Principal
 from crm.firms.models import Firm
-from crm.leads.choices import LeadStatus
-from crm.leads.models import Lead
+from crm.leads.tally import selectors as lead_tally
+from crm.leads.tally.services import CONVERTED, LOST
 from crm.protection.choices import PolicyStatus, PremiumFrequency
 from crm.protection.models import Policy
 from crm.reports.selectors.base import (
@@ -105,23 +104,25 @@ def conversion_report(
     """Return leads received per month, how many became cases, and the rate.
 
     Each lead counts in the month it was received, converted or not yet.
+    Read from the lead tally (``crm.leads.tally``): month rows and the
+    partial months' day rows.
     """
     span = months_of(query, today=today)
-    qs = in_range(
-        Lead.objects.filter(firm=firm), "created_at", span.date_from, span.date_to
+    received = lead_tally.received_counts(
+        firm=firm,
+        date_from=span.date_from,
+        date_to=span.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
     )
-    counts = {
-        row["month"]: row
-        for row in for_people(qs, query)
-        .order_by()
-        .annotate(month=TruncMonth("created_at", output_field=DateField()))
-        .values("month")
-        .annotate(
-            leads=Count("id"),
-            converted=Count("id", filter=Q(status=LeadStatus.CONVERTED)),
-            lost=Count("id", filter=Q(status=LeadStatus.NOT_PROCEEDING)),
-        )
-    }
+    counts: dict[datetime.date, dict[str, int]] = {}
+    for (month, outcome), n in received.items():
+        row = counts.setdefault(month, {"leads": 0, "converted": 0, "lost": 0})
+        row["leads"] += n
+        if outcome == CONVERTED:
+            row["converted"] += n
+        elif outcome == LOST:
+            row["lost"] += n
     rows = []
     for month in span.months:
         row = counts.get(month, {})
