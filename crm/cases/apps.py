@@ -34,3 +34,10 @@ class CasesConfig(AppConfig):
             "cases.owner_sort_name", services.case_owner_names_refresh
         )
         from crm.cases import checks  # noqa: F401  (registers the checks)
+        from crm.cases.tally import services as tally
+        from crm.core import rollups
+
+        # The reports' counts of cases (``rollups_rebuild`` repairs them).
+        rollups.register(
+            "cases", tally.rebuild, sources=("cases.Case", "support.SupportDetails")
+        )

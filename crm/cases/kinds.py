@@ -72,6 +72,10 @@ class CaseKind:
     # ``retention_default_years``; the firm may set more.
     retention_min_years: int = 0
     retention_default_years: int = 6
+    # The case tally's detail column (``crm.cases.tally``): a path from the
+    # case to a short text field the reports split open cases by (support:
+    # the concern level); the kind's service that changes it moves the count.
+    tally_detail: str = ""
 
     def status_values(self) -> list[str]:
         """Return the kind's status values in pipeline order."""

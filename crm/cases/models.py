@@ -399,3 +399,6 @@ class RetentionPeriod(FirmOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind or 'no case'}: {self.years} years"
+
+
+from crm.cases.tally.models import CaseTally  # noqa: E402, F401  (the tally's table)

@@ -64,3 +64,22 @@ def visible_case_ids(
     if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
         return None
     return case_visibility(Case.objects.filter(firm=firm), principal).values("pk")
+
+
+def visible_owner(
+    principal: "Principal | None", owner_id: int | None
+) -> tuple[bool, int | None]:
+    """Return whether ``principal`` sees any case, and the owner to count by.
+
+    The summary rows (``crm.cases.tally``) know cases by owner, so a member
+    limited to own cases is an owner filter on their user: ``(True, their
+    id)``, or ``(False, None)`` when the filter names someone else. ``None``
+    as the owner means everyone's cases.
+    """
+    if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+        return True, owner_id
+    if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
+        if owner_id is not None and owner_id != principal.user_id:
+            return False, None
+        return True, principal.user_id
+    return False, None

@@ -30,3 +30,8 @@ class LeadsConfig(AppConfig):
             ),
         )
         demo.register(leads_demo.seed)
+        from crm.core import rollups
+        from crm.leads.tally import services as tally
+
+        # The conversion report's counts (``rollups_rebuild`` repairs them).
+        rollups.register("leads", tally.rebuild, sources=("leads.Lead",))

@@ -151,3 +151,6 @@ class LeadEvent(FirmOwnedModel):
 
     def __str__(self) -> str:
         return self.get_type_display()
+
+
+from crm.leads.tally.models import LeadTally  # noqa: E402, F401  (the tally's table)

@@ -34,6 +34,7 @@ from crm.leads.choices import (
     LeadStatus,
 )
 from crm.leads.models import Lead
+from crm.leads.tally import services as tally
 
 DETAIL_FIELDS = (
     "source",
@@ -147,6 +148,7 @@ def lead_create(
     )
     lead.full_clean()
     lead.save()
+    tally.lead_moved(firm_id=firm.pk, before=None, after=tally.state_of(lead))
     events.record(
         firm=firm,
         actor=actor,
@@ -218,6 +220,7 @@ def lead_update(
     )
     _check_source(source, introducer)
     before = events.snapshot(lead, DETAIL_FIELDS)
+    counted = tally.state_of(lead)
     lead.source = source
     lead.owner = owner
     lead.introducer = introducer
@@ -231,6 +234,7 @@ def lead_update(
         return lead
     concurrency.claim_version(firm=firm, instance=lead, version=version)
     lead.save(update_fields=[*changes, "updated_at"])
+    tally.lead_moved(firm_id=firm.pk, before=counted, after=tally.state_of(lead))
     events.record(
         firm=firm,
         actor=actor,
@@ -283,13 +287,16 @@ def lead_move(
     current = (
         Lead.objects.select_for_update()
         .filter(firm=firm, pk=lead.pk)
-        .values("status", "not_proceeding_reason")
+        .values("status", "not_proceeding_reason", "owner_id", "introducer_id")
         .first()
     )
     if current is None:
         raise ApplicationError("That lead is not in this firm.", "not_found")
     lead.status = current["status"]
     lead.not_proceeding_reason = current["not_proceeding_reason"]
+    lead.owner_id = current["owner_id"]
+    lead.introducer_id = current["introducer_id"]
+    counted = tally.state_of(lead)
     _check_move(lead, status, reason)
     old = LeadStatus(lead.status)
     new = LeadStatus(status)
@@ -299,6 +306,7 @@ def lead_move(
     lead.not_proceeding_reason = reason
     lead.full_clean()
     lead.save(update_fields=["status", "not_proceeding_reason", "updated_at"])
+    tally.lead_moved(firm_id=firm.pk, before=counted, after=tally.state_of(lead))
     params = {"from": old.value, "to": new.value, "reason": reason}
     summary = f"Lead moved from {old.label} to {new.label}"
     changes: dict[str, list[str | None]] = {"status": [old.value, new.value]}

@@ -295,6 +295,7 @@ def register() -> None:
             titled=True,
             # A support case has one beneficiary, who never changes (I1).
             max_applicants=1,
+            tally_detail="support__concern_level",
             create_url_name="support:case_create",
             create_label=_("Create case"),
             create_choice=_("Support case"),

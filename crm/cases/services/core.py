@@ -12,6 +12,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.cases.services.owners import owner_sort_name
+from crm.cases.tally import services as tally
 from crm.contacts.models import Contact
 from crm.core import events, validation
 from crm.core.choices import AuditVerb
@@ -22,6 +23,7 @@ from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.choices import LeadContactEventType, LeadEventType, LeadStatus
 from crm.leads.models import Lead
+from crm.leads.tally import services as lead_tally
 
 
 def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
@@ -59,6 +61,10 @@ class NewCase:
     lead: Lead | None = None
     # Kind-specific fields, checked and stored by the kind's registered hooks.
     details: dict[str, Any] = field(default_factory=dict)
+    # The case tally's detail (``CaseKind.tally_detail``) when the kind's own
+    # service makes the detail row after ``case_create`` (support: the
+    # concern level it is about to set); None reads it from the case.
+    tally_detail: str | None = None
 
 
 def _check(firm: Firm, data: NewCase) -> None:
@@ -153,6 +159,8 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     create_details = kinds.get(data.kind).create_details
     if create_details is not None:
         create_details(firm=firm, case=case, details=data.details)
+    counted = tally.state_of(case, detail=data.tally_detail)
+    tally.case_moved(firm_id=firm.pk, before=None, after=counted)
     events.record(
         firm=firm,
         actor=actor,
@@ -181,9 +189,13 @@ def _convert_lead(*, firm: Firm, actor: User | None, lead: Lead, case: Case) -> 
     """Mark the lead Converted and link it to ``case`` (C3); a lead may lead to many."""
     previous = lead.status
     if previous != LeadStatus.CONVERTED:
+        counted = lead_tally.state_of(lead)
         lead.status = LeadStatus.CONVERTED
         lead.converted_at = timezone.now()
         lead.save(update_fields=["status", "converted_at", "updated_at"])
+        lead_tally.lead_moved(
+            firm_id=firm.pk, before=counted, after=lead_tally.state_of(lead)
+        )
     events.record(
         firm=firm,
         actor=actor,

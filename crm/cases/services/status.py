@@ -14,6 +14,7 @@ from crm.cases import kinds
 from crm.cases.choices import CaseContactEventType, CaseEventType
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.services.owners import owner_sort_name
+from crm.cases.tally import services as tally
 from crm.contacts.models import Contact
 from crm.core import concurrency, events, validation
 from crm.core.choices import AuditVerb
@@ -36,7 +37,14 @@ def _locked(firm: Firm, case: Case) -> Case:
     current = (
         Case.objects.select_for_update()
         .filter(firm=firm, pk=case.pk)
-        .values("status", "is_open", "closed_at", "close_reason")
+        .values(
+            "status",
+            "is_open",
+            "closed_at",
+            "close_reason",
+            "owner_id",
+            "introducer_id",
+        )
         .first()
     )
     if current is None:
@@ -84,6 +92,7 @@ def case_move(
     """
     case = _locked(firm, case)
     _check_move(case, status, reason)
+    counted = tally.state_of(case)
     kind = kinds.get(case.kind)
     old, new = case.status, status
     reason = reason.strip()[:REASON_MAX]
@@ -98,6 +107,7 @@ def case_move(
         fields += ["is_open", "closed_at", "close_reason"]
     validation.clean_changed(case, fields=fields)
     case.save(update_fields=fields)
+    tally.case_moved(firm_id=firm.pk, before=counted, after=tally.state_of(case))
     params = {"from": old, "to": new, "reason": reason}
     summary = f"{case.reference} moved from {_label(old)} to {_label(new)}"
     changes: dict[str, list[str | bool | None]] = {"status": [old, new]}
@@ -157,6 +167,7 @@ def case_reopen(
             "invalid",
             {"field": "status"},
         )
+    counted = tally.state_of(case)
     old = case.status
     case.status = status
     case.status_rank = kinds.status_rank(status)
@@ -166,6 +177,7 @@ def case_reopen(
     fields = ["status", "status_rank", "is_open", "closed_at", "close_reason"]
     validation.clean_changed(case, fields=fields)
     case.save(update_fields=[*fields, "updated_at"])
+    tally.case_moved(firm_id=firm.pk, before=counted, after=tally.state_of(case))
     params = {"from": old, "to": status, "reason": reason}
     events.record(
         firm=firm,
@@ -215,6 +227,7 @@ def case_update(
             {"field": "owner"},
         )
     before = events.snapshot(case, DETAIL_FIELDS)
+    counted = tally.state_of(case)
     case.owner = owner
     case.owner_sort_name = owner_sort_name(owner)
     case.follow_up_date = follow_up_date
@@ -226,6 +239,7 @@ def case_update(
         return case
     concurrency.claim_version(firm=firm, instance=case, version=version)
     case.save(update_fields=[*DETAIL_FIELDS, "owner_sort_name", "updated_at"])
+    tally.case_moved(firm_id=firm.pk, before=counted, after=tally.state_of(case))
     events.record(
         firm=firm,
         actor=actor,

@@ -361,9 +361,9 @@ def test_a_move_reads_no_row_the_case_already_holds(
         introducer_branch=branch,
         negotiator=NegotiatorFactory(branch=branch),
     )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         move(firm, case, S.CALL_BACK, actor=staff.user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         move(
             firm, case, S.NOT_PROCEEDING_WITH, reason="Went elsewhere", actor=staff.user
         )

@@ -4,19 +4,19 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Case as Conditional
-from django.db.models import Count, DateField, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, F, Q, Sum, Value, When
 
 from crm.advice.selectors import ADVICE_KINDS
 from crm.cases import kinds as case_kinds
-from crm.cases.models import Case
-from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.policies import case_child_visibility
+from crm.cases.tally.selectors import tally_counts
+from crm.cases.tally.services import OPEN
 from crm.concerthub.choices import SubmissionStatus
 from crm.concerthub.models import Submission
 from crm.core.principals import Principal
 from crm.firms.models import Firm
-from crm.leads.choices import LeadStatus
-from crm.leads.models import Lead
+from crm.leads.tally import selectors as lead_tally
+from crm.leads.tally.services import CONVERTED, LOST
 from crm.protection.choices import PolicyStatus, PremiumFrequency
 from crm.protection.models import Policy
 from crm.reports.selectors.base import (
@@ -53,31 +53,31 @@ def pipeline_report(
 ) -> Table:
     """Return open advice cases by stage (rows) and adviser (columns).
 
-    The date range bounds when the cases were opened.
+    The date range bounds when the cases were opened. Read from the case
+    tally (``crm.cases.tally``): stages x advisers x the range's months and
+    partial-month days, whatever the number of cases.
     """
-    visible = case_visibility(
-        Case.objects.filter(firm=firm, kind__in=ADVICE_KINDS, is_open=True), principal
-    )
-    qs = for_people(
-        in_range(visible, "created_at", query.date_from, query.date_to), query
-    )
-    counts = (
-        qs.order_by()
-        .values(
-            "status",
-            "owner_id",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__email",
-        )
-        .annotate(n=Count("id"))
+    counts = tally_counts(
+        firm=firm,
+        principal=principal,
+        facts=[OPEN],
+        kinds=list(ADVICE_KINDS),
+        fields=("status", "owner_key"),
+        date_from=query.date_from,
+        date_to=query.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
+        owner_names=True,
     )
     cells: dict[tuple[str, int | None], int] = {}
     advisers: dict[int | None, str] = {}
     for row in counts:
-        cells[row["status"], row["owner_id"]] = row["n"]
-        advisers[row["owner_id"]] = person_label(
-            row["owner__first_name"], row["owner__last_name"], row["owner__email"]
+        if not row["total"]:
+            continue
+        pk = row["owner_key"] or None
+        cells[row["status"], pk] = cells.get((row["status"], pk), 0) + row["total"]
+        advisers[pk] = person_label(
+            row["owner_first_name"], row["owner_last_name"], row["owner_email"]
         )
     order = sorted(advisers, key=lambda pk: (pk is None, advisers[pk].lower()))
     rows = []
@@ -104,23 +104,25 @@ def conversion_report(
     """Return leads received per month, how many became cases, and the rate.
 
     Each lead counts in the month it was received, converted or not yet.
+    Read from the lead tally (``crm.leads.tally``): month rows and the
+    partial months' day rows.
     """
     span = months_of(query, today=today)
-    qs = in_range(
-        Lead.objects.filter(firm=firm), "created_at", span.date_from, span.date_to
+    received = lead_tally.received_counts(
+        firm=firm,
+        date_from=span.date_from,
+        date_to=span.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
     )
-    counts = {
-        row["month"]: row
-        for row in for_people(qs, query)
-        .order_by()
-        .annotate(month=TruncMonth("created_at", output_field=DateField()))
-        .values("month")
-        .annotate(
-            leads=Count("id"),
-            converted=Count("id", filter=Q(status=LeadStatus.CONVERTED)),
-            lost=Count("id", filter=Q(status=LeadStatus.NOT_PROCEEDING)),
-        )
-    }
+    counts: dict[datetime.date, dict[str, int]] = {}
+    for (month, outcome), n in received.items():
+        row = counts.setdefault(month, {"leads": 0, "converted": 0, "lost": 0})
+        row["leads"] += n
+        if outcome == CONVERTED:
+            row["converted"] += n
+        elif outcome == LOST:
+            row["lost"] += n
     rows = []
     for month in span.months:
         row = counts.get(month, {})

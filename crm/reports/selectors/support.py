@@ -3,12 +3,13 @@ month, the support caseload and the outcomes achieved."""
 
 import datetime
 
-from django.db.models import Count, DateField, Q
+from django.db.models import Count, DateField
 from django.db.models.functions import TruncMonth
 
 from crm.cases import kinds as case_kinds
-from crm.cases.models import Case
-from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.policies import case_child_visibility
+from crm.cases.tally.selectors import tally_counts
+from crm.cases.tally.services import CLOSED, OPEN, OPENED
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.reports.selectors.base import (
@@ -16,9 +17,9 @@ from crm.reports.selectors.base import (
     ReportQuery,
     Row,
     Table,
-    for_people,
     in_range,
     month_label,
+    month_start,
     months_of,
     person_label,
 )
@@ -32,27 +33,30 @@ def cases_report(
     """Return cases opened and closed per month, by kind of case.
 
     A case counts as opened in the month it was created and as closed in the
-    month it was closed, whatever its state now.
+    month it was closed, whatever its state now. Read from the case tally
+    (``crm.cases.tally``): month rows and the partial months' day rows.
     """
     span = months_of(query, today=today)
     kinds = case_kinds.kinds_for(firm)
-    cases = for_people(
-        case_visibility(
-            Case.objects.filter(firm=firm, kind__in=[k.value for k in kinds]),
-            principal,
-        ),
-        query,
-    ).order_by()
-    tallies: dict[str, dict[tuple[datetime.date, str], int]] = {}
-    for name in ("created_at", "closed_at"):
-        rows = (
-            in_range(cases, name, span.date_from, span.date_to)
-            .annotate(month=TruncMonth(name, output_field=DateField()))
-            .values("month", "kind")
-            .annotate(n=Count("id"))
-        )
-        tallies[name] = {(r["month"], r["kind"]): r["n"] for r in rows}
-    opened, closed = tallies["created_at"], tallies["closed_at"]
+    counts = tally_counts(
+        firm=firm,
+        principal=principal,
+        facts=[OPENED, CLOSED],
+        kinds=[k.value for k in kinds],
+        fields=("fact", "period", "kind"),
+        date_from=span.date_from,
+        date_to=span.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
+    )
+    tallies: dict[str, dict[tuple[datetime.date, str], int]] = {
+        OPENED: {},
+        CLOSED: {},
+    }
+    for row in counts:
+        cell = (month_start(row["period"]), row["kind"])
+        tallies[row["fact"]][cell] = tallies[row["fact"]].get(cell, 0) + row["total"]
+    opened, closed = tallies[OPENED], tallies[CLOSED]
     lines = []
     for month in span.months:
         figures: list[int] = []
@@ -94,35 +98,40 @@ def caseload_report(
     """Return open support cases by case manager and concern level.
 
     The date range bounds when the cases were opened; support cases have no
-    introducer, so that filter does not apply.
+    introducer, so that filter does not apply. Read from the case tally
+    (``crm.cases.tally``), whose detail is the concern level.
     """
-    visible = case_visibility(
-        Case.objects.filter(firm=firm, kind=SupportKind.SUPPORT, is_open=True),
-        principal,
+    counts = tally_counts(
+        firm=firm,
+        principal=principal,
+        facts=[OPEN],
+        kinds=[SupportKind.SUPPORT],
+        fields=("owner_key", "detail"),
+        date_from=query.date_from,
+        date_to=query.date_to,
+        owner_id=query.owner_id,
+        owner_names=True,
     )
-    qs = in_range(visible, "created_at", query.date_from, query.date_to)
-    if query.owner_id is not None:
-        qs = qs.filter(owner_id=query.owner_id)
-    counts = (
-        qs.order_by()
-        .values("owner_id", "owner__first_name", "owner__last_name", "owner__email")
-        .annotate(
-            **{
-                level: Count("id", filter=Q(support__concern_level=level))
-                for level in ConcernLevel.values
-            },
-            total=Count("id"),
+    cells: dict[int, dict[str, int]] = {}
+    names: dict[int, str] = {}
+    for r in counts:
+        if not r["total"]:
+            continue
+        cell = cells.setdefault(r["owner_key"], {})
+        cell[r["detail"]] = cell.get(r["detail"], 0) + r["total"]
+        names[r["owner_key"]] = person_label(
+            r["owner_first_name"], r["owner_last_name"], r["owner_email"]
         )
-    )
     rows = sorted(
         (
             Row(
-                person_label(
-                    r["owner__first_name"], r["owner__last_name"], r["owner__email"]
+                names[pk],
+                (
+                    *(cell.get(level, 0) for level in ConcernLevel.values),
+                    sum(cell.values()),
                 ),
-                (*(r[level] for level in ConcernLevel.values), r["total"]),
             )
-            for r in counts
+            for pk, cell in cells.items()
         ),
         key=lambda row: (row.label == "Unassigned", row.label.lower()),
     )

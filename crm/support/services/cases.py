@@ -14,6 +14,7 @@ from django.utils import timezone
 from crm.cases import services as case_services
 from crm.cases.choices import CaseEventType
 from crm.cases.models import Case, CaseApplicant
+from crm.cases.tally import services as tally
 from crm.contacts.models import Contact
 from crm.core import concurrency, events
 from crm.core.choices import AuditVerb
@@ -147,6 +148,7 @@ def support_case_create(
             status=SupportStatus.OPEN,
             note=data.note.strip(),
             title=data.title,
+            tally_detail=concern_level,
         ),
     )
     fixed = data.duration == Duration.FIXED
@@ -203,6 +205,7 @@ def support_case_update(
     _check(firm, data, details)
     case_before = events.snapshot(case, CASE_FIELDS)
     details_before = events.snapshot(details, DETAIL_FIELDS)
+    counted = tally.state_of(case)
     case.title = data.title.strip()
     case.owner = data.case_manager
     case.owner_sort_name = case_services.owner_sort_name(data.case_manager)
@@ -221,6 +224,7 @@ def support_case_update(
     concurrency.claim_version(firm=firm, instance=case, version=version)
     case.save(update_fields=[*CASE_FIELDS, "owner_sort_name", "updated_at"])
     details.save(update_fields=list(DETAIL_FIELDS))
+    tally.case_moved(firm_id=firm.pk, before=counted, after=tally.state_of(case))
     events.record(
         firm=firm,
         actor=actor,
@@ -281,6 +285,10 @@ def concern_change(
     details.concern_level = level
     details.concern_rank = ConcernLevel(level).rank
     details.save(update_fields=["concern_level", "concern_rank"])
+    counted = tally.state_of(case, detail=old)
+    tally.case_moved(
+        firm_id=firm.pk, before=counted, after=tally.with_detail(counted, level)
+    )
     params = {"from": old, "to": level, "reason": reason}
     events.record(
         firm=firm,

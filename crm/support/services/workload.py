@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from crm.cases import services as case_services
 from crm.cases.models import Case
+from crm.cases.tally import services as tally
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
@@ -59,7 +60,7 @@ def cases_reassign(
     cases = list(
         Case.objects.select_for_update(of=("self",))
         .filter(firm=firm, pk__in=ids, kind=SupportKind.SUPPORT, is_open=True)
-        .select_related("owner")
+        .select_related("owner", "support")
         .order_by("pk")
     )
     if len(cases) != len(ids):
@@ -73,6 +74,7 @@ def cases_reassign(
     moved = [c for c in cases if c.owner_id != case_manager.pk]
     if not moved:
         return []
+    counted = [tally.state_of(case) for case in moved]
     Case.objects.filter(firm=firm, pk__in=[c.pk for c in moved]).update(
         owner=case_manager,
         owner_sort_name=case_services.owner_sort_name(case_manager),
@@ -96,4 +98,11 @@ def cases_reassign(
             verb=AuditVerb.UPDATE,
             changes={"owner": [before, case_manager]},
         )
+    tally.cases_moved(
+        firm_id=firm.pk,
+        changes=[
+            (state, tally.state_of(case))
+            for state, case in zip(counted, moved, strict=True)
+        ],
+    )
     return moved
