@@ -8,6 +8,7 @@ a case needs, so a half-known Fact Find can still be saved.
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from crm.advice.choices import RepaymentMethod
@@ -141,9 +142,30 @@ class CommitmentForm(SectionForm):
     balance = _money(_("Balance outstanding (£)"))
 
 
+class PolicyKindBoundField(BoundField):
+    """A policy's "kind" input, with an id of its own.
+
+    The commitments section's form, on the same page, has a "kind" too: one
+    id for both would put each "Type" label (and error list) on one select.
+    """
+
+    @property
+    def auto_id(self) -> str:
+        """Return ``<prefix>_policy_kind`` (the field's name stays ``kind``)."""
+        auto_id = super().auto_id
+        if not auto_id:
+            return auto_id
+        return auto_id.removesuffix(self.html_name) + "policy_kind"
+
+
 class PolicyForm(SectionForm):
     provider = forms.CharField(label=_("Provider"), max_length=80)
-    kind = ChoiceField(label=_("Type"), choices=PolicyKind.choices, required=True)
+    kind = ChoiceField(
+        label=_("Type"),
+        choices=PolicyKind.choices,
+        required=True,
+        bound_field_class=PolicyKindBoundField,
+    )
     cover_amount = _money(_("Cover amount (£)"))
     monthly_premium = _money(_("Monthly premium (£)"))
 

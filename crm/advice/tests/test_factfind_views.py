@@ -1,6 +1,7 @@
 """The Fact Find and D&N sections on an advice case's page (F1-F3)."""
 
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -57,6 +58,23 @@ def test_every_missing_link_points_at_a_real_input(owner_client, case):
     assert len(anchors) > 15
     for anchor in anchors:
         assert re.search(rf'<(input|select|textarea)[^>]*id="{anchor}"', body), anchor
+
+
+def test_case_page_ids_are_unique(owner_client, firm):
+    """No two elements share an id: each label names its own input.
+
+    The commitments and policies sections both have a "Type" select; with one
+    id for both, the policies' label pointed at the commitments' select.
+    """
+    case = make_case(
+        firm,
+        kind=AdviceKind.PROTECTION,
+        applicants=[ContactFactory(firm=firm), ContactFactory(firm=firm)],
+    )
+    body = text(owner_client.get(case.get_absolute_url()))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', body))
+    assert len(ids) > 50
+    assert [id_ for id_, count in ids.items() if count > 1] == []
 
 
 def test_htmx_save_returns_the_section_readiness_and_announcement(adviser_client, case):
