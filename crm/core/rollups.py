@@ -35,6 +35,7 @@ from typing import Any, cast
 
 from django.db import connections, models
 from django.db.models import Q
+from django.utils import timezone
 
 EPOCH = datetime.date(1970, 1, 1)
 ALL_TIME, MONTH, DAY = "a", "m", "d"
@@ -44,6 +45,13 @@ Rebuild = Callable[[Sequence[int] | None], int]
 _REBUILDS: dict[str, Rebuild] = {}
 # Each rollup's base tables ("app.Model"), for tests that write them directly.
 _SOURCES: dict[str, frozenset[str]] = {}
+
+
+def zone() -> datetime.tzinfo:
+    """Return the zone whose days the rollups count in: the site's, whatever a
+    request has activated, so that a count added by one request is taken
+    away from the same day by another."""
+    return timezone.get_default_timezone()
 
 
 def month_of(day: datetime.date) -> datetime.date:

@@ -65,12 +65,13 @@ def state_of(case: Any, *, detail: str | None = None) -> CaseState:
         path = spec.tally_detail if spec is not None else ""
         detail = _detail(case, path) if path and case.is_open else ""
     closed = case.closed_at
+    zone = rollups.zone()
     return CaseState(
         kind=case.kind,
         status=case.status,
         is_open=case.is_open,
-        opened=timezone.localdate(case.created_at),
-        closed=timezone.localdate(closed) if closed is not None else None,
+        opened=timezone.localdate(case.created_at, zone),
+        closed=timezone.localdate(closed, zone) if closed is not None else None,
         owner=case.owner_id or 0,
         introducer=case.introducer_id or 0,
         detail=detail if case.is_open else "",
@@ -132,7 +133,7 @@ def case_moved(
 
 
 def _local_day(name: str) -> TruncDate:
-    return TruncDate(name, tzinfo=timezone.get_current_timezone())
+    return TruncDate(name, tzinfo=rollups.zone())
 
 
 def tally_counts(

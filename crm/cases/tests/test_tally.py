@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from crm.advice.choices import AdviceKind
+from crm.advice.choices import AdviceKind, AdviceStatus
 from crm.cases import kinds
 from crm.cases.models import Case
 from crm.cases.services import case_move, case_reopen, case_update
@@ -267,3 +267,25 @@ def test_a_local_evening_counts_on_its_local_day(firm):
     assert row.period == local == datetime.date(2025, 7, 1)
     month = CaseTally.objects.get(firm=firm, fact=tally.OPENED, grain="m", by="a")
     assert month.period == datetime.date(2025, 7, 1)
+
+
+def test_a_zone_a_request_activates_does_not_move_the_day(firm):
+    """The tally counts the site's days: a case opened while one zone is active
+    and closed while another is keeps its counts on the same day, so the
+    stored rows still equal a fresh count and none goes below zero."""
+    moment = datetime.datetime(2025, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        with timezone.override("America/New_York"):
+            case = make_case(firm, kind=AdviceKind.MORTGAGE)
+        with timezone.override("Asia/Tokyo"):
+            case_move(
+                firm=firm,
+                actor=None,
+                case=case,
+                status=AdviceStatus.NOT_PROCEEDING_WITH,
+                reason="Went elsewhere",
+            )
+    assert _stored([firm.pk]) == _fresh([firm.pk])
+    assert not CaseTally.objects.filter(n__lt=0).exists()
+    row = CaseTally.objects.get(firm=firm, fact=tally.OPENED, grain="d", by="a")
+    assert row.period == datetime.date(2025, 7, 1)

@@ -50,7 +50,7 @@ class LeadState:
 def state_of(lead: Any) -> LeadState:
     """Return ``lead``'s tally state."""
     return LeadState(
-        received=timezone.localdate(lead.created_at),
+        received=timezone.localdate(lead.created_at, rollups.zone()),
         owner=lead.owner_id or 0,
         introducer=lead.introducer_id or 0,
         outcome=outcome_of(lead.status),
@@ -92,7 +92,7 @@ def tally_counts(lead_model: type[models.Model], firm_id: int) -> Counter[Key]:
     rows = (
         lead_model._default_manager.filter(firm_id=firm_id)
         .order_by()
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("created_at", tzinfo=rollups.zone()))
         .values_list("day", "owner_id", "introducer_id", "status")
         .annotate(n=Count("id"))
     )
