@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -27,7 +27,6 @@ from crm.core.rollups import BY_INTRODUCER, BY_OWNER, EVERYONE
 
 OPEN, OPENED, CLOSED = "o", "n", "c"
 BY_BOTH = "x"
-BATCH = 5_000
 
 Key = tuple[Any, ...]
 
@@ -181,17 +180,9 @@ def rebuild_firm(
 ) -> int:
     """Replace a firm's tally rows with a fresh count; return the rows written."""
     counts = tally_counts(case_model, firm_id, details)
-    manager = tally_model._default_manager
-    with transaction.atomic():
-        manager.filter(firm_id=firm_id).delete()
-        rows = [
-            tally_model(firm_id=firm_id, **dict(zip(KEY[1:], key, strict=True)), n=n)
-            for key, n in counts.items()
-            if n
-        ]
-        for start in range(0, len(rows), BATCH):
-            manager.bulk_create(rows[start : start + BATCH])
-    return len(rows)
+    return rollups.replace_rows(
+        tally_model, firm_id=firm_id, fields=KEY[1:], counts=counts
+    )
 
 
 def kind_details() -> dict[str, str]:

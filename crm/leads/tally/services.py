@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -24,7 +24,6 @@ from crm.leads.tally.models import KEY, LeadTally
 
 CONVERTED, LOST = "converted", "lost"
 BY_BOTH = "x"
-BATCH = 5_000
 Key = tuple[Any, ...]
 
 
@@ -107,17 +106,9 @@ def rebuild_firm(
 ) -> int:
     """Replace a firm's tally rows with a fresh count; return the rows written."""
     counts = tally_counts(lead_model, firm_id)
-    manager = tally_model._default_manager
-    with transaction.atomic():
-        manager.filter(firm_id=firm_id).delete()
-        rows = [
-            tally_model(firm_id=firm_id, **dict(zip(KEY[1:], key, strict=True)), n=n)
-            for key, n in counts.items()
-            if n
-        ]
-        for start in range(0, len(rows), BATCH):
-            manager.bulk_create(rows[start : start + BATCH])
-    return len(rows)
+    return rollups.replace_rows(
+        tally_model, firm_id=firm_id, fields=KEY[1:], counts=counts
+    )
 
 
 def rebuild(firm_ids: Sequence[int] | None = None) -> int:
