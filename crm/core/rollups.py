@@ -19,7 +19,8 @@ writers, DESIGN B2) move its count between keys in the same transaction:
   owner *and* introducer is inherently narrow and reads the base rows
   through an index on that owner instead (each app's selector says so).
 - ``upsert`` adds signed deltas in one ``INSERT ... ON CONFLICT DO UPDATE SET
-  n = n + excluded.n`` statement (SQLite and PostgreSQL), race-free without
+  n = n + excluded.n`` statement (and any sums a rollup keeps beside the
+  count, e.g. premiums) (SQLite and PostgreSQL), race-free without
   a lock on the summary row; a change moves a count between one or two keys
   per grain. Rows that reach zero stay (a rebuild drops them).
 - Every rollup registers a rebuild (``register``) that recomputes a firm's
@@ -31,6 +32,7 @@ writers, DESIGN B2) move its count between keys in the same transaction:
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import connections, models, transaction
@@ -133,39 +135,69 @@ def range_q(
     return q
 
 
+Measure = int | Decimal
+Amounts = int | Decimal | Sequence[int | Decimal]
+
+
+def _amounts(value: Amounts, width: int) -> tuple[Measure, ...]:
+    """Return a delta's or count's measures as a tuple of ``width`` values."""
+    if isinstance(value, (int, Decimal)):
+        if width != 1:
+            msg = f"Expected {width} measures, got one value."
+            raise ValueError(msg)
+        return (value,)
+    found = tuple(value)
+    if len(found) != width:
+        msg = f"Expected {width} measures, got {len(found)}."
+        raise ValueError(msg)
+    return found
+
+
 def upsert(
     model: type[models.Model],
     key_fields: Sequence[str],
-    deltas: Mapping[tuple[Any, ...], int],
+    deltas: Mapping[tuple[Any, ...], Amounts],
     *,
+    measures: Sequence[str] = ("n",),
     using: str = "default",
 ) -> int:
-    """Add each non-zero delta to its key's ``n`` in one statement; return rows sent.
+    """Add each non-zero delta to its key's measures in one statement; return
+    rows sent.
 
     ``key_fields`` are the model's unique key (the firm first), in the order
-    of each delta's key tuple.
+    of each delta's key tuple; ``measures`` the columns a delta adds to (a
+    count ``n`` by default, or also sums: a delta is then a tuple in that
+    order). A delta whose measures are all zero is not sent.
     """
-    rows = sorted((key, n) for key, n in deltas.items() if n)
+    width = len(measures)
+    rows = sorted(
+        (key, amounts)
+        for key, value in deltas.items()
+        if any(amounts := _amounts(value, width))
+    )
     if not rows:
         return 0
     connection = connections[using]
     quote = connection.ops.quote_name
     meta = model._meta
     fields = [cast(models.Field[Any, Any], meta.get_field(name)) for name in key_fields]
+    added = [cast(models.Field[Any, Any], meta.get_field(name)) for name in measures]
     columns = [quote(str(f.column)) for f in fields]
+    sums = [quote(str(f.column)) for f in added]
     table = quote(meta.db_table)
-    one = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    one = "(" + ", ".join(["%s"] * (len(columns) + width)) + ")"
     params: list[Any] = []
-    for key, n in rows:
+    for key, amounts in rows:
         for field, value in zip(fields, key, strict=True):
             params.append(field.get_db_prep_value(value, connection))
-        params.append(n)
+        for field, value in zip(added, amounts, strict=True):
+            params.append(field.get_db_prep_value(value, connection))
+    sets = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in sums)
     # Names come from the model's meta, quoted; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}, {quote('n')}) "  # noqa: S608
+        f"INSERT INTO {table} ({', '.join([*columns, *sums])}) "  # noqa: S608
         f"VALUES {', '.join([one] * len(rows))} "
-        f"ON CONFLICT ({', '.join(columns)}) "
-        f"DO UPDATE SET {quote('n')} = {table}.{quote('n')} + EXCLUDED.{quote('n')}"
+        f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET {sets}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -177,19 +209,26 @@ def replace_rows(
     *,
     firm_id: int,
     fields: Sequence[str],
-    counts: Mapping[tuple[Any, ...], int],
+    counts: Mapping[tuple[Any, ...], Amounts],
+    measures: Sequence[str] = ("n",),
     batch: int = 5_000,
 ) -> int:
     """Replace a firm's rows of ``model`` with ``counts`` (the values of
-    ``fields``, the key after the firm, to a count; zeros are left out), in one
-    transaction; return the rows written. A rebuild's last step."""
+    ``fields``, the key after the firm, to its measures; rows whose measures
+    are all zero are left out), in one transaction; return the rows written.
+    A rebuild's last step."""
     manager = model._default_manager
+    width = len(measures)
     with transaction.atomic():
         manager.filter(firm_id=firm_id).delete()
         rows = [
-            model(firm_id=firm_id, **dict(zip(fields, key, strict=True)), n=n)
-            for key, n in counts.items()
-            if n
+            model(
+                firm_id=firm_id,
+                **dict(zip(fields, key, strict=True)),
+                **dict(zip(measures, amounts, strict=True)),
+            )
+            for key, value in counts.items()
+            if any(amounts := _amounts(value, width))
         ]
         for start in range(0, len(rows), batch):
             manager.bulk_create(rows[start : start + batch])

@@ -21,6 +21,7 @@ from django_scopes import scopes_disabled
 
 from crm.cases import kinds
 from crm.cases.models import Case
+from crm.cases.people import PeopleMove, people_moved
 from crm.cases.tally.models import KEY, CaseTally
 from crm.core import rollups
 from crm.core.rollups import BY_INTRODUCER, BY_OWNER, EVERYONE
@@ -43,6 +44,8 @@ class CaseState:
     owner: int
     introducer: int
     detail: str = ""
+    # The case's id, for the hooks of ``crm.cases.people`` (0: not known).
+    case_id: int = 0
 
 
 def _detail(case: Any, path: str) -> str:
@@ -74,6 +77,7 @@ def state_of(case: Any, *, detail: str | None = None) -> CaseState:
         owner=case.owner_id or 0,
         introducer=case.introducer_id or 0,
         detail=detail if case.is_open else "",
+        case_id=case.pk or 0,
     )
 
 
@@ -112,15 +116,36 @@ def keys_of(state: CaseState) -> Iterator[Key]:
 def cases_moved(
     *, firm_id: int, changes: Iterable[tuple[CaseState | None, CaseState | None]]
 ) -> int:
-    """Move each case's counts from its old state to its new, in one statement."""
+    """Move each case's counts from its old state to its new, in one statement.
+
+    A case whose owner or introducer changed also runs the hooks of
+    ``crm.cases.people`` (the rollups above this app that count by them).
+    """
     deltas: Counter[Key] = Counter()
+    moves: list[PeopleMove] = []
     for before, after in changes:
         if before == after:
             continue
+        if (
+            before is not None
+            and after is not None
+            and after.case_id
+            and (before.owner, before.introducer) != (after.owner, after.introducer)
+        ):
+            moves.append(
+                PeopleMove(
+                    case_id=after.case_id,
+                    owner_before=before.owner,
+                    introducer_before=before.introducer,
+                    owner_after=after.owner,
+                    introducer_after=after.introducer,
+                )
+            )
         for key in keys_of(before) if before is not None else ():
             deltas[(firm_id, *key)] -= 1
         for key in keys_of(after) if after is not None else ():
             deltas[(firm_id, *key)] += 1
+    people_moved(firm_id=firm_id, moves=moves)
     return rollups.upsert(CaseTally, KEY, deltas)
 
 
