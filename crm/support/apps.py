@@ -134,6 +134,15 @@ class SupportConfig(AppConfig):
                 run=jobs.enqueue_stale_digests,
             )
         )
+        from crm.core import rollups
+        from crm.support.tally import services as score_tally
+
+        # The funder report's latest scores (``rollups_rebuild`` repairs them).
+        rollups.register(
+            "support.scores",
+            score_tally.rebuild,
+            sources=("support.ScoreSet", "support.SupportDetails"),
+        )
         demo.register(support_demo.seed)
         demo.register(demo_outcomes.seed)
         demo.register(demo_referrals_out.seed)

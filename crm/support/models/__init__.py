@@ -18,6 +18,7 @@ from crm.support.models.outcomes import (
 from crm.support.models.referrals import Referral, ReferralForm
 from crm.support.models.referrals_out import ReferralOut, ReferralOutUpdate
 from crm.support.models.safeguarding import CaseView, StaleCaseAlert
+from crm.support.tally.models import ScoreTally
 
 __all__ = [
     "CaseView",
@@ -34,6 +35,7 @@ __all__ = [
     "Score",
     "ScoreLink",
     "ScoreSet",
+    "ScoreTally",
     "StaleCaseAlert",
     "SupportDetails",
     "SupportItem",

@@ -2,9 +2,10 @@
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_scopes import scopes_disabled
 
 from crm.cases.models import Case
@@ -13,6 +14,7 @@ from crm.firms.models import Firm
 from crm.firms.selectors.lookups import DEFAULT_SORT, reference_rows
 from crm.support.choices import Scorer
 from crm.support.models import OutcomeArea, OutcomeScale, Score, ScoreLink, ScoreSet
+from crm.support.tally import selectors as score_tally
 
 NO_PATHWAY = "No pathway"
 
@@ -191,6 +193,15 @@ def _total(rows: list[FunderRow]) -> FunderRow:
     )
 
 
+def _mean(hundredths: Any, cases: int) -> float:
+    """Return the mean of scores summed in hundredths, to two places.
+
+    Exact Decimal division, then float and ``round``: the figures the
+    database's ``AVG`` of the scores gave (SQLite and PostgreSQL).
+    """
+    return round(float(Decimal(hundredths) / (100 * cases)), 2)
+
+
 def funder_report(
     *,
     firm: Firm,
@@ -200,52 +211,34 @@ def funder_report(
     date_to: date | None = None,
     scorer: str = Scorer.CASE_MANAGER,
 ) -> list[FunderRow]:
-    """Return distance travelled per scale and pathway, computed by the database.
+    """Return distance travelled per scale and pathway, from the score tally.
 
     A case counts once per scale: its latest set of scores by ``scorer``
     recorded in the period, measured from its first set (the baseline),
     whenever that was. Each scale with more than one pathway gets a total.
     """
-    qs = ScoreSet.objects.filter(
-        firm=firm, is_latest=True, scorer=scorer if scorer in Scorer.values else ""
-    )
-    if date_from is not None:
-        qs = qs.filter(recorded_on__gte=date_from)
-    if date_to is not None:
-        qs = qs.filter(recorded_on__lte=date_to)
-    if scale_id is not None:
-        qs = qs.filter(scale_id=scale_id)
-    if pathway_id is not None:
-        qs = qs.filter(support__pathway_id=pathway_id)
-    grouped = (
-        qs.values(
-            "scale_id",
-            "scale__name",
-            "scale__min_score",
-            "scale__max_score",
-            "support__pathway__name",
-        )
-        .annotate(
-            cases=Count("id"),
-            start=Avg("baseline"),
-            latest=Avg("average"),
-            improved=Count("id", filter=Q(average__gt=F("baseline"))),
-        )
-        .order_by("scale__name", "scale_id", "support__pathway__name")
+    grouped = score_tally.funder_sums(
+        firm=firm,
+        scorer=scorer if scorer in Scorer.values else "",
+        scale_id=scale_id,
+        pathway_id=pathway_id,
+        date_from=date_from,
+        date_to=date_to,
     )
     by_scale: dict[int, list[FunderRow]] = {}
     for g in grouped:
+        cases = int(g["cases"])
         by_scale.setdefault(g["scale_id"], []).append(
             FunderRow(
                 scale_id=g["scale_id"],
                 scale=g["scale__name"],
                 min_score=g["scale__min_score"],
                 max_score=g["scale__max_score"],
-                pathway=g["support__pathway__name"] or NO_PATHWAY,
-                cases=g["cases"],
-                start=round(float(g["start"]), 2),
-                latest=round(float(g["latest"]), 2),
-                improved=g["improved"],
+                pathway=g["pathway_name"] or NO_PATHWAY,
+                cases=cases,
+                start=_mean(g["baseline"], cases),
+                latest=_mean(g["average"], cases),
+                improved=int(g["improved"]),
             )
         )
     result: list[FunderRow] = []

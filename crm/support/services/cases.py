@@ -30,6 +30,7 @@ from crm.support.choices import (
     SupportStatus,
 )
 from crm.support.models import OpenPeriod, Pathway, SupportDetails
+from crm.support.tally import services as score_tally
 
 REASON_MAX = 300
 CASE_FIELDS = ("title", "owner", "note")
@@ -206,6 +207,7 @@ def support_case_update(
     case_before = events.snapshot(case, CASE_FIELDS)
     details_before = events.snapshot(details, DETAIL_FIELDS)
     counted = tally.state_of(case)
+    pathway_before = details.pathway_id or 0
     case.title = data.title.strip()
     case.owner = data.case_manager
     case.owner_sort_name = case_services.owner_sort_name(data.case_manager)
@@ -225,6 +227,12 @@ def support_case_update(
     case.save(update_fields=[*CASE_FIELDS, "owner_sort_name", "updated_at"])
     details.save(update_fields=list(DETAIL_FIELDS))
     tally.case_moved(firm_id=firm.pk, before=counted, after=tally.state_of(case))
+    score_tally.pathway_moved(
+        firm_id=firm.pk,
+        case_id=case.pk,
+        before=pathway_before,
+        after=details.pathway_id or 0,
+    )
     events.record(
         firm=firm,
         actor=actor,

@@ -26,6 +26,7 @@ from crm.firms.services.lookups import save_active
 from crm.support.choices import OutcomeEventType, ScorePoint, Scorer, ScoreVia
 from crm.support.models import OutcomeArea, OutcomeScale, Score, ScoreLink, ScoreSet
 from crm.support.services.cases import check_support_case
+from crm.support.tally import services as score_tally
 
 NAME_MAX = 80
 AREAS_MAX = 12
@@ -269,6 +270,10 @@ def scores_record(
     )
     first = series.order_by("recorded_on", "id").first()
     latest = series.filter(is_latest=True).first()
+    pathway = score_tally.pathway_of(firm_id=firm.pk, case_id=case.pk)
+    counted = (
+        score_tally.state_of(latest, pathway=pathway) if latest is not None else None
+    )
     is_latest = latest is None or recorded_on >= latest.recorded_on
     if is_latest and latest is not None:
         latest.is_latest = False
@@ -293,6 +298,13 @@ def scores_record(
         # An earlier set entered late becomes the baseline of the whole series.
         series.update(baseline=average)
         score_set.baseline = average
+        if latest is not None:
+            latest.baseline = average
+    now_latest = latest if latest is not None and not is_latest else score_set
+    score_tally.sets_moved(
+        firm_id=firm.pk,
+        changes=[(counted, score_tally.state_of(now_latest, pathway=pathway))],
+    )
     Score.objects.bulk_create(
         Score(firm=firm, score_set=score_set, area=area, value=value)
         for area, value in pairs
