@@ -488,6 +488,10 @@ def test_create_case_writes_nothing_if_the_case_is_refused(
     assert "The lead&#x27;s client must be on the case." in text(response)
     assert Contact.objects.filter(firm=firm, email="ann.lee@example.com").count() == 0
     assert Case.objects.filter(firm=firm).count() == 0
+    # What was typed on the last step is kept for the member to fix and retry.
+    draft = WizardDraft.objects.get(firm=firm, user=adviser.user)
+    assert draft.data["steps"]["adviser"]["owner"] == str(adviser.user_id)
+    assert draft.data["current"] == "adviser"
 
 
 # Nothing saved before Create Case
@@ -614,8 +618,10 @@ def test_step_page_query_count_is_constant(
 # changes; 49 and 44 before the number and reference were taken as unique from
 # the counter). The case tally's upsert is one of them, and from a lead the
 # lead tally's too (issue 21 item 5: the reports' summary rows move in the same
-# transaction).
-CREATE_QUERIES = {"new client": 48, "lead": 44}
+# transaction). 48 and 44 before the last step stopped saving the draft that
+# Create Case deletes (an upsert here; with its BEGIN and COMMIT outside a
+# test's transaction: issue 21 item 4).
+CREATE_QUERIES = {"new client": 47, "lead": 43}
 
 
 @pytest.mark.parametrize("source", list(CREATE_QUERIES))

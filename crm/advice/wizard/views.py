@@ -172,12 +172,14 @@ def _post(request: StaffRequest, draft: dict[str, Any], step: str) -> HttpRespon
     )
     following = services.next_step(draft, step) if valid else None
     draft["current"] = following or step
+    if valid and following is None:
+        # The last step: creating the case spends the draft, so it is saved
+        # only if the case is not created (``_create``'s refusals).
+        return _create(request, draft)
     services.draft_save(firm=firm, user=user, data=draft)
     if not valid:
         return _render(request, draft, step, form)
-    if following is not None:
-        return _redirect_to(following)
-    return _create(request, draft)
+    return _redirect_to(following or step)
 
 
 def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
@@ -189,11 +191,10 @@ def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
             firm=firm, actor=user, draft=draft, lead=lead
         )
     except AlreadySubmitted as exc:
-        # A double click: the first post created the case; drop the draft
-        # this post saved again on its way here.
-        services.draft_clear(firm=firm, user=user)
+        # A double click: the first post created the case and spent the draft.
         return already_submitted(request, exc, fallback="advice:case_list")
     except (ApplicationError, ValidationError) as exc:
+        services.draft_save(firm=firm, user=user, data=draft)
         form = services.step_form(
             firm=firm, draft=draft, slug=ADVISER, data=draft["steps"][ADVISER]
         )
@@ -201,6 +202,7 @@ def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
         apply_error(form, exc)
         return _render(request, draft, ADVISER, form)
     if isinstance(case, tuple):
+        services.draft_save(firm=firm, user=user, data=draft)
         slug, form = case
         messages.error(request, "Check this step before creating the case.")
         return _render(request, draft, slug, form)
