@@ -25,8 +25,7 @@ from crm.core.outbound import post_json
 from crm.core.outbox.choices import DeliveryAttemptOutcome
 from crm.core.outbox.models import DeliveryAttempt, OutboxMessage
 from crm.core.outbox.registry import DeliveryResult, Outcome
-from crm.protection.choices import PolicyStatus
-from crm.protection.models import Policy
+from crm.protection import services as protection_services
 
 MESSAGE_MAX = 500
 SAVED_FIELDS = [
@@ -209,11 +208,9 @@ def on_outcomes(outcomes: list[Outcome]) -> None:
         return
     SubmissionAttempt.objects.bulk_create(rows)
     if policies:
-        Policy.objects.filter(
-            firm_id=firm_id,
-            pk__in=policies,
-            status__in=(PolicyStatus.QUOTED, PolicyStatus.RECOMMENDED),
-        ).update(status=PolicyStatus.SUBMITTED)
+        protection_services.policies_mark_submitted(
+            firm_id=firm_id, policy_ids=policies
+        )
     _save(moved, now)
     if history:
         events.record_many(firm=moved[0].firm, actor=None, happened=history)

@@ -95,3 +95,6 @@ class Policy(FirmOwnedModel):
     def anchor(self) -> str:
         """Return the id of the policy's row on the case page."""
         return f"policy-{self.pk}"
+
+
+from crm.protection.tally.models import PolicyTally  # noqa: E402, F401  (the tally)

@@ -1,6 +1,6 @@
 """Writes of protection policies: add, edit, remove, select a quote (G1-G3)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -27,6 +27,7 @@ from crm.protection.choices import (
 )
 from crm.protection.models import Policy
 from crm.protection.quotes import Quote
+from crm.protection.tally import services as tally
 
 MAX_TERM_YEARS = 50
 TOP_UP_REFUSED = (
@@ -85,6 +86,14 @@ def _check(data: PolicyData) -> None:
         )
 
 
+def _locked(firm: Firm, policy: Policy) -> tally.PolicyState:
+    """Lock ``policy`` and its case; return what the tally counts of it now."""
+    found = tally.locked_states(firm_id=firm.pk, policy_ids=[policy.pk])
+    if policy.pk not in found:
+        raise ApplicationError("That policy has been removed.", "not_found")
+    return found[policy.pk]
+
+
 def _write(policy: Policy, data: PolicyData) -> None:
     for name, value in asdict(data).items():
         setattr(policy, name, value.strip() if isinstance(value, str) else value)
@@ -103,6 +112,7 @@ def policy_add(
     policy = Policy(firm=firm, case=case)
     _write(policy, data)
     policy.save()
+    tally.policy_added(firm_id=firm.pk, policy=policy)
     changes = events.diff(events.snapshot(Policy(), FIELDS), policy)
     events.record(
         firm=firm,
@@ -138,7 +148,10 @@ def policy_update(
         return policy
     if set(changes) - {"status"}:
         locks.ensure_unlocked(firm, policy.case)
+    counted = _locked(firm, policy)
     policy.save(update_fields=[*changes])
+    after = tally.with_fields(counted, policy, changes)
+    tally.policies_moved(firm_id=firm.pk, changes=[(counted, after)])
     events.record(
         firm=firm,
         actor=actor,
@@ -162,7 +175,8 @@ def policy_remove(*, firm: Firm, actor: User | None, policy: Policy) -> None:
     _check_case(firm, policy.case)
     locks.ensure_unlocked(firm, policy.case)
     ensure_same_firm(firm, policy)
-    if policy.is_active:
+    counted = _locked(firm, policy)
+    if policy.is_active or counted.counted:
         raise ApplicationError(
             "A submitted or on-risk policy cannot be removed; mark it Not Taken Up.",
             "active_policy",
@@ -178,7 +192,36 @@ def policy_remove(*, firm: Firm, actor: User | None, policy: Policy) -> None:
         audit_obj=policy,
     )
     policy.delete()
+    tally.policies_moved(firm_id=firm.pk, changes=[(counted, None)])
     selectors.forget_policies(policy.case)
+
+
+@transaction.atomic(savepoint=False)
+def policies_mark_submitted(*, firm_id: int, policy_ids: list[int]) -> int:
+    """Mark the quoted or recommended ones of the policies Submitted (the
+    partner received them); return how many changed.
+
+    Three statements whatever their number: the policies and their cases
+    locked and read, the policies updated, their counts moved.
+    """
+    counted = tally.locked_states(
+        firm_id=firm_id,
+        policy_ids=policy_ids,
+        statuses=(PolicyStatus.QUOTED, PolicyStatus.RECOMMENDED),
+    )
+    if not counted:
+        return 0
+    changed = Policy.objects.filter(firm_id=firm_id, pk__in=list(counted)).update(
+        status=PolicyStatus.SUBMITTED
+    )
+    tally.policies_moved(
+        firm_id=firm_id,
+        changes=[
+            (state, replace(state, status=PolicyStatus.SUBMITTED))
+            for state in counted.values()
+        ],
+    )
+    return changed
 
 
 @transaction.atomic
@@ -210,6 +253,7 @@ def quote_select(
         ),
     )
     policy.save()
+    tally.policy_added(firm_id=firm.pk, policy=policy)
     events.record(
         firm=firm,
         actor=actor,

@@ -40,12 +40,14 @@ def test_a_batch_is_recorded_in_the_same_statements_whatever_its_size(
     firm, hub, count, django_assert_num_queries
 ):
     """Lock, attempts, messages; then submissions read, their attempts,
-    policies, submissions and case history: one statement each (and the
-    savepoint around them), however many messages the batch holds; the
-    webhooks writer reads the firm's endpoints once for the whole batch."""
+    policies (locked and read with their cases, updated, their premiums
+    moved in the policy tally), submissions and case history: one statement
+    each (and the savepoint around them), however many messages the batch
+    holds; the webhooks writer reads the firm's endpoints once for the whole
+    batch."""
     tried = _send(firm, count)
     assert len(tried) == count
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         batch.outbox_record_batch(tried=tried, worker="w")
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
         OutboxMessageStatus.DELIVERED

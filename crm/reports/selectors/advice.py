@@ -3,8 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case as Conditional
-from django.db.models import Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Count
 
 from crm.advice.selectors import ADVICE_KINDS
 from crm.cases import kinds as case_kinds
@@ -17,8 +16,7 @@ from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.leads.tally import selectors as lead_tally
 from crm.leads.tally.services import CONVERTED, LOST
-from crm.protection.choices import PolicyStatus, PremiumFrequency
-from crm.protection.models import Policy
+from crm.protection.tally.selectors import premium_totals
 from crm.reports.selectors.base import (
     Column,
     ReportQuery,
@@ -33,7 +31,6 @@ from crm.reports.selectors.base import (
 )
 
 PENNY = Decimal("0.01")
-PLACED = (PolicyStatus.SUBMITTED, PolicyStatus.ON_RISK)
 
 
 def _open_stages(firm: Firm) -> list[tuple[str, str]]:
@@ -148,45 +145,23 @@ def conversion_report(
     )
 
 
-def _annual_premium() -> Sum:
-    money: DecimalField[Decimal, Decimal] = DecimalField(
-        max_digits=14, decimal_places=2
-    )
-    return Sum(
-        Conditional(
-            When(
-                premium_frequency=PremiumFrequency.MONTHLY,
-                then=F("premium") * Value(Decimal(12), output_field=money),
-            ),
-            default=F("premium"),
-            output_field=money,
-        ),
-        output_field=money,
-    )
-
-
 def premiums_report(
     *, firm: Firm, principal: Principal | None, query: ReportQuery
 ) -> Table:
     """Return placed protection policies (submitted or on risk) by provider.
 
     The annual premium counts a monthly premium twelve times; the date range
-    bounds when the policies were added.
+    bounds when the policies were added. Read from the policy tally
+    (``crm.protection.tally``): providers x the range's months and
+    partial-month days, whatever the number of policies.
     """
-    qs = case_child_visibility(
-        Policy.objects.filter(firm=firm, status__in=PLACED), principal
-    )
-    qs = in_range(qs, "created_at", query.date_from, query.date_to)
-    rows = (
-        for_people(qs, query, via="case")
-        .order_by()
-        .values("provider")
-        .annotate(
-            submitted=Count("id", filter=Q(status=PolicyStatus.SUBMITTED)),
-            on_risk=Count("id", filter=Q(status=PolicyStatus.ON_RISK)),
-            annual=_annual_premium(),
-        )
-        .order_by("-annual", "provider")
+    rows = premium_totals(
+        firm=firm,
+        principal=principal,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        owner_id=query.owner_id,
+        introducer_id=query.introducer_id,
     )
     lines = [
         Row(
