@@ -56,9 +56,17 @@ LATER = datetime.date(2030, 1, 1)  # "today" for receipts: any day may be used
 # In hundredths of a percent each is a multiple of 16, so no sum of shares of
 # whole pence is ever exactly half a penny: rounding it to pence cannot turn
 # on the last bit of a float (SQLite sums these columns as floats).
-ADVISER_SPLITS = (Decimal(40), Decimal("37.44"))
-INTRODUCER_SPLITS = (Decimal(20), Decimal("12.48"))
-OWN_SPLITS = (None, Decimal("7.84"))
+SPLITS = (
+    (Decimal(40), Decimal("37.44")),
+    (Decimal(20), Decimal("12.48")),
+    (None, Decimal("7.84")),
+)
+# Any shares: sums of them may fall on half a penny (for exact arithmetic).
+ANY_SPLITS = (
+    (Decimal(40), Decimal("37.35")),
+    (Decimal(20), Decimal("12.5")),
+    (None, Decimal("7.77")),
+)
 
 
 def _day(rng: random.Random, spread: int = 120) -> datetime.date:
@@ -69,12 +77,15 @@ def _pence(rng: random.Random) -> Decimal:
     return Decimal(rng.randint(5_000, 300_000)) / 100
 
 
-def random_income(firm: Any, rng: random.Random, *, steps: int) -> dict[str, Any]:
+def random_income(
+    firm: Any, rng: random.Random, *, steps: int, splits: Any = SPLITS
+) -> dict[str, Any]:
     """Change the firm's income ``steps`` times at random, through the services.
 
     Lines added, received (before, on or after their day, in part or whole),
     corrected, removed, written off and clawed back as policies end; cases'
-    owners changed; the split changed (whole and fractional percentages).
+    owners changed; the split changed (whole and fractional percentages,
+    from ``splits``: the adviser's, the introducer's, one introducer's own).
     Return the people and cases made.
     """
     from crm.cases.services import case_update
@@ -210,9 +221,9 @@ def random_income(firm: Any, rng: random.Random, *, steps: int) -> dict[str, Any
             services.income_settings_update(
                 firm=firm,
                 actor=None,
-                adviser_share_pct=rng.choice(ADVISER_SPLITS),
-                introducer_share_pct=rng.choice(INTRODUCER_SPLITS),
-                introducer_shares={introducers[0]: rng.choice(OWN_SPLITS)},
+                adviser_share_pct=rng.choice(splits[0]),
+                introducer_share_pct=rng.choice(splits[1]),
+                introducer_shares={introducers[0]: rng.choice(splits[2])},
             )
     make_line(
         start,
