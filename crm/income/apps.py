@@ -43,3 +43,13 @@ class IncomeConfig(AppConfig):
             ),
         )
         demo.register(income_demo.seed)
+        from crm.cases.people import case_people_moves
+        from crm.core import rollups
+        from crm.income.tally import services as tally
+
+        # The Income page's sums (``rollups_rebuild`` repairs them); a case's
+        # new owner or introducer takes its lines with it.
+        rollups.register(
+            "income", tally.rebuild, sources=("income.IncomeLine", "cases.Case")
+        )
+        case_people_moves.register("income.tally", tally.people_moved)

@@ -193,3 +193,6 @@ class IncomeLine(FirmOwnedModel):
     def anchor(self) -> str:
         """Return the id of the line's row on the case page."""
         return f"income-{self.pk}"
+
+
+from crm.income.tally.models import IncomeTally  # noqa: E402, F401  (the tally's table)

@@ -13,6 +13,7 @@ from crm.income import selectors
 from crm.income.choices import IncomeEventType, IncomeKind
 from crm.income.models import IncomeLine
 from crm.income.services.lines import PENNY
+from crm.income.tally import services as tally
 from crm.protection.models import Policy
 
 
@@ -60,8 +61,12 @@ def policy_clawback(
     for line in selectors.policy_commissions(firm=firm, policy=policy):
         if line.received_on is None:
             if line.written_off_on is None:
+                held = tally.hold(line)
                 line.written_off_on = ended
                 line.save(update_fields=["written_off_on"])
+                tally.line_changed(
+                    firm_id=firm.pk, held=held, line=line, fields=["written_off_on"]
+                )
             continue
         if getattr(line, "has_clawback", False) or line.received_amount is None:
             continue
@@ -91,8 +96,10 @@ def policy_clawback(
             introducer_share_pct=line.introducer_share_pct,
             created_by=actor,
         )
+        people = tally.case_people(line.case)
         clawback.full_clean()
         clawback.save()
+        tally.line_added(firm_id=firm.pk, line=clawback, people=people)
         events.record(
             firm=firm,
             actor=actor,

@@ -16,6 +16,7 @@ from crm.firms.models import Firm, User
 from crm.income import selectors
 from crm.income.choices import IncomeEventType, IncomeKind
 from crm.income.models import IncomeLine
+from crm.income.tally import services as tally
 from crm.protection.models import Policy
 
 ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
@@ -83,6 +84,7 @@ def income_line_add(
     """
     ensure_same_firm(firm, case)
     _check(firm, case, data)
+    people = tally.case_people(case)
     adviser, introducer = shares_for(firm=firm, case=case)
     line = IncomeLine(
         firm=firm,
@@ -99,6 +101,7 @@ def income_line_add(
     )
     line.full_clean()
     line.save()
+    tally.line_added(firm_id=firm.pk, line=line, people=people)
     changes = {
         "kind": [None, line.kind],
         "amount": [None, str(line.amount)],
@@ -141,10 +144,13 @@ def income_line_receive(
         raise _refuse("Enter an amount above zero.", "amount")
     if received_on > today:
         raise _refuse("Enter today's date or an earlier one.", "received_on")
+    held = tally.hold(line)
     line.received_amount = amount
     line.received_on = received_on
     line.full_clean()
-    line.save(update_fields=["received_amount", "received_on"])
+    fields = ["received_amount", "received_on"]
+    line.save(update_fields=fields)
+    tally.line_changed(firm_id=firm.pk, held=held, line=line, fields=fields)
     events.record(
         firm=firm,
         actor=actor,
@@ -171,22 +177,20 @@ EDITABLE_FIELDS = (
 )
 
 
-def _lock_still_expected(line: IncomeLine, verb: str) -> None:
+def _lock_still_expected(line: IncomeLine, verb: str) -> tally.Held | None:
     """Lock the line's row and refuse it if its money has moved since it was read.
 
     The page's copy may be stale: a colleague can mark the line received, or
     its policy's end write it off, after the edit page opened, and neither
-    raises the version. Under the row lock the stored state decides.
+    raises the version. Under the row lock the stored state decides. Return
+    what is stored, for the income tally (its case's row is locked too).
     """
-    stored = (
-        IncomeLine.objects.select_for_update()
-        .filter(firm_id=line.firm_id, pk=line.pk)
-        .values_list("received_on", "written_off_on")
-        .first()
-    )
-    if stored is not None:
-        line.received_on, line.written_off_on = stored
+    held = tally.hold(line)
+    if held is not None:
+        line.received_on = held.values["received_on"]
+        line.written_off_on = held.values["written_off_on"]
     _check_still_expected(line, verb)
+    return held
 
 
 def _check_still_expected(line: IncomeLine, verb: str) -> None:
@@ -224,7 +228,7 @@ def income_line_update(
     newer one raises ``StaleVersion`` naming who changed what (A10).
     """
     ensure_same_firm(firm, line)
-    _lock_still_expected(line, "changed")
+    held = _lock_still_expected(line, "changed")
     _check(firm, line.case, data)
     before = events.snapshot(line, EDITABLE_FIELDS)
     line.kind = data.kind
@@ -239,6 +243,7 @@ def income_line_update(
         return line
     concurrency.claim_version(firm=firm, instance=line, version=version)
     line.save(update_fields=list(changes))
+    tally.line_changed(firm_id=firm.pk, held=held, line=line, fields=list(changes))
     events.record(
         firm=firm,
         actor=actor,
@@ -267,7 +272,7 @@ def income_line_delete(
     for an edit: a line changed since the page was opened is not removed.
     """
     ensure_same_firm(firm, line)
-    _lock_still_expected(line, "removed")
+    held = _lock_still_expected(line, "removed")
     concurrency.claim_version(firm=firm, instance=line, version=version)
     events.record(
         firm=firm,
@@ -284,3 +289,4 @@ def income_line_delete(
         },
     )
     line.delete()
+    tally.line_changed(firm_id=firm.pk, held=held, line=None)
