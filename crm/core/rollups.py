@@ -235,6 +235,17 @@ def replace_rows(
     return len(rows)
 
 
+def firms_with(*counted: type[models.Model]) -> list[int]:
+    """Return the firms with a row in any of ``counted`` (a rollup's base
+    tables and its own, so that a rebuild also clears a firm whose rows are
+    gone), in id order. Call it with the firm scope disabled."""
+    found: set[int] = set()
+    for model in counted:
+        rows = model._default_manager.order_by().values_list("firm_id", flat=True)
+        found.update(rows.distinct())
+    return sorted(found)
+
+
 def register(name: str, rebuild: Rebuild, *, sources: Iterable[str] = ()) -> None:
     """Register ``rebuild(firm_ids)``, which recomputes a rollup (None: every firm).
 

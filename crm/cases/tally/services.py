@@ -219,12 +219,7 @@ def rebuild(firm_ids: Sequence[int] | None = None) -> int:
     """Recompute the tally of ``firm_ids`` (None: every firm with a case)."""
     with scopes_disabled():
         if firm_ids is None:
-            firm_ids = sorted(
-                set(
-                    Case.objects.order_by().values_list("firm_id", flat=True).distinct()
-                )
-                | set(CaseTally.objects.values_list("firm_id", flat=True).distinct())
-            )
+            firm_ids = rollups.firms_with(Case, CaseTally)
         return sum(
             rebuild_firm(
                 firm_id=firm_id,

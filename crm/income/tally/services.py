@@ -320,14 +320,7 @@ def rebuild(firm_ids: Sequence[int] | None = None) -> int:
     """Recompute the tally of ``firm_ids`` (None: every firm with a line)."""
     with scopes_disabled():
         if firm_ids is None:
-            firm_ids = sorted(
-                set(
-                    IncomeLine.objects.order_by()
-                    .values_list("firm_id", flat=True)
-                    .distinct()
-                )
-                | set(IncomeTally.objects.values_list("firm_id", flat=True).distinct())
-            )
+            firm_ids = rollups.firms_with(IncomeLine, IncomeTally)
         return sum(
             rebuild_firm(
                 firm_id=firm_id, line_model=IncomeLine, tally_model=IncomeTally

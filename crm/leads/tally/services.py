@@ -115,12 +115,7 @@ def rebuild(firm_ids: Sequence[int] | None = None) -> int:
     """Recompute the tally of ``firm_ids`` (None: every firm with a lead)."""
     with scopes_disabled():
         if firm_ids is None:
-            firm_ids = sorted(
-                set(
-                    Lead.objects.order_by().values_list("firm_id", flat=True).distinct()
-                )
-                | set(LeadTally.objects.values_list("firm_id", flat=True).distinct())
-            )
+            firm_ids = rollups.firms_with(Lead, LeadTally)
         return sum(
             rebuild_firm(firm_id=firm_id, lead_model=Lead, tally_model=LeadTally)
             for firm_id in firm_ids

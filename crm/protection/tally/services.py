@@ -285,14 +285,7 @@ def rebuild(firm_ids: Sequence[int] | None = None) -> int:
     """Recompute the tally of ``firm_ids`` (None: every firm with a policy)."""
     with scopes_disabled():
         if firm_ids is None:
-            firm_ids = sorted(
-                set(
-                    Policy.objects.order_by()
-                    .values_list("firm_id", flat=True)
-                    .distinct()
-                )
-                | set(PolicyTally.objects.values_list("firm_id", flat=True).distinct())
-            )
+            firm_ids = rollups.firms_with(Policy, PolicyTally)
         return sum(
             rebuild_firm(firm_id=firm_id, policy_model=Policy, tally_model=PolicyTally)
             for firm_id in firm_ids

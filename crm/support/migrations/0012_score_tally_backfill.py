@@ -9,13 +9,14 @@ from typing import Any
 
 from django.db import migrations
 
-from crm.support.tally.services import firms_to_rebuild, rebuild_firm
+from crm.core.rollups import firms_with
+from crm.support.tally.services import rebuild_firm
 
 
 def fill(apps: Any, schema_editor: Any) -> None:
     score_model = apps.get_model("support", "ScoreSet")
     tally_model = apps.get_model("support", "ScoreTally")
-    for firm_id in firms_to_rebuild(score_model, tally_model):
+    for firm_id in firms_with(score_model, tally_model):
         rebuild_firm(firm_id=firm_id, score_model=score_model, tally_model=tally_model)
 
 

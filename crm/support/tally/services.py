@@ -169,22 +169,11 @@ def rebuild_firm(
     )
 
 
-def firms_to_rebuild(
-    score_model: type[models.Model], tally_model: type[models.Model]
-) -> list[int]:
-    """Return every firm with a score set or a tally row."""
-    found: set[int] = set()
-    for model in (score_model, tally_model):
-        rows = model._default_manager.order_by().values_list("firm_id", flat=True)
-        found.update(rows.distinct())
-    return sorted(found)
-
-
 def rebuild(firm_ids: Sequence[int] | None = None) -> int:
     """Recompute the tally of ``firm_ids`` (None: every firm with a score set)."""
     with scopes_disabled():
         if firm_ids is None:
-            firm_ids = firms_to_rebuild(ScoreSet, ScoreTally)
+            firm_ids = rollups.firms_with(ScoreSet, ScoreTally)
         return sum(
             rebuild_firm(firm_id=firm_id, score_model=ScoreSet, tally_model=ScoreTally)
             for firm_id in firm_ids
