@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     F,
     OrderBy,
@@ -194,8 +195,16 @@ def case_list(
         # rank index is then read from the first chosen kind (a list of
         # advice cases by kind, latest kind first, would otherwise pass every
         # support case first) and stops after a page.
-        ranks = [case_kinds.kind_rank(value) for value in chosen]
-        qs = qs.filter(kind_rank__gte=min(ranks), kind_rank__lte=max(ranks))
+        ranks = sorted({case_kinds.kind_rank(value) for value in chosen})
+        if connection.vendor == "sqlite":
+            # SQLite reads a list of ranks in order, one equality each, and
+            # keeps a keyset page's ``kind_rank = x`` usable; beside a range
+            # on the same column it takes the range and sorts what follows
+            # (the page after row 100,000: 228 ms against 0.2).
+            qs = qs.filter(kind_rank__in=ranks)
+        else:
+            # PostgreSQL 15 does not read a list of ranks in index order.
+            qs = qs.filter(kind_rank__gte=ranks[0], kind_rank__lte=ranks[-1])
     if status in dict(case_kinds.status_choices()):
         qs = qs.filter(status=status)
     if owner_id is not None:

@@ -49,7 +49,8 @@ def case_updates(queries):
 
 
 def full_sort(qs):
-    return "USE TEMP B-TREE FOR ORDER BY" in qs.all()[:25].explain()
+    # Also "... FOR RIGHT PART OF ORDER BY": rows read in part order, then sorted.
+    return "TEMP B-TREE" in qs.all()[:25].explain()
 
 
 def test_a_new_case_stores_its_kinds_order_and_owners_name(firm):
@@ -291,6 +292,25 @@ def test_a_list_of_some_kinds_by_kind_keeps_to_them(support_firm):
         assert [c.pk for c in support_case_list(firm=support_firm, sort=sort)] == [
             support.pk
         ]
+
+
+@pytest.mark.parametrize("sort", ["kind", "-kind"])
+def test_the_page_after_a_key_inside_a_kind_reads_by_equality(support_firm, sort):
+    """Issue 21 item 2 on SQLite: the page after a case of the same kind reads
+    that kind's rank by equality and the rest in index order. Beside a range
+    of the chosen kinds' ranks SQLite took the range and sorted what
+    followed (228 ms at the bench's page after row 100,000)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL is checked by the bench's EXPLAIN")
+    cases = [make_case(support_firm, kind=k) for k in ADVICE for _ in range(3)]
+    qs = case_list(firm=support_firm, kinds=ADVICE, sort=sort)
+    found = keyset.terms(qs)
+    key = cases[1]
+    values = [getattr(key, term.expression.name) for term in found]
+    first_range = keyset.after_key(found, values)[0]
+    plan = qs.filter(first_range).all()[:25].explain()
+    assert "USING INDEX case_firm_kind_rank" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 @pytest.mark.parametrize(
