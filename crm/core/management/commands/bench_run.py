@@ -49,7 +49,8 @@ class Command(BaseCommand):
             run_load_only(
                 entry, load_seconds=options["load_seconds"], log=self.stdout.write
             )
-            self._save(entry)
+            if not options["no_save"]:
+                self._save(entry)
             return
         try:
             entry = run_suite(
