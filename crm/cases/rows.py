@@ -6,6 +6,7 @@ tests draw rows both ways and compare.
 
 from crm.cases import kinds
 from crm.cases.models import Case
+from crm.cases.selectors.clients import clients_of
 from crm.core.rows import RowPage, badge, e
 
 
@@ -17,17 +18,17 @@ def reference(case: Case, page: RowPage) -> str:
 
 def clients(case: Case, page: RowPage) -> str:
     """Return ``{% include "cases/_clients.html" with case=row %}`` in a cell."""
-    applicants = case.applicants.all()
-    if not applicants:
+    clients = clients_of(case)
+    if not clients:
         return '\n  \n\n  <span class="muted">No client</span>\n\n\n'
-    last = len(applicants) - 1
+    last = len(clients) - 1
     links = [
         '\n  <a href="{}">{}</a>{}\n'.format(
-            page.url("contacts:contact_detail", "contact_id", applicant.contact_id),
-            e(applicant.contact.display_name),
+            page.url("contacts:contact_detail", "contact_id", client.contact_id),
+            e(client.display_name),
             " &amp; " if i < last else "",
         )
-        for i, applicant in enumerate(applicants)
+        for i, client in enumerate(clients)
     ]
     return "\n  \n{}\n\n".format("".join(links))
 

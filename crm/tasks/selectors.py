@@ -20,7 +20,7 @@ from django.utils import timezone
 from crm.cases.models import Case as CaseModel
 from crm.cases.models import CaseApplicant
 from crm.cases.policies import case_child_visibility, case_visibility
-from crm.cases.selectors import applicants_prefetch, with_follow_up_state
+from crm.cases.selectors import attach_clients, with_follow_up_state
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
@@ -352,10 +352,11 @@ def follow_up_list(
         )
         found |= {("lead", lead.pk): lead for lead in lead_qs}
     if case_ids:
-        case_qs = with_follow_up_state(
-            CaseModel.objects.filter(firm=firm, pk__in=case_ids)
-        ).prefetch_related(applicants_prefetch())
-        found |= {("case", case.pk): case for case in case_qs}
+        due_cases = list(
+            with_follow_up_state(CaseModel.objects.filter(firm=firm, pk__in=case_ids))
+        )
+        attach_clients(due_cases, firm=firm)
+        found |= {("case", case.pk): case for case in due_cases}
     return [
         FollowUp(kind=kind, item=found[kind, pk])
         for _, pk, kind in rows

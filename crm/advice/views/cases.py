@@ -122,9 +122,11 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         firm=request.firm,
         search=search,
         principal=request.principal,
+        applicants=False,
         **query.as_kwargs(),
     )
     page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
+    case_selectors.attach_clients(page.items, firm=request.firm)
     leads = []
     if search is not None and not page.items:
         leads = selectors.leads_without_case(

@@ -18,14 +18,17 @@ from crm.cases.selectors.cases import (
     recent_activity,
     with_follow_up_state,
 )
+from crm.cases.selectors.clients import CaseClient, attach_clients, clients_of
 
 __all__ = [
     "CASE_SORTS",
     "DEFAULT_SORT",
     "TABS",
+    "CaseClient",
     "CaseListQuery",
     "CaseSearch",
     "applicants_prefetch",
+    "attach_clients",
     "case_follow_up_list",
     "case_get",
     "case_history",
@@ -34,6 +37,7 @@ __all__ = [
     "case_list_for_contact",
     "case_list_for_lead",
     "case_search",
+    "clients_of",
     "recent_activity",
     "with_follow_up_state",
 ]

@@ -171,13 +171,15 @@ def case_list(
     search: CaseSearch | None = None,
     sort: str = DEFAULT_SORT,
     principal: Principal | None = None,
+    applicants: bool = True,
 ) -> CaseQuerySet:
     """Return the firm's cases filtered and sorted, with adviser and clients.
 
     ``tab`` is "all", "open" or "closed"; ``follow_up`` is "due" (today) or
     "overdue", both of open cases only; ``q`` matches the start of a case
     reference or a client found by the contact search (pass ``search`` when
-    the caller already ran it).
+    the caller already ran it). A page that shows only the clients' names
+    passes ``applicants=False`` and ``attach_clients`` to the cases it shows.
     """
     qs = case_visibility(Case.objects.filter(firm=firm), principal)
     if tab == "open":
@@ -233,12 +235,8 @@ def case_list(
         )
         qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
     order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
-    return (
-        with_follow_up_state(qs)
-        .select_related("owner")
-        .prefetch_related(applicants_prefetch())
-        .order_by(*order)
-    )
+    qs = with_follow_up_state(qs).select_related("owner").order_by(*order)
+    return qs.prefetch_related(applicants_prefetch()) if applicants else qs
 
 
 def case_list_for_contact(

@@ -89,6 +89,7 @@ def support_case_list(
     q: str = "",
     sort: str = case_selectors.DEFAULT_SORT,
     principal: Principal | None = None,
+    applicants: bool = True,
 ) -> CaseQuerySet:
     """Return the firm's support cases filtered and sorted, with manager,
     beneficiary, pathway and concern level loaded.
@@ -105,6 +106,7 @@ def support_case_list(
         owner_id=owner_id,
         sort=sort if sort in case_selectors.CASE_SORTS else case_selectors.DEFAULT_SORT,
         principal=principal,
+        applicants=applicants,
     )
     if concern in ConcernLevel.values:
         qs = qs.filter(support__concern_level=concern)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from crm.cases import rows as case_rows
+from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
 from crm.contacts import services as contact_services
 from crm.contacts.views.exports import csv_response
@@ -100,9 +101,13 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     """List support cases in All / Open / Closed tabs, filtered and sorted (I1)."""
     filterset = SupportCaseFilterSet(request.GET or None, firm=request.firm)
     cases = selectors.support_case_list(
-        firm=request.firm, principal=request.principal, **filterset.query().as_kwargs()
+        firm=request.firm,
+        principal=request.principal,
+        applicants=False,
+        **filterset.query().as_kwargs(),
     )
     page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
+    case_selectors.attach_clients(page.items, firm=request.firm)
     heading = selectors.cases_label(firm=request.firm)
     context = {
         **list_context(request.GET, spec=CASE_LIST, filterset=filterset, page=page),
