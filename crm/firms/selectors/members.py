@@ -2,9 +2,11 @@
 
 import hashlib
 
+from django.db import connections, router
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
+from crm.core import rawrows
 from crm.core.exceptions import NotFound
 from crm.firms.choices import ROLE_PERMISSIONS, Perm
 from crm.firms.models import Firm, Invitation, Membership, User
@@ -25,16 +27,32 @@ def token_hash(token: str) -> str:
 def membership_list_for_user(*, user: User) -> list[Membership]:
     """Return the user's active memberships across firms, by firm name.
 
-    This is the one read that crosses firms: it runs before a firm is chosen.
+    This is the one read that crosses firms: it runs before a firm is chosen,
+    on every signed-in request, so it is one hand-written statement (what
+    ``Membership.objects.filter(user=user, is_active=True).select_related(
+    "firm").order_by("firm__name", "firm_id")`` sends, without compiling it
+    each time: ``crm.core.rawrows``).
     """
-    with scopes_disabled():
-        memberships = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("firm")
-            .order_by("firm__name", "firm_id")
-        )
-    for membership in memberships:
+    connection = connections[router.db_for_read(Membership)]
+    member = rawrows.columns(Membership, "m", connection)
+    firm = rawrows.columns(Firm, "f", connection)
+    m, f = member.column, firm.column
+    sql = (
+        f"SELECT {member.select}, {firm.select} "  # noqa: S608 - names from the models
+        f"FROM {member.table} INNER JOIN {firm.table} "
+        f"ON {f('id')} = {m('firm')} "
+        f"WHERE {m('user')} = %s AND {m('is_active')} "
+        f"ORDER BY {f('name')} ASC, {m('firm')} ASC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        rows = cursor.fetchall()
+    memberships = []
+    for row in rows:
+        membership = member.load(row, 0, connection)
+        membership.firm = firm.load(row, member.width, connection)
         membership.user = user  # already loaded: saves a query per request
+        memberships.append(membership)
     return memberships
 
 
