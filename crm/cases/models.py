@@ -12,8 +12,10 @@ from django.db import models
 
 from crm.cases import kinds
 from crm.cases.choices import DocumentType
+from crm.cases.clients import CaseClient, clients_of
 from crm.core import events
 from crm.core.models import FirmOwnedModel, scoped
+from crm.core.queries import follow_up_state
 
 USER = settings.AUTH_USER_MODEL
 
@@ -252,6 +254,16 @@ class Case(FirmOwnedModel):
 
     def get_absolute_url(self) -> str:
         return kinds.detail_url(self)
+
+    @property
+    def clients(self) -> list[CaseClient]:
+        """Return the clients as a list shows them (``crm.cases.clients``)."""
+        return clients_of(self)
+
+    @property
+    def follow_up_state(self) -> str:
+        """Return "overdue", "due" (today) or "" (closed, or no date)."""
+        return follow_up_state(self.is_open, self.follow_up_date)
 
     @property
     def status_colour(self) -> str:

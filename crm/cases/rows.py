@@ -6,7 +6,6 @@ tests draw rows both ways and compare.
 
 from crm.cases import kinds
 from crm.cases.models import Case
-from crm.cases.selectors.clients import clients_of
 from crm.core.rows import RowPage, badge, e
 
 
@@ -18,7 +17,7 @@ def reference(case: Case, page: RowPage) -> str:
 
 def clients(case: Case, page: RowPage) -> str:
     """Return ``{% include "cases/_clients.html" with case=row %}`` in a cell."""
-    clients = clients_of(case)
+    clients = case.clients
     if not clients:
         return '\n  \n\n  <span class="muted">No client</span>\n\n\n'
     last = len(clients) - 1

@@ -7,6 +7,7 @@ from django.db import models
 
 from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
+from crm.core.queries import follow_up_state
 from crm.leads.choices import OPEN_STATUSES, LeadEventType, LeadSource, LeadStatus
 
 
@@ -112,6 +113,11 @@ class Lead(FirmOwnedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def follow_up_state(self) -> str:
+        """Return "overdue", "due" (today) or "" (closed, or no date)."""
+        return follow_up_state(self.is_open, self.follow_up_date)
 
     @property
     def can_add_case(self) -> bool:

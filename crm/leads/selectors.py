@@ -1,8 +1,7 @@
 """Reads about leads: one lead, lists, the pipeline board, history (C1, C2, C4).
 
-Every lead queryset here carries ``follow_up_state``: "overdue" or "due" (due
-today) for an open lead with a follow-up date, else "". The shared include
-``leads/_follow_up.html`` turns it into a badge.
+A lead's ``follow_up_state`` ("overdue", "due" today, or "") is a property of
+the model; the shared include ``leads/_follow_up.html`` turns it into a badge.
 """
 
 from collections.abc import Sequence
@@ -29,7 +28,6 @@ from crm.contacts.models import Contact
 from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
-from crm.core.queries import follow_up_state
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, IntroducerBranch, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
@@ -63,11 +61,6 @@ DEFAULT_SORT = "-created"
 FOLLOW_UP_FILTERS = ("due", "overdue")
 
 
-def _with_follow_up_state(qs: LeadQuerySet) -> LeadQuerySet:
-    """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
-    return qs.annotate(follow_up_state=follow_up_state(Q(status__in=OPEN_STATUSES)))
-
-
 def allowed_moves(status: str, *, open_only: bool = False) -> list[LeadStatus]:
     """Return the statuses ``lead_move`` accepts from ``status``, in pipeline order.
 
@@ -94,7 +87,7 @@ def lead_get(*, firm: Firm, lead_id: int) -> Lead:
         "created_by",
     )
     try:
-        return _with_follow_up_state(qs).get(pk=lead_id)
+        return qs.get(pk=lead_id)
     except Lead.DoesNotExist as exc:
         raise NotFound from exc
 
@@ -162,7 +155,7 @@ def lead_list(
             | Q(contact__email_norm__startswith=term.lower())
         )
     order = LEAD_SORTS.get(sort, LEAD_SORTS[DEFAULT_SORT])
-    return _with_follow_up_state(qs).order_by(*order)
+    return qs.order_by(*order)
 
 
 @dataclass(frozen=True)
@@ -219,8 +212,7 @@ def lead_board(
         qs = qs.filter(owner_id=owner_id)
     order = (_FOLLOW_UP_ASC, F("created_at").asc(), F("id").asc())
     ranked = (
-        _with_follow_up_state(qs)
-        .select_related("contact", "owner", "introducer")
+        qs.select_related("contact", "owner", "introducer")
         .annotate(
             column_rank=Window(RowNumber(), partition_by=F("status"), order_by=order)
         )
@@ -274,9 +266,9 @@ def lead_converted_column(
         qs = qs.filter(owner_id=owner_id)
     count = qs.order_by()[: COUNT_CAP + 1].count()
     cards = list(
-        _with_follow_up_state(qs)
-        .select_related("contact", "owner", "introducer")
-        .order_by("-converted_at", "-id")[:per_column]
+        qs.select_related("contact", "owner", "introducer").order_by(
+            "-converted_at", "-id"
+        )[:per_column]
     )
     return ConvertedColumn(leads=cards, count=count, days=days)
 
@@ -295,7 +287,7 @@ def lead_list_for_contact(*, firm: Firm, contact: Contact) -> LeadQuerySet:
     qs = Lead.objects.filter(firm=firm, contact=contact).select_related(
         "owner", "introducer"
     )
-    return _with_follow_up_state(qs).order_by("-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
 
 
 def lead_follow_up_list(
@@ -312,7 +304,7 @@ def lead_follow_up_list(
     )
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    return _with_follow_up_state(qs).order_by("follow_up_date", "id")
+    return qs.order_by("follow_up_date", "id")
 
 
 # Pickers for the lead form

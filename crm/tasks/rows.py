@@ -14,7 +14,6 @@ from django.template.defaulttags import CsrfTokenNode
 
 from crm.cases import kinds
 from crm.cases.models import Case
-from crm.cases.selectors import clients_of
 from crm.core.rows import RowPage, badge, e, follow_up, lookup
 from crm.tasks.models import Task
 from crm.tasks.selectors import FollowUp
@@ -186,7 +185,7 @@ def follow_up_row(row: FollowUp, page: RowPage) -> str:
     """Return ``tasks/task_list.html#follow_up_row`` for a lead or case."""
     item = row.item
     if isinstance(item, Case):
-        names = " &amp; ".join([e(client.display_name) for client in clients_of(item)])
+        names = " &amp; ".join([e(client.display_name) for client in item.clients])
         url = page.url(kinds.get(item.kind).detail_url_name, "case_id", item.pk)
         about = (
             f'<a href="{url}">{e(item.reference)}</a>\n          '

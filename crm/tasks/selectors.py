@@ -20,12 +20,11 @@ from django.utils import timezone
 from crm.cases.models import Case as CaseModel
 from crm.cases.models import CaseApplicant
 from crm.cases.policies import case_child_visibility, case_visibility
-from crm.cases.selectors import attach_clients, with_follow_up_state
+from crm.cases.selectors import attach_clients
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.principals import Principal
-from crm.core.queries import follow_up_state
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
@@ -285,8 +284,8 @@ def task_category_choices(
 class FollowUp:
     """One lead or case of the member's with a follow-up due by today (C4).
 
-    ``item`` is the ``Lead`` or the ``Case`` (annotated ``follow_up_state``,
-    with its client or applicants loaded), so a row links to it.
+    ``item`` is the ``Lead`` or the ``Case`` (with its client or clients
+    loaded), so a row links to it.
     """
 
     kind: Literal["lead", "case"]
@@ -347,14 +346,9 @@ def follow_up_list(
         lead_qs = Lead.objects.filter(firm=firm, pk__in=lead_ids).select_related(
             "contact"
         )
-        lead_qs = lead_qs.annotate(
-            follow_up_state=follow_up_state(Q(status__in=OPEN_LEAD_STATUSES))
-        )
         found |= {("lead", lead.pk): lead for lead in lead_qs}
     if case_ids:
-        due_cases = list(
-            with_follow_up_state(CaseModel.objects.filter(firm=firm, pk__in=case_ids))
-        )
+        due_cases = list(CaseModel.objects.filter(firm=firm, pk__in=case_ids))
         attach_clients(due_cases, firm=firm)
         found |= {("case", case.pk): case for case in due_cases}
     return [

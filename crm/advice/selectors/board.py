@@ -32,7 +32,6 @@ from crm.advice.choices import (
 )
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.cases.policies import case_visibility
-from crm.cases.selectors.cases import with_follow_up_state
 from crm.contacts.models import NAME_FIELDS, contact_name
 from crm.core import sections
 from crm.core.pagination import COUNT_CAP
@@ -258,7 +257,7 @@ def case_board(
     if ids:
         mortgage = kind == AdviceKind.MORTGAGE
         found = (
-            with_follow_up_state(Case.objects.filter(firm=firm, pk__in=ids))
+            Case.objects.filter(firm=firm, pk__in=ids)
             .select_related("owner", *(["mortgage"] if mortgage else []))
             .only(*(f for f in CARD_FIELDS if mortgage or f not in MORTGAGE_FIELDS))
             .order_by()

@@ -1,5 +1,6 @@
 """Reads about cases of every kind. Import the module and call ``selectors.x``."""
 
+from crm.cases.clients import CaseClient, clients_of
 from crm.cases.selectors.cases import (
     CASE_SORTS,
     DEFAULT_SORT,
@@ -16,9 +17,8 @@ from crm.cases.selectors.cases import (
     case_list_for_lead,
     case_search,
     recent_activity,
-    with_follow_up_state,
 )
-from crm.cases.selectors.clients import CaseClient, attach_clients, clients_of
+from crm.cases.selectors.clients import attach_clients
 
 __all__ = [
     "CASE_SORTS",
@@ -39,5 +39,4 @@ __all__ = [
     "case_search",
     "clients_of",
     "recent_activity",
-    "with_follow_up_state",
 ]

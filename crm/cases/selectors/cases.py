@@ -1,7 +1,7 @@
 """Reads about cases of every kind: one case, a client's or lead's cases, search.
 
-Every case queryset here carries ``follow_up_state``: "overdue" or "due" (due
-today) for an open case with a follow-up date, else "".
+A case's ``follow_up_state`` ("overdue", "due" today, or "") is a property of
+the model, worked out from its loaded columns.
 """
 
 from collections.abc import Sequence
@@ -26,7 +26,6 @@ from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
-from crm.core.queries import follow_up_state
 from crm.firms.models import Firm
 from crm.leads.models import Lead
 
@@ -71,11 +70,6 @@ def applicants_prefetch() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
     )
 
 
-def with_follow_up_state(qs: CaseQuerySet) -> CaseQuerySet:
-    """Annotate ``follow_up_state``: "overdue", "due" (today) or ""."""
-    return qs.annotate(follow_up_state=follow_up_state(Q(is_open=True)))
-
-
 # The rows a case's page may show beside the case, joined by ``case_get``.
 CASE_RELATED = (
     "owner",
@@ -109,7 +103,7 @@ def case_get(
         qs = qs.filter(kind__in=kinds)
     qs = qs.select_related(*related, *select).prefetch_related(applicants_prefetch())
     try:
-        return with_follow_up_state(qs).get(pk=case_id)
+        return qs.get(pk=case_id)
     except Case.DoesNotExist as exc:
         raise NotFound from exc
 
@@ -235,7 +229,7 @@ def case_list(
         )
         qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
     order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
-    qs = with_follow_up_state(qs).select_related("owner").order_by(*order)
+    qs = qs.select_related("owner").order_by(*order)
     return qs.prefetch_related(applicants_prefetch()) if applicants else qs
 
 
@@ -253,7 +247,7 @@ def case_list_for_contact(
         )
         .select_related("owner")
     )
-    return with_follow_up_state(qs).order_by("-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
 
 
 def case_list_for_lead(
@@ -265,7 +259,7 @@ def case_list_for_lead(
         .filter(lead=lead)
         .select_related("owner")
     )
-    return with_follow_up_state(qs).order_by("-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
 
 
 def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
@@ -354,7 +348,7 @@ def case_follow_up_list(
     )
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    return with_follow_up_state(qs).order_by("follow_up_date", "id")
+    return qs.order_by("follow_up_date", "id")
 
 
 def recent_activity(

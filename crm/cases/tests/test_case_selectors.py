@@ -35,7 +35,7 @@ def test_case_list_filters_follow_up_due_and_overdue(firm):
     assert list(selectors.case_list(firm=firm, follow_up="due")) == [due]
     assert list(selectors.case_list(firm=firm, follow_up="overdue")) == [overdue]
     found = selectors.case_list(firm=firm).get(pk=overdue.pk)
-    assert found.follow_up_state == "overdue"  # type: ignore[attr-defined]  # annotation
+    assert found.follow_up_state == "overdue"
 
 
 def test_case_list_filters_by_created_range(firm):

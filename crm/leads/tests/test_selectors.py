@@ -99,10 +99,7 @@ def test_lead_list_marks_each_leads_follow_up_state(firm, today):
         follow_up_date=today - timedelta(1),
         status=LeadStatus.NOT_PROCEEDING,
     )
-    states = {
-        lead.pk: lead.follow_up_state  # type: ignore[attr-defined]  # annotated
-        for lead in selectors.lead_list(firm=firm)
-    }
+    states = {lead.pk: lead.follow_up_state for lead in selectors.lead_list(firm=firm)}
     assert states == {overdue.pk: "overdue", due.pk: "due", later.pk: "", closed.pk: ""}
 
 
@@ -253,7 +250,7 @@ def test_lead_follow_up_list_returns_open_leads_due_by_the_date(firm, today):
     )
     everyone = selectors.lead_follow_up_list(firm=firm, owner_id=None, due_by=today)
     assert ids(everyone) == [overdue.pk, due.pk]
-    states = [lead.follow_up_state for lead in everyone]  # type: ignore[attr-defined]  # annotated
+    states = [lead.follow_up_state for lead in everyone]
     assert states == ["overdue", "due"]
     mine = selectors.lead_follow_up_list(
         firm=firm, owner_id=member.user_id, due_by=today
