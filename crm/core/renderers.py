@@ -17,6 +17,7 @@ from typing import Any
 
 from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
@@ -74,6 +75,9 @@ def _e(value: Any) -> str:
         return value.translate(_ESCAPES)  # type: ignore[no-any-return]  # a str's
     if kind is SafeString:
         return value  # type: ignore[no-any-return]  # conditional_escape's answer
+    if isinstance(value, Promise):
+        # A lazy label: conditional_escape's first step, then the above.
+        return _e(str(value))
     return str(conditional_escape(value))
 
 

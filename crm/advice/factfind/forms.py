@@ -24,6 +24,7 @@ from crm.advice.factfind.choices import (
     YesNo,
 )
 from crm.core.fields import ChoiceField, DateField, IdField
+from crm.core.formcopy import QuickCopyForm
 
 NOT_KNOWN = ("", _("Not known yet"))
 
@@ -56,7 +57,7 @@ def _area(label: Any) -> forms.CharField:
     )
 
 
-class SectionForm(forms.Form):
+class SectionForm(QuickCopyForm):
     """A section's form: its ids are prefixed per applicant; read-only when told."""
 
     def __init__(

@@ -10,12 +10,12 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.urls import reverse
 
 from crm.advice import completeness, readiness
 from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND, SectionSpec
 from crm.advice.factfind.selectors import CaseFacts
 from crm.cases.models import Case, CaseApplicant
+from crm.core.links import reverse_ids
 from crm.firms.models import Firm
 
 
@@ -65,15 +65,16 @@ def _fact_find_section(
         Missing(r.label, readiness.field_id(applicant.pk, r.input_name))
         for r in completeness.fact_find_missing(facts.case.kind, key, ff)
     ]
-    kwargs = {"applicant_id": applicant.pk}
     if spec.has_rows:
         rows = list(getattr(ff, key).all()) if ff.pk is not None else []
-        action = reverse(f"advice:fact_find_{key}_add", kwargs=kwargs)
-        remove = reverse(f"advice:fact_find_{key}_remove", kwargs=kwargs)
+        action = reverse_ids(f"advice:fact_find_{key}_add", applicant_id=applicant.pk)
+        remove = reverse_ids(
+            f"advice:fact_find_{key}_remove", applicant_id=applicant.pk
+        )
         form = form or spec.form(id_prefix=prefix, editable=editable)
     else:
         rows, remove = [], ""
-        action = reverse(f"advice:fact_find_{key}", kwargs=kwargs)
+        action = reverse_ids(f"advice:fact_find_{key}", applicant_id=applicant.pk)
         form = form or spec.form(
             id_prefix=prefix, editable=editable, initial=spec.form.initial_for(ff)
         )
@@ -111,9 +112,7 @@ def _dn_section(
     return SectionView(
         spec=spec,
         anchor=readiness.section_id(None, key),
-        action=reverse(
-            f"advice:demands_needs_{key}", kwargs={"case_id": facts.case.pk}
-        ),
+        action=reverse_ids(f"advice:demands_needs_{key}", case_id=facts.case.pk),
         form=form,
         missing=missing,
         editable=editable,

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from crm.core.renderers import FAST, FormRenderer
 
@@ -45,6 +47,15 @@ class Everything(forms.Form):
         coerce=int,
         required=False,
         widget=forms.Select(attrs={"data-n": 7, "title": "It's <it>"}),
+    )
+    lazy = forms.ChoiceField(
+        label=gettext_lazy("Lazy <label>"),
+        help_text=gettext_lazy("Lazy & help"),
+        choices=[
+            ("", gettext_lazy("Not known <yet>")),
+            ("s", lazy(mark_safe, str)("<i>Safe and lazy</i>")),
+        ],
+        required=False,
     )
     unlabelled = forms.CharField(required=False, label="")
     question = forms.CharField(required=False, label="Ready? ")

@@ -1,0 +1,118 @@
+"""Fact Find and D&N sections drawn in Python match ``advice/_ff_section.html``."""
+
+from typing import Any
+
+import pytest
+from django.template.loader import get_template
+
+from crm.advice.choices import AdviceKind
+from crm.advice.factfind import draw, page
+from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND
+from crm.advice.factfind.selectors import case_facts
+from crm.advice.tests.factories import (
+    applicant_of,
+    complete_demands_needs,
+    complete_fact_find,
+    make_fact_find_row,
+)
+from crm.cases.tests.factories import make_case
+from crm.contacts.tests.factories import ContactFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    # Django's own {% csrf_token %} with "NOTPROVIDED", in the reference.
+    pytest.mark.filterwarnings("ignore:Calling format_html:DeprecationWarning"),
+]
+
+TOKENS = ["tok<en>&", "NOTPROVIDED", None, ""]
+STATES: list[dict[str, Any]] = [
+    {},
+    {"message": "Saved <b>it</b> & more"},
+    {"alert": "Not saved: it's <wrong>"},
+]
+
+
+def _by_template(section: page.SectionView, csrf_token: Any) -> str:
+    template = get_template("advice/_ff_section.html")
+    return template.render({"section": section, "csrf_token": csrf_token})
+
+
+def _facts(firm):
+    """A joint protection case: one client with rows and a full Fact Find, one bare."""
+    case = make_case(
+        firm,
+        kind=AdviceKind.PROTECTION,
+        applicants=[ContactFactory(firm=firm), ContactFactory(firm=firm)],
+    )
+    full = applicant_of(case)
+    complete_fact_find(firm, full.contact, case)
+    make_fact_find_row(firm, "commitments", case, description='Loan <& "car">')
+    make_fact_find_row(firm, "policies", case, provider="O'Brien & Co")
+    complete_demands_needs(firm, case)
+    applicants = list(case.applicants.select_related("contact").order_by("id"))
+    return case_facts(firm=firm, case=case, applicants=applicants)
+
+
+def _sections(facts, *, editable: bool, **state: Any) -> list[page.SectionView]:
+    sections = [
+        page.section_context(
+            facts, key, applicant=applicant, editable=editable, **state
+        )
+        for applicant in facts.applicants
+        for key in FACT_FIND
+    ]
+    sections += [
+        page.section_context(facts, key, applicant=None, editable=editable, **state)
+        for key in DEMANDS_NEEDS
+    ]
+    return sections
+
+
+@pytest.mark.parametrize("editable", [True, False])
+@pytest.mark.parametrize("state", STATES)
+def test_sections_draw_as_the_template_does(firm, editable, state):
+    """Every section, with and without rows, missing fields or a message, matches."""
+    facts = _facts(firm)
+    sections = _sections(facts, editable=editable, **state)
+    assert any(s.rows for s in sections)
+    assert any(len(s.missing) > 1 for s in sections)
+    assert any(not s.missing for s in sections)
+    for section in sections:
+        for token in TOKENS:
+            assert str(draw.draw(section, token)) == _by_template(section, token), (
+                section.anchor,
+                token,
+            )
+
+
+def test_a_refused_form_draws_as_the_template_does(firm):
+    """A bound section form with errors (a refused save) matches too."""
+    facts = _facts(firm)
+    applicant = facts.applicants[1]
+    for key in ("addresses", "employment"):
+        form = FACT_FIND[key].form(
+            data={"line1": "", "net_profit_latest": "-5 <x>"},
+            id_prefix=f"ff{applicant.pk}",
+        )
+        assert form.is_valid() is False
+        section = page.section_context(
+            facts, key, applicant=applicant, editable=True, form=form
+        )
+        assert str(draw.draw(section, "t")) == _by_template(section, "t")
+
+
+def test_the_case_page_draws_its_sections_in_python(owner_client, firm, monkeypatch):
+    """The case page's sections come from ``draw``, not the section template."""
+    case = make_case(firm, kind=AdviceKind.PROTECTION)
+    drawn: list[str] = []
+    original = draw.draw
+
+    def counted(section: page.SectionView, csrf_token: Any) -> Any:
+        drawn.append(section.anchor)
+        return original(section, csrf_token)
+
+    monkeypatch.setattr(draw, "draw", counted)
+    body = owner_client.get(case.get_absolute_url()).content.decode()
+    assert len(drawn) == len(FACT_FIND) + 2  # one client; protection and advice D&N
+    for anchor in drawn:
+        assert f'<details class="ff-section" id="{anchor}"' in body
