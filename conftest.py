@@ -13,6 +13,7 @@ from crm.core.testing import principals as principal_logins
 from crm.core.testing.isolation import load_registries
 from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
+from crm.firms.selectors import choice_cache
 from crm.firms.tests.factories import FirmFactory, MembershipFactory
 
 
@@ -21,6 +22,23 @@ def _scopes_disabled() -> Iterator[None]:
     """Let test code set up data freely; requests still enter their own scope."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _choice_cache_cleared() -> Iterator[None]:
+    """Start and end each test with an empty per-process picker cache.
+
+    The cache (``crm.firms.selectors.choice_cache``) keeps a firm's member
+    and introducer lists under (firm id, ``choices_version``). Each test's
+    data is rolled back: the versions go back to 0 and SQLite hands the same
+    firm ids out again, but the module-level cache outlives the rollback, so
+    the next test's firm 1 at version 0 would be shown the last test's
+    members. Keying by firm id alone cannot tell the two tests apart; only
+    emptying the cache can.
+    """
+    choice_cache.clear()
+    yield
+    choice_cache.clear()
 
 
 @pytest.fixture

@@ -173,6 +173,9 @@ def seed() -> dict[str, Firm]:
     _advice_setup(firms[ADVICE_FIRM])
     _support_setup(firms[SUPPORT_FIRM])
     _support_setup(firms[MIXED_FIRM], branch="Gloucester Road Office")
+    # The introducers above are written directly: a running server reloads
+    # its pickers when the version moves.
+    services.choices_changed(firm_ids=[firm.pk for firm in firms.values()])
     return firms
 
 

@@ -150,6 +150,10 @@ class Firm(models.Model):
             "this many days; 0 turns the alert off (SPEC I14)."
         ),
     )
+    # Raised by one in the same transaction as any change to what the firm's
+    # member and introducer pickers show (crm.firms.selectors.choice_cache):
+    # each process keeps those lists and reloads them when this moves.
+    choices_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

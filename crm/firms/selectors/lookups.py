@@ -26,6 +26,7 @@ from crm.firms.models import (
     ReferenceModel,
     TaskCategory,
 )
+from crm.firms.selectors import choice_cache
 
 NamedLookup = TypeVar("NamedLookup", InteractionType, TaskCategory)
 Reference = TypeVar("Reference", bound=ReferenceModel)
@@ -209,12 +210,21 @@ def negotiator_get(*, firm: Firm, negotiator_id: int) -> Negotiator:
 
 
 def introducer_choices(*, firm: Firm) -> list[tuple[int, str]]:
-    """Return ``(id, name)`` of the firm's active introducers, for pickers."""
-    return list(
-        Introducer.objects.filter(firm=firm, is_active=True)
-        .order_by(Lower("name"), "id")
-        .values_list("pk", "name")
-    )
+    """Return ``(id, name)`` of the firm's active introducers, for pickers.
+
+    Each process keeps the list until the firm's ``choices_version`` moves
+    (``choice_cache``).
+    """
+
+    def load(using: str) -> list[tuple[int, str]]:
+        return list(
+            Introducer.objects.using(using)
+            .filter(firm=firm, is_active=True)
+            .order_by(Lower("name"), "id")
+            .values_list("pk", "name")
+        )
+
+    return choice_cache.choices(firm=firm, name="introducers", options=None, load=load)
 
 
 def introducer_branch_choices(

@@ -10,6 +10,7 @@ from crm.core import rawrows
 from crm.core.exceptions import NotFound
 from crm.firms.choices import ROLE_PERMISSIONS, Perm
 from crm.firms.models import Firm, Invitation, Membership, User
+from crm.firms.selectors import choice_cache
 
 # The roles whose members may own work: be a case's adviser or case manager,
 # a lead's owner or a task's assignee. Owning means changing, so a role that
@@ -96,19 +97,27 @@ def member_choices(*, firm: Firm, owners_only: bool = False) -> list[tuple[int, 
     """Return ``(user_id, name)`` for active members, for filters and pickers.
 
     ``owners_only`` keeps the members who may own work (``OWNER_ROLES``): the
-    adviser, case manager, lead owner and assignee pickers pass it.
+    adviser, case manager, lead owner and assignee pickers pass it. Each
+    process keeps the lists until the firm's ``choices_version`` moves
+    (``choice_cache``).
     """
-    members = membership_list(firm=firm, include_inactive=False)
-    if owners_only:
-        members = members.filter(role__in=OWNER_ROLES)
-    # Four columns, not two rows of models (every filter bar reads this list).
-    names = members.values_list(
-        "user_id", "user__first_name", "user__last_name", "user__email"
+
+    def load(using: str) -> list[tuple[int, str]]:
+        members = membership_list(firm=firm, include_inactive=False).using(using)
+        if owners_only:
+            members = members.filter(role__in=OWNER_ROLES)
+        # Four columns, not two rows of models.
+        names = members.values_list(
+            "user_id", "user__first_name", "user__last_name", "user__email"
+        )
+        return [
+            (user_id, f"{first} {last}".strip() or email)
+            for user_id, first, last, email in names
+        ]
+
+    return choice_cache.choices(
+        firm=firm, name="members", options=owners_only, load=load
     )
-    return [
-        (user_id, f"{first} {last}".strip() or email)
-        for user_id, first, last, email in names
-    ]
 
 
 def owner_membership_qs(*, firm: Firm) -> QuerySet[Membership]:

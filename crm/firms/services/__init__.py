@@ -7,7 +7,7 @@ from crm.firms.services.auth import (
     auth_password_changed,
     auth_password_reset_done,
 )
-from crm.firms.services.firm import firm_create, firm_update
+from crm.firms.services.firm import choices_changed, firm_create, firm_update
 from crm.firms.services.introducers import (
     introducer_branch_create,
     introducer_branch_set_active,
@@ -60,6 +60,7 @@ __all__ = [
     "branch_create",
     "branch_set_active",
     "branch_update",
+    "choices_changed",
     "firm_create",
     "firm_update",
     "interaction_type_create",

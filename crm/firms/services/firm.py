@@ -1,14 +1,17 @@
 """Creating firms and changing their details."""
 
+from collections.abc import Collection
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import F
 
 from crm.core import events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.firms.choices import Perm
 from crm.firms.models import Firm, InteractionType, Membership, TaskCategory, User
+from crm.firms.selectors import choice_cache
 
 FIRM_EDITABLE = (
     "name",
@@ -86,3 +89,22 @@ def firm_update(
             firm=firm, actor=actor, verb=AuditVerb.UPDATE, subject=firm, changes=changes
         )
     return firm
+
+
+def choices_changed(*, firm_ids: Collection[int]) -> None:
+    """Tell every process that these firms' member or introducer lists changed.
+
+    Call it inside the transaction that makes the change (a member's name,
+    e-mail, role or activation; an introducer added, renamed, archived or
+    restored): one ``UPDATE`` raises each firm's ``choices_version``, so
+    each process reads the lists again on its next request for the firm
+    (``crm.firms.selectors.choice_cache``).
+    """
+    if not firm_ids:
+        return
+    using = router.db_for_write(Firm)
+    Firm.objects.using(using).filter(pk__in=firm_ids).update(
+        choices_version=F("choices_version") + 1
+    )
+    for firm_id in firm_ids:
+        choice_cache.forget_on_commit(firm_id=firm_id, using=using)

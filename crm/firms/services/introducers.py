@@ -10,6 +10,7 @@ from django.db import transaction
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
+from crm.firms.services.firm import choices_changed
 from crm.firms.services.lookups import (
     save_active,
     save_changes,
@@ -67,7 +68,9 @@ def introducer_create(
 ) -> Introducer:
     """Add an introducer firm, such as an estate agent."""
     introducer = Introducer(firm=firm, name=name.strip(), email=email, phone=phone)
-    return save_new(introducer, firm=firm, actor=actor, fields=INTRODUCER_FIELDS)
+    save_new(introducer, firm=firm, actor=actor, fields=INTRODUCER_FIELDS)
+    choices_changed(firm_ids=[firm.pk])
+    return introducer
 
 
 @transaction.atomic
@@ -82,7 +85,11 @@ def introducer_update(
 ) -> Introducer:
     """Change an introducer's name or contact details."""
     values = {"name": name.strip(), "email": email, "phone": phone}
-    return save_changes(introducer, firm=firm, actor=actor, values=values)
+    before = introducer.name
+    save_changes(introducer, firm=firm, actor=actor, values=values)
+    if introducer.name != before:
+        choices_changed(firm_ids=[firm.pk])
+    return introducer
 
 
 @transaction.atomic
@@ -94,6 +101,8 @@ def introducer_set_active(
     Archiving hides the introducer, and with it its branches and negotiators,
     from the New Case wizard; their own archive flags are left as they are.
     """
+    if introducer.is_active != active:
+        choices_changed(firm_ids=[firm.pk])
     return save_active(introducer, firm=firm, actor=actor, active=active)
 
 

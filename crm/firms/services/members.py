@@ -14,6 +14,7 @@ from crm.firms import renames
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.models import Firm, Membership, User
 from crm.firms.selectors import membership_list_for_user
+from crm.firms.services.firm import choices_changed
 
 
 class Keep(enum.Enum):
@@ -73,6 +74,7 @@ def membership_create(
         existing.granted, existing.revoked = [], []
         existing.full_clean(validate_unique=False)
         existing.save(update_fields=["role", "is_active", "granted", "revoked"])
+        choices_changed(firm_ids=[firm.pk])
         events.record(
             firm=firm,
             actor=actor,
@@ -84,6 +86,7 @@ def membership_create(
     membership = Membership(firm=firm, user=user, role=role)
     membership.full_clean(validate_unique=False)
     membership.save()
+    choices_changed(firm_ids=[firm.pk])
     events.record(
         firm=firm,
         actor=actor,
@@ -148,6 +151,8 @@ def membership_update(
     changes = events.diff(before, membership)
     if changes:
         membership.save(update_fields=list(changes))
+        if "role" in changes:  # who may own work: the owners-only pickers
+            choices_changed(firm_ids=[firm.pk])
         verb = (
             AuditVerb.PERMISSION_CHANGE
             if set(changes) & {"granted", "revoked"}
@@ -184,6 +189,7 @@ def membership_set_active(
     if not active:
         _guard_member_managers(firm, membership)
     membership.save(update_fields=["is_active"])
+    choices_changed(firm_ids=[firm.pk])
     events.record(
         firm=firm,
         actor=actor,
@@ -216,7 +222,10 @@ def user_rename(*, user: User, first_name: str, last_name: str) -> User:
     )
     user.save(update_fields=["first_name", "last_name"])
     renames.run(user_ids=[user.pk])
-    for membership in membership_list_for_user(user=user):
+    memberships = membership_list_for_user(user=user)
+    # Only active members are offered, so only those firms' lists change.
+    choices_changed(firm_ids=[membership.firm_id for membership in memberships])
+    for membership in memberships:
         events.record(
             firm=membership.firm,
             actor=user,

@@ -322,10 +322,12 @@ def test_form_pages_query_counts(
     """Create case, Edit, Close and Concern run a fixed number of queries."""
     case = _case(support_firm, beneficiary=ada)
     make_pathway(support_firm)
+    sup_client.get(CREATE)  # the process now keeps the owner picker's members
+    # One more each before the process kept the member list (issue 21 item 1).
     for path, queries in (
-        (CREATE, 5),
-        (f"{CREATE}?contact={ada.pk}", 6),
-        (url("case_edit", case), 8),
+        (CREATE, 4),
+        (f"{CREATE}?contact={ada.pk}", 5),
+        (url("case_edit", case), 7),
         (url("case_close", case), 7),  # + its open tasks and planned support
         (url("concern_change", case), 6),
     ):
