@@ -105,7 +105,7 @@ def _report_operations() -> list[Operation]:
 
 
 def _page_operations() -> list[Operation]:
-    """Return the boards (issue 13), the Income page and the complaints register."""
+    """Return the boards (issue 13), Income, complaints and the Leads list."""
     return [
         Operation(
             "board_mortgages",
@@ -130,6 +130,18 @@ def _page_operations() -> list[Operation]:
             "Complaints register: first page and counts",
             lambda c, i: _url("complaints:complaint_list"),
             lambda c, i: sql_pages.complaints(c),
+        ),
+        Operation(
+            "leads_newest",
+            "Leads list: newest first (as it opens)",
+            lambda c, i: _url("leads:lead_list"),
+            lambda c, i: sql_pages.leads_list(c, open_only=False),
+        ),
+        Operation(
+            "leads_open",
+            "Leads list: open leads, newest first",
+            lambda c, i: _url("leads:lead_list") + "?status=open",
+            lambda c, i: sql_pages.leads_list(c, open_only=True),
         ),
     ]
 

@@ -229,3 +229,22 @@ def tasks_page(ctx: BenchContext) -> list[Statement]:
         ),
         (follow_ups, [*leads, *cases]),
     ]
+
+
+def leads_list(ctx: BenchContext, *, open_only: bool) -> list[Statement]:
+    """The Leads list's first page, newest first: every lead, or the open ones."""
+    statuses = [str(s) for s in OPEN_LEAD_STATUSES] if open_only else []
+    status = f" AND l.status IN ({_in(statuses)})" if open_only else ""
+    return [
+        (
+            "SELECT l.id, l.status, l.source, l.follow_up_date, l.created_at, "  # noqa: S608 - placeholders only
+            "c.id, c.kind, c.organisation_name, c.first_name, c.last_name, c.email, "
+            "i.name, u.first_name, u.last_name, u.email FROM leads_lead l "
+            "JOIN contacts_contact c ON c.id = l.contact_id "
+            "LEFT JOIN firms_introducer i ON i.id = l.introducer_id "
+            "LEFT JOIN firms_user u ON u.id = l.owner_id "
+            f"WHERE l.firm_id = %s{status} "
+            "ORDER BY l.created_at DESC, l.id DESC LIMIT %s",
+            [ctx.firm_id, *statuses, PAGE + 1],
+        )
+    ]

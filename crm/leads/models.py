@@ -95,6 +95,19 @@ class Lead(FirmOwnedModel):
                 fields=["firm", "status", "follow_up_date"], name="lead_firm_follow"
             ),
             models.Index(fields=["firm", "contact"], name="lead_firm_contact"),
+            # The Leads list as it opens (newest first) and oldest first, for
+            # every lead and for the open ones; by follow-up date, undated
+            # last (latest first has its own index on PostgreSQL only:
+            # migration 0004, as cases' "case_firm_follow_up_desc").
+            models.Index(fields=["firm", "created_at", "id"], name="lead_firm_created"),
+            models.Index(
+                fields=["firm", "created_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="lead_firm_open_created",
+            ),
+            models.Index(
+                fields=["firm", "follow_up_date", "id"], name="lead_firm_follow_up"
+            ),
         ]
 
     def __str__(self) -> str:
