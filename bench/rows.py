@@ -26,6 +26,7 @@ from crm.cases import kinds as kind_registry
 from crm.contacts.demo import FIRST, LAST, STREETS, TOWNS
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
 from crm.leads.choices import LeadSource, LeadStatus
+from crm.leads.choices import status_rank as lead_status_rank
 from crm.support.choices import SupportKind, SupportStatus
 
 DAYS_OF_HISTORY = 5 * 365
@@ -163,6 +164,7 @@ def leads(
             "source": rng.choice(LeadSource.values),
             "owner_id": rng.choice(refs.users),
             "status": status,
+            "status_rank": lead_status_rank(status),
             "follow_up_date": clock.around_today(rng) if rng.random() < 0.6 else None,
             "converted_at": created if status == LeadStatus.CONVERTED else None,
             "created_by_id": rng.choice(refs.users),

@@ -103,3 +103,11 @@ class LeadContactEventType(models.TextChoices):
     LEAD_CREATED = "lead_created", _("Lead created")
     LEAD_STATUS = "lead_status", _("Lead status changed")
     LEAD_CONVERTED = "lead_converted", _("Lead converted")
+
+
+def status_rank(status: str) -> int:
+    """Return the status's place in pipeline order (``Lead.status_rank``)."""
+    return _RANKS.get(status, 0)
+
+
+_RANKS = {value: rank for rank, value in enumerate(LeadStatus.values)}

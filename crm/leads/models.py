@@ -1,6 +1,6 @@
 """Leads: prospective clients' enquiries in the pipeline (SPEC C1, C2, C4)."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +8,13 @@ from django.db import models
 from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
 from crm.core.queries import follow_up_state
-from crm.leads.choices import OPEN_STATUSES, LeadEventType, LeadSource, LeadStatus
+from crm.leads.choices import (
+    OPEN_STATUSES,
+    LeadEventType,
+    LeadSource,
+    LeadStatus,
+    status_rank,
+)
 
 
 class LeadQuerySet(models.QuerySet["Lead"]):
@@ -62,6 +68,9 @@ class Lead(FirmOwnedModel):
     status = models.CharField(
         max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW_LEAD
     )
+    # The status's place in pipeline order, kept by ``save`` and indexed for
+    # the list's status sort (a CASE over every lead sorted them all).
+    status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     follow_up_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     not_proceeding_reason = models.CharField(max_length=300, blank=True)
@@ -108,7 +117,23 @@ class Lead(FirmOwnedModel):
             models.Index(
                 fields=["firm", "follow_up_date", "id"], name="lead_firm_follow_up"
             ),
+            models.Index(
+                fields=["firm", "status_rank", "-created_at", "-id"],
+                name="lead_firm_status_rank",
+            ),
+            models.Index(
+                fields=["firm", "-status_rank", "-created_at", "-id"],
+                name="lead_firm_status_rank_desc",
+            ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``status_rank`` following ``status`` (saved with it)."""
+        self.status_rank = status_rank(self.status)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "status" in fields:
+            kwargs["update_fields"] = {*fields, "status_rank"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"Lead #{self.pk}: {self.contact}"

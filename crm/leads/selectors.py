@@ -10,15 +10,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OrderBy,
     Q,
     QuerySet,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Lower, RowNumber
@@ -40,10 +36,6 @@ RECENTLY_CONVERTED_DAYS = 30
 Choices = list[tuple[int, str]]
 GroupedChoices = list[tuple[str, Choices]]
 
-_STATUS_ORDER = Case(
-    *(When(status=value, then=Value(i)) for i, value in enumerate(LeadStatus.values)),
-    output_field=IntegerField(),
-)
 _FOLLOW_UP_ASC = F("follow_up_date").asc(nulls_last=True)
 _FOLLOW_UP_DESC = F("follow_up_date").desc(nulls_last=True)
 
@@ -54,8 +46,9 @@ LEAD_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-follow_up": (_FOLLOW_UP_DESC, "-id"),
     "name": ("contact__sort_name", "id"),
     "-name": ("-contact__sort_name", "-id"),
-    "status": (_STATUS_ORDER.asc(), "-created_at", "-id"),
-    "-status": (_STATUS_ORDER.desc(), "-created_at", "-id"),
+    # Pipeline order, stored and indexed (``Lead.status_rank``).
+    "status": ("status_rank", "-created_at", "-id"),
+    "-status": ("-status_rank", "-created_at", "-id"),
 }
 DEFAULT_SORT = "-created"
 FOLLOW_UP_FILTERS = ("due", "overdue")

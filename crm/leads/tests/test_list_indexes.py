@@ -11,7 +11,10 @@ import datetime
 import pytest
 from django.db import connection
 
-from crm.leads.choices import LeadStatus
+from crm.cases.tests.factories import make_case
+from crm.contacts.tests.factories import ContactFactory
+from crm.leads import services
+from crm.leads.choices import LeadStatus, status_rank
 from crm.leads.selectors import lead_list
 from crm.leads.tests.factories import LeadFactory
 
@@ -65,3 +68,43 @@ def test_postgresql_has_the_latest_follow_up_first_index(firm):
         )
         (definition,) = cursor.fetchone()
     assert "follow_up_date DESC NULLS LAST, id DESC" in definition
+
+
+@pytest.mark.parametrize("sort", ["status", "-status"])
+def test_the_status_sort_reads_the_stored_rank_in_pipeline_order(firm, sort):
+    """Pipeline order (not the alphabet), newest first within a status."""
+    made = [
+        LeadFactory(firm=firm, status=status)
+        for status in (LeadStatus.MEETING, LeadStatus.NEW_LEAD, LeadStatus.CALL_BACK)
+    ]
+    second_new = LeadFactory(firm=firm, status=LeadStatus.NEW_LEAD)
+    qs = lead_list(firm=firm, sort=sort)
+    ranks = [lead.status_rank for lead in qs]
+    assert ranks == sorted(ranks, reverse=sort == "-status")
+    new_leads = [lead for lead in qs if lead.status == LeadStatus.NEW_LEAD]
+    assert new_leads == [second_new, made[1]]
+    if connection.vendor == "sqlite":
+        plan = _plan(qs)
+        assert "lead_firm_status_rank" in plan
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_the_rank_follows_every_status_change(firm, owner):
+    """Made, moved by the service, and saved with only its status."""
+    lead = services.lead_create(
+        firm=firm, actor=owner.user, contact=ContactFactory(firm=firm)
+    )
+    assert lead.status_rank == status_rank(LeadStatus.NEW_LEAD) == 0
+    services.lead_move(
+        firm=firm, actor=owner.user, lead=lead, status=LeadStatus.APPOINTMENT_SET
+    )
+    lead.refresh_from_db()
+    assert lead.status_rank == status_rank(LeadStatus.APPOINTMENT_SET) == 2
+    lead.status = LeadStatus.MEETING
+    lead.save(update_fields=["status"])
+    lead.refresh_from_db()
+    assert lead.status_rank == 3
+    make_case(firm, applicants=[lead.contact], lead=lead)
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CONVERTED
+    assert lead.status_rank == status_rank(LeadStatus.CONVERTED) == 5
