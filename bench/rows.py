@@ -165,6 +165,7 @@ def leads(
             "owner_id": rng.choice(refs.users),
             "status": status,
             "status_rank": lead_status_rank(status),
+            "client_sort_name": refs.sort_names[contact_id - refs.contacts.start],
             "follow_up_date": clock.around_today(rng) if rng.random() < 0.6 else None,
             "converted_at": created if status == LeadStatus.CONVERTED else None,
             "created_by_id": rng.choice(refs.users),

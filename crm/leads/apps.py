@@ -35,3 +35,8 @@ class LeadsConfig(AppConfig):
 
         # The conversion report's counts (``rollups_rebuild`` repairs them).
         rollups.register("leads", tally.rebuild, sources=("leads.Lead",))
+        from crm.contacts import renames
+        from crm.leads import services
+
+        # Leads keep their client's sort name (the name sort).
+        renames.register("leads.client_sort_name", services.lead_client_names_refresh)

@@ -71,6 +71,9 @@ class Lead(FirmOwnedModel):
     # The status's place in pipeline order, kept by ``save`` and indexed for
     # the list's status sort (a CASE over every lead sorted them all).
     status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The client's ``sort_name``, set when the lead is made and kept through
+    # ``crm.contacts.renames``, indexed for the list's name sort.
+    client_sort_name = models.CharField(max_length=200, default="", editable=False)
     follow_up_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     not_proceeding_reason = models.CharField(max_length=300, blank=True)
@@ -122,14 +125,23 @@ class Lead(FirmOwnedModel):
                 name="lead_firm_status_rank",
             ),
             models.Index(
+                fields=["firm", "client_sort_name", "id"], name="lead_firm_client"
+            ),
+            models.Index(
                 fields=["firm", "-status_rank", "-created_at", "-id"],
                 name="lead_firm_status_rank_desc",
             ),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, with ``status_rank`` following ``status`` (saved with it)."""
+        """Save, with ``status_rank`` following ``status`` (saved with it).
+
+        A new lead also takes its client's sort name (the client is at hand
+        when a lead is made; renames reach it through ``crm.contacts.renames``).
+        """
         self.status_rank = status_rank(self.status)
+        if self._state.adding and not self.client_sort_name and self.contact_id:
+            self.client_sort_name = self.contact.sort_name
         fields = kwargs.get("update_fields")
         if fields is not None and "status" in fields:
             kwargs["update_fields"] = {*fields, "status_rank"}

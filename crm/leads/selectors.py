@@ -44,8 +44,9 @@ LEAD_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-created": ("-created_at", "-id"),
     "follow_up": (_FOLLOW_UP_ASC, "id"),
     "-follow_up": (_FOLLOW_UP_DESC, "-id"),
-    "name": ("contact__sort_name", "id"),
-    "-name": ("-contact__sort_name", "-id"),
+    # The client's sort name, stored and indexed (``Lead.client_sort_name``).
+    "name": ("client_sort_name", "id"),
+    "-name": ("-client_sort_name", "-id"),
     # Pipeline order, stored and indexed (``Lead.status_rank``).
     "status": ("status_rank", "-created_at", "-id"),
     "-status": ("-status_rank", "-created_at", "-id"),

@@ -5,10 +5,12 @@ one event (``crm.core.events.record``): the lead's history row, the client's
 timeline entry and the audit row, all in one transaction.
 """
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.text import capfirst
 
 from crm.contacts.choices import ContactEventType
@@ -327,3 +329,18 @@ def lead_move(
         changes=changes,
     )
     return lead
+
+
+def lead_client_names_refresh(*, firm: Firm, contact_ids: Collection[int]) -> int:
+    """Copy the sort names of ``contact_ids`` onto their leads (the name sort).
+
+    One UPDATE however many contacts were renamed; returns the leads updated.
+    Called in the renaming service's transaction through
+    ``crm.contacts.renames``; the rename records its own event.
+    """
+    name = Contact.objects.filter(firm=firm, pk=OuterRef("contact_id")).values(
+        "sort_name"
+    )[:1]
+    return Lead.objects.filter(firm=firm, contact_id__in=list(contact_ids)).update(
+        client_sort_name=Subquery(name)
+    )

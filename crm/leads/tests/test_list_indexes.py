@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from crm.cases.tests.factories import make_case
+from crm.contacts import services as contact_services
 from crm.contacts.tests.factories import ContactFactory
 from crm.leads import services
 from crm.leads.choices import LeadStatus, status_rank
@@ -108,3 +109,36 @@ def test_the_rank_follows_every_status_change(firm, owner):
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONVERTED
     assert lead.status_rank == status_rank(LeadStatus.CONVERTED) == 5
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_the_name_sort_reads_the_stored_client_name(firm, sort):
+    """Each lead carries its client's sort name from the start, read in order."""
+    for first, last in (("Ada", "Lovelace"), ("Alan", "Turing"), ("Grace", "Hopper")):
+        LeadFactory(
+            firm=firm,
+            contact=ContactFactory(firm=firm, first_name=first, last_name=last),
+        )
+    qs = lead_list(firm=firm, sort=sort)
+    names = [lead.client_sort_name for lead in qs]
+    assert names == sorted(names, reverse=sort == "-name")
+    assert all(lead.client_sort_name == lead.contact.sort_name for lead in qs)
+    if connection.vendor == "sqlite":
+        plan = _plan(qs)
+        assert "lead_firm_client" in plan
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_renaming_a_client_renames_their_leads_only(firm, owner, other_firm):
+    ada = ContactFactory(firm=firm, first_name="Ada", last_name="Lovelace")
+    leads = [LeadFactory(firm=firm, contact=ada) for _ in range(2)]
+    other = LeadFactory(firm=firm)
+    elsewhere = LeadFactory(firm=other_firm)
+    contact_services.contact_update(
+        firm=firm, actor=owner.user, contact=ada, last_name="King"
+    )
+    for lead in [*leads, other, elsewhere]:
+        lead.refresh_from_db()
+    assert [lead.client_sort_name for lead in leads] == ["king ada", "king ada"]
+    assert other.client_sort_name == other.contact.sort_name != "king ada"
+    assert elsewhere.client_sort_name == elsewhere.contact.sort_name
