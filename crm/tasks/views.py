@@ -97,7 +97,7 @@ def _tab_context(
     follow-up dates.
     """
     query = filterset.query()
-    counts = selectors.task_counts(
+    counts = selectors.task_tab_counts(
         firm=request.firm,
         user=request.user,
         principal=request.principal,

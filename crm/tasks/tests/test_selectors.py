@@ -135,6 +135,19 @@ def test_counts_match_the_tabs_one_capped_query_each(
     }
 
 
+def test_tab_counts_read_only_what_the_tabs_show(
+    firm, adviser, tasks, django_assert_num_queries
+):
+    """The Tasks page's tabs count three things, one capped query each; the
+    dashboard's own due today and overdue are not counted for them."""
+    with django_assert_num_queries(3):
+        counts = selectors.task_tab_counts(principal=None, firm=firm, user=adviser.user)
+    assert counts == {"mine": 4, "today": 2, "overdue": 3}
+    assert selectors.task_tab_counts(
+        principal=None, firm=firm, user=adviser.user, assignee_id=adviser.user_id
+    ) == {"mine": 4, "today": 1, "overdue": 1}
+
+
 def test_counts_read_no_or_so_each_stops_at_the_cap(firm, adviser, tasks):
     """No count adds "mine or due by today" (each condition implies one side):
     with that OR, PostgreSQL read every task due today in the firm through two
