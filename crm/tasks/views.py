@@ -170,6 +170,7 @@ def task_list(request: StaffRequest) -> TemplateResponse:
         user=request.user,
         principal=request.principal,
         today=today,
+        row_only=True,
         **filterset.query().as_kwargs(),
     )
     page = keyset_paginate(tasks, params=request.GET, per_page=PER_PAGE)
