@@ -118,7 +118,7 @@ def _tasks(
 ) -> QuerySet[Task]:
     """Return the firm's tasks ``principal`` may see: a task on a case follows it."""
     return case_child_visibility(
-        Task.objects.filter(firm=firm), principal
+        Task.objects.filter(firm_id=firm.pk), principal
     ).select_related(*related)
 
 
@@ -159,7 +159,7 @@ def task_list(
     if row_only:
         qs = qs.only(*ROW_FIELDS)
     if tab == "mine":
-        qs = qs.filter(assignee=user)
+        qs = qs.filter(assignee_id=user.pk)
     elif assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
     if tab == "today":
@@ -245,7 +245,7 @@ def _capped_counts(
     (5,538 index entries at 2.5M tasks) instead of 1,001 in order.
     """
     today = today or timezone.localdate()
-    mine = Q(assignee=user)
+    mine = Q(assignee_id=user.pk)
     firm_wide = Q(assignee_id=assignee_id) if assignee_id is not None else Q()
     due_today = Q(due_date=today)
     overdue = Q(due_date__lt=today)
@@ -257,7 +257,7 @@ def _capped_counts(
         "mine_overdue": mine & overdue,
     }
     qs = case_child_visibility(
-        Task.objects.filter(firm=firm, status=TaskStatus.OPEN), principal
+        Task.objects.filter(firm_id=firm.pk, status=TaskStatus.OPEN), principal
     )
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
@@ -399,8 +399,8 @@ class FollowUp:
 
 def _my_lead_follow_ups(*, firm: Firm, user: User, today: date) -> QuerySet[Lead]:
     return Lead.objects.filter(
-        firm=firm,
-        owner=user,
+        firm_id=firm.pk,
+        owner_id=user.pk,
         status__in=OPEN_LEAD_STATUSES,
         follow_up_date__lte=today,
     )
@@ -409,8 +409,8 @@ def _my_lead_follow_ups(*, firm: Firm, user: User, today: date) -> QuerySet[Lead
 def _my_case_follow_ups(
     *, firm: Firm, user: User, principal: Principal | None, today: date
 ) -> QuerySet[CaseModel]:
-    return case_visibility(CaseModel.objects.filter(firm=firm), principal).filter(
-        owner=user, is_open=True, follow_up_date__lte=today
+    return case_visibility(CaseModel.objects.filter(firm_id=firm.pk), principal).filter(
+        owner_id=user.pk, is_open=True, follow_up_date__lte=today
     )
 
 
