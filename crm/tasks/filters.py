@@ -35,10 +35,8 @@ class TaskFilterSet(ListFilterSet):
         self.set_choices(
             "assignee", [("", _("Anyone")), *firm_selectors.member_choices(firm=firm)]
         )
-        categories = firm_selectors.task_category_list(firm=firm)
-        self.set_choices(
-            "category", [("", _("Any category")), *((c.pk, c.name) for c in categories)]
-        )
+        categories = selectors.task_category_filter_choices(firm=firm)
+        self.set_choices("category", [("", _("Any category")), *categories])
         hidden = {"mine": "assignee", "overdue": "status"}.get(self.tab)
         if hidden:
             self.filters[hidden].extra["widget"] = forms.HiddenInput

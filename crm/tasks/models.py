@@ -8,7 +8,7 @@ from django.db import models
 
 from crm.core.links import reverse_ids
 from crm.core.models import FirmOwnedModel, scoped
-from crm.tasks.choices import TaskPriority, TaskStatus
+from crm.tasks.choices import STATUS_COLOURS, TaskPriority, TaskStatus
 
 MAX_MINUTES = 24 * 60
 
@@ -113,6 +113,4 @@ class Task(FirmOwnedModel):
     @property
     def status_colour(self) -> str:
         """Return the badge colour ``TaskStatus`` declares for the task's status."""
-        return (
-            TaskStatus(self.status).colour if self.status in TaskStatus.values else ""
-        )
+        return STATUS_COLOURS.get(self.status, "")

@@ -14,7 +14,8 @@ from django.template.defaulttags import CsrfTokenNode
 
 from crm.cases import kinds
 from crm.cases.models import Case
-from crm.core.rows import RowPage, badge, e, follow_up, lookup
+from crm.core.rows import RowPage, badge, e, follow_up
+from crm.tasks.choices import STATUS_COLOURS, TaskStatus
 from crm.tasks.models import Task
 from crm.tasks.selectors import FollowUp
 
@@ -121,19 +122,26 @@ def _due(task: Task, page: RowPage) -> str:
     )
 
 
+def _status_labels() -> dict[str, str]:
+    """Return each status's label in the page's language (``get_status_display``)."""
+    return {value: str(label) for value, label in TaskStatus.choices}
+
+
 def row(task: Task, page: RowPage) -> str:
     """Return ``tasks/task_list.html#row`` for ``task``."""
     can_edit = "edit_cases" in page.permissions
+    pk = task.pk
     title = e(task.title)
-    is_open = task.status == "open"
+    status = task.status
+    is_open = status == "open"
     if can_edit:
         next_ = page.once("next", lambda: _next(page))
-        url = page.url("tasks:task_edit", "task_id", task.pk)
+        url = page.url("tasks:task_edit", "task_id", pk)
         shown = f'<a href="{url}?next={next_[0]}">{title}</a>'
         verb = "tasks:task_complete" if is_open else "tasks:task_reopen"
         actions = ACTIONS.format(
-            url=page.url(verb, "task_id", task.pk),
-            pk=task.pk,
+            url=page.url(verb, "task_id", pk),
+            pk=pk,
             csrf=page.once("csrf", lambda: CsrfTokenNode().render(page.context)),
             next=next_[1],
             verb="Complete" if is_open else "Reopen",
@@ -143,8 +151,11 @@ def row(task: Task, page: RowPage) -> str:
         shown = title
         actions = ""
     description = task.description
+    assignee = task.assignee
+    category = task.category
+    labels = page.once("task_status_labels", _status_labels)
     return ROW.format(
-        pk=task.pk,
+        pk=pk,
         overdue=" task-row--overdue"
         if is_open and task.due_date and task.due_date < page.today
         else "",
@@ -159,9 +170,9 @@ def row(task: Task, page: RowPage) -> str:
         else "",
         about=_about(task, page),
         due=_due(task, page),
-        assignee=e(lookup(task, "assignee.full_name") or "Nobody yet"),
-        category=e(lookup(task, "category.name") or "—"),
-        status=badge(task.status_colour, task.get_status_display()),
+        assignee=e((assignee.full_name if assignee else "") or "Nobody yet"),
+        category=e((category.name if category else "") or "—"),
+        status=badge(STATUS_COLOURS.get(status, ""), labels.get(status, status)),
         actions=actions,
     )
 

@@ -97,7 +97,7 @@ def _tab_context(
     follow-up dates.
     """
     query = filterset.query()
-    counts = selectors.task_counts(
+    counts = selectors.task_tab_counts(
         firm=request.firm,
         user=request.user,
         principal=request.principal,
@@ -170,6 +170,7 @@ def task_list(request: StaffRequest) -> TemplateResponse:
         user=request.user,
         principal=request.principal,
         today=today,
+        row_only=True,
         **filterset.query().as_kwargs(),
     )
     page = keyset_paginate(tasks, params=request.GET, per_page=PER_PAGE)

@@ -26,6 +26,7 @@ from crm.firms.models import (
     TaskCategory,
     User,
 )
+from crm.firms.services.firm import choices_changed
 
 Reference = TypeVar("Reference", bound=ReferenceModel)
 
@@ -236,7 +237,9 @@ def interaction_type_set_active(
 @transaction.atomic
 def task_category_create(*, firm: Firm, actor: User, name: str) -> TaskCategory:
     """Add a task category; its name must be new to the firm in any case."""
-    return named_create(TaskCategory, firm=firm, actor=actor, name=name)
+    category = named_create(TaskCategory, firm=firm, actor=actor, name=name)
+    choices_changed(firm_ids=[firm.pk])  # the Tasks page's category filter
+    return category
 
 
 @transaction.atomic
@@ -244,7 +247,9 @@ def task_category_rename(
     *, firm: Firm, actor: User, task_category: TaskCategory, name: str
 ) -> TaskCategory:
     """Rename a task category; existing tasks show the new name."""
-    return named_rename(task_category, firm=firm, actor=actor, name=name)
+    category = named_rename(task_category, firm=firm, actor=actor, name=name)
+    choices_changed(firm_ids=[firm.pk])  # the Tasks page's category filter
+    return category
 
 
 @transaction.atomic
@@ -252,4 +257,6 @@ def task_category_set_active(
     *, firm: Firm, actor: User, task_category: TaskCategory, active: bool
 ) -> TaskCategory:
     """Archive a task category (no longer offered) or restore it."""
-    return save_active(task_category, firm=firm, actor=actor, active=active)
+    category = save_active(task_category, firm=firm, actor=actor, active=active)
+    choices_changed(firm_ids=[firm.pk])  # the Tasks page's category filter
+    return category

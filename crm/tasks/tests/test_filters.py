@@ -1,12 +1,15 @@
 """The Tasks page's FilterSet: a typed query; junk is dropped with its error shown."""
 
 import datetime
+import re
+from html import unescape as html_unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import QueryDict
 
 from crm.core.http import MAX_ID
+from crm.firms import services as firm_services
 from crm.firms.tests.factories import TaskCategoryFactory
 from crm.tasks.filters import TaskFilterSet
 from crm.tasks.selectors import TaskListQuery
@@ -117,3 +120,56 @@ def test_counts_over_the_cap_read_as_capped(adviser_client, adviser, firm, monke
     body = adviser_client.get(LIST).content.decode()
     tabs = body.split('id="task-tabs"', 1)[1].split("</nav>", 1)[0]
     assert '2+<span class="sr-only"> open</span>' in tabs
+
+
+# The category filter's list, kept per process (crm.firms.selectors.choice_cache)
+
+
+def _categories(client) -> list[str]:
+    """Return the category filter's option labels, in order, on the Tasks page."""
+    html = client.get(LIST).content.decode()
+    select = re.search(r'<select name="category".*?</select>', html, re.S)
+    assert select is not None
+    return [
+        html_unescape(label.strip())
+        for value, label in re.findall(
+            r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(0)
+        )
+        if value
+    ]
+
+
+def test_added_category_is_offered_on_the_next_request(firm, owner, owner_client):
+    """The list is kept after one request; adding a category moves the
+    firm's version, so the next request offers it."""
+    before = _categories(owner_client)
+    firm_services.task_category_create(firm=firm, actor=owner.user, name="Zebra")
+    assert _categories(owner_client) == [*before, "Zebra"]
+
+
+def test_renamed_category_shows_the_new_name_on_the_next_request(
+    firm, owner, owner_client
+):
+    """Renaming a category moves the version: the filter shows the new name."""
+    category = TaskCategoryFactory(firm=firm, name="Aardvark")
+    assert "Aardvark" in _categories(owner_client)
+    firm_services.task_category_rename(
+        firm=firm, actor=owner.user, task_category=category, name="Zz renamed"
+    )
+    shown = _categories(owner_client)
+    assert "Aardvark" not in shown
+    assert shown[-1] == "Zz renamed"
+
+
+def test_archived_category_moves_after_the_active_ones_on_the_next_request(
+    firm, owner, owner_client
+):
+    """The filter still offers an archived category (its tasks stay findable),
+    after the active ones; archiving moves the version."""
+    category = TaskCategoryFactory(firm=firm, name="Aaa first")
+    TaskCategoryFactory(firm=firm, name="Bbb second")
+    assert _categories(owner_client) == ["Aaa first", "Bbb second"]
+    firm_services.task_category_set_active(
+        firm=firm, actor=owner.user, task_category=category, active=False
+    )
+    assert _categories(owner_client) == ["Bbb second", "Aaa first"]

@@ -15,6 +15,7 @@ from crm.core.tests.rows import both_ways
 from crm.firms.tests.factories import TaskCategoryFactory, UserFactory
 from crm.leads.tests.factories import LeadFactory
 from crm.tasks.choices import TaskPriority, TaskStatus
+from crm.tasks.models import Task
 from crm.tasks.tests.factories import TaskFactory
 from crm.tasks.views import FOLLOW_UP_LIST, TASK_LIST
 
@@ -116,3 +117,13 @@ def test_follow_up_rows_drawn_in_python_match_the_templates(
     assert drawn[1].count("<tr") == made + 1
     assert "task-row--overdue" in drawn[1]
     assert "Lead #" in drawn[1]
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [("open", "blue"), ("done", "green"), ("cancelled", ""), ("lost", "")],
+)
+def test_status_badge_colour_is_the_one_its_status_declares(status, colour):
+    """Open is blue, done green, cancelled the plain badge; an unknown status
+    (a row written before a status was dropped) gets the plain badge too."""
+    assert Task(status=status).status_colour == colour

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.exceptions import NotFound
 from crm.firms.tests.factories import MembershipFactory, TaskCategoryFactory
@@ -135,6 +136,19 @@ def test_counts_match_the_tabs_one_capped_query_each(
     }
 
 
+def test_tab_counts_read_only_what_the_tabs_show(
+    firm, adviser, tasks, django_assert_num_queries
+):
+    """The Tasks page's tabs count three things, one capped query each; the
+    dashboard's own due today and overdue are not counted for them."""
+    with django_assert_num_queries(3):
+        counts = selectors.task_tab_counts(principal=None, firm=firm, user=adviser.user)
+    assert counts == {"mine": 4, "today": 2, "overdue": 3}
+    assert selectors.task_tab_counts(
+        principal=None, firm=firm, user=adviser.user, assignee_id=adviser.user_id
+    ) == {"mine": 4, "today": 1, "overdue": 1}
+
+
 def test_counts_read_no_or_so_each_stops_at_the_cap(firm, adviser, tasks):
     """No count adds "mine or due by today" (each condition implies one side):
     with that OR, PostgreSQL read every task due today in the firm through two
@@ -159,6 +173,67 @@ def test_my_tasks_first_page_is_read_in_index_order(firm, adviser, tasks):
     if connection.vendor == "postgresql":
         assert "task_firm_assignee_due" in plan
         assert "Sort" not in plan
+
+
+def test_row_only_list_reads_what_a_row_shows_and_no_more(
+    firm, adviser, django_assert_num_queries
+):
+    """The Tasks page's list reads the names of what each task links to, not
+    every column of the client, the case and the assignee, and showing a row
+    of any kind asks for nothing more."""
+    contact = ContactFactory(firm=firm)
+    case = make_case(firm, applicants=[contact])
+    lead = LeadFactory(contact=contact)
+    category = TaskCategoryFactory(firm=firm)
+    for links in (
+        {"case": case, "contact": contact},
+        {"case": case},
+        {"lead": lead, "contact": contact},
+        {"contact": contact},
+        {},
+    ):
+        TaskFactory(
+            firm=firm,
+            assignee=adviser.user,
+            category=category,
+            due_date=TODAY,
+            duration_minutes=30,
+            **links,
+        )
+    qs = selectors.task_list(
+        principal=None, firm=firm, tab="mine", user=adviser.user, row_only=True
+    )
+    with CaptureQueriesContext(connection) as captured:
+        found = list(qs)
+    sql = captured.captured_queries[0]["sql"]
+    assert '"notes"' not in sql
+    assert '"password"' not in sql
+    with django_assert_num_queries(0):
+        shown = [
+            (
+                task.pk,
+                task.title,
+                task.description,
+                task.due_date,
+                task.duration_minutes,
+                task.priority,
+                task.status_colour,
+                task.get_status_display(),
+                task.lead_id,
+                task.assignee and task.assignee.full_name,
+                task.category and task.category.name,
+                task.contact.display_name if task.contact else None,
+                task.case.get_absolute_url() if task.case else None,
+                task.case.reference if task.case else None,
+            )
+            for task in found
+        ]
+    assert len(shown) == 5
+    assert shown[0][-3:] == (
+        contact.display_name,
+        case.get_absolute_url(),
+        case.reference,
+    )
 
 
 def test_counts_follow_the_filters(firm, adviser, manager, tasks):
