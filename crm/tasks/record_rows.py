@@ -37,7 +37,9 @@ COMPLETE = (
 )
 DONE = '\n            <span class="badge badge--green">Done</span>\n          '
 OVERDUE = '\n            <span class="badge badge--red">Overdue</span>\n          '
-DUE_TODAY = '\n            <span class="badge badge--amber">Due today</span>\n          '
+DUE_TODAY = (
+    '\n            <span class="badge badge--amber">Due today</span>\n          '
+)
 NO_DATE = "\n              No due date\n            "
 
 

@@ -1,4 +1,4 @@
-"""A record's task list drawn in Python reads as ``tasks/_record_tasks.html`` draws it."""
+"""A record's task list drawn in Python reads as ``tasks/_record_tasks.html``."""
 
 from datetime import timedelta
 from types import SimpleNamespace
