@@ -18,6 +18,7 @@ from django.template.defaulttags import CsrfTokenNode
 
 from crm.cases import kinds
 from crm.core.rows import RowPage, e
+from crm.core.templatetags.dates import DATE_FORMATS
 from crm.tasks.models import Task
 
 ITEM = (
@@ -40,6 +41,7 @@ OVERDUE = '\n            <span class="badge badge--red">Overdue</span>\n        
 DUE_TODAY = (
     '\n            <span class="badge badge--amber">Due today</span>\n          '
 )
+_ISO = DATE_FORMATS["Y-m-d"]
 NO_DATE = "\n              No due date\n            "
 
 
@@ -88,7 +90,7 @@ def _item(task: Task, rows: _List, today: date, hide_case: bool) -> str:
         state = ""
     if day is not None:
         due = (
-            f'\n              Due <time datetime="{day.isoformat()}">'
+            f'\n              Due <time datetime="{_ISO(day)}">'
             f"{page.day(day)}</time>\n            "
         )
     else:
