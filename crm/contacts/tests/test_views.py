@@ -194,6 +194,7 @@ def _record_rows(firm, owner, contact, rows):
     lead = LeadFactory(contact=contact)
     category = TaskCategoryFactory(firm=firm)
     for i in range(rows):
+        LeadFactory(contact=contact, owner=owner.user if i % 2 else None)
         services.contact_update(
             firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
         )
@@ -253,6 +254,7 @@ def test_client_record_query_count_is_constant(
     shown = min(rows * 4, 10)  # each section's rows, up to its limit of 10
     assert body.count('<span class="sr-only"> “Task ') == min(rows * 2, 10)
     assert body.count("· by ") == shown
+    assert body.count(">Lead #") == rows + 1
 
 
 def test_header_search_dropdown_groups_clients(owner_client, firm):
