@@ -182,6 +182,8 @@ def _record_rows(firm, owner, contact, rows):
     assignee or a category.
     """
     from crm.cases.tests.factories import make_case
+    from crm.complaints import services as complaints
+    from crm.complaints.choices import ComplaintCategory, ComplaintOutcome
     from crm.contacts import services
     from crm.firms.tests.factories import TaskCategoryFactory
     from crm.interactions.choices import InteractionKind
@@ -191,10 +193,32 @@ def _record_rows(firm, owner, contact, rows):
     from crm.tasks.tests.factories import TaskFactory
 
     case = make_case(firm, applicants=[contact])
+    today = timezone.localdate()
     lead = LeadFactory(contact=contact)
     category = TaskCategoryFactory(firm=firm)
     for i in range(rows):
         LeadFactory(contact=contact, owner=owner.user if i % 2 else None)
+        complaint = complaints.complaint_log(
+            firm=firm,
+            actor=owner.user,
+            data=complaints.ComplaintData(
+                received_on=today,
+                category=ComplaintCategory.SERVICE,
+                summary="Kept waiting.",
+                contact=contact,
+            ),
+            today=today,
+        )
+        if i % 2:
+            complaints.complaint_resolve(
+                firm=firm,
+                actor=owner.user,
+                complaint=complaint,
+                data=complaints.ResolutionData(
+                    outcome=ComplaintOutcome.UPHELD, final_response_on=today
+                ),
+                today=today,
+            )
         services.contact_update(
             firm=firm, actor=owner.user, contact=contact, town=f"T{i}"
         )
@@ -255,6 +279,9 @@ def test_client_record_query_count_is_constant(
     assert body.count('<span class="sr-only"> “Task ') == min(rows * 2, 10)
     assert body.count("· by ") == shown
     assert body.count(">Lead #") == rows + 1
+    assert body.count("Received ") == rows
+    assert ("final response due" in body) is True
+    assert ("final response " in body.replace("final response due", "")) is (rows > 1)
 
 
 def test_header_search_dropdown_groups_clients(owner_client, firm):
