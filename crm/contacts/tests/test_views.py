@@ -185,6 +185,7 @@ def _record_rows(firm, owner, contact, rows):
     from crm.complaints import services as complaints
     from crm.complaints.choices import ComplaintCategory, ComplaintOutcome
     from crm.contacts import services
+    from crm.contacts.choices import ConsentKind, ConsentSource
     from crm.firms.tests.factories import TaskCategoryFactory
     from crm.interactions.choices import InteractionKind
     from crm.interactions.tests.factories import InteractionFactory
@@ -198,6 +199,15 @@ def _record_rows(firm, owner, contact, rows):
     category = TaskCategoryFactory(firm=firm)
     for i in range(rows):
         LeadFactory(contact=contact, owner=owner.user if i % 2 else None)
+        services.consent_record(
+            firm=firm,
+            actor=owner.user if i % 2 else None,
+            contact=contact,
+            kind=list(ConsentKind)[i % 2],
+            given=i % 3 != 2,
+            text_version=f"v{i}",
+            source=ConsentSource.STAFF,
+        )
         complaint = complaints.complaint_log(
             firm=firm,
             actor=owner.user,
@@ -280,6 +290,7 @@ def test_client_record_query_count_is_constant(
     assert body.count("· by ") == shown
     assert body.count(">Lead #") == rows + 1
     assert body.count("Received ") == rows
+    assert body.count(" · wording v") == min(rows, 2)  # the latest of each kind
     assert ("final response due" in body) is True
     assert ("final response " in body.replace("final response due", "")) is (rows > 1)
 
