@@ -181,7 +181,7 @@ def _record_rows(firm, owner, contact, rows):
     done, overdue or undated, on its case or its lead, with and without an
     assignee or a category.
     """
-    from crm.cases.tests.factories import make_case
+    from crm.cases.tests.factories import DocumentFactory, make_case
     from crm.complaints import services as complaints
     from crm.complaints.choices import ComplaintCategory, ComplaintOutcome
     from crm.contacts import services
@@ -199,6 +199,13 @@ def _record_rows(firm, owner, contact, rows):
     category = TaskCategoryFactory(firm=firm)
     for i in range(rows):
         LeadFactory(contact=contact, owner=owner.user if i % 2 else None)
+        DocumentFactory(
+            firm=firm,
+            case=None,
+            contact=contact,
+            uploaded_by=owner.user if i % 2 else None,
+            original_name=f"payslip <{i}>.pdf",
+        )
         services.consent_record(
             firm=firm,
             actor=owner.user if i % 2 else None,
@@ -290,6 +297,7 @@ def test_client_record_query_count_is_constant(
     assert body.count("· by ") == shown
     assert body.count(">Lead #") == rows + 1
     assert body.count("Received ") == rows
+    assert body.count("download>payslip &lt;") == rows
     assert body.count(" · wording v") == min(rows, 2)  # the latest of each kind
     assert ("final response due" in body) is True
     assert ("final response " in body.replace("final response due", "")) is (rows > 1)
