@@ -124,7 +124,22 @@ def complaint_get(
 def complaints_about(
     *, firm: Firm, case: Case | None = None, contact: Contact | None = None
 ) -> list[Complaint]:
-    """Return the complaints about a case or a client, newest first."""
+    """Return the complaints about a case or a client, newest first.
+
+    Only what a record's list shows is read (``complaints/_for_record.html``):
+    reference, category, dates and outcome, not the handler or the texts.
+    """
     qs = Complaint.objects.filter(firm=firm)
     qs = qs.filter(case=case) if case is not None else qs.filter(contact=contact)
-    return list(qs.select_related("handler").order_by("-received_on", "-id"))
+    shown = qs.only(
+        "firm_id",
+        "case_id",
+        "contact_id",
+        "number",
+        "category",
+        "received_on",
+        "due_on",
+        "final_response_on",
+        "outcome",
+    )
+    return list(shown.order_by("-received_on", "-id"))

@@ -12,7 +12,7 @@ from crm.firms.models import Firm
 def _contact_section(
     *, firm: Firm, contact: Contact, principal: Any = None
 ) -> dict[str, Any]:
-    consents = selectors.consents_for(firm=firm, contact=contact)
+    consents = selectors.consents_shown_for(firm=firm, contact=contact)
     return {
         "current_consents": list(selectors.current_consents(consents).values()),
         "consent_count": len(consents),

@@ -102,6 +102,20 @@ def consents_for(*, firm: Firm, contact: Contact) -> list[ConsentRecord]:
     )
 
 
+def consents_shown_for(*, firm: Firm, contact: Contact) -> list[ConsentRecord]:
+    """Return ``contact``'s consent records, newest first, for the client record.
+
+    Only what its section shows is read (kind, given or withdrawn, date,
+    wording), not who recorded them: that join's columns cost more to
+    compile than the rows.
+    """
+    return list(
+        ConsentRecord.objects.filter(firm=firm, contact=contact)
+        .only("firm_id", "contact_id", "kind", "given", "text_version", "recorded_at")
+        .order_by("-recorded_at", "-id")
+    )
+
+
 def current_consents(records: list[ConsentRecord]) -> dict[str, ConsentRecord]:
     """Return the latest record of each consent kind from ``records`` (newest first)."""
     latest: dict[str, ConsentRecord] = {}

@@ -53,6 +53,24 @@ def interaction_list_for(
     return qs.order_by("-occurred_at", "-id")
 
 
+# What the client record's list shows (``interactions/_record_interactions.html``)
+# of each row, its type, author and case: the case's 30-odd columns and the
+# author's account fields were most of the Python cost of reading the rows.
+RECORD_FIELDS = (
+    "firm_id",
+    "kind",
+    "occurred_at",
+    "notes",
+    "duration_minutes",
+    "lead_id",
+    "interaction_type__name",
+    "created_by__first_name",
+    "created_by__last_name",
+    "case__kind",
+    "case__reference",
+)
+
+
 def interaction_recent_for_contact(
     *, firm: Firm, principal: Principal | None, contact: Contact, limit: int
 ) -> list[Interaction]:
@@ -63,11 +81,13 @@ def interaction_recent_for_contact(
     other rows of the cases it is on. In one query the contact-or-case
     condition follows no index's order: PostgreSQL read and sorted every row
     of an old client, in a parallel plan whose start-up cost more than the
-    sort (925 rows: 8.6 ms, now 0.3 ms).
+    sort (925 rows: 8.6 ms, now 0.3 ms). Each row loads only what the
+    record's list shows (``RECORD_FIELDS``).
     """
     qs = (
         case_child_visibility(Interaction.objects.filter(firm=firm), principal)
         .select_related("interaction_type", "created_by", "case")
+        .only(*RECORD_FIELDS)
         .order_by("-occurred_at", "-id")
     )
     on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(

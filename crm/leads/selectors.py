@@ -277,9 +277,24 @@ def lead_history(*, firm: Firm, lead: Lead) -> QuerySet[LeadEvent]:
 
 
 def lead_list_for_contact(*, firm: Firm, contact: Contact) -> LeadQuerySet:
-    """Return the client's leads with adviser and introducer, newest first."""
-    qs = Lead.objects.filter(firm=firm, contact=contact).select_related(
-        "owner", "introducer"
+    """Return the client's leads with their adviser, newest first.
+
+    Only what the client record's list shows is read (status, source, date,
+    the adviser's name): compiling the lead's, its adviser's and its
+    introducer's every column cost more than the rows.
+    """
+    qs = (
+        Lead.objects.filter(firm=firm, contact=contact)
+        .select_related("owner")
+        .only(
+            "firm_id",
+            "contact_id",
+            "status",
+            "source",
+            "created_at",
+            "owner__first_name",
+            "owner__last_name",
+        )
     )
     return qs.order_by("-created_at", "-id")
 

@@ -13,13 +13,29 @@ from crm.tasks import selectors
 from crm.tasks.choices import TaskCaseEventType, TaskContactEventType
 
 SECTION_LIMIT = 10
+# What the client record's list shows of each task (``crm.tasks.record_rows``):
+# the case's and the assignee's other columns were most of the Python cost of
+# reading the rows.
+RECORD_FIELDS = (
+    "firm_id",
+    "title",
+    "status",
+    "due_date",
+    "duration_minutes",
+    "lead_id",
+    "case__kind",
+    "case__reference",
+    "assignee__first_name",
+    "assignee__last_name",
+    "category__name",
+)
 
 
 def _contact_tasks(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     found = selectors.task_list_for(firm=firm, principal=principal, contact=contact)
-    return {"tasks": list(found[:SECTION_LIMIT])}
+    return {"tasks": list(found.only(*RECORD_FIELDS)[:SECTION_LIMIT])}
 
 
 def _lead_tasks(

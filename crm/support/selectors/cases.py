@@ -10,7 +10,7 @@ from django.utils import timezone
 from crm.cases import kinds as case_kinds
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
-from crm.cases.policies import case_visibility
+from crm.cases.policies import case_child_visibility, case_visibility
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
@@ -290,10 +290,15 @@ def case_interactions(*, firm: Firm, case: Case) -> QuerySet[Interaction]:
 def served_cases(
     *, firm: Firm, contact: Contact, principal: Principal | None = None
 ) -> list[ExternalService]:
-    """Return the support cases (that ``principal`` may see) a contact serves."""
-    cases = case_visibility(Case.objects.filter(firm=firm), principal)
+    """Return the support cases (that ``principal`` may see) a contact serves.
+
+    The cases' visibility is read through the row's own case (joined for the
+    order anyway), not a subquery of the firm's cases: compiling that
+    subquery was half the Python cost of the section.
+    """
+    served = ExternalService.objects.filter(firm=firm, contact=contact)
     return list(
-        ExternalService.objects.filter(firm=firm, contact=contact, case__in=cases)
+        case_child_visibility(served, principal)
         .select_related("case")
         .order_by("-case__is_open", "-created_at", "-id")[:SECTION_LIMIT]
     )

@@ -4,6 +4,7 @@ services, interactions and tasks (I4-I8), and the refusals every write shares.
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from crm.contacts.tests.factories import ContactFactory, OrganisationFactory
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.models import AuditEvent
+from crm.core.permissions import Perm
 from crm.firms.choices import Role
 from crm.firms.models import InteractionType
 from crm.firms.tests.factories import MembershipFactory
@@ -360,6 +362,37 @@ def test_service_link_with_a_note_logs_a_touchpoint(support_firm, user, case):
     assert touch.notes == "Rang to introduce the case."
     assert audits(support_firm, AuditVerb.CREATE, link).exists() is True
     assert selectors.served_cases(firm=support_firm, contact=gp) == [link]
+
+
+def _principal(*perms: str, user_id: int | None = None) -> Any:
+    return SimpleNamespace(has_perm=lambda perm: perm in perms, user_id=user_id)
+
+
+def test_served_cases_follow_the_case_visibility(support_firm, user, case):
+    """I6: a contact's served cases are those of the cases the viewer may see."""
+    gp = OrganisationFactory(firm=support_firm)
+    colleague = MembershipFactory(firm=support_firm, role=Role.ADVISER).user
+    theirs = make_support_case(support_firm, manager=colleague)
+    assert theirs.owner_id != user.pk
+    links = [
+        services.service_link(
+            firm=support_firm, actor=user, case=served, contact=gp, role="GP"
+        )
+        for served in (case, theirs)
+    ]
+
+    def served(principal: Any) -> set[int]:
+        found = selectors.served_cases(
+            firm=support_firm, contact=gp, principal=principal
+        )
+        return {link.pk for link in found}
+
+    everyone = {link.pk for link in links}
+    assert served(None) == everyone
+    assert served(_principal(Perm.VIEW_ALL_CASES, user_id=user.pk)) == everyone
+    own = _principal(Perm.VIEW_OWN_CASES, user_id=user.pk)
+    assert served(own) == {links[0].pk}
+    assert served(_principal(user_id=user.pk)) == set()
 
 
 def test_service_link_without_a_note_logs_no_interaction(support_firm, user, case):
