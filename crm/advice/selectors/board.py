@@ -57,6 +57,7 @@ CARD_FIELDS = (
     "status",
     "reference",
     "follow_up_date",
+    "is_open",
     "created_at",
     "closed_at",
     "owner__first_name",

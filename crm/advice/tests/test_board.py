@@ -130,8 +130,17 @@ def test_board_query_count_is_constant(
 ):
     """The board costs the same queries however many cards it shows."""
     stages = (S.NEW_LEAD, S.MEETING, S.DECISION_IN_PRINCIPLE)
+    # Overdue, due today and undated cards: each draws its follow-up badge
+    # from columns the board's one read of the cards loaded.
+    today = timezone.localdate()
+    days = (today - timedelta(days=2), today, None)
     for i in range(cards):
-        make_case(firm, status=stages[i % 3], applicants=[ContactFactory(firm=firm)])
+        make_case(
+            firm,
+            status=stages[i % 3],
+            applicants=[ContactFactory(firm=firm)],
+            follow_up_date=days[i % 3],
+        )
     owner_client.get(MORTGAGES)  # the process now keeps the filters' lists
     # session, user, membership; the counts; the first ids of each stage (one
     # query on PostgreSQL, one per stage with cases on SQLite: 3); the cards;
@@ -141,6 +150,8 @@ def test_board_query_count_is_constant(
     with django_assert_num_queries(6 + ids):
         response = owner_client.get(MORTGAGES)
     assert response.status_code == 200
+    assert "Overdue" in text(response)
+    assert "Due today" in text(response)
 
 
 @pytest.mark.parametrize("cards", [3, 6])
@@ -148,14 +159,23 @@ def test_protection_board_query_count_is_constant(
     owner_client, firm, cards, django_assert_num_queries
 ):
     """The protection board adds one query for the premiums, whatever the cards."""
+    overdue = timezone.localdate() - timedelta(days=1)
     for _ in range(cards):
-        make_policy(make_case(firm, kind=AdviceKind.PROTECTION, status=S.QUOTED))
+        make_policy(
+            make_case(
+                firm,
+                kind=AdviceKind.PROTECTION,
+                status=S.QUOTED,
+                follow_up_date=overdue,
+            )
+        )
     owner_client.get(PROTECTION)  # the process now keeps the filters' lists
     # as the mortgage board with one stage, plus the premiums (10 before the
     # filters' lists were kept per process)
     with django_assert_num_queries(8):
         response = owner_client.get(PROTECTION)
     body = text(response)
+    assert "Overdue" in body
     assert "£18.50 a month" in body
     assert 'id="column-fact_find"' in body
 
