@@ -35,7 +35,7 @@ class TaskFilterSet(ListFilterSet):
         self.set_choices(
             "assignee", [("", _("Anyone")), *firm_selectors.member_choices(firm=firm)]
         )
-        categories = selectors.task_category_filter_choices(firm=firm)
+        categories = firm_selectors.task_category_filter_choices(firm=firm)
         self.set_choices("category", [("", _("Any category")), *categories])
         hidden = {"mine": "assignee", "overdue": "status"}.get(self.tab)
         if hidden:

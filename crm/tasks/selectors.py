@@ -27,7 +27,6 @@ from crm.core.pagination import COUNT_CAP
 from crm.core.principals import Principal
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
-from crm.firms.selectors import choice_cache
 from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
 from crm.leads.models import Lead
 from crm.tasks.choices import TaskStatus
@@ -344,24 +343,6 @@ def task_assignee_choices(
         wanted |= Q(pk=current_id, memberships__firm=firm)
     return User.objects.filter(wanted).order_by(
         Lower("first_name"), Lower("last_name"), "id"
-    )
-
-
-def task_category_filter_choices(*, firm: Firm) -> list[tuple[int, str]]:
-    """Return ``(id, name)`` of all the firm's task categories, active first.
-
-    The Tasks page's category filter offers archived categories too, so
-    their tasks can still be found. Each process keeps the list until the
-    firm's ``choices_version`` moves (``choice_cache``): the category
-    services raise it.
-    """
-
-    def load(using: str) -> list[tuple[int, str]]:
-        categories = firm_selectors.task_category_list(firm=firm).using(using)
-        return list(categories.values_list("pk", "name"))
-
-    return choice_cache.choices(
-        firm=firm, name="task_categories", options=None, load=load
     )
 
 

@@ -1,6 +1,5 @@
 """Reads about cases of every kind. Import the module and call ``selectors.x``."""
 
-from crm.cases.clients import CaseClient, clients_of
 from crm.cases.selectors.cases import (
     CASE_SORTS,
     DEFAULT_SORT,
@@ -24,7 +23,6 @@ __all__ = [
     "CASE_SORTS",
     "DEFAULT_SORT",
     "TABS",
-    "CaseClient",
     "CaseListQuery",
     "CaseSearch",
     "applicants_prefetch",
@@ -37,6 +35,5 @@ __all__ = [
     "case_list_for_contact",
     "case_list_for_lead",
     "case_search",
-    "clients_of",
     "recent_activity",
 ]

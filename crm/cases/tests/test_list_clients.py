@@ -66,7 +66,7 @@ def test_attached_clients_draw_the_cell_the_prefetched_applicants_draw(
     assert "Ben &lt;b&gt; Ode" in attached[0]
     assert "Acme &amp; Sons" in attached[1]
     assert "x@ex.com" in attached[2]
-    assert [c.contact_id for c in case_selectors.clients_of(bare[0])] == [
+    assert [c.contact_id for c in bare[0].clients] == [
         a.contact_id for a in loaded[0].applicants.all()
     ]
 
@@ -80,7 +80,7 @@ def test_a_case_without_clients_and_an_empty_page_read_nothing(
         case_selectors.attach_clients([], firm=firm)
     with django_assert_num_queries(1):
         case_selectors.attach_clients([case], firm=firm)
-    assert case_selectors.clients_of(case) == []
+    assert case.clients == []
     assert "No client" in rows.clients(case, RowPage(Context()))
 
 
@@ -104,6 +104,6 @@ def test_the_lists_show_attached_clients_not_applicant_models(
     )
     response = owner_client.get(reverse(url))
     page = response.context["page"]
-    assert all(case_selectors.clients_of(case) for case in page.items)
+    assert all(case.clients for case in page.items)
     assert all("_prefetched_objects_cache" not in case.__dict__ for case in page.items)
     assert "Cat Ode</a> &amp; " in response.content.decode()

@@ -13,6 +13,7 @@ from crm.firms.selectors.lookups import (
     introducer_list,
     negotiator_choices,
     negotiator_get,
+    task_category_filter_choices,
     task_category_get,
     task_category_list,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "negotiator_choices",
     "negotiator_get",
     "owner_membership_qs",
+    "task_category_filter_choices",
     "task_category_get",
     "task_category_list",
     "user_get",

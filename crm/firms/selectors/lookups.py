@@ -298,3 +298,21 @@ def task_category_list(*, firm: Firm) -> QuerySet[TaskCategory]:
 def task_category_get(*, firm: Firm, task_category_id: int) -> TaskCategory:
     """Return one of the firm's task categories or raise ``NotFound``."""
     return _named_get(TaskCategory, firm, task_category_id)
+
+
+def task_category_filter_choices(*, firm: Firm) -> list[tuple[int, str]]:
+    """Return ``(id, name)`` of all the firm's task categories, active first.
+
+    The Tasks page's category filter offers archived categories too, so
+    their tasks can still be found. Each process keeps the list until the
+    firm's ``choices_version`` moves (``choice_cache``): the category
+    services raise it.
+    """
+
+    def load(using: str) -> list[tuple[int, str]]:
+        categories = task_category_list(firm=firm).using(using)
+        return list(categories.values_list("pk", "name"))
+
+    return choice_cache.choices(
+        firm=firm, name="task_categories", options=None, load=load
+    )
