@@ -123,6 +123,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         search=search,
         principal=request.principal,
         applicants=False,
+        row_only=True,
         **query.as_kwargs(),
     )
     page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)

@@ -107,3 +107,15 @@ def test_the_lists_show_attached_clients_not_applicant_models(
     assert all(case.clients for case in page.items)
     assert all("_prefetched_objects_cache" not in case.__dict__ for case in page.items)
     assert "Cat Ode</a> &amp; " in response.content.decode()
+
+
+def test_attach_clients_reads_only_the_firms_applicants(
+    firm, other_firm, django_assert_num_queries
+):
+    """A case id of another firm gets no clients: the read filters by firm."""
+    theirs = make_case(
+        other_firm, applicants=[ContactFactory(firm=other_firm, first_name="Eve")]
+    )
+    with django_assert_num_queries(1):
+        case_selectors.attach_clients([theirs], firm=firm)
+    assert theirs.clients == []
