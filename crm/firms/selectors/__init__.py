@@ -28,6 +28,7 @@ from crm.firms.selectors.members import (
     membership_list,
     membership_list_for_user,
     owner_membership_qs,
+    user_for_session,
     user_get,
     user_get_by_email,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "task_category_filter_choices",
     "task_category_get",
     "task_category_list",
+    "user_for_session",
     "user_get",
     "user_get_by_email",
 ]

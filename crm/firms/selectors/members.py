@@ -57,6 +57,25 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     return memberships
 
 
+def user_for_session(*, user_id: int) -> User | None:
+    """Return the active user with this id, or None: the signed-in request's read.
+
+    What ``ModelBackend.get_user`` returns (the user, or None when missing or
+    inactive), by one hand-written statement (``crm.core.rawrows``): every
+    signed-in request makes it, and the ORM compiled the same ``get`` each time.
+    """
+    connection = connections[router.db_for_read(User)]
+    user = rawrows.columns(User, "u", connection)
+    sql = f"SELECT {user.select} FROM {user.table} WHERE {user.column('id')} = %s"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = user.load(row, 0, connection)
+    return found if found.is_active else None
+
+
 def user_get(*, user_id: int) -> User | None:
     """Return the user with this id, or None."""
     return User.objects.filter(pk=user_id).first()
