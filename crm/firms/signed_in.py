@@ -55,7 +55,7 @@ def session_user(request: HttpRequest) -> Any:
     ):
         return auth.get_user(request)
     try:
-        user_id = User._meta.pk.to_python(session[auth.SESSION_KEY])  # type: ignore[union-attr]  # the model has a pk
+        user_id = User._meta.pk.to_python(session[auth.SESSION_KEY])
     except KeyError:
         return AnonymousUser()
     user = selectors.user_for_session(user_id=user_id)

@@ -9,6 +9,7 @@ from crm.firms.signed_in import MODEL_BACKEND, session_user
 
 pytestmark = pytest.mark.django_db
 
+
 def _session(user, **changes):
     """Return the key of a stored session signed in as ``user``, with ``changes``."""
     store = SessionStore()
