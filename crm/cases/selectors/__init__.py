@@ -3,6 +3,7 @@
 from crm.cases.selectors.cases import (
     CASE_SORTS,
     DEFAULT_SORT,
+    ROW_FIELDS,
     TABS,
     CaseListQuery,
     CaseSearch,
@@ -22,6 +23,7 @@ from crm.cases.selectors.clients import attach_clients
 __all__ = [
     "CASE_SORTS",
     "DEFAULT_SORT",
+    "ROW_FIELDS",
     "TABS",
     "CaseListQuery",
     "CaseSearch",

@@ -104,6 +104,7 @@ def case_list(request: StaffRequest) -> TemplateResponse:
         firm=request.firm,
         principal=request.principal,
         applicants=False,
+        row_only=True,
         **filterset.query().as_kwargs(),
     )
     page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
