@@ -9,7 +9,7 @@ from django.template.base import Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
-from crm.core import audit, chrome, policies, sections
+from crm.core import audit, chrome, formcache, policies, sections
 from crm.core.pagination import COUNT_CAP
 from crm.core.rows import RowPage
 from crm.core.shell import brand_text_colour
@@ -108,3 +108,38 @@ def list_rows(parser: Parser, token: Token) -> ListRowsNode:
     nodelist = parser.parse(("endlist_rows",))
     parser.delete_first_token()
     return ListRowsNode(nodelist)
+
+
+class FilterFieldsNode(Node):
+    """A list's filter fields, drawn once per distinct input (``formcache``)."""
+
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        spec = context.get("list")
+        found = formcache.key(
+            context.get("form"),
+            getattr(spec, "oob_fields", None),
+            bool(context.get("oob")),
+        )
+        if found is None:
+            return self.nodelist.render(context)
+        html = formcache.get(found)
+        if html is None:
+            html = self.nodelist.render(context)
+            formcache.keep(found, html)
+        return html
+
+
+@register.tag
+def filter_fields(parser: Parser, token: Token) -> FilterFieldsNode:
+    """Draw the loop inside once per distinct filter input, then reuse it.
+
+    ``{% filter_fields %}{% for field in form %}...{% endfor %}{% endfilter_fields %}``:
+    the loop may read only ``form``, ``list.oob_fields`` and ``oob``, which
+    the kept drawing's key holds.
+    """
+    nodelist = parser.parse(("endfilter_fields",))
+    parser.delete_first_token()
+    return FilterFieldsNode(nodelist)

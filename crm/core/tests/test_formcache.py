@@ -1,0 +1,107 @@
+"""A list's filter bar kept per distinct input is the bar drawn afresh (issue 21)."""
+
+import re
+
+import pytest
+from django import forms
+from django.http import QueryDict
+from django.urls import reverse
+
+from crm.core import formcache
+from crm.core.tests.test_list_history import LISTS
+from crm.firms.models import Firm
+from crm.firms.selectors import choice_cache
+from crm.firms.tests.factories import IntroducerFactory
+
+FILTERS = re.compile(r'<form method="get".*?</form>', re.S)
+QUERIES = ["", "?q=ann", "?created_from=not-a-date&owner=999999", "?status=junk&kind=x"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    formcache.clear()
+    yield
+    formcache.clear()
+
+
+def _bar(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    found = FILTERS.search(response.content.decode())
+    assert found, f"{url} draws no filter bar"
+    return found.group(0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", [name for name in LISTS if "board" not in name])
+def test_a_kept_bar_is_the_bar_drawn_afresh(url_name, firm, owner_client):
+    """Each list, with no filters, valid and invalid ones: kept = drawn."""
+    firm.has_support = True
+    firm.save(update_fields=["has_support"])
+    for query in QUERIES:
+        url = reverse(url_name) + query
+        formcache.clear()
+        drawn = _bar(owner_client, url)
+        assert formcache._drawn, f"{url_name} kept nothing"
+        assert _bar(owner_client, url) == drawn  # from the cache
+    assert "Enter a valid date" in _bar(
+        owner_client, reverse("advice:case_list") + QUERIES[2]
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_introducer_is_offered_at_once(firm, owner_client):
+    """The choices are part of the key: a changed list is a new bar."""
+    url = reverse("advice:case_list")
+    assert "Acme Introductions" not in _bar(owner_client, url)
+    IntroducerFactory(firm=firm, name="Acme Introductions")
+    choice_cache.clear()  # the factory skips the services' choices_changed
+    assert "Acme Introductions" in _bar(owner_client, url)
+
+
+@pytest.mark.django_db
+def test_the_chosen_values_are_part_of_the_key(firm, owner_client, owner):
+    """Two queries never share a bar: the chosen owner is drawn selected."""
+    url = reverse("advice:case_list")
+    plain = _bar(owner_client, url)
+    chosen = _bar(owner_client, f"{url}?owner={owner.user_id}")
+    assert plain != chosen
+    assert f'<option value="{owner.user_id}" selected>' in chosen
+
+
+class _Form(forms.Form):
+    name = forms.CharField(required=False)
+    pick = forms.ChoiceField(choices=[("a", "A")], required=False)
+
+
+def test_the_key_holds_what_a_field_draws_from():
+    data = QueryDict("name=x")
+    base = formcache.key(_Form(data))
+    assert base is not None
+    assert formcache.key(_Form(data)) == base
+    assert formcache.key(_Form(QueryDict("name=y"))) != base
+    assert formcache.key(_Form()) != base
+    other = _Form(data)
+    pick = other.fields["pick"]
+    assert isinstance(pick, forms.ChoiceField)
+    pick.choices = [("a", "A"), ("b", "B")]
+    assert formcache.key(other) != base
+    other = _Form(data)
+    other.fields["name"].widget.attrs["placeholder"] = "Name"
+    assert formcache.key(other) != base
+    other = _Form(data)
+    other.fields["name"].label = "Full name"
+    assert formcache.key(other) != base
+
+
+def test_forms_it_cannot_describe_are_drawn_each_time():
+    """A queryset's choices, a callable initial, a prefix, a dict of data."""
+    of_queryset = _Form()
+    of_queryset.fields["pick"] = forms.ModelChoiceField(queryset=Firm.objects.none())
+    assert formcache.key(of_queryset) is None
+    callable_initial = _Form()
+    callable_initial.fields["name"].initial = lambda: "now"
+    assert formcache.key(callable_initial) is None
+    assert formcache.key(_Form(QueryDict(""), prefix="p")) is None
+    assert formcache.key(_Form({"name": "x"})) is None
+    assert formcache.key(None) is None
