@@ -21,11 +21,28 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 LIMIT = 512
 _drawn: dict[Hashable, SafeString] = {}
+
+
+def _plain(value: Any) -> Any:
+    """Return ``value``, a lazy text as the call it stands for (cheap to hash).
+
+    Hashing a lazily translated label translates it each time; the call
+    (``gettext("Any status")``) says the same with the language in the key.
+    """
+    if isinstance(value, Promise):
+        func, args, kw = value.__reduce__()[1][:3]  # type: ignore[misc]  # (unpickle, (func, args, kw, *classes))
+        return (func, args, tuple(sorted(kw.items())))
+    return value
+
+
+def _choices(choices: list[Any]) -> tuple[Any, ...]:
+    return tuple([(value, _plain(label)) for value, label in choices])
 
 
 def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashable:
@@ -40,13 +57,13 @@ def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashabl
         type(field),
         type(widget),
         tuple(data.getlist(name)) if data is not None else None,
-        field.label,
-        field.help_text,
+        _plain(field.label),
+        _plain(field.help_text),
         field.initial,
         field.required,
         field.disabled,
-        tuple(widget.attrs.items()),
-        tuple(choices) if choices is not None else None,
+        tuple([(k, _plain(v)) for k, v in widget.attrs.items()]),
+        _choices(choices) if choices is not None else None,
     )
 
 

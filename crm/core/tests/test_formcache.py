@@ -105,3 +105,22 @@ def test_forms_it_cannot_describe_are_drawn_each_time():
     assert formcache.key(_Form(QueryDict(""), prefix="p")) is None
     assert formcache.key(_Form({"name": "x"})) is None
     assert formcache.key(None) is None
+
+
+def test_lazy_labels_are_keyed_by_their_text_and_the_language():
+    """A lazily translated label is its call; the language is in the key too."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    assert formcache._plain(gettext_lazy("Any")) == formcache._plain(
+        gettext_lazy("Any")
+    )
+    assert formcache._plain(gettext_lazy("Any")) != formcache._plain(
+        gettext_lazy("All")
+    )
+    form = _Form()
+    form.fields["name"].label = gettext_lazy("Yes")
+    with translation.override("en-gb"):
+        english = formcache.key(form)
+    with translation.override("fr"):
+        assert formcache.key(form) != english
