@@ -20,7 +20,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from crm.core import fields, principals, selectors
+from crm.core import fields, formcache, principals, selectors
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -76,14 +76,33 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
     def set_choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         """Offer ``choices`` in filter ``name`` (before the form is built)."""
         self.filters[name].extra["choices"] = choices
+        self.__dict__.pop("_input_key", None)
+
+    @property
+    def input_key(self) -> Any:
+        """Return what the form is made from and given (``crm.core.formcache``)."""
+        if "_input_key" not in self.__dict__:
+            self._input_key = formcache.filterset_key(self)
+        return self._input_key
 
     @property
     def cleaned(self) -> dict[str, Any]:
-        """Return the valid filters' values; a field with an error is left out."""
+        """Return the valid filters' values; a field with an error is left out.
+
+        Kept per process under ``input_key``: the same query string on the
+        same choices cleans to the same values without making the form.
+        """
         if not self.is_bound:
             return {}
+        found = self.input_key
+        kept = formcache.cleaned(found) if found is not None else None
+        if kept is not None:
+            return kept
         self.form.is_valid()
-        return dict(self.form.cleaned_data)
+        values = dict(self.form.cleaned_data)
+        if found is not None:
+            formcache.keep_cleaned(found, values)
+        return values
 
     @property
     def tab(self) -> str:
@@ -114,7 +133,7 @@ class ListFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-f
         if self.tabs:
             query["tab"] = self.tab
         cleaned = self.cleaned
-        for name in self.form.fields:
+        for name in self.filters:  # the form's fields, one per filter
             if cleaned.get(name) not in EMPTY_VALUES:
                 query.setlist(name, self.data.getlist(name))
         if self.data.get("sort", "") in self.sorts:

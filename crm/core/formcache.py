@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 
 LIMIT = 512
 _drawn: dict[Hashable, SafeString] = {}
+_cleaned: dict[Hashable, dict[str, Any]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -88,6 +89,58 @@ def key(form: Any, *parts: Hashable) -> Hashable | None:
     return found
 
 
+def filterset_key(filterset: Any) -> Hashable | None:
+    """Return what a list's FilterSet makes its form from and gives it.
+
+    A FilterSet's form class is its ``Meta.form`` with one field per filter,
+    each made from the filter's class, label and ``extra`` (the choices
+    ``set_choices`` put there, a widget, a placeholder); the form is bound
+    to the filters' submitted values. So these, the FilterSet's class and the
+    language say what the form draws and how it cleans, without making it
+    (about 0.5 ms of the Cases list). None if any of them cannot be compared.
+    """
+    data = filterset.data if filterset.is_bound else None
+    if data is not None and not isinstance(data, QueryDict):
+        return None
+    try:
+        found = (
+            get_language(),
+            type(filterset),
+            *(
+                (
+                    name,
+                    type(filter_),
+                    _plain(filter_.label),
+                    tuple(
+                        [
+                            (k, _choices(v) if k == "choices" else _plain(v))
+                            for k, v in filter_.extra.items()
+                        ]
+                    ),
+                    tuple(data.getlist(name)) if data is not None else None,
+                )
+                for name, filter_ in filterset.filters.items()
+            ),
+        )
+        hash(found)
+    except (TypeError, ValueError):
+        return None
+    return found
+
+
+def cleaned(found: Hashable) -> dict[str, Any] | None:
+    """Return a copy of the cleaned values kept for ``found``, if kept."""
+    values = _cleaned.get(found)
+    return dict(values) if values is not None else None
+
+
+def keep_cleaned(found: Hashable, values: dict[str, Any]) -> None:
+    """Keep ``values`` as what the form made from ``found`` cleaned to."""
+    if len(_cleaned) >= LIMIT:
+        _cleaned.clear()
+    _cleaned[found] = dict(values)
+
+
 def get(found: Hashable) -> SafeString | None:
     """Return the bar drawn for ``found``, if kept."""
     return _drawn.get(found)
@@ -101,5 +154,6 @@ def keep(found: Hashable, html: SafeString) -> None:
 
 
 def clear() -> None:
-    """Forget every kept bar (tests)."""
+    """Forget every kept bar and cleaned values (tests)."""
     _drawn.clear()
+    _cleaned.clear()

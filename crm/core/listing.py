@@ -26,6 +26,7 @@ from django.template.defaulttags import (
 )
 from django.template.loader import get_template
 from django.template.loader_tags import IncludeNode
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 
 from crm.core.filters import ListFilterSet
@@ -328,7 +329,10 @@ def list_context(
         export.pop(name, None)
     return {
         "filterset": filterset,
-        "form": filterset.form,
+        # Made only if the page draws it: a kept filter bar does not
+        # (``crm.core.formcache``).
+        "form": SimpleLazyObject(lambda: filterset.form),
+        "filters_shown": bool(filterset.filters),
         "page": page,
         "list": spec,
         "headers": headers(params, filterset.sort, spec.columns),

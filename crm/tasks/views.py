@@ -147,6 +147,7 @@ def _follow_up_list(
         "list": FOLLOW_UP_LIST,
         "caption": FOLLOW_UP_LIST.caption,
         "form": None,
+        "filters_shown": False,
         "filtered": False,
         "return_to": request.get_full_path(),
     }

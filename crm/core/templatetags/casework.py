@@ -118,11 +118,14 @@ class FilterFieldsNode(Node):
 
     def render(self, context: Context) -> SafeString:
         spec = context.get("list")
-        found = formcache.key(
-            context.get("form"),
-            getattr(spec, "oob_fields", None),
-            bool(context.get("oob")),
-        )
+        parts = (getattr(spec, "oob_fields", None), bool(context.get("oob")))
+        # A list's FilterSet says what its form is made from without making
+        # it; any other form is described by its fields.
+        found = getattr(context.get("filterset"), "input_key", None)
+        if found is not None:
+            found = ("filterset", found, *parts)
+        else:
+            found = formcache.key(context.get("form"), *parts)
         if found is None:
             return self.nodelist.render(context)
         html = formcache.get(found)

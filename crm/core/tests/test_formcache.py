@@ -124,3 +124,32 @@ def test_lazy_labels_are_keyed_by_their_text_and_the_language():
         english = formcache.key(form)
     with translation.override("fr"):
         assert formcache.key(form) != english
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", QUERIES)
+def test_kept_cleaned_values_are_the_forms_and_spare_making_it(firm, query):
+    """The second FilterSet of a query cleans to the same values, formless."""
+    from crm.advice.filters import CaseFilterSet
+
+    fresh = CaseFilterSet(QueryDict(query.lstrip("?")), firm=firm)
+    first = fresh.query()
+    assert "_form" in fresh.__dict__
+    again = CaseFilterSet(QueryDict(query.lstrip("?")), firm=firm)
+    assert again.query() == first
+    assert again.params() == fresh.params()
+    assert again.is_filtered == fresh.is_filtered
+    assert "_form" not in again.__dict__
+
+
+@pytest.mark.django_db
+def test_new_choices_are_a_new_filterset_key(firm):
+    from crm.advice.filters import CaseFilterSet
+
+    filterset = CaseFilterSet(QueryDict("owner=1"), firm=firm)
+    before = filterset.input_key
+    assert before is not None
+    filterset.set_choices("owner", [("", "Anyone"), (1, "Ann")])
+    assert filterset.input_key != before
+    as_dict = CaseFilterSet({"owner": "1"}, firm=firm)  # type: ignore[arg-type]  # a dict, not a QueryDict
+    assert formcache.filterset_key(as_dict) is None
