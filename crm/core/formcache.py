@@ -13,7 +13,8 @@ cannot describe so (a queryset's choices, values that cannot be compared), and
 the bar is drawn as before.
 
 The kept bars are few (the common filter combinations of each firm's lists)
-and small; past ``LIMIT`` the cache starts again.
+and small, and the keys share one copy of each list of choices; past
+``LIMIT`` a cache starts again.
 """
 
 from collections.abc import Hashable
@@ -25,9 +26,12 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-LIMIT = 512
+LIMIT = 256
 _drawn: dict[Hashable, SafeString] = {}
 _cleaned: dict[Hashable, dict[str, Any]] = {}
+# One copy of each distinct list of choices, shared by every key that holds
+# it: a firm's member list is in every key of its lists' bars.
+_lists: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -43,7 +47,10 @@ def _plain(value: Any) -> Any:
 
 
 def _choices(choices: list[Any]) -> tuple[Any, ...]:
-    return tuple([(value, _plain(label)) for value, label in choices])
+    found = tuple([(value, _plain(label)) for value, label in choices])
+    if len(_lists) >= LIMIT:
+        _lists.clear()
+    return _lists.setdefault(found, found)
 
 
 def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashable:
@@ -157,3 +164,4 @@ def clear() -> None:
     """Forget every kept bar and cleaned values (tests)."""
     _drawn.clear()
     _cleaned.clear()
+    _lists.clear()

@@ -153,3 +153,12 @@ def test_new_choices_are_a_new_filterset_key(firm):
     assert filterset.input_key != before
     as_dict = CaseFilterSet({"owner": "1"}, firm=firm)  # type: ignore[arg-type]  # a dict, not a QueryDict
     assert formcache.filterset_key(as_dict) is None
+
+
+def test_keys_share_one_copy_of_a_list_of_choices():
+    """A firm's long member list is held once, however many keys hold it."""
+    choices = [(i, f"Member {i}") for i in range(2000)]
+    first = formcache._choices(list(choices))
+    second = formcache._choices(list(choices))
+    assert first == second
+    assert first is second
