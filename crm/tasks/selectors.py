@@ -81,10 +81,11 @@ class TaskTabCounts(TypedDict):
     overdue: int
 
 
-class TaskCounts(TaskTabCounts):
-    """The tab counts and, for the dashboard, the member's own due today
-    (``mine_today``) and overdue (``mine_overdue``)."""
+class TaskCounts(TypedDict):
+    """The dashboard's task tile: the member's open tasks (``mine``), and of
+    those the ones due today (``mine_today``) and overdue (``mine_overdue``)."""
 
+    mine: int
     mine_today: int
     mine_overdue: int
 
@@ -302,26 +303,21 @@ def task_counts(
     firm: Firm,
     user: User,
     principal: Principal | None,
-    assignee_id: int | None = None,
-    category_id: int | None = None,
     today: date | None = None,
 ) -> TaskCounts:
-    """Count open tasks for the dashboard: the tab counts and the member's
-    own due today and overdue, five capped queries (see ``task_tab_counts``).
-    """
+    """Count the member's open tasks for the dashboard: the three numbers its
+    tile shows, one capped query each (see ``task_tab_counts``)."""
     counts = _capped_counts(
         firm=firm,
         user=user,
         principal=principal,
-        assignee_id=assignee_id,
-        category_id=category_id,
+        assignee_id=None,
+        category_id=None,
         today=today,
-        names=("mine", "today", "overdue", "mine_today", "mine_overdue"),
+        names=("mine", "mine_today", "mine_overdue"),
     )
     return TaskCounts(
         mine=counts["mine"],
-        today=counts["today"],
-        overdue=counts["overdue"],
         mine_today=counts["mine_today"],
         mine_overdue=counts["mine_overdue"],
     )

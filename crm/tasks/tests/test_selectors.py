@@ -121,19 +121,14 @@ def test_category_filter(firm, adviser):
     assert list(result) == [wanted]
 
 
-def test_counts_match_the_tabs_one_capped_query_each(
+def test_dashboard_counts_read_only_what_its_tile_shows(
     firm, adviser, tasks, django_assert_num_queries
 ):
-    """Open counts for the tabs and the dashboard: one capped query each."""
-    with django_assert_num_queries(5):
+    """The dashboard's tile shows the member's open, due today and overdue
+    tasks: three capped queries (five before, counting the firm's too)."""
+    with django_assert_num_queries(3):
         counts = selectors.task_counts(principal=None, firm=firm, user=adviser.user)
-    assert counts == {
-        "mine": 4,
-        "today": 2,
-        "overdue": 3,
-        "mine_today": 1,
-        "mine_overdue": 1,
-    }
+    assert counts == {"mine": 4, "mine_today": 1, "mine_overdue": 1}
 
 
 def test_tab_counts_read_only_what_the_tabs_show(
@@ -155,7 +150,8 @@ def test_counts_read_no_or_so_each_stops_at_the_cap(firm, adviser, tasks):
     combined bitmaps before the cap, 5,538 at 2.5M tasks (issue 21)."""
     with CaptureQueriesContext(connection) as captured:
         selectors.task_counts(principal=None, firm=firm, user=adviser.user)
-    assert len(captured.captured_queries) == 5
+        selectors.task_tab_counts(principal=None, firm=firm, user=adviser.user)
+    assert len(captured.captured_queries) == 6
     assert all(" OR " not in q["sql"] for q in captured.captured_queries)
 
 
@@ -238,18 +234,12 @@ def test_row_only_list_reads_what_a_row_shows_and_no_more(
 
 def test_counts_follow_the_filters(firm, adviser, manager, tasks):
     """The assignee filter narrows the firm-wide counts, not the member's own."""
-    counts = selectors.task_counts(
+    counts = selectors.task_tab_counts(
         principal=None, firm=firm, user=adviser.user, assignee_id=manager.user_id
     )
-    assert counts == {
-        "mine": 4,
-        "today": 1,
-        "overdue": 1,
-        "mine_today": 1,
-        "mine_overdue": 1,
-    }
+    assert counts == {"mine": 4, "today": 1, "overdue": 1}
     category = TaskCategoryFactory(firm=firm)
-    assert selectors.task_counts(
+    assert selectors.task_tab_counts(
         principal=None, firm=firm, user=adviser.user, category_id=category.pk
     ) == dict.fromkeys(counts, 0)
 
