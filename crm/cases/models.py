@@ -344,7 +344,9 @@ class CaseEvent(FirmOwnedModel):
         indexes = [
             models.Index(
                 fields=["firm", "case", "-created_at"], name="case_event_history"
-            )
+            ),
+            # The dashboard's recent activity: the firm's newest events first.
+            models.Index(fields=["firm", "created_at", "id"], name="case_event_recent"),
         ]
 
     def __str__(self) -> str:

@@ -381,8 +381,9 @@ def recent_activity(
 ) -> list[CaseEvent]:
     """Return the newest history events since ``since`` on the owner's open cases.
 
-    For the dashboard (L1): each event comes with its case and actor; the
-    case's own history index serves each of the owner's open cases.
+    For the dashboard (L1): each event comes with its case and actor. The
+    firm's events are read newest first (``case_event_recent``) until the
+    owner's open cases have given ``limit``.
     """
     return list(
         CaseEvent.objects.filter(
