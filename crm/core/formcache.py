@@ -18,6 +18,8 @@ and small, and the keys share one copy of each list of choices; past
 """
 
 from collections.abc import Hashable
+from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -34,23 +36,39 @@ _cleaned: dict[Hashable, dict[str, Any]] = {}
 _lists: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
-def _plain(value: Any) -> Any:
-    """Return ``value``, a lazy text as the call it stands for (cheap to hash).
+# What a key may hold as it is: values equal when they draw the same. Any
+# other object (a queryset, a widget instance) would be compared by identity,
+# a new key on every request, so a form holding one is not kept.
+_VALUES = (str, int, float, Decimal, date, time, type, type(None))
 
-    Hashing a lazily translated label translates it each time; the call
-    (``gettext("Any status")``) says the same with the language in the key.
+
+def _plain(value: Any) -> Any:
+    """Return ``value`` as a key holds it; raise ``TypeError`` if it cannot.
+
+    A lazily translated text is the call it stands for: hashing it would
+    translate it each time, and the call (``gettext("Any status")``) says the
+    same with the language in the key.
     """
+    if isinstance(value, _VALUES):
+        return value
     if isinstance(value, Promise):
         func, args, kw = value.__reduce__()[1][:3]  # type: ignore[misc]  # (unpickle, (func, args, kw, *classes))
         return (func, args, tuple(sorted(kw.items())))
-    return value
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    raise TypeError(type(value).__name__)
 
 
 def _choices(choices: list[Any]) -> tuple[Any, ...]:
-    found = tuple([(value, _plain(label)) for value, label in choices])
-    if len(_lists) >= LIMIT:
-        _lists.clear()
+    found = tuple([(_plain(value), _plain(label)) for value, label in choices])
+    _bounded(_lists)
     return _lists.setdefault(found, found)
+
+
+def _bounded(store: dict[Any, Any]) -> None:
+    """Start ``store`` again once it holds ``LIMIT`` entries."""
+    if len(store) >= LIMIT:
+        store.clear()
 
 
 def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashable:
@@ -67,7 +85,7 @@ def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashabl
         tuple(data.getlist(name)) if data is not None else None,
         _plain(field.label),
         _plain(field.help_text),
-        field.initial,
+        _plain(field.initial),
         field.required,
         field.disabled,
         tuple([(k, _plain(v)) for k, v in widget.attrs.items()]),
@@ -86,7 +104,7 @@ def key(form: Any, *parts: Hashable) -> Hashable | None:
         found = (
             get_language(),
             type(form).__bases__,  # a FilterSet makes its form class per request
-            tuple(form.initial.items()),
+            tuple([(k, _plain(v)) for k, v in form.initial.items()]),
             *parts,
             *(_field_key(n, f, data) for n, f in form.fields.items()),
         )
@@ -135,17 +153,21 @@ def filterset_key(filterset: Any) -> Hashable | None:
     return found
 
 
+def _copy(values: dict[str, Any]) -> dict[str, Any]:
+    """Return ``values`` with its lists copied (a multiple choice's)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
 def cleaned(found: Hashable) -> dict[str, Any] | None:
     """Return a copy of the cleaned values kept for ``found``, if kept."""
     values = _cleaned.get(found)
-    return dict(values) if values is not None else None
+    return _copy(values) if values is not None else None
 
 
 def keep_cleaned(found: Hashable, values: dict[str, Any]) -> None:
     """Keep ``values`` as what the form made from ``found`` cleaned to."""
-    if len(_cleaned) >= LIMIT:
-        _cleaned.clear()
-    _cleaned[found] = dict(values)
+    _bounded(_cleaned)
+    _cleaned[found] = _copy(values)
 
 
 def get(found: Hashable) -> SafeString | None:
@@ -155,8 +177,7 @@ def get(found: Hashable) -> SafeString | None:
 
 def keep(found: Hashable, html: SafeString) -> None:
     """Keep ``html`` as the bar drawn for ``found``."""
-    if len(_drawn) >= LIMIT:
-        _drawn.clear()
+    _bounded(_drawn)
     _drawn[found] = html
 
 

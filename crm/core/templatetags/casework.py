@@ -141,7 +141,8 @@ def filter_fields(parser: Parser, token: Token) -> FilterFieldsNode:
 
     ``{% filter_fields %}{% for field in form %}...{% endfor %}{% endfilter_fields %}``:
     the loop may read only ``form``, ``list.oob_fields`` and ``oob``, which
-    the kept drawing's key holds.
+    the kept drawing's key holds. With a ``filterset`` in the context (a list
+    page's, ``list_context``), ``form`` is its form and the key is its input.
     """
     nodelist = parser.parse(("endfilter_fields",))
     parser.delete_first_token()

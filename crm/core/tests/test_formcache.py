@@ -162,3 +162,24 @@ def test_keys_share_one_copy_of_a_list_of_choices():
     second = formcache._choices(list(choices))
     assert first == second
     assert first is second
+
+
+def test_a_key_holds_values_not_objects():
+    """An object compared by identity (a queryset) would be a new key on
+    every request: such a form is drawn each time, not kept."""
+    with pytest.raises(TypeError):
+        formcache._plain(object())
+    form = _Form()
+    form.fields["name"].widget.attrs["data-x"] = object()
+    assert formcache.key(form) is None
+    assert formcache._plain(("a", 1, None)) == ("a", 1, None)
+
+
+def test_kept_cleaned_values_are_copies():
+    values = {"kinds": ["a"], "day": None}
+    formcache.keep_cleaned("k", values)
+    first = formcache.cleaned("k")
+    assert first == values
+    assert first is not None
+    first["kinds"].append("b")
+    assert formcache.cleaned("k") == {"kinds": ["a"], "day": None}
