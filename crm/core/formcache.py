@@ -2,15 +2,14 @@
 
 Drawing a list's filters is the same work on every request with the same
 query string: a form field per filter, and a ``<select>`` of every member and
-introducer of the firm (some 440 options on the bench's firm), about 0.9 ms
-of the Cases list's 6 ms of CPU. What a bar draws is a function of what the
-key holds: the filters' submitted values, each field's class, widget, label,
-help text, initial value, required and disabled flags, its widget's
-attributes and its choices (the choices themselves, so a renamed member or a
-new introducer is a new key; the firm's kept lists are the same objects until
-they change), and the active language. ``key`` returns None for a form it
-cannot describe so (a queryset's choices, values that cannot be compared), and
-the bar is drawn as before.
+introducer of the firm, about 0.9 ms of the Cases list's 6 ms of CPU, and
+making and validating the form another 0.5. What a bar draws and what its
+form cleans to are a function of what ``filterset_key`` holds: the
+FilterSet's class, each filter's class, label and ``extra`` (the choices
+themselves, so a renamed member or a new introducer is a new key), the
+submitted values and the active language. A FilterSet it cannot describe so
+(a queryset, an object compared by identity) gets None, and its bar is drawn
+as before.
 
 The kept bars are few (the common filter combinations of each firm's lists)
 and small, and the keys share one copy of each list of choices; past
@@ -22,7 +21,6 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
@@ -38,7 +36,7 @@ _lists: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 # What a key may hold as it is: values equal when they draw the same. Any
 # other object (a queryset, a widget instance) would be compared by identity,
-# a new key on every request, so a form holding one is not kept.
+# a new key on every request, so a FilterSet holding one is not kept.
 _VALUES = (str, int, float, Decimal, date, time, type, type(None))
 
 
@@ -69,49 +67,6 @@ def _bounded(store: dict[Any, Any]) -> None:
     """Start ``store`` again once it holds ``LIMIT`` entries."""
     if len(store) >= LIMIT:
         store.clear()
-
-
-def _field_key(name: str, field: forms.Field, data: QueryDict | None) -> Hashable:
-    widget = field.widget
-    choices = getattr(field, "choices", None)
-    if choices is not None and not isinstance(choices, list):
-        raise TypeError  # an iterator (a queryset's): not described by value
-    if callable(field.initial):
-        raise TypeError  # drawn from each call's answer
-    return (
-        name,
-        type(field),
-        type(widget),
-        tuple(data.getlist(name)) if data is not None else None,
-        _plain(field.label),
-        _plain(field.help_text),
-        _plain(field.initial),
-        field.required,
-        field.disabled,
-        tuple([(k, _plain(v)) for k, v in widget.attrs.items()]),
-        _choices(choices) if choices is not None else None,
-    )
-
-
-def key(form: Any, *parts: Hashable) -> Hashable | None:
-    """Return what ``form``'s fields draw from, with ``parts``; None if unknown."""
-    if not isinstance(form, forms.BaseForm) or form.prefix:
-        return None
-    data = form.data if form.is_bound else None
-    if data is not None and not isinstance(data, QueryDict):
-        return None
-    try:
-        found = (
-            get_language(),
-            type(form).__bases__,  # a FilterSet makes its form class per request
-            tuple([(k, _plain(v)) for k, v in form.initial.items()]),
-            *parts,
-            *(_field_key(n, f, data) for n, f in form.fields.items()),
-        )
-        hash(found)
-    except TypeError:
-        return None
-    return found
 
 
 def filterset_key(filterset: Any) -> Hashable | None:

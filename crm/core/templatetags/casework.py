@@ -117,17 +117,11 @@ class FilterFieldsNode(Node):
         self.nodelist = nodelist
 
     def render(self, context: Context) -> SafeString:
-        spec = context.get("list")
-        parts = (getattr(spec, "oob_fields", None), bool(context.get("oob")))
-        # A list's FilterSet says what its form is made from without making
-        # it; any other form is described by its fields.
-        found = getattr(context.get("filterset"), "input_key", None)
-        if found is not None:
-            found = ("filterset", found, *parts)
-        else:
-            found = formcache.key(context.get("form"), *parts)
-        if found is None:
+        given = getattr(context.get("filterset"), "input_key", None)
+        if given is None:
             return self.nodelist.render(context)
+        spec = context.get("list")
+        found = (given, getattr(spec, "oob_fields", None), bool(context.get("oob")))
         html = formcache.get(found)
         if html is None:
             html = self.nodelist.render(context)
@@ -140,9 +134,10 @@ def filter_fields(parser: Parser, token: Token) -> FilterFieldsNode:
     """Draw the loop inside once per distinct filter input, then reuse it.
 
     ``{% filter_fields %}{% for field in form %}...{% endfor %}{% endfilter_fields %}``:
-    the loop may read only ``form``, ``list.oob_fields`` and ``oob``, which
-    the kept drawing's key holds. With a ``filterset`` in the context (a list
-    page's, ``list_context``), ``form`` is its form and the key is its input.
+    the loop may read only ``form`` (the ``filterset``'s, as ``list_context``
+    gives them), ``list.oob_fields`` and ``oob``, which the key holds with
+    the FilterSet's input. Without a FilterSet it can describe, the loop is
+    drawn each time.
     """
     nodelist = parser.parse(("endfilter_fields",))
     parser.delete_first_token()

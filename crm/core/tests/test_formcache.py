@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django import forms
 from django.http import QueryDict
 from django.urls import reverse
 
 from crm.core import formcache
+from crm.core.filters import ChoiceFilter, ListFilterSet, SearchFilter
 from crm.core.tests.test_list_history import LISTS
 from crm.firms.models import Firm
 from crm.firms.selectors import choice_cache
@@ -69,42 +69,39 @@ def test_the_chosen_values_are_part_of_the_key(firm, owner_client, owner):
     assert f'<option value="{owner.user_id}" selected>' in chosen
 
 
-class _Form(forms.Form):
-    name = forms.CharField(required=False)
-    pick = forms.ChoiceField(choices=[("a", "A")], required=False)
+class _Filters(ListFilterSet):
+    name = SearchFilter(label="Name")
+    pick = ChoiceFilter(label="Pick", choices=[("a", "A")])
 
 
 def test_the_key_holds_what_a_field_draws_from():
     data = QueryDict("name=x")
-    base = formcache.key(_Form(data))
+    base = formcache.filterset_key(_Filters(data))
     assert base is not None
-    assert formcache.key(_Form(data)) == base
-    assert formcache.key(_Form(QueryDict("name=y"))) != base
-    assert formcache.key(_Form()) != base
-    other = _Form(data)
-    pick = other.fields["pick"]
-    assert isinstance(pick, forms.ChoiceField)
-    pick.choices = [("a", "A"), ("b", "B")]
-    assert formcache.key(other) != base
-    other = _Form(data)
-    other.fields["name"].widget.attrs["placeholder"] = "Name"
-    assert formcache.key(other) != base
-    other = _Form(data)
-    other.fields["name"].label = "Full name"
-    assert formcache.key(other) != base
+    assert formcache.filterset_key(_Filters(data)) == base
+    assert formcache.filterset_key(_Filters(QueryDict("name=y"))) != base
+    assert formcache.filterset_key(_Filters()) != base
+    other = _Filters(data)
+    other.set_choices("pick", [("a", "A"), ("b", "B")])
+    assert formcache.filterset_key(other) != base
+    other = _Filters(data)
+    other.filters["name"].extra["placeholder"] = "Name"
+    assert formcache.filterset_key(other) != base
+    other = _Filters(data)
+    other.filters["name"].label = "Full name"
+    assert formcache.filterset_key(other) != base
 
 
-def test_forms_it_cannot_describe_are_drawn_each_time():
-    """A queryset's choices, a callable initial, a prefix, a dict of data."""
-    of_queryset = _Form()
-    of_queryset.fields["pick"] = forms.ModelChoiceField(queryset=Firm.objects.none())
-    assert formcache.key(of_queryset) is None
-    callable_initial = _Form()
-    callable_initial.fields["name"].initial = lambda: "now"
-    assert formcache.key(callable_initial) is None
-    assert formcache.key(_Form(QueryDict(""), prefix="p")) is None
-    assert formcache.key(_Form({"name": "x"})) is None
-    assert formcache.key(None) is None
+def test_filtersets_it_cannot_describe_are_drawn_each_time():
+    """A queryset, a callable initial, a dict of data."""
+    of_queryset = _Filters()
+    of_queryset.filters["pick"].extra["queryset"] = Firm.objects.none()
+    assert formcache.filterset_key(of_queryset) is None
+    callable_initial = _Filters()
+    callable_initial.filters["name"].extra["initial"] = lambda: "now"
+    assert formcache.filterset_key(callable_initial) is None
+    as_dict = _Filters({"name": "x"})  # type: ignore[arg-type]  # a dict, not a QueryDict
+    assert formcache.filterset_key(as_dict) is None
 
 
 def test_lazy_labels_are_keyed_by_their_text_and_the_language():
@@ -118,12 +115,12 @@ def test_lazy_labels_are_keyed_by_their_text_and_the_language():
     assert formcache._plain(gettext_lazy("Any")) != formcache._plain(
         gettext_lazy("All")
     )
-    form = _Form()
-    form.fields["name"].label = gettext_lazy("Yes")
+    filterset = _Filters()
+    filterset.filters["name"].label = gettext_lazy("Yes")
     with translation.override("en-gb"):
-        english = formcache.key(form)
+        english = formcache.filterset_key(filterset)
     with translation.override("fr"):
-        assert formcache.key(form) != english
+        assert formcache.filterset_key(filterset) != english
 
 
 @pytest.mark.django_db
@@ -169,9 +166,9 @@ def test_a_key_holds_values_not_objects():
     every request: such a form is drawn each time, not kept."""
     with pytest.raises(TypeError):
         formcache._plain(object())
-    form = _Form()
-    form.fields["name"].widget.attrs["data-x"] = object()
-    assert formcache.key(form) is None
+    filterset = _Filters()
+    filterset.filters["name"].extra["data-x"] = object()
+    assert formcache.filterset_key(filterset) is None
     assert formcache._plain(("a", 1, None)) == ("a", 1, None)
 
 
