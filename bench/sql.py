@@ -44,20 +44,20 @@ def new_client(i: int) -> dict[str, str]:
 
 
 def request_context(ctx: BenchContext) -> list[Statement]:
-    """What every signed-in page reads first: the session, the user, the
-    member's firms (the firm switcher) with the current membership."""
+    """What every signed-in page reads first: the session, then the user with
+    their firms (the firm switcher) and the current membership, in one."""
     return [
         (
             "SELECT session_key, session_data, expire_date FROM django_session "
             "WHERE session_key = %s AND expire_date > %s",
             ["bench-session-key-0123456789abcdef", datetime.now(tz=UTC)],
         ),
-        ("SELECT * FROM firms_user WHERE id = %s", [ctx.user_id]),
         (
-            "SELECT m.*, f.* FROM firms_membership m "
-            "JOIN firms_firm f ON f.id = m.firm_id "
-            "WHERE m.user_id = %s AND m.is_active = %s ORDER BY f.name, m.firm_id",
-            [ctx.user_id, True],
+            "SELECT u.*, m.*, f.* FROM firms_user u "
+            "LEFT JOIN firms_membership m ON m.user_id = u.id AND m.is_active = %s "
+            "LEFT JOIN firms_firm f ON f.id = m.firm_id "
+            "WHERE u.id = %s ORDER BY f.name, m.firm_id",
+            [True, ctx.user_id],
         ),
     ]
 

@@ -1,8 +1,10 @@
 """Reads about members and invitations."""
 
 import hashlib
+from typing import Any
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
@@ -25,6 +27,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Where ``user_for_session`` leaves the memberships it read with the user, for
+# the request's first ``membership_list_for_user`` (the principal's).
+SIGNED_IN_MEMBERSHIPS = "_memberships_read_with_user"
+
+
 def membership_list_for_user(*, user: User) -> list[Membership]:
     """Return the user's active memberships across firms, by firm name.
 
@@ -32,8 +39,17 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     on every signed-in request, so it is one hand-written statement (what
     ``Membership.objects.filter(user=user, is_active=True).select_related(
     "firm").order_by("firm__name", "firm_id")`` sends, without compiling it
-    each time: ``crm.core.rawrows``).
+    each time: ``crm.core.rawrows``). The signed-in request's user comes with
+    them, read in the same statement (``user_for_session``): the first call
+    for that user takes those and reads nothing; any later call reads afresh.
     """
+    try:
+        read: list[Membership] = getattr(user, SIGNED_IN_MEMBERSHIPS)
+    except AttributeError:
+        pass
+    else:
+        delattr(user, SIGNED_IN_MEMBERSHIPS)
+        return read
     connection = connections[router.db_for_read(Membership)]
     member = rawrows.columns(Membership, "m", connection)
     firm = rawrows.columns(Firm, "f", connection)
@@ -48,10 +64,24 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         rows = cursor.fetchall()
+    return _memberships(rows, 0, user, member, firm, connection)
+
+
+def _memberships(
+    rows: list[tuple[Any, ...]],
+    start: int,
+    user: User,
+    member: rawrows.Columns[Membership],
+    firm: rawrows.Columns[Firm],
+    connection: BaseDatabaseWrapper,
+) -> list[Membership]:
+    """Return the memberships in ``rows`` from ``start`` (rows without one skipped)."""
     memberships = []
     for row in rows:
-        membership = member.load(row, 0, connection)
-        membership.firm = firm.load(row, member.width, connection)
+        if row[start] is None:  # the user's row when they have no membership
+            continue
+        membership = member.load(row, start, connection)
+        membership.firm = firm.load(row, start + member.width, connection)
         membership.user = user  # already loaded: saves a query per request
         memberships.append(membership)
     return memberships
@@ -63,17 +93,35 @@ def user_for_session(*, user_id: int) -> User | None:
     What ``ModelBackend.get_user`` returns (the user, or None when missing or
     inactive), by one hand-written statement (``crm.core.rawrows``): every
     signed-in request makes it, and the ORM compiled the same ``get`` each time.
+    The same statement reads the user's active memberships and firms, which
+    the request's principal needs next (``membership_list_for_user``): one
+    round trip where there were two.
     """
     connection = connections[router.db_for_read(User)]
     user = rawrows.columns(User, "u", connection)
-    sql = f"SELECT {user.select} FROM {user.table} WHERE {user.column('id')} = %s"  # noqa: S608 - names from the model
+    member = rawrows.columns(Membership, "m", connection)
+    firm = rawrows.columns(Firm, "f", connection)
+    u, m, f = user.column, member.column, firm.column
+    sql = (
+        f"SELECT {user.select}, {member.select}, {firm.select} "  # noqa: S608 - names from the models
+        f"FROM {user.table} "
+        f"LEFT OUTER JOIN {member.table} "
+        f"ON {m('user')} = {u('id')} AND {m('is_active')} "
+        f"LEFT OUTER JOIN {firm.table} ON {f('id')} = {m('firm')} "
+        f"WHERE {u('id')} = %s "
+        f"ORDER BY {f('name')} ASC, {m('firm')} ASC"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    found = user.load(row, 0, connection)
-    return found if found.is_active else None
+    found = user.load(rows[0], 0, connection)
+    if not found.is_active:
+        return None
+    memberships = _memberships(rows, user.width, found, member, firm, connection)
+    setattr(found, SIGNED_IN_MEMBERSHIPS, memberships)
+    return found
 
 
 def user_get(*, user_id: int) -> User | None:

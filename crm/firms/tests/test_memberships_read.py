@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from crm.firms.choices import Role
 from crm.firms.models import Membership
-from crm.firms.selectors import membership_list_for_user
+from crm.firms.selectors import membership_list_for_user, user_for_session
 from crm.firms.tests.factories import FirmFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,50 @@ def test_a_user_without_active_memberships_has_none():
     user = UserFactory()
     MembershipFactory(user=user, is_active=False)
     assert membership_list_for_user(user=user) == []
+
+
+def test_the_signed_in_users_read_brings_their_memberships(django_assert_num_queries):
+    """One statement reads the user and their firms; the principal's read takes them."""
+    user = UserFactory()
+    MembershipFactory(user=user, firm=FirmFactory(name="Zeta"), role=Role.OWNER)
+    MembershipFactory(user=user, firm=FirmFactory(name="Alpha"), granted=["x"])
+    MembershipFactory(user=user, firm=FirmFactory(name="Beta"), is_active=False)
+    MembershipFactory()  # someone else's
+    fresh = membership_list_for_user(user=user)
+    with django_assert_num_queries(1):
+        signed_in = user_for_session(user_id=user.pk)
+    assert signed_in is not None
+    with django_assert_num_queries(0):
+        taken = membership_list_for_user(user=signed_in)
+    assert [m.pk for m in taken] == [m.pk for m in fresh]
+    for got, want in zip(taken, fresh, strict=True):
+        assert _values(got) == _values(want)
+        assert _values(got.firm) == _values(want.firm)
+        assert got.user is signed_in
+    with django_assert_num_queries(1):  # taken once: a later call reads afresh
+        again = membership_list_for_user(user=signed_in)
+    assert [m.pk for m in again] == [m.pk for m in fresh]
+
+
+def test_the_signed_in_read_of_a_user_without_firms_or_inactive():
+    lone = UserFactory()
+    MembershipFactory(user=lone, is_active=False)
+    signed_in = user_for_session(user_id=lone.pk)
+    assert signed_in is not None
+    assert signed_in == lone
+    assert membership_list_for_user(user=signed_in) == []
+    assert user_for_session(user_id=UserFactory(is_active=False).pk) is None
+    assert user_for_session(user_id=987_654) is None
+
+
+def test_a_request_reads_its_user_and_firms_in_one_statement(
+    client, django_assert_num_queries
+):
+    """The session, then the user with their firms: two reads before the view's own."""
+    member = MembershipFactory(firm=FirmFactory(name="Alpha"))
+    client.force_login(member.user)
+    with django_assert_num_queries(2):
+        response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response.wsgi_request.principal.membership.pk == member.pk
+    assert [m.pk for m in response.wsgi_request.memberships] == [member.pk]
