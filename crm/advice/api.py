@@ -229,7 +229,7 @@ def _mortgage_case(request: HttpRequest, case_id: int) -> Case:
     """Return the mortgage case ``case_id`` with its details; other kinds are 404."""
     principal = principal_of(request)
     case = selectors.advice_case_get(
-        firm=principal.firm, case_id=case_id, principal=principal
+        firm=principal.firm, case_id=case_id, principal=principal, details=("mortgage",)
     )
     if case.kind != AdviceKind.MORTGAGE:
         raise NotFound

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from crm.cases.models import Case
-from crm.cases.selectors.cases import case_get
+from crm.cases.selectors.case_read import case_get
 from crm.complaints import selectors, services
 from crm.complaints.filters import ComplaintFilterSet
 from crm.complaints.forms import ComplaintEditForm, ComplaintForm, ResolutionForm

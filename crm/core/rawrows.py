@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Col
 
@@ -95,3 +95,99 @@ def columns(model: type[M], alias: str, connection: BaseDatabaseWrapper) -> Colu
     its own connection, and the converters are the same for all of them.
     """
     return _columns(model, alias, connection.alias, connection.vendor)
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One table of ``attach_related``'s statement: a relation from its parent."""
+
+    parent: str  # the path of the row it hangs from ("" for the given one)
+    path: str
+    relation: Any  # a reverse one-to-one (OneToOneRel) or a forward key
+    columns: Columns[Any]
+    key: int  # where the row's primary key is among its columns
+
+
+@cache
+def _related_read(
+    model: type[models.Model], paths: tuple[str, ...], database: str, vendor: str
+) -> tuple[str, tuple[_Hop, ...]]:
+    connection = connections[database]
+    quote = connection.ops.quote_name
+    aliases = {"": "r0"}
+    hops: list[_Hop] = []
+    joins = []
+    for path in paths:
+        parts = path.split("__")
+        owner: Any = model
+        for n in range(1, len(parts) + 1):
+            here, parent = "__".join(parts[:n]), "__".join(parts[: n - 1])
+            relation = owner._meta.get_field(parts[n - 1])
+            owner = relation.related_model
+            if here in aliases:
+                continue
+            aliases[here] = alias = f"r{len(aliases)}"
+            on = quote(aliases[parent])
+            if isinstance(relation, models.OneToOneRel):  # the row points back at us
+                key = relation.field
+                condition = (
+                    f"{quote(alias)}.{quote(key.column)} "
+                    f"= {on}.{quote(key.target_field.column)}"
+                )
+            elif isinstance(relation, models.ForeignKey):  # we point at the row
+                condition = (
+                    f"{quote(alias)}.{quote(relation.target_field.column)} "
+                    f"= {on}.{quote(relation.column)}"
+                )
+            else:
+                msg = f"{path!r}: only one-to-one and foreign keys can be joined"
+                raise TypeError(msg)
+            found = _columns(owner, alias, database, vendor)
+            joins.append(f"LEFT OUTER JOIN {found.table} ON {condition}")
+            key_index = found.names.index(owner._meta.pk.attname)
+            hops.append(_Hop(parent, here, relation, found, key_index))
+    pk = model._meta.pk
+    sql = (
+        f"SELECT {', '.join(hop.columns.select for hop in hops)} "  # noqa: S608 - names from the models
+        f"FROM {quote(model._meta.db_table)} {quote('r0')} {' '.join(joins)} "
+        f"WHERE {quote('r0')}.{quote(pk.column)} = %s"
+    )
+    return sql, tuple(hops)
+
+
+def attach_related(instance: models.Model, paths: tuple[str, ...]) -> None:
+    """Read the rows ``paths`` lead to from ``instance`` and attach them to it.
+
+    What ``select_related(*paths)`` would have put on ``instance`` (each
+    related row, or None where there is none; a reverse one-to-one's row and
+    a forward one-to-one's pointing back), read by one hand-written statement
+    keyed by ``instance``'s primary key. Paths follow reverse one-to-ones and
+    forward keys, as ``select_related`` does.
+    """
+    connection = connections[router.db_for_read(type(instance))]
+    sql, hops = _related_read(
+        type(instance), paths, connection.alias, connection.vendor
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [instance.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return
+    loaded: dict[str, models.Model | None] = {"": instance}
+    start = 0
+    for hop in hops:
+        parent = loaded.get(hop.parent)
+        found = None
+        if parent is not None and row[start + hop.key] is not None:
+            found = hop.columns.load(row, start, connection)
+        start += hop.columns.width
+        loaded[hop.path] = found
+        if parent is None:
+            continue
+        hop.relation.set_cached_value(parent, found)
+        if found is None:
+            continue
+        if isinstance(hop.relation, models.OneToOneRel):
+            hop.relation.field.set_cached_value(found, parent)
+        elif hop.relation.one_to_one:
+            hop.relation.remote_field.set_cached_value(found, parent)

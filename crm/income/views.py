@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm.advice.choices import AdviceKind
 from crm.cases.models import Case
-from crm.cases.selectors.cases import case_get
+from crm.cases.selectors.case_read import case_get
 from crm.contacts.views.exports import csv_response
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error

@@ -15,7 +15,7 @@ from crm.advice.factfind.models import FactFind
 from crm.advice.factfind.selectors import fact_find_list
 from crm.cases.models import Case, CaseApplicant
 from crm.cases.policies import case_visibility
-from crm.cases.selectors.cases import case_get
+from crm.cases.selectors.case_read import case_get
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal

@@ -14,7 +14,7 @@ from crm.advice.factfind.choices import SmokerStatus
 from crm.advice.factfind.models import FactFind
 from crm.advice.factfind.selectors import CaseFacts
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.selectors.cases import case_get
+from crm.cases.selectors.case_read import case_get
 from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
 from crm.firms.models import Firm

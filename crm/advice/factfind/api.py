@@ -55,7 +55,10 @@ def _case(request: HttpRequest, case_id: int) -> Case:
     """Return the mortgage or protection case ``case_id`` (support cases are 404)."""
     principal = require_module(request, "advice")
     return advice_selectors.advice_case_get(
-        firm=principal.firm, case_id=case_id, principal=principal
+        firm=principal.firm,
+        case_id=case_id,
+        principal=principal,
+        details=("demands_needs",),  # the Fact Find list reads it (case_facts)
     )
 
 

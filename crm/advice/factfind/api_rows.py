@@ -149,7 +149,7 @@ def _client(
     principal = require(request, Perm.EDIT_CASES)
     require_module(request, "advice")
     case = advice_selectors.advice_case_get(
-        firm=principal.firm, case_id=case_id, principal=principal
+        firm=principal.firm, case_id=case_id, principal=principal, details=()
     )
     for applicant in case.applicants.all():
         if applicant.contact_id == contact_id:

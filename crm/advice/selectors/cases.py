@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from crm.advice.choices import TRANSITIONS, AdviceKind, AdviceStatus
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.selectors.cases import CASE_RELATED, case_get
+from crm.cases.selectors.case_read import CASE_RELATED, case_get
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.leads.models import Lead
@@ -21,13 +21,23 @@ def case_moves(case: Case) -> list[AdviceStatus]:
 
 ADVICE_KINDS = (AdviceKind.MORTGAGE.value, AdviceKind.PROTECTION.value)
 
+# What the case page shows of a case's details: its mortgage and the case it
+# reviews, the Remortgage case opened from it, its Demands & Needs.
+ADVICE_DETAILS = ("mortgage__review_of", "remortgage_review__case", "demands_needs")
+
 
 def advice_case_get(
-    *, firm: Firm, case_id: int, principal: Principal | None = None
+    *,
+    firm: Firm,
+    case_id: int,
+    principal: Principal | None = None,
+    details: tuple[str, ...] = ADVICE_DETAILS,
 ) -> Case:
     """Return one of the firm's advice cases with its mortgage details and D&N.
 
-    The lead it came from is not joined: the page links to it by its id.
+    The lead it came from is not joined: the page links to it by its id. A
+    caller that shows none of the details, or fewer, names them in
+    ``details`` (each one joined costs planning time: ``case_get``).
     """
     return case_get(
         firm=firm,
@@ -35,11 +45,7 @@ def advice_case_get(
         principal=principal,
         kinds=ADVICE_KINDS,
         related=tuple(name for name in CASE_RELATED if name != "lead"),
-        select=(
-            "mortgage__review_of",
-            "remortgage_review__case",
-            "demands_needs",
-        ),
+        select=details,
     )
 
 

@@ -142,12 +142,12 @@ def test_board_query_count_is_constant(
             follow_up_date=days[i % 3],
         )
     owner_client.get(MORTGAGES)  # the process now keeps the filters' lists
-    # session, user, membership; the counts; the first ids of each stage (one
+    # session, user with memberships; the counts; the first ids of each stage (one
     # query on PostgreSQL, one per stage with cases on SQLite: 3); the cards;
     # their clients' names (2 more, the members and introducers for the
     # filters, before the process kept them: issue 21 item 1)
     ids = 1 if connection.features.supports_slicing_ordering_in_compound else 3
-    with django_assert_num_queries(6 + ids):
+    with django_assert_num_queries(5 + ids):
         response = owner_client.get(MORTGAGES)
     assert response.status_code == 200
     assert "Overdue" in text(response)
@@ -172,7 +172,7 @@ def test_protection_board_query_count_is_constant(
     owner_client.get(PROTECTION)  # the process now keeps the filters' lists
     # as the mortgage board with one stage, plus the premiums (10 before the
     # filters' lists were kept per process)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = owner_client.get(PROTECTION)
     body = text(response)
     assert "Overdue" in body

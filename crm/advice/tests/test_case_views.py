@@ -151,9 +151,9 @@ def test_list_query_count_is_constant(
             introducer=introducer,
         )
     owner_client.get(LIST)  # the process now keeps the member and introducer lists
-    # session, user, memberships; cases; applicants (7 before the filter bar's
+    # session, user with memberships; cases; applicants (7 before the filter bar's
     # member and introducer lists were kept per process: issue 21 item 1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = owner_client.get(LIST, {"sort": "client"})
     assert text(response).count("<tr>") == rows + 1
 
@@ -206,7 +206,7 @@ def test_case_page_query_count_is_constant(
             case=case,
             status=AdviceStatus.MEETING if i % 2 == 0 else AdviceStatus.CALL_BACK,
         )
-    # session, user, memberships; case; applicants; history; tasks; interactions;
+    # session, user with memberships; case; applicants; history; tasks; interactions;
     # fact finds (none yet, so no row prefetches), the portal's client actions
     # and portal accounts; income lines; complaints about the case (the owner
     # manages complaints)

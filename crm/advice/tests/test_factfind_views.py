@@ -255,7 +255,7 @@ def test_case_page_query_count_with_three_rows_per_client(
 ):
     """The page's queries do not grow with clients or their rows."""
     case = _three_clients_case(firm)
-    # session, user, memberships; case (with D&N); applicants; history; tasks;
+    # session, user with memberships; case (with D&N); applicants; history; tasks;
     # interactions; fact finds; their addresses, commitments, policies; the
     # protection policies (readiness and their section); the network Firm ID
     # (no adviser, so no UID) and the Concert Hub submissions; the portal's

@@ -575,17 +575,17 @@ def test_read_only_member_is_refused(firm, read_only, login):
 # Query counts
 
 
-# Every step: session, user, membership (3) and the draft (1); then
+# Every step: session, user with memberships (2) and the draft (1); then
 STEP_QUERIES = {
-    "product": 4,
-    "main": 5,  # the picked client
+    "product": 3,
+    "main": 4,  # the picked client
     # After the main applicant, one more: the clients named in "who it is for".
-    "joint": 7,  # the main applicant (for the same-person rule), the picked client
+    "joint": 6,  # the main applicant (for the same-person rule), the picked client
     # the introducer's branches, the branch's negotiators; the introducers (and
     # the adviser step's active members) are kept by the process after the
     # warm-up request below (one more each before: issue 21 item 1)
-    "introducer": 7,
-    "adviser": 5,
+    "introducer": 6,
+    "adviser": 4,
 }
 
 
@@ -626,7 +626,7 @@ def test_step_page_query_count_is_constant(
 # test's transaction: issue 21 item 4). 47 and 43 before the process kept the
 # adviser step's members (read twice: the step's form, then the whole draft's
 # check) and the introducer step's introducers (issue 21 item 1).
-CREATE_QUERIES = {"new client": 44, "lead": 40}
+CREATE_QUERIES = {"new client": 43, "lead": 39}
 
 
 @pytest.mark.parametrize("source", list(CREATE_QUERIES))

@@ -152,10 +152,10 @@ def test_token_list_page_queries_are_constant(
     for _ in range(3):
         ApiTokenFactory(membership=MembershipFactory(firm=firm))
     owner_client.get("/settings/api-tokens/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         owner_client.get("/settings/api-tokens/")
     ApiTokenFactory(membership=MembershipFactory(firm=firm))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         owner_client.get("/settings/api-tokens/")
 
 

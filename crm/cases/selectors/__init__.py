@@ -1,5 +1,6 @@
 """Reads about cases of every kind. Import the module and call ``selectors.x``."""
 
+from crm.cases.selectors.case_read import CASE_RELATED, case_get
 from crm.cases.selectors.cases import (
     CASE_SORTS,
     DEFAULT_SORT,
@@ -9,7 +10,6 @@ from crm.cases.selectors.cases import (
     CaseSearch,
     applicants_prefetch,
     case_follow_up_list,
-    case_get,
     case_history,
     case_hits,
     case_list,
@@ -21,6 +21,7 @@ from crm.cases.selectors.cases import (
 from crm.cases.selectors.clients import attach_clients
 
 __all__ = [
+    "CASE_RELATED",
     "CASE_SORTS",
     "DEFAULT_SORT",
     "ROW_FIELDS",

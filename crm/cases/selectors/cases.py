@@ -24,7 +24,6 @@ from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
 from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
-from crm.core.exceptions import NotFound
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.leads.models import Lead
@@ -88,44 +87,6 @@ def applicants_prefetch() -> "Prefetch[str, QuerySet[CaseApplicant], str]":
         "applicants",
         queryset=CaseApplicant.objects.select_related("contact").order_by("position"),
     )
-
-
-# The rows a case's page may show beside the case, joined by ``case_get``.
-CASE_RELATED = (
-    "owner",
-    "introducer",
-    "introducer_branch",
-    "negotiator",
-    "lead",
-    "created_by",
-)
-
-
-def case_get(
-    *,
-    firm: Firm,
-    case_id: int,
-    principal: Principal | None = None,
-    kinds: tuple[str, ...] | None = None,
-    select: tuple[str, ...] = (),
-    related: tuple[str, ...] = CASE_RELATED,
-) -> Case:
-    """Return one of the firm's cases with its related rows, or raise ``NotFound``.
-
-    With ``principal``, a case they may not see is also ``NotFound``; with
-    ``kinds``, so is a case of another kind. ``select`` names the kind's
-    one-to-one details to join (e.g. ``"mortgage"``); ``related`` the case's
-    own relations to join, for a page that shows fewer than ``CASE_RELATED``
-    (PostgreSQL's planning time doubles with about each joined table).
-    """
-    qs = case_visibility(Case.objects.filter(firm=firm), principal)
-    if kinds is not None:
-        qs = qs.filter(kind__in=kinds)
-    qs = qs.select_related(*related, *select).prefetch_related(applicants_prefetch())
-    try:
-        return qs.get(pk=case_id)
-    except Case.DoesNotExist as exc:
-        raise NotFound from exc
 
 
 @dataclass(frozen=True)

@@ -315,10 +315,10 @@ def test_register_query_count_is_constant(
     for _ in range(rows):
         make_complaint(firm, actor=owner.user, handler=owner.user)
     owner_client.get("/complaints/")  # the process now keeps the member list
-    # session, user, memberships, the page of complaints with case, client and
+    # session, user with memberships, the page of complaints with case, client and
     # handler, the tab counts (6 with the handler filter's members, before
     # the process kept them: issue 21 item 1).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert owner_client.get("/complaints/").status_code == 200
 
 

@@ -133,8 +133,8 @@ def test_submissions_page_query_count(
 ):
     for _ in range(rows):
         make_submission(firm)
-    # session, user, memberships; count; the page of submissions with cases
-    with django_assert_num_queries(5):
+    # session, user with memberships; count; the page of submissions with cases
+    with django_assert_num_queries(4):
         owner_client.get(url("submission_list"))
 
 
@@ -183,8 +183,8 @@ def test_settings_check_the_adviser_uid_belongs_to_the_firm(
 
 def test_settings_page_query_count(owner_client, firm, django_assert_num_queries):
     MembershipFactory.create_batch(3, firm=firm)
-    # session, user, memberships; network firm; members; their UIDs
-    with django_assert_num_queries(6):
+    # session, user with memberships; network firm; members; their UIDs
+    with django_assert_num_queries(5):
         response = owner_client.get(url("network"))
     assert "Not set: no case can be sent" in text(response)
 

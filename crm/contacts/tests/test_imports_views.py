@@ -320,7 +320,9 @@ def test_a_failed_import_shows_its_failure(owner_client, firm):
     assert "every 1s" not in html
 
 
-DETAIL_QUERIES = 5  # session, user, memberships, the import, a page of rejected rows
+DETAIL_QUERIES = (
+    4  # session, user with memberships, the import, a page of rejected rows
+)
 
 
 @pytest.mark.parametrize("errors", [3, 9])

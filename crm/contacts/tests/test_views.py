@@ -45,10 +45,10 @@ def test_list_never_shows_other_firms(owner_client, other_firm):
 def test_list_query_count_is_constant(
     rows, owner_client, firm, django_assert_num_queries
 ):
-    """Session, user, membership and one page query."""
+    """Session, user with memberships and one page query."""
     for _ in range(rows):
         ContactFactory(firm=firm, organisation=OrganisationFactory(firm=firm))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         owner_client.get("/clients/")
 
 
@@ -285,12 +285,12 @@ def test_client_record_query_count_is_constant(
     """
     contact = ContactFactory(firm=firm)
     _record_rows(firm, owner, contact, rows)
-    # session, user, membership, contact, documents, cases, leads, tasks,
+    # session, user with memberships, contact, documents, cases, leads, tasks,
     # interactions, timeline, complaints about the client (the owner manages
     # complaints); consents (M4); the viewing's audit row and its chain head (A7);
     # the client's case ids, read once each by the task and interaction lists
     # (as values, so PostgreSQL can use both indexes: 0.7 s -> 0.03 s at 3M rows)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         body = owner_client.get(f"/clients/{contact.pk}/").content.decode()
     shown = min(rows * 4, 10)  # each section's rows, up to its limit of 10
     assert body.count('<span class="sr-only"> “Task ') == min(rows * 2, 10)
@@ -342,7 +342,7 @@ def test_picker_returns_options_and_is_firm_scoped(owner_client, firm, other_fir
 def test_search_endpoint_query_count_is_constant(
     rows, owner_client, firm, django_assert_num_queries
 ):
-    """Session, user, membership, six search queries, leads, and five for cases.
+    """Session, user with memberships, six search queries, leads, and five for cases.
 
     Cases: by reference, by the matched clients, the cases, their applicants
     and the applicants' contacts.
@@ -351,7 +351,7 @@ def test_search_endpoint_query_count_is_constant(
 
     for i in range(rows):
         make_case(firm, applicants=[ContactFactory(firm=firm, first_name=f"Sam{i}")])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         owner_client.get("/search/", {"q": "sam"}, headers={"HX-Request": "true"})
 
 

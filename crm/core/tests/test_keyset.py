@@ -152,7 +152,7 @@ def test_a_deep_page_of_clients_costs_the_first_page_queries(
     body = owner_client.get("/clients/").content.decode()
     found = re.search(r'href="(\?after=[^"]+)" rel="next"', body)
     assert found is not None
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         body = owner_client.get("/clients/" + html.unescape(found.group(1))).content
     assert f"Showing 26\u2013{25 + rows}" in body.decode()
 

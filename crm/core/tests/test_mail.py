@@ -104,10 +104,10 @@ def test_mailbox_needs_login(client):
 def test_mailbox_query_count_is_constant(
     rows, owner_client, owner, firm, django_assert_num_queries
 ):
-    """Session, user, membership and one page query."""
+    """Session, user with memberships and one page query."""
     for _ in range(rows):
         StoredEmailFactory(firm=firm, recipient=owner.user.email)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         owner_client.get("/dev/mailbox/")
 
 

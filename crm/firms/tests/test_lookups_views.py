@@ -133,8 +133,8 @@ def test_pages_appear_in_the_settings_menu(owner_client):
 
 # Query counts: constant in the number of rows
 
-LIST_QUERIES = 4  # session, user, memberships, the list (counts are subqueries)
-DETAIL_QUERIES = 6  # session, user, memberships, introducer, branches, negotiators
+LIST_QUERIES = 3  # session, user with memberships, the list (counts are subqueries)
+DETAIL_QUERIES = 5  # session, user with memberships, introducer, branches, negotiators
 
 
 def _rows(firm, n):

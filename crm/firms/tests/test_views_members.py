@@ -29,11 +29,11 @@ def test_member_list_empty_invitations_state(owner_client):
 def test_member_list_query_count_is_constant(
     rows, owner_client, firm, django_assert_num_queries
 ):
-    """Session, user, membership, members, invitations: five queries."""
+    """Session, user with memberships, members, invitations: four queries."""
     for _ in range(rows):
         MembershipFactory(firm=firm)
         InvitationFactory(firm=firm)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         owner_client.get("/settings/members/")
 
 

@@ -152,7 +152,7 @@ def test_income_page_is_empty_before_any_income(owner_client):
     assert "No income recorded yet" in body
 
 
-# Queries: session, user, memberships, members (adviser filter), introducers,
+# Queries: session, user with memberships, members (adviser filter), introducers,
 # then the income tally's sums and the names of the people they show (one
 # query each: the names were subqueries of the live aggregate, and per summed
 # row they pushed PostgreSQL's estimate past its JIT threshold).
@@ -172,7 +172,7 @@ def test_income_page_query_count_is_constant(
         make_line(case)
         make_line(case, kind="proc_fee", received_on=TODAY)
     owner_client.get("/income/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert owner_client.get("/income/").status_code == 200
 
 

@@ -275,7 +275,7 @@ def test_partials_have_an_empty_state_and_hide_links_from_read_only(
 def test_forms_load_in_a_fixed_number_of_queries(
     adviser_client, contact, visit, url, django_assert_num_queries
 ):
-    """Session, user, memberships, the contact and (for interactions) the types."""
-    with django_assert_num_queries(5 if url == "/interactions/new/" else 4):
+    """Session, user with memberships, the contact and (for interactions) the types."""
+    with django_assert_num_queries(4 if url == "/interactions/new/" else 3):
         response = adviser_client.get(url, {"contact": contact.pk})
     assert response.status_code == 200

@@ -174,9 +174,9 @@ def test_board_query_count_does_not_grow_with_leads(
             rows, contact__firm=firm, status=status, introducer=introducer
         )
     client.get(BOARD)  # the process now keeps the member list
-    # session, user, memberships; status counts; cards (6 before the member
+    # session, user with memberships; status counts; cards (6 before the member
     # list was kept per process: issue 21 item 1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(BOARD)
     assert text(response).count('class="board-card"') == rows * 4
 
@@ -397,9 +397,9 @@ def test_list_query_count_does_not_grow_with_leads(
     introducer = IntroducerFactory(firm=firm)
     LeadFactory.create_batch(rows, contact__firm=firm, introducer=introducer)
     client.get(LIST)  # the process now keeps the member and introducer lists
-    # session, user, memberships; one page of leads (6 before the filter bar's
+    # session, user with memberships; one page of leads (6 before the filter bar's
     # member and introducer lists were kept per process: issue 21 item 1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(LIST, {"sort": "follow_up"})
     assert text(response).count("<tr>") == rows + 1
 
@@ -684,6 +684,6 @@ def test_board_with_converted_column_query_count_is_constant(
     client.get(BOARD)  # the process now keeps the member list
     # the board's 5, then the column's capped count and its cards (8 before
     # the member list was kept per process)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(f"{BOARD}?converted=on")
     assert text(response).count('class="board-card"') == rows * 5

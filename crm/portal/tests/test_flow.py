@@ -304,7 +304,7 @@ def test_portal_home_and_case_section_query_counts(
     with django_assert_num_queries(6):
         assert client.get("/portal/").status_code == 200
     staff = login(adviser)
-    from crm.cases.selectors.cases import case_get
+    from crm.cases.selectors.case_read import case_get
     from crm.portal import registry
 
     page_case = case_get(firm=firm, case_id=case.pk)  # as the case page loads it

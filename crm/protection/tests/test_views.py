@@ -50,7 +50,7 @@ def test_case_page_query_count_is_constant(
     case = protection_case(firm)
     for _ in range(rows):
         make_policy(case)
-    # session, user, memberships; case (+ D&N); applicants; history; tasks;
+    # session, user with memberships; case (+ D&N); applicants; history; tasks;
     # interactions; fact finds and their addresses, commitments and policies;
     # protection policies (shared by the section and readiness); the network
     # Firm ID (the case has no adviser, so no UID is read); Concert Hub
@@ -70,9 +70,9 @@ def test_quote_page_query_count_is_constant(
     case = protection_case(firm)
     for _ in range(rows):
         make_policy(case)
-    # session, user, memberships; case (+ D&N); applicants; fact finds;
+    # session, user with memberships; case (+ D&N); applicants; fact finds;
     # the active-policy check
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = owner_client.get(url("quote", case_id=case.pk))
     body = text(response)
     assert body.count('name="quote"') == 6

@@ -30,7 +30,7 @@ def test_dashboard_counts_only_own_firm(owner_client, other_firm):
 def test_dashboard_query_count_is_constant(
     rows, owner_client, owner, firm, django_assert_num_queries
 ):
-    """Session, user, membership, summary, tasks, the task tile's three counts,
+    """Session, user with memberships, summary, tasks, the task tile's three counts,
     lead follow-ups, case follow-ups with their applicants and contacts, lead
     pipeline, my cases by stage, submissions needing attention, recent
     activity, complaints due this week and their counts (the owner manages
@@ -43,7 +43,7 @@ def test_dashboard_query_count_is_constant(
     for _ in range(rows):
         IntroducerFactory(firm=firm)
         make_case(firm, owner=owner.user, follow_up_date=timezone.localdate())
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         owner_client.get("/")
 
 

@@ -315,11 +315,11 @@ def test_page_query_count_is_constant(
         make_scores(case, make_scale(firm, areas=("Money", "Home")), point="review")
         make_referral_out(case)
     client = login(sowner)
-    # session, user, memberships; case, applicants; items, plans, open periods,
+    # session, user with memberships; case, applicants; items, plans, open periods,
     # services, interactions, tasks; details, pathway; history; score sets,
     # their scores and their scales' areas; referrals out and their updates;
     # and, for a High case (one row), the safeguarding view log's insert (I14)
     logged = 1 if rows == 1 else 0
-    with django_assert_num_queries(19 + logged):
+    with django_assert_num_queries(18 + logged):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200

@@ -196,7 +196,7 @@ def test_older_interactions_are_on_the_case_interactions_page(
     assert url in page
     assert "Visit number 0<" not in page
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         first = client.get(url).content.decode()
     assert "Visit number 29" in first
     assert "Visit number 0<" not in first

@@ -194,10 +194,10 @@ def test_list_query_count_is_constant(
     sup_client.get(LIST)  # the process now keeps the member list
     # 7 each before the filter bar's member list was kept per process (issue
     # 21 item 1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = sup_client.get(LIST, {"sort": "client"})
     assert text(response).count("<tr>") == rows + 1
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = sup_client.get(LIST, {"tab": "open"}, **HTMX)
     assert text(response).count("<tr>") == rows + 1
 
@@ -252,7 +252,7 @@ def test_export_query_count_is_constant(
     for _ in range(rows):
         _case(support_firm)
     # 8 before the export's audit row read the hash chain's head (A7).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         body = b"".join(sup_client.get(EXPORT).streaming_content).decode()
     assert body.count("SUP-") == rows
 

@@ -185,9 +185,9 @@ def test_summary_query_count_is_constant(
     """SPEC I15: a fixed number of queries however full the case."""
     fill(case, sowner.user, rows)
     client = login(sowner)
-    # session, user, memberships; case, applicants, details (+ pathway);
+    # session, user with memberships; case, applicants, details (+ pathway);
     # beneficiary; plans, overdue tasks, services, referrals and their updates,
     # concern changes, last interactions, needs and outcomes, latest scores
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url(case))
     assert response.status_code == 200

@@ -172,8 +172,8 @@ def test_funder_report_page_and_csv_use_constant_queries(
     for i in range(n):
         pathway = make_pathway(support_firm, f"Pathway {i}")
         make_scores(make_support_case(support_firm, pathway=pathway), scale, value=5)
-    # session, user, memberships; scales, pathways (filters); the report
-    with django_assert_num_queries(6):
+    # session, user with memberships; scales, pathways (filters); the report
+    with django_assert_num_queries(5):
         page = sup_client.get(reverse("support:funder_report"))
     assert page.status_code == 200
     assert page.content.decode().count("<circle") == 2 * (n + 1)
@@ -187,10 +187,10 @@ def test_funder_report_page_and_csv_use_constant_queries(
 def test_scale_list_uses_constant_queries(
     sup_client, support_firm, n, django_assert_num_queries
 ):
-    """The Outcome scales settings list: session, user, memberships, scales, areas."""
+    """Outcome scales settings: session, user with memberships, scales, areas."""
     for i in range(n):
         make_scale(support_firm, name=f"Scale {i}", areas=("A", "B"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = sup_client.get(reverse("support:scale_list"))
     assert response.status_code == 200
     assert response.content.decode().count('name="active"') == n

@@ -14,7 +14,7 @@ from crm.support.tests.factories import make_pathway
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 4  # session, user, memberships, the page of pathways
+LIST_QUERIES = 3  # session, user with memberships, the page of pathways
 
 
 def text(response):

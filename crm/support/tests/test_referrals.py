@@ -174,8 +174,8 @@ def test_queue_uses_constant_queries(
     services.referral_form_for(firm=support_firm)
     for _ in range(n):
         make_referral(support_firm, pathway=make_pathway(support_firm))
-    # session, user, memberships; the page of referrals; the form's key
-    with django_assert_num_queries(5):
+    # session, user with memberships; the page of referrals; the form's key
+    with django_assert_num_queries(4):
         response = sup_client.get(reverse("support:referral_list"))
     assert response.status_code == 200
     assert response.content.decode().count("Review<span") == n

@@ -183,8 +183,8 @@ def test_views_of_high_cases_are_logged_and_listed(
     )
     client.get(other.get_absolute_url())
     manager_client = login(manager)
-    # session, user, memberships; the page of views with case and viewer
-    with django_assert_num_queries(4):
+    # session, user with memberships; the page of views with case and viewer
+    with django_assert_num_queries(3):
         response = manager_client.get(reverse("support:case_view_list"))
     body = text(response)
     assert high_case.reference in body

@@ -234,20 +234,20 @@ def test_htmx_section_query_counts_are_constant(
     for i in range(rows):
         make_item(case, ItemKind.OUTCOME, f"Outcome {i}")
     item = make_item(case, ItemKind.OUTCOME, "Last")
-    # session, user, memberships; case, applicants; savepoint, full_clean's
+    # session, user with memberships; case, applicants; savepoint, full_clean's
     # firm, case and user checks, insert, event, audit chain head (A7), audit,
     # release; the items
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         sowner_client.post(add_url(case), {"kind": "outcome", "text": "New"}, **HTMX)
-    # session, user, memberships; item; savepoint, update, event, audit chain
+    # session, user with memberships; item; savepoint, update, event, audit chain
     # head (A7), audit, release; the section's items
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         sowner_client.post(
             reverse("support:outcome_achieved", args=[item.pk]),
             {"achieved": "1"},
             **HTMX,
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         sowner_client.post(reverse("support:item_remove", args=[item.pk]), **HTMX)
 
 

@@ -144,9 +144,9 @@ def test_page_query_count_is_constant(
             ),
         )
     client = login(manager)
-    # session, user, memberships; members, cases by level, task and plan
+    # session, user with memberships; members, cases by level, task and plan
     # minutes; the page of cases and their applicants; the reassign picker
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse(URL))
     assert response.status_code == 200
 

@@ -168,13 +168,13 @@ def _rows(firm, user, n):
 def test_tasks_page_query_count_is_constant(
     rows, adviser_client, adviser, firm, django_assert_num_queries
 ):
-    """Session, user, memberships; three capped tab counts; the follow-ups
+    """Session, user with memberships; three capped tab counts; the follow-ups
     count; page. The process keeps the member and category lists after the
     first request (12, then 11 with the dashboard's two counts too, then 9
     with the categories read: issue 21 item 1)."""
     _rows(firm, adviser.user, rows)
     adviser_client.get("/tasks/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = adviser_client.get("/tasks/", {"tab": "all", "status": "all"})
     assert response.status_code == 200
     assert text(response).count('class="task-row') == rows
@@ -187,7 +187,7 @@ def test_htmx_filter_query_count_is_constant(
     """The filter fragment: the page's queries, its tabs' counts included."""
     _rows(firm, adviser.user, rows)
     adviser_client.get("/tasks/")  # the process now keeps the pickers' lists
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = adviser_client.get("/tasks/", {"tab": "all"}, headers=HTMX)
     assert response.status_code == 200
 
@@ -240,7 +240,7 @@ def test_complete_through_htmx_query_count_is_constant(
     # chain's head (A7); completing validates only the new status, so the
     # task's firm, assignee, client and creator are not read again (was 22);
     # the tabs count three, not the dashboard's five (was 18).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = adviser_client.post(
             f"/tasks/{task.pk}/complete/", {"tab": "mine"}, headers=HTMX
         )
