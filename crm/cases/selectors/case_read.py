@@ -54,10 +54,11 @@ def case_get(
 
 # The most tables ``case_get`` joins in one statement. PostgreSQL's planning
 # time grows much faster than the tables joined: on the bench database the
-# advice case page's eleven took 5-8 ms to plan and 0.5 ms to run, against
-# about 1 ms for each of two statements of five or six tables (issue 21 item
-# 4). Up to eight (the protection case's seven and its D&N: about 2 ms) one
-# statement is the cheaper, a round trip being about 0.4 ms.
+# advice case page's eleven took 6-11 ms to plan and 0.3-1 ms to run, against
+# 1.1 and 1.5 ms for its two statements of six (issue 21 item 4). Eight
+# (``protection_case_get``: the case, its six people and its D&N) plan in
+# 3-5 ms and stay one statement for now: splitting them would add a query to
+# the protection pages and their API.
 JOINS_IN_ONE = 8
 
 

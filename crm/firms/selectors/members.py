@@ -76,9 +76,10 @@ def _memberships(
     connection: BaseDatabaseWrapper,
 ) -> list[Membership]:
     """Return the memberships in ``rows`` from ``start`` (rows without one skipped)."""
+    key = start + member.names.index("id")
     memberships = []
     for row in rows:
-        if row[start] is None:  # the user's row when they have no membership
+        if row[key] is None:  # the user's row when they have no membership
             continue
         membership = member.load(row, start, connection)
         membership.firm = firm.load(row, start + member.width, connection)
