@@ -99,7 +99,7 @@ def _rows(section: SectionView, csrf: str) -> str:
         add = (
             f"\n        {_form_tag(section, '        ', csrf)}"
             f'\n          <p class="field-label">Add {noun}</p>'
-            f'\n          <div class="ff-grid">{e(section.form)}</div>'
+            f'\n          <div class="ff-grid">{section.form_html()}</div>'
             f'\n          <button type="submit" id="{e(section.anchor)}-save"'
             f' class="button">\n            Add {noun}\n          </button>'
             "\n        </form>\n      "
@@ -114,7 +114,7 @@ def _fields(section: SectionView, csrf: str) -> str:
     if section.editable:
         return (
             f"\n      {_form_tag(section, '      ', csrf)}"
-            f'\n        <div class="ff-grid">{e(section.form)}</div>'
+            f'\n        <div class="ff-grid">{section.form_html()}</div>'
             f'\n        <button type="submit" id="{e(section.anchor)}-save"'
             ' class="button button--primary">'
             f'\n          Save<span class="sr-only"> {e(section.spec.title)}</span>'
@@ -122,7 +122,8 @@ def _fields(section: SectionView, csrf: str) -> str:
         )
     return (
         '\n      <div class="form ff-form">'
-        f'\n        <div class="ff-grid">{e(section.form)}</div>\n      </div>\n    '
+        f'\n        <div class="ff-grid">{section.form_html()}</div>'
+        "\n      </div>\n    "
     )
 
 

@@ -58,10 +58,17 @@ def _area(label: Any) -> forms.CharField:
 
 
 class SectionForm(QuickCopyForm):
-    """A section's form: its ids are prefixed per applicant; read-only when told."""
+    """A section's form: its ids are prefixed per applicant; read-only when told.
+
+    Unbound, the case page draws it through ``crm.core.formdraw`` (each
+    field kept per value): a section form's ``__init__`` must not read its
+    initial data.
+    """
+
+    draw_from_memo = True
 
     def __init__(
-        self, *args: Any, id_prefix: str, editable: bool = True, **kwargs: Any
+        self, *args: Any, id_prefix: str = "id", editable: bool = True, **kwargs: Any
     ) -> None:
         kwargs.setdefault("auto_id", f"{id_prefix}_%s")
         super().__init__(*args, **kwargs)

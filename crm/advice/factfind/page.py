@@ -6,15 +6,18 @@ loaded once, so the page's query count does not grow with clients or rows.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.safestring import SafeString
 
 from crm.advice import completeness, readiness
 from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND, SectionSpec
 from crm.advice.factfind.selectors import CaseFacts
 from crm.cases.models import Case, CaseApplicant
+from crm.core import formdraw
 from crm.core.links import reverse_ids
 from crm.firms.models import Firm
 
@@ -29,13 +32,20 @@ class Missing:
 
 @dataclass
 class SectionView:
-    """What ``advice/_ff_section.html`` shows for one section."""
+    """What ``advice/_ff_section.html`` shows for one section.
+
+    Its form is ``bound`` (a refused save, drawn with what was typed and its
+    errors) or else the section's form made from ``prefix`` and ``initial``
+    only when asked for: the page draws it by ``form_html``.
+    """
 
     spec: SectionSpec
     anchor: str
     action: str
-    form: forms.Form
+    prefix: str
     missing: list[Missing]
+    initial: dict[str, Any] = field(default_factory=dict)
+    bound: forms.Form | None = None
     rows: list[models.Model] = field(default_factory=list)
     remove_action: str = ""
     message: str = ""
@@ -47,6 +57,30 @@ class SectionView:
     def heading_id(self) -> str:
         """Return the id of the section's heading."""
         return f"{self.anchor}-heading"
+
+    @cached_property
+    def form(self) -> forms.Form:
+        """Return the section's form: the refused one, or a new unbound one."""
+        if self.bound is not None:
+            return self.bound
+        return self.spec.form(
+            id_prefix=self.prefix, editable=self.editable, initial=self.initial
+        )
+
+    def form_html(self) -> SafeString:
+        """Return ``str(self.form)``, an unbound form drawn from the memo."""
+        if self.bound is not None:
+            return SafeString(str(self.bound))
+        return formdraw.form_html(
+            self.spec.form,
+            prefix=self.prefix,
+            initial=self.initial,
+            editable=self.editable,
+        )
+
+
+def _is_bound(form: forms.Form | None) -> bool:
+    return form is not None and form.is_bound
 
 
 def _fact_find_section(
@@ -65,29 +99,29 @@ def _fact_find_section(
         Missing(r.label, readiness.field_id(applicant.pk, r.input_name))
         for r in completeness.fact_find_missing(facts.case.kind, key, ff)
     ]
+    initial: dict[str, Any] = {}
     if spec.has_rows:
         rows = list(getattr(ff, key).all()) if ff.pk is not None else []
         action = reverse_ids(f"advice:fact_find_{key}_add", applicant_id=applicant.pk)
         remove = reverse_ids(
             f"advice:fact_find_{key}_remove", applicant_id=applicant.pk
         )
-        form = form or spec.form(id_prefix=prefix, editable=editable)
     else:
         rows, remove = [], ""
         action = reverse_ids(f"advice:fact_find_{key}", applicant_id=applicant.pk)
-        form = form or spec.form(
-            id_prefix=prefix, editable=editable, initial=spec.form.initial_for(ff)
-        )
+        initial = spec.form.initial_for(ff)
     return SectionView(
         spec=spec,
         anchor=readiness.section_id(applicant.pk, key),
         action=action,
-        form=form,
+        prefix=prefix,
         missing=missing,
+        initial=initial,
+        bound=form,
         rows=rows,
         remove_action=remove,
         editable=editable,
-        open=bool(missing) or form.is_bound or bool(state),
+        open=bool(missing) or _is_bound(form) or bool(state),
         **state,
     )
 
@@ -106,17 +140,16 @@ def _dn_section(
         Missing(r.label, readiness.field_id(None, r.input_name))
         for r in completeness.demands_needs_missing(facts.case.kind, key, dn)
     ]
-    form = form or spec.form(
-        id_prefix="dn", editable=editable, initial=spec.form.initial_for(dn)
-    )
     return SectionView(
         spec=spec,
         anchor=readiness.section_id(None, key),
         action=reverse_ids(f"advice:demands_needs_{key}", case_id=facts.case.pk),
-        form=form,
+        prefix="dn",
         missing=missing,
+        initial=spec.form.initial_for(dn),
+        bound=form,
         editable=editable,
-        open=bool(missing) or form.is_bound or bool(state),
+        open=bool(missing) or _is_bound(form) or bool(state),
         **state,
     )
 

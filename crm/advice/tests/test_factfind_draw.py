@@ -5,8 +5,10 @@ from typing import Any
 import pytest
 from django.template.loader import get_template
 
+from bench.profile import normalised
 from crm.advice.choices import AdviceKind
 from crm.advice.factfind import draw, page
+from crm.advice.factfind.forms import SectionForm
 from crm.advice.factfind.sections import DEMANDS_NEEDS, FACT_FIND
 from crm.advice.factfind.selectors import case_facts
 from crm.advice.tests.factories import (
@@ -17,6 +19,7 @@ from crm.advice.tests.factories import (
 )
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
+from crm.core import formdraw
 
 pytestmark = [
     pytest.mark.django_db,
@@ -116,3 +119,17 @@ def test_the_case_page_draws_its_sections_in_python(owner_client, firm, monkeypa
     assert len(drawn) == len(FACT_FIND) + 2  # one client; protection and advice D&N
     for anchor in drawn:
         assert f'<details class="ff-section" id="{anchor}"' in body
+
+
+def test_the_case_page_draws_its_forms_as_django_does(owner_client, firm, monkeypatch):
+    """A full joint Fact Find's page: drawn, then from the kept fields, as by Django."""
+    case = _facts(firm).case
+    url = case.get_absolute_url()
+    formdraw.clear()
+    first = normalised(owner_client.get(url).content)
+    again = normalised(owner_client.get(url).content)
+    monkeypatch.setattr(SectionForm, "draw_from_memo", False)
+    formdraw.clear()
+    by_django = normalised(owner_client.get(url).content)
+    assert b'value="NHS Lothian"' in by_django
+    assert first == again == by_django
