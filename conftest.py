@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from crm.core import prepared
 from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.testing import principals as principal_logins
 from crm.core.testing.isolation import load_registries
@@ -15,6 +16,14 @@ from crm.firms.choices import Role
 from crm.firms.models import Firm, Membership
 from crm.firms.selectors import choice_cache
 from crm.firms.tests.factories import FirmFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _prepared_reads_checked() -> Iterator[None]:
+    """Every prepared read a test makes checks its SQL against the ORM's compile."""
+    prepared.CHECK = True
+    yield
+    prepared.CHECK = False
 
 
 @pytest.fixture(autouse=True)

@@ -46,11 +46,32 @@ def case_child_visibility(
     same rule as ``case_visibility``, read through the row's foreign key, so a
     list of rows needs no extra query.
     """
+    return child_visibility_as(qs, via=via, **child_visibility_of(principal))
+
+
+def child_visibility_of(principal: "Principal | None") -> dict[str, Any]:
+    """Return ``case_child_visibility``'s rule for ``principal`` as plain values.
+
+    ``{"seen": "all"}``, ``{"seen": "own", "viewer_id": <their user's id>}``
+    or ``{"seen": "none"}``: the arguments of a prepared read
+    (``crm.core.prepared``), which compiles each rule once.
+    """
     if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+        return {"seen": "all"}
+    if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
+        return {"seen": "own", "viewer_id": principal.user_id}
+    return {"seen": "none"}
+
+
+def child_visibility_as(
+    qs: "QuerySet[M]", *, seen: str, viewer_id: int | None = None, via: str = "case"
+) -> "QuerySet[M]":
+    """Apply a rule of ``child_visibility_of`` to ``qs``."""
+    if seen == "all":
         return qs
     no_case = Q(**{f"{via}__isnull": True})
-    if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
-        return qs.filter(no_case | Q(**{f"{via}__owner_id": principal.user_id}))
+    if seen == "own":
+        return qs.filter(no_case | Q(**{f"{via}__owner_id": viewer_id}))
     return qs.filter(no_case)
 
 

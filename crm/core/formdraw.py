@@ -26,7 +26,8 @@ that one. A class whose
 drawing fails the check (its template draws fields another way, or the
 prefix appears outside its ids) is drawn by Django from then on.
 
-Past ``LIMIT`` kept fields the store starts again.
+Past ``LIMIT`` kept fields the store starts again; a changed setting (in
+tests) empties it.
 """
 
 from collections.abc import Hashable, Mapping
@@ -36,6 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.signals import setting_changed
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -206,7 +208,11 @@ def form_html(
     return mark_safe(html)  # noqa: S308 - Django's drawing, the prefix escaped
 
 
-def clear() -> None:
-    """Forget every kept frame and field (tests)."""
+def clear(**_kwargs: Any) -> None:
+    """Forget every kept frame and field (tests; a changed setting)."""
     _frames.clear()
     _fields.clear()
+
+
+# A test that changes a setting (formats, languages) gets fresh drawings.
+setting_changed.connect(clear)

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from crm.cases.models import Case
 from crm.cases.policies import case_child_visibility
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm, Introducer
 from crm.income.choices import IncomeKind
@@ -67,12 +68,22 @@ def introducer_shares(*, firm: Firm) -> list[tuple[Introducer, Decimal | None]]:
 
 
 def case_income_lines(*, firm: Firm, case: Case) -> list[IncomeLine]:
-    """Return the case's income lines, soonest expected first, with their policy."""
-    return list(
-        IncomeLine.objects.filter(firm=firm, case=case)
+    """Return the case's income lines, soonest expected first, with their policy.
+
+    Read by SQL compiled once (``crm.core.prepared``).
+    """
+    return _CASE_LINES(firm_id=firm.pk, case_id=case.pk)
+
+
+def _case_lines(*, firm_id: int, case_id: int) -> QuerySet[IncomeLine]:
+    return (
+        IncomeLine.objects.filter(firm_id=firm_id, case_id=case_id)
         .select_related("policy")
         .order_by("expected_on", "id")
     )
+
+
+_CASE_LINES = Prepared(IncomeLine, _case_lines)
 
 
 def income_line_get(

@@ -41,10 +41,8 @@ def _case_interactions(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the case's own interactions and notes for its page (D1, J2)."""
-    found = list(
-        selectors.interaction_list_for(firm=firm, principal=principal, case=case)[
-            :SECTION_LIMIT
-        ]
+    found = selectors.case_interaction_rows(
+        firm=firm, case=case, principal=principal, limit=SECTION_LIMIT
     )
     for entry in found:
         entry.case = case  # the page's own case: not joined again

@@ -4,8 +4,13 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from crm.cases.models import Case, CaseApplicant
-from crm.cases.policies import case_child_visibility
+from crm.cases.policies import (
+    case_child_visibility,
+    child_visibility_as,
+    child_visibility_of,
+)
 from crm.contacts.models import Contact
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm, InteractionType
 from crm.interactions.models import Interaction
@@ -51,6 +56,30 @@ def interaction_list_for(
     if case is None:
         qs = qs.select_related("case")
     return qs.order_by("-occurred_at", "-id")
+
+
+def _case_interactions(
+    *, firm_id: int, case_id: int, limit: int, seen: str, viewer_id: int | None = None
+) -> QuerySet[Interaction]:
+    qs = child_visibility_as(
+        Interaction.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    ).select_related("interaction_type", "created_by")
+    return qs.filter(case_id=case_id).order_by("-occurred_at", "-id")[:limit]
+
+
+_CASE_INTERACTIONS = Prepared(Interaction, _case_interactions, shapes=("limit",))
+
+
+def case_interaction_rows(
+    *, firm: Firm, case: Case, principal: Principal | None, limit: int
+) -> list[Interaction]:
+    """Return the first ``limit`` of ``interaction_list_for(case=case)``, compiled once.
+
+    The case page's interactions section (``crm.core.prepared``: the same SQL).
+    """
+    return _CASE_INTERACTIONS(
+        firm_id=firm.pk, case_id=case.pk, limit=limit, **child_visibility_of(principal)
+    )
 
 
 # What the client record's list shows (``interactions/_record_interactions.html``)

@@ -18,6 +18,7 @@ from crm.cases.policies import case_visibility
 from crm.cases.selectors.case_read import case_get
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.firms.selectors.members import token_hash
@@ -41,9 +42,19 @@ def _with_uploads(qs: QuerySet[RequestedAction]) -> QuerySet[RequestedAction]:
 
 
 def action_list_for_case(*, firm: Firm, case: Case) -> list[RequestedAction]:
-    """Return the case's requested actions, with client and uploads, oldest first."""
-    qs = RequestedAction.objects.filter(firm=firm, case=case).select_related("contact")
-    return list(_with_uploads(qs).order_by("contact_id", "id"))
+    """Return the case's requested actions, with client and uploads, oldest first.
+
+    Read by SQL compiled once (``crm.core.prepared``); the uploads by the ORM.
+    """
+    return _CASE_ACTIONS(firm_id=firm.pk, case_id=case.pk)
+
+
+def _case_actions(*, firm_id: int, case_id: int) -> QuerySet[RequestedAction]:
+    qs = RequestedAction.objects.filter(firm_id=firm_id, case_id=case_id)
+    return _with_uploads(qs.select_related("contact")).order_by("contact_id", "id")
+
+
+_CASE_ACTIONS = Prepared(RequestedAction, _case_actions)
 
 
 def action_get(*, firm: Firm, action_id: int, principal: Principal) -> RequestedAction:
@@ -67,9 +78,17 @@ def invite_case_get(*, firm: Firm, case_id: int, principal: Principal) -> Case:
 
 
 def accounts_for(*, firm: Firm, contacts: list[Contact]) -> dict[int, PortalAccount]:
-    """Return the portal accounts of ``contacts``, by contact id."""
-    accounts = PortalAccount.objects.filter(firm=firm, contact__in=contacts)
+    """Return the portal accounts of ``contacts``, by contact id (SQL compiled once)."""
+    ids = list(dict.fromkeys(c.pk for c in contacts))
+    accounts = _ACCOUNTS(firm_id=firm.pk, contact_ids=ids)
     return {a.contact_id: a for a in accounts}
+
+
+def _accounts(*, firm_id: int, contact_ids: list[int]) -> QuerySet[PortalAccount]:
+    return PortalAccount.objects.filter(firm_id=firm_id, contact_id__in=contact_ids)
+
+
+_ACCOUNTS = Prepared(PortalAccount, _accounts)
 
 
 def preview_client_get(*, firm: Firm, contact_id: int, principal: Principal) -> Contact:

@@ -58,10 +58,8 @@ def _case_tasks(
     *, firm: Firm, case: Case, contact: Contact | None, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the case's own tasks for its page (D1, J1)."""
-    found = list(
-        selectors.task_list_for(firm=firm, principal=principal, case=case)[
-            :SECTION_LIMIT
-        ]
+    found = selectors.case_task_rows(
+        firm=firm, case=case, principal=principal, limit=SECTION_LIMIT
     )
     for task in found:
         task.case = case  # the page's own case: not joined again

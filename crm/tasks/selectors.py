@@ -19,11 +19,17 @@ from django.utils import timezone
 
 from crm.cases.models import Case as CaseModel
 from crm.cases.models import CaseApplicant
-from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.policies import (
+    case_child_visibility,
+    case_visibility,
+    child_visibility_as,
+    child_visibility_of,
+)
 from crm.cases.selectors import attach_clients
 from crm.contacts.models import NAME_FIELDS, Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
@@ -214,6 +220,11 @@ def task_list_for(
         qs = qs.filter(Q(contact=contact) | Q(case_id__in=on_cases)).select_related(
             *RECORD_RELATED
         )
+    return _record_order(qs)
+
+
+def _record_order(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """Open tasks first, soonest due; then finished ones, latest first."""
     is_done = Case(
         When(status=TaskStatus.DONE, then=Value(1)),
         default=Value(0),
@@ -224,6 +235,31 @@ def task_list_for(
         F("due_date").asc(nulls_last=True),
         F("completed_at").desc(nulls_last=True),
         "id",
+    )
+
+
+def _case_tasks(
+    *, firm_id: int, case_id: int, limit: int, seen: str, viewer_id: int | None = None
+) -> QuerySet[Task]:
+    qs = child_visibility_as(
+        Task.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
+    qs = qs.filter(case_id=case_id).select_related("assignee", "category")
+    return _record_order(qs)[:limit]
+
+
+_CASE_TASKS = Prepared(Task, _case_tasks, shapes=("limit",))
+
+
+def case_task_rows(
+    *, firm: Firm, case: CaseModel, principal: Principal | None, limit: int
+) -> list[Task]:
+    """Return the first ``limit`` of ``task_list_for(case=case)``, compiled once.
+
+    The case page's task section (``crm.core.prepared``: the same SQL).
+    """
+    return _CASE_TASKS(
+        firm_id=firm.pk, case_id=case.pk, limit=limit, **child_visibility_of(principal)
     )
 
 

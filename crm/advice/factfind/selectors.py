@@ -7,13 +7,14 @@ and rows a case has.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 
 from crm.advice.factfind.models import DemandsNeeds, FactFind
 from crm.advice.factfind.sections import FACT_FIND
 from crm.advice.selectors import advice_case_get
 from crm.cases.models import Case, CaseApplicant
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -43,14 +44,24 @@ class CaseFacts:
 
 
 def fact_find_list(*, firm: Firm, contact_ids: list[int]) -> list[FactFind]:
-    """Return the Fact Finds of these contacts, with their rows prefetched."""
+    """Return the Fact Finds of these contacts, with their rows prefetched.
+
+    Read by SQL compiled once (``crm.core.prepared``); the rows by the ORM.
+    """
     if not contact_ids:
         return []
-    return list(
-        FactFind.objects.filter(firm=firm, contact_id__in=contact_ids).prefetch_related(
-            Prefetch("addresses"), Prefetch("commitments"), Prefetch("policies")
-        )
+    return _FACT_FINDS(firm_id=firm.pk, contact_ids=list(dict.fromkeys(contact_ids)))
+
+
+def _fact_finds(*, firm_id: int, contact_ids: list[int]) -> QuerySet[FactFind]:
+    return FactFind.objects.filter(
+        firm_id=firm_id, contact_id__in=contact_ids
+    ).prefetch_related(
+        Prefetch("addresses"), Prefetch("commitments"), Prefetch("policies")
     )
+
+
+_FACT_FINDS = Prepared(FactFind, _fact_finds)
 
 
 def demands_needs_get(*, firm: Firm, case: Case) -> DemandsNeeds | None:

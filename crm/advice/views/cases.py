@@ -210,7 +210,7 @@ def detail_response(
         else None,
         **_linked_reviews(case),
         "history": events.history_entries(
-            case_selectors.case_history(firm=firm, case=case),
+            case_selectors.case_history_rows(firm=firm, case=case),
             subject="case",
             variant=case.kind,
         ),

@@ -24,6 +24,7 @@ from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
 from crm.cases.policies import case_visibility
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.leads.models import Lead
@@ -250,11 +251,23 @@ def case_list_for_lead(
 
 def case_history(*, firm: Firm, case: Case) -> QuerySet[CaseEvent]:
     """Return the case's history events with their actors, newest first."""
+    return _history(firm_id=firm.pk, case_id=case.pk)
+
+
+def _history(*, firm_id: int, case_id: int) -> QuerySet[CaseEvent]:
     return (
-        CaseEvent.objects.filter(firm=firm, case=case)
+        CaseEvent.objects.filter(firm_id=firm_id, case_id=case_id)
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+_HISTORY = Prepared(CaseEvent, _history)
+
+
+def case_history_rows(*, firm: Firm, case: Case) -> list[CaseEvent]:
+    """Return ``case_history``'s rows, compiled once (``crm.core.prepared``)."""
+    return _HISTORY(firm_id=firm.pk, case_id=case.pk)
 
 
 def case_hits(

@@ -243,12 +243,12 @@ def test_partial_renders_list_in_one_query(
     for _ in range(3):
         DocumentFactory(case=case, uploaded_by=adviser.user)
     request = SimpleNamespace(membership=adviser, get_full_path=lambda: "/cases/1/")
-    context = {
-        "case": case,
-        **selectors.document_section(firm=firm, case=case),
-    }
 
     with django_assert_num_queries(1):
+        context = {
+            "case": case,
+            **selectors.document_section(firm=firm, case=case),
+        }
         html = render_partial(request, context)
 
     assert html.count("payslip.pdf</a>") == 3

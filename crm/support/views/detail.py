@@ -121,7 +121,7 @@ def detail_context(
     page = selectors.support_case_page(firm=firm, case=case)
     details = case.support
     history = events.history_entries(
-        case_selectors.case_history(firm=firm, case=case),
+        case_selectors.case_history_rows(firm=firm, case=case),
         subject="case",
         variant=case.kind,
     )

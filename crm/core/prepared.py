@@ -1,0 +1,313 @@
+"""Reads whose SQL the ORM writes once a process: ``Prepared``.
+
+A detail page runs a dozen small reads (a case's tasks, its interactions,
+its income lines). Through the ORM each costs 2,000-4,000 Python calls,
+most of them building the queryset and compiling the same SQL again; running
+it and making its rows costs a few hundred. A ``Prepared`` read is a function
+from ids to a queryset. The first call for a database (and for each length
+of a list of ids) builds the queryset with stand-in ids and compiles it, and
+keeps what the ORM's ``ModelIterable`` reads off the compiler: the SQL and
+where each id goes among its parameters, the select list and its
+converters, the rows ``select_related`` joins and the annotations. Each call
+then runs the kept SQL with its ids, makes the models as ``ModelIterable``
+does (``Model.from_db``, the related populators, the annotations) and runs
+the queryset's ``prefetch_related`` lookups through the ORM.
+
+What keeps it the ORM's read:
+
+- Arguments are ids (``firm_id`` and other ints, or lists of ints) or
+  shapes (a text, a boolean or None, or an argument named in ``shapes``
+  such as a row limit: passed to ``build`` as they are, each value
+  compiled apart, as a choice of which filters to apply). Each id's
+  stand-in must reach the parameters as it is; a parameter that holds one
+  some other way (in a text) is refused. A second compile with other
+  stand-ins must write the same SQL with the ids in the same places, so a
+  read whose SQL depends on the values is refused when first used.
+- The firm: the queryset is built inside ``scope(firm=<firm_id's
+  stand-in>)``, so the scoped managers' firm filters take the argument, and
+  each call requires the active scope to be that firm, as the managers do
+  (``ScopeError`` otherwise; ``scopes_disabled`` lets it through, as it lets
+  the managers). An empty list of ids runs the ORM's read (it reads nothing).
+- Only model rows: a ``values()`` read, ``select_for_update``, ``.using()``,
+  extra select columns, composite keys or a related manager's known rows are
+  refused when first used, with the reason.
+
+The tests compare reads' rows with the ORM's, field by field, select_related
+rows and annotations included; and with ``CHECK`` on (the test suite sets
+it) every prepared read any test makes checks its SQL and parameters against
+the ORM's compile of the same call.
+"""
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models, router
+from django.db.models.query import (  # type: ignore[attr-defined]  # Django's own
+    ModelIterable,
+    get_related_populators,
+    prefetch_related_objects,
+)
+from django_scopes import ScopeError, get_scope, scope
+
+M = TypeVar("M", bound=models.Model)
+
+# Stand-ins: far below any id a table holds, one range per compile.
+_STAND_IN = -(2**62)
+_SECOND = 10**9 + 1  # odd: each stand-in's parity differs between the compiles
+_PER_ARGUMENT = 10**5
+
+
+# The test suite sets this: every call then also builds and compiles its
+# queryset through the ORM and checks that the kept SQL and parameters are
+# the ones the ORM would run (compiled, not run: query counts are unchanged).
+CHECK = False
+
+
+class NotPreparable(TypeError):
+    """The queryset cannot be kept as SQL and ids (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # For each parameter: (argument, index in its list or -1, constant).
+    slots: tuple[tuple[str | None, int, Any], ...]
+    model: type[models.Model]
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    populators: tuple[Any, ...]
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+    annotations: tuple[tuple[str, int], ...]
+    prefetch: tuple[Any, ...]
+
+
+def _is_shape(value: Any) -> bool:
+    return value is None or type(value) in (str, bool)
+
+
+def _stand_ins(
+    args: dict[str, Any], offset: int, shapes: frozenset[str]
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for n, (name, value) in enumerate(sorted(args.items())):
+        base = _STAND_IN + offset + n * _PER_ARGUMENT
+        if name in shapes or _is_shape(value):
+            found[name] = value
+        elif isinstance(value, int):
+            found[name] = base
+        else:
+            found[name] = [base + 2 + 2 * j for j in range(len(value))]
+    return found
+
+
+def _refuse(queryset: Any) -> str:
+    """Return why ``queryset`` cannot be kept ("" if it can)."""
+    query = queryset.query
+    reasons = {
+        "it does not read model rows": queryset._iterable_class is not ModelIterable,
+        "it locks rows": bool(query.select_for_update),
+        "it names its database": queryset._db is not None,
+        "it has known related rows": bool(queryset._known_related_objects),
+        "it combines reads": query.combinator is not None,
+    }
+    return next((reason for reason, found in reasons.items() if found), "")
+
+
+def _compile_once(
+    build: Callable[..., models.QuerySet[Any]],
+    args: dict[str, Any],
+    offset: int,
+    database: str,
+    shapes: frozenset[str],
+) -> tuple[str, tuple[tuple[str | None, int, Any], ...], Any, Any]:
+    stand_ins = _stand_ins(args, offset, shapes)
+    with scope(firm=stand_ins["firm_id"]):
+        queryset = build(**stand_ins)
+    reason = _refuse(queryset)
+    if reason:
+        raise NotPreparable(f"{build.__qualname__}: {reason}")
+    compiler = queryset.query.get_compiler(using=database)
+    sql, params = compiler.as_sql()
+    where: dict[int, tuple[str, int]] = {}
+    for name, value in stand_ins.items():
+        if name in shapes or _is_shape(value):
+            continue
+        if isinstance(value, int):
+            where[value] = (name, -1)
+        else:
+            where.update({item: (name, j) for j, item in enumerate(value)})
+    slots: list[tuple[str | None, int, Any]] = []
+    for param in params:
+        if type(param) is int and param in where:
+            slots.append((*where[param], None))
+        elif any(str(abs(stand_in)) in str(param) for stand_in in where):
+            msg = f"{build.__qualname__}: an id reaches the SQL changed ({param!r})"
+            raise NotPreparable(msg)
+        else:
+            slots.append((None, -1, param))
+    unused = set(where) - {p for p in params if type(p) is int}
+    if unused:
+        names = sorted({where[u][0] for u in unused})
+        raise NotPreparable(f"{build.__qualname__}: {names} not in its SQL")
+    return sql, tuple(slots), compiler, queryset
+
+
+def _compile(
+    build: Callable[..., models.QuerySet[Any]],
+    args: dict[str, Any],
+    database: str,
+    shapes: frozenset[str],
+) -> _Compiled:
+    sql, slots, compiler, queryset = _compile_once(build, args, 0, database, shapes)
+    again, slots_again, _, _ = _compile_once(build, args, _SECOND, database, shapes)
+    if (sql, [s[:2] for s in slots]) != (again, [s[:2] for s in slots_again]):
+        msg = f"{build.__qualname__}: its SQL depends on the ids' values"
+        raise NotPreparable(msg)
+    if compiler.has_extra_select:
+        raise NotPreparable(f"{build.__qualname__}: it selects extra columns")
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise NotPreparable(f"{build.__qualname__}: it reads a composite key")
+    klass_info = compiler.klass_info
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    return _Compiled(
+        sql=sql,
+        slots=slots,
+        model=klass_info["model"],
+        init_list=tuple(f[0].target.attname for f in compiler.select[start:end]),
+        start=start,
+        end=end,
+        populators=tuple(get_related_populators(klass_info, compiler.select, database)),
+        converters=tuple(
+            (pos, tuple(convs), expression)
+            for pos, (convs, expression) in compiler.get_converters(fields).items()
+        ),
+        annotations=tuple((compiler.annotation_col_map or {}).items()),
+        prefetch=tuple(queryset._prefetch_related_lookups),
+    )
+
+
+def _check_scope(firm_id: int) -> None:
+    """Refuse a read outside the firm's scope, as the scoped managers do."""
+    active = get_scope()
+    if not active.get("_enabled", True):
+        return
+    firm = active.get("firm")
+    firm_ids = (
+        {getattr(f, "pk", f) for f in firm}
+        if isinstance(firm, list | tuple)
+        else {getattr(firm, "pk", firm)}
+    )
+    if firm is None or firm_id not in firm_ids:
+        msg = "A scope on dimension(s) firm needs to be active for this query."
+        raise ScopeError(msg)
+
+
+class Prepared(Generic[M]):
+    """A read of ``model`` rows built by ``build(firm_id=..., **ids)``, compiled once.
+
+    Calling it returns the list of rows the queryset would give.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., models.QuerySet[M]],
+        *,
+        shapes: tuple[str, ...] = (),
+    ) -> None:
+        self.model = model
+        self.build = build
+        self.shapes = frozenset(shapes)
+        self._kept: dict[Hashable, _Compiled] = {}
+
+    def __call__(self, *, firm_id: int, **args: Any) -> list[M]:
+        """Return the rows of ``build(firm_id=firm_id, **args)``."""
+        _check_scope(firm_id)
+        args["firm_id"] = firm_id
+        for name, value in args.items():
+            if isinstance(value, list | tuple) and name not in self.shapes:
+                args[name] = list(dict.fromkeys(value))  # as the ORM's IN has them
+        if any(
+            isinstance(v, list | tuple) and not v and k not in self.shapes
+            for k, v in args.items()
+        ):
+            return list(self.build(**args))  # an empty list: as the ORM reads it
+        database = router.db_for_read(self.model)
+        shapes = self.shapes
+        key = (
+            database,
+            tuple(
+                (
+                    name,
+                    value if name in shapes or _is_shape(value) else _length(value),
+                )
+                for name, value in sorted(args.items())
+            ),
+        )
+        compiled = self._kept.get(key)
+        if compiled is None:
+            compiled = _compile(self.build, args, database, shapes)
+            self._kept[key] = compiled
+        params = [
+            constant if name is None else args[name] if index < 0 else args[name][index]
+            for name, index, constant in compiled.slots
+        ]
+        if CHECK:
+            _check(self.build, args, database, compiled.sql, params)
+        return _run(compiled, params, database)
+
+
+def _length(value: Any) -> int:
+    """Return -1 for an id, the length of a list of ids."""
+    if type(value) is int:
+        return -1
+    if isinstance(value, list | tuple) and all(type(v) is int for v in value):
+        return len(value)
+    msg = f"not an id, a list of ids or a shape: {value!r}"
+    raise NotPreparable(msg)
+
+
+def _check(
+    build: Callable[..., models.QuerySet[Any]],
+    args: dict[str, Any],
+    database: str,
+    sql: str,
+    params: list[Any],
+) -> None:
+    """Raise unless the ORM would run ``sql`` with ``params`` for ``args``."""
+    with scope(firm=args["firm_id"]):
+        queryset = build(**args)
+    expected = queryset.query.get_compiler(using=database).as_sql()
+    if (sql, params) != (expected[0], list(expected[1])):
+        msg = f"{build.__qualname__}: kept {sql!r} {params!r}, ORM {expected!r}"
+        raise AssertionError(msg)
+
+
+def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
+    connection = connections[database]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    found = []
+    model, init_list = compiled.model, compiled.init_list
+    start, end = compiled.start, compiled.end
+    for fetched in rows:
+        row = list(fetched)
+        for pos, converters, expression in compiled.converters:
+            value = row[pos]
+            for convert in converters:
+                value = convert(value, expression, connection)
+            row[pos] = value
+        obj = model.from_db(database, init_list, row[start:end])
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        for name, pos in compiled.annotations:
+            setattr(obj, name, row[pos])
+        found.append(obj)
+    if compiled.prefetch:
+        prefetch_related_objects(found, *compiled.prefetch)
+    return found

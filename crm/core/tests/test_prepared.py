@@ -1,0 +1,239 @@
+"""Prepared reads give what the ORM's queryset gives, compiling it once."""
+
+import dataclasses
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_scopes import ScopeError, scope
+
+from crm.cases.tests.factories import make_case
+from crm.core import prepared
+from crm.core.prepared import NotPreparable, Prepared
+from crm.firms.tests.factories import MembershipFactory
+from crm.tasks.models import Task
+from crm.tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _tasks_of(*, firm_id: int, case_id: int, done: str = "") -> Any:
+    qs = Task.objects.filter(firm_id=firm_id, case_id=case_id)
+    if done:
+        qs = qs.filter(status="done")
+    return qs.select_related("assignee", "case").order_by("due_date", "id")[:10]
+
+
+def _tasks_among(*, firm_id: int, case_ids: list[int]) -> Any:
+    return (
+        Task.objects.filter(firm_id=firm_id)
+        .filter(Q(case_id__in=case_ids) | Q(lead__isnull=False))
+        .annotate(notes=Count("case__applicants"))
+        .order_by("id")
+    )
+
+
+TASKS_OF = Prepared(Task, _tasks_of)
+TASKS_AMONG = Prepared(Task, _tasks_among)
+
+
+def _same(found: list[Task], expected: list[Task], *, related: tuple[str, ...]) -> None:
+    assert [t.pk for t in found] == [t.pk for t in expected]
+    for got, want in zip(found, expected, strict=True):
+        for field in Task._meta.concrete_fields:
+            mine, theirs = getattr(got, field.attname), getattr(want, field.attname)
+            assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+        for name in related:
+            assert Task._meta.get_field(name).is_cached(got)  # type: ignore[union-attr]
+            mine, theirs = getattr(got, name), getattr(want, name)
+            assert mine == theirs
+            if mine is not None:
+                assert vars(mine).keys() >= {"id", "_state"}
+                for field in type(mine)._meta.concrete_fields:
+                    assert getattr(mine, field.attname) == getattr(
+                        theirs, field.attname
+                    )
+        assert got._state.db == want._state.db
+        assert got._state.adding is False
+
+
+def _tasks(firm, owner_user) -> Any:
+    case = make_case(firm)
+    today = timezone.localdate()
+    for n in range(4):
+        TaskFactory(
+            firm=firm,
+            case=case,
+            assignee=owner_user if n % 2 else None,
+            due_date=today + timedelta(days=3 - n),
+            status="done" if n == 1 else "open",
+        )
+    return case
+
+
+def test_a_prepared_read_gives_the_orms_rows(firm, other_firm):
+    """Rows, their fields' values and types, select_related rows and nulls."""
+    user = MembershipFactory(firm=firm).user
+    case = _tasks(firm, user)
+    other = _tasks(other_firm, MembershipFactory(firm=other_firm).user)
+    for done in ("", "done"):
+        with scope(firm=firm):
+            found = TASKS_OF(firm_id=firm.pk, case_id=case.pk, done=done)
+            expected = list(_tasks_of(firm_id=firm.pk, case_id=case.pk, done=done))
+        assert found
+        _same(found, expected, related=("assignee", "case"))
+    with scope(firm=firm):
+        # Another firm's case through this firm: nothing, as through the ORM.
+        assert TASKS_OF(firm_id=firm.pk, case_id=other.pk) == []
+    with scope(firm=other_firm):
+        found = TASKS_OF(firm_id=other_firm.pk, case_id=other.pk)
+        assert {t.firm_id for t in found} == {other_firm.pk}
+        assert len(found) == 4
+
+
+def test_lists_of_ids_and_annotations(firm):
+    cases = [_tasks(firm, MembershipFactory(firm=firm).user) for _ in range(3)]
+    with scope(firm=firm):
+        for chosen in ([cases[0].pk], [c.pk for c in cases], [cases[2].pk] * 2):
+            found = TASKS_AMONG(firm_id=firm.pk, case_ids=chosen)
+            expected = list(_tasks_among(firm_id=firm.pk, case_ids=chosen))
+            _same(found, expected, related=())
+            notes = [getattr(t, "notes") for t in found]  # noqa: B009 - an annotation
+            assert notes == [getattr(t, "notes") for t in expected]  # noqa: B009
+        # An empty list is read by the ORM, as the queryset reads it.
+        expected = list(_tasks_among(firm_id=firm.pk, case_ids=[]))
+        assert TASKS_AMONG(firm_id=firm.pk, case_ids=[]) == expected
+
+
+def test_it_compiles_once_and_runs_one_statement(firm, monkeypatch):
+    case = _tasks(firm, MembershipFactory(firm=firm).user)
+    read = Prepared(Task, _tasks_of)
+    compiled: list[object] = []
+    original = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    monkeypatch.setattr(prepared, "CHECK", False)  # it compiles every call
+    with scope(firm=firm):
+        read(firm_id=firm.pk, case_id=case.pk)
+        assert len(compiled) == 2  # with two sets of stand-ins, compared
+        with CaptureQueriesContext(connection) as queries:
+            assert len(read(firm_id=firm.pk, case_id=case.pk)) == 4
+        assert len(compiled) == 2
+    assert len(queries) == 1
+
+
+def test_a_shape_argument_is_compiled_apart(firm):
+    """A row limit named in ``shapes`` is kept per value, not taken for an id."""
+    case = _tasks(firm, MembershipFactory(firm=firm).user)
+    read = Prepared(
+        Task,
+        lambda *, firm_id, case_id, limit: Task.objects.filter(
+            case_id=case_id
+        ).order_by("id")[:limit],
+        shapes=("limit",),
+    )
+    for limit in (1, 3, 1):
+        found = read(firm_id=firm.pk, case_id=case.pk, limit=limit)
+        expected = list(Task.objects.filter(case=case).order_by("id")[:limit])
+        assert found == expected
+
+
+def test_it_keeps_the_firm_scope(firm, other_firm):
+    """Outside the firm's scope a prepared read refuses, as a scoped manager does."""
+    case = _tasks(firm, MembershipFactory(firm=firm).user)
+    with scope(firm=other_firm), pytest.raises(ScopeError):
+        TASKS_OF(firm_id=firm.pk, case_id=case.pk)
+    with scope(other="x"), pytest.raises(ScopeError):
+        TASKS_OF(firm_id=firm.pk, case_id=case.pk)
+    # scopes_disabled (this module's tests run in it) lets it through, as it
+    # lets the managers.
+    assert len(TASKS_OF(firm_id=firm.pk, case_id=case.pk)) == 4
+
+
+def test_the_scope_filter_takes_the_firm_argument(firm, other_firm):
+    """Built in the firm's scope, the managers' own filter is the argument's.
+
+    Read first in one firm, then in another: the second firm's rows, not the
+    first's (the scope's firm was not kept as a constant).
+    """
+    mine = _tasks(firm, MembershipFactory(firm=firm).user)
+    theirs = _tasks(other_firm, MembershipFactory(firm=other_firm).user)
+    read = Prepared(
+        Task, lambda *, firm_id, case_id: Task.objects.filter(case_id=case_id)
+    )
+    with scope(firm=firm):
+        assert len(read(firm_id=firm.pk, case_id=mine.pk)) == 4
+        assert read(firm_id=firm.pk, case_id=theirs.pk) == []
+    with scope(firm=other_firm):
+        assert len(read(firm_id=other_firm.pk, case_id=theirs.pk)) == 4
+
+
+def test_the_check_finds_sql_that_is_not_the_orms(firm, monkeypatch):
+    """With CHECK on (the test suite's), kept SQL that the ORM would not run fails."""
+    case = _tasks(firm, MembershipFactory(firm=firm).user)
+    read = Prepared(Task, _tasks_of)
+    assert prepared.CHECK
+    read(firm_id=firm.pk, case_id=case.pk)
+    kept = next(iter(read._kept.values()))
+    monkeypatch.setitem(
+        read._kept,
+        next(iter(read._kept)),
+        dataclasses.replace(kept, sql=kept.sql.replace("ASC", "DESC")),
+    )
+    with pytest.raises(AssertionError, match="kept"):
+        read(firm_id=firm.pk, case_id=case.pk)
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (
+            lambda *, firm_id, case_id: Task.objects.filter(case_id=case_id).values(),
+            "model rows",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.filter(
+                case_id=case_id
+            ).select_for_update(),
+            "locks",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.using("default").filter(
+                case_id=case_id
+            ),
+            "names its database",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.filter(title=str(case_id)),
+            "changed",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.all()[: abs(case_id) % 7],
+            "not in its SQL",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.filter(
+                case_id=case_id, **({"title": "x"} if case_id % 2 else {})
+            ),
+            "depends on",
+        ),
+        (
+            lambda *, firm_id, case_id: Task.objects.filter(case_id=case_id),
+            "id, a list",
+        ),
+    ],
+)
+def test_what_it_cannot_keep_is_refused(firm, build, reason):
+    read = Prepared(Task, build)
+    case_id: Any = 5.0 if reason == "id, a list" else 5
+    with scope(firm=firm), pytest.raises(NotPreparable, match=reason):
+        read(firm_id=firm.pk, case_id=case_id)
