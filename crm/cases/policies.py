@@ -29,10 +29,17 @@ def case_visibility(
     principal's user owns; without either, nothing. ``None`` means a trusted
     caller (a job, a service acting for the system) and sees everything.
     """
-    if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+    return case_visibility_as(qs, **child_visibility_of(principal))
+
+
+def case_visibility_as(
+    qs: "CaseQuerySet", *, seen: str, viewer_id: int | None = None
+) -> "CaseQuerySet":
+    """Apply a rule of ``child_visibility_of`` (the same for cases) to ``qs``."""
+    if seen == "all":
         return qs
-    if principal.has_perm(Perm.VIEW_OWN_CASES) and principal.user_id is not None:
-        return qs.filter(owner_id=principal.user_id)
+    if seen == "own":
+        return qs.filter(owner_id=viewer_id)
     return qs.none()
 
 
@@ -50,7 +57,7 @@ def case_child_visibility(
 
 
 def child_visibility_of(principal: "Principal | None") -> dict[str, Any]:
-    """Return ``case_child_visibility``'s rule for ``principal`` as plain values.
+    """Return ``principal``'s rule for cases and their rows as plain values.
 
     ``{"seen": "all"}``, ``{"seen": "own", "viewer_id": <their user's id>}``
     or ``{"seen": "none"}``: the arguments of a prepared read

@@ -42,7 +42,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
+from django.db.models import Model
 from django.db.models.query import (  # type: ignore[attr-defined]  # Django's own
     ModelIterable,
     get_related_populators,
@@ -70,7 +72,7 @@ class NotPreparable(TypeError):
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
+    sql: str  # "" for a read of nothing (a ``none()``): no statement, as the ORM
     # For each parameter: (argument, index in its list or -1, constant).
     slots: tuple[tuple[str | None, int, Any], ...]
     model: type[models.Model]
@@ -154,13 +156,32 @@ def _compile_once(
     return sql, tuple(slots), compiler, queryset
 
 
+def _compile_once_empty(
+    build: Callable[..., models.QuerySet[Any]],
+    args: dict[str, Any],
+    database: str,
+    shapes: frozenset[str],
+) -> None:
+    """Check that the read of nothing reads nothing with other stand-ins too."""
+    try:
+        _compile_once(build, args, _SECOND, database, shapes)
+    except EmptyResultSet:
+        return
+    msg = f"{build.__qualname__}: its SQL depends on the ids' values"
+    raise NotPreparable(msg)
+
+
 def _compile(
     build: Callable[..., models.QuerySet[Any]],
     args: dict[str, Any],
     database: str,
     shapes: frozenset[str],
 ) -> _Compiled:
-    sql, slots, compiler, queryset = _compile_once(build, args, 0, database, shapes)
+    try:
+        sql, slots, compiler, queryset = _compile_once(build, args, 0, database, shapes)
+    except EmptyResultSet:  # e.g. ``none()`` for someone who may see nothing
+        _compile_once_empty(build, args, database, shapes)
+        return _Compiled("", (), Model, (), 0, 0, (), (), (), ())
     again, slots_again, _, _ = _compile_once(build, args, _SECOND, database, shapes)
     if (sql, [s[:2] for s in slots]) != (again, [s[:2] for s in slots_again]):
         msg = f"{build.__qualname__}: its SQL depends on the ids' values"
@@ -258,6 +279,8 @@ class Prepared(Generic[M]):
         ]
         if CHECK:
             _check(self.build, args, database, compiled.sql, params)
+        if not compiled.sql:
+            return []
         return _run(compiled, params, database)
 
 
@@ -281,7 +304,10 @@ def _check(
     """Raise unless the ORM would run ``sql`` with ``params`` for ``args``."""
     with scope(firm=args["firm_id"]):
         queryset = build(**args)
-    expected = queryset.query.get_compiler(using=database).as_sql()
+    try:
+        expected = queryset.query.get_compiler(using=database).as_sql()
+    except EmptyResultSet:
+        expected = ("", [])
     if (sql, params) != (expected[0], list(expected[1])):
         msg = f"{build.__qualname__}: kept {sql!r} {params!r}, ORM {expected!r}"
         raise AssertionError(msg)

@@ -1,12 +1,14 @@
 """One case, read for its page and its actions: ``case_get``."""
 
-from django.db.models import OneToOneRel
+from typing import Any
 
-from crm.cases.models import Case
-from crm.cases.policies import case_visibility
-from crm.cases.selectors.cases import applicants_prefetch
+from django.db.models import OneToOneRel, QuerySet
+
+from crm.cases.models import Case, CaseApplicant
+from crm.cases.policies import case_visibility_as, child_visibility_of
 from crm.core import rawrows
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -38,18 +40,72 @@ def case_get(
     own relations to join, for a page that shows fewer than ``CASE_RELATED``
     (PostgreSQL's planning time doubles with about each joined table).
     """
-    qs = case_visibility(Case.objects.filter(firm=firm), principal)
-    if kinds is not None:
-        qs = qs.filter(kind__in=kinds)
     apart = _joined_tables(related, select) > JOINS_IN_ONE
-    qs = qs.select_related(*related, *(() if apart else select))
-    try:
-        case = qs.prefetch_related(applicants_prefetch()).get(pk=case_id)
-    except Case.DoesNotExist as exc:
-        raise NotFound from exc
+    found = _CASE(
+        firm_id=firm.pk,
+        case_id=case_id,
+        kinds=kinds,
+        joined=(*related, *(() if apart else select)),
+        **child_visibility_of(principal),
+    )
+    if not found:
+        raise NotFound
+    case = found[0]
+    _attach_applicants(case, _APPLICANTS(firm_id=firm.pk, case_id=case.pk))
     if apart:
         _attach_details(case, select=select)
     return case
+
+
+def _case(
+    *,
+    firm_id: int,
+    case_id: int,
+    kinds: tuple[str, ...] | None,
+    joined: tuple[str, ...],
+    seen: str,
+    viewer_id: int | None = None,
+) -> QuerySet[Case]:
+    qs = case_visibility_as(
+        Case.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    return qs.select_related(*joined).filter(pk=case_id)
+
+
+def _applicants(*, firm_id: int, case_id: int) -> QuerySet[CaseApplicant]:
+    """``applicants_prefetch``'s read for one case."""
+    return (
+        CaseApplicant.objects.filter(firm_id=firm_id, case_id=case_id)
+        .select_related("contact")
+        .order_by("position")
+    )
+
+
+# Compiled once a process (``crm.core.prepared``): the ORM's building and
+# compiling of these two statements was most of the case pages' case read.
+_CASE = Prepared(Case, _case, shapes=("kinds", "joined"))
+_APPLICANTS = Prepared(CaseApplicant, _applicants)
+
+
+def _attach_applicants(case: Case, rows: list[CaseApplicant]) -> None:
+    """Put ``rows`` where ``prefetch_related(applicants_prefetch())`` puts them.
+
+    As Django's ``prefetch_one_level`` does: ``case.applicants.all()`` gives
+    them with no query (a queryset filtered to the case, its results filled
+    in), and each row's ``case`` is ``case``.
+    """
+    manager: Any = case.applicants
+    holder = manager._apply_rel_filters(
+        QuerySet(model=CaseApplicant).select_related("contact").order_by("position")
+    )
+    holder._result_cache = rows
+    holder._prefetch_done = True
+    for row in rows:
+        CaseApplicant.case.field.set_cached_value(row, case)
+    cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[CaseApplicant.case.field.remote_field.cache_name] = holder
 
 
 # The most tables ``case_get`` joins in one statement. PostgreSQL's planning

@@ -147,6 +147,24 @@ def test_a_shape_argument_is_compiled_apart(firm):
         assert found == expected
 
 
+def test_a_read_of_nothing_runs_no_statement(firm):
+    """A ``none()`` (someone who may see no case) reads nothing, as the ORM does."""
+    case = _tasks(firm, MembershipFactory(firm=firm).user)
+    read = Prepared(
+        Task,
+        lambda *, firm_id, case_id, seen: (
+            Task.objects.filter(case_id=case_id)
+            if seen == "all"
+            else Task.objects.filter(case_id=case_id).none()
+        ),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert read(firm_id=firm.pk, case_id=case.pk, seen="none") == []
+        assert read(firm_id=firm.pk, case_id=case.pk, seen="none") == []
+    assert len(queries) == 0
+    assert len(read(firm_id=firm.pk, case_id=case.pk, seen="all")) == 4
+
+
 def test_it_keeps_the_firm_scope(firm, other_firm):
     """Outside the firm's scope a prepared read refuses, as a scoped manager does."""
     case = _tasks(firm, MembershipFactory(firm=firm).user)
