@@ -99,6 +99,34 @@ HEADER = (
 )
 
 
+def _hot_pages(entry: dict[str, Any]) -> list[str]:
+    """The other hot pages under the same load, one row each (issue 21 item 1)."""
+    pages = entry.get("throughput_pages")
+    if not pages:
+        return []
+    lines = [
+        "The hot pages under the same load (gunicorn, `wrk`, each for "
+        f"{pages[0]['seconds']} s), budget {PER_CORE_BUDGET:.0f} requests/s per core "
+        "of a web node:",
+        "",
+        "| page | requests/s | workers' CPU ms a request | per web core | p95 ms "
+        "| budget |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for page in pages:
+        errors = page["non_2xx"] + page.get("timeouts", 0)
+        ok = page["web_per_core"] >= PER_CORE_BUDGET and not errors
+        lines.append(
+            f"| {page['name']} (`{page['path']}`) | {page['requests_per_second']:.0f} "
+            f"| {page['worker_cpu_ms']:.1f} | {page['web_per_core']:.0f} "
+            f"| {page['p95_ms']:.1f} | "
+            + ("pass" if ok else f"**under {PER_CORE_BUDGET:.0f}**")
+            + (f", {errors} errors" if errors else "")
+            + " |"
+        )
+    return [*lines, ""]
+
+
 def _throughput(entry: dict[str, Any]) -> list[str]:
     load = entry.get("throughput")
     if not load:
@@ -167,6 +195,7 @@ def render(
             "",
             *_throughput(entry),
             "",
+            *_hot_pages(entry),
         ]
     lines += _scales(data, baselines or {})
     lines += _deliveries(data)

@@ -20,6 +20,17 @@ from crm.interactions.models import Interaction
 from crm.tasks.models import Task
 
 THROUGHPUT_PATH = "/cases/?tab=open&sort=follow_up"
+# The other hot pages of issue 21 item 1, each loaded for half as long: the
+# lists, the case pages and the client record (operations of that name).
+HOT_PAGES = (
+    "contact_list",
+    "support_case_list",
+    "leads_newest",
+    "task_list",
+    "case_detail",
+    "contact_detail",
+    "support_case_detail",
+)
 
 
 def logged_in_client(ctx: BenchContext) -> Client:
@@ -86,7 +97,7 @@ def run_suite(
     }
     if not support_case_available():
         entry["skipped"] = ["support_case_detail: the support case page is not built"]
-    run_load(entry, client, load_seconds=load_seconds, log=log)
+    run_load(entry, client, load_seconds=load_seconds, log=log, ctx=ctx)
     return entry
 
 
@@ -96,18 +107,39 @@ def run_load(
     *,
     load_seconds: int,
     log: Callable[[str], None] = print,
+    ctx: BenchContext | None = None,
 ) -> None:
-    """Load the Cases list through gunicorn and record it in ``entry``."""
+    """Load the Cases list, then each hot page, through gunicorn into ``entry``."""
     entry.pop("throughput", None)
     entry.pop("throughput_skipped", None)
+    entry.pop("throughput_pages", None)
     if not load_seconds or load.wrk_path() is None:
         entry["throughput_skipped"] = "wrk not installed" if load_seconds else "off"
         return
     session = client.cookies["sessionid"].value
     result = load.measure(THROUGHPUT_PATH, session, seconds=load_seconds)
     entry["throughput"] = result.as_dict()
+    _log_load("Cases list", result, log)
+    if ctx is None:
+        return
+    paths = {
+        op.name: op.path(ctx, 0)
+        for op in operations.operations(ctx)
+        if op.name in HOT_PAGES and op.method == "GET"
+    }
+    pages = []
+    for name in HOT_PAGES:
+        if name not in paths:
+            continue
+        found = load.measure(paths[name], session, seconds=max(load_seconds // 2, 1))
+        pages.append({"name": name, **found.as_dict()})
+        _log_load(name, found, log)
+    entry["throughput_pages"] = pages
+
+
+def _log_load(name: str, result: load.Throughput, log: Callable[[str], None]) -> None:
     log(
-        f"  throughput {result.requests_per_second:.0f} req/s "
+        f"  throughput {name}: {result.requests_per_second:.0f} req/s "
         f"({result.per_core:.0f}/core; workers {result.worker_cpu_ms:.1f} ms CPU "
         f"a request, {result.web_per_core:.0f}/web core), p95 {result.p95_ms:.1f} ms, "
         f"{result.timeouts} timeouts"
@@ -119,4 +151,4 @@ def run_load_only(
 ) -> None:
     """Measure only the throughput, into an earlier run's ``entry``."""
     ctx = build_context(lead_count=0)
-    run_load(entry, logged_in_client(ctx), load_seconds=load_seconds, log=log)
+    run_load(entry, logged_in_client(ctx), load_seconds=load_seconds, log=log, ctx=ctx)

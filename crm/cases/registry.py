@@ -121,13 +121,13 @@ def _contact_cases(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
     """Return the client's cases ``principal`` may see, and the kinds they can open."""
-    cases = case_selectors.case_list_for_contact(
-        firm=firm, contact=contact, principal=principal
+    cases = case_selectors.case_rows_for_contact(
+        firm=firm, contact=contact, principal=principal, limit=SECTION_LIMIT
     )
     links = _create_links(firm)
     several = len(links) > 1
     return {
-        "cases": list(cases[:SECTION_LIMIT]),
+        "cases": cases,
         # One kind: its own button; several: one + New Case listing them.
         "case_create_links": [] if several else links,
         "case_create_choices": (

@@ -13,6 +13,7 @@ from crm.compliance.models import SubjectAccessExport
 from crm.contacts.models import ConsentRecord, Contact
 from crm.core.audit import plain
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.firms.models import Firm
 
 # Columns an archive never holds: secrets, and search keys derived from
@@ -109,11 +110,18 @@ def consents_shown_for(*, firm: Firm, contact: Contact) -> list[ConsentRecord]:
     wording), not who recorded them: that join's columns cost more to
     compile than the rows.
     """
-    return list(
-        ConsentRecord.objects.filter(firm=firm, contact=contact)
+    return _CONSENTS(firm_id=firm.pk, contact_id=contact.pk)
+
+
+def _consents(*, firm_id: int, contact_id: int) -> QuerySet[ConsentRecord]:
+    return (
+        ConsentRecord.objects.filter(firm_id=firm_id, contact_id=contact_id)
         .only("firm_id", "contact_id", "kind", "given", "text_version", "recorded_at")
         .order_by("-recorded_at", "-id")
     )
+
+
+_CONSENTS = Prepared(ConsentRecord, _consents)
 
 
 def current_consents(records: list[ConsentRecord]) -> dict[str, ConsentRecord]:

@@ -11,7 +11,9 @@ where each id goes among its parameters, the select list and its
 converters, the rows ``select_related`` joins and the annotations. Each call
 then runs the kept SQL with its ids, makes the models as ``ModelIterable``
 does (``Model.from_db``, the related populators, the annotations) and runs
-the queryset's ``prefetch_related`` lookups through the ORM.
+the queryset's ``prefetch_related`` lookups through the ORM (a ``Prefetch``
+with a queryset of its own is built afresh with the call's ids, in the
+firm's scope).
 
 What keeps it the ORM's read:
 
@@ -27,7 +29,10 @@ What keeps it the ORM's read:
   stand-in>)``, so the scoped managers' firm filters take the argument, and
   each call requires the active scope to be that firm, as the managers do
   (``ScopeError`` otherwise; ``scopes_disabled`` lets it through, as it lets
-  the managers). An empty list of ids runs the ORM's read (it reads nothing).
+  the managers).
+- A read the ORM finds empty before running it (``none()``, ``IN ()``) runs
+  no statement, as through the ORM; an empty list is compiled as such (the
+  ORM leaves an empty ``IN`` out of an ``OR``).
 - Only model rows: a ``values()`` read, ``select_for_update``, ``.using()``,
   extra select columns, composite keys or a related manager's known rows are
   refused when first used, with the reason.
@@ -54,10 +59,11 @@ from django_scopes import ScopeError, get_scope, scope
 
 M = TypeVar("M", bound=models.Model)
 
-# Stand-ins: far below any id a table holds, one range per compile.
-_STAND_IN = -(2**62)
-_SECOND = 10**9 + 1  # odd: each stand-in's parity differs between the compiles
-_PER_ARGUMENT = 10**5
+# Stand-ins: negative ids no table holds, inside a 32-bit column's range (an
+# id outside a column's range is no row to the ORM, compiled as nothing).
+_STAND_IN = -2_100_000_000
+_SECOND = 10_000_001  # odd: each stand-in's parity differs between the compiles
+_PER_ARGUMENT = 100_000  # up to 50,000 ids in a list
 
 
 # The test suite sets this: every call then also builds and compiles its
@@ -83,6 +89,9 @@ class _Compiled:
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
     annotations: tuple[tuple[str, int], ...]
     prefetch: tuple[Any, ...]
+    # Whether ``prefetch`` holds no queryset of its own: a ``Prefetch`` with a
+    # queryset was built with the stand-ins, so each call builds its own.
+    prefetch_kept: bool = True
 
 
 def _is_shape(value: Any) -> bool:
@@ -208,6 +217,10 @@ def _compile(
         ),
         annotations=tuple((compiler.annotation_col_map or {}).items()),
         prefetch=tuple(queryset._prefetch_related_lookups),
+        prefetch_kept=all(
+            getattr(lookup, "queryset", None) is None
+            for lookup in queryset._prefetch_related_lookups
+        ),
     )
 
 
@@ -252,11 +265,12 @@ class Prepared(Generic[M]):
         for name, value in args.items():
             if isinstance(value, list | tuple) and name not in self.shapes:
                 args[name] = list(dict.fromkeys(value))  # as the ORM's IN has them
-        if any(
-            isinstance(v, list | tuple) and not v and k not in self.shapes
-            for k, v in args.items()
-        ):
-            return list(self.build(**args))  # an empty list: as the ORM reads it
+        if not all(map(_fits, args.values())):
+            # An id past any column (a typed URL): the ORM finds no row
+            # without asking, where the database would refuse the number.
+            # (Or a list too long for the stand-ins: read as before.)
+            with scope(firm=firm_id):
+                return list(self.build(**args))
         database = router.db_for_read(self.model)
         shapes = self.shapes
         key = (
@@ -281,7 +295,32 @@ class Prepared(Generic[M]):
             _check(self.build, args, database, compiled.sql, params)
         if not compiled.sql:
             return []
-        return _run(compiled, params, database)
+        found = _run(compiled, params, database)
+        if compiled.prefetch and found:
+            lookups = compiled.prefetch
+            if not compiled.prefetch_kept:
+                with scope(firm=firm_id):
+                    fresh: Any = self.build(**args)
+                lookups = tuple(fresh._prefetch_related_lookups)
+            prefetch_related_objects(found, *lookups)
+        return found
+
+
+_BIGGEST = 2**63  # a 64-bit integer column's bound
+
+
+def _fits(value: Any) -> bool:
+    """Return whether an id (or each of a list's) fits a 64-bit column.
+
+    A list of more ids than the stand-ins leave room for is read by the ORM.
+    """
+    if type(value) is int:
+        return -_BIGGEST <= value < _BIGGEST
+    if type(value) is list:
+        return len(value) < _PER_ARGUMENT // 2 and all(
+            -_BIGGEST <= v < _BIGGEST for v in value if type(v) is int
+        )
+    return True
 
 
 def _length(value: Any) -> int:
@@ -334,6 +373,4 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
         for name, pos in compiled.annotations:
             setattr(obj, name, row[pos])
         found.append(obj)
-    if compiled.prefetch:
-        prefetch_related_objects(found, *compiled.prefetch)
     return found

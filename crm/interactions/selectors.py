@@ -113,19 +113,42 @@ def interaction_recent_for_contact(
     sort (925 rows: 8.6 ms, now 0.3 ms). Each row loads only what the
     record's list shows (``RECORD_FIELDS``).
     """
+    seen = child_visibility_of(principal)
+    args = {"firm_id": firm.pk, "contact_id": contact.pk, "limit": limit, **seen}
+    own = _RECORD_ROWS(**args, theirs=False)
+    others = _RECORD_ROWS(**args, theirs=True)
+    rows = sorted([*own, *others], key=lambda i: (i.occurred_at, i.pk), reverse=True)
+    return rows[:limit]
+
+
+def _record_rows(
+    *,
+    firm_id: int,
+    contact_id: int,
+    limit: int,
+    theirs: bool,
+    seen: str,
+    viewer_id: int | None = None,
+) -> QuerySet[Interaction]:
+    """The contact's own rows, or (``theirs``) the other rows of its cases."""
     qs = (
-        case_child_visibility(Interaction.objects.filter(firm=firm), principal)
+        child_visibility_as(
+            Interaction.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+        )
         .select_related("interaction_type", "created_by", "case")
         .only(*RECORD_FIELDS)
         .order_by("-occurred_at", "-id")
     )
-    on_cases = CaseApplicant.objects.filter(firm=firm, contact=contact).values(
-        "case_id"
-    )
-    own = list(qs.filter(contact=contact)[:limit])
-    others = list(qs.filter(case_id__in=on_cases).exclude(contact=contact)[:limit])
-    rows = sorted([*own, *others], key=lambda i: (i.occurred_at, i.pk), reverse=True)
-    return rows[:limit]
+    if not theirs:
+        return qs.filter(contact_id=contact_id)[:limit]
+    on_cases = CaseApplicant.objects.filter(
+        firm_id=firm_id, contact_id=contact_id
+    ).values("case_id")
+    return qs.filter(case_id__in=on_cases).exclude(contact_id=contact_id)[:limit]
+
+
+# Compiled once a process (``crm.core.prepared``).
+_RECORD_ROWS = Prepared(Interaction, _record_rows, shapes=("limit",))
 
 
 def interaction_type_choices(*, firm: Firm) -> QuerySet[InteractionType]:

@@ -85,8 +85,8 @@ def _contact_leads(
 ) -> dict[str, Any]:
     """Return the client's latest leads for the client record."""
     return {
-        "leads": list(
-            selectors.lead_list_for_contact(firm=firm, contact=contact)[:SECTION_LIMIT]
+        "leads": selectors.lead_rows_for_contact(
+            firm=firm, contact=contact, limit=SECTION_LIMIT
         )
     }
 

@@ -24,6 +24,7 @@ from crm.contacts.models import Contact
 from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
+from crm.core.prepared import Prepared
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, IntroducerBranch, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
@@ -276,6 +277,20 @@ def lead_history(*, firm: Firm, lead: Lead) -> QuerySet[LeadEvent]:
     )
 
 
+def lead_rows_for_contact(*, firm: Firm, contact: Contact, limit: int) -> list[Lead]:
+    """Return the first ``limit`` of ``lead_list_for_contact``, compiled once."""
+    return _CONTACT_LEADS(firm_id=firm.pk, contact_id=contact.pk, limit=limit)
+
+
+def _contact_leads(*, firm_id: int, contact_id: int, limit: int) -> LeadQuerySet:
+    return _for_contact(Lead.objects.filter(firm_id=firm_id, contact_id=contact_id))[
+        :limit
+    ]
+
+
+_CONTACT_LEADS = Prepared(Lead, _contact_leads, shapes=("limit",))
+
+
 def lead_list_for_contact(*, firm: Firm, contact: Contact) -> LeadQuerySet:
     """Return the client's leads with their adviser, newest first.
 
@@ -283,20 +298,20 @@ def lead_list_for_contact(*, firm: Firm, contact: Contact) -> LeadQuerySet:
     the adviser's name): compiling the lead's, its adviser's and its
     introducer's every column cost more than the rows.
     """
-    qs = (
-        Lead.objects.filter(firm=firm, contact=contact)
-        .select_related("owner")
-        .only(
-            "firm_id",
-            "contact_id",
-            "status",
-            "source",
-            "created_at",
-            "owner__first_name",
-            "owner__last_name",
-        )
+    return _for_contact(Lead.objects.filter(firm=firm, contact=contact))
+
+
+def _for_contact(qs: LeadQuerySet) -> LeadQuerySet:
+    shown = qs.select_related("owner").only(
+        "firm_id",
+        "contact_id",
+        "status",
+        "source",
+        "created_at",
+        "owner__first_name",
+        "owner__last_name",
     )
-    return qs.order_by("-created_at", "-id")
+    return shown.order_by("-created_at", "-id")
 
 
 def lead_follow_up_list(

@@ -34,8 +34,14 @@ RECORD_FIELDS = (
 def _contact_tasks(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> dict[str, Any]:
-    found = selectors.task_list_for(firm=firm, principal=principal, contact=contact)
-    return {"tasks": list(found.only(*RECORD_FIELDS)[:SECTION_LIMIT])}
+    found = selectors.contact_task_rows(
+        firm=firm,
+        contact=contact,
+        principal=principal,
+        limit=SECTION_LIMIT,
+        fields=RECORD_FIELDS,
+    )
+    return {"tasks": found}
 
 
 def _lead_tasks(

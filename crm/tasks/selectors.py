@@ -251,6 +251,57 @@ def _case_tasks(
 _CASE_TASKS = Prepared(Task, _case_tasks, shapes=("limit",))
 
 
+def contact_task_rows(
+    *,
+    firm: Firm,
+    contact: Contact,
+    principal: Principal | None,
+    limit: int,
+    fields: tuple[str, ...],
+) -> list[Task]:
+    """Return the first ``limit`` of ``task_list_for(contact=contact)``, compiled once.
+
+    The client record's task section, each row reading only ``fields``
+    (``crm.core.prepared``: the same two statements).
+    """
+    on_cases = _ON_CASES(firm_id=firm.pk, contact_id=contact.pk)
+    return _CONTACT_TASKS(
+        firm_id=firm.pk,
+        contact_id=contact.pk,
+        case_ids=[a.case_id for a in on_cases],
+        limit=limit,
+        fields=fields,
+        **child_visibility_of(principal),
+    )
+
+
+def _on_cases(*, firm_id: int, contact_id: int) -> QuerySet[CaseApplicant]:
+    return CaseApplicant.objects.filter(firm_id=firm_id, contact_id=contact_id).only(
+        "case_id"
+    )
+
+
+def _contact_tasks(
+    *,
+    firm_id: int,
+    contact_id: int,
+    case_ids: list[int],
+    limit: int,
+    fields: tuple[str, ...],
+    seen: str,
+    viewer_id: int | None = None,
+) -> QuerySet[Task]:
+    qs = child_visibility_as(
+        Task.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
+    qs = qs.filter(Q(contact_id=contact_id) | Q(case_id__in=case_ids))
+    return _record_order(qs.select_related(*RECORD_RELATED)).only(*fields)[:limit]
+
+
+_ON_CASES = Prepared(CaseApplicant, _on_cases)
+_CONTACT_TASKS = Prepared(Task, _contact_tasks, shapes=("limit", "fields"))
+
+
 def case_task_rows(
     *, firm: Firm, case: CaseModel, principal: Principal | None, limit: int
 ) -> list[Task]:

@@ -16,6 +16,7 @@ from crm.cases.selectors.cases import (
     case_list,
     case_list_for_contact,
     case_list_for_lead,
+    case_rows_for_contact,
     case_search,
     recent_activity,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "case_list",
     "case_list_for_contact",
     "case_list_for_lead",
+    "case_rows_for_contact",
     "case_search",
     "recent_activity",
 ]

@@ -21,7 +21,11 @@ from django.utils import timezone
 
 from crm.cases import kinds as case_kinds
 from crm.cases.models import Case, CaseApplicant, CaseEvent, CaseQuerySet
-from crm.cases.policies import case_visibility
+from crm.cases.policies import (
+    case_visibility,
+    case_visibility_as,
+    child_visibility_of,
+)
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
 from crm.core.prepared import Prepared
@@ -235,6 +239,37 @@ def case_list_for_contact(
         .select_related("owner")
     )
     return qs.order_by("-created_at", "-id")
+
+
+def case_rows_for_contact(
+    *, firm: Firm, contact: Contact, principal: Principal | None, limit: int
+) -> list[Case]:
+    """Return the first ``limit`` of ``case_list_for_contact``, compiled once."""
+    return _CONTACT_CASES(
+        firm_id=firm.pk,
+        contact_id=contact.pk,
+        limit=limit,
+        **child_visibility_of(principal),
+    )
+
+
+def _contact_cases(
+    *,
+    firm_id: int,
+    contact_id: int,
+    limit: int,
+    seen: str,
+    viewer_id: int | None = None,
+) -> CaseQuerySet:
+    on_cases = CaseApplicant.objects.filter(firm_id=firm_id, contact_id=contact_id)
+    qs = case_visibility_as(
+        Case.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
+    qs = qs.filter(pk__in=on_cases.values("case_id")).select_related("owner")
+    return qs.order_by("-created_at", "-id")[:limit]
+
+
+_CONTACT_CASES = Prepared(Case, _contact_cases, shapes=("limit",))
 
 
 def case_list_for_lead(

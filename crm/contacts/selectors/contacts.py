@@ -13,6 +13,7 @@ from crm.contacts.models import Contact, ContactEvent, ContactQuerySet
 from crm.core import visibility
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -52,13 +53,23 @@ class ContactList:
 
 
 def contact_get(*, firm: Firm, contact_id: int) -> Contact:
-    """Return one of the firm's contacts (archived too) or raise ``NotFound``."""
-    try:
-        return Contact.objects.select_related("organisation").get(
-            firm=firm, pk=contact_id
-        )
-    except Contact.DoesNotExist as exc:
-        raise NotFound from exc
+    """Return one of the firm's contacts (archived too) or raise ``NotFound``.
+
+    Read by SQL compiled once (``crm.core.prepared``).
+    """
+    found = _CONTACT(firm_id=firm.pk, contact_id=contact_id)
+    if not found:
+        raise NotFound
+    return found[0]
+
+
+def _contact(*, firm_id: int, contact_id: int) -> QuerySet[Contact]:
+    return Contact.objects.select_related("organisation").filter(
+        firm_id=firm_id, pk=contact_id
+    )
+
+
+_CONTACT = Prepared(Contact, _contact)
 
 
 def person_picked(*, firm: Firm, raw: object) -> Contact | None:

@@ -75,3 +75,36 @@ def test_report_judges_the_web_core_figure_when_measured():
     old = report._throughput({"throughput": base})[0]
     assert "of a web node" not in old
     assert old.endswith("**under 150 per core**.")
+
+
+def test_report_lists_each_hot_page_against_the_budget():
+    """Item 1's other hot pages: a row each, judged per core of a web node."""
+    page = {
+        "path": "/contacts/7/",
+        "workers": 4,
+        "connections": 8,
+        "seconds": 10,
+        "requests_per_second": 90.0,
+        "per_core": 45.0,
+        "cores": 2,
+        "p95_ms": 120.0,
+        "non_2xx": 0,
+        "timeouts": 0,
+        "worker_cpu_ms": 5.0,
+        "web_per_core": 200.0,
+    }
+    slow = {**page, "path": "/cases/3/", "worker_cpu_ms": 10.0, "web_per_core": 100.0}
+    lines = report._hot_pages(
+        {
+            "throughput_pages": [
+                {"name": "contact_detail", **page},
+                {"name": "case_detail", **slow, "non_2xx": 2},
+            ]
+        }
+    )
+    rows = [
+        line for line in lines if line.startswith("| contact") or "case_detail" in line
+    ]
+    assert rows[0].endswith("| 5.0 | 200 | 120.0 | pass |")
+    assert rows[1].endswith("| 10.0 | 100 | 120.0 | **under 150**, 2 errors |")
+    assert report._hot_pages({}) == []

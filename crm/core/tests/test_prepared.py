@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import ScopeError, scope
 
+from crm.cases.models import Case, CaseApplicant
 from crm.cases.tests.factories import make_case
 from crm.core import prepared
 from crm.core.prepared import NotPreparable, Prepared
@@ -32,7 +33,7 @@ def _tasks_of(*, firm_id: int, case_id: int, done: str = "") -> Any:
 def _tasks_among(*, firm_id: int, case_ids: list[int]) -> Any:
     return (
         Task.objects.filter(firm_id=firm_id)
-        .filter(Q(case_id__in=case_ids) | Q(lead__isnull=False))
+        .filter(Q(case_id__in=case_ids) | Q(status="done"))
         .annotate(notes=Count("case__applicants"))
         .order_by("id")
     )
@@ -105,9 +106,14 @@ def test_lists_of_ids_and_annotations(firm):
             _same(found, expected, related=())
             notes = [getattr(t, "notes") for t in found]  # noqa: B009 - an annotation
             assert notes == [getattr(t, "notes") for t in expected]  # noqa: B009
-        # An empty list is read by the ORM, as the queryset reads it.
+        # An empty list, compiled as such (the ORM drops it from the OR).
         expected = list(_tasks_among(firm_id=firm.pk, case_ids=[]))
         assert TASKS_AMONG(firm_id=firm.pk, case_ids=[]) == expected
+        assert expected  # the done tasks
+        read = Prepared(Task, lambda *, firm_id, ids: Task.objects.filter(pk__in=ids))
+        with CaptureQueriesContext(connection) as queries:
+            assert read(firm_id=firm.pk, ids=[]) == []
+        assert len(queries) == 0
 
 
 def test_it_compiles_once_and_runs_one_statement(firm, monkeypatch):
@@ -163,6 +169,38 @@ def test_a_read_of_nothing_runs_no_statement(firm):
         assert read(firm_id=firm.pk, case_id=case.pk, seen="none") == []
     assert len(queries) == 0
     assert len(read(firm_id=firm.pk, case_id=case.pk, seen="all")) == 4
+
+
+def test_an_id_past_any_column_reads_nothing(firm):
+    """A typed URL's huge id: no row, as through the ORM, not a database error."""
+    _tasks(firm, MembershipFactory(firm=firm).user)
+    task = Task.objects.first()
+    assert task is not None
+    read = Prepared(Task, lambda *, firm_id, task_id: Task.objects.filter(pk=task_id))
+    assert read(firm_id=firm.pk, task_id=task.pk) == [task]  # compiled
+    for huge in (10**30, -(10**30), 2**63):
+        assert read(firm_id=firm.pk, task_id=huge) == []
+
+
+def test_a_prefetch_with_its_own_queryset_reads_the_calls_rows(firm, other_firm):
+    """A ``Prefetch``'s own queryset is built anew for each call, not kept."""
+
+    def cases(*, firm_id: int, case_id: int) -> Any:
+        applicants = CaseApplicant.objects.filter(firm_id=firm_id).order_by("id")
+        return Case.objects.filter(pk=case_id).prefetch_related(
+            Prefetch("applicants", queryset=applicants)
+        )
+
+    read = Prepared(Case, cases)
+    for each in (firm, other_firm, firm):
+        case = make_case(each)
+        with scope(firm=each):
+            found = read(firm_id=each.pk, case_id=case.pk)
+            with CaptureQueriesContext(connection) as queries:
+                rows = list(found[0].applicants.all())
+        assert len(queries) == 0
+        assert [a.pk for a in rows] == [a.pk for a in case.applicants.order_by("id")]
+        assert rows
 
 
 def test_it_keeps_the_firm_scope(firm, other_firm):

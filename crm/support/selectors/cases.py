@@ -10,9 +10,14 @@ from django.utils import timezone
 from crm.cases import kinds as case_kinds
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
-from crm.cases.policies import case_child_visibility, case_visibility
+from crm.cases.policies import (
+    case_visibility,
+    child_visibility_as,
+    child_visibility_of,
+)
 from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.firms.selectors.lookups import DEFAULT_SORT, reference_rows
@@ -248,25 +253,17 @@ def days_open(periods: list[OpenPeriod]) -> int:
 
 
 def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
-    """Return every section of a support case's page, in a fixed number of queries."""
+    """Return every section of a support case's page, in a fixed number of queries.
+
+    Each section's read is compiled once a process (``crm.core.prepared``).
+    """
     today = timezone.localdate()
-    items = list(
-        SupportItem.objects.filter(firm=firm, case=case).order_by("created_at", "id")
-    )
-    plans = list(
-        PlannedSupport.objects.filter(firm=firm, case=case)
-        .select_related("lead")
-        .order_by(F("target_date").asc(nulls_last=True), "id")
-    )
-    periods = list(OpenPeriod.objects.filter(firm=firm, case=case))
-    interactions = list(case_interactions(firm=firm, case=case)[: SECTION_LIMIT + 1])
-    tasks = list(
-        Task.objects.filter(firm=firm, case=case)
-        .select_related("assignee")
-        .order_by(F("status").desc(), F("due_date").asc(nulls_last=True), "id")[
-            : SECTION_LIMIT + 1
-        ]
-    )
+    ids = {"firm_id": firm.pk, "case_id": case.pk}
+    items = _PAGE_ITEMS(**ids)
+    plans = _PAGE_PLANS(**ids)
+    periods = _PAGE_PERIODS(**ids)
+    interactions = _PAGE_INTERACTIONS(**ids)
+    tasks = _PAGE_TASKS(**ids)
     return {
         "needs": [i for i in items if i.kind == ItemKind.NEED],
         "outcomes": [i for i in items if i.kind == ItemKind.OUTCOME],
@@ -278,11 +275,7 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
             and p.target_date < today
             and p.status not in (PlanStatus.COMPLETE, PlanStatus.CANCELLED)
         },
-        "services": list(
-            ExternalService.objects.filter(firm=firm, case=case)
-            .select_related("contact")
-            .order_by("created_at", "id")
-        ),
+        "services": _PAGE_SERVICES(**ids),
         "interactions": interactions[:SECTION_LIMIT],
         "more_interactions": len(interactions) > SECTION_LIMIT,
         "tasks": tasks[:SECTION_LIMIT],
@@ -294,10 +287,65 @@ def support_case_page(*, firm: Firm, case: Case) -> dict[str, Any]:
     }
 
 
+# The support case page's sections (``support_case_page``), by case.
+
+
+def _page_items(*, firm_id: int, case_id: int) -> QuerySet[SupportItem]:
+    return SupportItem.objects.filter(firm_id=firm_id, case_id=case_id).order_by(
+        "created_at", "id"
+    )
+
+
+def _page_plans(*, firm_id: int, case_id: int) -> QuerySet[PlannedSupport]:
+    return (
+        PlannedSupport.objects.filter(firm_id=firm_id, case_id=case_id)
+        .select_related("lead")
+        .order_by(F("target_date").asc(nulls_last=True), "id")
+    )
+
+
+def _page_periods(*, firm_id: int, case_id: int) -> QuerySet[OpenPeriod]:
+    return OpenPeriod.objects.filter(firm_id=firm_id, case_id=case_id)
+
+
+def _page_interactions(*, firm_id: int, case_id: int) -> QuerySet[Interaction]:
+    return _case_interactions(firm_id=firm_id, case_id=case_id)[: SECTION_LIMIT + 1]
+
+
+def _page_tasks(*, firm_id: int, case_id: int) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(firm_id=firm_id, case_id=case_id)
+        .select_related("assignee")
+        .order_by(F("status").desc(), F("due_date").asc(nulls_last=True), "id")[
+            : SECTION_LIMIT + 1
+        ]
+    )
+
+
+def _page_services(*, firm_id: int, case_id: int) -> QuerySet[ExternalService]:
+    return (
+        ExternalService.objects.filter(firm_id=firm_id, case_id=case_id)
+        .select_related("contact")
+        .order_by("created_at", "id")
+    )
+
+
+_PAGE_ITEMS = Prepared(SupportItem, _page_items)
+_PAGE_PLANS = Prepared(PlannedSupport, _page_plans)
+_PAGE_PERIODS = Prepared(OpenPeriod, _page_periods)
+_PAGE_INTERACTIONS = Prepared(Interaction, _page_interactions)
+_PAGE_TASKS = Prepared(Task, _page_tasks)
+_PAGE_SERVICES = Prepared(ExternalService, _page_services)
+
+
 def case_interactions(*, firm: Firm, case: Case) -> QuerySet[Interaction]:
     """Return every interaction and touchpoint on the case, newest first (I7)."""
+    return _case_interactions(firm_id=firm.pk, case_id=case.pk)
+
+
+def _case_interactions(*, firm_id: int, case_id: int) -> QuerySet[Interaction]:
     return (
-        Interaction.objects.filter(firm=firm, case=case)
+        Interaction.objects.filter(firm_id=firm_id, case_id=case_id)
         .select_related("interaction_type", "created_by", "contact")
         .order_by("-occurred_at", "-id")
     )
@@ -312,12 +360,23 @@ def served_cases(
     order anyway), not a subquery of the firm's cases: compiling that
     subquery was half the Python cost of the section.
     """
-    served = ExternalService.objects.filter(firm=firm, contact=contact)
-    return list(
-        case_child_visibility(served, principal)
+    return _SERVED(
+        firm_id=firm.pk, contact_id=contact.pk, **child_visibility_of(principal)
+    )
+
+
+def _served(
+    *, firm_id: int, contact_id: int, seen: str, viewer_id: int | None = None
+) -> QuerySet[ExternalService]:
+    served = ExternalService.objects.filter(firm_id=firm_id, contact_id=contact_id)
+    return (
+        child_visibility_as(served, seen=seen, viewer_id=viewer_id)
         .select_related("case")
         .order_by("-case__is_open", "-created_at", "-id")[:SECTION_LIMIT]
     )
+
+
+_SERVED = Prepared(ExternalService, _served)
 
 
 def pathway_choices(*, firm: Firm, current_id: int | None = None) -> QuerySet[Pathway]:

@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from crm.cases.models import Case
 from crm.core.exceptions import NotFound
+from crm.core.prepared import Prepared
 from crm.firms.models import Firm
 from crm.firms.selectors.lookups import DEFAULT_SORT, reference_rows
 from crm.support.choices import Scorer
@@ -97,6 +98,24 @@ class ScaleOutcome:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _case_sets(*, firm_id: int, case_id: int) -> QuerySet[ScoreSet]:
+    scores = Score.objects.filter(firm_id=firm_id).select_related("area")
+    areas = OutcomeArea.objects.filter(firm_id=firm_id)
+    return (
+        ScoreSet.objects.filter(firm_id=firm_id, case_id=case_id)
+        .select_related("scale", "recorded_by")
+        .prefetch_related(
+            Prefetch("scores", queryset=scores),
+            Prefetch("scale__areas", queryset=areas),
+        )
+        .order_by("scale__name", "scale_id", "recorded_on", "id")
+    )
+
+
+# Compiled once a process (``crm.core.prepared``); the scores and areas by the ORM.
+_CASE_SETS = Prepared(ScoreSet, _case_sets)
+
+
 def case_outcomes(*, firm: Firm, case: Case) -> list[ScaleOutcome]:
     """Return every scale the case was scored on, its sets oldest first.
 
@@ -104,18 +123,7 @@ def case_outcomes(*, firm: Firm, case: Case) -> list[ScaleOutcome]:
     case manager's and beneficiary's side by side in date order, and the
     average of each set last.
     """
-    sets = list(
-        ScoreSet.objects.filter(firm=firm, case=case)
-        .select_related("scale", "recorded_by")
-        .prefetch_related(
-            Prefetch(
-                "scores",
-                queryset=Score.objects.filter(firm=firm).select_related("area"),
-            ),
-            Prefetch("scale__areas", queryset=OutcomeArea.objects.filter(firm=firm)),
-        )
-        .order_by("scale__name", "scale_id", "recorded_on", "id")
-    )
+    sets = _CASE_SETS(firm_id=firm.pk, case_id=case.pk)
     found: dict[int, ScaleOutcome] = {}
     for score_set in sets:
         found.setdefault(

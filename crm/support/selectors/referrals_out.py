@@ -1,9 +1,10 @@
 """Reads about referrals out: a partner's link, a case's referrals (I12)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django_scopes import scopes_disabled
 
 from crm.cases.models import Case
+from crm.core.prepared import Prepared
 from crm.firms.models import Firm
 from crm.support.models import ReferralOut, ReferralOutUpdate
 
@@ -32,17 +33,23 @@ def partner_updates(*, firm: Firm, referral: ReferralOut) -> list[ReferralOutUpd
 
 
 def case_referrals_out(*, firm: Firm, case: Case) -> list[ReferralOut]:
-    """Return the case's referrals out, newest first, with their updates."""
-    return list(
-        ReferralOut.objects.filter(firm=firm, case=case)
+    """Return the case's referrals out, newest first, with their updates.
+
+    Read by SQL compiled once (``crm.core.prepared``); the updates by the ORM.
+    """
+    return _CASE_REFERRALS(firm_id=firm.pk, case_id=case.pk)
+
+
+def _case_referrals(*, firm_id: int, case_id: int) -> QuerySet[ReferralOut]:
+    updates = ReferralOutUpdate.objects.filter(firm_id=firm_id)
+    return (
+        ReferralOut.objects.filter(firm_id=firm_id, case_id=case_id)
         .select_related("partner", "consent_taken_by", "created_by")
         .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=ReferralOutUpdate.objects.filter(firm=firm).order_by(
-                    "created_at", "id"
-                ),
-            )
+            Prefetch("updates", queryset=updates.order_by("created_at", "id"))
         )
         .order_by("-sent_at", "-id")
     )
+
+
+_CASE_REFERRALS = Prepared(ReferralOut, _case_referrals)
