@@ -9,13 +9,16 @@ them. Each piece keeps the template's whitespace (the newlines and indents
 around its tags).
 """
 
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 from crm.advice.factfind.page import SectionView
-from crm.core import rows
+from crm.advice.readiness import Blocker
+from crm.core import policies, rows
 
 NOT_PROVIDED = "NOTPROVIDED"  # the csrf context processor's "exempt" token
 
@@ -160,3 +163,59 @@ def draw(section: SectionView, csrf_token: Any) -> SafeString:
         f"\n    {body}\n  </div>\n</details>\n"
     )
     return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+def _openable(url: str, principal: Any, seen: dict[str, bool]) -> bool:
+    """The ``openable`` filter, asked once per address path."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if path not in seen:
+        seen[path] = policies.refusal(str(url), principal) is None
+    return seen[path]
+
+
+def readiness(blockers: list[Blocker], principal: Any, *, oob: bool = False) -> str:
+    """Return ``advice/_readiness.html`` drawn for ``blockers``.
+
+    Through the template each blocker cost about 140 Python calls (the
+    regroup, the ``openable`` filter, the lookups); ``principal`` is the
+    request's, which ``openable`` asks about each link.
+    """
+    swap = 'hx-swap-oob="true"' if oob else ""
+    out = [
+        '\n\n<section class="card readiness"\n         id="readiness"'
+        f'\n         aria-labelledby="readiness-heading"\n         {swap}>'
+        '\n  <h2 id="readiness-heading">Readiness</h2>\n  '
+    ]
+    if not blockers:
+        out.append(
+            '\n    <p class="readiness__done">Complete: every required field is '
+            "filled in and nothing blocks sending the case.</p>\n  "
+        )
+    else:
+        count = len(blockers)
+        out.append(
+            '\n    <details class="readiness__list">\n      <summary>'
+            '\n        <span class="ff-marker"><span aria-hidden="true">!</span>'
+            f" Incomplete:</span>\n        {count} thing{'' if count == 1 else 's'}"
+            " to fix before the case can be sent\n      </summary>\n      "
+            '\n      <ul class="plain-list readiness__groups">\n        '
+        )
+        seen: dict[str, bool] = {}
+        for section, group in groupby(blockers, key=attrgetter("section")):
+            out.append(
+                '\n          <li>\n            <p class="readiness__section">'
+                f"{e(section)}</p>\n            <ul>\n              "
+            )
+            for blocker in group:
+                label = e(blocker.label)
+                if _openable(blocker.url, principal, seen):
+                    label = f'<a href="{e(blocker.url)}">{label}</a>'
+                out.append(
+                    "\n                <li>\n                  "
+                    f"\n                    {label}\n                  "
+                    "\n                </li>\n              "
+                )
+            out.append("\n            </ul>\n          </li>\n        ")
+        out.append("\n      </ul>\n    </details>\n  ")
+    out.append("\n</section>\n")
+    return "".join(out)

@@ -2,7 +2,7 @@
 
 from django import template
 from django.template import Context
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from crm.advice.factfind import draw
 from crm.advice.factfind.page import SectionView
@@ -14,3 +14,15 @@ register = template.Library()
 def ff_section(context: Context, section: SectionView) -> SafeString:
     """Draw a Fact Find or D&N section as ``advice/_ff_section.html`` does."""
     return draw.draw(section, context.get("csrf_token"))
+
+
+@register.simple_tag(takes_context=True)
+def readiness_card(context: Context) -> SafeString:
+    """Draw the readiness card as ``{% include "advice/_readiness.html" %}`` does."""
+    request = context.get("request")
+    html = draw.readiness(
+        context.get("blockers") or [],
+        getattr(request, "principal", None),
+        oob=bool(context.get("oob")),
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped in draw

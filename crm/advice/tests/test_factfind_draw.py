@@ -4,8 +4,10 @@ from typing import Any
 
 import pytest
 from django.template.loader import get_template
+from django.test import RequestFactory
 
 from bench.profile import normalised
+from crm.advice import readiness
 from crm.advice.choices import AdviceKind
 from crm.advice.factfind import draw, page
 from crm.advice.factfind.forms import SectionForm
@@ -20,6 +22,7 @@ from crm.advice.tests.factories import (
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core import formdraw
+from crm.firms.principals import staff_principal
 
 pytestmark = [
     pytest.mark.django_db,
@@ -133,3 +136,20 @@ def test_the_case_page_draws_its_forms_as_django_does(owner_client, firm, monkey
     by_django = normalised(owner_client.get(url).content)
     assert b'value="NHS Lothian"' in by_django
     assert first == again == by_django
+
+
+@pytest.mark.parametrize("oob", [False, True])
+def test_the_readiness_card_draws_as_the_template_does(firm, owner, oob):
+    """Blockers in several sections, none, links a member may or may not open."""
+    facts = _facts(firm)
+    blockers = readiness.blockers_of(firm=firm, case=facts.case, facts=facts)
+    extra = readiness.Blocker("Odd <section>", "x", "Fix & <this>", "/settings/?a=1&b")
+    template = get_template("advice/_readiness.html")
+    for principal in (staff_principal(owner), None):
+        request = RequestFactory().get("/")
+        request.principal = principal  # type: ignore[attr-defined]
+        for shown in ([], blockers, [*blockers, extra, blockers[0]]):
+            context = {"blockers": shown, "request": request, "oob": oob}
+            drawn = draw.readiness(shown, principal, oob=oob)
+            assert drawn == template.render(context), (principal, len(shown))
+    assert len({b.section for b in blockers}) > 1
