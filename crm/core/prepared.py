@@ -70,6 +70,9 @@ _PER_ARGUMENT = 100_000  # up to 50,000 ids in a list
 # queryset through the ORM and checks that the kept SQL and parameters are
 # the ones the ORM would run (compiled, not run: query counts are unchanged).
 CHECK = False
+# The compiled statements a read keeps (one per database, shape and length of
+# each list of ids) before it starts again.
+KEPT_PER_READ = 256
 
 
 class NotPreparable(TypeError):
@@ -190,7 +193,18 @@ def _compile(
         sql, slots, compiler, queryset = _compile_once(build, args, 0, database, shapes)
     except EmptyResultSet:  # e.g. ``none()`` for someone who may see nothing
         _compile_once_empty(build, args, database, shapes)
-        return _Compiled("", (), Model, (), 0, 0, (), (), (), ())
+        return _Compiled(
+            sql="",
+            slots=(),
+            model=Model,
+            init_list=(),
+            start=0,
+            end=0,
+            populators=(),
+            converters=(),
+            annotations=(),
+            prefetch=(),
+        )
     again, slots_again, _, _ = _compile_once(build, args, _SECOND, database, shapes)
     if (sql, [s[:2] for s in slots]) != (again, [s[:2] for s in slots_again]):
         msg = f"{build.__qualname__}: its SQL depends on the ids' values"
@@ -286,6 +300,8 @@ class Prepared(Generic[M]):
         compiled = self._kept.get(key)
         if compiled is None:
             compiled = _compile(self.build, args, database, shapes)
+            if len(self._kept) >= KEPT_PER_READ:
+                self._kept.clear()  # many lengths of lists: start again
             self._kept[key] = compiled
         params = [
             constant if name is None else args[name] if index < 0 else args[name][index]

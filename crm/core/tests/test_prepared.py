@@ -203,6 +203,19 @@ def test_a_prefetch_with_its_own_queryset_reads_the_calls_rows(firm, other_firm)
         assert rows
 
 
+def test_the_kept_statements_start_again_past_their_limit(firm, monkeypatch):
+    monkeypatch.setattr(prepared, "KEPT_PER_READ", 3)
+    cases = [_tasks(firm, MembershipFactory(firm=firm).user) for _ in range(2)]
+    read = Prepared(Task, _tasks_among)
+    ids = [c.pk for c in cases]
+    for n in range(1, 8):
+        chosen = (ids * 4)[:n] + list(range(10**6, 10**6 + n))
+        assert read(firm_id=firm.pk, case_ids=chosen) == list(
+            _tasks_among(firm_id=firm.pk, case_ids=chosen)
+        )
+        assert len(read._kept) <= 3
+
+
 def test_it_keeps_the_firm_scope(firm, other_firm):
     """Outside the firm's scope a prepared read refuses, as a scoped manager does."""
     case = _tasks(firm, MembershipFactory(firm=firm).user)
