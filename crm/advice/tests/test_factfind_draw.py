@@ -147,7 +147,7 @@ def test_the_readiness_card_draws_as_the_template_does(firm, owner, oob):
     template = get_template("advice/_readiness.html")
     for principal in (staff_principal(owner), None):
         request = RequestFactory().get("/")
-        request.principal = principal  # type: ignore[attr-defined]
+        request.principal = principal  # type: ignore[attr-defined]  # set by middleware
         for shown in ([], blockers, [*blockers, extra, blockers[0]]):
             context = {"blockers": shown, "request": request, "oob": oob}
             drawn = draw.readiness(shown, principal, oob=oob)

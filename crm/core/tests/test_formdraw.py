@@ -33,7 +33,7 @@ def _choice_values(field: Any) -> list[str]:
 def _values(form_class: type[forms.BaseForm], variant: int) -> dict[str, Any]:
     """Initial values of every kind a section holds, different per ``variant``."""
     values: dict[str, Any] = {}
-    fields: dict[str, Any] = form_class.base_fields  # type: ignore[attr-defined]
+    fields: dict[str, Any] = form_class.base_fields  # type: ignore[attr-defined]  # a Form's
     for name, field in fields.items():
         if isinstance(field, forms.MultipleChoiceField):
             choices = _choice_values(field)

@@ -50,7 +50,8 @@ def _same(found: list[Task], expected: list[Task], *, related: tuple[str, ...]) 
             mine, theirs = getattr(got, field.attname), getattr(want, field.attname)
             assert (mine, type(mine)) == (theirs, type(theirs)), field.name
         for name in related:
-            assert Task._meta.get_field(name).is_cached(got)  # type: ignore[union-attr]
+            relation: Any = Task._meta.get_field(name)
+            assert relation.is_cached(got)
             mine, theirs = getattr(got, name), getattr(want, name)
             assert mine == theirs
             if mine is not None:
