@@ -31,7 +31,7 @@ from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
-from crm.tasks import selectors as task_selectors
+from crm.tasks import follow_ups as task_follow_ups
 
 
 def _detail_fields() -> set[str]:
@@ -120,10 +120,10 @@ def _follow_ups(
     count is the tab's.
     """
     return {
-        "follow_ups": task_selectors.follow_up_list(
+        "follow_ups": task_follow_ups.follow_up_list(
             firm=firm, user=user, principal=principal, today=today, limit=DASHBOARD_ROWS
         ),
-        "follow_up_count": task_selectors.follow_up_count(
+        "follow_up_count": task_follow_ups.follow_up_count(
             firm=firm, user=user, principal=principal, today=today
         ),
     }

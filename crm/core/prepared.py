@@ -17,14 +17,16 @@ firm's scope).
 
 What keeps it the ORM's read:
 
-- Arguments are ids (``firm_id`` and other ints, or lists of ints) or
+- Arguments are ids (``firm_id`` and other ints, or lists of ints), days
+  (``date``: as they are on PostgreSQL, as ISO text on SQLite) or
   shapes (a text, a boolean or None, or an argument named in ``shapes``
   such as a row limit: passed to ``build`` as they are, each value
   compiled apart, as a choice of which filters to apply). Each id's
   stand-in must reach the parameters as it is; a parameter that holds one
   some other way (in a text) is refused. A second compile with other
-  stand-ins must write the same SQL with the ids in the same places, so a
-  read whose SQL depends on the values is refused when first used.
+  stand-ins must write the same SQL with the ids in the same places and the
+  same constants, so a read whose SQL depends on the values (or a constant
+  made from one, a day before a given day) is refused when first used.
 - The firm: the queryset is built inside ``scope(firm=<firm_id's
   stand-in>)``, so the scoped managers' firm filters take the argument, and
   each call requires the active scope to be that firm, as the managers do
@@ -45,6 +47,7 @@ the ORM's compile of the same call.
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -75,6 +78,10 @@ CHECK = False
 KEPT_PER_READ = 256
 
 
+# (argument or None, index in its list or -1, the constant, how a day goes in)
+Slot = tuple[str | None, int, Any, str | None]
+
+
 class NotPreparable(TypeError):
     """The queryset cannot be kept as SQL and ids (the reason says why)."""
 
@@ -82,8 +89,8 @@ class NotPreparable(TypeError):
 @dataclass(frozen=True)
 class _Compiled:
     sql: str  # "" for a read of nothing (a ``none()``): no statement, as the ORM
-    # For each parameter: (argument, index in its list or -1, constant).
-    slots: tuple[tuple[str | None, int, Any], ...]
+    # For each parameter: (argument, index in its list or -1, constant, how).
+    slots: tuple["Slot", ...]
     model: type[models.Model]
     init_list: tuple[str, ...]
     start: int
@@ -109,6 +116,9 @@ def _stand_ins(
         base = _STAND_IN + offset + n * _PER_ARGUMENT
         if name in shapes or _is_shape(value):
             found[name] = value
+        elif type(value) is date:
+            # A day of the eleventh century: no row's date, and no constant's.
+            found[name] = date(1001 + n, 1 + offset % 2, 1 + offset % 2)
         elif isinstance(value, int):
             found[name] = base
         else:
@@ -135,7 +145,7 @@ def _compile_once(
     offset: int,
     database: str,
     shapes: frozenset[str],
-) -> tuple[str, tuple[tuple[str | None, int, Any], ...], Any, Any]:
+) -> tuple[str, tuple[Slot, ...], Any, Any]:
     stand_ins = _stand_ins(args, offset, shapes)
     with scope(firm=stand_ins["firm_id"]):
         queryset = build(**stand_ins)
@@ -144,28 +154,50 @@ def _compile_once(
         raise NotPreparable(f"{build.__qualname__}: {reason}")
     compiler = queryset.query.get_compiler(using=database)
     sql, params = compiler.as_sql()
-    where: dict[int, tuple[str, int]] = {}
+    return sql, _slots(build, stand_ins, params, shapes), compiler, queryset
+
+
+# How a day reaches the parameters: as it is (PostgreSQL) or as its ISO text
+# (SQLite's ``adapt_datefield_value``).
+AS_IS, AS_TEXT = None, "text"
+
+
+def _slots(
+    build: Callable[..., Any],
+    stand_ins: dict[str, Any],
+    params: Any,
+    shapes: frozenset[str],
+) -> tuple[Slot, ...]:
+    """Return where each argument's stand-in went among ``params``.
+
+    An argument a shape does not use is in none of them; one that reaches
+    them changed (a day before a given day, an id in a text) is a constant
+    that differs between the two compiles, and is refused there.
+    """
+    where: dict[Any, tuple[str, int, str | None]] = {}
     for name, value in stand_ins.items():
         if name in shapes or _is_shape(value):
             continue
-        if isinstance(value, int):
-            where[value] = (name, -1)
+        if type(value) is date:
+            where[value] = (name, -1, AS_IS)
+            where[value.isoformat()] = (name, -1, AS_TEXT)
+        elif isinstance(value, int):
+            where[value] = (name, -1, AS_IS)
         else:
-            where.update({item: (name, j) for j, item in enumerate(value)})
-    slots: list[tuple[str | None, int, Any]] = []
+            where.update({item: (name, j, AS_IS) for j, item in enumerate(value)})
+    ids = [str(abs(v)) for v in where if type(v) is int]
+    slots: list[Slot] = []
     for param in params:
-        if type(param) is int and param in where:
-            slots.append((*where[param], None))
-        elif any(str(abs(stand_in)) in str(param) for stand_in in where):
+        kind = type(param)
+        if kind in (int, date, str) and param in where:
+            name, index, how = where[param]
+            slots.append((name, index, None, how))
+        elif any(stand_in in str(param) for stand_in in ids):
             msg = f"{build.__qualname__}: an id reaches the SQL changed ({param!r})"
             raise NotPreparable(msg)
         else:
-            slots.append((None, -1, param))
-    unused = set(where) - {p for p in params if type(p) is int}
-    if unused:
-        names = sorted({where[u][0] for u in unused})
-        raise NotPreparable(f"{build.__qualname__}: {names} not in its SQL")
-    return sql, tuple(slots), compiler, queryset
+            slots.append((None, -1, param, AS_IS))
+    return tuple(slots)
 
 
 def _compile_once_empty(
@@ -206,7 +238,9 @@ def _compile(
             prefetch=(),
         )
     again, slots_again, _, _ = _compile_once(build, args, _SECOND, database, shapes)
-    if (sql, [s[:2] for s in slots]) != (again, [s[:2] for s in slots_again]):
+    # The same SQL, the arguments in the same places, the same constants (a
+    # constant made from an argument, a day before it say, differs).
+    if (sql, slots) != (again, slots_again):
         msg = f"{build.__qualname__}: its SQL depends on the ids' values"
         raise NotPreparable(msg)
     if compiler.has_extra_select:
@@ -303,10 +337,7 @@ class Prepared(Generic[M]):
             if len(self._kept) >= KEPT_PER_READ:
                 self._kept.clear()  # many lengths of lists: start again
             self._kept[key] = compiled
-        params = [
-            constant if name is None else args[name] if index < 0 else args[name][index]
-            for name, index, constant in compiled.slots
-        ]
+        params = _params(compiled.slots, args)
         if CHECK:
             _check(self.build, args, database, compiled.sql, params)
         if not compiled.sql:
@@ -340,8 +371,8 @@ def _fits(value: Any) -> bool:
 
 
 def _length(value: Any) -> int:
-    """Return -1 for an id, the length of a list of ids."""
-    if type(value) is int:
+    """Return -1 for an id or a day, the length of a list of ids."""
+    if type(value) in (int, date):
         return -1
     if isinstance(value, list | tuple) and all(type(v) is int for v in value):
         return len(value)
@@ -390,3 +421,15 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
             setattr(obj, name, row[pos])
         found.append(obj)
     return found
+
+
+def _params(slots: tuple[Slot, ...], args: dict[str, Any]) -> list[Any]:
+    """Return the kept statement's parameters for ``args``."""
+    return [
+        constant
+        if name is None
+        else (args[name] if index < 0 else args[name][index])
+        if how is AS_IS
+        else args[name].isoformat()
+        for name, index, constant, how in slots
+    ]

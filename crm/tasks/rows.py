@@ -16,8 +16,8 @@ from crm.cases import kinds
 from crm.cases.models import Case
 from crm.core.rows import RowPage, badge, e, follow_up
 from crm.tasks.choices import STATUS_COLOURS, TaskStatus
+from crm.tasks.follow_ups import FollowUp
 from crm.tasks.models import Task
-from crm.tasks.selectors import FollowUp
 
 ROW = """
   <tr id="task-{pk}"

@@ -6,7 +6,6 @@ from typing import Any, Literal, TypedDict
 
 from django.db.models import (
     Case,
-    CharField,
     F,
     IntegerField,
     Q,
@@ -21,19 +20,17 @@ from crm.cases.models import Case as CaseModel
 from crm.cases.models import CaseApplicant
 from crm.cases.policies import (
     case_child_visibility,
-    case_visibility,
     child_visibility_as,
     child_visibility_of,
 )
-from crm.cases.selectors import attach_clients
 from crm.contacts.models import NAME_FIELDS, Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.prepared import Prepared
+from crm.core.prepared_count import PreparedCount
 from crm.core.principals import Principal
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
-from crm.leads.choices import OPEN_STATUSES as OPEN_LEAD_STATUSES
 from crm.leads.models import Lead
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
@@ -331,8 +328,31 @@ def _capped_counts(
     two bitmaps and read every task due today in the firm before the cap
     (5,538 index entries at 2.5M tasks) instead of 1,001 in order.
     """
-    today = today or timezone.localdate()
-    mine = Q(assignee_id=user.pk)
+    args = {
+        "firm_id": firm.pk,
+        "user_id": user.pk,
+        "assignee_id": assignee_id,
+        "category_id": category_id,
+        "today": today or timezone.localdate(),
+        **child_visibility_of(principal),
+    }
+    return {name: _OPEN_COUNT(**args, name=name, cap=COUNT_CAP + 1) for name in names}
+
+
+def _open_count(
+    *,
+    firm_id: int,
+    user_id: int,
+    assignee_id: int | None,
+    category_id: int | None,
+    today: date,
+    name: str,
+    cap: int,
+    seen: str,
+    viewer_id: int | None = None,
+) -> QuerySet[Task]:
+    """The open tasks counted under condition ``name``, capped (``_capped_counts``)."""
+    mine = Q(assignee_id=user_id)
     firm_wide = Q(assignee_id=assignee_id) if assignee_id is not None else Q()
     due_today = Q(due_date=today)
     overdue = Q(due_date__lt=today)
@@ -343,15 +363,18 @@ def _capped_counts(
         "mine_today": mine & due_today,
         "mine_overdue": mine & overdue,
     }
-    qs = case_child_visibility(
-        Task.objects.filter(firm_id=firm.pk, status=TaskStatus.OPEN), principal
+    qs = child_visibility_as(
+        Task.objects.filter(firm_id=firm_id, status=TaskStatus.OPEN),
+        seen=seen,
+        viewer_id=viewer_id,
     )
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
-    return {
-        name: qs.filter(conditions[name]).order_by()[: COUNT_CAP + 1].count()
-        for name in names
-    }
+    return qs.filter(conditions[name]).order_by()[:cap]
+
+
+# Counted by SQL compiled once a process (``crm.core.prepared_count``).
+_OPEN_COUNT = PreparedCount(Task, _open_count, shapes=("cap",))
 
 
 def task_tab_counts(
@@ -444,99 +467,3 @@ def task_category_choices(
         .filter(wanted)
         .order_by(Lower("name"), "id")
     )
-
-
-# My follow-ups (C4): the member's leads and cases to follow up, as one list
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """One lead or case of the member's with a follow-up due by today (C4).
-
-    ``item`` is the ``Lead`` or the ``Case`` (with its client or clients
-    loaded), so a row links to it.
-    """
-
-    kind: Literal["lead", "case"]
-    item: Lead | CaseModel
-
-
-def _my_lead_follow_ups(*, firm: Firm, user: User, today: date) -> QuerySet[Lead]:
-    return Lead.objects.filter(
-        firm_id=firm.pk,
-        owner_id=user.pk,
-        status__in=OPEN_LEAD_STATUSES,
-        follow_up_date__lte=today,
-    )
-
-
-def _my_case_follow_ups(
-    *, firm: Firm, user: User, principal: Principal | None, today: date
-) -> QuerySet[CaseModel]:
-    return case_visibility(CaseModel.objects.filter(firm_id=firm.pk), principal).filter(
-        owner_id=user.pk, is_open=True, follow_up_date__lte=today
-    )
-
-
-def follow_up_list(
-    *,
-    firm: Firm,
-    user: User,
-    principal: Principal | None,
-    today: date,
-    offset: int = 0,
-    limit: int = 25,
-) -> list[FollowUp]:
-    """Return the member's lead and case follow-ups due by ``today``, earliest first.
-
-    The two tables are merged and paged in the database (one UNION query of
-    dates and ids), then the page's leads and cases are read with their
-    clients: four queries whatever the page size. Cases follow the member's
-    case visibility; ties on a date list cases before leads, then by id.
-    """
-    text: CharField[str, str] = CharField()
-    leads = (
-        _my_lead_follow_ups(firm=firm, user=user, today=today)
-        .annotate(row_kind=Value("lead", output_field=text))
-        .values_list("follow_up_date", "pk", "row_kind")
-    )
-    cases = (
-        _my_case_follow_ups(firm=firm, user=user, principal=principal, today=today)
-        .annotate(row_kind=Value("case", output_field=text))
-        .values_list("follow_up_date", "pk", "row_kind")
-    )
-    merged = leads.order_by().union(cases.order_by(), all=True)
-    order = ("follow_up_date", "row_kind", "pk")
-    rows = list(merged.order_by(*order)[offset : offset + limit])
-    lead_ids = [pk for _, pk, kind in rows if kind == "lead"]
-    case_ids = [pk for _, pk, kind in rows if kind == "case"]
-    found: dict[tuple[str, int], Lead | CaseModel] = {}
-    if lead_ids:
-        lead_qs = Lead.objects.filter(firm=firm, pk__in=lead_ids).select_related(
-            "contact"
-        )
-        found |= {("lead", lead.pk): lead for lead in lead_qs}
-    if case_ids:
-        due_cases = list(CaseModel.objects.filter(firm=firm, pk__in=case_ids))
-        attach_clients(due_cases, firm=firm)
-        found |= {("case", case.pk): case for case in due_cases}
-    return [
-        FollowUp(kind=kind, item=found[kind, pk])
-        for _, pk, kind in rows
-        if (kind, pk) in found
-    ]
-
-
-def follow_up_count(
-    *, firm: Firm, user: User, principal: Principal | None, today: date
-) -> int:
-    """Count the member's follow-ups due by ``today``: the tab and the dashboard.
-
-    One query, capped at ``COUNT_CAP + 1`` rows ("1,000+" on the page).
-    """
-    leads = _my_lead_follow_ups(firm=firm, user=user, today=today).values("pk")
-    cases = _my_case_follow_ups(
-        firm=firm, user=user, principal=principal, today=today
-    ).values("pk")
-    merged = leads.order_by().union(cases.order_by(), all=True)
-    return merged[: COUNT_CAP + 1].count()

@@ -26,7 +26,7 @@ from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.leads import selectors as lead_selectors
 from crm.leads.models import Lead
-from crm.tasks import rows, selectors, services
+from crm.tasks import follow_ups, rows, selectors, services
 from crm.tasks.filters import TaskFilterSet
 from crm.tasks.forms import TaskForm
 from crm.tasks.models import Task
@@ -112,7 +112,7 @@ def _tab_context(
     tabs: tuple[tuple[str, str], ...] = TASK_TABS
     if request.firm.has_advice:
         tabs = TABS
-        tab_counts[FOLLOW_UPS] = selectors.follow_up_count(
+        tab_counts[FOLLOW_UPS] = follow_ups.follow_up_count(
             firm=request.firm,
             user=request.user,
             principal=request.principal,
@@ -130,7 +130,7 @@ def _follow_up_list(
     request: StaffRequest, filterset: TaskFilterSet, today: date
 ) -> TemplateResponse:
     """Show the member's lead and case follow-ups due by today, one list (C4)."""
-    rows = selectors.follow_up_list(
+    rows = follow_ups.follow_up_list(
         firm=request.firm,
         user=request.user,
         principal=request.principal,

@@ -12,7 +12,7 @@ from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.leads.choices import LeadStatus
 from crm.leads.tests.factories import LeadFactory
-from crm.tasks import selectors
+from crm.tasks import follow_ups
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_selector_pages_do_not_overlap(firm, adviser):
         _case(firm, adviser.user, LAST_WEEK + datetime.timedelta(days=day), "C")
     seen = []
     for offset in (0, 3, 6):
-        seen += selectors.follow_up_list(
+        seen += follow_ups.follow_up_list(
             firm=firm,
             user=adviser.user,
             principal=None,
@@ -151,7 +151,7 @@ def test_selector_pages_do_not_overlap(firm, adviser):
     assert len({(row.kind, row.item.pk) for row in seen}) == 8
     dates = [row.item.follow_up_date or TODAY for row in seen]
     assert dates == sorted(dates)
-    count = selectors.follow_up_count(
+    count = follow_ups.follow_up_count(
         firm=firm, user=adviser.user, principal=None, today=TODAY
     )
     assert count == 8
