@@ -308,11 +308,7 @@ class Prepared(Generic[M]):
 
     def __call__(self, *, firm_id: int, **args: Any) -> list[M]:
         """Return the rows of ``build(firm_id=firm_id, **args)``."""
-        _check_scope(firm_id)
-        args["firm_id"] = firm_id
-        for name, value in args.items():
-            if isinstance(value, list | tuple) and name not in self.shapes:
-                args[name] = list(dict.fromkeys(value))  # as the ORM's IN has them
+        args = _arguments(firm_id, args, self.shapes)
         if not all(map(_fits, args.values())):
             # An id past any column (a typed URL): the ORM finds no row
             # without asking, where the database would refuse the number.
@@ -320,20 +316,10 @@ class Prepared(Generic[M]):
             with scope(firm=firm_id):
                 return list(self.build(**args))
         database = router.db_for_read(self.model)
-        shapes = self.shapes
-        key = (
-            database,
-            tuple(
-                (
-                    name,
-                    value if name in shapes or _is_shape(value) else _length(value),
-                )
-                for name, value in sorted(args.items())
-            ),
-        )
+        key = _key(database, args, self.shapes)
         compiled = self._kept.get(key)
         if compiled is None:
-            compiled = _compile(self.build, args, database, shapes)
+            compiled = _compile(self.build, args, database, self.shapes)
             if len(self._kept) >= KEPT_PER_READ:
                 self._kept.clear()  # many lengths of lists: start again
             self._kept[key] = compiled
@@ -351,6 +337,29 @@ class Prepared(Generic[M]):
                 lookups = tuple(fresh._prefetch_related_lookups)
             prefetch_related_objects(found, *lookups)
         return found
+
+
+def _arguments(
+    firm_id: int, args: dict[str, Any], shapes: frozenset[str]
+) -> dict[str, Any]:
+    """Check the firm's scope; return ``args`` with the firm and lists deduplicated."""
+    _check_scope(firm_id)
+    args["firm_id"] = firm_id
+    for name, value in args.items():
+        if isinstance(value, list | tuple) and name not in shapes:
+            args[name] = list(dict.fromkeys(value))  # as the ORM's IN has them
+    return args
+
+
+def _key(database: str, args: dict[str, Any], shapes: frozenset[str]) -> Hashable:
+    """Return what a kept statement is kept under: the database and the shape."""
+    return (
+        database,
+        tuple(
+            (name, value if name in shapes or _is_shape(value) else _length(value))
+            for name, value in sorted(args.items())
+        ),
+    )
 
 
 _BIGGEST = 2**63  # a 64-bit integer column's bound

@@ -22,10 +22,9 @@ from crm.core.prepared import (
     _SECOND,
     NotPreparable,
     Slot,
-    _check_scope,
+    _arguments,
     _fits,
-    _is_shape,
-    _length,
+    _key,
     _params,
     _slots,
     _stand_ins,
@@ -113,27 +112,12 @@ class PreparedCount:
 
     def __call__(self, *, firm_id: int, **args: Any) -> int:
         """Return ``build(firm_id=firm_id, **args).count()``."""
-        _check_scope(firm_id)
-        args["firm_id"] = firm_id
-        for name, value in args.items():
-            if isinstance(value, list | tuple) and name not in self.shapes:
-                args[name] = list(dict.fromkeys(value))
+        args = _arguments(firm_id, args, self.shapes)
         if not all(map(_fits, args.values())):
             with scope(firm=firm_id):
                 return self.build(**args).count()
         database = router.db_for_read(self.model)
-        key = (
-            database,
-            tuple(
-                (
-                    name,
-                    value
-                    if name in self.shapes or _is_shape(value)
-                    else _length(value),
-                )
-                for name, value in sorted(args.items())
-            ),
-        )
+        key = _key(database, args, self.shapes)
         kept = self._kept.get(key)
         if kept is None:
             kept = self._compile(args, database)
