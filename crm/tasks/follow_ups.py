@@ -1,7 +1,7 @@
 """The member's follow-ups (C4): their leads and cases due by a day, as one list.
 
-``crm.tasks.selectors`` gives these too (``follow_up_list``,
-``follow_up_count``); the Tasks page's tab and the dashboard read them.
+The Tasks page's My follow-ups tab and the dashboard read them
+(``follow_up_list``, ``follow_up_count``).
 """
 
 from dataclasses import dataclass

@@ -228,17 +228,9 @@ def case_list_for_contact(
     *, firm: Firm, contact: Contact, principal: Principal | None
 ) -> CaseQuerySet:
     """Return the cases the client is on that ``principal`` may see, newest first."""
-    qs = (
-        case_visibility(Case.objects.filter(firm=firm), principal)
-        .filter(
-            firm=firm,
-            pk__in=CaseApplicant.objects.filter(firm=firm, contact=contact).values(
-                "case_id"
-            ),
-        )
-        .select_related("owner")
+    return _for_contact(
+        firm_id=firm.pk, contact_id=contact.pk, **child_visibility_of(principal)
     )
-    return qs.order_by("-created_at", "-id")
 
 
 def case_rows_for_contact(
@@ -253,6 +245,17 @@ def case_rows_for_contact(
     )
 
 
+def _for_contact(
+    *, firm_id: int, contact_id: int, seen: str, viewer_id: int | None = None
+) -> CaseQuerySet:
+    on_cases = CaseApplicant.objects.filter(firm_id=firm_id, contact_id=contact_id)
+    qs = case_visibility_as(
+        Case.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
+    qs = qs.filter(pk__in=on_cases.values("case_id")).select_related("owner")
+    return qs.order_by("-created_at", "-id")
+
+
 def _contact_cases(
     *,
     firm_id: int,
@@ -261,12 +264,9 @@ def _contact_cases(
     seen: str,
     viewer_id: int | None = None,
 ) -> CaseQuerySet:
-    on_cases = CaseApplicant.objects.filter(firm_id=firm_id, contact_id=contact_id)
-    qs = case_visibility_as(
-        Case.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
-    )
-    qs = qs.filter(pk__in=on_cases.values("case_id")).select_related("owner")
-    return qs.order_by("-created_at", "-id")[:limit]
+    return _for_contact(
+        firm_id=firm_id, contact_id=contact_id, seen=seen, viewer_id=viewer_id
+    )[:limit]
 
 
 _CONTACT_CASES = Prepared(Case, _contact_cases, shapes=("limit",))
