@@ -16,7 +16,7 @@ of being compared with the columns.
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -275,21 +275,65 @@ def fetch(
     ``InvalidCursor`` for a cursor this ordering did not give out.
     """
     found = terms(qs)
-    names = [_KEY % i for i in range(len(found))]
-    keyed = qs.annotate(**{n: t.expression for n, t in zip(names, found, strict=True)})
+    keyed = keyed_rows(qs, found)
+
+    def read(
+        values: list[Any] | None,
+        ranges: Sequence[Q],
+        part: int,
+        backwards: bool,
+        count: int,
+    ) -> list[M]:
+        part_qs = keyed.reverse() if backwards else keyed
+        return list(part_qs.filter(ranges[part])[:count])
+
+    return pages(found, read, limit=limit, after=after, before=before)
+
+
+def keyed_rows(qs: QuerySet[M], found: Sequence[Term]) -> QuerySet[M]:
+    """Return ``qs`` with each term of its key annotated, for the cursors."""
+    return qs.annotate(**{_KEY % i: t.expression for i, t in enumerate(found)})
+
+
+def ranges_after(
+    found: Sequence[Term], values: Sequence[Any] | None, backwards: bool
+) -> list[Q]:
+    """Return the ranges a page reads: all rows, or those after (before) a key."""
+    if values is None:
+        return [Q()]
+    return after_key(_flipped(found) if backwards else found, values)
+
+
+# How a page's rows are read: ``read(values, ranges, part, backwards, count)``
+# returns up to ``count`` rows of range ``part`` of ``ranges`` (the rows after
+# the key ``values``, or all rows for None), backwards or not.
+Reader = Callable[[list[Any] | None, list[Q], int, bool, int], list[M]]
+
+
+def pages(
+    found: Sequence[Term],
+    read: Reader[M],
+    *,
+    limit: int,
+    after: str = "",
+    before: str = "",
+) -> Slice[M]:
+    """Return the page of ``limit`` rows after or before a cursor, read by ``read``.
+
+    ``fetch`` reads through the ORM; ``crm.core.keyset_prepared`` through
+    statements compiled once. Both give out and take the same cursors.
+    """
     backwards = bool(before) and not after
     offset = before_count = 0
-    ranges = [Q()]
+    values = None
     if after:
         values, offset = decode(found, after)
-        ranges = after_key(found, values)
     elif before:
         values, before_count = decode(found, before)
-        keyed = keyed.reverse()
-        ranges = after_key(_flipped(found), values)
+    ranges = ranges_after(found, values, backwards)
     rows: list[M] = []
-    for condition in ranges:
-        rows.extend(keyed.filter(condition)[: limit + 1 - len(rows)])
+    for part in range(len(ranges)):
+        rows.extend(read(values, ranges, part, backwards, limit + 1 - len(rows)))
         if len(rows) > limit:
             break
     more = len(rows) > limit
@@ -299,6 +343,7 @@ def fetch(
         offset = max(before_count - len(rows), 1 if more else 0)
     if not rows:
         return Slice(rows, offset, None, None)
+    names = [_KEY % i for i in range(len(found))]
 
     def cursor(row: M, count: int) -> str:
         return encode(found, [getattr(row, n) for n in names], count)

@@ -8,7 +8,8 @@ costs what the first does; short lists (settings, a case's records) keep
 """
 
 import copy
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -143,18 +144,31 @@ def keyset_paginate(
     cursor, however deep the page (``crm.core.keyset``). A cursor that is not
     one of this list's (edited, or of another sort) opens the first page.
     """
+    return keyset_page(
+        functools.partial(keyset.fetch, qs), params=params, per_page=per_page
+    )
+
+
+def keyset_page(
+    fetch: Callable[..., "keyset.Slice[T]"], *, params: QueryDict, per_page: int = 25
+) -> Page[T]:
+    """Return the page ``fetch(limit=, after=, before=)`` reads for ``params``.
+
+    ``fetch`` is ``keyset.fetch`` of a queryset or a
+    ``crm.core.keyset_prepared.PreparedPages``'s ``fetch``, with the list's
+    arguments given.
+    """
     query = copy.copy(params)  # shallow: keys are only dropped (no deepcopy)
     for name in PAGE_PARAMS:
         query.pop(name, None)
     try:
-        part = keyset.fetch(
-            qs,
+        part = fetch(
             limit=per_page,
             after=params.get("after", ""),
             before=params.get("before", ""),
         )
     except keyset.InvalidCursor:
-        part = keyset.fetch(qs, limit=per_page)
+        part = fetch(limit=per_page)
     return Page(
         items=part.rows,
         number=part.offset // per_page + 1,

@@ -18,7 +18,8 @@ firm's scope).
 What keeps it the ORM's read:
 
 - Arguments are ids (``firm_id`` and other ints, or lists of ints), days
-  (``date``: as they are on PostgreSQL, as ISO text on SQLite) or
+  (``date``: as they are on PostgreSQL, as ISO text on SQLite), moments
+  (``datetime``: as the database's ``adapt_datetimefield_value`` has them) or
   shapes (a text, a boolean or None, or an argument named in ``shapes``
   such as a row limit: passed to ``build`` as they are, each value
   compiled apart, as a choice of which filters to apply). Each id's
@@ -47,7 +48,7 @@ the ORM's compile of the same call.
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -78,8 +79,9 @@ CHECK = False
 KEPT_PER_READ = 256
 
 
-# (argument or None, index in its list or -1, the constant, how a day goes in)
-Slot = tuple[str | None, int, Any, str | None]
+# (argument or None, index in its list or -1, the constant, how it goes in: as
+# it is, as text, adapted by the database, or wrapped in the driver's type)
+Slot = tuple[str | None, int, Any, str | type | None]
 
 
 class NotPreparable(TypeError):
@@ -119,6 +121,9 @@ def _stand_ins(
         elif type(value) is date:
             # A day of the eleventh century: no row's date, and no constant's.
             found[name] = date(1001 + n, 1 + offset % 2, 1 + offset % 2)
+        elif type(value) is datetime:
+            day = (1001 + n, 1 + offset % 2, 1 + offset % 2)
+            found[name] = datetime(*day, tzinfo=value.tzinfo and UTC)
         elif isinstance(value, int):
             found[name] = base
         else:
@@ -154,12 +159,13 @@ def _compile_once(
         raise NotPreparable(f"{build.__qualname__}: {reason}")
     compiler = queryset.query.get_compiler(using=database)
     sql, params = compiler.as_sql()
-    return sql, _slots(build, stand_ins, params, shapes), compiler, queryset
+    ops = connections[database].ops
+    return sql, _slots(build, stand_ins, params, shapes, ops), compiler, queryset
 
 
 # How a day reaches the parameters: as it is (PostgreSQL) or as its ISO text
-# (SQLite's ``adapt_datefield_value``).
-AS_IS, AS_TEXT = None, "text"
+# (SQLite's ``adapt_datefield_value``); a moment, as the database adapts it.
+AS_IS, AS_TEXT, AS_ADAPTED = None, "text", "adapted"
 
 
 def _slots(
@@ -167,6 +173,7 @@ def _slots(
     stand_ins: dict[str, Any],
     params: Any,
     shapes: frozenset[str],
+    ops: Any,
 ) -> tuple[Slot, ...]:
     """Return where each argument's stand-in went among ``params``.
 
@@ -181,6 +188,8 @@ def _slots(
         if type(value) is date:
             where[value] = (name, -1, AS_IS)
             where[value.isoformat()] = (name, -1, AS_TEXT)
+        elif type(value) is datetime:
+            where[ops.adapt_datetimefield_value(value)] = (name, -1, AS_ADAPTED)
         elif isinstance(value, int):
             where[value] = (name, -1, AS_IS)
         else:
@@ -189,9 +198,14 @@ def _slots(
     slots: list[Slot] = []
     for param in params:
         kind = type(param)
-        if kind in (int, date, str) and param in where:
+        if kind in (int, date, datetime, str) and param in where:
             name, index, how = where[param]
             slots.append((name, index, None, how))
+        elif issubclass(kind, int) and kind is not bool and int(param) in where:
+            # A driver's typed integer (psycopg's ``Int4`` for an integer
+            # column): each call's id goes in wrapped the same way.
+            name, index, _how = where[int(param)]
+            slots.append((name, index, None, kind))
         elif any(stand_in in str(param) for stand_in in ids):
             msg = f"{build.__qualname__}: an id reaches the SQL changed ({param!r})"
             raise NotPreparable(msg)
@@ -323,7 +337,7 @@ class Prepared(Generic[M]):
             if len(self._kept) >= KEPT_PER_READ:
                 self._kept.clear()  # many lengths of lists: start again
             self._kept[key] = compiled
-        params = _params(compiled.slots, args)
+        params = _params(compiled.slots, args, connections[database].ops)
         if CHECK:
             _check(self.build, args, database, compiled.sql, params)
         if not compiled.sql:
@@ -380,8 +394,8 @@ def _fits(value: Any) -> bool:
 
 
 def _length(value: Any) -> int:
-    """Return -1 for an id or a day, the length of a list of ids."""
-    if type(value) in (int, date):
+    """Return -1 for an id, a day or a moment, the length of a list of ids."""
+    if type(value) in (int, date, datetime):
         return -1
     if isinstance(value, list | tuple) and all(type(v) is int for v in value):
         return len(value)
@@ -432,13 +446,20 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
     return found
 
 
-def _params(slots: tuple[Slot, ...], args: dict[str, Any]) -> list[Any]:
-    """Return the kept statement's parameters for ``args``."""
-    return [
-        constant
-        if name is None
-        else (args[name] if index < 0 else args[name][index])
-        if how is AS_IS
-        else args[name].isoformat()
-        for name, index, constant, how in slots
-    ]
+def _params(slots: tuple[Slot, ...], args: dict[str, Any], ops: Any) -> list[Any]:
+    """Return the kept statement's parameters for ``args`` (``ops``: the database's)."""
+    params = []
+    for name, index, constant, how in slots:
+        if name is None:
+            params.append(constant)
+            continue
+        value = args[name] if index < 0 else args[name][index]
+        if how is AS_IS:
+            params.append(value)
+        elif how == AS_TEXT:
+            params.append(value.isoformat())
+        elif how == AS_ADAPTED:
+            params.append(ops.adapt_datetimefield_value(value))
+        else:  # the driver's type of integer
+            params.append(how(value))  # type: ignore[operator]  # a type here
+    return params

@@ -103,7 +103,10 @@ class PreparedCount:
         for offset in (0, _SECOND):
             stand_ins = _stand_ins(args, offset, self.shapes)
             sql, params = _captured(self.build, stand_ins, database)
-            slots = _slots(self.build, stand_ins, params, self.shapes) if sql else ()
+            ops = connections[database].ops
+            slots = (
+                _slots(self.build, stand_ins, params, self.shapes, ops) if sql else ()
+            )
             found.append((sql, slots))
         if found[0] != found[1]:
             msg = f"{self.build.__qualname__}: its SQL depends on the ids' values"
@@ -125,7 +128,7 @@ class PreparedCount:
                 self._kept.clear()
             self._kept[key] = kept
         sql, slots = kept
-        params = _params(slots, args)
+        params = _params(slots, args, connections[database].ops)
         if prepared.CHECK:
             expected = _captured(self.build, args, database)
             if (sql, params) != expected:

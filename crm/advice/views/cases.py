@@ -33,7 +33,6 @@ from crm.core import events, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
 from crm.core.rows import created_at
@@ -118,15 +117,14 @@ def case_list(request: StaffRequest) -> TemplateResponse:
     filterset = CaseFilterSet(request.GET or None, firm=request.firm)
     query = filterset.query()
     search = case_selectors.case_search(firm=request.firm, q=query.q)
-    cases = case_selectors.case_list(
+    page = case_selectors.case_page(
         firm=request.firm,
-        search=search,
         principal=request.principal,
-        applicants=False,
-        row_only=True,
+        search=search,
+        params=request.GET,
+        per_page=PER_PAGE,
         **query.as_kwargs(),
     )
-    page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
     case_selectors.attach_clients(page.items, firm=request.firm)
     leads = []
     if search is not None and not page.items:

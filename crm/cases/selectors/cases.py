@@ -4,6 +4,7 @@ A case's ``follow_up_state`` ("overdue", "due" today, or "") is a property of
 the model, worked out from its loaded columns.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -28,6 +29,8 @@ from crm.cases.policies import (
 )
 from crm.contacts.models import Contact
 from crm.contacts.search import contact_match_ids, parse
+from crm.core.keyset_prepared import PreparedPages
+from crm.core.pagination import Page, keyset_page, keyset_paginate
 from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
@@ -164,7 +167,94 @@ def case_list(
     with ``row_only`` the cases carry only what a Cases list row draws
     (``ROW_FIELDS``).
     """
-    qs = case_visibility(Case.objects.filter(firm=firm), principal)
+    qs = _filtered(
+        firm_id=firm.pk,
+        tab=tab,
+        kind=kind,
+        kinds=kinds,
+        status=status,
+        owner_id=owner_id,
+        introducer_id=introducer_id,
+        follow_up=follow_up,
+        today=timezone.localdate(),
+        created_from=created_from,
+        created_to=created_to,
+        sort=sort,
+        row_only=row_only,
+        **child_visibility_of(principal),
+    )
+    if term := q.strip():
+        search = search or case_search(firm=firm, q=term)
+        ids = search.contact_ids if search is not None else []
+        by_reference = Q(reference__istartswith=term)
+        by_client = Q(
+            pk__in=CaseApplicant.objects.filter(firm=firm, contact_id__in=ids).values(
+                "case_id"
+            )
+        )
+        qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
+    return qs.prefetch_related(applicants_prefetch()) if applicants else qs
+
+
+def case_page(
+    *,
+    firm: Firm,
+    principal: Principal | None,
+    params: Any,
+    per_page: int,
+    search: CaseSearch | None = None,
+    **query: Any,
+) -> Page[Case]:
+    """Return a page of the Cases list's rows (``row_only``), read by key (D2).
+
+    Without a search its statements are compiled once a process
+    (``CASE_PAGES``), with the same SQL, rows and cursors as
+    ``keyset_paginate(case_list(...))``; a search is read through the ORM.
+    """
+    if query.get("q", "").strip():
+        cases = case_list(
+            firm=firm,
+            principal=principal,
+            search=search,
+            applicants=False,
+            row_only=True,
+            **query,
+        )
+        return keyset_paginate(cases, params=params, per_page=per_page)
+    del query["q"]
+    fetch = functools.partial(
+        _CASE_PAGES.fetch,
+        firm_id=firm.pk,
+        today=timezone.localdate(),
+        row_only=True,
+        **query,
+        **child_visibility_of(principal),
+    )
+    return keyset_page(fetch, params=params, per_page=per_page)
+
+
+def _filtered(
+    *,
+    firm_id: int,
+    seen: str,
+    viewer_id: int | None = None,
+    tab: str,
+    kind: str,
+    kinds: tuple[str, ...] | None,
+    status: str,
+    owner_id: int | None,
+    introducer_id: int | None,
+    follow_up: str,
+    today: date,
+    created_from: date | None,
+    created_to: date | None,
+    sort: str,
+    row_only: bool,
+) -> CaseQuerySet:
+    """Return ``case_list``'s cases before a search, from ids, days and shapes."""
+    qs = case_visibility_as(
+        Case.objects.filter(firm_id=firm_id), seen=seen, viewer_id=viewer_id
+    )
     if tab == "open":
         qs = qs.open()
     elif tab == "closed":
@@ -197,7 +287,6 @@ def case_list(
     if introducer_id is not None:
         qs = qs.filter(introducer_id=introducer_id)
     if follow_up in FOLLOW_UP_FILTERS:
-        today = timezone.localdate()
         qs = qs.open()
         if follow_up == "due":
             qs = qs.filter(follow_up_date=today)
@@ -207,21 +296,12 @@ def case_list(
         qs = qs.filter(created_at__date__gte=created_from)
     if created_to is not None:
         qs = qs.filter(created_at__date__lte=created_to)
-    if term := q.strip():
-        search = search or case_search(firm=firm, q=term)
-        ids = search.contact_ids if search is not None else []
-        by_reference = Q(reference__istartswith=term)
-        by_client = Q(
-            pk__in=CaseApplicant.objects.filter(firm=firm, contact_id__in=ids).values(
-                "case_id"
-            )
-        )
-        qs = qs.filter(by_reference | by_client) if ids else qs.filter(by_reference)
     order = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
     qs = qs.select_related("owner").order_by(*order)
-    if row_only:
-        qs = qs.only(*ROW_FIELDS)
-    return qs.prefetch_related(applicants_prefetch()) if applicants else qs
+    return qs.only(*ROW_FIELDS) if row_only else qs
+
+
+_CASE_PAGES = PreparedPages(Case, _filtered, shapes=("kinds",))
 
 
 def case_list_for_contact(
