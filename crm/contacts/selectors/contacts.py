@@ -1,5 +1,6 @@
 """Reads about contacts: one, lists, the timeline."""
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ from crm.contacts.models import Contact, ContactEvent, ContactQuerySet
 from crm.core import visibility
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
+from crm.core.keyset_prepared import PreparedPages
+from crm.core.pagination import Page, keyset_page, keyset_paginate
 from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
@@ -115,18 +118,42 @@ def contact_list(
     A search keeps the first ``search_limit`` matches and says if it stopped
     there.
     """
-    qs = Contact.objects.filter(firm=firm, is_archived=archived).select_related(
-        "organisation"
-    )
-    if kind in ContactKind.values:
-        qs = qs.filter(kind=kind)
-    qs = qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    qs = _contacts(firm_id=firm.pk, kind=kind, archived=archived, sort=sort)
     if not q:
         return ContactList(contacts=qs)
     matches = search.contact_match_ids(
         firm=firm, q=q, limit=search_limit, include_archived=archived
     )
     return ContactList(contacts=qs.filter(id__in=matches.ids), capped=matches.capped)
+
+
+def contact_page(
+    *, firm: Firm, params: Any, per_page: int, search_limit: int, **query: Any
+) -> tuple[Page[Contact], bool]:
+    """Return a page of ``contact_list`` read by key, and whether a search was capped.
+
+    Without a search its statements are compiled once a process
+    (``crm.core.keyset_prepared``): the same SQL, rows and cursors.
+    """
+    if query.get("q"):
+        found = contact_list(firm=firm, search_limit=search_limit, **query)
+        page = keyset_paginate(found.contacts, params=params, per_page=per_page)
+        return page, found.capped
+    del query["q"]
+    fetch = functools.partial(_CONTACT_PAGES.fetch, firm_id=firm.pk, **query)
+    return keyset_page(fetch, params=params, per_page=per_page), False
+
+
+def _contacts(*, firm_id: int, kind: str, archived: bool, sort: str) -> ContactQuerySet:
+    qs = Contact.objects.filter(firm_id=firm_id, is_archived=archived).select_related(
+        "organisation"
+    )
+    if kind in ContactKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+_CONTACT_PAGES = PreparedPages(Contact, _contacts)
 
 
 def organisation_get(*, firm: Firm, contact_id: int) -> Contact | None:

@@ -21,7 +21,6 @@ from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
 from crm.core.rows import created_at
@@ -70,15 +69,18 @@ def contact_list(request: StaffRequest) -> TemplateResponse:
     """List the firm's clients and contacts with search, filters and sort (B1)."""
     filterset = ContactFilterSet(request.GET or None)
     query = filterset.query()
-    found = selectors.contact_list(
-        firm=request.firm, search_limit=SEARCH_LIMIT, **query.as_kwargs()
+    page, capped = selectors.contact_page(
+        firm=request.firm,
+        params=request.GET,
+        per_page=PER_PAGE,
+        search_limit=SEARCH_LIMIT,
+        **query.as_kwargs(),
     )
-    page = keyset_paginate(found.contacts, params=request.GET, per_page=PER_PAGE)
     context = {
         **list_context(request.GET, spec=CONTACT_LIST, filterset=filterset, page=page),
         "q": query.q,
         "archived": query.archived,
-        "capped": found.capped,
+        "capped": capped,
         "search_limit": SEARCH_LIMIT,
         "can_export": request.membership.has_perm(Perm.EXPORT_DATA),
     }

@@ -1,10 +1,14 @@
 """Reads of the support module. Import the package and call ``selectors.x``."""
 
+from crm.support.selectors.case_list import (
+    SUPPORT_SORTS,
+    SupportCaseListQuery,
+    support_case_list,
+    support_list_page,
+)
 from crm.support.selectors.cases import (
     SECTION_LIMIT,
-    SUPPORT_SORTS,
     OpenWork,
-    SupportCaseListQuery,
     case_interactions,
     case_open_work,
     cases_label,
@@ -21,7 +25,6 @@ from crm.support.selectors.cases import (
     service_get,
     services_of,
     support_case_get,
-    support_case_list,
     support_case_page,
     support_details_get,
     support_item_get,
@@ -106,6 +109,7 @@ __all__ = [
     "support_case_page",
     "support_details_get",
     "support_item_get",
+    "support_list_page",
     "week_of",
     "workload_case_list",
     "workload_rows",

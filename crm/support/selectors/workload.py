@@ -17,7 +17,7 @@ from crm.firms.models import Firm
 from crm.firms.selectors.members import owner_membership_qs
 from crm.support.choices import NEAR_CAPACITY, ConcernLevel, PlanStatus, SupportKind
 from crm.support.models import PlannedSupport
-from crm.support.selectors.cases import support_case_list
+from crm.support.selectors.case_list import support_case_list
 from crm.tasks.choices import TaskStatus
 from crm.tasks.models import Task
 

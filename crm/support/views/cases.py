@@ -25,7 +25,6 @@ from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
 from crm.core.rows import created_at
@@ -100,14 +99,13 @@ CASE_LIST = ListSpec(
 def case_list(request: StaffRequest) -> TemplateResponse:
     """List support cases in All / Open / Closed tabs, filtered and sorted (I1)."""
     filterset = SupportCaseFilterSet(request.GET or None, firm=request.firm)
-    cases = selectors.support_case_list(
+    page = selectors.support_list_page(
         firm=request.firm,
         principal=request.principal,
-        applicants=False,
-        row_only=True,
+        params=request.GET,
+        per_page=PER_PAGE,
         **filterset.query().as_kwargs(),
     )
-    page = keyset_paginate(cases, params=request.GET, per_page=PER_PAGE)
     case_selectors.attach_clients(page.items, firm=request.firm)
     heading = selectors.cases_label(firm=request.firm)
     context = {
