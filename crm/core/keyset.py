@@ -292,7 +292,10 @@ def fetch(
 
 def keyed_rows(qs: QuerySet[M], found: Sequence[Term]) -> QuerySet[M]:
     """Return ``qs`` with each term of its key annotated, for the cursors."""
-    return qs.annotate(**{_KEY % i: t.expression for i, t in enumerate(found)})
+    keyed: QuerySet[M] = qs.annotate(
+        **{_KEY % i: t.expression for i, t in enumerate(found)}
+    )
+    return keyed
 
 
 def ranges_after(

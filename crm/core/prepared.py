@@ -337,7 +337,7 @@ class Prepared(Generic[M]):
             if len(self._kept) >= KEPT_PER_READ:
                 self._kept.clear()  # many lengths of lists: start again
             self._kept[key] = compiled
-        params = _params(compiled.slots, args, connections[database].ops)
+        params = _params(compiled.slots, args, database)
         if CHECK:
             _check(self.build, args, database, compiled.sql, params)
         if not compiled.sql:
@@ -446,20 +446,24 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
     return found
 
 
-def _params(slots: tuple[Slot, ...], args: dict[str, Any], ops: Any) -> list[Any]:
-    """Return the kept statement's parameters for ``args`` (``ops``: the database's)."""
-    params = []
-    for name, index, constant, how in slots:
-        if name is None:
-            params.append(constant)
-            continue
-        value = args[name] if index < 0 else args[name][index]
-        if how is AS_IS:
-            params.append(value)
-        elif how == AS_TEXT:
-            params.append(value.isoformat())
-        elif how == AS_ADAPTED:
-            params.append(ops.adapt_datetimefield_value(value))
-        else:  # the driver's type of integer
-            params.append(how(value))  # type: ignore[operator]  # a type here
-    return params
+def _params(slots: tuple[Slot, ...], args: dict[str, Any], database: str) -> list[Any]:
+    """Return the kept statement's parameters for ``args`` on ``database``."""
+    return [
+        constant
+        if name is None
+        else _put(args[name] if index < 0 else args[name][index], how, database)
+        if how is not AS_IS
+        else args[name]
+        if index < 0
+        else args[name][index]
+        for name, index, constant, how in slots
+    ]
+
+
+def _put(value: Any, how: str | type, database: str) -> Any:
+    """Return a day as text, a moment as the database has it, or a wrapped id."""
+    if how == AS_TEXT:
+        return value.isoformat()
+    if how == AS_ADAPTED:
+        return connections[database].ops.adapt_datetimefield_value(value)
+    return how(value)  # type: ignore[operator]  # the driver's integer type

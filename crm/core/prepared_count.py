@@ -128,7 +128,7 @@ class PreparedCount:
                 self._kept.clear()
             self._kept[key] = kept
         sql, slots = kept
-        params = _params(slots, args, connections[database].ops)
+        params = _params(slots, args, database)
         if prepared.CHECK:
             expected = _captured(self.build, args, database)
             if (sql, params) != expected:

@@ -16,6 +16,10 @@ from crm.leads.choices import (
     status_rank,
 )
 
+# Each status's badge colour, read once (``LeadStatus(value)`` and ``.values``
+# cost about 45 Python calls a row of the Leads list).
+_STATUS_COLOURS = {status.value: status.colour for status in LeadStatus}
+
 
 class LeadQuerySet(models.QuerySet["Lead"]):
     """Reusable filters for leads."""
@@ -156,9 +160,7 @@ class Lead(FirmOwnedModel):
     @property
     def status_colour(self) -> str:
         """Return the badge colour ``LeadStatus`` declares for the lead's status."""
-        return (
-            LeadStatus(self.status).colour if self.status in LeadStatus.values else ""
-        )
+        return _STATUS_COLOURS.get(self.status, "")
 
     @property
     def is_open(self) -> bool:

@@ -5,14 +5,13 @@ the model; the shared include ``leads/_follow_up.html`` turns it into a badge.
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
     Count,
     F,
-    OrderBy,
     Q,
     QuerySet,
     Window,
@@ -21,13 +20,19 @@ from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from crm.contacts.models import Contact
-from crm.contacts.normalise import fold
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.prepared import Prepared
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, IntroducerBranch, Negotiator, User
 from crm.leads.choices import OPEN_STATUSES, TRANSITIONS, LeadStatus
+from crm.leads.listing import DEFAULT_SORT as DEFAULT_SORT  # re-exported: the list
+from crm.leads.listing import FOLLOW_UP_ASC
+from crm.leads.listing import FOLLOW_UP_FILTERS as FOLLOW_UP_FILTERS
+from crm.leads.listing import LEAD_SORTS as LEAD_SORTS
+from crm.leads.listing import LeadListQuery as LeadListQuery
+from crm.leads.listing import lead_list as lead_list
+from crm.leads.listing import lead_page as lead_page
 from crm.leads.models import Lead, LeadEvent, LeadQuerySet
 
 BOARD_CARDS_PER_COLUMN = 50
@@ -36,24 +41,6 @@ RECENTLY_CONVERTED_DAYS = 30
 
 Choices = list[tuple[int, str]]
 GroupedChoices = list[tuple[str, Choices]]
-
-_FOLLOW_UP_ASC = F("follow_up_date").asc(nulls_last=True)
-_FOLLOW_UP_DESC = F("follow_up_date").desc(nulls_last=True)
-
-LEAD_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
-    "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
-    "follow_up": (_FOLLOW_UP_ASC, "id"),
-    "-follow_up": (_FOLLOW_UP_DESC, "-id"),
-    # The client's sort name, stored and indexed (``Lead.client_sort_name``).
-    "name": ("client_sort_name", "id"),
-    "-name": ("-client_sort_name", "-id"),
-    # Pipeline order, stored and indexed (``Lead.status_rank``).
-    "status": ("status_rank", "-created_at", "-id"),
-    "-status": ("-status_rank", "-created_at", "-id"),
-}
-DEFAULT_SORT = "-created"
-FOLLOW_UP_FILTERS = ("due", "overdue")
 
 
 def allowed_moves(status: str, *, open_only: bool = False) -> list[LeadStatus]:
@@ -85,72 +72,6 @@ def lead_get(*, firm: Firm, lead_id: int) -> Lead:
         return qs.get(pk=lead_id)
     except Lead.DoesNotExist as exc:
         raise NotFound from exc
-
-
-@dataclass(frozen=True)
-class LeadListQuery:
-    """The Leads list's filters and sort, parsed once from the query string.
-
-    Built by ``crm.leads.filters.LeadFilterSet`` and passed to ``lead_list``
-    (``**query.as_kwargs()``).
-    """
-
-    status: str | None = None
-    owner_id: int | None = None
-    source: str = ""
-    introducer_id: int | None = None
-    follow_up: str = ""
-    q: str = ""
-    sort: str = DEFAULT_SORT
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """Return the query as ``lead_list``'s keyword arguments."""
-        return asdict(self)
-
-
-def lead_list(
-    *,
-    firm: Firm,
-    status: str | None = None,
-    owner_id: int | None = None,
-    source: str = "",
-    introducer_id: int | None = None,
-    follow_up: str = "",
-    q: str = "",
-    sort: str = DEFAULT_SORT,
-) -> LeadQuerySet:
-    """Return the firm's leads filtered and sorted, with client, adviser, introducer.
-
-    ``status`` is a ``LeadStatus`` value or "open" for every open status;
-    ``follow_up`` is "due" (today) or "overdue", both of open leads only;
-    ``q`` matches part of the client's name or the start of their e-mail.
-    """
-    qs = Lead.objects.filter(firm=firm).select_related("contact", "owner", "introducer")
-    if status == "open":
-        qs = qs.open()
-    elif status in LeadStatus.values:
-        qs = qs.filter(status=status)
-    if owner_id is not None:
-        qs = qs.filter(owner_id=owner_id)
-    if source:
-        qs = qs.filter(source=source)
-    if introducer_id is not None:
-        qs = qs.filter(introducer_id=introducer_id)
-    if follow_up in FOLLOW_UP_FILTERS:
-        today = timezone.localdate()
-        qs = qs.open()
-        if follow_up == "due":
-            qs = qs.filter(follow_up_date=today)
-        else:
-            qs = qs.filter(follow_up_date__lt=today)
-    if term := q.strip():
-        folded = fold(term)
-        qs = qs.filter(
-            Q(contact__search_name__contains=folded)
-            | Q(contact__email_norm__startswith=term.lower())
-        )
-    order = LEAD_SORTS.get(sort, LEAD_SORTS[DEFAULT_SORT])
-    return qs.order_by(*order)
 
 
 @dataclass(frozen=True)
@@ -205,7 +126,7 @@ def lead_board(
     qs = Lead.objects.filter(firm=firm).open()
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    order = (_FOLLOW_UP_ASC, F("created_at").asc(), F("id").asc())
+    order = (FOLLOW_UP_ASC, F("created_at").asc(), F("id").asc())
     ranked = (
         qs.select_related("contact", "owner", "introducer")
         .annotate(

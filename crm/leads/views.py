@@ -24,7 +24,6 @@ from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id
 from crm.core.listing import Column, ListSpec, list_context
-from crm.core.pagination import keyset_paginate
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
 from crm.core.rows import created_at
@@ -186,8 +185,12 @@ LEAD_LIST = ListSpec(
 def lead_list(request: StaffRequest) -> TemplateResponse:
     """List leads with filters, sortable columns and pagination (C2)."""
     filterset = LeadFilterSet(request.GET or None, firm=request.firm)
-    leads = selectors.lead_list(firm=request.firm, **filterset.query().as_kwargs())
-    page = keyset_paginate(leads, params=request.GET, per_page=PER_PAGE)
+    page = selectors.lead_page(
+        firm=request.firm,
+        params=request.GET,
+        per_page=PER_PAGE,
+        **filterset.query().as_kwargs(),
+    )
     context = {
         **list_context(request.GET, spec=LEAD_LIST, filterset=filterset, page=page),
         "can_edit": _can_edit(request),

@@ -1,5 +1,7 @@
 """Task status and priority (SPEC J1)."""
 
+from typing import Literal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +43,9 @@ class TaskContactEventType(models.TextChoices):
 
     TASK_CREATED = "task_created", _("Task added")
     TASK_COMPLETED = "task_completed", _("Task completed")
+
+
+# The Tasks page's tabs (besides My follow-ups) and status filter.
+TaskTab = Literal["mine", "today", "overdue", "all"]
+TaskStatusFilter = Literal["open", "done", "all"]
+TABS: tuple[TaskTab, ...] = ("mine", "today", "overdue", "all")

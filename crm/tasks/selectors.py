@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -23,7 +23,7 @@ from crm.cases.policies import (
     child_visibility_as,
     child_visibility_of,
 )
-from crm.contacts.models import NAME_FIELDS, Contact
+from crm.contacts.models import Contact
 from crm.core.exceptions import NotFound
 from crm.core.pagination import COUNT_CAP
 from crm.core.prepared import Prepared
@@ -32,12 +32,12 @@ from crm.core.principals import Principal
 from crm.firms import selectors as firm_selectors
 from crm.firms.models import Firm, TaskCategory, User
 from crm.leads.models import Lead
+from crm.tasks.choices import TABS as TABS
 from crm.tasks.choices import TaskStatus
+from crm.tasks.choices import TaskStatusFilter as TaskStatusFilter
+from crm.tasks.choices import TaskTab as TaskTab
+from crm.tasks.listing import task_list as task_list  # the Tasks page's list
 from crm.tasks.models import Task
-
-TaskTab = Literal["mine", "today", "overdue", "all"]
-TaskStatusFilter = Literal["open", "done", "all"]
-TABS: tuple[TaskTab, ...] = ("mine", "today", "overdue", "all")
 
 RELATED = ("assignee", "category", "contact", "lead__contact", "case")
 # What a record's task section shows (``tasks/_record_tasks.html``): the
@@ -45,31 +45,6 @@ RELATED = ("assignee", "category", "contact", "lead__contact", "case")
 # lead's client (38 columns each) halves the Python cost of compiling and
 # reading the query.
 RECORD_RELATED = ("assignee", "category", "case")
-# What a list of tasks shows (the Tasks page, the dashboard, the API): a task
-# about a lead carries the lead's client as its own ``contact`` (the services
-# set it), so the lead's client is not joined a second time. That second
-# join of the contacts table took PostgreSQL's planning of the Tasks page's
-# list from 1.9 ms to 10.4 ms (0.5 ms to run it).
-LIST_RELATED = ("assignee", "category", "contact", "case")
-# What a row of the Tasks page reads (``crm.tasks.rows``): a few of the
-# task's own columns and the names of what it links to. The client and the
-# case are 38 and 26 columns wide; reading them whole, and the assignee's
-# password and dates, was a fifth of the page's Python calls.
-ROW_FIELDS = (
-    "title",
-    "description",
-    "due_date",
-    "duration_minutes",
-    "priority",
-    "status",
-    "lead_id",
-    "assignee__first_name",
-    "assignee__last_name",
-    "category__name",
-    *(f"contact__{name}" for name in NAME_FIELDS),
-    "case__kind",
-    "case__reference",
-)
 
 
 class TaskTabCounts(TypedDict):
@@ -134,51 +109,6 @@ def task_get(*, firm: Firm, task_id: int, principal: Principal | None) -> Task:
         return _tasks(firm, principal).get(pk=task_id)
     except Task.DoesNotExist as exc:
         raise NotFound from exc
-
-
-def task_list(
-    *,
-    firm: Firm,
-    tab: TaskTab,
-    user: User,
-    principal: Principal | None,
-    assignee_id: int | None = None,
-    category_id: int | None = None,
-    status: TaskStatusFilter = "open",
-    today: date | None = None,
-    row_only: bool = False,
-) -> QuerySet[Task]:
-    """Return the tasks of one tab of the Tasks page, soonest due first.
-
-    ``mine`` is the member's tasks (the assignee filter does not apply);
-    ``today`` and ``overdue`` are the firm's open tasks due today or before
-    today; ``all`` is every task. ``status`` narrows ``mine``, ``today`` and
-    ``all``; finished tasks are listed most recently completed first. With
-    ``row_only`` the tasks and what they link to carry only what a row of
-    the page shows (``ROW_FIELDS``): reading anything else costs a query.
-    """
-    today = today or timezone.localdate()
-    qs = _tasks(firm, principal, LIST_RELATED)
-    if row_only:
-        qs = qs.only(*ROW_FIELDS)
-    if tab == "mine":
-        qs = qs.filter(assignee_id=user.pk)
-    elif assignee_id is not None:
-        qs = qs.filter(assignee_id=assignee_id)
-    if tab == "today":
-        qs = qs.filter(due_date=today)
-    elif tab == "overdue":
-        qs = qs.filter(due_date__lt=today)
-        status = "open"
-    if category_id is not None:
-        qs = qs.filter(category_id=category_id)
-    if status == "done":
-        return qs.filter(status=TaskStatus.DONE).order_by(
-            F("completed_at").desc(nulls_last=True), "-id"
-        )
-    if status == "open":
-        qs = qs.filter(status=TaskStatus.OPEN)
-    return qs.order_by(F("due_date").asc(nulls_last=True), "id")
 
 
 def task_list_for(

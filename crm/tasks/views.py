@@ -20,13 +20,13 @@ from crm.core.exceptions import ApplicationError, NotFound
 from crm.core.forms_errors import apply_error
 from crm.core.http import parse_id, safe_next_url
 from crm.core.listing import Column, ListSpec, list_context, tab_links
-from crm.core.pagination import keyset_paginate, page_of, page_offset
+from crm.core.pagination import page_of, page_offset
 from crm.core.policies import staff_view
 from crm.core.types import StaffRequest
 from crm.firms.choices import Perm
 from crm.leads import selectors as lead_selectors
 from crm.leads.models import Lead
-from crm.tasks import follow_ups, rows, selectors, services
+from crm.tasks import follow_ups, listing, rows, selectors, services
 from crm.tasks.filters import TaskFilterSet
 from crm.tasks.forms import TaskForm
 from crm.tasks.models import Task
@@ -166,15 +166,15 @@ def task_list(request: StaffRequest) -> TemplateResponse:
     filterset = TaskFilterSet(request.GET or None, firm=request.firm)
     if filterset.tab == FOLLOW_UPS:
         return _follow_up_list(request, filterset, today)
-    tasks = selectors.task_list(
+    page = listing.task_page(
         firm=request.firm,
         user=request.user,
         principal=request.principal,
         today=today,
-        row_only=True,
+        params=request.GET,
+        per_page=PER_PAGE,
         **filterset.query().as_kwargs(),
     )
-    page = keyset_paginate(tasks, params=request.GET, per_page=PER_PAGE)
     context = {
         **list_context(request.GET, spec=TASK_LIST, filterset=filterset, page=page),
         **_tab_context(request, filterset, today),
