@@ -85,13 +85,22 @@ def child_visibility_as(
 def visible_case_ids(
     *, firm: "Firm", principal: "Principal | None"
 ) -> "QuerySet[Any] | None":
-    """Return the ids of the firm's cases ``principal`` may see, None for all.
+    """Return the ids of the firm's cases ``principal`` may see, None for all."""
+    return visible_case_ids_as(firm_id=firm.pk, **child_visibility_of(principal))
 
-    Registered in ``crm.core.visibility`` for the apps below the kernel.
+
+def visible_case_ids_as(
+    *, firm_id: int, seen: str, viewer_id: int | None = None
+) -> "QuerySet[Any] | None":
+    """Return the ids of the cases a rule of ``child_visibility_of`` keeps.
+
+    None when it keeps them all. Registered in ``crm.core.visibility`` (with
+    ``child_visibility_of``) for the apps below the kernel.
     """
-    if principal is None or principal.has_perm(Perm.VIEW_ALL_CASES):
+    if seen == "all":
         return None
-    return case_visibility(Case.objects.filter(firm=firm), principal).values("pk")
+    cases = Case.objects.filter(firm_id=firm_id)
+    return case_visibility_as(cases, seen=seen, viewer_id=viewer_id).values("pk")
 
 
 def visible_owner(

@@ -194,7 +194,9 @@ def register() -> None:
     events.register_history(
         Case, subject="case", writer=write_history, batch=write_history_batch
     )
-    visibility.register_visible_case_ids(policies.visible_case_ids)
+    visibility.register_visible_case_ids(
+        rule=policies.child_visibility_of, ids_as=policies.visible_case_ids_as
+    )
     sections.register_search(
         sections.SearchGroup(
             key="cases",

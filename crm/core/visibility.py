@@ -17,23 +17,37 @@ if TYPE_CHECKING:
     from crm.core.principals import Principal
     from crm.firms.models import Firm
 
-# ``provider(*, firm, principal)`` returns the ids of the cases ``principal``
-# may see as a queryset of ``pk`` values, or None when they may see them all.
-VisibleCaseIds = Callable[..., "QuerySet[Any] | None"]
+# ``rule(principal)`` returns the principal's rule as plain values, e.g.
+# ``{"seen": "own", "viewer_id": 7}`` (the arguments of a prepared read);
+# ``ids_as(*, firm_id, seen, viewer_id=None)`` the ids of the firm's cases that
+# rule keeps, as a queryset of ``pk`` values, or None when it keeps them all.
+Rule = Callable[["Principal | None"], dict[str, Any]]
+IdsAs = Callable[..., "QuerySet[Any] | None"]
 
-_providers: list[VisibleCaseIds] = []
+_providers: list[tuple[Rule, IdsAs]] = []
 
 
-def register_visible_case_ids(provider: VisibleCaseIds) -> VisibleCaseIds:
-    """Set the provider of visible case ids (the case kernel's policy)."""
-    _providers[:] = [provider]
-    return provider
+def register_visible_case_ids(*, rule: Rule, ids_as: IdsAs) -> None:
+    """Set the case visibility policy's rule and ids (the case kernel's)."""
+    _providers[:] = [(rule, ids_as)]
+
+
+def rule_of(principal: "Principal | None") -> dict[str, Any]:
+    """Return ``principal``'s rule for cases as plain values ("all" if none is set)."""
+    return _providers[0][0](principal) if _providers else {"seen": "all"}
+
+
+def visible_case_ids_as(
+    *, firm_id: int, seen: str, viewer_id: int | None = None
+) -> "QuerySet[Any] | None":
+    """Return the ids of the cases a rule of ``rule_of`` keeps, or None for all."""
+    if not _providers:
+        return None
+    return _providers[0][1](firm_id=firm_id, seen=seen, viewer_id=viewer_id)
 
 
 def visible_case_ids(
     *, firm: "Firm", principal: "Principal | None"
 ) -> "QuerySet[Any] | None":
     """Return the ids of the cases ``principal`` may see, or None for all of them."""
-    if not _providers:
-        return None
-    return _providers[0](firm=firm, principal=principal)
+    return visible_case_ids_as(firm_id=firm.pk, **rule_of(principal))

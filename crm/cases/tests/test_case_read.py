@@ -76,3 +76,52 @@ def test_visibility_and_firm(firm, other_firm):
     assert len(queries) == 0  # none(): no statement, as through the ORM
     with pytest.raises(NotFound):
         case_get(firm=firm, case_id=mine.pk, kinds=("support",))
+
+
+def test_the_client_timeline_page_follows_case_visibility(firm):
+    """The record's timeline (read compiled once) is the ORM's, page by page (B4).
+
+    Entries about another adviser's case stay off an own-only member's
+    timeline; a member with no case rights sees only entries about no case.
+    """
+    from django.http import QueryDict
+
+    from crm.contacts.selectors.contacts import (
+        contact_timeline,
+        contact_timeline_page,
+    )
+
+    owner = MembershipFactory(firm=firm).user
+    client = ContactFactory(firm=firm)
+    mine = make_case(firm, owner=owner, applicants=[client])
+    theirs = make_case(firm, applicants=[client])
+    viewers: list[Any] = [
+        None,
+        _Viewer(owner.pk, {Perm.VIEW_OWN_CASES}),
+        _Viewer(owner.pk, {Perm.VIEW_ALL_CASES}),
+        _Viewer(owner.pk),
+    ]
+    shown = []
+    for viewer in viewers:
+        expected = [
+            e.pk for e in contact_timeline(firm=firm, contact=client, principal=viewer)
+        ]
+        pages = [
+            contact_timeline_page(
+                firm=firm,
+                contact=client,
+                principal=viewer,
+                params=QueryDict(f"page={n}"),
+                per_page=1,
+            )
+            for n in range(1, len(expected) + 2)
+        ]
+        assert [e.pk for p in pages for e in p.items] == expected
+        assert [p.has_next for p in pages] == [
+            n < len(expected) for n in range(1, len(expected) + 2)
+        ]
+        shown.append({e.parameters.get("case_id") for p in pages for e in p.items})
+    assert mine.pk in shown[1]
+    assert theirs.pk not in shown[1]
+    assert {mine.pk, theirs.pk} <= shown[2]
+    assert shown[3] <= {None}

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.http import QueryDict
 
 from crm.contacts import search
 from crm.contacts.choices import ContactKind
@@ -15,7 +16,13 @@ from crm.core import visibility
 from crm.core.exceptions import NotFound
 from crm.core.http import parse_id
 from crm.core.keyset_prepared import PreparedPages
-from crm.core.pagination import Page, keyset_page, keyset_paginate
+from crm.core.pagination import (
+    Page,
+    keyset_page,
+    keyset_paginate,
+    page_of,
+    page_offset,
+)
 from crm.core.prepared import Prepared
 from crm.core.principals import Principal
 from crm.firms.models import Firm
@@ -180,10 +187,46 @@ def contact_timeline(
     documents, tasks and notes stay off the timeline of a member limited to
     their own cases.
     """
-    qs = ContactEvent.objects.filter(firm=firm, contact=contact)
-    visible = visibility.visible_case_ids(firm=firm, principal=principal)
+    return _timeline(
+        firm_id=firm.pk, contact_id=contact.pk, **visibility.rule_of(principal)
+    )
+
+
+def contact_timeline_page(
+    *,
+    firm: Firm,
+    contact: Contact,
+    principal: Principal | None,
+    params: QueryDict,
+    per_page: int,
+) -> Page[ContactEvent]:
+    """Return the page of ``contact_timeline`` ``params`` asks for, compiled once."""
+    rows = _TIMELINE(
+        firm_id=firm.pk,
+        contact_id=contact.pk,
+        offset=page_offset(params, per_page=per_page),
+        limit=per_page + 1,
+        **visibility.rule_of(principal),
+    )
+    return page_of(rows, params=params, per_page=per_page)
+
+
+def _timeline(
+    *, firm_id: int, contact_id: int, seen: str, viewer_id: int | None = None
+) -> QuerySet[ContactEvent]:
+    qs = ContactEvent.objects.filter(firm_id=firm_id, contact_id=contact_id)
+    visible = visibility.visible_case_ids_as(
+        firm_id=firm_id, seen=seen, viewer_id=viewer_id
+    )
     if visible is not None:
         qs = qs.alias(
             about_case=Cast(KT("parameters__case_id"), BigIntegerField())
         ).filter(Q(about_case__isnull=True) | Q(about_case__in=visible))
     return qs.select_related("actor").order_by("-created_at", "-id")
+
+
+def _timeline_rows(*, offset: int, limit: int, **rule: Any) -> QuerySet[ContactEvent]:
+    return _timeline(**rule)[offset : offset + limit]
+
+
+_TIMELINE = Prepared(ContactEvent, _timeline_rows, shapes=("offset", "limit"))

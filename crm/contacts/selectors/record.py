@@ -10,9 +10,8 @@ from typing import Any
 from django.http import QueryDict
 
 from crm.contacts.models import Contact
-from crm.contacts.selectors.contacts import contact_timeline
+from crm.contacts.selectors.contacts import contact_timeline_page
 from crm.core import sections
-from crm.core.pagination import paginate
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -47,8 +46,10 @@ def client_record(
         **found.context,
         "record_sections": found,
         "people": people,
-        "timeline": paginate(
-            contact_timeline(firm=firm, contact=contact, principal=principal),
+        "timeline": contact_timeline_page(
+            firm=firm,
+            contact=contact,
+            principal=principal,
             params=params,
             per_page=TIMELINE_PER_PAGE,
         ),
