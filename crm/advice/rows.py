@@ -6,7 +6,7 @@ from crm.core.rows import RowPage, e, follow_up
 
 def kind(case: Case, page: RowPage) -> str:
     """Return ``advice/case_list.html#kind``."""
-    return f"\n  {e(case.get_kind_display())}\n"
+    return f"\n  {e(page.display(case, 'kind'))}\n"
 
 
 def follow_up_cell(case: Case, page: RowPage) -> str:

@@ -34,4 +34,4 @@ def clients(case: Case, page: RowPage) -> str:
 
 def status(case: Case, page: RowPage) -> str:
     """Return ``{% include "cases/_status.html" with case=row %}`` in a cell."""
-    return f"\n  \n{badge(case.status_colour, case.get_status_display())}\n\n"
+    return f"\n  \n{badge(case.status_colour, page.display(case, 'status'))}\n\n"

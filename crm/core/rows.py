@@ -21,8 +21,10 @@ from typing import Any
 from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from crm.core.templatetags.dates import DATE_FORMATS
+from crm.core.tenancy import _choice_labels
 
 # An id no row has, reversed once and then replaced by each row's own.
 _SLOT = "2147483647"
@@ -71,6 +73,8 @@ class RowPage:
         self._urls: dict[tuple[str, str], tuple[str, str]] = {}
         self._days: dict[date, str] = {}
         self._once: dict[str, Any] = {}
+        self._labels: dict[tuple[type, str], dict[Any, str]] = {}
+        self._attnames: dict[tuple[type, str], str] = {}
 
     def get(self, name: str, default: Any = "") -> Any:
         """Return the template context's value ``name``."""
@@ -107,6 +111,22 @@ class RowPage:
             before, _slot, after = url.rpartition(_SLOT)
             parts = self._urls[(name, key)] = (e(before), e(after))
         return f"{parts[0]}{pk}{parts[1]}"
+
+    def display(self, obj: Any, name: str) -> str:
+        """Return ``obj.get_<name>_display()``, the labels looked up once a page.
+
+        The same labels as ``FirmOwnedModel._get_FIELD_display`` (choices built
+        once per process and language); here the language and the field are
+        read once a page instead of once a cell.
+        """
+        key = (type(obj), name)
+        labels = self._labels.get(key)
+        if labels is None:
+            field = obj._meta.get_field(name)
+            labels = self._labels[key] = _choice_labels(field, get_language())
+            self._attnames[key] = field.attname
+        value = getattr(obj, self._attnames[key])
+        return labels.get(value, value)
 
     def day(self, value: date) -> str:
         """Return ``{{ value|date:"j M Y" }}``, each date formatted once a page."""

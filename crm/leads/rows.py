@@ -12,13 +12,13 @@ def client(lead: Lead, page: RowPage) -> str:
 
 def status(lead: Lead, page: RowPage) -> str:
     """Return ``leads/lead_list.html#status`` (``leads/_status.html``)."""
-    return f"\n  \n{badge(lead.status_colour, lead.get_status_display())}\n\n"
+    return f"\n  \n{badge(lead.status_colour, page.display(lead, 'status'))}\n\n"
 
 
 def source(lead: Lead, page: RowPage) -> str:
     """Return ``leads/lead_list.html#source``: the introducer, else the source."""
     introducer = lead.introducer
-    shown = introducer.name if introducer else lead.get_source_display()
+    shown = introducer.name if introducer else page.display(lead, "source")
     return f"\n  \n    {e(shown)}\n  \n"
 
 

@@ -62,7 +62,7 @@ class SupportCaseFilterSet(ListFilterSet):
             "owner", [("", _("Anyone")), *firm_selectors.member_choices(firm=firm)]
         )
         current = parse_id(data.get("pathway")) if data is not None else None
-        pathways = selectors.pathway_choices(firm=firm, current_id=current)
+        pathways = selectors.pathway_rows(firm=firm, current_id=current)
         if pathways:
             self.set_choices(
                 "pathway", [("", _("Any pathway")), *((p.pk, p.name) for p in pathways)]

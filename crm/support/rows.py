@@ -37,4 +37,4 @@ def concern(case: Case, page: RowPage) -> str:
         return f"\n  \n{badge('concern-', '')}\n\n"
     level = details.concern_level
     colour = f"concern-{level}" if isinstance(level, str) else ""
-    return f"\n  \n{badge(colour, details.get_concern_level_display())}\n\n"
+    return f"\n  \n{badge(colour, page.display(details, 'concern_level'))}\n\n"

@@ -200,7 +200,7 @@ def follow_up_row(row: FollowUp, page: RowPage) -> str:
         url = page.url(kinds.get(item.kind).detail_url_name, "case_id", item.pk)
         about = (
             f'<a href="{url}">{e(item.reference)}</a>\n          '
-            f'<span class="muted">· {e(item.get_kind_display())} case</span>'
+            f'<span class="muted">· {e(page.display(item, "kind"))} case</span>'
         )
     else:
         names = e(item.contact.display_name)
@@ -212,5 +212,5 @@ def follow_up_row(row: FollowUp, page: RowPage) -> str:
         follow_up=follow_up(item, page),
         clients=names,
         about=about,
-        status=badge(item.status_colour, item.get_status_display()),
+        status=badge(item.status_colour, page.display(item, "status")),
     )
