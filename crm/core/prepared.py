@@ -61,6 +61,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # Django's o
 )
 from django_scopes import ScopeError, get_scope, scope
 
+from crm.core import instances
+
 M = TypeVar("M", bound=models.Model)
 
 # Stand-ins: negative ids no table holds, inside a 32-bit column's range (an
@@ -430,6 +432,7 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
     found = []
     model, init_list = compiled.model, compiled.init_list
     start, end = compiled.start, compiled.end
+    fast = instances.no_receivers()
     for fetched in rows:
         row = list(fetched)
         for pos, converters, expression in compiled.converters:
@@ -437,9 +440,9 @@ def _run(compiled: _Compiled, params: list[Any], database: str) -> list[Any]:
             for convert in converters:
                 value = convert(value, expression, connection)
             row[pos] = value
-        obj = model.from_db(database, init_list, row[start:end])
+        obj = instances.make(model, database, init_list, row[start:end], fast=fast)
         for populator in compiled.populators:
-            populator.populate(row, obj)
+            instances.populate(populator, row, obj, fast=fast)
         for name, pos in compiled.annotations:
             setattr(obj, name, row[pos])
         found.append(obj)

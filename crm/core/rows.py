@@ -126,7 +126,7 @@ class RowPage:
             labels = self._labels[key] = _choice_labels(field, get_language())
             self._attnames[key] = field.attname
         value = getattr(obj, self._attnames[key])
-        return labels.get(value, value)
+        return str(labels.get(value, value))
 
     def day(self, value: date) -> str:
         """Return ``{{ value|date:"j M Y" }}``, each date formatted once a page."""
