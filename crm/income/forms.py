@@ -40,6 +40,9 @@ def _percent(label: Any, *, required: bool = True) -> forms.DecimalField:
 class IncomeLineForm(forms.Form):
     """An expected fee or commission; a commission names its policy (L3)."""
 
+    # No field's drawing depends on another's initial value (``crm.core.formdraw``).
+    draw_from_memo = True
+
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[(k.value, k.label) for k in ADDABLE_KINDS]
     )

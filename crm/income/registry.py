@@ -9,16 +9,17 @@ income exists.
 from typing import Any
 
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from crm.advice.choices import AdviceKind
 from crm.cases.models import Case
 from crm.contacts.models import Contact
-from crm.core import events, sections
+from crm.core import events, formdraw, sections
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.income import selectors, services
 from crm.income.choices import IncomeEventType
-from crm.income.forms import IncomeLineForm, ReceiveForm
+from crm.income.forms import IncomeLineForm
 from crm.protection import listeners as policy_listeners
 from crm.protection import selectors as protection_selectors
 
@@ -38,13 +39,18 @@ def _income_section(
         if case.kind == AdviceKind.PROTECTION
         else []
     )
+    form = formdraw.form_html(
+        IncomeLineForm,
+        prefix="income",
+        initial={"expected_on": today},
+        policies=policies,
+    )
     return {
         "income_lines": lines,
-        "income_form": IncomeLineForm(
-            policies=policies, auto_id="income_%s", initial={"expected_on": today}
-        ),
-        "receive_form": ReceiveForm(initial={"received_on": today}),
-        "income_today": today,
+        # What ``{% include "components/_form_fields.html" with form=... %}``
+        # drew: the fields between two newlines (the form drawn once per value,
+        # ``crm.core.formdraw``).
+        "income_form_html": mark_safe(f"\n{form}\n"),  # noqa: S308 - Django's drawing
     }
 
 
