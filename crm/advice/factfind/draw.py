@@ -9,6 +9,7 @@ them. Each piece keeps the template's whitespace (the newlines and indents
 around its tags).
 """
 
+import html
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
@@ -25,6 +26,8 @@ NOT_PROVIDED = "NOTPROVIDED"  # the csrf context processor's "exempt" token
 
 def e(value: object) -> str:
     """Return ``{{ value }}``; a lazy label is first made its string, as Django does."""
+    if type(value) is str:
+        return html.escape(value)
     return rows.e(str(value) if isinstance(value, Promise) else value)
 
 
