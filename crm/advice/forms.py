@@ -84,7 +84,13 @@ class CaseEditForm(forms.Form):
 
 
 class CaseReopenForm(forms.Form):
-    """Why a closed case is reopened, and the stage it goes back to."""
+    """Why a closed case is reopened, and the stage it goes back to.
+
+    ``kind`` is the case's kind, whose open stages are offered.
+    """
+
+    # No field's drawing depends on another's initial value (``crm.core.formdraw``).
+    draw_from_memo = True
 
     status = forms.ChoiceField(label=_("Reopen at"))
     reason = forms.CharField(
@@ -93,10 +99,10 @@ class CaseReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            (value, label) for value, label in reopen_statuses(case.kind)
+            (value, label) for value, label in reopen_statuses(kind)
         ]
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -29,7 +30,7 @@ from crm.cases import services as case_services
 from crm.cases.models import Case
 from crm.cases.selectors import documents as document_selectors
 from crm.contacts.views.exports import csv_response
-from crm.core import events, sections
+from crm.core import events, formdraw, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
 from crm.core.listing import Column, ListSpec, list_context
@@ -173,6 +174,19 @@ def _linked_reviews(case: Case) -> dict[str, Case | None]:
     }
 
 
+def _reopen_form_html(case: Case, form: CaseReopenForm | None) -> str:
+    """Return ``{{ reopen_form }}`` for a closed case ("" for an open one).
+
+    A refused form is drawn with its errors; a fresh one once per kind and
+    language (``crm.core.formdraw``).
+    """
+    if case.is_open:
+        return ""
+    if form is not None:
+        return mark_safe(str(form))  # noqa: S308 - Django's drawing of the form
+    return formdraw.form_html(CaseReopenForm, prefix="id", initial={}, kind=case.kind)
+
+
 def detail_response(
     request: StaffRequest,
     case: Case,
@@ -202,7 +216,8 @@ def detail_response(
         "can_edit": _can_edit(request),
         "move_error": move_error,
         "reason": request.POST.get("reason", "") if move_error else "",
-        "reopen_form": reopen_form or CaseReopenForm(case=case),
+        "reopen_form": reopen_form,
+        "reopen_form_html": _reopen_form_html(case, reopen_form),
         "mortgage": getattr(case, "mortgage", None)
         if case.kind == AdviceKind.MORTGAGE
         else None,
@@ -278,7 +293,7 @@ def case_move(request: StaffRequest, case_id: int) -> HttpResponse:
 def case_reopen(request: StaffRequest, case_id: int) -> HttpResponse:
     """Reopen a closed case at an open stage, with a reason."""
     case = _advice_case(request, case_id)
-    form = CaseReopenForm(request.POST, case=case)
+    form = CaseReopenForm(request.POST, kind=case.kind)
     if form.is_valid():
         try:
             case_services.case_reopen(
