@@ -130,10 +130,11 @@ def _row(document: Any, page: RowPage, can_edit: bool, csrf: str, path: str) -> 
 
 
 def _upload(context: Context, csrf: str, path: str) -> str:
-    case, contact = context.get("case"), context.get("contact")
+    case = context.get("case")
     if case:
         action = quick_reverse("cases:document_upload_case", [case.pk])
     else:
+        contact = context["contact"]
         action = quick_reverse("cases:document_upload_contact", [contact.pk])
     types = context.get("document_types") or ()
     options = "".join(

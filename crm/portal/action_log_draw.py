@@ -230,7 +230,7 @@ def invite_form(context: Context, clients: Any, kinds: Any, *, origin: str) -> s
     if origin != "case":
         msg = "Only the case page's invitation form is drawn here."
         raise ValueError(msg)
-    case = context.get("case")
+    case = context["case"]
     fieldsets = []
     labels = [(e(value), e(label)) for value, label in kinds]
     for item in clients:
