@@ -133,9 +133,17 @@ def _fields(section: SectionView, csrf: str) -> str:
     )
 
 
-def draw(section: SectionView, csrf_token: Any) -> SafeString:
-    """Return ``advice/_ff_section.html`` drawn for ``section``."""
-    spec, csrf = section.spec, csrf_input(csrf_token)
+def draw(
+    section: SectionView, csrf_token: Any, *, csrf: str | None = None
+) -> SafeString:
+    """Return ``advice/_ff_section.html`` drawn for ``section``.
+
+    ``csrf`` is ``csrf_input(csrf_token)`` when the caller has it already
+    (the page draws fourteen sections with one token).
+    """
+    spec = section.spec
+    if csrf is None:
+        csrf = csrf_input(csrf_token)
     count = len(section.missing)
     marker = (
         '\n      <span class="ff-marker"><span aria-hidden="true">!</span>'

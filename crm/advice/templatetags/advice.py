@@ -12,8 +12,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def ff_section(context: Context, section: SectionView) -> SafeString:
-    """Draw a Fact Find or D&N section as ``advice/_ff_section.html`` does."""
-    return draw.draw(section, context.get("csrf_token"))
+    """Draw a Fact Find or D&N section as ``advice/_ff_section.html`` does.
+
+    The CSRF input is drawn once a render (the page's sections share it).
+    """
+    cache = context.render_context
+    csrf = cache.get(_CSRF)
+    if csrf is None:
+        csrf = cache[_CSRF] = draw.csrf_input(context.get("csrf_token"))
+    return draw.draw(section, None, csrf=csrf)
+
+
+_CSRF = "crm.advice.ff_section.csrf"
 
 
 @register.simple_tag(takes_context=True)
