@@ -113,9 +113,9 @@ def test_the_case_page_draws_its_sections_in_python(owner_client, firm, monkeypa
     drawn: list[str] = []
     original = draw.draw
 
-    def counted(section: page.SectionView, csrf_token: Any) -> Any:
+    def counted(section: page.SectionView, csrf_token: Any, **kwargs: Any) -> Any:
         drawn.append(section.anchor)
-        return original(section, csrf_token)
+        return original(section, csrf_token, **kwargs)
 
     monkeypatch.setattr(draw, "draw", counted)
     body = owner_client.get(case.get_absolute_url()).content.decode()
