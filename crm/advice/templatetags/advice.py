@@ -4,6 +4,7 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from crm.advice import mortgage_draw
 from crm.advice.factfind import draw
 from crm.advice.factfind.page import SectionView
 
@@ -36,3 +37,9 @@ def readiness_card(context: Context) -> SafeString:
         oob=bool(context.get("oob")),
     )
     return mark_safe(html)  # noqa: S308 - every value escaped in draw
+
+
+@register.simple_tag(takes_context=True)
+def mortgage_details(context: Context) -> SafeString:
+    """Draw ``advice/_mortgage_details.html`` for the case page's context."""
+    return mark_safe(mortgage_draw.draw(context))  # noqa: S308 - every value escaped
