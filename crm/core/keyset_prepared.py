@@ -23,7 +23,7 @@ from django.db.models import Q
 from django_scopes import scope
 
 from crm.core import keyset
-from crm.core.prepared import _STAND_IN, Prepared, _key
+from crm.core.prepared import _STAND_IN, KEPT_PER_READ, Prepared, _check_scope, _key
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,6 +74,8 @@ class PreparedPages(Generic[M]):
         key = _key(router.db_for_read(self.model), {**args}, self.shapes)
         known = self._terms.get(key)
         if known is None:
+            if len(self._terms) >= KEPT_PER_READ:
+                self._terms.clear()  # many shapes: start again
             with scope(firm=firm_id):
                 qs = self.build(firm_id=firm_id, **args)
             found = keyset.terms(qs)
@@ -89,7 +91,12 @@ class PreparedPages(Generic[M]):
         before: str = "",
         **args: Any,
     ) -> keyset.Slice[M]:
-        """Return ``limit`` rows after (or before) a cursor; see ``keyset.fetch``."""
+        """Return ``limit`` rows after (or before) a cursor; see ``keyset.fetch``.
+
+        Refused outside the firm's scope, as the scoped managers refuse (a
+        page read through the ORM as well as a prepared one).
+        """
+        _check_scope(firm_id)
         found, takes_ids = self._ordering(firm_id, args)
 
         def read(

@@ -17,7 +17,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import ScopeError, scope
 
 from crm.cases import selectors as case_selectors
 from crm.cases.models import Case
@@ -196,3 +196,14 @@ def test_moments_are_arguments(firm, cases):
         )
         assert [c.pk for c in found] == [c.pk for c in expected]
     assert len(read._kept) == 1
+
+
+def test_another_firm_s_pages_are_refused(firm, other_firm, cases, monkeypatch):
+    """In one firm's scope, another firm's list is a ScopeError, prepared or not."""
+    monkeypatch.setattr(prepared, "CHECK", False)
+    with scope(firm=firm):
+        first = PAGES.fetch(firm_id=firm.pk, limit=2, sort="client")
+        assert first.next_cursor
+        for after in ("", first.next_cursor):  # prepared, then a text key (ORM)
+            with pytest.raises(ScopeError):
+                PAGES.fetch(firm_id=other_firm.pk, limit=2, after=after, sort="client")
