@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from crm.core.templatetags.dates import DATE_FORMATS
-from crm.core.tenancy import _choice_labels
+from crm.core.tenancy import choice_labels
 
 # An id no row has, reversed once and then replaced by each row's own.
 _SLOT = "2147483647"
@@ -125,7 +125,7 @@ class RowPage:
         labels = self._labels.get(key)
         if labels is None:
             field = obj._meta.get_field(name)
-            labels = self._labels[key] = _choice_labels(field, get_language())
+            labels = self._labels[key] = choice_labels(field, get_language())
             self._attnames[key] = field.attname
         value = getattr(obj, self._attnames[key])
         return str(labels.get(value, value))

@@ -31,7 +31,7 @@ def scoped(manager_class: type[_M]) -> _M:
 
 
 @functools.cache
-def _choice_labels(
+def choice_labels(
     field: models.Field[Any, Any], language: str | None
 ) -> dict[Any, str]:
     """Return ``field``'s choice labels in ``language``, built once per process."""
@@ -53,7 +53,7 @@ class FirmOwnedModel(models.Model):
         a measurable share of a list page's time.
         """
         value = getattr(self, field.attname)
-        return _choice_labels(field, get_language()).get(value, value)
+        return choice_labels(field, get_language()).get(value, value)
 
 
 NOT_IN_FIRM = "That record is not in this firm."
