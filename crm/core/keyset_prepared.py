@@ -14,15 +14,18 @@ A key the stand-ins cannot take (a text, a decimal, a number in a column whose
 range has no room for them) is read through the ORM, as ``fetch`` reads it.
 """
 
+import functools
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
 from django.db.models import Q
+from django.http import QueryDict
 from django_scopes import scope
 
 from crm.core import keyset
+from crm.core.pagination import Page, keyset_page
 from crm.core.prepared import _STAND_IN, KEPT_PER_READ, Prepared, _check_scope, _key
 
 M = TypeVar("M", bound=models.Model)
@@ -120,6 +123,17 @@ class PreparedPages(Generic[M]):
             )
 
         return keyset.pages(found, read, limit=limit, after=after, before=before)
+
+    def page(
+        self, *, firm_id: int, params: QueryDict, per_page: int, **args: Any
+    ) -> Page[M]:
+        """Return the page ``params`` asks for (``?after=``/``?before=``), by key.
+
+        As ``crm.core.pagination.keyset_paginate`` over ``build(...)``: a
+        cursor that is not this list's opens the first page.
+        """
+        fetch = functools.partial(self.fetch, firm_id=firm_id, **args)
+        return keyset_page(fetch, params=params, per_page=per_page)
 
     def _orm(
         self,

@@ -5,7 +5,6 @@ without a search the page's statements are compiled once a process
 (``lead_page``, through ``crm.core.keyset_prepared``).
 """
 
-import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from crm.contacts.normalise import fold
 from crm.core.keyset_prepared import PreparedPages
-from crm.core.pagination import Page, keyset_page, keyset_paginate
+from crm.core.pagination import Page, keyset_paginate
 from crm.firms.models import Firm
 from crm.leads.choices import LeadStatus
 from crm.leads.models import Lead, LeadQuerySet
@@ -106,10 +105,13 @@ def lead_page(*, firm: Firm, params: Any, per_page: int, **query: Any) -> Page[L
         leads = lead_list(firm=firm, **query)
         return keyset_paginate(leads, params=params, per_page=per_page)
     del query["q"]
-    fetch = functools.partial(
-        _LEAD_PAGES.fetch, firm_id=firm.pk, today=timezone.localdate(), **query
+    return _LEAD_PAGES.page(
+        firm_id=firm.pk,
+        params=params,
+        per_page=per_page,
+        today=timezone.localdate(),
+        **query,
     )
-    return keyset_page(fetch, params=params, per_page=per_page)
 
 
 def _leads(

@@ -6,7 +6,6 @@ by ``crm.tasks.selectors`` too); the page reads its rows through
 filter: the same rows and cursors as ``keyset_paginate(task_list(...))``.
 """
 
-import functools
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from crm.cases.policies import child_visibility_as, child_visibility_of
 from crm.contacts.models import NAME_FIELDS
 from crm.core.keyset_prepared import PreparedPages
-from crm.core.pagination import Page, keyset_page
+from crm.core.pagination import Page
 from crm.core.principals import Principal
 from crm.firms.models import Firm, User
 from crm.tasks.choices import TaskStatus, TaskStatusFilter, TaskTab
@@ -136,13 +135,13 @@ def task_page(
     **query: Any,
 ) -> Page[Task]:
     """Return a page of one tab's rows (``row_only``), read by key."""
-    fetch = functools.partial(
-        _TASK_PAGES.fetch,
+    return _TASK_PAGES.page(
         firm_id=firm.pk,
+        params=params,
+        per_page=per_page,
         user_id=user.pk,
         today=today,
         row_only=True,
         **query,
         **child_visibility_of(principal),
     )
-    return keyset_page(fetch, params=params, per_page=per_page)

@@ -5,7 +5,6 @@ The page, its CSV export and the API build the same queryset
 process (``case_page``, through ``crm.core.keyset_prepared``).
 """
 
-import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +18,7 @@ from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.cases.policies import case_visibility_as, child_visibility_of
 from crm.cases.selectors.cases import CaseSearch, applicants_prefetch, case_search
 from crm.core.keyset_prepared import PreparedPages
-from crm.core.pagination import Page, keyset_page, keyset_paginate
+from crm.core.pagination import Page, keyset_paginate
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 
@@ -182,15 +181,15 @@ def case_page(
         )
         return keyset_paginate(cases, params=params, per_page=per_page)
     del query["q"]
-    fetch = functools.partial(
-        _CASE_PAGES.fetch,
+    return _CASE_PAGES.page(
         firm_id=firm.pk,
+        params=params,
+        per_page=per_page,
         today=timezone.localdate(),
         row_only=True,
         **query,
         **child_visibility_of(principal),
     )
-    return keyset_page(fetch, params=params, per_page=per_page)
 
 
 def case_filtered(

@@ -1,6 +1,5 @@
 """Reads about contacts: one, lists, the timeline."""
 
-import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from crm.core.http import parse_id
 from crm.core.keyset_prepared import PreparedPages
 from crm.core.pagination import (
     Page,
-    keyset_page,
     keyset_paginate,
     page_of,
     page_offset,
@@ -147,8 +145,10 @@ def contact_page(
         page = keyset_paginate(found.contacts, params=params, per_page=per_page)
         return page, found.capped
     del query["q"]
-    fetch = functools.partial(_CONTACT_PAGES.fetch, firm_id=firm.pk, **query)
-    return keyset_page(fetch, params=params, per_page=per_page), False
+    page = _CONTACT_PAGES.page(
+        firm_id=firm.pk, params=params, per_page=per_page, **query
+    )
+    return page, False
 
 
 def _contacts(*, firm_id: int, kind: str, archived: bool, sort: str) -> ContactQuerySet:

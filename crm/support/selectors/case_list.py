@@ -5,7 +5,6 @@ search the page's statements are compiled once a process
 (``support_case_page``, through ``crm.core.keyset_prepared``).
 """
 
-import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from crm.cases import selectors as case_selectors
 from crm.cases.models import Case, CaseApplicant, CaseQuerySet
 from crm.cases.policies import child_visibility_of
 from crm.core.keyset_prepared import PreparedPages
-from crm.core.pagination import Page, keyset_page, keyset_paginate
+from crm.core.pagination import Page, keyset_paginate
 from crm.core.principals import Principal
 from crm.firms.models import Firm
 from crm.support.choices import ConcernLevel, SupportKind
@@ -148,14 +147,14 @@ def support_list_page(
         )
         return keyset_paginate(cases, params=params, per_page=per_page)
     del query["q"]
-    fetch = functools.partial(
-        _SUPPORT_PAGES.fetch,
+    return _SUPPORT_PAGES.page(
         firm_id=firm.pk,
+        params=params,
+        per_page=per_page,
         row_only=True,
         **query,
         **child_visibility_of(principal),
     )
-    return keyset_page(fetch, params=params, per_page=per_page)
 
 
 def _support_cases(
