@@ -17,7 +17,6 @@ M = TypeVar("M", bound=Model)
 if TYPE_CHECKING:
     from crm.cases.models import CaseQuerySet
     from crm.core.principals import Principal
-    from crm.firms.models import Firm
 
 
 def case_visibility(
@@ -80,13 +79,6 @@ def child_visibility_as(
     if seen == "own":
         return qs.filter(no_case | Q(**{f"{via}__owner_id": viewer_id}))
     return qs.filter(no_case)
-
-
-def visible_case_ids(
-    *, firm: "Firm", principal: "Principal | None"
-) -> "QuerySet[Any] | None":
-    """Return the ids of the firm's cases ``principal`` may see, None for all."""
-    return visible_case_ids_as(firm_id=firm.pk, **child_visibility_of(principal))
 
 
 def visible_case_ids_as(

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 
 if TYPE_CHECKING:
     from crm.core.principals import Principal
-    from crm.firms.models import Firm
 
 # ``rule(principal)`` returns the principal's rule as plain values, e.g.
 # ``{"seen": "own", "viewer_id": 7}`` (the arguments of a prepared read);
@@ -44,10 +43,3 @@ def visible_case_ids_as(
     if not _providers:
         return None
     return _providers[0][1](firm_id=firm_id, seen=seen, viewer_id=viewer_id)
-
-
-def visible_case_ids(
-    *, firm: "Firm", principal: "Principal | None"
-) -> "QuerySet[Any] | None":
-    """Return the ids of the cases ``principal`` may see, or None for all of them."""
-    return visible_case_ids_as(firm_id=firm.pk, **rule_of(principal))
