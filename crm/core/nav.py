@@ -43,6 +43,8 @@ class NavItem:
 
 
 _items: dict[str, dict[str, NavItem]] = {menu: {} for menu in MENUS}
+# Bumped by each registration, so what the shell keeps of the menus is redrawn.
+_version = 0
 
 
 def register(menu: str, *items: NavItem) -> None:
@@ -56,6 +58,13 @@ def register(menu: str, *items: NavItem) -> None:
             msg = f"Two menu items for {item.url_name!r} in {menu!r}."
             raise ValueError(msg)
         registered[item.url_name] = item
+    global _version
+    _version += 1
+
+
+def version() -> int:
+    """Return a number that changes whenever an item is registered."""
+    return _version
 
 
 def items(menu: str) -> list[NavItem]:

@@ -6,11 +6,12 @@ firm has its module and the principal holds its permission, so features that
 have not landed are hidden instead of being dead links.
 """
 
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from crm.core import nav, principals
 
@@ -28,29 +29,88 @@ def url_if_exists(url_name: str) -> str | None:
     return _url(url_name)
 
 
-def _shown(
-    request: HttpRequest, menu: str
-) -> list[tuple[nav.NavItem, dict[str, object]]]:
-    """Return ``menu``'s items the principal may see, each with its entry."""
-    principal = request.principal  # type: ignore[attr-defined]  # set by FirmContextMiddleware
-    firm = principal.firm
-    path = request.path
-    shown = []
+# Distinct (menu, modules, permissions held, settings) a worker remembers.
+ENTRIES_LIMIT = 512
+
+
+class _Entry(NamedTuple):
+    item: nav.NavItem
+    label: str
+    url: str
+
+
+@lru_cache(maxsize=64)
+def _asked(menu: str, version: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the modules and the permissions ``menu``'s items ask for."""
+    items = nav.items(menu)
+    modules = sorted({item.module for item in items if item.module})
+    perms = sorted({item.perm for item in items if item.perm})
+    return tuple(modules), tuple(perms)
+
+
+@lru_cache(maxsize=ENTRIES_LIMIT)
+def _entries_for(
+    menu: str,
+    modules: tuple[str, ...],
+    held: tuple[str, ...],
+    shared: bool,
+    key: tuple[object, ...],
+) -> tuple[_Entry, ...]:
+    """Return ``menu``'s items shown to a principal holding ``modules`` and ``held``.
+
+    ``key`` is what else the answer depends on: the development mailbox
+    setting, the URLconf and the registry's version.
+    """
+    dev_mailbox = key[0]
+    entries = []
     for item in nav.items(menu):
         url = url_if_exists(item.url_name)
         if url is None:
             continue
-        if not firm.has_module(item.module):
+        if item.module and item.module not in modules:
             continue
-        if item.perm and not principal.has_perm(item.perm):
+        if item.perm and item.perm not in held:
             continue
-        if item.dev_only and not settings.DEV_MAILBOX:
+        if item.dev_only and not dev_mailbox:
             continue
-        active = path == url or bool(item.prefix and path.startswith(item.prefix))
-        shared = len(firm.modules) > 1
         label = item.both_label if item.both_label and shared else item.label
-        shown.append((item, {"label": label, "url": url, "active": active}))
-    return shown
+        entries.append(_Entry(item, label, url))
+    return tuple(entries)
+
+
+def _shown(
+    request: HttpRequest, menu: str
+) -> list[tuple[nav.NavItem, dict[str, object]]]:
+    """Return ``menu``'s items the principal may see, each with its entry.
+
+    Which items a principal sees depends only on the firm's modules and the
+    permissions the menu asks about, so each worker keeps the answer per
+    such combination; whether an item is the current page is decided here.
+    """
+    principal = request.principal  # type: ignore[attr-defined]  # set by FirmContextMiddleware
+    firm = principal.firm
+    version = nav.version()
+    modules, perms = _asked(menu, version)
+    entries = _entries_for(
+        menu,
+        tuple(m for m in modules if firm.has_module(m)),
+        tuple(p for p in perms if principal.has_perm(p)),
+        len(firm.modules) > 1,
+        (settings.DEV_MAILBOX, get_urlconf() or settings.ROOT_URLCONF, version),
+    )
+    path = request.path
+    return [
+        (
+            item,
+            {
+                "label": label,
+                "url": url,
+                "active": path == url
+                or bool(item.prefix and path.startswith(item.prefix)),
+            },
+        )
+        for item, label, url in entries
+    ]
 
 
 def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:

@@ -109,3 +109,18 @@ def test_500_page_is_standalone(client, settings):
 def test_brand_text_colour_keeps_contrast(colour, text):
     """Header text is white on dark brands and near-black on light ones."""
     assert brand_text_colour(colour) == text
+
+
+def test_the_kept_menus_follow_the_registry_and_the_members_rights(
+    owner_client, read_only, login, monkeypatch
+):
+    """A worker keeps each combination's menu; a new item or other rights redraw it."""
+    from crm.core import nav
+
+    assert ">Audit log<" in owner_client.get("/").content.decode()
+    assert ">Audit log<" not in login(read_only).get("/").content.decode()
+    monkeypatch.setitem(nav._items, nav.MAIN, dict(nav._items[nav.MAIN]))
+    nav.register(nav.MAIN, nav.NavItem("Extra page", "contacts:search", order=99))
+    body = owner_client.get("/").content.decode()
+    assert ">Extra page<" in body
+    assert ">Audit log<" in body
