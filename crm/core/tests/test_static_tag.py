@@ -2,8 +2,11 @@
 
 import pytest
 from django.template import Context, Template
+from django.templatetags.static import StaticNode
 from django.test import override_settings
 from django.urls import clear_script_prefix, set_script_prefix
+
+from crm.core.templatetags.casework import KeptStaticNode
 
 DJANGOS = Template("{% load static %}{% static 'css/app.css' %}|{% static name %}")
 KEPT = Template(
@@ -40,3 +43,12 @@ def test_a_changed_setting_or_prefix_changes_the_address():
 
 def test_as_sets_a_variable():
     assert KEPT.render(Context({"name": "x"})).endswith("|/static/img/favicon.svg")
+
+
+def test_the_page_shell_uses_the_kept_tag():
+    """base.html must not load Django's ``static`` (loaded after casework, it wins)."""
+    from django.template.loader import get_template
+
+    nodes = get_template("base.html").template.nodelist.get_nodes_by_type(StaticNode)
+    assert nodes
+    assert all(type(node) is KeptStaticNode for node in nodes)
