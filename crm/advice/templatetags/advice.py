@@ -4,7 +4,7 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
-from crm.advice import mortgage_draw
+from crm.advice import case_head_draw, mortgage_draw
 from crm.advice.factfind import draw
 from crm.advice.factfind.page import SectionView
 
@@ -43,3 +43,9 @@ def readiness_card(context: Context) -> SafeString:
 def mortgage_details(context: Context) -> SafeString:
     """Draw ``advice/_mortgage_details.html`` for the case page's context."""
     return mark_safe(mortgage_draw.draw(context))  # noqa: S308 - every value escaped
+
+
+@register.simple_tag(takes_context=True)
+def case_head(context: Context) -> SafeString:
+    """Draw ``advice/_case_head.html`` (heading, Status, Overview) for the page."""
+    return mark_safe(case_head_draw.draw(context))  # noqa: S308 - every value escaped
