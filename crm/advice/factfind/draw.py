@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from crm.advice.factfind.page import SectionView
 from crm.advice.readiness import Blocker
 from crm.core import policies, rows
+from crm.core.links import quick_reverse
 
 NOT_PROVIDED = "NOTPROVIDED"  # the csrf context processor's "exempt" token
 
@@ -230,3 +231,54 @@ def readiness(blockers: list[Blocker], principal: Any, *, oob: bool = False) -> 
         out.append("\n      </ul>\n    </details>\n  ")
     out.append("\n</section>\n")
     return "".join(out)
+
+
+def _block(block: dict[str, Any], csrf: str) -> str:
+    applicant = block["applicant"]
+    pk = e(applicant.pk)
+    name = e(applicant.contact.display_name)
+    record = e(quick_reverse("contacts:contact_detail", [applicant.contact_id]))
+    sections = "".join(
+        [f"\n        {draw(s, None, csrf=csrf)}\n      " for s in block["sections"]]
+    )
+    return (
+        f'\n    <div class="ff-client" aria-labelledby="ff{pk}-heading" role="group">'
+        f'\n      <h3 id="ff{pk}-heading">{name}</h3>'
+        '\n      <p class="muted">\n        Title and names come from the'
+        f'\n        <a href="{record}">client record<span class="sr-only"> of {name}'
+        "</span></a>.\n      </p>"
+        f"\n      {sections}\n    </div>\n  "
+    )
+
+
+def facts(context: Any) -> str:
+    """Return ``advice/_facts.html`` for the case page's context.
+
+    The Fact Find blocks, the D&N sections and the readiness card, each
+    section drawn by ``draw`` with one CSRF input for the page.
+    """
+    csrf = csrf_input(context.get("csrf_token"))
+    request = context.get("request")
+    card = readiness(
+        context.get("blockers") or [],
+        getattr(request, "principal", None),
+        oob=bool(context.get("oob")),
+    )
+    blocks = "".join([_block(b, csrf) for b in context.get("fact_find_blocks") or ()])
+    needs = "".join(
+        [
+            f"\n    {draw(s, None, csrf=csrf)}\n  "
+            for s in context.get("dn_sections") or ()
+        ]
+    )
+    return (
+        '\n<p id="facts-live" class="sr-only" role="status"></p>'
+        f"\n{card}"
+        '\n<section class="card" id="fact-find" aria-labelledby="fact-find-heading">'
+        '\n  <h2 id="fact-find-heading">Fact Find</h2>'
+        f"\n  {blocks}\n</section>"
+        '\n<section class="card" id="demands-needs"'
+        ' aria-labelledby="demands-needs-heading">'
+        '\n  <h2 id="demands-needs-heading">Demands &amp; Needs</h2>'
+        f"\n  {needs}\n</section>\n"
+    )

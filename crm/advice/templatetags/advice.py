@@ -49,3 +49,9 @@ def mortgage_details(context: Context) -> SafeString:
 def case_head(context: Context) -> SafeString:
     """Draw ``advice/_case_head.html`` (heading, Status, Overview) for the page."""
     return mark_safe(case_head_draw.draw(context))  # noqa: S308 - every value escaped
+
+
+@register.simple_tag(takes_context=True)
+def facts(context: Context) -> SafeString:
+    """Draw ``advice/_facts.html``: Fact Find, Demands & Needs and readiness."""
+    return mark_safe(draw.facts(context))  # noqa: S308 - every value escaped in draw

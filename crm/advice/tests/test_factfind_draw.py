@@ -153,3 +153,31 @@ def test_the_readiness_card_draws_as_the_template_does(firm, owner, oob):
             drawn = draw.readiness(shown, principal, oob=oob)
             assert drawn == template.render(context), (principal, len(shown))
     assert len({b.section for b in blockers}) > 1
+
+
+@pytest.mark.parametrize("editable", [True, False])
+def test_the_fact_find_cards_draw_as_the_template_does(firm, owner, editable):
+    """Both clients' blocks, D&N and readiness, with each kind of token."""
+    facts = _facts(firm)
+    context = page.facts_context(
+        firm=firm, case=facts.case, facts=facts, editable=editable
+    )
+    assert len(context["fact_find_blocks"]) == 2
+    template = get_template("advice/_facts.html")
+    request = RequestFactory().get("/")
+    request.principal = staff_principal(owner)  # type: ignore[attr-defined]  # set by middleware
+    for token in TOKENS:
+        for oob in (False, True):
+            values = {**context, "csrf_token": token, "request": request, "oob": oob}
+            assert draw.facts(values) == template.render(values), (token, oob)
+
+
+def test_the_case_page_draws_the_fact_find_cards_from_its_context(owner_client, firm):
+    case = _facts(firm).case
+    response = owner_client.get(case.get_absolute_url())
+    context = response.context[0].flatten()
+    drawn = draw.facts(context)
+    assert drawn == get_template("advice/_facts.html").render(
+        context, response.wsgi_request
+    )
+    assert drawn in response.content.decode()
