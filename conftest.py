@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from crm.core import prepared
+from crm.core import kept_insert, prepared
 from crm.core.middleware import SESSION_FIRM_KEY
 from crm.core.testing import principals as principal_logins
 from crm.core.testing.isolation import load_registries
@@ -20,10 +20,10 @@ from crm.firms.tests.factories import FirmFactory, MembershipFactory
 
 @pytest.fixture(autouse=True, scope="session")
 def _prepared_reads_checked() -> Iterator[None]:
-    """Every prepared read a test makes checks its SQL against the ORM's compile."""
-    prepared.CHECK = True
+    """Every prepared read and kept insert checks its SQL against the ORM's compile."""
+    prepared.CHECK = kept_insert.CHECK = True
     yield
-    prepared.CHECK = False
+    prepared.CHECK = kept_insert.CHECK = False
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
+from crm.core import kept_insert
 from crm.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ def seal(event: AuditEvent) -> AuditEvent:
         event.prev_hash = prev
         event.body_hash = body_digest(event)
         event.hash = link(prev, event.body_hash)
-        event.save()
+        # AuditEvent.save only refuses a row that is not new, as insert does.
+        kept_insert.insert(event, own_save=True)
     return event
 
 

@@ -1,0 +1,118 @@
+"""A new row inserted by a kept statement is the row ``save`` would insert."""
+
+import pytest
+from django.db import connection, models
+from django.db.models import signals
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from crm.core import kept_insert
+from crm.core.models import AuditEvent, StoredEmail
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = (
+    "firm_id",
+    "actor_id",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "ip_address",
+    "created_at",
+    "prev_hash",
+    "body_hash",
+    "hash",
+    "redacted_at",
+)
+
+
+def _event(firm, owner, **extra) -> AuditEvent:
+    values = {
+        "firm": firm,
+        "actor": owner.user,
+        "verb": "view",
+        "object_type": "contact",
+        "object_id": "7",
+        "object_repr": 'O\'Brien & "Sons"',
+        "changes": {"a": [1, "two", None], "ü": {"nested": True}},
+        "ip_address": "2001:db8::1",
+        **extra,
+    }
+    return AuditEvent(**values)
+
+
+def _row(pk: int) -> dict:
+    with scopes_disabled():
+        return AuditEvent.objects.filter(pk=pk).values(*FIELDS).get()
+
+
+@pytest.mark.parametrize(
+    "extra", [{}, {"actor": None, "ip_address": None, "changes": {}}]
+)
+def test_the_kept_insert_writes_what_save_writes(firm, owner, extra):
+    saved = _event(firm, owner, **extra)
+    saved.save()
+    kept = _event(firm, owner, created_at=saved.created_at, **extra)
+    with CaptureQueriesContext(connection) as queries:
+        kept_insert.insert(kept, own_save=True)
+    assert len(queries) == 1
+    assert kept.pk is not None
+    assert kept.pk != saved.pk
+    assert kept._state.adding is False
+    assert kept._state.db == "default"
+    assert _row(kept.pk) == _row(saved.pk)
+    again = _event(firm, owner, **extra)
+    kept_insert.insert(again, own_save=True)  # the kept statement, checked
+    assert _row(again.pk)["changes"] == _row(saved.pk)["changes"]
+
+
+def test_a_model_with_its_own_save_goes_through_it_unless_vouched(firm, owner):
+    event = _event(firm, owner)
+    event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        kept_insert.insert(event, own_save=True)  # not new: save refuses
+    calls = []
+
+    def spy(self, *args, **kwargs):
+        calls.append(self)
+        return models.Model.save(self, *args, **kwargs)
+
+    original = AuditEvent.save
+    AuditEvent.save = spy  # type: ignore[method-assign]  # a spy for this test
+    try:
+        kept_insert.insert(_event(firm, owner))
+        kept_insert.insert(_event(firm, owner), own_save=True)
+    finally:
+        AuditEvent.save = original  # type: ignore[method-assign]  # the spy removed
+    assert len(calls) == 1
+
+
+def test_receivers_an_id_or_an_expression_send_the_row_through_save(firm, owner):
+    """Whatever save could do more goes through save."""
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_save.connect(receiver, sender=StoredEmail)
+    try:
+        mail = StoredEmail(recipient="a@example.com", subject="s", body="b")
+        kept_insert.insert(mail)
+    finally:
+        signals.post_save.disconnect(receiver, sender=StoredEmail)
+    assert seen == [mail]
+    plain = StoredEmail(recipient="b@example.com", subject="s", body="b")
+    kept_insert.insert(plain)
+    assert plain.pk is not None
+    assert StoredEmail.objects.get(pk=plain.pk).recipient == "b@example.com"
+    moment = StoredEmail(
+        recipient="c@example.com",
+        subject="s",
+        body="b",
+        created_at=models.functions.Now(),
+    )
+    kept_insert.insert(moment)
+    assert StoredEmail.objects.get(pk=moment.pk).created_at <= timezone.now()
