@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from django.template import Context
 from django.urls import reverse
@@ -136,6 +137,13 @@ class RowPage:
         if shown is None:
             shown = self._days[value] = html.escape(DATE_FORMATS["j M Y"](value))
         return shown
+
+
+def return_to(context: Context) -> str:
+    """Return ``{{ request.get_full_path|urlencode }}``, the page to come back to."""
+    request = context.get("request")
+    path = str(request.get_full_path()) if request is not None else ""
+    return e(quote(path, safe="/"))
 
 
 def badge(colour: object, label: object) -> str:

@@ -16,7 +16,8 @@ from django.template import Context
 from django.utils.text import normalize_newlines
 
 from crm.cases import kinds
-from crm.core.rows import RowPage, e
+from crm.core.links import quick_reverse
+from crm.core.rows import RowPage, e, return_to
 from crm.core.templatetags.dates import DATE_FORMATS, DATETIME_FORMATS
 from crm.interactions.models import Interaction
 
@@ -93,3 +94,42 @@ def draw(
     page = RowPage(context)
     items = "".join([_item(entry, page, show_lead, hide_case) for entry in found])
     return f'\n\n  <ul class="plain-list">\n    {items}\n  </ul>\n\n'
+
+
+def contact_card(context: Context) -> str:
+    """Return ``interactions/_for_contact_section.html``: the record's card.
+
+    Without the file's last newline, which the wrapper template gives. The
+    frame (heading, Log interaction, Add note) as the reference draws it,
+    then the list with the client's leads' entries.
+    """
+    actions = ""
+    if "edit_cases" in RowPage(context).permissions:
+        query = f"?contact={e(context['contact'].pk)}&amp;next={return_to(context)}"
+        log = e(quick_reverse("interactions:interaction_create"))
+        note = e(quick_reverse("interactions:note_create"))
+        actions = (
+            '\n      <div class="page-header__actions">'
+            '\n        <a class="button button--small"'
+            f'\n           href="{log}{query}">Log interaction</a>'
+            '\n        <a class="button button--small"'
+            f'\n           href="{note}{query}">Add note</a>\n      </div>\n    '
+        )
+    entries = draw(
+        context,
+        context.get("interactions") or (),
+        empty=EMPTY_FOR_CONTACT,
+        show_lead=True,
+    )
+    return (
+        '\n<section class="card" aria-labelledby="interactions-heading">\n  '
+        '\n  <div class="page-header">'
+        '\n    <h2 id="interactions-heading">Interactions and notes</h2>'
+        f"\n    {actions}\n  </div>\n  {entries}\n</section>"
+    )
+
+
+EMPTY_FOR_CONTACT = (
+    "No interactions or notes yet. Log calls, visits and meetings here so the"
+    " whole team can see them."
+)

@@ -15,9 +15,11 @@ from urllib.parse import quote
 
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
+from django.utils import timezone
 
 from crm.cases import kinds
-from crm.core.rows import RowPage, e
+from crm.core.links import quick_reverse
+from crm.core.rows import RowPage, e, return_to
 from crm.core.templatetags.dates import DATE_FORMATS
 from crm.tasks.models import Task
 
@@ -133,3 +135,33 @@ def draw(
     rows = _List(context)
     items = "".join([_item(task, rows, today, hide_case) for task in found])
     return f'\n\n\n  <ul class="plain-list">\n    {items}\n  </ul>\n\n'
+
+
+def contact_card(context: Context) -> str:
+    """Return ``tasks/_for_contact_section.html``: the client record's Tasks card.
+
+    Without the file's last newline, which the wrapper template gives. The
+    frame (heading, Add task) as the reference draws it, then the list.
+    """
+    contact = context["contact"]
+    add = ""
+    if "edit_cases" in RowPage(context).permissions:
+        url = e(quick_reverse("tasks:task_create"))
+        query = f"?contact={e(contact.pk)}&amp;next={return_to(context)}"
+        name = e(contact.display_name)
+        add = (
+            '\n      <a class="button button--small"'
+            f'\n         href="{url}{query}">'
+            f'Add task<span class="sr-only"> for {name}</span></a>\n    '
+        )
+    tasks = draw(
+        context,
+        context.get("tasks") or (),
+        empty="No tasks for this client.",
+        today=timezone.localdate(),
+    )
+    return (
+        '\n<section class="card" aria-labelledby="tasks-heading">'
+        '\n  <div class="card__header">\n    <h2 id="tasks-heading">Tasks</h2>'
+        f"\n    {add}\n  </div>\n  {tasks}\n</section>"
+    )

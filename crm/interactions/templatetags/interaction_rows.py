@@ -25,3 +25,10 @@ def record_interactions(
     )
     # Every value is escaped as the template's ``{{ }}`` would.
     return mark_safe(drawn)  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def contact_interactions_card(context: Context) -> SafeString:
+    """Draw ``interactions/_for_contact_section.html``, the record's card."""
+    # Every value is escaped as the template's ``{{ }}`` would.
+    return mark_safe(record_rows.contact_card(context))  # noqa: S308

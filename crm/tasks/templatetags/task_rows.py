@@ -22,3 +22,10 @@ def record_tasks(
     )
     # Every value is escaped as the template's ``{{ }}`` would.
     return mark_safe(drawn)  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def contact_tasks_card(context: Context) -> SafeString:
+    """Draw ``tasks/_for_contact_section.html``, the client record's Tasks card."""
+    # Every value is escaped as the template's ``{{ }}`` would.
+    return mark_safe(record_rows.contact_card(context))  # noqa: S308
