@@ -100,6 +100,8 @@ def _text(value: Any) -> str:
 
 
 def _links(entries: Any) -> tuple[Link, ...]:
+    if type(entries) is tuple and entries and type(entries[0]) is Link:
+        return entries  # the shell's own links (``shell._visible``), plain text
     return tuple(
         Link(_text(e.get("label")), _text(e.get("url")), bool(e.get("active")))
         for e in entries or ()

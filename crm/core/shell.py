@@ -7,13 +7,14 @@ have not landed are hidden instead of being dead links.
 """
 
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from crm.core import nav, principals
+from crm.core.chrome import Link
 
 
 @cache
@@ -74,8 +75,23 @@ def _entries_for(
         if item.dev_only and not dev_mailbox:
             continue
         label = item.both_label if item.both_label and shared else item.label
-        entries.append(_Entry(item, label, url))
+        # Plain text, as the header draws it (``chrome._text``).
+        entries.append(_Entry(item, str.__str__(label), str.__str__(url)))
     return tuple(entries)
+
+
+def _entries(principal: Any, menu: str) -> tuple[_Entry, ...]:
+    """Return ``menu``'s entries for ``principal`` (kept per combination)."""
+    firm = principal.firm
+    version = nav.version()
+    modules, perms = _asked(menu, version)
+    return _entries_for(
+        menu,
+        tuple(m for m in modules if firm.has_module(m)),
+        tuple(p for p in perms if principal.has_perm(p)),
+        len(firm.modules) > 1,
+        (settings.DEV_MAILBOX, get_urlconf() or settings.ROOT_URLCONF, version),
+    )
 
 
 def _shown(
@@ -88,16 +104,7 @@ def _shown(
     such combination; whether an item is the current page is decided here.
     """
     principal = request.principal  # type: ignore[attr-defined]  # set by FirmContextMiddleware
-    firm = principal.firm
-    version = nav.version()
-    modules, perms = _asked(menu, version)
-    entries = _entries_for(
-        menu,
-        tuple(m for m in modules if firm.has_module(m)),
-        tuple(p for p in perms if principal.has_perm(p)),
-        len(firm.modules) > 1,
-        (settings.DEV_MAILBOX, get_urlconf() or settings.ROOT_URLCONF, version),
-    )
+    entries = _entries(principal, menu)
     path = request.path
     return [
         (
@@ -113,8 +120,20 @@ def _shown(
     ]
 
 
-def _visible(request: HttpRequest, menu: str) -> list[dict[str, object]]:
-    return [entry for _item, entry in _shown(request, menu)]
+def _visible(request: HttpRequest, menu: str) -> tuple[Link, ...]:
+    """Return ``menu``'s links as the header draws them (``chrome.Link``)."""
+    principal = request.principal  # type: ignore[attr-defined]  # set by FirmContextMiddleware
+    path = request.path
+    return tuple(
+        [
+            Link(
+                label,
+                url,
+                path == url or bool(item.prefix and path.startswith(item.prefix)),
+            )
+            for item, label, url in _entries(principal, menu)
+        ]
+    )
 
 
 def _actions(request: HttpRequest) -> list[dict[str, object]]:

@@ -124,3 +124,15 @@ def test_the_kept_menus_follow_the_registry_and_the_members_rights(
     body = owner_client.get("/").content.decode()
     assert ">Extra page<" in body
     assert ">Audit log<" in body
+
+
+def test_the_menus_are_the_headers_links_with_the_current_page_marked(owner_client):
+    """The shell gives the header its links as drawn: plain text, one current."""
+    from crm.core.chrome import Link
+
+    response = owner_client.get("/reports/")
+    menu = response.context["shell"]["nav"]
+    assert all(type(link) is Link for link in menu)
+    assert [link.label for link in menu if link.active] == ["Reports"]
+    assert all(type(link.label) is str and type(link.url) is str for link in menu)
+    assert 'aria-current="page"' in response.content.decode()
