@@ -14,6 +14,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from crm.core import audit, chrome, formcache, policies, sections
+from crm.core.events import history
 from crm.core.pagination import COUNT_CAP
 from crm.core.rows import RowPage
 from crm.core.shell import brand_text_colour
@@ -178,3 +179,10 @@ def static(parser: Parser, token: Token) -> StaticNode:
     page shell has five).
     """
     return KeptStaticNode.handle_token(parser, token)
+
+
+@register.simple_tag(takes_context=True)
+def history_card(context: Context, subject: str) -> SafeString:
+    """Draw ``components/_history.html`` with ``subject`` ("case", "lead")."""
+    # Every value is escaped as the template's ``{{ }}`` would.
+    return mark_safe(history.draw(context, subject))  # noqa: S308
