@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from crm.core.templatetags.dates import DATE_FORMATS
+from crm.core.templatetags.dates import DATE_FORMATS, day_month_year
 from crm.core.tenancy import choice_labels
 
 # An id no row has, reversed once and then replaced by each row's own.
@@ -102,6 +102,11 @@ class RowPage:
         return today if isinstance(today, date) else timezone.localdate()
 
     @cached_property
+    def language(self) -> str | None:
+        """Return the active language, read once a page."""
+        return get_language()
+
+    @cached_property
     def zone(self) -> tzinfo:
         """Return the current time zone, read once a page."""
         return timezone.get_current_timezone()
@@ -135,7 +140,9 @@ class RowPage:
         """Return ``{{ value|date:"j M Y" }}``, each date formatted once a page."""
         shown = self._days.get(value)
         if shown is None:
-            shown = self._days[value] = html.escape(DATE_FORMATS["j M Y"](value))
+            shown = self._days[value] = html.escape(
+                day_month_year(value, self.language)
+            )
         return shown
 
 

@@ -23,9 +23,12 @@ register = template.Library()
 _months: dict[tuple[str | None, int], str] = {}
 
 
-def _month(month: int) -> str:
-    """Return the month's short name as Django's ``M`` prints it, in the language."""
-    key = (get_language(), month)
+def _month(month: int, language: str | None = None) -> str:
+    """Return the month's short name as Django's ``M`` prints it, in the language.
+
+    ``language`` is the active one (``get_language()``) when the caller has it.
+    """
+    key = (language or get_language(), month)
     name = _months.get(key)
     if name is None:
         name = _months[key] = str(MONTHS_3[month]).title()
@@ -34,6 +37,11 @@ def _month(month: int) -> str:
 
 def _day_month_year(value: datetime.date) -> str:
     return f"{value.day} {_month(value.month)} {value.year:04d}"
+
+
+def day_month_year(value: datetime.date, language: str | None) -> str:
+    """Return ``{{ value|date:"j M Y" }}`` with the active ``language`` given."""
+    return f"{value.day} {_month(value.month, language)} {value.year:04d}"
 
 
 def _day_month_year_time(value: datetime.datetime) -> str:

@@ -98,3 +98,15 @@ def test_today_is_the_pages_else_the_local_date():
     day = timezone.localdate() - timedelta(days=1)
     assert _page(today=day).today == day
     assert _page().today == timezone.localdate()
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr", "de"])
+def test_a_rows_day_is_the_date_filters_in_the_active_language(language):
+    """``RowPage.day`` reads the language once a page; the text is the filter's."""
+    from django.template.defaultfilters import date as django_date
+    from django.utils import translation
+
+    with translation.override(language):
+        page = rows.RowPage(Context({}))
+        for value in (date(2026, 3, 5), date(2026, 12, 31)):
+            assert page.day(value) == django_date(value, "j M Y")
