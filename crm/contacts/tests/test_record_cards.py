@@ -23,7 +23,7 @@ def _compare(client, contact) -> str:
     response = client.get(contact.get_absolute_url() + "?q=<&x='\"&page=1")
     assert response.status_code == 200
     context = response.context[0].flatten()
-    html = response.content.decode()
+    html: str = response.content.decode()
     for card in CARDS:
         drawn = get_template(f"{card}.html").render(context, response.wsgi_request)
         reference = get_template(f"{card}_section.html").render(

@@ -1,5 +1,7 @@
 """The kept policy is the header django-csp's own middleware would send."""
 
+from typing import Any
+
 import pytest
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, SELF
 from csp.middleware import CSPMiddleware
@@ -13,7 +15,7 @@ def _both(make_response, *, use_nonce: bool, path: str = "/clients/"):
     """Return (django-csp's response, ours) for the same request and nonce."""
     out = []
     for middleware_class in (CSPMiddleware, PolicyMiddleware):
-        request = RequestFactory().get(path)
+        request: Any = RequestFactory().get(path)
         middleware = middleware_class(lambda r: make_response())
         middleware.process_request(request)
         if use_nonce:

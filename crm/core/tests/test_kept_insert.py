@@ -1,5 +1,7 @@
 """A new row inserted by a kept statement is the row ``save`` would insert."""
 
+from typing import Any
+
 import pytest
 from django.db import connection, models
 from django.db.models import signals
@@ -44,9 +46,10 @@ def _event(firm, owner, **extra) -> AuditEvent:
     return AuditEvent(**values)
 
 
-def _row(pk: int) -> dict:
+def _row(pk: int) -> dict[str, Any]:
     with scopes_disabled():
-        return AuditEvent.objects.filter(pk=pk).values(*FIELDS).get()
+        row: dict[str, Any] = AuditEvent.objects.filter(pk=pk).values(*FIELDS).get()
+    return row
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """``{% static %}`` loaded from casework: Django's addresses, worked out once."""
 
+from typing import Any
+
 import pytest
 from django.template import Context, Template
 from django.templatetags.static import StaticNode
@@ -49,6 +51,7 @@ def test_the_page_shell_uses_the_kept_tag():
     """base.html must not load Django's ``static`` (loaded after casework, it wins)."""
     from django.template.loader import get_template
 
-    nodes = get_template("base.html").template.nodelist.get_nodes_by_type(StaticNode)
+    engine_template: Any = get_template("base.html")
+    nodes = engine_template.template.nodelist.get_nodes_by_type(StaticNode)
     assert nodes
     assert all(type(node) is KeptStaticNode for node in nodes)
