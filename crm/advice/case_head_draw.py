@@ -14,10 +14,9 @@ from django.template import Context
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 
-from crm.advice.factfind.draw import csrf_input
 from crm.cases.models import Case
 from crm.core.links import quick_reverse
-from crm.core.rows import badge, e
+from crm.core.rows import badge, csrf_input, e
 from crm.core.templatetags.dates import date
 
 CRUMB = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"

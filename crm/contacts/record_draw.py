@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from crm.contacts.models import Contact
 from crm.core.links import quick_reverse
-from crm.core.rows import e
+from crm.core.rows import csrf_input, e
 from crm.core.templatetags.dates import date
 
 CRUMB = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
@@ -25,7 +25,6 @@ NONE = "—"
 # A ``<dt>`` and the ``<dd>`` after it, as the Details list indents them.
 _DT = "\n          <dt>"
 _DD = "\n          <dd>\n            "
-NOT_PROVIDED = "NOTPROVIDED"  # the csrf context processor's "exempt" token
 
 
 def _value(item: Any, name: str) -> Any:
@@ -33,14 +32,6 @@ def _value(item: Any, name: str) -> Any:
     if isinstance(item, dict):
         return item.get(name, "")
     return getattr(item, name, "")
-
-
-def _csrf(context: Context) -> str:
-    """Return ``{% csrf_token %}`` for the context's token."""
-    token = context.get("csrf_token")
-    if not token or token == NOT_PROVIDED:
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(token)}">'
 
 
 def _unsafe_badge(reason: Any) -> str:
@@ -111,6 +102,7 @@ def _actions(context: Context, contact: Contact) -> str:
         choices = context.get("case_create_choices")
         menu = f"\n            {_menu(choices)}\n          " if choices else ""
         create = f"\n          {links}\n          {menu}\n        "
+    csrf = csrf_input(context.get("csrf_token"))
     edit = e(quick_reverse("contacts:contact_edit", [contact.pk]))
     action = e(quick_reverse("contacts:contact_set_archived", [contact.pk]))
     confirm = (
@@ -137,7 +129,7 @@ def _actions(context: Context, contact: Contact) -> str:
         f'\n        <a class="button" href="{edit}">Edit</a>'
         f'\n        <form method="post"\n              action="{action}"'
         f'\n              class="inline-form"\n              {confirm}>'
-        f"\n          {_csrf(context)}\n          {button}\n        </form>"
+        f"\n          {csrf}\n          {button}\n        </form>"
         "\n      </div>\n    "
     )
 

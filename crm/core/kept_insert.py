@@ -10,10 +10,11 @@ values as Django's compiler does (``field.pre_save`` then
 
 It goes through ``save`` instead when that could do more: a model with its
 own ``save`` (unless the caller vouches that it adds nothing a new row
-needs), a ``pre_save`` or ``post_save`` receiver, a parent model (multi-table
-inheritance), a field with its own placeholder, a value that is an
-expression, an id already set, or a database that cannot return the new id.
-With ``CHECK`` on (the test suite) every insert is compared with the
+needs), a ``pre_save`` or ``post_save`` receiver, a parent model
+(multi-table inheritance), a column the database fills and returns
+(``db_returning``), a field with its own placeholder, a value that is an
+expression, an id already set, or a database that cannot return the new
+id. With ``CHECK`` on (the test suite) every insert is compared with the
 statement and values Django would send.
 """
 
@@ -34,6 +35,8 @@ def _fields(model: type[Model]) -> tuple[Field[Any, Any], ...] | None:
     meta = model._meta
     if meta.parents or meta.proxy:
         return None
+    if any(not f.primary_key for f in meta.db_returning_fields):
+        return None  # save reads those back from the insert too
     fields = tuple(f for f in meta.local_concrete_fields if not f.primary_key)
     if any(getattr(f, "get_placeholder", None) for f in fields):
         return None

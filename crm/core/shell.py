@@ -75,7 +75,8 @@ def _entries_for(
         if item.dev_only and not dev_mailbox:
             continue
         label = item.both_label if item.both_label and shared else item.label
-        # Plain text, as the header draws it (``chrome._text``).
+        # Plain text, as the header draws it (``chrome._text``). A label is
+        # typed ``str``: a lazy one would fail here, not stay in one language.
         entries.append(_Entry(item, str.__str__(label), str.__str__(url)))
     return tuple(entries)
 

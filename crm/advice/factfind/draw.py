@@ -21,8 +21,7 @@ from crm.advice.factfind.page import SectionView
 from crm.advice.readiness import Blocker
 from crm.core import policies, rows
 from crm.core.links import quick_reverse
-
-NOT_PROVIDED = "NOTPROVIDED"  # the csrf context processor's "exempt" token
+from crm.core.rows import csrf_input
 
 
 def e(value: object) -> str:
@@ -30,15 +29,6 @@ def e(value: object) -> str:
     if type(value) is str:
         return html.escape(value)
     return rows.e(str(value) if isinstance(value, Promise) else value)
-
-
-def csrf_input(csrf_token: Any) -> str:
-    """Return ``{% csrf_token %}`` for the page context's ``csrf_token``."""
-    if not csrf_token:
-        return ""
-    if csrf_token == NOT_PROVIDED:
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf_token)}">'
 
 
 def _missing(section: SectionView) -> str:

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from crm.advice import case_head_draw, mortgage_draw
 from crm.advice.factfind import draw
 from crm.advice.factfind.page import SectionView
+from crm.core.rows import csrf_input
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def ff_section(context: Context, section: SectionView) -> SafeString:
     cache = context.render_context
     csrf = cache.get(_CSRF)
     if csrf is None:
-        csrf = cache[_CSRF] = draw.csrf_input(context.get("csrf_token"))
+        csrf = cache[_CSRF] = csrf_input(context.get("csrf_token"))
     return draw.draw(section, None, csrf=csrf)
 
 

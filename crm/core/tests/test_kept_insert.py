@@ -119,3 +119,19 @@ def test_receivers_an_id_or_an_expression_send_the_row_through_save(firm, owner)
     )
     kept_insert.insert(moment)
     assert StoredEmail.objects.get(pk=moment.pk).created_at <= timezone.now()
+
+
+def test_a_column_the_database_returns_sends_the_row_through_save(
+    firm, owner, monkeypatch
+):
+    """save reads such a column back from its insert; the kept insert would not."""
+    meta = AuditEvent._meta
+    returning = [meta.pk, meta.get_field("created_at")]
+    monkeypatch.setitem(meta.__dict__, "db_returning_fields", returning)
+    kept_insert._fields.cache_clear()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            kept_insert.insert(_event(firm, owner), own_save=True)
+    finally:
+        kept_insert._fields.cache_clear()
+    assert '"created_at"' in queries[-1]["sql"].rsplit("RETURNING", 1)[1]
