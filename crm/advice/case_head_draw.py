@@ -55,6 +55,8 @@ def _clients(case: Case) -> str:
 
 def _day(value: Any) -> str:
     """Return ``{{ value|date:"j M Y" }}`` (a moment in the current time zone)."""
+    if value is None:
+        return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return e(date(local, "j M Y"))
 

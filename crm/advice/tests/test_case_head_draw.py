@@ -11,6 +11,7 @@ import pytest
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from crm.advice import case_head_draw
 from crm.advice.choices import AdviceKind
@@ -112,6 +113,9 @@ def test_a_closed_case_with_a_reason_and_a_refused_reopen(firm, owner, login):
         client, case, url=f"/cases/{case.pk}/reopen/", status="", reason=""
     )
     assert '<details class="lead-stop" open>' in refused
+    with scopes_disabled():  # an imported case, closed without a date
+        Case.objects.filter(pk=case.pk).update(closed_at=None)
+    assert "<dt>Closed</dt>" in _compare(client, case)
 
 
 def test_a_refused_move_and_the_remortgage_links(firm, owner, login):
