@@ -31,12 +31,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from crm.core import sections
+from crm.core.rows import NOT_PROVIDED
 
 TEMPLATE = "components/_chrome.html"
 # Distinct headers a worker remembers: members x firms x current menu item.
 DRAWN_LIMIT = 2048
-# What Django's csrf context processor gives a view exempt from CSRF.
-NOT_PROVIDED = "NOTPROVIDED"
 # Drawn where the CSRF token goes; unguessable, so no stored text holds it.
 _TOKEN = "csrf" + secrets.token_hex(16)
 

@@ -14,12 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from django.template import Context
-from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
 
 from crm.cases import kinds
 from crm.core.links import quick_reverse
-from crm.core.rows import RowPage, e, return_to
+from crm.core.rows import RowPage, csrf_input, e, return_to
 from crm.core.templatetags.dates import DATE_FORMATS
 from crm.tasks.models import Task
 
@@ -57,7 +56,7 @@ class _List:
         path = str(request.get_full_path()) if request is not None else ""
         self.path = e(path)
         self.path_quoted = e(quote(path, safe="/"))
-        self.csrf = CsrfTokenNode().render(context) if self.can_edit else ""
+        self.csrf = csrf_input(context.get("csrf_token")) if self.can_edit else ""
 
 
 def _item(task: Task, rows: _List, today: date, hide_case: bool) -> str:
