@@ -33,6 +33,7 @@ from crm.contacts.views.exports import csv_response
 from crm.core import events, formdraw, sections
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import apply_error
+from crm.core.kept_plans import kept_plans
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
@@ -244,6 +245,7 @@ def detail_response(
     return TemplateResponse(request, "advice/case_detail.html", context)
 
 
+@kept_plans
 @require_GET
 @staff_view(module="advice")
 def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:

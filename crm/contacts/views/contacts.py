@@ -20,6 +20,7 @@ from crm.contacts.selectors.record import client_record
 from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
+from crm.core.kept_plans import kept_plans
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
@@ -218,6 +219,7 @@ def contact_set_archived(request: StaffRequest, contact_id: int) -> HttpResponse
     return redirect(contact)
 
 
+@kept_plans
 @require_GET
 @vary_on_headers("HX-Request")
 @staff_view()

@@ -243,6 +243,10 @@ def pgbouncer() -> dict[str, Any]:
         "server_side_cursors": not settings.DATABASES["default"].get(
             "DISABLE_SERVER_SIDE_CURSORS", False
         ),
+        "prepare_threshold": settings.PREPARE_THRESHOLD,
+        "server_side_binding": settings.DATABASES["default"]["OPTIONS"].get(
+            "server_side_binding"
+        ),
         "audit_rows": chain.rows,
         "audit_chain_broken": str(chain.broken) if chain.broken else "",
     }

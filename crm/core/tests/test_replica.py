@@ -133,9 +133,9 @@ def test_pages_and_writes_work_through_pgbouncer_in_transaction_pooling(clusters
     """Four members write and read at once through PgBouncer (transaction pooling).
 
     Nothing outlives a transaction: every request answers, the audit chain
-    (locked per transaction) stays whole, and the export iterates without a
-    server-side cursor. PgBouncer's own counters show the traffic went
-    through it, in transaction mode.
+    (locked per transaction) stays whole, the export iterates without a
+    server-side cursor and no statement is prepared. PgBouncer's own counters
+    show the traffic went through it, in transaction mode.
     """
     subprocess.run(
         [str(ROOT / "scripts" / "replica.sh"), "pgbouncer"],
@@ -154,5 +154,9 @@ def test_pages_and_writes_work_through_pgbouncer_in_transaction_pooling(clusters
     assert figures["pool_mode"] == "transaction"
     assert figures["transactions"] >= 4 * 11
     assert figures["server_side_cursors"] is False
+    # Parameters still bound by the server, but no statement prepared: the
+    # next transaction may run on another server connection.
+    assert figures["server_side_binding"] is True
+    assert figures["prepare_threshold"] == 0
     assert figures["audit_rows"] >= 4 * 5
     assert figures["audit_chain_broken"] == ""

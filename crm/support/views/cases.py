@@ -24,6 +24,7 @@ from crm.contacts.views.exports import csv_response
 from crm.core import concurrency
 from crm.core.exceptions import ApplicationError
 from crm.core.forms_errors import already_submitted, apply_error
+from crm.core.kept_plans import kept_plans
 from crm.core.listing import Column, ListSpec, list_context
 from crm.core.policies import staff_view
 from crm.core.replica import replica_reads
@@ -241,6 +242,7 @@ def case_edit(request: StaffRequest, case_id: int) -> HttpResponse:
     return TemplateResponse(request, "support/case_form.html", context)
 
 
+@kept_plans
 @require_GET
 @staff_view(module="support")
 def case_detail(request: StaffRequest, case_id: int) -> TemplateResponse:
