@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench import sql, sql_api, sql_pages, sql_reports
+from bench import sql, sql_api, sql_detail, sql_pages, sql_reports
 from bench.context import BenchContext
 from bench.pages import support_case_available, support_case_url
 
@@ -231,13 +231,13 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "contact_detail",
             "Client record page",
             lambda c, i: _url("contacts:contact_detail", contact_id=c.contact_id),
-            lambda c, i: sql.contact_page(c),
+            lambda c, i: sql_detail.contact_page(c),
         ),
         Operation(
             "case_detail",
             "Case page",
             lambda c, i: _url("advice:case_detail", case_id=c.case_id),
-            lambda c, i: sql.case_page(c, c.case_id),
+            lambda c, i: sql_detail.advice_case_page(c, c.case_id),
         ),
         Operation(
             "wizard_create",
@@ -297,9 +297,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
                 "Support case page",
                 lambda c, i: support_case_url(c.support_case_id or 0) or "",
                 with_request_context(
-                    lambda c, i: sql.case_page(
-                        c, c.support_case_id or 0, details="support_supportdetails"
-                    )
+                    lambda c, i: sql_detail.support_case_page(c, c.support_case_id or 0)
                 ),
             )
         )

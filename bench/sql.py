@@ -206,103 +206,6 @@ def contact_list(ctx: BenchContext) -> Statement:
     )
 
 
-def contact_page(ctx: BenchContext) -> list[Statement]:
-    """The client, their cases, leads, tasks, interactions and timeline page."""
-    f, c = ctx.firm_id, ctx.contact_id
-    return [
-        ("SELECT * FROM contacts_contact WHERE firm_id = %s AND id = %s", [f, c]),
-        (
-            "SELECT c.id, c.reference, c.status, u.first_name FROM cases_case c "
-            "JOIN cases_caseapplicant a ON a.case_id = c.id "
-            "LEFT JOIN firms_user u ON u.id = c.owner_id "
-            "WHERE a.firm_id = %s AND a.contact_id = %s "
-            "ORDER BY c.created_at DESC, c.id DESC LIMIT %s",
-            [f, c, SECTION],
-        ),
-        (
-            "SELECT id, status, follow_up_date FROM leads_lead WHERE firm_id = %s "
-            "AND contact_id = %s ORDER BY created_at DESC LIMIT %s",
-            [f, c, SECTION],
-        ),
-        (
-            "SELECT id, title, due_date, status FROM tasks_task WHERE firm_id = %s "
-            "AND contact_id = %s ORDER BY status = 'done', due_date, id "
-            "LIMIT %s",
-            [f, c, SECTION],
-        ),
-        (
-            "SELECT i.id, i.occurred_at, i.notes, t.name, u.first_name "
-            "FROM interactions_interaction i "
-            "LEFT JOIN firms_interactiontype t ON t.id = i.interaction_type_id "
-            "LEFT JOIN firms_user u ON u.id = i.created_by_id "
-            "WHERE i.firm_id = %s AND i.contact_id = %s "
-            "ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s",
-            [f, c, SECTION],
-        ),
-        (
-            "SELECT id, type, summary, created_at FROM contacts_contactevent "
-            "WHERE firm_id = %s AND contact_id = %s "
-            "ORDER BY created_at DESC, id DESC LIMIT %s",
-            [f, c, PAGE - 5],
-        ),
-    ]
-
-
-SUPPORT_SECTIONS = (
-    "support_supportitem",
-    "support_plannedsupport",
-    "support_externalservice",
-)
-
-
-def case_page(
-    ctx: BenchContext, case_id: int, *, details: str = "advice_mortgagedetails"
-) -> list[Statement]:
-    """The case with adviser and details, clients, history, interactions, tasks.
-
-    A support case (``details="support_supportdetails"``) adds its needs and
-    outcomes, planned support and external services.
-    """
-    f = ctx.firm_id
-    statements: list[Statement] = [
-        (
-            "SELECT c.*, u.first_name, u.last_name, d.* FROM cases_case c "  # noqa: S608
-            "LEFT JOIN firms_user u ON u.id = c.owner_id "
-            f"LEFT JOIN {details} d ON d.case_id = c.id "
-            "WHERE c.firm_id = %s AND c.id = %s",
-            [f, case_id],
-        ),
-        (
-            "SELECT ct.* FROM cases_caseapplicant a JOIN contacts_contact ct "
-            "ON ct.id = a.contact_id WHERE a.firm_id = %s AND a.case_id = %s "
-            "ORDER BY a.position",
-            [f, case_id],
-        ),
-        (
-            "SELECT e.*, u.first_name FROM cases_caseevent e LEFT JOIN firms_user u "
-            "ON u.id = e.actor_id WHERE e.firm_id = %s AND e.case_id = %s "
-            "ORDER BY e.created_at DESC, e.id DESC LIMIT %s",
-            [f, case_id, SECTION],
-        ),
-    ]
-    sections = [
-        ("interactions_interaction", "occurred_at DESC, id DESC"),
-        ("tasks_task", "status = 'done', due_date, id"),
-    ]
-    if details == "support_supportdetails":
-        sections += [(table, "id") for table in SUPPORT_SECTIONS]
-    for table, order in sections:
-        if _has_case_column(table):
-            statements.append(
-                (
-                    f"SELECT * FROM {table} WHERE firm_id = %s "  # noqa: S608
-                    f"AND case_id = %s ORDER BY {order} LIMIT %s",
-                    [f, case_id, SECTION],
-                )
-            )
-    return statements
-
-
 def my_tasks(ctx: BenchContext) -> Statement:
     """The member's open tasks, soonest due first, with their clients."""
     return (
@@ -317,15 +220,6 @@ def my_tasks(ctx: BenchContext) -> Statement:
 @cache
 def _table(model: type[models.Model]) -> Table:
     return Table(model)
-
-
-@cache
-def _has_case_column(table: str) -> bool:
-    with connection.cursor() as cursor:
-        if table not in connection.introspection.table_names(cursor):
-            return False
-        columns = connection.introspection.get_table_description(cursor, table)
-    return any(col.name == "case_id" for col in columns)
 
 
 def _insert(model: type[models.Model], row: Row) -> Statement:
