@@ -6,6 +6,13 @@ and capped as the page orders and caps them; nothing the page does not draw.
 Earlier bounds read the case, its clients, history, tasks and interactions
 only, against a page that also shows the Fact Find, D&N, documents, portal
 actions, income and complaints (bench/NOTES.md item 41).
+
+What a page reads depends on its rows: the bench's case has no Fact Find,
+so the page's reads of a Fact Find's addresses, commitments and policies do
+not run, and the bound has none either. A page whose view keeps its plans
+runs its bound prepared too (``bench.runner``), the session and user reads
+included, which the page makes before its view, unprepared: if anything
+the bound is the cheaper for it.
 """
 
 from datetime import UTC, datetime
@@ -14,6 +21,8 @@ from django.db import connection
 
 from bench.context import BenchContext
 from bench.sql import PAGE, SECTION, Statement
+
+SUPPORT_SECTION = 21  # the support case page's sections: 20 rows and one more
 
 # The client record's viewing is audited (one row a view, in the firm's chain).
 # The bound writes the same row to a temporary table of the same columns and
@@ -36,27 +45,31 @@ def _applicants(firm_id: int, case_id: int) -> Statement:
 
 
 def _history(firm_id: int, case_id: int) -> Statement:
+    """Every event of the case, as the History card shows them all."""
     return (
         "SELECT e.*, u.first_name, u.last_name FROM cases_caseevent e "
         "LEFT JOIN firms_user u ON u.id = e.actor_id "
         "WHERE e.firm_id = %s AND e.case_id = %s "
-        "ORDER BY e.created_at DESC, e.id DESC LIMIT %s",
-        [firm_id, case_id, SECTION],
+        "ORDER BY e.created_at DESC, e.id DESC",
+        [firm_id, case_id],
     )
 
 
 def _case_tasks(firm_id: int, case_id: int) -> Statement:
+    """The case page's Tasks card: open first, soonest due, ten."""
     return (
         "SELECT t.*, u.first_name, u.last_name, k.name FROM tasks_task t "
         "LEFT JOIN firms_user u ON u.id = t.assignee_id "
         "LEFT JOIN firms_taskcategory k ON k.id = t.category_id "
         "WHERE t.firm_id = %s AND t.case_id = %s "
-        "ORDER BY t.status = 'done', t.due_date NULLS LAST, t.id LIMIT %s",
+        "ORDER BY t.status = 'done', t.due_date NULLS LAST, "
+        "t.completed_at DESC NULLS LAST, t.id LIMIT %s",
         [firm_id, case_id, SECTION],
     )
 
 
 def _case_interactions(firm_id: int, case_id: int) -> Statement:
+    """The case page's Interactions card: the newest ten."""
     return (
         "SELECT i.*, k.name, u.first_name, u.last_name "
         "FROM interactions_interaction i "
@@ -76,12 +89,21 @@ def advice_case_page(ctx: BenchContext, case_id: int) -> list[Statement]:
     )
     return [
         (
-            "SELECT c.*, u.first_name, u.last_name, d.*, dn.*, rv.id, rv.reference, "
-            "nx.case_id FROM cases_case c "
+            # The heading's people (adviser, introducer and branch, negotiator,
+            # creator), the details, the case it reviews, the Remortgage case
+            # opened from it, and the D&N.
+            "SELECT c.*, u.first_name, u.last_name, i.*, b.*, n.*, "
+            "cr.first_name, cr.last_name, d.*, rv.*, nx.*, nc.*, dn.* "
+            "FROM cases_case c "
             "LEFT JOIN firms_user u ON u.id = c.owner_id "
+            "LEFT JOIN firms_introducer i ON i.id = c.introducer_id "
+            "LEFT JOIN firms_introducerbranch b ON b.id = c.introducer_branch_id "
+            "LEFT JOIN firms_negotiator n ON n.id = c.negotiator_id "
+            "LEFT JOIN firms_user cr ON cr.id = c.created_by_id "
             "LEFT JOIN advice_mortgagedetails d ON d.case_id = c.id "
             "LEFT JOIN cases_case rv ON rv.id = d.review_of_id "
             "LEFT JOIN advice_mortgagedetails nx ON nx.review_of_id = c.id "
+            "LEFT JOIN cases_case nc ON nc.id = nx.case_id "
             "LEFT JOIN advice_demandsneeds dn ON dn.case_id = c.id "
             "WHERE c.firm_id = %s AND c.id = %s",
             [f, case_id],
@@ -156,8 +178,24 @@ def support_case_page(ctx: BenchContext, case_id: int) -> list[Statement]:
             "ORDER BY s.opened_at, s.id",
             [f, case_id],
         ),
-        _case_interactions(f, case_id),
-        _case_tasks(f, case_id),
+        (
+            # Its own sections: twenty and one more to know of a next page.
+            "SELECT i.*, k.name, ct.first_name, ct.last_name, u.first_name "
+            "FROM interactions_interaction i "
+            "LEFT JOIN firms_interactiontype k ON k.id = i.interaction_type_id "
+            "LEFT JOIN contacts_contact ct ON ct.id = i.contact_id "
+            "LEFT JOIN firms_user u ON u.id = i.created_by_id "
+            "WHERE i.firm_id = %s AND i.case_id = %s "
+            "ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s",
+            [f, case_id, SUPPORT_SECTION],
+        ),
+        (
+            "SELECT t.*, u.first_name, u.last_name FROM tasks_task t "
+            "LEFT JOIN firms_user u ON u.id = t.assignee_id "
+            "WHERE t.firm_id = %s AND t.case_id = %s "
+            "ORDER BY t.status DESC, t.due_date NULLS LAST, t.id LIMIT %s",
+            [f, case_id, SUPPORT_SECTION],
+        ),
         (
             "SELECT s.*, ct.first_name, ct.last_name, ct.organisation_name "  # noqa: S608
             "FROM support_externalservice s "

@@ -164,16 +164,14 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # Last, so the session, member and firm are read from the primary first.
     MIDDLEWARE = [*MIDDLEWARE, "crm.core.replica.ReplicaReadsMiddleware"]
 
-# PostgreSQL: psycopg binds the parameters on the server, and on the detail
-# pages (views marked kept_plans, crm.core.kept_plans) prepares a statement its
+# PostgreSQL: on the detail pages (views marked kept_plans, crm.core.kept_plans)
+# psycopg binds parameters on the server and prepares a statement its
 # connection has run DATABASE_PREPARE_THRESHOLD times, so that a kept
 # connection plans a page's reads once, not on every request (the case page's
 # reads spent about 3.6 ms planning for 0.7 ms of execution; bench/NOTES.md
-# item 41). Elsewhere nothing is prepared (Django's default). 0 turns it off.
+# item 41). Elsewhere Django's defaults: client-side binding, nothing
+# prepared. 0 turns it off.
 PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
-for database in DATABASES.values():
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {})["server_side_binding"] = True
 
 # Through PgBouncer in transaction pooling mode (DATABASE_POOLER=transaction),
 # consecutive transactions may run on different server connections, so nothing

@@ -15,10 +15,18 @@ statement prepared the Income page's queries went from 5 to 43 ms and a deep
 page of the Cases list from 5 to 66 ms. A detail page's reads look up one
 object's rows by its id, which one plan serves.
 
+Preparing needs parameters bound by the server, so while a marked page runs
+its connection makes Django's server-binding cursors; everything else keeps
+Django's default client-side binding (which has no limit on a statement's
+parameters, where the server's protocol stops at 65,535). PostgreSQL still
+plans a prepared statement for each of its first five runs, and psycopg
+forgets them all after a rollback on the connection, so a worker's connection
+(kept ``CONN_MAX_AGE`` seconds) gains from about its tenth request to a page.
+
 Nothing is prepared on SQLite, with ``DATABASE_PREPARE_THRESHOLD=0``, or
 through PgBouncer in transaction pooling (``DATABASE_POOLER=transaction``,
-where the next transaction may run on another server connection). Parameters
-are bound by the server on PostgreSQL (settings), which preparing needs.
+where the next transaction may run on another server connection; PgBouncer
+older than 1.21 knows nothing of prepared statements).
 """
 
 from collections.abc import Callable, Iterator
@@ -48,47 +56,70 @@ def kept_plans(view: View) -> View:
 
 def _threshold(alias: str) -> int:
     """Return how often ``alias``'s connection runs a statement before preparing it."""
-    wrapper = connections[alias]
-    # PostgreSQL's features only; a client-side binding cursor cannot prepare.
-    if not getattr(wrapper.features, "uses_server_side_binding", False):
+    if connections[alias].vendor != "postgresql":
         return 0
-    return int(settings.PREPARE_THRESHOLD)
+    return max(0, int(settings.PREPARE_THRESHOLD))
 
 
-def keep_plans(alias: str = DEFAULT_DB_ALIAS) -> Any:
-    """Prepare ``alias``'s statements from now on, when settings allow it.
+Kept = tuple[Any, Any, Any, Any, bool]
 
-    Return the psycopg connection to give to :func:`stop_keeping`, or None
-    when nothing is prepared.
+
+def keep_plans(alias: str = DEFAULT_DB_ALIAS) -> Kept | None:
+    """Bind by the server and prepare ``alias``'s statements from now on.
+
+    Return what to give :func:`stop_keeping` (the psycopg connection, its
+    cursor class and threshold before, and Django's features of it with
+    what they said of server-side binding), or None when nothing is prepared.
+    Django is told too, so that a logged or captured statement shows its
+    values (``last_executed_query``), not ``$1``.
     """
     threshold = _threshold(alias)
     if not threshold:
         return None
+    # Imported here: the module needs psycopg, which a SQLite-only setup may lack.
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # defined with psycopg 3
+        ServerBindingCursor,
+    )
+
     wrapper = connections[alias]
     wrapper.ensure_connection()
     psycopg_connection = wrapper.connection
+    features: Any = wrapper.features
+    kept = (
+        psycopg_connection,
+        psycopg_connection.cursor_factory,
+        psycopg_connection.prepare_threshold,
+        features,
+        features.uses_server_side_binding,
+    )
+    psycopg_connection.cursor_factory = ServerBindingCursor
     psycopg_connection.prepare_threshold = threshold
-    return psycopg_connection
+    # A cached_property of Django's: the instance's own value wins.
+    features.uses_server_side_binding = True
+    return kept
 
 
-def stop_keeping(psycopg_connection: Any) -> None:
-    """Prepare nothing more on ``psycopg_connection`` (Django's default).
+def stop_keeping(kept: Kept | None) -> None:
+    """Give the connection back its cursor class and threshold (Django's defaults).
 
     What it prepared stays prepared on the server, unused, until the
-    connection closes or psycopg evicts it.
+    connection closes, a rollback or psycopg's own eviction.
     """
-    if psycopg_connection is not None:
-        psycopg_connection.prepare_threshold = None
+    if kept is not None:
+        psycopg_connection, cursor_factory, threshold, features, server_binding = kept
+        psycopg_connection.cursor_factory = cursor_factory
+        psycopg_connection.prepare_threshold = threshold
+        features.uses_server_side_binding = server_binding
 
 
 @contextmanager
 def plans_kept(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Prepare the statements run inside (PostgreSQL, when settings allow it)."""
-    psycopg_connection = keep_plans(alias)
+    kept = keep_plans(alias)
     try:
         yield
     finally:
-        stop_keeping(psycopg_connection)
+        stop_keeping(kept)
 
 
 class KeptPlansMiddleware:

@@ -244,9 +244,6 @@ def pgbouncer() -> dict[str, Any]:
             "DISABLE_SERVER_SIDE_CURSORS", False
         ),
         "prepare_threshold": settings.PREPARE_THRESHOLD,
-        "server_side_binding": settings.DATABASES["default"]["OPTIONS"].get(
-            "server_side_binding"
-        ),
         "audit_rows": chain.rows,
         "audit_chain_broken": str(chain.broken) if chain.broken else "",
     }
