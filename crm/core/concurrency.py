@@ -21,8 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.db import IntegrityError, models, transaction
+from django.db import connections, models, router
 from django.db.models import F
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from crm.core.audit import object_type_of
@@ -175,16 +177,41 @@ def spend_token(*, firm: Any, token: str | None, purpose: str) -> None:
     """
     if not token:
         return
-    try:
-        with transaction.atomic():
-            SpentToken.objects.create(firm=firm, token=token, purpose=purpose)
-    except IntegrityError as exc:
+    if not _insert_unless_spent(SpentToken(firm=firm, token=token, purpose=purpose)):
         url = (
             SpentToken.objects.filter(firm=firm, token=token)
             .values_list("result_url", flat=True)
             .first()
         )
-        raise AlreadySubmitted(purpose=purpose, url=url or "") from exc
+        raise AlreadySubmitted(purpose=purpose, url=url or "")
+
+
+def _insert_unless_spent(spent: SpentToken) -> bool:
+    """Insert ``spent`` unless its token is there; return whether it was inserted.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR
+    IGNORE`` on SQLite), where a plain insert needs a savepoint around it to
+    survive the unique violation: three statements. A conflicting insert not
+    yet committed is waited for, as before.
+    """
+    using = router.db_for_write(SpentToken)
+    meta = SpentToken._meta
+    query = InsertQuery(SpentToken, on_conflict=OnConflict.IGNORE)
+    query.insert_values(
+        [f for f in meta.local_concrete_fields if not f.primary_key], [spent]
+    )
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    spent.pk = row[0]
+    spent._state.adding = False
+    spent._state.db = using
+    return True
 
 
 TOKEN_DAYS = 2

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from crm.cases import kinds
@@ -14,7 +13,7 @@ from crm.cases.models import Case, CaseApplicant, CaseReferenceCounter
 from crm.cases.services.owners import owner_sort_name
 from crm.cases.tally import services as tally
 from crm.contacts.models import Contact
-from crm.core import events, validation
+from crm.core import counters, events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -32,13 +31,17 @@ def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
     The counter row is created once, then incremented with an UPDATE inside
     the caller's transaction: PostgreSQL locks the row and SQLite's IMMEDIATE
     transactions serialise writers, so concurrent creates get distinct numbers.
-    Two queries once the row exists (the UPDATE, then reading the number).
+    One query once the row exists (``UPDATE ... RETURNING``, ``counters.bump``).
     """
-    counter = CaseReferenceCounter.objects.filter(firm=firm, kind=kind)
-    if not counter.update(last_number=F("last_number") + 1):
+    number = counters.bump(
+        CaseReferenceCounter, column="last_number", firm_id=firm.pk, kind=kind
+    )
+    if number is None:
         CaseReferenceCounter.objects.get_or_create(firm=firm, kind=kind)
-        counter.update(last_number=F("last_number") + 1)
-    number = counter.values_list("last_number", flat=True).get()
+        number = counters.bump(
+            CaseReferenceCounter, column="last_number", firm_id=firm.pk, kind=kind
+        )
+    assert number is not None  # noqa: S101 - the row was just made
     code = kinds.get(kind).reference_code
     prefix = f"{firm.case_reference_prefix}-" if firm.case_reference_prefix else ""
     return number, f"{prefix}{code}-{number:05d}"

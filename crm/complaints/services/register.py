@@ -7,13 +7,12 @@ from decimal import Decimal
 
 import holidays
 from django.db import transaction
-from django.db.models import F
 
 from crm.cases.models import Case, CaseApplicant
 from crm.complaints.choices import ComplaintEventType, ComplaintRoute
 from crm.complaints.models import Complaint, ComplaintReferenceCounter
 from crm.contacts.models import Contact
-from crm.core import concurrency, events
+from crm.core import concurrency, counters, events
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -90,15 +89,16 @@ def next_number(*, firm: Firm) -> int:
     the counter row is incremented with an UPDATE inside the caller's
     transaction, so concurrent complaints get distinct numbers.
     """
-    counter, _ = ComplaintReferenceCounter.objects.get_or_create(firm=firm)
-    ComplaintReferenceCounter.objects.filter(pk=counter.pk).update(
-        last_number=F("last_number") + 1
+    number = counters.bump(
+        ComplaintReferenceCounter, column="last_number", firm_id=firm.pk
     )
-    return (
-        ComplaintReferenceCounter.objects.filter(pk=counter.pk)
-        .values_list("last_number", flat=True)
-        .get()
-    )
+    if number is None:
+        ComplaintReferenceCounter.objects.get_or_create(firm=firm)
+        number = counters.bump(
+            ComplaintReferenceCounter, column="last_number", firm_id=firm.pk
+        )
+    assert number is not None  # noqa: S101 - the row was just made
+    return number
 
 
 def refuse(message: str, field: str) -> ApplicationError:

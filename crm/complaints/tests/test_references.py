@@ -33,3 +33,11 @@ def test_numbers_follow_the_counter(firm):
     ComplaintReferenceCounter.objects.create(firm=firm, last_number=41)
     assert services.next_number(firm=firm) == 42
     assert make_complaint(firm).reference == "CP-0043"
+
+
+def test_a_number_is_one_query_once_the_counter_exists(firm, django_assert_num_queries):
+    """The counter's UPDATE returns the number (three queries before: the
+    counter read or made, the UPDATE, the read)."""
+    first = services.next_number(firm=firm)
+    with django_assert_num_queries(1):
+        assert services.next_number(firm=firm) == first + 1
