@@ -2,6 +2,7 @@
 
 import random
 from datetime import date, timedelta
+from typing import TypedDict
 
 from crm.contacts import services
 from crm.contacts.choices import ContactKind
@@ -65,15 +66,24 @@ SUPPORT_ORGS = (
 )
 
 
-def _address(rng: random.Random) -> dict[str, str]:
+class Address(TypedDict):
+    """A made-up address's fields, as ``contact_create`` takes them."""
+
+    address_line1: str
+    town: str
+    county: str
+    postcode: str
+
+
+def _address(rng: random.Random) -> Address:
     town, area = rng.choice(TOWNS)
-    return {
-        "address_line1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
-        "town": town,
-        "county": "Somerset" if area == "BA" else "Bristol",
-        "postcode": f"{area}{rng.randint(1, 16)} {rng.randint(1, 9)}"
+    return Address(
+        address_line1=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+        town=town,
+        county="Somerset" if area == "BA" else "Bristol",
+        postcode=f"{area}{rng.randint(1, 16)} {rng.randint(1, 9)}"
         f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-    }
+    )
 
 
 def _people(firm: Firm, count: int, rng: random.Random, domain: str) -> None:

@@ -178,6 +178,8 @@ class Applicant:
     contact: Contact | None = None
     new_fields: dict[str, Any] = field(default_factory=dict)
     allow_duplicate: bool = False
+    # The step's form searched for duplicates in Create Case's transaction.
+    duplicates_searched: bool = False
 
 
 @dataclass
@@ -200,19 +202,29 @@ class WizardPlan:
 
 
 def draft_plan(
-    *, firm: Firm, draft: dict[str, Any], lead: Lead | None
+    *,
+    firm: Firm,
+    draft: dict[str, Any],
+    lead: Lead | None,
+    checked: tuple[str, forms.Form] | None = None,
 ) -> WizardPlan | tuple[str, forms.Form]:
     """Validate every step of ``draft`` again and return the plan.
 
     The first step that no longer validates is returned with its bound form,
-    so the member sees what to fix.
+    so the member sees what to fix. ``checked`` is a step and its form, bound
+    to what this request posted and valid (the last step's): it is not
+    validated twice (what it checked, Create Case checks again in its
+    transaction: that the adviser may own cases).
     """
     cleaned: dict[str, dict[str, Any]] = {}
     applicants = []
     for slug in active_steps(draft):
-        form = step_form(
-            firm=firm, draft=draft, slug=slug, data=draft["steps"].get(slug, {})
-        )
+        if checked is not None and checked[0] == slug:
+            form = checked[1]
+        else:
+            form = step_form(
+                firm=firm, draft=draft, slug=slug, data=draft["steps"].get(slug, {})
+            )
         if not form.is_valid():
             return slug, form
         cleaned[slug] = form.cleaned_data
@@ -223,6 +235,10 @@ def draft_plan(
                     contact=contact,
                     new_fields={} if contact else form.new_client_fields(),
                     allow_duplicate=bool(form.cleaned_data.get("confirm_new")),
+                    # Searched now, in Create Case's transaction (not a
+                    # form this request validated before it).
+                    duplicates_searched=contact is None
+                    and (checked is None or form is not checked[1]),
                 )
             )
     product, chain, adviser = cleaned[PRODUCT], cleaned[INTRODUCER], cleaned[ADVISER]
@@ -245,7 +261,12 @@ def draft_plan(
 
 @transaction.atomic
 def wizard_create_case(
-    *, firm: Firm, actor: User, draft: dict[str, Any], lead: Lead | None
+    *,
+    firm: Firm,
+    actor: User,
+    draft: dict[str, Any],
+    lead: Lead | None,
+    checked: tuple[str, forms.Form] | None = None,
 ) -> Case | tuple[str, forms.Form]:
     """Create the new clients and the case from the member's draft, in one
     transaction, and remember the member's choices (E6, E7).
@@ -255,13 +276,14 @@ def wizard_create_case(
     the case it created, and the draft row, deleted in the same transaction.
     A step that no longer validates is returned with its bound form, and the
     draft and token are kept (rolled back) for the member to fix it.
+    ``checked`` is the step validated by this request, with its form (``draft_plan``).
     """
     once = str(draft.get("once") or "")
     concurrency.spend_token(firm=firm, token=once, purpose="wizard")
     consumed, _ = WizardDraft.objects.filter(firm=firm, user=actor).delete()
     if not consumed:
         raise concurrency.AlreadySubmitted(purpose="wizard")
-    plan = draft_plan(firm=firm, draft=draft, lead=lead)
+    plan = draft_plan(firm=firm, draft=draft, lead=lead, checked=checked)
     if isinstance(plan, tuple):
         transaction.set_rollback(True)
         return plan
@@ -273,6 +295,7 @@ def wizard_create_case(
                 firm=firm,
                 actor=actor,
                 allow_duplicate=applicant.allow_duplicate,
+                duplicates_searched=applicant.duplicates_searched,
                 **applicant.new_fields,
             )
         contacts.append(contact)

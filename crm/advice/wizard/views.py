@@ -8,6 +8,7 @@ everything and leads to ``wizard_done``.
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -175,20 +176,22 @@ def _post(request: StaffRequest, draft: dict[str, Any], step: str) -> HttpRespon
     if valid and following is None:
         # The last step: creating the case spends the draft, so it is saved
         # only if the case is not created (``_create``'s refusals).
-        return _create(request, draft)
+        return _create(request, draft, (step, form))
     services.draft_save(firm=firm, user=user, data=draft)
     if not valid:
         return _render(request, draft, step, form)
     return _redirect_to(following or step)
 
 
-def _create(request: StaffRequest, draft: dict[str, Any]) -> HttpResponse:
+def _create(
+    request: StaffRequest, draft: dict[str, Any], checked: tuple[str, forms.Form]
+) -> HttpResponse:
     firm, user = request.firm, request.user
     lead_id = parse_id(draft.get("lead"))
-    lead = lead_selectors.lead_get(firm=firm, lead_id=lead_id) if lead_id else None
+    lead = lead_selectors.lead_for_case(firm=firm, lead_id=lead_id) if lead_id else None
     try:
         case = services.wizard_create_case(
-            firm=firm, actor=user, draft=draft, lead=lead
+            firm=firm, actor=user, draft=draft, lead=lead, checked=checked
         )
     except AlreadySubmitted as exc:
         # A double click: the first post created the case and spent the draft.

@@ -100,15 +100,21 @@ def email_holder(
     return qs.order_by("id").first()
 
 
-def _save_keyed(firm: Firm, contact: Contact, *, email_changed: bool) -> None:
+def _save_keyed(
+    firm: Firm, contact: Contact, *, email_changed: bool, email_free: bool = False
+) -> None:
     """Save ``contact``; a changed e-mail takes the firm's unique e-mail key.
 
-    The check before the save gives the message; the constraint decides a
-    race, in a savepoint so the caller's transaction carries on to report it.
+    The check before the save gives the message (skipped when ``email_free``:
+    the caller's duplicate search, in this transaction, found no one with the
+    e-mail); the constraint decides a race, in a savepoint so the caller's
+    transaction carries on to report it.
     """
     if email_changed:
-        if holder := email_holder(
-            firm=firm, email=contact.email_norm, exclude_id=contact.pk
+        if not email_free and (
+            holder := email_holder(
+                firm=firm, email=contact.email_norm, exclude_id=contact.pk
+            )
         ):
             raise EmailTaken(holder)
         contact.email_key = contact.email_norm or None
@@ -227,20 +233,24 @@ def contact_create(
     firm: Firm,
     actor: User | None,
     allow_duplicate: bool = False,
+    duplicates_searched: bool = False,
     consent_source: str = ConsentSource.STAFF,
     **fields: Any,
 ) -> Contact:
     """Create a contact; refuse a duplicate e-mail or mobile unless confirmed (B3).
 
-    A marketing consent given is recorded with its wording's version and
-    ``consent_source`` (M4).
+    ``duplicates_searched``: the caller ran ``find_duplicates`` for this
+    e-mail and mobile in this transaction and settled what it found (none,
+    or a shared mobile confirmed; never a shared e-mail), so it is not run
+    again; the e-mail's unique key still decides a race. A marketing consent
+    given is recorded with its wording's version and ``consent_source`` (M4).
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     contact = Contact(firm=firm, created_by=actor, **fields)
     _validate(firm, contact)
-    if not allow_duplicate:
+    if not allow_duplicate and not duplicates_searched:
         duplicates = find_duplicates(
             firm=firm, email=contact.email, mobile=contact.mobile
         )
@@ -251,7 +261,13 @@ def contact_create(
     apply_normalised(contact)
     # The firm and the actor are rows the caller holds: not read again.
     validation.full_clean(contact, held=("firm", "created_by"))
-    _save_keyed(firm, contact, email_changed=True)
+    # No duplicate found: no one holds the e-mail (find_duplicates read it).
+    _save_keyed(
+        firm,
+        contact,
+        email_changed=True,
+        email_free=duplicates_searched or not allow_duplicate,
+    )
     if contact.marketing_consent:
         _marketing_consent(firm, actor, contact, consent_source)
     created = {

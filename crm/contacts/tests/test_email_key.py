@@ -2,6 +2,7 @@
 
 import pytest
 
+from crm.contacts import services
 from crm.contacts.models import Contact
 from crm.contacts.services import import_run
 from crm.contacts.tests.factories import ContactFactory
@@ -55,3 +56,35 @@ def test_the_migration_keys_the_oldest_of_contacts_sharing_an_e_mail(firm, other
     assert keys[young.pk] is None
     assert keys[blank.pk] is None
     assert young.email == "twin@example.com"
+
+
+def test_a_create_whose_caller_searched_runs_no_search_and_the_key_still_decides(
+    firm, owner, django_assert_num_queries
+):
+    """B3, A10: the wizard's step form searched for duplicates in Create
+    Case's transaction, so ``contact_create`` does not search again (the
+    service's savepoint and the row's, each with its release, the row, its
+    history, the audit head and row); a taken e-mail is still refused, by the
+    unique key."""
+    services.contact_create(
+        firm=firm, actor=owner.user, first_name="Held", email="held@example.com"
+    )
+    with django_assert_num_queries(8):
+        services.contact_create(
+            firm=firm,
+            actor=owner.user,
+            duplicates_searched=True,
+            first_name="New",
+            last_name="Client",
+            email="new@example.com",
+        )
+    with pytest.raises(services.EmailTaken):
+        services.contact_create(
+            firm=firm,
+            actor=owner.user,
+            duplicates_searched=True,
+            first_name="Other",
+            last_name="Person",
+            email="HELD@example.com",
+        )
+    assert Contact.objects.filter(firm=firm, email_norm="held@example.com").count() == 1
