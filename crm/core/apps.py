@@ -14,11 +14,13 @@ class CoreConfig(AppConfig):
             columns,
             i18n,
             nav,
+            txmemo,
         )
         from crm.core.permissions import Perm
 
         columns.install()
         i18n.install()
+        txmemo.install()
 
         nav.register(
             nav.SETTINGS,

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
-from crm.core import kept_insert
+from crm.core import kept_insert, txmemo
 from crm.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -89,14 +89,21 @@ def head(firm_id: int) -> str:
 
 
 def seal(event: AuditEvent) -> AuditEvent:
-    """Chain and insert the unsaved ``event`` (one query besides the insert)."""
+    """Chain and insert the unsaved ``event`` (one query besides the insert).
+
+    A second row of the firm in the same transaction chains from the first
+    without reading the head again (``txmemo``): the lock taken by the first
+    read is held until the transaction ends, and only ``seal`` adds rows.
+    """
+    key = ("audit_head", event.firm_id)
     with transaction.atomic(savepoint=False):
-        prev = head(event.firm_id)
+        prev = txmemo.get(key) or head(event.firm_id)
         event.prev_hash = prev
         event.body_hash = body_digest(event)
         event.hash = link(prev, event.body_hash)
         # AuditEvent.save only refuses a row that is not new, as insert does.
         kept_insert.insert(event, own_save=True)
+        txmemo.put(key, event.hash)
     return event
 
 

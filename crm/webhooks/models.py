@@ -1,12 +1,13 @@
 """Webhook endpoints and the deliveries queued for them (SPEC K3)."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.core import txmemo
 from crm.core.outbox.models import OutboxMessage
 from crm.core.tenancy import FirmOwnedModel, scoped
 from crm.webhooks import catalogue
@@ -17,6 +18,11 @@ EVENT_TYPE_MAX_LENGTH = 64
 # After this many failed tries in a row, with no success since, an endpoint
 # shows as failing (its deliveries keep being retried; nothing is dropped).
 FAILING_AFTER = 3
+
+
+def endpoints_key(firm_id: int) -> tuple[str, int]:
+    """The key under which a transaction remembers a firm's active endpoints."""
+    return ("webhook_endpoints", firm_id)
 
 
 class WebhookEndpoint(FirmOwnedModel):
@@ -56,6 +62,15 @@ class WebhookEndpoint(FirmOwnedModel):
         indexes = [
             models.Index(fields=["firm", "is_active"], name="webhook_firm_active"),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # What a transaction remembered of the firm's endpoints (services) is stale.
+        txmemo.forget(endpoints_key(self.firm_id))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        txmemo.forget(endpoints_key(self.firm_id))
+        return super().delete(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from crm.core import events
+from crm.core import events, txmemo
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.outbox import services as outbox
@@ -23,7 +23,7 @@ from crm.core.outbox.choices import OutboxMessageStatus
 from crm.core.tenancy import ensure_same_firm
 from crm.firms.models import Firm, User
 from crm.webhooks import catalogue, destinations, selectors, signing
-from crm.webhooks.models import WebhookDelivery, WebhookEndpoint
+from crm.webhooks.models import WebhookDelivery, WebhookEndpoint, endpoints_key
 
 TOPIC = "webhooks.event"
 MAX_ATTEMPTS = 15
@@ -209,6 +209,17 @@ def event_enqueue(event: events.RecordedEvent, subject: models.Model | None) -> 
     events_enqueue([(event, subject)])
 
 
+def _endpoints(firm_id: int) -> list[WebhookEndpoint]:
+    """The firm's active endpoints, read once a transaction (``txmemo``): a
+    lead's conversion records two events that a webhook offers."""
+    key = endpoints_key(firm_id)
+    found: list[WebhookEndpoint] | None = txmemo.get(key)
+    if found is None:
+        found = selectors.endpoints_active(firm_id=firm_id)
+        txmemo.put(key, found)
+    return found
+
+
 def events_enqueue(
     pairs: Sequence[tuple[events.RecordedEvent, models.Model | None]],
 ) -> None:
@@ -223,7 +234,7 @@ def events_enqueue(
         if spec is None:
             continue
         if event.firm_id not in listening:
-            listening[event.firm_id] = selectors.endpoints_active(firm_id=event.firm_id)
+            listening[event.firm_id] = _endpoints(event.firm_id)
         endpoints = [e for e in listening[event.firm_id] if e.subscribes_to(spec.name)]
         if not endpoints:
             continue

@@ -110,7 +110,8 @@ def test_verify_audit_refuses_an_unknown_firm():
 def test_an_audit_write_costs_one_query_more_than_the_insert(
     firm, django_assert_num_queries
 ):
-    """SPEC A7: chaining adds one query (the locked read of the head)."""
+    """SPEC A7: chaining adds one query (the locked read of the head) to a
+    transaction's first row of the firm (later ones: test_txmemo)."""
     _write(firm, 1)
     with django_assert_num_queries(2):
         _write(firm, 1)
