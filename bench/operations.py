@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench import sql, sql_api, sql_detail, sql_pages, sql_reports
+from bench import sql, sql_api, sql_detail, sql_pages, sql_reports, sql_writes
 from bench.context import BenchContext
 from bench.pages import support_case_available, support_case_url
 
@@ -243,7 +243,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "wizard_create",
             "New Case wizard: Create Case",
             lambda c, i: _url("advice:wizard_step", step="adviser"),
-            lambda c, i: sql.case_insert(c, i, lead=None),
+            lambda c, i: sql_writes.case_insert(c, i, lead=None),
             method="POST",
             data=_adviser_step,
             prepare=_new_case_steps,
@@ -254,7 +254,7 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "lead_convert",
             "Lead to case conversion",
             lambda c, i: _url("advice:wizard_step", step="adviser"),
-            lambda c, i: sql.case_insert(c, i, lead=c.leads[i % len(c.leads)]),
+            lambda c, i: sql_writes.case_insert(c, i, lead=c.leads[i % len(c.leads)]),
             method="POST",
             data=_adviser_step,
             prepare=_lead_steps,

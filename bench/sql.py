@@ -6,20 +6,13 @@ column names of inserts come from the models, like the generator's.
 """
 
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 
 from bench.context import BenchContext
-from bench.loader import Row, Table
-from crm.advice.models import MortgageDetails
-from crm.cases.models import Case, CaseApplicant, CaseEvent
-from crm.contacts.models import Contact, ContactEvent
 from crm.contacts.search import firm_tag, parse
-from crm.core.models import AuditEvent
 from crm.leads.choices import OPEN_STATUSES
-from crm.leads.models import LeadEvent
 
 Statement = tuple[str, list[Any]]
 PAGE = 26  # 25 rows and one more to know there is a next page
@@ -215,90 +208,3 @@ def my_tasks(ctx: BenchContext) -> Statement:
         "ORDER BY t.due_date ASC NULLS LAST, t.id LIMIT %s",
         [ctx.firm_id, ctx.user_id, PAGE],
     )
-
-
-@cache
-def _table(model: type[models.Model]) -> Table:
-    return Table(model)
-
-
-def _insert(model: type[models.Model], row: Row) -> Statement:
-    table = _table(model)
-    cols = ", ".join(table.columns)
-    marks = ", ".join(["%s"] * len(table.columns))
-    return f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", list(table.pack(row))  # noqa: S608
-
-
-def case_insert(
-    ctx: BenchContext, i: int, *, lead: tuple[int, int] | None
-) -> list[Statement]:
-    """The writes of creating a mortgage case (new client, or a lead's client)."""
-    f, now, pk = ctx.firm_id, datetime.now(tz=UTC), FAKE_ID + i
-    base = {"firm_id": f, "created_at": now, "updated_at": now}
-    statements: list[Statement] = [
-        (
-            "UPDATE cases_casereferencecounter SET last_number = last_number + 1 "
-            "WHERE firm_id = %s AND kind = 'mortgage' RETURNING last_number",
-            [f],
-        )
-    ]
-    if lead is None:
-        client = new_client(i)
-        contact_id = pk
-        statements.append(
-            _insert(
-                Contact,
-                {
-                    **base,
-                    "id": pk,
-                    "first_name": "Bench",
-                    "last_name": client["last_name"],
-                    "email": client["email"],
-                },
-            )
-        )
-    else:
-        contact_id = lead[1]
-    statements += [
-        _insert(
-            Case,
-            {
-                **base,
-                "id": pk,
-                "kind": "mortgage",
-                "number": 2_000_000_000 + i,
-                "reference": f"BENCH-{pk}",
-                "status": "call_back",
-                "owner_id": ctx.user_id,
-                "lead_id": lead and lead[0],
-            },
-        ),
-        _insert(
-            CaseApplicant,
-            {
-                "firm_id": f,
-                "id": pk,
-                "case_id": pk,
-                "contact_id": contact_id,
-                "position": 1,
-            },
-        ),
-        _insert(MortgageDetails, {"firm_id": f, "id": pk, "case_id": pk}),
-        _insert(CaseEvent, {**base, "id": pk, "case_id": pk, "type": "created"}),
-        _insert(ContactEvent, {**base, "id": pk, "contact_id": contact_id}),
-        _insert(
-            AuditEvent, {**base, "id": pk, "object_type": "case", "object_id": str(pk)}
-        ),
-    ]
-    if lead is not None:
-        statements += [
-            (
-                "UPDATE leads_lead SET status = 'converted', converted_at = %s "
-                "WHERE firm_id = %s AND id = %s",
-                [connection.ops.adapt_datetimefield_value(now), f, lead[0]],
-            ),
-            _insert(
-                LeadEvent, {**base, "id": pk, "lead_id": lead[0], "type": "converted"}
-            ),
-        ]
-    return statements
