@@ -35,6 +35,7 @@ from crm.cases.services import NewCase, case_create
 from crm.contacts import services as contact_services
 from crm.contacts.models import Contact
 from crm.core import concurrency
+from crm.core.transactions import all_or_nothing
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
 from crm.leads.models import Lead
 
@@ -259,7 +260,7 @@ def draft_plan(
     )
 
 
-@transaction.atomic
+@all_or_nothing()
 def wizard_create_case(
     *,
     firm: Firm,
@@ -275,7 +276,10 @@ def wizard_create_case(
     a second post of the same draft waits for the first and is then sent to
     the case it created, and the draft row, deleted in the same transaction.
     A step that no longer validates is returned with its bound form, and the
-    draft and token are kept (rolled back) for the member to fix it.
+    draft and token are kept (rolled back) for the member to fix it. Every
+    refusal ends the whole transaction (the view draws the step again), so
+    the contact and case services join it without savepoints
+    (``all_or_nothing``).
     ``checked`` is the step validated by this request, with its form (``draft_plan``).
     """
     once = str(draft.get("once") or "")

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from crm.cases import kinds
@@ -17,6 +16,7 @@ from crm.core import counters, events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.core.transactions import service_atomic
 from crm.firms import selectors as firm_selectors
 from crm.firms import services as firm_services
 from crm.firms.models import Firm, Introducer, IntroducerBranch, Negotiator, User
@@ -111,7 +111,7 @@ def _check(firm: Firm, data: NewCase) -> None:
         kind.check_new(firm=firm, data=data)
 
 
-@transaction.atomic
+@service_atomic
 def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     """Open a case with its applicants, kind details, history and audit (D1)."""
     _check(firm, data)

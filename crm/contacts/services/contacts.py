@@ -20,6 +20,7 @@ from crm.core import concurrency, events, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
+from crm.core.transactions import service_atomic
 from crm.firms.models import Firm, User
 
 CONTACT_FIELDS = (
@@ -227,7 +228,7 @@ def _marketing_consent(
     )
 
 
-@transaction.atomic
+@service_atomic
 def contact_create(
     *,
     firm: Firm,
