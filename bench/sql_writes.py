@@ -3,15 +3,16 @@
 The bound does what Create Case must do, as a person would write it, one
 statement for each thing and no more: after the member's session and
 membership (``operations.with_request_context``), the wizard's draft read
-and spent (its one-time token, A10), the duplicate search of a new client's
-e-mail (B3), the adviser's right to own cases, the case number from its
-counter, the rows of the contact, case, applicant and mortgage details, the
-case tally (and the lead tally), the history and timeline rows (one insert
-each), the audit rows chained from the firm's head (one head, one insert),
-the webhook endpoints that may listen, the member's remembered choices, the
-token's answer and the session's message. Before bench notes item 42 it
-wrote the rows only (8 statements against the page's 38). The runner rolls
-it back; neither side's COMMIT is timed.
+and spent (its one-time token, A10), the lead and its client (from a lead),
+the duplicate search of a new client's e-mail (B3), the adviser's right to
+own cases, the case number from its counter, the rows of the contact, case,
+applicant and mortgage details, the case tally (and the lead tally), the
+history and timeline rows (one insert each), the audit rows chained from the
+firm's head (one head, one insert), the webhook endpoints that may listen,
+the member's remembered choices, the token's answer and the session's
+message. Before bench notes item 42 it wrote the rows only (8 statements
+against the page's 38). The runner rolls it back; neither side's COMMIT is
+timed.
 """
 
 import datetime as dt
@@ -167,7 +168,16 @@ def case_insert(
         audited = [("contacts.contact", pk), ("cases.case", pk)]
     else:
         contact_id = lead[1]
-        statements.append(owner)
+        statements += [
+            (
+                "SELECT l.id, l.status, l.owner_id, l.introducer_id, l.created_at, "
+                "c.id, c.first_name, c.last_name, c.email_norm, c.mobile_norm "
+                "FROM leads_lead l JOIN contacts_contact c ON c.id = l.contact_id "
+                "WHERE l.firm_id = %s AND l.id = %s",
+                [f, lead[0]],
+            ),
+            owner,
+        ]
         timeline = [
             {**base, "id": pk, "contact_id": contact_id, "type": "case_created"},
             {**base, "id": pk + 1, "contact_id": contact_id, "type": "lead_converted"},
