@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
@@ -192,9 +192,17 @@ def _insert_unless_spent(spent: SpentToken) -> bool:
     One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR
     IGNORE`` on SQLite), where a plain insert needs a savepoint around it to
     survive the unique violation: three statements. A conflicting insert not
-    yet committed is waited for, as before.
+    yet committed is waited for, as before. A database that cannot return
+    rows from an insert (SQLite before 3.35) takes the three statements.
     """
     using = router.db_for_write(SpentToken)
+    if not connections[using].features.can_return_columns_from_insert:
+        try:
+            with transaction.atomic(using=using):
+                spent.save(using=using)
+        except IntegrityError:
+            return False
+        return True
     meta = SpentToken._meta
     query = InsertQuery(SpentToken, on_conflict=OnConflict.IGNORE)
     query.insert_values(

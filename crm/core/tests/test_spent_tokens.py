@@ -1,6 +1,7 @@
 """A create form's one-time token is spent in one statement (A10, bench notes 42)."""
 
 import pytest
+from django.db import connection
 
 from crm.core import concurrency
 from crm.core.models import SpentToken
@@ -31,3 +32,14 @@ def test_a_blank_token_is_not_checked(firm, django_assert_num_queries):
     """A caller with no form (a job) passes no token: nothing is written."""
     with django_assert_num_queries(0):
         concurrency.spend_token(firm=firm, token="", purpose="wizard")
+
+
+def test_without_returning_a_token_is_spent_in_a_savepoint(firm, monkeypatch):
+    """SQLite before 3.35 returns no row from an insert: the savepoint way."""
+    if connection.vendor != "sqlite":
+        pytest.skip("Only SQLite comes without RETURNING (before 3.35).")
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    concurrency.spend_token(firm=firm, token="t2", purpose="wizard")
+    with pytest.raises(concurrency.AlreadySubmitted):
+        concurrency.spend_token(firm=firm, token="t2", purpose="wizard")
+    assert SpentToken.objects.filter(firm=firm, token="t2").count() == 1
