@@ -16,7 +16,7 @@ Results rank exact matches first, then prefixes, then fragments, then by name.
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections
 
 from crm.contacts.models import Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
@@ -26,6 +26,8 @@ MIN_FRAGMENT = 3
 MAX_QUERY = 100
 PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
 _FTS_COLUMNS = {"search_name", "email_norm", "mobile_norm", "phone_norm"}
+# Columns with a (firm_id, column varchar_pattern_ops) index on PostgreSQL.
+_PATTERN_COLUMNS = {"sort_name", *_FTS_COLUMNS}
 _TOP = "\U0010ffff"
 
 EXACT, PREFIX, FRAGMENT = 0, 1, 2
@@ -87,18 +89,62 @@ def _base(firm: Firm, include_archived: bool, kind: str) -> ContactQuerySet:
     return qs
 
 
-def _prefix_ids(qs: ContactQuerySet, column: str, term: str, limit: int) -> list[int]:
-    if connection.vendor == "sqlite":
-        # A byte-order range uses the btree; LIKE with ESCAPE would not.
-        hits = qs.filter(
-            **{f"{column}__gte": term, f"{column}__lt": term + _TOP}
-        ).order_by(column)
-    else:
-        # The (firm_id, column varchar_pattern_ops) index answers LIKE 'x%' and
-        # yields rows in byte order already; an ORDER BY in the database's
-        # collation would make PostgreSQL read and sort every match instead.
-        hits = qs.filter(**{f"{column}__startswith": term}).order_by()
+def _prefix_ids(
+    firm: Firm,
+    qs: ContactQuerySet,
+    column: str,
+    term: str,
+    limit: int,
+    *,
+    archived: bool,
+    kind: str,
+) -> list[int]:
+    if connection.vendor == "postgresql":
+        return _pattern_prefix_ids(firm, qs.db, column, term, limit, archived, kind)
+    # A byte-order range uses the btree; LIKE with ESCAPE would not.
+    hits = qs.filter(**{f"{column}__gte": term, f"{column}__lt": term + _TOP}).order_by(
+        column
+    )
     return list(hits.values_list("id", flat=True)[:limit])
+
+
+def _pattern_prefix_ids(
+    firm: Firm,
+    using: str,
+    column: str,
+    term: str,
+    limit: int,
+    archived: bool,
+    kind: str,
+) -> list[int]:
+    """PostgreSQL: the first hits of the (firm_id, column varchar_pattern_ops) index.
+
+    That index answers ``LIKE 'x%'`` and yields rows in byte order; asking
+    for that order (``ORDER BY ... USING ~<~``, which only that index gives
+    and the ORM cannot write) keeps PostgreSQL on it. Without an order it may
+    walk ``(firm_id, sort_name)`` in the collation's order instead, filtering
+    and expecting the first matches early: at 1M contacts "th" read 600,000
+    rows (224 ms, against 6 ms), "sm" and "wi" 125 ms (against 0.2). ``using``
+    is the database the router reads contacts from (a replica, for a list).
+    """
+    if column not in _PATTERN_COLUMNS:  # a name from Query, never typed
+        msg = f"No pattern index on {column!r}."
+        raise ValueError(msg)
+    # The column comes from _PATTERN_COLUMNS; the firm, kind, pattern and
+    # limit are bound parameters.
+    sql = "SELECT id FROM contacts_contact WHERE firm_id = %s"
+    params: list[str | int] = [firm.pk]
+    if not archived:
+        sql += " AND NOT is_archived"
+    if kind:
+        sql += " AND kind = %s"
+        params.append(kind)
+    sql += f" AND {column} LIKE %s ORDER BY {column} USING ~<~ LIMIT %s"
+    database = connections[using]
+    params += [database.ops.prep_for_like_query(term) + "%", limit]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _fts_ids(
@@ -155,7 +201,15 @@ def search_ids(
     qs = _base(firm, include_archived, kind)
     ranks: dict[int, int] = {}
     for column in query.columns:
-        for contact_id in _prefix_ids(qs, column, query.term, limit):
+        for contact_id in _prefix_ids(
+            firm,
+            qs,
+            column,
+            query.term,
+            limit,
+            archived=include_archived,
+            kind=kind,
+        ):
             ranks.setdefault(contact_id, PREFIX)
     if len(ranks) < limit:
         for column in query.fragment_columns:

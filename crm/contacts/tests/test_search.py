@@ -159,3 +159,22 @@ def test_fragment_search_reads_only_the_firms_rows(firm, other_firm):
         ContactFactory(firm=other_firm, first_name=f"Jackson{i}")
     mine = ContactFactory(firm=firm, first_name="Jackson")
     assert contact_search(firm=firm, q="ackso", limit=5) == [mine]
+
+
+def test_prefixes_come_in_byte_order_and_their_wildcards_are_literal(
+    firm, django_assert_num_queries
+):
+    """A prefix's first hits are the first in byte order (the pattern index's
+    order, asked for on PostgreSQL with ORDER BY ... USING ~<~, so the planner
+    cannot walk the name index filtering instead: bench notes 42); % and _
+    typed are letters, not wildcards."""
+    for last in ["Smythe", "Smith", "Smalls", "Smart", "Sm%th", "Sm_th"]:
+        ContactFactory(firm=firm, first_name="Al", last_name=last, email="", mobile="")
+    from crm.contacts.search import search_ids
+
+    with django_assert_num_queries(3):  # sort name, search name, e-mail
+        pairs = search_ids(firm=firm, q="sm", limit=3)
+    found = contact_search_queryset(firm=firm, q="sm").in_bulk([p for p, _ in pairs])
+    assert sorted(c.last_name for c in found.values()) == ["Sm%th", "Sm_th", "Smalls"]
+    assert _names(contact_search(firm=firm, q="sm%t")) == ["Al"]
+    assert [c.last_name for c in contact_search(firm=firm, q="sm_t")] == ["Sm_th"]
