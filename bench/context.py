@@ -18,6 +18,9 @@ from crm.support.choices import SupportKind
 
 SURNAME_PART = "illia"  # inside "Williams", one of the most common surnames
 SURNAME_PREFIX = "Pat"  # Patel, Parker... : a prefix typed in the header
+# Williams, Wilson...: a common prefix late in the alphabet, whose first match
+# lies past most of the firm's names in the name index's order (notes 42).
+SURNAME_PREFIX_LATE = "Wil"
 
 
 @dataclass(frozen=True)

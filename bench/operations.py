@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench import sql, sql_api, sql_detail, sql_pages, sql_reports, sql_writes
-from bench.context import BenchContext
+from bench.context import SURNAME_PREFIX_LATE, BenchContext
 from bench.pages import support_case_available, support_case_url
 
 Statement = tuple[str, list[Any]]
@@ -205,6 +205,13 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "Header search: start of a surname",
             lambda c, i: _url("contacts:search") + f"?q={c.surname_prefix}",
             lambda c, i: [sql.search_prefix(c, c.surname_prefix)],
+            headers=HTMX,
+        ),
+        Operation(
+            "search_prefix_late",
+            "Header search: start of a surname late in the alphabet",
+            lambda c, i: _url("contacts:search") + f"?q={SURNAME_PREFIX_LATE}",
+            lambda c, i: [sql.search_prefix(c, SURNAME_PREFIX_LATE)],
             headers=HTMX,
         ),
         Operation(
