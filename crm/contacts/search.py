@@ -16,7 +16,7 @@ Results rank exact matches first, then prefixes, then fragments, then by name.
 import re
 from dataclasses import dataclass
 
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from crm.contacts.models import Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
@@ -130,39 +130,57 @@ def _pattern_prefix_ids(
     if column not in _PATTERN_COLUMNS:  # a name from Query, never typed
         msg = f"No pattern index on {column!r}."
         raise ValueError(msg)
-    # The column comes from _PATTERN_COLUMNS; the firm, kind, pattern and
-    # limit are bound parameters.
-    sql = "SELECT id FROM contacts_contact WHERE firm_id = %s"
-    params: list[str | int] = [firm.pk]
-    if not archived:
-        sql += " AND NOT is_archived"
-    if kind:
-        sql += " AND kind = %s"
-        params.append(kind)
-    sql += f" AND {column} LIKE %s ORDER BY {column} USING ~<~ LIMIT %s"
     database = connections[using]
-    params += [database.ops.prep_for_like_query(term) + "%", limit]
-    with database.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return _raw_ids(
+        using,
+        "SELECT id FROM contacts_contact WHERE firm_id = %s",
+        [firm.pk],
+        live="NOT is_archived",
+        archived=archived,
+        kind=kind,
+        # The column comes from _PATTERN_COLUMNS, never from the user.
+        tail=f" AND {column} LIKE %s ORDER BY {column} USING ~<~ LIMIT %s",
+        tail_params=[database.ops.prep_for_like_query(term) + "%", limit],
+    )
 
 
 def _fts_ids(
     firm: Firm, column: str, term: str, limit: int, archived: bool, kind: str
 ) -> list[int]:
-    # The column name comes from _FTS_COLUMNS, never from the user; the
-    # pattern, kind and limit are bound parameters.
-    sql = f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s"  # noqa: S608
-    params: list[str | int] = [_glob_pattern(firm.pk, term)]
+    return _raw_ids(
+        DEFAULT_DB_ALIAS,
+        # The column name comes from _FTS_COLUMNS, never from the user.
+        f"SELECT rowid FROM contacts_contact_fts WHERE {column} GLOB %s",  # noqa: S608
+        [_glob_pattern(firm.pk, term)],
+        live="is_archived = 0",
+        archived=archived,
+        kind=kind,
+        tail=" LIMIT %s",
+        tail_params=[limit],
+    )
+
+
+def _raw_ids(
+    using: str,
+    sql: str,
+    params: list[str | int],
+    *,
+    live: str,
+    archived: bool,
+    kind: str,
+    tail: str,
+    tail_params: list[str | int],
+) -> list[int]:
+    """Run a probe written in SQL: ``sql`` kept to ``live`` rows (unless
+    ``archived``) and to ``kind`` (if given), then ``tail``; every value is
+    a bound parameter."""
     if not archived:
-        sql += " AND is_archived = 0"
+        sql += f" AND {live}"
     if kind:
         sql += " AND kind = %s"
-        params.append(kind)
-    sql += " LIMIT %s"
-    params.append(limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        params = [*params, kind]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql + tail, [*params, *tail_params])
         return [row[0] for row in cursor.fetchall()]
 
 
