@@ -42,3 +42,19 @@ def bump(model: type[models.Model], *, column: str, **match: Any) -> int | None:
         cursor.execute(sql, list(match.values()))
         row = cursor.fetchone()
     return None if row is None else int(row[0])
+
+
+def take(model: type[models.Model], *, column: str, **match: Any) -> int:
+    """Return the next number of the counter row matching ``match``.
+
+    One statement once the row exists; the first call makes it (starting at
+    the column's default) and bumps it.
+    """
+    number = bump(model, column=column, **match)
+    if number is None:
+        model._default_manager.get_or_create(**match)
+        number = bump(model, column=column, **match)
+    if number is None:  # pragma: no cover - the row was just made
+        msg = f"No {model._meta.label} row for {match}."
+        raise RuntimeError(msg)
+    return number

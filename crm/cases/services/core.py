@@ -31,17 +31,11 @@ def next_reference(*, firm: Firm, kind: str) -> tuple[int, str]:
     The counter row is created once, then incremented with an UPDATE inside
     the caller's transaction: PostgreSQL locks the row and SQLite's IMMEDIATE
     transactions serialise writers, so concurrent creates get distinct numbers.
-    One query once the row exists (``UPDATE ... RETURNING``, ``counters.bump``).
+    One query once the row exists (``UPDATE ... RETURNING``, ``counters.take``).
     """
-    number = counters.bump(
+    number = counters.take(
         CaseReferenceCounter, column="last_number", firm_id=firm.pk, kind=kind
     )
-    if number is None:
-        CaseReferenceCounter.objects.get_or_create(firm=firm, kind=kind)
-        number = counters.bump(
-            CaseReferenceCounter, column="last_number", firm_id=firm.pk, kind=kind
-        )
-    assert number is not None  # noqa: S101 - the row was just made
     code = kinds.get(kind).reference_code
     prefix = f"{firm.case_reference_prefix}-" if firm.case_reference_prefix else ""
     return number, f"{prefix}{code}-{number:05d}"

@@ -52,3 +52,24 @@ def test_bump_needs_the_firm_and_known_columns(firm):
         counters.bump(CaseReferenceCounter, column="last_number", kind="mortgage")
     with pytest.raises(ValueError, match="no column 'nope'"):
         counters.bump(CaseReferenceCounter, column="nope", firm_id=firm.pk)
+
+
+def test_take_makes_the_row_once_then_bumps_it(firm, django_assert_num_queries):
+    """A firm's first number makes its counter row; later ones are one query."""
+    take = counters.take
+    assert (
+        take(
+            CaseReferenceCounter, column="last_number", firm_id=firm.pk, kind="mortgage"
+        )
+        == 1
+    )
+    with django_assert_num_queries(1):
+        assert (
+            take(
+                CaseReferenceCounter,
+                column="last_number",
+                firm_id=firm.pk,
+                kind="mortgage",
+            )
+            == 2
+        )
