@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connections
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -147,60 +148,72 @@ def case_hits(
 ) -> list[Case]:
     """Return cases for the header search: by reference, title, then clients.
 
-    Each source is read through its own index (the firm's reference btree, the
-    applicants' contact index) instead of one OR across a join.
+    The reference's prefix and the clients' cases are read in one statement,
+    each through its own index (the firm's reference btree, the applicants'
+    contact index) instead of one OR across a join.
     """
-    found: dict[int, None] = {}
     reference = q.strip().upper()
-    if len(reference) >= TITLE_MIN:
-        found.update(
-            dict.fromkeys(
-                # A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's
-                # collations would both skip the (firm, reference) index.
-                Case.objects.filter(
-                    firm=firm,
-                    reference__gte=reference,
-                    reference__lt=reference + "\uffff",
-                )
-                .order_by()
-                .values_list("id", flat=True)[:limit]
-            )
-        )
-        titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
-        if titled and not found and not contacts:
-            # Kinds whose cases have titles (support) are also found by a
-            # fragment of the title, when the words matched no client and no
-            # reference: titles have no fragment index, so a name search never
-            # pays for scanning them.
-            found.update(
-                dict.fromkeys(
-                    Case.objects.filter(
-                        firm=firm, kind__in=titled, title__icontains=q.strip()
-                    )
-                    .order_by()
-                    .values_list("id", flat=True)[:limit]
-                )
-            )
-    if contacts and len(found) < limit:
-        found.update(
-            dict.fromkeys(
-                CaseApplicant.objects.filter(
-                    firm=firm, contact__in=[c.pk for c in contacts]
-                )
-                .order_by("-case_id")
-                .values_list("case_id", flat=True)[:limit]
-            )
+    if len(reference) < TITLE_MIN:
+        reference = ""
+    contact_ids = [c.pk for c in contacts]
+    found = _hit_ids(
+        firm=firm, reference=reference, contact_ids=contact_ids, limit=limit
+    )
+    titled = [k.value for k in case_kinds.kinds_for(firm) if k.titled]
+    if reference and titled and not found and not contacts:
+        # Kinds whose cases have titles (support) are also found by a fragment
+        # of the title, when the words matched no client and no reference:
+        # titles have no fragment index, so a name search never pays for
+        # scanning them.
+        found = list(
+            Case.objects.filter(firm=firm, kind__in=titled, title__icontains=q.strip())
+            .order_by()
+            .values_list("id", flat=True)[:limit]
         )
     if not found:
         return []
     return list(
-        case_visibility(
-            Case.objects.filter(firm=firm, pk__in=list(found)[:limit]), principal
-        )
-        .select_related("owner")
-        .prefetch_related("applicants__contact")
+        case_visibility(Case.objects.filter(firm=firm, pk__in=found[:limit]), principal)
+        .prefetch_related(applicants_prefetch())
         .order_by("-is_open", "-created_at")
     )
+
+
+def _hit_ids(
+    *, firm: Firm, reference: str, contact_ids: list[int], limit: int
+) -> list[int]:
+    """Return the ids of cases whose reference starts with ``reference``, then
+    of the newest cases of ``contact_ids``: up to ``limit`` of each, in one
+    statement (bench notes 43).
+
+    A range, not LIKE: SQLite's case-blind LIKE and PostgreSQL's collations
+    would both skip the (firm, reference) index. Each part is wrapped in a
+    subquery, as SQLite takes no LIMIT in a compound's own parts.
+    """
+    parts: list[str] = []
+    params: list[str | int] = []
+    if reference:
+        parts.append(
+            "SELECT * FROM (SELECT id, 0 AS source FROM cases_case "
+            "WHERE firm_id = %s AND reference >= %s AND reference < %s LIMIT %s) AS r"
+        )
+        params += [firm.pk, reference, reference + "\uffff", limit]
+    if contact_ids:
+        marks = ", ".join(["%s"] * len(contact_ids))
+        parts.append(
+            "SELECT * FROM (SELECT case_id, 1 AS source FROM cases_caseapplicant "  # noqa: S608
+            f"WHERE firm_id = %s AND contact_id IN ({marks}) "
+            "ORDER BY case_id DESC LIMIT %s) AS a"
+        )
+        params += [firm.pk, *contact_ids, limit]
+    if not parts:
+        return []
+    with connections[Case.objects.filter(firm=firm).db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    # By reference first, then the clients' newest cases first.
+    rows.sort(key=lambda row: (row[1], -row[0] if row[1] else 0))
+    return list(dict.fromkeys(row[0] for row in rows))
 
 
 def case_follow_up_list(

@@ -99,3 +99,25 @@ def test_header_search_finds_cases_by_the_start_of_a_reference(firm):
     )
     assert [c.reference for c in hits] == [first.reference]
     assert selectors.case_hits(firm=firm, contacts=[], q="MT", limit=5) == []
+
+
+def test_header_search_takes_reference_hits_then_the_clients_newest_cases(
+    firm, django_assert_num_queries
+):
+    """The reference's prefix and the clients' cases are one statement; the
+    cap keeps the reference's hits, then the clients' newest (bench notes 43)."""
+    client = ContactFactory(firm=firm)
+    older, newer = (
+        make_case(firm, applicants=[client]),
+        make_case(firm, applicants=[client]),
+    )
+    by_reference = make_case(firm)
+    with django_assert_num_queries(3):  # ids, cases, applicants with contacts
+        hits = selectors.case_hits(
+            firm=firm, contacts=[client], q=by_reference.reference, limit=2
+        )
+    assert {c.pk for c in hits} == {by_reference.pk, newer.pk}
+    assert older.pk not in {c.pk for c in hits}
+    assert [a.contact for a in hits[0].applicants.all()]  # loaded with the case
+    hits = selectors.case_hits(firm=firm, contacts=[client], q="zz", limit=5)
+    assert [c.pk for c in hits] == [newer.pk, older.pk]

@@ -132,10 +132,11 @@ def test_queryset_form_for_lists(firm, people):
 
 @pytest.mark.parametrize("rows", [3, 9])
 def test_search_query_count_is_constant(rows, firm, django_assert_num_queries):
-    """Three prefix and two fragment lookups plus one fetch, whatever the rows."""
+    """Three prefix and two fragment lookups in one statement, and one fetch,
+    whatever the rows (bench notes 43)."""
     for i in range(rows):
         ContactFactory(firm=firm, first_name=f"Anna{i}", last_name="Lee")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(2):
         contact_search(firm=firm, q="anna")
 
 
@@ -172,7 +173,7 @@ def test_prefixes_come_in_byte_order_and_their_wildcards_are_literal(
         ContactFactory(firm=firm, first_name="Al", last_name=last, email="", mobile="")
     from crm.contacts.search import search_ids
 
-    with django_assert_num_queries(3):  # sort name, search name, e-mail
+    with django_assert_num_queries(1):  # sort name, search name, e-mail at once
         pairs = search_ids(firm=firm, q="sm", limit=3)
     found = contact_search_queryset(firm=firm, q="sm").in_bulk([p for p, _ in pairs])
     assert sorted(c.last_name for c in found.values()) == ["Sm%th", "Sm_th", "Smalls"]
@@ -196,3 +197,55 @@ def test_the_phone_columns_keep_finer_statistics_on_postgresql():
         targets = dict(cursor.fetchall())
     assert targets["mobile_norm"] == targets["phone_norm"] == 1000
     assert targets["email_norm"] in (-1, None)
+
+
+def test_fragments_are_read_only_while_the_prefixes_leave_room(firm):
+    """The fragment branches run only while the prefixes found fewer contacts
+    than the limit, as when each probe was its own statement (bench notes 43)."""
+    from crm.contacts.search import FRAGMENT, PREFIX, search_ids
+
+    # The fragments' first rows, in either database's order, if it read them.
+    inside = [
+        ContactFactory(firm=firm, first_name="Al", last_name=name)
+        for name in ("Barrowe", "Marrowe", "Yarrowe")
+    ]
+    starts = [
+        ContactFactory(firm=firm, first_name="Al", last_name=f"Rowe{i}")
+        for i in range(3)
+    ]
+    pairs = dict(search_ids(firm=firm, q="rowe", limit=6))
+    assert pairs == {
+        **{c.pk: PREFIX for c in starts},
+        **{c.pk: FRAGMENT for c in inside},
+    }
+    pairs = dict(search_ids(firm=firm, q="rowe", limit=3))
+    assert pairs == {c.pk: PREFIX for c in starts}
+
+
+def test_a_full_page_of_prefixes_never_reads_the_trigram_index(firm):
+    """PostgreSQL checks the prefixes' count once, before any fragment's scan."""
+    from django.db import connection
+
+    from crm.contacts.search import _Probe, _probe_statement
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN ANALYZE's wording is PostgreSQL's.")
+    for i in range(3):
+        ContactFactory(firm=firm, first_name="Al", last_name=f"Rowe{i}")
+    ContactFactory(firm=firm, first_name="Al", last_name="Barrowen")
+    query = parse("rowe")
+    assert query is not None
+    probe = _Probe(
+        firm_id=firm.pk, using="default", term="rowe", limit=3, archived=False, kind=""
+    )
+    sql, params = _probe_statement(probe, query)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    scans = []  # the scan node above each condition on the fragment
+    for number, line in enumerate(plan):
+        if "%rowe%" in line:
+            scans.append(next(p for p in reversed(plan[:number]) if "Scan" in p))
+    assert len(scans) >= 2, plan  # search name and e-mail
+    assert all("never executed" in scan for scan in scans), plan
+    assert sum("One-Time Filter" in line for line in plan) == 2, plan

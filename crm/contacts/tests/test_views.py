@@ -342,16 +342,17 @@ def test_picker_returns_options_and_is_firm_scoped(owner_client, firm, other_fir
 def test_search_endpoint_query_count_is_constant(
     rows, owner_client, firm, django_assert_num_queries
 ):
-    """Session, user with memberships, six search queries, leads, and five for cases.
+    """Session, user with memberships, the contacts' probes and their rows,
+    leads, and three for cases (bench notes 43).
 
-    Cases: by reference, by the matched clients, the cases, their applicants
-    and the applicants' contacts.
+    Cases: by reference and by the matched clients in one statement, the
+    cases, and their applicants with their contacts.
     """
     from crm.cases.tests.factories import make_case
 
     for i in range(rows):
         make_case(firm, applicants=[ContactFactory(firm=firm, first_name=f"Sam{i}")])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(8):
         owner_client.get("/search/", {"q": "sam"}, headers={"HX-Request": "true"})
 
 
@@ -442,6 +443,25 @@ def test_header_search_lists_cases_by_reference_and_client(owner_client, firm):
         "/search/", {"q": case.reference.lower()}, headers={"HX-Request": "true"}
     ).content.decode()
     assert f'href="/cases/{case.pk}/"' in by_reference or case.reference in by_reference
+
+
+def test_header_search_lists_the_matched_clients_open_leads(owner_client, firm):
+    """The Leads group names each open lead's client (from the contacts the
+    search read) and its status, and leaves a closed lead out."""
+    from crm.leads.choices import LeadStatus
+    from crm.leads.tests.factories import LeadFactory
+
+    client = ContactFactory(firm=firm, first_name="Leona", last_name="Quill")
+    lead = LeadFactory(contact=client)
+    LeadFactory(contact=client, status=LeadStatus.NOT_PROCEEDING)
+    body = owner_client.get(
+        "/search/", {"q": "quill"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert f'id="search-lead-{lead.pk}"' in body
+    assert body.count('id="search-lead-') == 1
+    option = body[body.index(f'id="search-lead-{lead.pk}"') :].split("</li>")[0]
+    assert "Leona Quill" in option
+    assert str(lead.get_status_display()) in option
 
 
 def test_support_only_search_finds_cases_by_reference_and_title(db, login):
