@@ -14,7 +14,15 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench import sql, sql_api, sql_detail, sql_pages, sql_reports, sql_writes
+from bench import (
+    sql,
+    sql_api,
+    sql_detail,
+    sql_pages,
+    sql_reports,
+    sql_search,
+    sql_writes,
+)
 from bench.context import SURNAME_PREFIX_LATE, BenchContext
 from bench.pages import support_case_available, support_case_url
 
@@ -197,35 +205,35 @@ def operations(ctx: BenchContext) -> list[Operation]:
             "search_surname",
             "Header search: part of a surname",
             lambda c, i: _url("contacts:search") + f"?q={c.surname_part}",
-            lambda c, i: [sql.search(c, "search_name", c.surname_part)],
+            lambda c, i: sql_search.header_search(c, c.surname_part),
             headers=HTMX,
         ),
         Operation(
             "search_prefix",
             "Header search: start of a surname",
             lambda c, i: _url("contacts:search") + f"?q={c.surname_prefix}",
-            lambda c, i: [sql.search_prefix(c, c.surname_prefix)],
+            lambda c, i: sql_search.header_search(c, c.surname_prefix),
             headers=HTMX,
         ),
         Operation(
             "search_prefix_late",
             "Header search: start of a surname late in the alphabet",
             lambda c, i: _url("contacts:search") + f"?q={SURNAME_PREFIX_LATE}",
-            lambda c, i: [sql.search_prefix(c, SURNAME_PREFIX_LATE)],
+            lambda c, i: sql_search.header_search(c, SURNAME_PREFIX_LATE),
             headers=HTMX,
         ),
         Operation(
             "search_email",
             "Header search: part of an e-mail",
             lambda c, i: _url("contacts:search") + f"?q={c.email_part}",
-            lambda c, i: [sql.search(c, "email_norm", c.email_part)],
+            lambda c, i: sql_search.header_search(c, c.email_part),
             headers=HTMX,
         ),
         Operation(
             "search_phone",
             "Header search: a phone fragment",
             lambda c, i: _url("contacts:search") + f"?q={c.phone_part}",
-            lambda c, i: [sql.search(c, "mobile_norm", c.phone_part)],
+            lambda c, i: sql_search.header_search(c, c.phone_part),
             headers=HTMX,
         ),
         Operation(

@@ -8,11 +8,7 @@ column names of inserts come from the models, like the generator's.
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection
-
 from bench.context import BenchContext
-from crm.contacts.search import firm_tag, parse
-from crm.leads.choices import OPEN_STATUSES
 
 Statement = tuple[str, list[Any]]
 PAGE = 26  # 25 rows and one more to know there is a next page
@@ -139,60 +135,6 @@ def cases_filtered(ctx: BenchContext) -> Statement:
     )
     order = "p.created_at DESC, p.id DESC"
     return _applicants_of(page, order), [ctx.firm_id, ctx.adviser_id, ctx.status, PAGE]
-
-
-def search(ctx: BenchContext, column: str, q: str, limit: int = 8) -> Statement:
-    """Contacts with ``q`` inside ``column``, plus their open leads and cases."""
-    query = parse(q)
-    term = query.term if query is not None else q
-    if connection.vendor == "sqlite":
-        hits = (
-            f"SELECT rowid AS id FROM contacts_contact_fts WHERE {column} GLOB %s "  # noqa: S608
-            f"AND is_archived = 0 LIMIT {limit}"
-        )
-        params: list[Any] = [f"{firm_tag(ctx.firm_id)}*{term}*"]
-    else:
-        hits = (
-            f"SELECT id FROM contacts_contact WHERE firm_id = %s AND is_archived = %s "  # noqa: S608
-            f"AND {column} LIKE %s LIMIT {limit}"
-        )
-        params = [ctx.firm_id, False, f"%{term}%"]
-    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
-    # SQLite keeps a CROSS JOIN's order: walk the few hits, not the firm's rows.
-    # Each branch has its own copy of the hits: SQLite runs a UNION over one
-    # shared CTE far slower than three small trigram lookups.
-    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-    sql = (
-        "SELECT 'contact', ct.id, ct.first_name, ct.last_name, ct.email "  # noqa: S608
-        f"FROM ({hits}) h {join} contacts_contact ct ON ct.id = h.id "
-        "UNION ALL SELECT 'lead', l.id, l.status, '', '' "
-        f"FROM ({hits}) h {join} leads_lead l ON l.contact_id = h.id "
-        f"WHERE l.firm_id = %s AND l.status IN ({statuses}) "
-        "UNION ALL SELECT 'case', c.id, c.reference, c.status, '' "
-        f"FROM ({hits}) h {join} cases_caseapplicant a ON a.contact_id = h.id "
-        "JOIN cases_case c ON c.id = a.case_id WHERE a.firm_id = %s"
-    )
-    return sql, [*params, *params, ctx.firm_id, *params, ctx.firm_id]
-
-
-def search_prefix(ctx: BenchContext, q: str, limit: int = 8) -> Statement:
-    """Contacts whose surname-first sort name starts with ``q``.
-
-    On PostgreSQL in the pattern index's byte order (``USING ~<~``): without
-    an order the planner may walk the name index filtering (bench notes 42).
-    """
-    term = q.lower()
-    if connection.vendor == "sqlite":
-        where, params = "sort_name >= %s AND sort_name < %s", [term, term + "\uffff"]
-        order = "sort_name"
-    else:
-        where, params = "sort_name LIKE %s", [term + "%"]
-        order = "sort_name USING ~<~"
-    return (
-        "SELECT id, first_name, last_name, email FROM contacts_contact "  # noqa: S608
-        f"WHERE firm_id = %s AND NOT is_archived AND {where} ORDER BY {order} LIMIT %s",
-        [ctx.firm_id, *params, limit],
-    )
 
 
 def contact_list(ctx: BenchContext) -> Statement:
