@@ -18,7 +18,10 @@ since they came in).
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import (
+    AddIndexConcurrently,
+    RemoveIndexConcurrently,
+)
 from django.db import migrations, transaction
 
 BACKFILL_BATCH = 20_000
@@ -47,6 +50,37 @@ class AddIndexOnline(AddIndexConcurrently):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
             return
         migrations.AddIndex.database_backwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+
+class RemoveIndexOnline(RemoveIndexConcurrently):
+    """``RemoveIndex`` dropped concurrently on PostgreSQL, plainly elsewhere.
+
+    ``DROP INDEX`` waits for every transaction reading the table and blocks
+    the ones after it until then; ``CONCURRENTLY`` lets them go on.
+    """
+
+    def describe(self) -> str:
+        return f"Remove index {self.name} from {self.model_name} (online)"
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        migrations.RemoveIndex.database_forwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        migrations.RemoveIndex.database_backwards(
             self, app_label, schema_editor, from_state, to_state
         )
 

@@ -73,15 +73,19 @@ class Interaction(FirmOwnedModel):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
+            # Newest first, ties by id, as the pages read them: a page of a
+            # busy client's or case's rows is the index's first entries
+            # (crm.interactions.selectors, bench notes 43).
             models.Index(
-                fields=["firm", "contact", "-occurred_at"],
-                name="interaction_firm_contact",
+                fields=["firm", "contact", "-occurred_at", "-id"],
+                name="interaction_contact_newest",
             ),
             models.Index(
                 fields=["firm", "lead", "-occurred_at"], name="interaction_firm_lead"
             ),
             models.Index(
-                fields=["firm", "case", "-occurred_at"], name="interaction_firm_case"
+                fields=["firm", "case", "-occurred_at", "-id"],
+                name="interaction_case_newest",
             ),
         ]
 

@@ -110,3 +110,29 @@ def test_recent_for_a_contact_are_the_lists_newest_rows(
     assert len(found) == 5
     assert {e.pk for e in found} <= {e.pk for e in rows}
     assert case in cases
+
+
+def test_a_pages_ids_are_read_alone_in_the_index_order(firm):
+    """The record's own rows and a case page's rows take their ids from the
+    interactions alone, newest first, ties by id, limited: the index's first
+    entries whatever plan PostgreSQL keeps (bench notes 43). The joins come
+    after, on those ids only."""
+    import re
+
+    from django_scopes import scope
+
+    with scope(firm=firm):
+        reads = [
+            selectors._record_rows(
+                firm_id=firm.pk, contact_id=7, limit=10, theirs=False, seen="all"
+            ),
+            selectors._case_interactions(
+                firm_id=firm.pk, case_id=7, limit=10, seen="all"
+            ),
+        ]
+        for qs in reads:
+            sql = str(qs.query)
+            inner = re.search(r"IN \((SELECT U0\.\"id\".*? LIMIT 10)\)", sql)
+            assert inner is not None, sql
+            assert "JOIN" not in inner.group(1), sql
+            assert 'ORDER BY U0."occurred_at" DESC, U0."id" DESC' in inner.group(1)
