@@ -57,18 +57,19 @@ def _contacts(firm_id: int, q: str) -> Statement:
             f"WHERE firm_id = %s AND NOT is_archived AND {match} LIMIT {LIMIT}) AS p"
         )
         params += [firm_id, *values]
+    # While the prefixes leave room: PostgreSQL checks a condition on no column
+    # once; SQLite works out a LIMIT once (and would check the condition on
+    # every row the FTS5 table yields).
+    room = f"(SELECT COUNT(*) FROM prefixes) < {LIMIT}"
     fragments = []
     for column in query.fragment_columns if len(query.term) >= MIN_FRAGMENT else ():
         if pg:
-            source = f"SELECT id, 2 FROM contacts_contact WHERE firm_id = %s AND NOT is_archived AND {column} LIKE %s"  # noqa: E501
+            source = f"SELECT id, 2 FROM contacts_contact WHERE firm_id = %s AND NOT is_archived AND {column} LIKE %s AND {room} LIMIT {LIMIT}"  # noqa: E501
             params += [firm_id, f"%{query.term}%"]
         else:
-            source = f"SELECT rowid, 2 FROM contacts_contact_fts WHERE {column} GLOB %s AND is_archived = 0"  # noqa: E501
+            source = f"SELECT rowid, 2 FROM contacts_contact_fts WHERE {column} GLOB %s AND is_archived = 0 LIMIT CASE WHEN {room} THEN {LIMIT} ELSE 0 END"  # noqa: E501
             params.append(f"{firm_tag(firm_id)}*{query.term}*")
-        fragments.append(
-            f"SELECT * FROM ({source} AND (SELECT COUNT(*) FROM prefixes) < {LIMIT} "
-            f"LIMIT {LIMIT}) AS f"
-        )
+        fragments.append(f"SELECT * FROM ({source}) AS f")
     materialized = "MATERIALIZED " if pg else ""
     found = " UNION ALL ".join(["SELECT id, rank FROM prefixes", *fragments])
     sql = (

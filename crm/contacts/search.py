@@ -150,8 +150,8 @@ class _Probe:
 
     def fragment(self, branch: int, column: str) -> tuple[str, list[str | int]]:
         """Up to ``limit`` rows with the term anywhere in ``column``, if the
-        prefixes found fewer than ``limit`` contacts (a one-time condition:
-        neither database reads the fragment's index when it is false).
+        prefixes found fewer than ``limit`` contacts (checked once: neither
+        database reads the fragment's index when they did).
 
         No order: hits are ranked in Python, and ordering by name would walk
         the name index instead of the trigram index (the firm-tagged FTS5
@@ -160,26 +160,42 @@ class _Probe:
         if column not in _FTS_COLUMNS:  # a name from Query, never typed
             msg = f"No fragment index on {column!r}."
             raise ValueError(msg)
+        room = "(SELECT COUNT(DISTINCT id) FROM prefixes) < %s"
         if self.vendor == "postgresql":
             kept, kept_params = self._kept("NOT is_archived")
-            source = f"contacts_contact WHERE firm_id = %s{kept} AND {column} LIKE %s"
+            # PostgreSQL checks a condition on no column once, before the scan.
+            source = (
+                f"contacts_contact WHERE firm_id = %s{kept} AND {column} LIKE %s "
+                f"AND {room} LIMIT %s"
+            )
             values: list[str | int] = [
                 self.firm_id,
                 *kept_params,
                 self._like("%{}%"),
+                self.limit,
+                self.limit,
             ]
             key = "id"
         else:
             kept, kept_params = self._kept("is_archived = 0")
-            source = f"contacts_contact_fts WHERE {column} GLOB %s{kept}"
-            values = [_glob_pattern(self.firm_id, self.term), *kept_params]
+            # SQLite would check it on every row the FTS5 table yields; its
+            # LIMIT is worked out once, and a LIMIT of 0 skips the scan.
+            source = (
+                f"contacts_contact_fts WHERE {column} GLOB %s{kept} "
+                f"LIMIT CASE WHEN {room} THEN %s ELSE 0 END"
+            )
+            values = [
+                _glob_pattern(self.firm_id, self.term),
+                *kept_params,
+                self.limit,
+                self.limit,
+            ]
             key = "rowid"
         return (
             # The column comes from _FTS_COLUMNS, never from the user.
             f"SELECT * FROM (SELECT {key} AS id, {branch} AS branch, '' AS sort_key "  # noqa: S608
-            f"FROM {source} AND (SELECT COUNT(DISTINCT id) FROM prefixes) < %s "
-            f"LIMIT %s) AS f{branch}",
-            [*values, self.limit, self.limit],
+            f"FROM {source}) AS f{branch}",
+            values,
         )
 
 
