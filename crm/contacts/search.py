@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 
-from crm.contacts.models import Contact, ContactQuerySet
+from crm.contacts.models import NAME_FIELDS, Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
 from crm.firms.models import Firm
 
@@ -33,6 +33,18 @@ _PATTERN_COLUMNS = {"sort_name", *_FTS_COLUMNS}
 _TOP = "\U0010ffff"
 
 EXACT, PREFIX, FRAGMENT = 0, 1, 2
+# What a hit's row shows (its name, e-mail and mobile; the dropdown, results
+# page and picker) and what ranks it (_exact_values, the name's order).
+SHOWN = (
+    *NAME_FIELDS,
+    "firm_id",
+    "mobile",
+    "email_norm",
+    "mobile_norm",
+    "phone_norm",
+    "search_name",
+    "sort_name",
+)
 
 
 @dataclass(frozen=True)
@@ -277,9 +289,7 @@ def contact_search(
     if not pairs or query is None:
         return []
     rank = dict(pairs)
-    contacts = list(
-        Contact.objects.filter(firm=firm, id__in=rank).select_related("organisation")
-    )
+    contacts = list(Contact.objects.filter(firm=firm, id__in=rank).only(*SHOWN))
     for contact in contacts:
         if query.term in _exact_values(contact):
             rank[contact.pk] = EXACT

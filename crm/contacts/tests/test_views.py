@@ -411,6 +411,22 @@ def test_overlong_phone_number_is_explained_on_the_field(owner_client):
     assert "at most 15 digits" in response.content.decode()
 
 
+@pytest.mark.parametrize("rows", [2, 7])
+def test_picker_query_count_is_constant(
+    rows, owner_client, firm, django_assert_num_queries
+):
+    """Session, user with memberships, the probes and the hits' rows (only
+    the columns an option shows and ranks by: no deferred column read)."""
+    for i in range(rows):
+        ContactFactory(
+            firm=firm, first_name=f"Pia{i}", last_name="Stone", mobile="07700 900123"
+        )
+    with django_assert_num_queries(4):
+        body = owner_client.get("/clients/picker/", {"q": "stone"}).content.decode()
+    assert body.count('role="option"') == rows
+    assert "Pia0 Stone" in body
+
+
 def test_picker_for_organisations_filters_by_kind(owner_client, firm):
     """The organisation picker suggests organisations only."""
     ContactFactory(firm=firm, first_name="Riverside", last_name="Person")
