@@ -21,7 +21,7 @@ statement and values Django would send.
 from functools import cache
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field, Model, signals
 from django.db.models.sql import InsertQuery
 
@@ -99,11 +99,20 @@ class _NotKept(Exception):
     """The row needs Django's own insert."""
 
 
-def insert(obj: Model, *, using: str | None = None, own_save: bool = False) -> None:
+def insert(
+    obj: Model,
+    *,
+    using: str | None = None,
+    own_save: bool = False,
+    skip_conflict: bool = False,
+) -> bool:
     """Insert the new ``obj`` as ``obj.save()`` would; set its id and state.
 
     ``own_save``: the model overrides ``save``, and the caller knows that for
-    a new row it does nothing more than Django's.
+    a new row it does nothing more than Django's. ``skip_conflict``: a row
+    that would break a unique constraint is not inserted and False returned
+    (``obj`` keeps no id), in one statement (``ON CONFLICT DO NOTHING``) where
+    the database can, else in a savepoint; the caller's transaction goes on.
     """
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
@@ -117,14 +126,13 @@ def insert(obj: Model, *, using: str | None = None, own_save: bool = False) -> N
         or signals.pre_save.has_listeners(model)
         or signals.post_save.has_listeners(model)
         or not connection.features.can_return_columns_from_insert
+        or (skip_conflict and not connection.features.supports_ignore_conflicts)
     ):
-        obj.save(using=using)
-        return
+        return _saved(obj, using, skip_conflict)
     try:
         values = _values(obj, fields, using)
     except _NotKept:
-        obj.save(using=using)
-        return
+        return _saved(obj, using, skip_conflict)
     key = (model, using)
     kept = _kept.get(key)
     if kept is None:
@@ -133,9 +141,30 @@ def insert(obj: Model, *, using: str | None = None, own_save: bool = False) -> N
     sql = kept[0]
     if CHECK:
         _check(obj, fields, using, sql, values)
+    if skip_conflict:
+        head, returning, tail = sql.rpartition(" RETURNING ")
+        sql = f"{head} ON CONFLICT DO NOTHING{returning}{tail}"
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
+    if row is None:  # the conflict skipped
+        return False
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = using
+    return True
+
+
+def _saved(obj: Model, using: str, skip_conflict: bool) -> bool:
+    """Insert ``obj`` through ``save``; a conflict skipped in a savepoint."""
+    if not skip_conflict:
+        obj.save(using=using)
+        return True
+    try:
+        with transaction.atomic(using=using):
+            obj.save(using=using)
+    except IntegrityError:
+        obj.pk = None
+        obj._state.adding = True
+        return False
+    return True

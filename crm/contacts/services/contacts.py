@@ -16,7 +16,7 @@ from crm.contacts.consent import MARKETING_VERSION
 from crm.contacts.models import Contact
 from crm.contacts.normalise import normalise_email, normalise_phone, search_name
 from crm.contacts.services.consents import consent_row
-from crm.core import concurrency, events, validation
+from crm.core import concurrency, events, kept_insert, validation
 from crm.core.choices import AuditVerb
 from crm.core.exceptions import ApplicationError
 from crm.core.tenancy import ensure_same_firm
@@ -108,8 +108,10 @@ def _save_keyed(
 
     The check before the save gives the message (skipped when ``email_free``:
     the caller's duplicate search, in this transaction, found no one with the
-    e-mail); the constraint decides a race, in a savepoint so the caller's
-    transaction carries on to report it.
+    e-mail); the constraint decides a race, and the caller's transaction
+    carries on to report it: a new row is inserted unless the key is taken,
+    in one statement (``kept_insert``, ``ON CONFLICT DO NOTHING``), a changed
+    one saved in a savepoint.
     """
     if email_changed:
         if not email_free and (
@@ -119,6 +121,13 @@ def _save_keyed(
         ):
             raise EmailTaken(holder)
         contact.email_key = contact.email_norm or None
+    if contact.pk is None:
+        # With no key (no e-mail) there is nothing to race for.
+        if not kept_insert.insert(contact, skip_conflict=contact.email_key is not None):
+            raise EmailTaken(
+                email_holder(firm=firm, email=contact.email_norm, exclude_id=None)
+            )
+        return
     try:
         with transaction.atomic():
             contact.save()

@@ -1,6 +1,7 @@
 """The firm's contact e-mail is unique where set, imports included (A10)."""
 
 import pytest
+from django.db import transaction
 
 from crm.contacts import services
 from crm.contacts.models import Contact
@@ -63,13 +64,13 @@ def test_a_create_whose_caller_searched_runs_no_search_and_the_key_still_decides
 ):
     """B3, A10: the wizard's step form searched for duplicates in Create
     Case's transaction, so ``contact_create`` does not search again (the
-    service's savepoint and the row's, each with its release, the row, its
-    history, the audit head and row); a taken e-mail is still refused, by the
-    unique key."""
+    service's savepoint and its release, the row inserted unless its key is
+    taken, its history, the audit head and row); a taken e-mail is still
+    refused, by the unique key, in a transaction that goes on."""
     services.contact_create(
         firm=firm, actor=owner.user, first_name="Held", email="held@example.com"
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         services.contact_create(
             firm=firm,
             actor=owner.user,
@@ -78,13 +79,18 @@ def test_a_create_whose_caller_searched_runs_no_search_and_the_key_still_decides
             last_name="Client",
             email="new@example.com",
         )
-    with pytest.raises(services.EmailTaken):
-        services.contact_create(
-            firm=firm,
-            actor=owner.user,
-            duplicates_searched=True,
-            first_name="Other",
-            last_name="Person",
-            email="HELD@example.com",
-        )
+    with transaction.atomic():
+        with pytest.raises(services.EmailTaken) as refused:
+            services.contact_create(
+                firm=firm,
+                actor=owner.user,
+                duplicates_searched=True,
+                first_name="Other",
+                last_name="Person",
+                email="HELD@example.com",
+            )
+        assert refused.value.holder is not None
+        assert refused.value.holder.first_name == "Held"
+        # The refusal left the transaction usable: no error to roll back.
+        assert Contact.objects.filter(firm=firm, first_name="Other").count() == 0
     assert Contact.objects.filter(firm=firm, email_norm="held@example.com").count() == 1

@@ -135,3 +135,42 @@ def test_a_column_the_database_returns_sends_the_row_through_save(
     finally:
         kept_insert._fields.cache_clear()
     assert '"created_at"' in queries[-1]["sql"].rsplit("RETURNING", 1)[1]
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_skipped_conflict_inserts_nothing_and_the_transaction_goes_on(
+    firm, owner, kept, django_assert_num_queries
+):
+    """skip_conflict: a row whose unique key is taken is not inserted (False,
+    no id), in one statement (ON CONFLICT DO NOTHING), or through save in a
+    savepoint (with its rollback and release: four) where the kept insert
+    does not apply; the caller's transaction carries on either way."""
+    from django.db import transaction
+
+    from crm.contacts.models import Contact
+
+    def row(email: str) -> Contact:
+        return Contact(
+            firm=firm,
+            first_name="Kay",
+            email=email,
+            email_norm=email,
+            email_key=email,
+            created_by=owner.user,
+        )
+
+    assert kept_insert.insert(row("kay@example.com"), skip_conflict=True)
+    taken = row("kay@example.com")
+    with transaction.atomic():
+        with django_assert_num_queries(1 if kept else 4):
+            if kept:
+                inserted = kept_insert.insert(taken, skip_conflict=True)
+            else:
+                inserted = kept_insert._saved(taken, "default", skip_conflict=True)
+        assert inserted is False
+        assert taken.pk is None
+        assert taken._state.adding
+        other = row("other@example.com")
+        assert kept_insert.insert(other, skip_conflict=True)
+        assert other.pk is not None
+    assert Contact.objects.filter(firm=firm, email_norm="kay@example.com").count() == 1
