@@ -76,7 +76,7 @@ def _case_interactions(
     )
 
 
-def _newest_ids(qs: QuerySet[Interaction], limit: int) -> QuerySet[Interaction]:
+def _newest_ids(qs: QuerySet[Interaction], limit: int) -> "QuerySet[Interaction, int]":
     """Return the ids of ``qs``'s newest ``limit`` rows, as a subquery.
 
     The detail pages keep their PostgreSQL plans (``crm.core.kept_plans``),
@@ -87,7 +87,7 @@ def _newest_ids(qs: QuerySet[Interaction], limit: int) -> QuerySet[Interaction]:
     -occurred_at, -id) index whatever the plan; their rows are then joined
     (bench notes 43).
     """
-    return qs.order_by("-occurred_at", "-id").values("pk")[:limit]
+    return qs.order_by("-occurred_at", "-id").values_list("pk", flat=True)[:limit]
 
 
 _CASE_INTERACTIONS = Prepared(Interaction, _case_interactions, shapes=("limit",))
