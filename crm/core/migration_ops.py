@@ -23,15 +23,16 @@ from django.contrib.postgres.operations import (
     RemoveIndexConcurrently,
 )
 from django.db import migrations, transaction
+from django.db.migrations.operations.base import Operation
 
 BACKFILL_BATCH = 20_000
 
 
-class AddIndexOnline(AddIndexConcurrently):
-    """``AddIndex`` built concurrently on PostgreSQL, plainly elsewhere."""
+class _ConcurrentOnPostgreSQL(Operation):
+    """The concurrent operation after this in the MRO on PostgreSQL, ``plain``
+    elsewhere (SQLite has no concurrent build; its writers wait anyway)."""
 
-    def describe(self) -> str:
-        return f"Create index {self.index.name} on {self.model_name} (online)"
+    plain: type[Operation]
 
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
@@ -39,7 +40,7 @@ class AddIndexOnline(AddIndexConcurrently):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
             return
-        migrations.AddIndex.database_forwards(
+        self.plain.database_forwards(
             self, app_label, schema_editor, from_state, to_state
         )
 
@@ -49,40 +50,31 @@ class AddIndexOnline(AddIndexConcurrently):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
             return
-        migrations.AddIndex.database_backwards(
+        self.plain.database_backwards(
             self, app_label, schema_editor, from_state, to_state
         )
 
 
-class RemoveIndexOnline(RemoveIndexConcurrently):
+class AddIndexOnline(_ConcurrentOnPostgreSQL, AddIndexConcurrently):
+    """``AddIndex`` built concurrently on PostgreSQL, plainly elsewhere."""
+
+    plain = migrations.AddIndex
+
+    def describe(self) -> str:
+        return f"Create index {self.index.name} on {self.model_name} (online)"
+
+
+class RemoveIndexOnline(_ConcurrentOnPostgreSQL, RemoveIndexConcurrently):
     """``RemoveIndex`` dropped concurrently on PostgreSQL, plainly elsewhere.
 
     ``DROP INDEX`` waits for every transaction reading the table and blocks
     the ones after it until then; ``CONCURRENTLY`` lets them go on.
     """
 
+    plain = migrations.RemoveIndex
+
     def describe(self) -> str:
         return f"Remove index {self.name} from {self.model_name} (online)"
-
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-            return
-        migrations.RemoveIndex.database_forwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
-
-    def database_backwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-            return
-        migrations.RemoveIndex.database_backwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
 
 
 def create_index_online(
