@@ -18,7 +18,7 @@ Results rank exact matches first, then prefixes, then fragments, then by name.
 import re
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, router
 
 from crm.contacts.models import NAME_FIELDS, Contact, ContactQuerySet
 from crm.contacts.normalise import fold, normalise_email, normalise_phone
@@ -251,7 +251,7 @@ def search_ids(
     query = parse(q)
     if query is None or not query.term:
         return []
-    using = _base(firm, include_archived, kind).db  # a list's replica, say
+    using = router.db_for_read(Contact)  # a list's replica, say
     probe = _Probe(
         firm_id=firm.pk,
         using=using,

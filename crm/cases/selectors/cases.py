@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -208,7 +208,7 @@ def _hit_ids(
         params += [firm.pk, *contact_ids, limit]
     if not parts:
         return []
-    with connections[Case.objects.filter(firm=firm).db].cursor() as cursor:
+    with connections[router.db_for_read(Case)].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     # By reference first, then the clients' newest cases first.
