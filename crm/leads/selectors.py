@@ -270,15 +270,10 @@ def lead_follow_up_list(
 
 def adviser_get(*, firm: Firm, user_id: int) -> User:
     """Return an active member who may own work, by user id, or raise ``NotFound``."""
-    membership = (
-        firm_selectors.owner_membership_qs(firm=firm)
-        .filter(user_id=user_id)
-        .select_related("user")
-        .first()
-    )
-    if membership is None:
+    user = firm_selectors.owner_get(firm=firm, user_id=user_id)
+    if user is None:
         raise NotFound
-    return membership.user
+    return user
 
 
 def introducer_branch_options(*, firm: Firm) -> GroupedChoices:

@@ -8,7 +8,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
-from crm.core import rawrows
+from crm.core import rawrows, request_context
 from crm.core.exceptions import NotFound
 from crm.firms.choices import ROLE_PERMISSIONS, Perm
 from crm.firms.models import Firm, Invitation, Membership, User
@@ -193,8 +193,32 @@ def owner_membership_qs(*, firm: Firm) -> QuerySet[Membership]:
     return Membership.objects.filter(firm=firm, is_active=True, role__in=OWNER_ROLES)
 
 
+def owner_get(*, firm: Firm, user_id: int) -> User | None:
+    """Return the active member who may own work, by user id, or None.
+
+    The request remembers the answer, so the service that checks it again
+    (``may_own``) in the same request reads nothing.
+    """
+    membership = (
+        owner_membership_qs(firm=firm)
+        .filter(user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        return None
+    request_context.remember(("may_own", firm.pk, user_id))
+    return membership.user
+
+
 def may_own(*, firm: Firm, user_id: int) -> bool:
-    """Return True when the user is an active member of the firm who may own work."""
+    """Return True when the user is an active member of the firm who may own work.
+
+    No read when this request's ``owner_get`` found them (a form's check,
+    moments before the service's).
+    """
+    if request_context.known(("may_own", firm.pk, user_id)):
+        return True
     return owner_membership_qs(firm=firm).filter(user_id=user_id).exists()
 
 

@@ -16,6 +16,7 @@ from crm.cases import services as case_services
 from crm.cases.tests.factories import make_case
 from crm.contacts.tests.factories import ContactFactory
 from crm.core.exceptions import ApplicationError
+from crm.core.request_context import request_ip
 from crm.firms import selectors
 from crm.firms.choices import Role
 from crm.firms.tests.factories import MembershipFactory
@@ -213,3 +214,23 @@ def test_task_create_refuses_a_member_who_has_left(firm, adviser, left):
             priority=TaskPriority.NORMAL,
             category=None,
         )
+
+
+def test_a_request_that_found_an_owner_does_not_read_them_again(
+    firm, django_assert_num_queries
+):
+    """A form's ``owner_get`` and the service's ``may_own`` in one request read
+    once; a job, or the next request, reads again (and sees a member leave)."""
+    member = MembershipFactory(firm=firm, role=Role.ADVISER)
+    with request_ip("127.0.0.1"):
+        assert selectors.owner_get(firm=firm, user_id=member.user_id) == member.user
+        with django_assert_num_queries(0):
+            assert selectors.may_own(firm=firm, user_id=member.user_id)
+    member.is_active = False
+    member.save()
+    with django_assert_num_queries(1):
+        assert not selectors.may_own(firm=firm, user_id=member.user_id)
+    with request_ip("127.0.0.1"):
+        assert selectors.owner_get(firm=firm, user_id=member.user_id) is None
+        with django_assert_num_queries(1):
+            assert not selectors.may_own(firm=firm, user_id=member.user_id)
