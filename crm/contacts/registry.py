@@ -46,7 +46,10 @@ def write_timeline_batch(
     actor: User | None,
     entries: list[events.TimelineEntry],
 ) -> list[ContactEvent]:
-    """Append many timeline entries of ``type`` in one INSERT (imports)."""
+    """Append many timeline entries in one INSERT (imports, deferred events).
+
+    Each entry is of its own ``type`` if it has one, else of ``type``.
+    """
     contacts = [cast(Contact, e.contact) for e in entries]
     if any(contact.firm_id != firm.pk for contact in contacts):
         msg = "Contact belongs to another firm."
@@ -55,7 +58,7 @@ def write_timeline_batch(
         ContactEvent(
             firm=firm,
             contact=contact,
-            type=type,
+            type=e.type or type,
             actor=actor,
             summary=e.summary,
             link=e.link,

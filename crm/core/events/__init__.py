@@ -9,11 +9,6 @@ from crm.core.audit import Snapshot, diff, snapshot
 from crm.core.events.history import HistoryEntry, history_entries
 from crm.core.events.many import Happened, record_many
 from crm.core.events.pipeline import (
-    Recorded,
-    RecordedEvent,
-    Subscriber,
-    TimelineEntry,
-    Writer,
     record,
     record_timeline,
     register_history,
@@ -37,6 +32,13 @@ from crm.core.events.registry import (
     register_formatter,
     register_types,
     types_of,
+)
+from crm.core.events.shapes import (
+    Recorded,
+    RecordedEvent,
+    Subscriber,
+    TimelineEntry,
+    Writer,
 )
 
 __all__ = [

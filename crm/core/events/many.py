@@ -15,6 +15,7 @@ from django.db import models
 
 from crm.core.audit import plain
 from crm.core.events import pipeline
+from crm.core.events.shapes import RecordedEvent
 
 if TYPE_CHECKING:
     from crm.firms.models import Firm, User
@@ -31,7 +32,7 @@ class Happened:
 
 def record_many(
     *, firm: "Firm", actor: "User | None", happened: list[Happened]
-) -> list[pipeline.RecordedEvent]:
+) -> list[RecordedEvent]:
     """Write the history rows of ``happened`` in the caller's transaction.
 
     Every subject's model must have a history writer, and every type must be
@@ -47,8 +48,8 @@ def record_many(
             raise ValueError(msg)
         pipeline._check_type(history[0], one.type)
         by_model[model].append(one)
-    recorded: list[pipeline.RecordedEvent] = []
-    pairs: list[tuple[pipeline.RecordedEvent, models.Model | None]] = []
+    recorded: list[RecordedEvent] = []
+    pairs: list[tuple[RecordedEvent, models.Model | None]] = []
     for model, items in by_model.items():
         subject_label, writer = pipeline._HISTORY[model]
         batch = pipeline._HISTORY_BATCH.get(model)
@@ -68,7 +69,7 @@ def record_many(
                     parameters=h.params,
                 )
         for h in items:
-            event = pipeline.RecordedEvent(
+            event = RecordedEvent(
                 firm_id=firm.pk,
                 subject=subject_label,
                 subject_id=str(h.subject.pk),

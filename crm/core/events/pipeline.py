@@ -10,20 +10,36 @@ Writers (outbound deliveries such as webhooks, which queue an outbox message
 per event) are called inside the transaction instead, with the subject, so
 what they write commits or rolls back with the change itself.
 
+Inside an all-or-nothing block (``crm.core.transactions``: Create Case), the
+timeline entries and audit rows of every event are written together when the
+block ends, one insert each (``transactions.deferred``); the history rows,
+which belong to different models, are written at once.
+
 Core knows none of the history models: the apps that own them register
 their writers in ``AppConfig.ready()``.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from crm.core import auditchain
+from crm.core import auditchain, transactions
 from crm.core.audit import object_type_of, plain
 from crm.core.choices import AuditVerb
 from crm.core.events.registry import is_registered
+from crm.core.events.shapes import (
+    HistoryBatchWriter,
+    HistoryWriter,
+    ManyWriter,
+    Recorded,
+    RecordedEvent,
+    Subscriber,
+    TimelineBatchWriter,
+    TimelineEntry,
+    TimelineWriter,
+    Writer,
+)
 from crm.core.models import AuditEvent
 from crm.core.request_context import client_ip
 
@@ -35,100 +51,6 @@ SUMMARY_MAX = 300
 LINK_MAX = 200
 REPR_MAX = 200
 
-
-class HistoryWriter(Protocol):
-    """Write one history row of ``subject`` and return it (saved)."""
-
-    def __call__(
-        self,
-        *,
-        firm: "Firm",
-        subject: Any,
-        type: str,
-        actor: "User | None",
-        parameters: dict[str, Any],
-    ) -> models.Model: ...
-
-
-class HistoryBatchWriter(Protocol):
-    """Write many history rows of one model at once: (subject, type, parameters)."""
-
-    def __call__(
-        self,
-        *,
-        firm: "Firm",
-        actor: "User | None",
-        entries: list[tuple[Any, str, dict[str, Any]]],
-    ) -> Sequence[models.Model]: ...
-
-
-class TimelineWriter(Protocol):
-    """Write one client-timeline entry for ``contact`` and return it (saved)."""
-
-    def __call__(
-        self,
-        *,
-        firm: "Firm",
-        contact: Any,
-        type: str,
-        actor: "User | None",
-        summary: str,
-        link: str,
-        parameters: dict[str, Any],
-    ) -> models.Model: ...
-
-
-@dataclass(frozen=True)
-class RecordedEvent:
-    """What a subscriber hears about an event, once its transaction commits."""
-
-    firm_id: int
-    subject: str
-    subject_id: str
-    type: str
-    params: dict[str, Any]
-    changes: dict[str, Any]
-    actor_id: int | None
-
-
-@dataclass
-class Recorded:
-    """The rows one :func:`record` call wrote (for callers and tests)."""
-
-    event: RecordedEvent
-    history: models.Model | None = None
-    timeline: list[models.Model] = field(default_factory=list)
-    audit: AuditEvent | None = None
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One client-timeline entry of a batch (see :func:`record_timeline`)."""
-
-    contact: models.Model
-    summary: str = ""
-    link: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-class TimelineBatchWriter(Protocol):
-    """Write many client-timeline entries of one ``type`` at once."""
-
-    def __call__(
-        self,
-        *,
-        firm: "Firm",
-        type: str,
-        actor: "User | None",
-        entries: list[TimelineEntry],
-    ) -> Sequence[models.Model]: ...
-
-
-Subscriber = Callable[[RecordedEvent], None]
-# Called inside the recording transaction with the event and its subject.
-Writer = Callable[[RecordedEvent, models.Model | None], None]
-# A writer's form for a batch (``record_many``): every (event, subject) at once.
-ManyWriter = Callable[[Sequence[tuple[RecordedEvent, models.Model | None]]], None]
 
 _HISTORY: dict[type[models.Model], tuple[str, HistoryWriter]] = {}
 _HISTORY_BATCH: dict[type[models.Model], HistoryBatchWriter] = {}
@@ -243,7 +165,26 @@ def _audit(
         changes=plain(changes or {}),
         ip_address=client_ip(),
     )
-    return auditchain.seal(event)
+    pending = transactions.deferred("events.audit", auditchain.seal_many)
+    if pending is None:
+        return auditchain.seal(event)
+    pending.append(event)
+    return event
+
+
+def _write_timeline(
+    batches: list[tuple["Firm", "User | None", TimelineEntry]],
+) -> None:
+    """Write a block's deferred timeline entries: one batch per firm and actor."""
+    groups: dict[tuple[int, int | None], list[TimelineEntry]] = {}
+    who: dict[tuple[int, int | None], tuple[Firm, User | None]] = {}
+    for firm, actor, entry in batches:
+        key = (firm.pk, actor.pk if actor is not None else None)
+        groups.setdefault(key, []).append(entry)
+        who.setdefault(key, (firm, actor))
+    for key, entries in groups.items():
+        firm, actor = who[key]
+        _TIMELINE_BATCH[0](firm=firm, type="", actor=actor, entries=entries)
 
 
 def record(
@@ -273,7 +214,9 @@ def record(
     ``summary``, ``link`` and ``timeline_params``; and, when ``verb`` is
     given, the audit row about ``audit_obj`` (default ``subject``) with
     ``changes``. Refuses a type its subject has not registered. Subscribers
-    are called once the transaction commits.
+    are called once the transaction commits. In an all-or-nothing block the
+    timeline entries and the audit row are written at its end (the returned
+    ``timeline`` is then empty, and ``audit`` gets its id then).
     """
     actor = actor if actor is not None and actor.is_authenticated else None
     params = params or {}
@@ -297,6 +240,24 @@ def record(
         if history is not None and type
         else None
     )
+    pending = (
+        transactions.deferred("events.timeline", _write_timeline) if contacts else None
+    )
+    if pending is not None:
+        pending.extend(
+            (
+                firm,
+                actor,
+                TimelineEntry(
+                    contact=contact,
+                    summary=summary[:SUMMARY_MAX],
+                    link=link[:LINK_MAX],
+                    params=timeline_params or {},
+                    type=timeline_type or type,
+                ),
+            )
+            for contact in contacts
+        )
     timeline_rows = [
         _TIMELINE[0](
             firm=firm,
@@ -308,6 +269,7 @@ def record(
             parameters=timeline_params or {},
         )
         for contact in contacts
+        if pending is None
     ]
     audit_row = None
     if verb is not None:

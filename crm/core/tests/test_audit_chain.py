@@ -11,6 +11,7 @@ from crm.core import auditchain, events
 from crm.core.choices import AuditVerb
 from crm.core.models import AuditEvent, AuditEventQuerySet
 from crm.core.tests.factories import AuditEventFactory
+from crm.core.transactions import all_or_nothing
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,30 @@ def test_concurrent_writers_on_postgresql_never_fork_the_chain(firm):
     result = auditchain.verify(firm)
     assert result.rows == 12
     assert result.broken is None
+
+
+def test_rows_deferred_to_the_end_of_a_block_chain_as_if_written_one_by_one(
+    firm, other_firm
+):
+    """SPEC A7: Create Case's audit rows, written in one insert at the end of
+    its all-or-nothing block, chain from the head and from each other in the
+    order they were recorded, per firm, after rows written before the block."""
+    _write(firm, 1, prefix="Before")
+    with all_or_nothing():
+        _write(firm, 2, prefix="Deferred")
+        _write(other_firm, 1, prefix="Other")
+        with scopes_disabled():
+            assert not AuditEvent.objects.filter(object_repr__startswith="Deferred")
+    _write(firm, 1, prefix="After")
+    with scopes_disabled():
+        rows = list(AuditEvent.objects.filter(firm=firm).order_by("id"))
+    assert [r.object_repr for r in rows] == [
+        "Before0",
+        "Deferred0",
+        "Deferred1",
+        "After0",
+    ]
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    assert auditchain.verify(firm).broken is None
+    assert auditchain.verify(other_firm).rows == 1
+    assert auditchain.verify(other_firm).broken is None

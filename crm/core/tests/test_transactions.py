@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from crm.core.models import SpentToken
-from crm.core.transactions import all_or_nothing, service_atomic
+from crm.core.transactions import all_or_nothing, deferred, service_atomic
 
 
 class Refused(Exception):
@@ -74,3 +74,61 @@ def test_after_a_savepoint_rolls_back_services_take_savepoints_again(firm):
     with transaction.atomic(), CaptureQueriesContext(connection) as outside:
         _spend(firm, "six")
     assert _savepoints(outside) == ["SAVEPOINT", "RELEASE"]
+
+
+# Rows deferred to the end of an all-or-nothing block (``deferred``).
+
+
+def _flushed_into(log):
+    def flush(rows):
+        log.append(list(rows))
+
+    return flush
+
+
+def _defer(log, key, row):
+    """Append ``row`` to ``key``'s deferred rows (there must be a block)."""
+    rows = deferred(key, _flushed_into(log))
+    assert rows is not None
+    rows.append(row)
+
+
+def test_deferred_rows_are_written_once_when_the_block_ends(firm):
+    """Outside a block nothing is deferred; in one, each key's rows are given
+    to its flush once, at the end, in the order the keys were first asked."""
+    log: list[list[object]] = []
+    assert deferred("a", _flushed_into(log)) is None
+    with all_or_nothing():
+        _defer(log, "a", 1)
+        _defer(log, "b", "x")
+        _defer(log, "a", 2)
+        assert log == []
+    assert log == [[1, 2], ["x"]]
+
+
+def test_deferred_rows_are_dropped_with_the_block(firm):
+    """An error, or a rollback the block asks for, writes none of them."""
+    log: list[list[object]] = []
+
+    def fails() -> None:
+        with all_or_nothing():
+            _defer(log, "a", 1)
+            raise Refused
+
+    with pytest.raises(Refused):
+        fails()
+    with all_or_nothing():
+        _defer(log, "a", 2)
+        transaction.set_rollback(True)
+    assert log == []
+
+
+def test_nothing_is_deferred_inside_a_savepoint_of_the_block(firm):
+    """A savepoint opened in the block could roll back alone: its rows are
+    written at once; the block's own are still deferred after it."""
+    log: list[list[object]] = []
+    with all_or_nothing():
+        with transaction.atomic():
+            assert deferred("a", _flushed_into(log)) is None
+        _defer(log, "a", 1)
+    assert log == [[1]]
