@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from crm.contacts.choices import ContactEventType
 from crm.contacts.models import Contact, ContactEvent
-from crm.core import events
+from crm.core import events, kept_insert
 from crm.firms.models import Firm, User
 
 
@@ -48,13 +48,16 @@ def write_timeline_batch(
 ) -> list[ContactEvent]:
     """Append many timeline entries in one INSERT (imports, deferred events).
 
+    A few rows (one request's events) go as plain VALUES rows, an import's
+    batch through ``bulk_create`` (``kept_insert.insert_many``).
+
     Each entry is of its own ``type`` if it has one, else of ``type``.
     """
     contacts = [cast(Contact, e.contact) for e in entries]
     if any(contact.firm_id != firm.pk for contact in contacts):
         msg = "Contact belongs to another firm."
         raise ValueError(msg)
-    return ContactEvent.objects.bulk_create(
+    rows = [
         ContactEvent(
             firm=firm,
             contact=contact,
@@ -65,7 +68,9 @@ def write_timeline_batch(
             parameters=e.params,
         )
         for contact, e in zip(contacts, entries, strict=True)
-    )
+    ]
+    kept_insert.insert_many(rows)
+    return rows
 
 
 def register() -> None:

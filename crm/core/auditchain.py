@@ -126,8 +126,7 @@ def seal_many(events: list[AuditEvent]) -> None:
             event.body_hash = body_digest(event)
             event.hash = link(prev, event.body_hash)
             heads[firm_id] = event.hash
-        with scopes_disabled():
-            AuditEvent.objects.bulk_create(events)
+        kept_insert.insert_many(events)
         for firm_id, last in heads.items():
             txmemo.put(("audit_head", firm_id), last)
 

@@ -174,3 +174,34 @@ def test_a_skipped_conflict_inserts_nothing_and_the_transaction_goes_on(
         assert kept_insert.insert(other, skip_conflict=True)
         assert other.pk is not None
     assert Contact.objects.filter(firm=firm, email_norm="kay@example.com").count() == 1
+
+
+def test_a_few_rows_go_in_one_values_insert_as_bulk_create_writes_them(firm, owner):
+    """insert_many: one statement with a VALUES row each (no UNNEST arrays),
+    ids set in the rows' order, and the rows bulk_create writes."""
+    when = timezone.now()
+    extras = [{}, {"actor": None, "ip_address": None, "changes": {}}, {"verb": "x"}]
+    bulk = [_event(firm, owner, created_at=when, **extra) for extra in extras]
+    with scopes_disabled():
+        AuditEvent.objects.bulk_create(bulk)
+    kept = [_event(firm, owner, created_at=when, **extra) for extra in extras]
+    with CaptureQueriesContext(connection) as queries:
+        kept_insert.insert_many(kept)
+    assert len(queries) == 1
+    assert "UNNEST" not in queries[0]["sql"]
+    assert queries[0]["sql"].count("), (") == 2
+    assert [e.pk for e in kept] == sorted(e.pk for e in kept)
+    assert all(e._state.adding is False and e._state.db == "default" for e in kept)
+    assert [_row(e.pk) for e in kept] == [_row(e.pk) for e in bulk]
+
+
+def test_many_rows_go_through_bulk_create(firm, owner, monkeypatch):
+    """More than MANY_AT_MOST rows (an import's batch): bulk_create's insert."""
+    monkeypatch.setattr(kept_insert, "MANY_AT_MOST", 2)
+    rows = [_event(firm, owner, object_id=str(i)) for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        kept_insert.insert_many(rows)
+    assert len(queries) == 1
+    assert all(e.pk is not None for e in rows)
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(pk__in=[e.pk for e in rows]).count() == 3
