@@ -152,11 +152,18 @@ def step_form(
     draft: dict[str, Any],
     slug: str,
     data: Any = None,
+    known: Contact | None = None,
 ) -> forms.Form:
-    """Return ``slug``'s form, bound to ``data`` or showing the draft's values."""
+    """Return ``slug``'s form, bound to ``data`` or showing the draft's values.
+
+    ``known`` is a client the caller has read already (the lead's): an
+    applicant step that names them does not read them again.
+    """
     kwargs: dict[str, Any] = {"firm": firm}
     if slug == JOINT:
         kwargs["main"] = main_person(firm=firm, draft=draft)
+    if slug in (MAIN, JOINT):
+        kwargs["known"] = known
     initial = draft.get("steps", {}).get(slug, {})
     if data is None:
         return FORMS[slug](initial=initial, **kwargs)
@@ -224,7 +231,11 @@ def draft_plan(
             form = checked[1]
         else:
             form = step_form(
-                firm=firm, draft=draft, slug=slug, data=draft["steps"].get(slug, {})
+                firm=firm,
+                draft=draft,
+                slug=slug,
+                data=draft["steps"].get(slug, {}),
+                known=lead.contact if lead is not None else None,
             )
         if not form.is_valid():
             return slug, form

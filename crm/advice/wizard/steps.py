@@ -155,11 +155,18 @@ class ApplicantForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, firm: Firm, main: Person | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        firm: Firm,
+        main: Person | None = None,
+        known: Contact | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.firm = firm
         self.main = main
+        # A client of the firm the caller has already read (the lead's).
+        self.known = known
         self.selected: Contact | None = None
         self.duplicates: list[Contact] = []
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
@@ -176,7 +183,11 @@ class ApplicantForm(forms.Form):
             if self.is_bound
             else self.initial.get("contact")
         )
-        self.selected = contact_selectors.person_picked(firm=self.firm, raw=raw)
+        known = self.known
+        if known is not None and parse_id(raw) == known.pk:
+            self.selected = known if known.kind == ContactKind.PERSON else None
+        else:
+            self.selected = contact_selectors.person_picked(firm=self.firm, raw=raw)
         return self.selected
 
     def clean_mobile(self) -> str:
