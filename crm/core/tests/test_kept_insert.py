@@ -180,7 +180,11 @@ def test_a_few_rows_go_in_one_values_insert_as_bulk_create_writes_them(firm, own
     """insert_many: one statement with a VALUES row each (no UNNEST arrays),
     ids set in the rows' order, and the rows bulk_create writes."""
     when = timezone.now()
-    extras = [{}, {"actor": None, "ip_address": None, "changes": {}}, {"verb": "x"}]
+    extras: list[dict[str, Any]] = [
+        {},
+        {"actor": None, "ip_address": None, "changes": {}},
+        {"verb": "x"},
+    ]
     bulk = [_event(firm, owner, created_at=when, **extra) for extra in extras]
     with scopes_disabled():
         AuditEvent.objects.bulk_create(bulk)
