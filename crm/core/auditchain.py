@@ -107,6 +107,19 @@ def seal(event: AuditEvent) -> AuditEvent:
     return event
 
 
+def hold(firm_id: int) -> None:
+    """Lock the firm's chain now, for rows to be sealed later in the transaction.
+
+    The head is read (one query) unless this transaction has it already, and
+    remembered for ``seal_many``: the lock is taken where ``seal`` would have
+    taken it, so the order of the locks a transaction takes does not change
+    when its audit rows are written at its end.
+    """
+    key = ("audit_head", firm_id)
+    if txmemo.get(key) is None:
+        txmemo.put(key, head(firm_id))
+
+
 def seal_many(events: list[AuditEvent]) -> None:
     """Chain and insert the unsaved ``events``, in their order, in one insert.
 

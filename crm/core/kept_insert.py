@@ -222,9 +222,10 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
     many = f"{head} VALUES {', '.join([row] * len(objs))}{returning}{tail}"
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(many, [value for values in rows for value in values])
-        ids = cursor.fetchall()
-    # Rows come back in the order of their VALUES, as bulk_create relies on.
-    for obj, (pk,) in zip(objs, ids, strict=True):
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+    # The order of RETURNING's rows is not promised; the ids are handed out in
+    # the order of the VALUES rows (which the audit chain relies on too).
+    for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = using

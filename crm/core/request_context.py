@@ -42,6 +42,13 @@ def remember(key: Hashable) -> None:
         found.add(key)
 
 
+def forget(key: Hashable) -> None:
+    """Forget that this request checked ``key`` (what it was read from changed)."""
+    found = _known.get()
+    if found is not None:
+        found.discard(key)
+
+
 def known(key: Hashable) -> bool:
     """Return whether this request has already checked ``key``."""
     found = _known.get()

@@ -221,8 +221,8 @@ def draft_plan(
     The first step that no longer validates is returned with its bound form,
     so the member sees what to fix. ``checked`` is a step and its form, bound
     to what this request posted and valid (the last step's): it is not
-    validated twice (what it checked, Create Case checks again in its
-    transaction: that the adviser may own cases).
+    validated twice (what it checked, Create Case checks again: that the
+    adviser may own cases, from this request's read of them).
     """
     cleaned: dict[str, dict[str, Any]] = {}
     applicants = []

@@ -184,7 +184,11 @@ class ApplicantForm(forms.Form):
             else self.initial.get("contact")
         )
         known = self.known
-        if known is not None and parse_id(raw) == known.pk:
+        if (
+            known is not None
+            and known.firm_id == self.firm.pk
+            and parse_id(raw) == known.pk
+        ):
             self.selected = known if known.kind == ContactKind.PERSON else None
         else:
             self.selected = contact_selectors.person_picked(firm=self.firm, raw=raw)

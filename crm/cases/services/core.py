@@ -132,7 +132,8 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         negotiator=data.negotiator,
         created_by=actor,
     )
-    # The firm, the actor, the owner (``may_own`` read their membership), the
+    # The firm, the actor, the owner (``may_own``: this request read their
+    # membership), the
     # lead and the introducer chain are rows already read and checked above;
     # the number and reference come from the counter, under its row lock.
     validation.full_clean(

@@ -60,11 +60,14 @@ def test_list_query_count_is_constant(
             town="Leeds",
             organisation=OrganisationFactory(firm=firm, organisation_name=f"Org {i}"),
         )
+    # No mobile: its other phone is shown.
+    ContactFactory(firm=firm, first_name="Row", mobile="", other_phone="0113 496 0000")
     with django_assert_num_queries(queries):
         body = owner_client.get("/clients/", query).content.decode()
     assert body.count("Row Person") == rows
     assert body.count("· Org ") == rows
     assert body.count("0770090000") == rows
+    assert "0113 496 0000" in body
 
 
 def test_create_person(owner_client):

@@ -168,6 +168,7 @@ def _audit(
     pending = transactions.deferred("events.audit", auditchain.seal_many)
     if pending is None:
         return auditchain.seal(event)
+    auditchain.hold(firm.pk)
     pending.append(event)
     return event
 

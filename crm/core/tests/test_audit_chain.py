@@ -4,7 +4,7 @@ from typing import cast
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from crm.core import auditchain, events
@@ -176,3 +176,18 @@ def test_rows_deferred_to_the_end_of_a_block_chain_as_if_written_one_by_one(
     assert auditchain.verify(firm).broken is None
     assert auditchain.verify(other_firm).rows == 1
     assert auditchain.verify(other_firm).broken is None
+
+
+def test_a_row_sealed_at_once_between_deferred_ones_keeps_the_chain(firm):
+    """SPEC A7: a row written at once inside a savepoint of the block (so
+    before the block's deferred rows) and the deferred rows after it chain by
+    id, as ``verify`` walks them."""
+    with all_or_nothing():
+        _write(firm, 1, prefix="First")
+        with transaction.atomic():
+            _write(firm, 1, prefix="AtOnce")
+        _write(firm, 1, prefix="Last")
+    with scopes_disabled():
+        rows = list(AuditEvent.objects.filter(firm=firm).order_by("id"))
+    assert [r.object_repr for r in rows] == ["AtOnce0", "First0", "Last0"]
+    assert auditchain.verify(firm).broken is None

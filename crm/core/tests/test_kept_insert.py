@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, models
-from django.db.models import signals
+from django.db.models import QuerySet, signals
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -202,9 +202,18 @@ def test_a_few_rows_go_in_one_values_insert_as_bulk_create_writes_them(firm, own
 def test_many_rows_go_through_bulk_create(firm, owner, monkeypatch):
     """More than MANY_AT_MOST rows (an import's batch): bulk_create's insert."""
     monkeypatch.setattr(kept_insert, "MANY_AT_MOST", 2)
+    bulk = []
+    original = QuerySet.bulk_create
+
+    def spy(self, objs, *args, **kwargs):
+        bulk.append(len(objs))
+        return original(self, objs, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "bulk_create", spy)
     rows = [_event(firm, owner, object_id=str(i)) for i in range(3)]
     with CaptureQueriesContext(connection) as queries:
         kept_insert.insert_many(rows)
+    assert bulk == [3]
     assert len(queries) == 1
     assert all(e.pk is not None for e in rows)
     with scopes_disabled():

@@ -132,3 +132,21 @@ def test_nothing_is_deferred_inside_a_savepoint_of_the_block(firm):
             assert deferred("a", _flushed_into(log)) is None
         _defer(log, "a", 1)
     assert log == [[1]]
+
+
+def test_a_flush_that_fails_undoes_the_block(firm):
+    """A deferred write that fails leaves the block as any error does."""
+
+    def broken(rows):
+        raise Refused(rows)
+
+    def block() -> None:
+        with all_or_nothing():
+            _spend(firm, "undone")
+            rows = deferred("broken", broken)
+            assert rows is not None
+            rows.append(1)
+
+    with pytest.raises(Refused):
+        block()
+    assert not SpentToken.objects.filter(token="undone").exists()

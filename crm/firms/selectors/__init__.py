@@ -19,6 +19,7 @@ from crm.firms.selectors.lookups import (
 )
 from crm.firms.selectors.members import (
     OWNER_ROLES,
+    forget_owner,
     invitation_get,
     invitation_get_by_token,
     invitation_list_pending,
@@ -38,6 +39,7 @@ __all__ = [
     "OWNER_ROLES",
     "branch_get",
     "branch_list",
+    "forget_owner",
     "interaction_type_get",
     "interaction_type_list",
     "introducer_branch_choices",

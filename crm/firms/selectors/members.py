@@ -211,11 +211,19 @@ def owner_get(*, firm: Firm, user_id: int) -> User | None:
     return membership.user
 
 
+def forget_owner(*, firm: Firm, user_id: int) -> None:
+    """Forget this request's answer for the member (their membership changed)."""
+    request_context.forget(("may_own", firm.pk, user_id))
+
+
 def may_own(*, firm: Firm, user_id: int) -> bool:
     """Return True when the user is an active member of the firm who may own work.
 
     No read when this request's ``owner_get`` found them (a form's check,
-    moments before the service's).
+    moments before the service's): the read takes no lock, so reading again
+    inside the service's transaction would not stop a member who leaves
+    between it and the commit either; a change to the membership in the
+    same request forgets the answer (``forget_owner``).
     """
     if request_context.known(("may_own", firm.pk, user_id)):
         return True

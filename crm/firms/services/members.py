@@ -13,7 +13,7 @@ from crm.core.tenancy import ensure_same_firm
 from crm.firms import renames
 from crm.firms.choices import ROLE_PERMISSIONS, Perm, Role
 from crm.firms.models import Firm, Membership, User
-from crm.firms.selectors import membership_list_for_user
+from crm.firms.selectors import forget_owner, membership_list_for_user
 from crm.firms.services.firm import choices_changed
 
 
@@ -151,6 +151,7 @@ def membership_update(
     changes = events.diff(before, membership)
     if changes:
         membership.save(update_fields=list(changes))
+        forget_owner(firm=firm, user_id=membership.user_id)
         if "role" in changes:  # who may own work: the owners-only pickers
             choices_changed(firm_ids=[firm.pk])
         verb = (
@@ -189,6 +190,7 @@ def membership_set_active(
     if not active:
         _guard_member_managers(firm, membership)
     membership.save(update_fields=["is_active"])
+    forget_owner(firm=firm, user_id=membership.user_id)
     choices_changed(firm_ids=[firm.pk])
     events.record(
         firm=firm,

@@ -18,6 +18,7 @@ from crm.contacts.tests.factories import ContactFactory
 from crm.core.exceptions import ApplicationError
 from crm.core.request_context import request_ip
 from crm.firms import selectors
+from crm.firms import services as firm_services
 from crm.firms.choices import Role
 from crm.firms.tests.factories import MembershipFactory
 from crm.leads import services as lead_services
@@ -232,5 +233,24 @@ def test_a_request_that_found_an_owner_does_not_read_them_again(
         assert not selectors.may_own(firm=firm, user_id=member.user_id)
     with request_ip("127.0.0.1"):
         assert selectors.owner_get(firm=firm, user_id=member.user_id) is None
+        with django_assert_num_queries(1):
+            assert not selectors.may_own(firm=firm, user_id=member.user_id)
+
+
+def test_a_membership_changed_in_the_request_is_read_again(
+    firm, owner, django_assert_num_queries
+):
+    """A member deactivated after this request found them is not taken as an
+    owner from the request's memory (``forget_owner``)."""
+    member = MembershipFactory(firm=firm, role=Role.ADVISER)
+    with request_ip("127.0.0.1"):
+        assert selectors.owner_get(firm=firm, user_id=member.user_id) is not None
+        firm_services.membership_set_active(
+            firm=firm,
+            actor=owner.user,
+            actor_membership=owner,
+            membership=member,
+            active=False,
+        )
         with django_assert_num_queries(1):
             assert not selectors.may_own(firm=firm, user_id=member.user_id)
