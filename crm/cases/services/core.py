@@ -109,6 +109,10 @@ def _check(firm: Firm, data: NewCase) -> None:
 def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
     """Open a case with its applicants, kind details, history and audit (D1)."""
     _check(firm, data)
+    # The audit chain's lock before the counter's, as a status change that
+    # opens a Remortgage case takes them: two such writes never wait on each
+    # other in opposite orders.
+    events.hold_audit(firm)
     number, reference = next_reference(firm=firm, kind=data.kind)
     case = Case(
         firm=firm,

@@ -2,10 +2,13 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crm.cases.models import CaseReferenceCounter
 from crm.cases.services import next_reference
 from crm.cases.tests.factories import make_case
+from crm.contacts.tests.factories import ContactFactory
 from crm.core import validation
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +49,24 @@ def test_other_fields_are_still_checked(firm):
     with pytest.raises(ValidationError) as caught:
         validation.full_clean(counter, held=("firm",))
     assert set(caught.value.message_dict) == {"kind", "last_number"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_case_locks_the_audit_chain_before_the_reference_counter(firm):
+    """A status change that opens a Remortgage case takes the firm's audit
+    chain, then the counter: Create Case takes them in that order too, for an
+    existing client (whose case's audit row comes after the counter)."""
+    client = ContactFactory(firm=firm)
+    make_case(firm, applicants=[client])  # the counter row exists
+    with CaptureQueriesContext(connection) as captured:
+        make_case(firm, applicants=[client])
+    sqls = [q["sql"] for q in captured]
+    head = next(
+        i
+        for i, sql in enumerate(sqls)
+        if "casework_audit_head" in sql or 'FROM "core_auditevent"' in sql
+    )
+    counter = next(
+        i for i, sql in enumerate(sqls) if "cases_casereferencecounter" in sql
+    )
+    assert head < counter

@@ -9,6 +9,7 @@ from crm.core.audit import Snapshot, diff, snapshot
 from crm.core.events.history import HistoryEntry, history_entries
 from crm.core.events.many import Happened, record_many
 from crm.core.events.pipeline import (
+    hold_audit,
     record,
     record_timeline,
     register_history,
@@ -58,6 +59,7 @@ __all__ = [
     "diff",
     "formatter_of",
     "history_entries",
+    "hold_audit",
     "is_registered",
     "label_of",
     "record",

@@ -173,6 +173,18 @@ def _audit(
     return event
 
 
+def hold_audit(firm: "Firm") -> None:
+    """Take the firm's audit-chain lock now, for a write whose audit row comes later.
+
+    Locks are taken in one order: the chain's, then the rows a write
+    updates under it (a status change that opens a Remortgage case records
+    its audit row before it takes the reference counter's). A write that
+    would take a row's lock first calls this before it. One query, once a
+    transaction (the head is kept for the rows to come).
+    """
+    auditchain.hold(firm.pk)
+
+
 def _write_timeline(
     batches: list[tuple["Firm", "User | None", TimelineEntry]],
 ) -> None:
