@@ -137,9 +137,9 @@ def case_create(*, firm: Firm, actor: User | None, data: NewCase) -> Case:
         created_by=actor,
     )
     # The firm, the actor, the owner (``may_own``: this request read their
-    # membership), the
-    # lead and the introducer chain are rows already read and checked above;
-    # the number and reference come from the counter, under its row lock.
+    # membership), the lead and the introducer chain are rows already read and
+    # checked above; the number and reference come from the counter, under its
+    # row lock.
     validation.full_clean(
         case,
         held=(
