@@ -88,6 +88,19 @@ def head(firm_id: int) -> str:
     return last or GENESIS
 
 
+def _current_head(firm_id: int) -> str:
+    """Return the hash to chain from: this transaction's last, else the head read."""
+    return txmemo.get(("audit_head", firm_id)) or head(firm_id)
+
+
+def _chain(event: AuditEvent, prev: str) -> str:
+    """Link ``event`` after the row whose hash is ``prev``; return its own hash."""
+    event.prev_hash = prev
+    event.body_hash = body_digest(event)
+    event.hash = link(prev, event.body_hash)
+    return event.hash
+
+
 def seal(event: AuditEvent) -> AuditEvent:
     """Chain and insert the unsaved ``event`` (one query besides the insert).
 
@@ -95,15 +108,11 @@ def seal(event: AuditEvent) -> AuditEvent:
     without reading the head again (``txmemo``): the lock taken by the first
     read is held until the transaction ends, and only ``seal`` adds rows.
     """
-    key = ("audit_head", event.firm_id)
     with transaction.atomic(savepoint=False):
-        prev = txmemo.get(key) or head(event.firm_id)
-        event.prev_hash = prev
-        event.body_hash = body_digest(event)
-        event.hash = link(prev, event.body_hash)
+        last = _chain(event, _current_head(event.firm_id))
         # AuditEvent.save only refuses a row that is not new, as insert does.
         kept_insert.insert(event, own_save=True)
-        txmemo.put(key, event.hash)
+        txmemo.put(("audit_head", event.firm_id), last)
     return event
 
 
@@ -115,9 +124,7 @@ def hold(firm_id: int) -> None:
     taken it, so the order of the locks a transaction takes does not change
     when its audit rows are written at its end.
     """
-    key = ("audit_head", firm_id)
-    if txmemo.get(key) is None:
-        txmemo.put(key, head(firm_id))
+    txmemo.put(("audit_head", firm_id), _current_head(firm_id))
 
 
 def seal_many(events: list[AuditEvent]) -> None:
@@ -133,12 +140,8 @@ def seal_many(events: list[AuditEvent]) -> None:
         heads: dict[int, str] = {}
         for event in events:
             firm_id = event.firm_id
-            prev = heads.get(firm_id) or txmemo.get(("audit_head", firm_id))
-            prev = prev or head(firm_id)
-            event.prev_hash = prev
-            event.body_hash = body_digest(event)
-            event.hash = link(prev, event.body_hash)
-            heads[firm_id] = event.hash
+            prev = heads.get(firm_id) or _current_head(firm_id)
+            heads[firm_id] = _chain(event, prev)
         kept_insert.insert_many(events)
         for firm_id, last in heads.items():
             txmemo.put(("audit_head", firm_id), last)

@@ -106,6 +106,16 @@ def _check(
         raise AssertionError(msg)
 
 
+def _kept_sql(obj: Model, fields: tuple[Field[Any, Any], ...], using: str) -> str:
+    """Return the model's one-row INSERT on ``using``, compiled the first time."""
+    key = (type(obj), using)
+    kept = _kept.get(key)
+    if kept is None:
+        sql, _params = _compiled(obj, fields, using)
+        kept = _kept[key] = (sql, fields)
+    return kept[0]
+
+
 class _NotKept(Exception):
     """The row needs Django's own insert."""
 
@@ -144,12 +154,7 @@ def insert(
         values = _values(obj, fields, using)
     except _NotKept:
         return _saved(obj, using, skip_conflict)
-    key = (model, using)
-    kept = _kept.get(key)
-    if kept is None:
-        sql, _params = _compiled(obj, fields, using)
-        kept = _kept[key] = (sql, fields)
-    sql = kept[0]
+    sql = _kept_sql(obj, fields, using)
     if CHECK:
         _check(obj, fields, using, sql, values)
     if skip_conflict:
@@ -208,12 +213,7 @@ def insert_many(objs: Sequence[Model], *, using: str | None = None) -> None:
     except _NotKept:
         model._base_manager.using(using).bulk_create(objs)
         return
-    key = (model, using)
-    kept = _kept.get(key)
-    if kept is None:
-        sql, _params = _compiled(objs[0], fields, using)
-        kept = _kept[key] = (sql, fields)
-    sql = kept[0]
+    sql = _kept_sql(objs[0], fields, using)
     if CHECK:
         for obj, values in zip(objs, rows, strict=True):
             _check(obj, fields, using, sql, values)

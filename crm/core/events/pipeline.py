@@ -189,14 +189,12 @@ def _write_timeline(
     batches: list[tuple["Firm", "User | None", TimelineEntry]],
 ) -> None:
     """Write a block's deferred timeline entries: one batch per firm and actor."""
-    groups: dict[tuple[int, int | None], list[TimelineEntry]] = {}
-    who: dict[tuple[int, int | None], tuple[Firm, User | None]] = {}
+    groups: dict[tuple[int, int | None], tuple[Firm, User | None, list[TimelineEntry]]]
+    groups = {}
     for firm, actor, entry in batches:
         key = (firm.pk, actor.pk if actor is not None else None)
-        groups.setdefault(key, []).append(entry)
-        who.setdefault(key, (firm, actor))
-    for key, entries in groups.items():
-        firm, actor = who[key]
+        groups.setdefault(key, (firm, actor, []))[2].append(entry)
+    for firm, actor, entries in groups.values():
         _TIMELINE_BATCH[0](firm=firm, type="", actor=actor, entries=entries)
 
 
@@ -256,34 +254,32 @@ def record(
     pending = (
         transactions.deferred("events.timeline", _write_timeline) if contacts else None
     )
-    if pending is not None:
-        pending.extend(
-            (
-                firm,
-                actor,
-                TimelineEntry(
-                    contact=contact,
-                    summary=summary[:SUMMARY_MAX],
-                    link=link[:LINK_MAX],
-                    params=timeline_params or {},
-                    type=timeline_type or type,
-                ),
-            )
-            for contact in contacts
-        )
-    timeline_rows = [
-        _TIMELINE[0](
-            firm=firm,
+    entries = [
+        TimelineEntry(
             contact=contact,
-            type=timeline_type or type,
-            actor=actor,
             summary=summary[:SUMMARY_MAX],
             link=link[:LINK_MAX],
-            parameters=timeline_params or {},
+            params=timeline_params or {},
+            type=timeline_type or type,
         )
         for contact in contacts
-        if pending is None
     ]
+    timeline_rows: list[models.Model] = []
+    if pending is not None:
+        pending.extend((firm, actor, entry) for entry in entries)
+    else:
+        timeline_rows = [
+            _TIMELINE[0](
+                firm=firm,
+                contact=e.contact,
+                type=e.type,
+                actor=actor,
+                summary=e.summary,
+                link=e.link,
+                parameters=e.params,
+            )
+            for e in entries
+        ]
     audit_row = None
     if verb is not None:
         audit_row = _audit(
